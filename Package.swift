@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "UrbanWatt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "urbanwatt", targets: ["urbanwatt"]),
+        .library(name: "UrbanWattCore", targets: ["UrbanWattCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Units, calendar, profiles, random streams, device models and the cohort engine. No I/O.
+        .target(name: "UrbanWattCore", swiftSettings: swiftSettings),
+        // YAML scenario files with source locations, validation, JSON Schema, built-in scenarios.
+        .target(
+            name: "UrbanWattScenario",
+            dependencies: ["UrbanWattCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        // Summary, CSV and table writers.
+        .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore"], swiftSettings: swiftSettings),
+        // The command line: argument parsing and wiring only.
+        .executableTarget(
+            name: "urbanwatt",
+            dependencies: [
+                "UrbanWattCore", "UrbanWattScenario", "UrbanWattResults",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "UrbanWattCoreTests", dependencies: ["UrbanWattCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "UrbanWattScenarioTests", dependencies: ["UrbanWattScenario", "UrbanWattCore"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "UrbanWattResultsTests",
+            dependencies: ["UrbanWattResults", "UrbanWattScenario", "UrbanWattCore"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,116 @@
+/// Runs a scenario: builds one stepper per fleet, then advances all fleets together a chunk of steps
+/// at a time, routing each step's traffic along `via:` from senders to receivers.
+///
+/// The engine reads no clock and does no I/O; progress and interruption go through the closures
+/// given to `run`.
+///
+/// - Complexity: O(steps × fleets) plus O(N log N) once for fleets with per-node variation.
+public struct Engine: Sendable {
+    public let scenario: Scenario
+    public let clock: StepClock
+    public let shard: Shard
+    /// Fleet indices, every sender before the fleet its `via:` names.
+    let order: [Int]
+
+    public init(scenario: Scenario, shard: Shard = .whole) {
+        self.scenario = scenario
+        self.shard = shard
+        clock = StepClock(from: scenario.start, to: scenario.end, step: scenario.step, zone: scenario.zone)
+        order = Engine.routingOrder(scenario.fleets)
+    }
+
+    /// Senders before receivers (depth-first on `via:`; validation has excluded cycles).
+    static func routingOrder(_ fleets: [Fleet]) -> [Int] {
+        let index = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var senders = Array(repeating: [Int](), count: fleets.count)
+        for (i, f) in fleets.enumerated() {
+            if let v = f.via, let t = index[v] { senders[t].append(i) }
+        }
+        var done = Array(repeating: false, count: fleets.count)
+        var order: [Int] = []
+        func visit(_ i: Int) {
+            if done[i] { return }
+            done[i] = true
+            for s in senders[i] { visit(s) }
+            order.append(i)
+        }
+        for i in fleets.indices { visit(i) }
+        return order
+    }
+
+    /// Simulates the whole period, or until `shouldStop` answers true between two chunks.
+    ///
+    /// - Parameters:
+    ///   - chunk: steps per chunk; progress and interruption are checked between chunks.
+    ///   - progress: called after each chunk with (steps done, steps in all, node-steps so far).
+    public func run(
+        chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in }, shouldStop: () -> Bool = { false }
+    ) -> SimulationResult {
+        let steps = clock.count
+        let dt = Double(clock.step)
+        var series = scenario.fleets.map { FleetSeries(steps: steps, baseline: $0.replaces != nil) }
+        var steppers: [any FleetStepper] = []
+        var perByte: [[Double]?] = []
+        for (i, fleet) in scenario.fleets.enumerated() {
+            let population = NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed)
+            let efficiency = efficiencySeries(fleet.efficiency)
+            switch fleet.model {
+            case .sensor(let sensor):
+                let stepper = SensorStepper(
+                    population: population, sensor: sensor, efficiency: efficiency, dt: dt, fleet: fleet.name, seed: scenario.seed)
+                let battery = stepper.batteryLife()
+                series[i].batteryLifeSum = battery.sum
+                series[i].batteryNodes = battery.nodes
+                steppers.append(stepper)
+            case .evCharger(let charger):
+                steppers.append(ChargerStepper(
+                    population: population, charger: charger, efficiency: efficiency, clock: clock, fleet: fleet.name,
+                    seed: scenario.seed))
+            default:
+                let unit = UnitPower.series(fleet.model, clock: clock, location: scenario.location)
+                let baseline = fleet.replaces.map { UnitPower.series($0, clock: clock, location: scenario.location) }
+                steppers.append(UnitPowerStepper(
+                    population: population, unitPower: zip(unit, efficiency).map(*),
+                    baselinePower: baseline.map { zip($0, efficiency).map(*) }, dt: dt))
+            }
+            perByte.append(UnitPower.perByte(fleet.model, clock: clock).map { zip($0, efficiency).map(*) })
+        }
+        let target = scenario.fleets.map { f in f.via.flatMap { v in scenario.fleets.firstIndex { $0.name == v } } }
+
+        var done = 0
+        var nodeSteps = 0
+        while done < steps {
+            if shouldStop() { break }
+            let range = done..<min(steps, done + max(1, chunk))
+            for i in order {
+                steppers[i].run(range, into: &series[i])
+                if let rate = perByte[i] {
+                    for m in range { series[i].energy[m] += Double(series[i].bytes[m]) * rate[m] }
+                }
+                if let t = target[i] {
+                    for m in range {
+                        series[t].messages[m] += series[i].messages[m]
+                        series[t].bytes[m] += series[i].bytes[m]
+                    }
+                }
+                for m in range { nodeSteps += Int(series[i].nodes[m]) }
+            }
+            done = range.upperBound
+            progress(done, steps, nodeSteps)
+        }
+        return SimulationResult(
+            scenario: scenario, clock: clock, shard: shard, fleets: series, completedSteps: done, nodeSteps: nodeSteps)
+    }
+
+    /// The efficiency factor of each step's calendar year.
+    func efficiencySeries(_ efficiency: Efficiency?) -> [Double] {
+        guard let efficiency else { return Array(repeating: 1, count: clock.count) }
+        var cache: [Int32: Double] = [:]
+        return clock.year.map { y in
+            if let v = cache[y] { return v }
+            let v = efficiency.factor(year: Int(y))
+            cache[y] = v
+            return v
+        }
+    }
+}

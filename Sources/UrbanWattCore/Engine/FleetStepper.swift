@@ -1,0 +1,26 @@
+/// Computes one fleet's own energy and originated traffic, a range of steps at a time.
+/// Implementations keep whatever state they need between ranges.
+protocol FleetStepper: Sendable {
+    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries)
+}
+
+/// Nodes whose power is a per-step unit power (the same for every node, times its jitter factor):
+/// devices, gateways, servers, data centres' IT load, base stations, street lights, traffic signals.
+struct UnitPowerStepper: FleetStepper {
+    let population: NodePopulation
+    /// W per node (weight 1) at each step, efficiency included.
+    let unitPower: [Double]
+    /// The same for the replaced equipment, if any.
+    let baselinePower: [Double]?
+    let dt: Double
+
+    func run(_ steps: Range<Int>, into series: inout FleetSeries) {
+        for m in steps {
+            let n = population.active(m)
+            let w = population.weight(n)
+            series.nodes[m] = Int32(n)
+            series.energy[m] = unitPower[m] * w * dt
+            if let b = baselinePower { series.baseline![m] = b[m] * w * dt }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The nodes of one fleet in one shard: how many exist at each step, and the prefix sums of their
+/// per-node weights, so that any "first n nodes" total costs O(1).
+///
+/// Node `i` exists at step m when `i < floor(count(t_m))`; nodes are added and removed at the top
+/// of the index range, so the active nodes of a shard are always a prefix of its own nodes.
+struct NodePopulation: Sendable {
+    let shard: Shard
+    /// floor(count) at each step's start, for all shards.
+    let globalCount: [Int]
+    /// Nodes of this shard that ever exist.
+    let localNodes: Int
+    /// Prefix sums of the jitter factors of this shard's nodes; nil when every factor is 1.
+    let weightPrefix: [Double]?
+
+    init(fleet: Fleet, clock: StepClock, shard: Shard, seed: UInt64) {
+        self.shard = shard
+        if fleet.kind == .link {
+            globalCount = Array(repeating: 1, count: clock.count)
+        } else if fleet.count.isConstant {
+            globalCount = Array(repeating: NodePopulation.floor(fleet.count.points[0].value), count: clock.count)
+        } else {
+            globalCount = fleet.count.series(on: clock).map(NodePopulation.floor)
+        }
+        let maxGlobal = fleet.kind == .link ? 1 : max(globalCount.max() ?? 0, fleet.maximumNodes)
+        localNodes = shard.nodes(below: maxGlobal)
+        if fleet.jitter > 0 {
+            var prefix = [Double](repeating: 0, count: localNodes + 1)
+            for j in 0..<localNodes {
+                prefix[j + 1] = prefix[j] + NodePopulation.jitterFactor(
+                    seed: seed, fleet: fleet.name, node: shard.global(j), jitter: fleet.jitter)
+            }
+            weightPrefix = prefix
+        } else {
+            weightPrefix = nil
+        }
+    }
+
+    /// A node's fixed power factor, uniform in [1 − jitter, 1 + jitter] from its own stream.
+    static func jitterFactor(seed: UInt64, fleet: String, node: Int, jitter: Double) -> Double {
+        1 + jitter * (2 * NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .jitter).unit() - 1)
+    }
+
+    /// floor with a tolerance for interpolation round-off (999.9999999999 counts as 1000).
+    static func floor(_ x: Double) -> Int { max(0, Int((x + 1e-9).rounded(.down))) }
+
+    /// This shard's active nodes at step m.
+    @inline(__always) func active(_ m: Int) -> Int { shard.nodes(below: globalCount[m]) }
+
+    /// Sum of the weights of this shard's first `local` nodes.
+    @inline(__always) func weight(_ local: Int) -> Double { weightPrefix?[local] ?? Double(local) }
+
+    /// The weight of this shard's `j`-th node.
+    @inline(__always) func weight(of j: Int) -> Double {
+        guard let p = weightPrefix else { return 1 }
+        return p[j + 1] - p[j]
+    }
+}

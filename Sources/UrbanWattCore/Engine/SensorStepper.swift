@@ -1,0 +1,100 @@
+/// Sensors: a sleep floor plus periodic uplinks with a fixed random phase per node.
+///
+/// When the uplink interval divides the step, every node sends `step / interval` uplinks per step and
+/// no per-node state is needed. Otherwise a `PhaseIndex` counts, per step, the active nodes whose
+/// next uplink falls inside it, in O(log N).
+struct SensorStepper: FleetStepper {
+    let population: NodePopulation
+    let sensor: Sensor
+    /// Efficiency factor at each step.
+    let efficiency: [Double]
+    let dt: Double
+    /// Prefix sums over local nodes of weight × J per uplink; nil when every node has the same energy.
+    let uplinkPrefix: [Double]?
+    var phases: PhaseIndex?
+
+    init(population: NodePopulation, sensor: Sensor, efficiency: [Double], dt: Double, fleet: String, seed: UInt64) {
+        self.population = population
+        self.sensor = sensor
+        self.efficiency = efficiency
+        self.dt = dt
+        let n = population.localNodes
+        let homogeneousEnergy = sensor.radio.uplinkEnergy.count == 1
+        var perNode: [Double]? = nil
+        if !homogeneousEnergy {
+            perNode = (0..<n).map { j in
+                let u = NodeRandom(seed: seed, fleet: fleet, node: population.shard.global(j), purpose: .spreadingFactor).unit()
+                return population.weight(of: j) * sensor.radio.uplinkEnergy[sensor.radio.option(for: u)].joules
+            }
+        }
+        if let perNode {
+            var prefix = [Double](repeating: 0, count: n + 1)
+            for j in 0..<n { prefix[j + 1] = prefix[j] + perNode[j] }
+            uplinkPrefix = prefix
+        } else {
+            uplinkPrefix = nil
+        }
+        let perStep = dt / sensor.interval
+        if perStep.rounded() == perStep {
+            phases = nil
+        } else {
+            let e = sensor.radio.uplinkEnergy[0].joules
+            let values = perNode ?? (0..<n).map { population.weight(of: $0) * e }
+            let ph = (0..<n).map { j in
+                NodeRandom(seed: seed, fleet: fleet, node: population.shard.global(j), purpose: .phase).unit()
+                    * sensor.interval
+            }
+            phases = PhaseIndex(phases: ph, values: values)
+        }
+    }
+
+    /// Σ weight × J per uplink over the first `local` nodes.
+    @inline(__always) private func uplinkWeight(_ local: Int) -> Double {
+        uplinkPrefix?[local] ?? population.weight(local) * sensor.radio.uplinkEnergy[0].joules
+    }
+
+    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries) {
+        let interval = sensor.interval
+        let bytesPerMessage = sensor.bytesPerMessage
+        for m in steps {
+            let n = population.active(m)
+            let w = population.weight(n)
+            var messages: Int
+            var uplinkJ: Double
+            if phases == nil {
+                let k = Int((dt / interval).rounded())
+                messages = n * k
+                uplinkJ = Double(k) * uplinkWeight(n)
+            } else {
+                phases!.setActive(n)
+                let s = Double(m) * dt, e = s + dt
+                let qs = (s / interval).rounded(.down), qe = (e / interval).rounded(.down)
+                let a = phases!.below(s - qs * interval), b = phases!.below(e - qe * interval)
+                let full = Int(qe - qs)
+                messages = phases!.activeCount * full + b.count - a.count
+                uplinkJ = phases!.activeValue * Double(full) + b.value - a.value
+            }
+            series.nodes[m] = Int32(n)
+            series.messages[m] = messages
+            series.bytes[m] = messages * bytesPerMessage
+            series.energy[m] = efficiency[m] * (sensor.sleep * w * dt + uplinkJ)
+        }
+    }
+
+    /// Battery life of every node that ever exists: capacity / (weight × (sleep + J per uplink / interval)).
+    func batteryLife() -> (sum: Double, nodes: Int) {
+        guard let capacity = sensor.battery else { return (0, 0) }
+        let n = population.localNodes
+        if uplinkPrefix == nil && population.weightPrefix == nil {
+            let p = sensor.sleep + sensor.radio.uplinkEnergy[0].joules / sensor.interval
+            return (Double(n) * capacity / p, n)
+        }
+        var sum = 0.0
+        for j in 0..<n {
+            let w = population.weight(of: j)
+            let e = uplinkPrefix.map { ($0[j + 1] - $0[j]) / w } ?? sensor.radio.uplinkEnergy[0].joules
+            sum += capacity / (w * (sensor.sleep + e / sensor.interval))
+        }
+        return (sum, n)
+    }
+}

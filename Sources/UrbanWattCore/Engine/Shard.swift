@@ -1,0 +1,32 @@
+/// One of `count` disjoint parts of every fleet's nodes: node `i` belongs to shard `i mod count`.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    /// 0-based index.
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) {
+        precondition(count >= 1 && (0..<count).contains(index))
+        self.index = index
+        self.count = count
+    }
+
+    public static let whole = Shard(index: 0, count: 1)
+
+    /// Parses "K/N" with K in 1...N.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else { return nil }
+        self.init(index: k - 1, count: n)
+    }
+
+    public var description: String { "\(index + 1)/\(count)" }
+
+    /// How many of the nodes `0..<n` belong to this shard.
+    @inline(__always) public func nodes(below n: Int) -> Int { n <= index ? 0 : (n - index - 1) / count + 1 }
+
+    /// The global index of this shard's `j`-th node.
+    @inline(__always) public func global(_ j: Int) -> Int { index + j * count }
+
+    /// Whether a fleet of one (a link) is simulated by this shard.
+    public var ownsSingletons: Bool { index == 0 }
+}

@@ -1,0 +1,65 @@
+/// A cellular base station after the EARTH power model (Auer et al., "How much energy is needed to run
+/// a wireless network?", IEEE Wireless Communications 18(5), 2011):
+/// `P = N_trx (P0 + Δp · P_max · load)` for load > 0, `N_trx · P_sleep` at zero load.
+public struct BaseStation: Sendable, Equatable {
+    public var transceivers: Double
+    /// Maximum RF output power per transceiver, W.
+    public var maxPower: Double
+    /// Power at minimum non-zero load per transceiver, W.
+    public var p0: Double
+    /// Δp, the slope of load-dependent power.
+    public var slope: Double
+    /// Sleep power per transceiver, W.
+    public var sleep: Double
+    public var load: Schedule
+
+    public init(transceivers: Double, maxPower: Double, p0: Double, slope: Double, sleep: Double, load: Schedule) {
+        self.transceivers = transceivers
+        self.maxPower = maxPower
+        self.p0 = p0
+        self.slope = slope
+        self.sleep = sleep
+        self.load = load
+    }
+
+    /// The EARTH presets of Auer et al. 2011, Table 2: (N_trx, P_max, P0, Δp, P_sleep).
+    public enum Preset: String, CaseIterable, Sendable {
+        case macro, micro, pico, femto
+
+        public var parameters: (trx: Double, pMax: Double, p0: Double, slope: Double, sleep: Double) {
+            switch self {
+            case .macro: (6, 20, 130, 4.7, 75)
+            case .micro: (2, 6.3, 56, 2.6, 39)
+            case .pico: (2, 0.13, 6.8, 4.0, 4.3)
+            case .femto: (2, 0.05, 4.8, 8.0, 2.9)
+            }
+        }
+
+        public static let source = "EARTH model, Auer et al., IEEE Wireless Communications 18(5), 2011, Table 2"
+    }
+
+    public init(preset: Preset, load: Schedule) {
+        let p = preset.parameters
+        self.init(transceivers: p.trx, maxPower: p.pMax, p0: p.p0, slope: p.slope, sleep: p.sleep, load: load)
+    }
+
+    /// Power at a load in [0, 1], W.
+    public func power(load: Double) -> Double {
+        load > 0 ? transceivers * (p0 + slope * maxPower * load) : transceivers * sleep
+    }
+}
+
+/// Traffic signals: `heads × lamp + controller`.
+public struct TrafficSignal: Sendable, Equatable {
+    public var heads: Double
+    public var lamp: Double
+    public var controller: Double
+
+    public init(heads: Double, lamp: Double, controller: Double) {
+        self.heads = heads
+        self.lamp = lamp
+        self.controller = controller
+    }
+
+    public var power: Double { heads * lamp + controller }
+}

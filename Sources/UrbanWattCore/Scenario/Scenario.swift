@@ -1,0 +1,64 @@
+/// A validated scenario: everything the engine needs, in canonical units (W, J, s, B, g/kWh).
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var location: Location?
+    public var zone: Zone
+    public var start: CivilDate
+    public var end: CivilDate
+    /// Step length in seconds; divides a day.
+    public var step: Int64
+    public var grid: Grid
+    public var profiles: [String: Profile]
+    public var districts: [String]
+    public var fleets: [Fleet]
+    /// Relative tolerance of `urbanwatt check` for this scenario.
+    public var checkTolerance: Double?
+
+    public init(
+        name: String, description: String = "", seed: UInt64 = 0, location: Location? = nil, zone: Zone = .utc,
+        start: CivilDate, end: CivilDate, step: Int64, grid: Grid = Grid(), profiles: [String: Profile] = [:],
+        districts: [String] = ["city"], fleets: [Fleet], checkTolerance: Double? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.location = location
+        self.zone = zone
+        self.start = start
+        self.end = end
+        self.step = step
+        self.grid = grid
+        self.profiles = profiles
+        self.districts = districts
+        self.fleets = fleets
+        self.checkTolerance = checkTolerance
+    }
+
+    public func fleet(named name: String) -> Fleet? { fleets.first { $0.name == name } }
+}
+
+/// Where the city is, for models that use the sun.
+public struct Location: Sendable, Equatable {
+    public var latitude: Double
+    public var longitude: Double
+
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
+    }
+}
+
+/// Carbon intensity and price of grid electricity; either may be absent.
+public struct Grid: Sendable, Equatable {
+    public var carbon: GridSignal?
+    public var price: GridSignal?
+    public var currency: String?
+
+    public init(carbon: GridSignal? = nil, price: GridSignal? = nil, currency: String? = nil) {
+        self.carbon = carbon
+        self.price = price
+        self.currency = currency
+    }
+}

@@ -1,0 +1,64 @@
+/// A physical dimension that a scenario quantity can have, with its accepted units.
+///
+/// Every unit is converted once, at the edge, to the canonical unit of its dimension:
+/// W, J, A, V, s, B, J/B, g/J, fraction. The engine only ever sees plain `Double`s.
+public enum Dimension: String, Sendable, CaseIterable {
+    case power, energy, current, voltage, duration, data, intensity, carbon, fraction, frequency, count
+
+    /// The canonical unit that a bare number is read in.
+    public var canonicalUnit: String {
+        switch self {
+        case .power: "W"
+        case .energy: "J"
+        case .current: "A"
+        case .voltage: "V"
+        case .duration: "s"
+        case .data: "B"
+        case .intensity: "J/B"
+        case .carbon: "g/kWh"
+        case .fraction: ""
+        case .frequency: "Hz"
+        case .count: ""
+        }
+    }
+
+    /// An example a person can copy, used in error messages ("expected a power such as \"150 W\"").
+    public var example: String {
+        switch self {
+        case .power: "\"150 W\""
+        case .energy: "\"18 kWh\""
+        case .current: "\"44 mA\""
+        case .voltage: "\"3.3 V\""
+        case .duration: "\"15 min\""
+        case .data: "\"11 B\""
+        case .intensity: "\"0.06 kWh/GB\""
+        case .carbon: "\"380 g/kWh\""
+        case .fraction: "\"50%\""
+        case .frequency: "\"125 kHz\""
+        case .count: "\"500\""
+        }
+    }
+
+    /// Units accepted for this dimension and their factor to the canonical unit.
+    public var units: [(symbol: String, factor: Double)] {
+        switch self {
+        case .power: [("µW", 1e-6), ("uW", 1e-6), ("mW", 1e-3), ("W", 1), ("kW", 1e3), ("MW", 1e6), ("GW", 1e9)]
+        case .energy:
+            [("µJ", 1e-6), ("uJ", 1e-6), ("mJ", 1e-3), ("J", 1), ("kJ", 1e3), ("MJ", 1e6), ("mWh", 3.6),
+             ("Wh", 3600), ("kWh", 3.6e6), ("MWh", 3.6e9), ("GWh", 3.6e12), ("TWh", 3.6e15)]
+        case .current: [("µA", 1e-6), ("uA", 1e-6), ("mA", 1e-3), ("A", 1)]
+        case .voltage: [("mV", 1e-3), ("V", 1), ("kV", 1e3)]
+        case .duration:
+            [("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3600), ("d", 86_400), ("day", 86_400), ("days", 86_400),
+             ("year", 365 * 86_400), ("years", 365 * 86_400)]
+        case .data: [("B", 1), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)]
+        case .intensity:
+            [("J/B", 1), ("kWh/GB", 3.6e6 / 1e9), ("Wh/GB", 3600 / 1e9), ("kWh/TB", 3.6e6 / 1e12),
+             ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8)]
+        case .carbon: [("g/kWh", 1), ("kg/kWh", 1000), ("kg/MWh", 1), ("t/MWh", 1000)]
+        case .fraction: [("%", 0.01)]
+        case .frequency: [("Hz", 1), ("kHz", 1e3), ("MHz", 1e6)]
+        case .count: []
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// Reads quantities written as a number with a unit ("150 W", "5 µW", "0.06 kWh/GB", "50%").
+///
+/// A bare number is read in the dimension's canonical unit. The result is always canonical:
+/// `QuantityParser.parse("11 kW", as: .power)` is `11000`.
+public enum QuantityParser {
+    /// Why a text is not a quantity of the wanted dimension.
+    public enum Failure: Error, Equatable, Sendable {
+        case notANumber
+        case unknownUnit(String, Dimension?)
+    }
+
+    /// Parses `text` as a quantity of `dimension`, returning its value in the canonical unit.
+    public static func parse(_ text: String, as dimension: Dimension) -> Result<Double, Failure> {
+        let trimmed = text.trimmingSpaces
+        // Split at the first character that cannot belong to a number.
+        var numberEnd = trimmed.startIndex
+        for index in trimmed.indices {
+            let character = trimmed[index]
+            if character.isNumber || "+-.eE_".contains(character) {
+                // An 'e' only belongs to the number when a digit or sign follows it ("1e3", not "1 eur").
+                if character == "e" || character == "E" {
+                    let next = trimmed.index(after: index)
+                    guard next < trimmed.endIndex, trimmed[next].isNumber || "+-".contains(trimmed[next]) else { break }
+                }
+                numberEnd = trimmed.index(after: index)
+            } else {
+                break
+            }
+        }
+        let numberText = trimmed[..<numberEnd].replacingUnderscores
+        let unitText = trimmed[numberEnd...].trimmingSpaces
+        guard let value = Double(numberText), value.isFinite else { return .failure(.notANumber) }
+        if unitText.isEmpty { return .success(value) }
+        if let unit = dimension.units.first(where: { $0.symbol == unitText }) {
+            return .success(value * unit.factor)
+        }
+        let other = Dimension.allCases.first { $0.units.contains { $0.symbol == unitText } }
+        return .failure(.unknownUnit(unitText, other))
+    }
+
+    /// Parses a price such as "0.30 EUR/kWh" into EUR per joule and the ISO currency code.
+    public static func parsePrice(_ text: String) -> (perJoule: Double, currency: String)? {
+        let parts = text.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, let value = Double(parts[0]) else { return nil }
+        let unit = parts[1].split(separator: "/")
+        guard unit.count == 2, unit[0].count == 3, unit[0].allSatisfy({ $0.isUppercase && $0.isLetter }),
+              let energy = Dimension.energy.units.first(where: { $0.symbol == unit[1] })
+        else { return nil }
+        return (value / energy.factor, String(unit[0]))
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+
+    var replacingUnderscores: String { String(filter { $0 != "_" }) }
+}

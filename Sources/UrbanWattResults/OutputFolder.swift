@@ -1,0 +1,35 @@
+import Foundation
+
+/// A results folder whose files appear whole or not at all: each is written to a temporary file
+/// beside it, then renamed.
+public struct OutputFolder: Sendable {
+    public let path: String
+
+    public enum Failure: Error, CustomStringConvertible {
+        case cannotWrite(String, String)
+        public var description: String {
+            switch self {
+            case .cannotWrite(let path, let why): "cannot write \(path): \(why)"
+            }
+        }
+    }
+
+    public init(path: String) { self.path = path }
+
+    public func create() throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path, error.localizedDescription)
+        }
+    }
+
+    public func write(_ name: String, _ text: String) throws(Failure) {
+        let target = (path as NSString).appendingPathComponent(name)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+        } catch {
+            throw .cannotWrite(target, error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import UrbanWattCore
+
+/// What a run knows besides the simulation: version, wall time, telemetry counters.
+public struct RunInfo: Sendable {
+    public var version: String
+    public var wallSeconds: Double
+    public var published: Int
+    public var dropped: Int
+
+    public init(version: String, wallSeconds: Double, published: Int = 0, dropped: Int = 0) {
+        self.version = version
+        self.wallSeconds = wallSeconds
+        self.published = published
+        self.dropped = dropped
+    }
+}
+
+/// Builds `summary.json` (SPEC §4) with its keys in the contract's order.
+public enum SummaryBuilder {
+    public static func summary(_ b: Breakdown, run: RunInfo) -> JSONValue {
+        let r = b.result
+        let s = r.scenario
+        let all = b.all
+        func energyPeak(_ series: [Double], _ range: Range<Int>) -> [(String, JSONValue)] {
+            [("energy_kwh", .number(b.kWh(series, range))), ("peak_kw", .number(b.peak(series, range).kW))]
+        }
+        let totalPeak = b.peak(b.total, all)
+        var totals: [(String, JSONValue)] = [
+            ("energy_kwh", .number(b.kWh(b.total, all))),
+            ("peak_kw", .number(totalPeak.kW)),
+            ("peak_at", b.steps > 0 ? .string(isoUTC(r.clock.time(totalPeak.step))) : .null),
+        ]
+        totals.append(("co2_kg", b.co2(b.total, all).map(JSONValue.number) ?? .null))
+        totals.append(("cost", b.cost(b.total, all).map(JSONValue.number) ?? .null))
+        totals.append(("currency", s.grid.currency.map(JSONValue.string) ?? .null))
+
+        let byLayer = JSONValue.object(Layer.allCases.map { ($0.rawValue, .object(energyPeak(b.byLayer[$0]!, all))) })
+        let byKind = JSONValue.object(FleetKind.allCases.compactMap { k in b.byKind[k].map { (k.rawValue, .object(energyPeak($0, all))) } })
+        let byDistrict = JSONValue.object(s.districts.map { ($0, .object(energyPeak(b.byDistrict[$0]!, all))) })
+        let byFleet = JSONValue.object(zip(s.fleets, r.fleets).map { fleet, series in
+            var fields = energyPeak(series.energy, all)
+            fields += [
+                ("kind", .string(fleet.kind.rawValue)),
+                ("layer", .string(fleet.layer.rawValue)),
+                ("district", .string(fleet.district)),
+                ("nodes", .integer(b.steps > 0 ? Int(series.nodes[b.steps - 1]) : 0)),
+                ("messages", .integer(series.messages[all].reduce(0, +))),
+                ("bytes", .integer(series.bytes[all].reduce(0, +))),
+            ]
+            if let life = series.meanBatteryLife { fields.append(("battery_life_years", .number(life / (365.25 * 86_400)))) }
+            if let baseline = series.baseline { fields.append(("baseline_kwh", .number(b.kWh(baseline, all)))) }
+            return (fleet.name, .object(fields))
+        })
+        let byYear = JSONValue.object(b.years.map { year, range in
+            var fields = energyPeak(b.total, range)
+            if let c = b.co2(b.total, range) { fields.append(("co2_kg", .number(c))) }
+            if let c = b.cost(b.total, range) { fields.append(("cost", .number(c))) }
+            fields.append(("by_layer", .object(Layer.allCases.map { ($0.rawValue, .object([("energy_kwh", .number(b.kWh(b.byLayer[$0]!, range)))])) })))
+            return (String(year), .object(fields))
+        })
+        let bal = b.balance
+        let balance = JSONValue.object([
+            ("baseline_kwh", .number(bal.baseline)), ("savings_kwh", .number(bal.savings)),
+            ("ict_overhead_kwh", .number(bal.ict)), ("net_kwh", .number(bal.net)),
+        ])
+        return .object([
+            ("urbanwatt_version", .string(run.version)),
+            ("scenario", .string(s.name)),
+            ("seed", .integer(Int(bitPattern: UInt(s.seed)))),
+            ("period", .object([
+                ("start", .string(s.start.description)), ("end", .string(s.end.description)),
+                ("step_s", .integer(Int(r.clock.step))), ("steps", .integer(r.clock.count)),
+            ])),
+            ("complete", .bool(r.complete)),
+            ("totals", .object(totals)),
+            ("by_layer", byLayer),
+            ("by_kind", byKind),
+            ("by_district", byDistrict),
+            ("by_fleet", byFleet),
+            ("by_year", byYear),
+            ("balance", balance),
+            ("telemetry", .object([("published", .integer(run.published)), ("dropped", .integer(run.dropped))])),
+            ("run", .object([
+                ("wall_s", .number((run.wallSeconds * 1000).rounded() / 1000)),
+                ("node_steps", .integer(r.nodeSteps)),
+                ("shard", .string(r.shard.description)),
+            ])),
+        ])
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import UrbanWattCore
+
+/// The terminal summary of a run: totals, layers, years, fleets and the balance.
+public enum SummaryTable {
+    public static func render(_ b: Breakdown) -> String {
+        let r = b.result
+        let all = b.all
+        let totalKWh = b.kWh(b.total, all)
+        var lines: [String] = []
+        let title = "UrbanWatt — \(r.scenario.name), \(r.scenario.start) to \(r.scenario.end)" + (r.complete ? "" : " (interrupted)")
+        lines.append(title)
+        lines.append(String(repeating: "=", count: title.count))
+        var head = "Energy \(number(totalKWh)) kWh · peak \(number(b.peak(b.total, all).kW)) kW"
+        if let c = b.co2(b.total, all) { head += " · \(number(c / 1000)) t CO2" }
+        if let c = b.cost(b.total, all) { head += " · \(number(c)) \(r.scenario.grid.currency ?? "")" }
+        lines.append(head)
+        lines.append("")
+        var rows: [[String]] = [["layer", "energy kWh", "share", "peak kW"]]
+        for l in Layer.allCases {
+            let e = b.kWh(b.byLayer[l]!, all)
+            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(b.byLayer[l]!, all).kW)])
+        }
+        lines += table(rows)
+        if b.years.count > 1 {
+            lines.append("")
+            rows = [["year", "energy kWh", "peak kW"]]
+            for (y, range) in b.years { rows.append([String(y), number(b.kWh(b.total, range)), number(b.peak(b.total, range).kW)]) }
+            lines += table(rows)
+        }
+        lines.append("")
+        rows = [["fleet", "kind", "nodes", "energy kWh", "share", "messages"]]
+        for (f, s) in zip(r.scenario.fleets, r.fleets) {
+            let e = b.kWh(s.energy, all)
+            rows.append([f.name, f.kind.rawValue, String(b.steps > 0 ? Int(s.nodes[b.steps - 1]) : 0), number(e),
+                         percent(e, of: totalKWh), String(s.messages[all].reduce(0, +))])
+        }
+        lines += table(rows)
+        let bal = b.balance
+        lines.append("")
+        lines.append("ICT overhead \(number(bal.ict)) kWh · savings \(number(bal.savings)) kWh (baseline \(number(bal.baseline)) kWh) · net \(number(bal.net)) kWh")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns padded to their widest cell; numbers right-aligned.
+    static func table(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
+        return rows.enumerated().flatMap { (k, row) -> [String] in
+            let line = row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+            return k == 0 ? [line, String(repeating: "-", count: line.count)] : [line]
+        }
+    }
+
+    /// Thousands separators; one decimal below 100.
+    static func number(_ x: Double) -> String {
+        if abs(x) < 100 { return String(format: "%.1f", x) }
+        let n = Int(x.rounded())
+        let digits = String(abs(n))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    static func percent(_ x: Double, of total: Double) -> String {
+        total > 0 ? String(format: "%.1f%%", 100 * x / total) : "-"
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import UrbanWattCore
+
+/// What `urbanwatt list` prints: everything a scenario can name, with defaults and their sources.
+public enum Catalogue {
+    public static var text: String {
+        var out: [String] = []
+        out.append("Built-in scenarios (urbanwatt run NAME):")
+        for name in BuiltinScenarios.names {
+            let marker = name == BuiltinScenarios.defaultName ? " (default)" : ""
+            let description = BuiltinScenarios.text(named: name).flatMap(descriptionLine) ?? ""
+            out.append("  \(name)\(marker)  \(description)")
+        }
+        out.append("")
+        out.append("Fleet kinds (layer; power of one node):")
+        for k in FleetKind.allCases {
+            out.append("  \(k.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(k.defaultLayer.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(k.summary)")
+            out.append("      keys: " + FleetDecoder.modelKeys(k).joined(separator: ", "))
+        }
+        out.append("")
+        out.append("Radio types (sensor radio.type):")
+        for r in RadioType.allCases {
+            let d = r.defaults
+            let energy = d.energyPerUplink.map { "\(($0 * 1000).formatted2) mJ per uplink" }
+                ?? "time on air (SF7 default, 125 kHz, CR 4/5, 8 preamble symbols) × 29 mA × 3.3 V"
+            out.append("  \(r.rawValue): sleep \((d.sleep * 1e6).formatted2) µW, \(energy), overhead \(d.overhead) B")
+            out.append("      source: \(d.source)")
+        }
+        out.append("")
+        out.append("Base-station presets (EARTH: trx, p_max, p0, slope, sleep):")
+        for p in BaseStation.Preset.allCases {
+            let v = p.parameters
+            out.append("  \(p.rawValue): \(v.trx.formatted2), \(v.pMax.formatted2) W, \(v.p0.formatted2) W, \(v.slope.formatted2), \(v.sleep.formatted2) W")
+        }
+        out.append("      source: \(BaseStation.Preset.source)")
+        out.append("")
+        out.append("Built-in profiles (24 hourly values, local time):")
+        for e in BuiltinProfiles.all {
+            out.append("  \(e.name): weekly mean \(e.profile.weeklyMean.formatted2); source: \(e.source)")
+        }
+        out.append("")
+        out.append("Other defaults:")
+        out.append("  streetlight on_below: -0.833° (sunset to sunrise, NOAA solar calculator)")
+        out.append("  link intensity: none (give one, e.g. 0.06 kWh/GB in 2015 halving every 2 years, Aslan et al. 2018)")
+        out.append("  datacenter pue: 1.0 (give one, e.g. 1.58 Uptime Institute 2023 average, 1.46 German DCs, Bitkom 2025)")
+        out.append("")
+        out.append("Units:")
+        for d in Dimension.allCases where !d.units.isEmpty {
+            out.append("  \(d.rawValue): " + d.units.map(\.symbol).filter { !$0.hasPrefix("u") }.joined(separator: " ") + " (bare numbers in \(d.canonicalUnit.isEmpty ? "plain units" : d.canonicalUnit))")
+        }
+        out.append("  price: CUR/kWh with an ISO currency, e.g. 0.30 EUR/kWh")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func descriptionLine(_ yaml: String) -> String? {
+        yaml.split(separator: "\n").first { $0.hasPrefix("description:") }.map { String($0.dropFirst("description:".count)).trimmingCharacters(in: .whitespaces) }
+    }
+}

@@ -1,0 +1,31 @@
+/// One problem found in a scenario file, located by line, column and field path.
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    /// Field path such as `fleets[2].power`; empty for problems of the file as a whole.
+    public var path: String
+    public var message: String
+
+    public init(file: String, line: Int, column: Int, path: String, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.path = path
+        self.message = message
+    }
+
+    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE`, the form compilers and editors understand.
+    public var description: String {
+        "\(file):\(line):\(column): error: " + (path.isEmpty ? "" : "\(path): ") + message
+    }
+}
+
+/// Every problem of one or more scenario files.
+public struct ScenarioErrors: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,128 @@
+import UrbanWattCore
+
+/// What a fleet may refer to: named profiles and districts, and whether the scenario has a location.
+struct FleetContext {
+    var profiles: [String: Profile]
+    var districts: [String]
+    var hasLocation: Bool
+
+    func profile(named name: String) -> Profile? { profiles[name] ?? BuiltinProfiles.named(name) }
+
+    var profileNames: [String] { Array(profiles.keys) + BuiltinProfiles.all.map(\.name) }
+}
+
+/// Reads one entry of `fleets:`.
+enum FleetDecoder {
+    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "description"]
+
+    /// Keys of each kind's model; `replaces:` may override any of them.
+    static func modelKeys(_ kind: FleetKind) -> [String] {
+        switch kind {
+        case .device: ["power", "profile"]
+        case .sensor: ["radio", "sleep", "uplink", "battery"]
+        case .gateway: ["power"]
+        case .baseStation: ["preset", "trx", "p_max", "p0", "slope", "sleep", "load"]
+        case .link: ["intensity"]
+        case .server: ["idle", "max", "utilisation"]
+        case .datacenter: ["it_power", "profile", "pue", "per_gb"]
+        case .streetlight: ["power", "controller", "on_below", "dimming"]
+        case .trafficSignal: ["heads", "lamp", "controller"]
+        case .evCharger: ["power", "standby", "sessions"]
+        }
+    }
+
+    static func decode(_ c: Cursor, context: FleetContext, reader r: YAMLReader) -> Fleet? {
+        // The kind decides which keys are allowed, so read it first.
+        var kind: FleetKind?
+        if case .mapping(let m) = c.node, let k = m["kind"] {
+            kind = r.choice(Cursor(node: k, path: c.child("kind")), FleetKind.allCases.map(\.rawValue), what: "a fleet kind")
+                .flatMap(FleetKind.init(rawValue:))
+        }
+        let allowed = commonKeys + (kind.map(modelKeys) ?? FleetKind.allCases.flatMap(modelKeys))
+        guard let f = r.mapping(c, allowed: allowed, what: "a fleet mapping with `name` and `kind`") else { return nil }
+        if f["kind"] == nil { r.error(Cursor(node: c.node, path: c.child("kind")), "missing; expected a fleet kind (\(FleetKind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        var name: String?
+        if let n = r.required(f, "name", in: c, what: "a fleet name"), let s = r.string(n, what: "a fleet name") {
+            if TopicName.isValid(s) { name = s } else { r.error(n, TopicName.problem(s)) }
+        }
+        var district = context.districts[0]
+        if let d = f["district"], let s = r.string(d, what: "a district name") {
+            if context.districts.contains(s) { district = s } else {
+                r.error(d, "unknown district `\(s)` (districts: \(context.districts.joined(separator: ", ")))" + Suggestion.didYouMean(s, in: context.districts))
+            }
+        }
+        var count = YearMap(1)
+        if let cc = f["count"] {
+            if kind == .link {
+                r.error(cc, "a link is a fleet of one; remove `count`")
+            } else if let m = r.yearMap(cc, .count) {
+                count = m
+            }
+        }
+        var efficiency: Efficiency?
+        if let e = f["efficiency"], let ef = r.mapping(e, allowed: ["per_year", "from"], what: "{per_year: 3%, from: 2025}") {
+            let perYear = r.required(ef, "per_year", in: e, what: "a fraction such as 3%").flatMap { r.fraction($0) }
+            let from = r.required(ef, "from", in: e, what: "a year such as 2025").flatMap { r.integer($0, what: "a year", range: 1900...2200) }
+            if let perYear, let from { efficiency = Efficiency(perYear: perYear, from: from) }
+        }
+        let jitter = f["jitter"].flatMap { r.fraction($0) } ?? 0
+        let layer = f["layer"].flatMap { r.choice($0, Layer.allCases.map(\.rawValue), what: "a layer") }.flatMap(Layer.init(rawValue:))
+        let via = f["via"].flatMap { r.string($0, what: "the name of a gateway, link or datacenter fleet") }
+        guard let kind else { return nil }
+        let model = ModelDecoder(reader: r, context: context, parent: c).decode(kind, fields: f)
+        var replaces: FleetModel?
+        if let rep = f["replaces"] {
+            if [.sensor, .link, .evCharger].contains(kind) {
+                r.error(rep, "`replaces` is not supported for a \(kind.rawValue) fleet")
+            } else if let overrides = r.mapping(rep, allowed: modelKeys(kind), what: "a mapping of \(kind.rawValue) parameters such as {power: 150 W}") {
+                let merged = f.merging(overrides) { _, new in new }
+                replaces = ModelDecoder(reader: r, context: context, parent: c).decode(kind, fields: merged)
+            }
+        }
+        guard let name, let model else { return nil }
+        return Fleet(
+            name: name, kind: kind, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
+            via: via, model: model, replaces: replaces)
+    }
+}
+
+/// Checks `via:` routes: targets exist, receive traffic, and form no cycle.
+enum RoutingCheck {
+    static func check(_ fleets: [Fleet], cursors: [Cursor], reader r: YAMLReader) {
+        let byName = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<String>()
+        for (i, f) in fleets.enumerated() where !seen.insert(f.name).inserted {
+            r.error(Cursor(node: cursors[i].node, path: cursors[i].child("name")), "duplicate fleet name `\(f.name)`")
+        }
+        for (i, f) in fleets.enumerated() {
+            guard let via = f.via else { continue }
+            let at = viaCursor(cursors[i])
+            guard [.sensor, .gateway, .link].contains(f.kind) else {
+                r.error(at, "a \(f.kind.rawValue) fleet sends no traffic; `via` applies to sensor, gateway and link fleets")
+                continue
+            }
+            guard let t = byName[via] else {
+                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name)))
+                continue
+            }
+            if !fleets[t].kind.receivesTraffic {
+                r.error(at, "`\(via)` is a \(fleets[t].kind.rawValue) fleet; `via` must name a gateway, link or datacenter fleet")
+            }
+            // Follow the route; coming back to this fleet is a cycle.
+            var hops = Set([f.name])
+            var next: String? = via
+            while let n = next, let k = byName[n] {
+                if !hops.insert(n).inserted {
+                    if n == f.name { r.error(at, "routing cycle: `\(f.name)` reaches itself through `via`") }
+                    break
+                }
+                next = fleets[k].via
+            }
+        }
+    }
+
+    static func viaCursor(_ fleet: Cursor) -> Cursor {
+        if case .mapping(let m) = fleet.node, let v = m["via"] { return Cursor(node: v, path: fleet.child("via")) }
+        return fleet
+    }
+}

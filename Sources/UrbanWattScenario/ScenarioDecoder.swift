@@ -1,0 +1,245 @@
+import Foundation
+import UrbanWattCore
+import Yams
+
+/// Reads a scenario file (SPEC §2) into a validated `Scenario`, reporting every problem with its
+/// file, line, column and field path.
+public enum ScenarioDecoder {
+    static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
+                          "districts", "fleets", "check"]
+
+    /// Decodes `text`; `file` is used in diagnostics.
+    public static func decode(_ text: String, file: String) throws(ScenarioErrors) -> Scenario {
+        let reader = YAMLReader(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ScenarioErrors([yamlDiagnostic(error, file: file)])
+        } catch {
+            throw ScenarioErrors([Diagnostic(file: file, line: 1, column: 1, path: "", message: "\(error)")])
+        }
+        guard let root else {
+            throw ScenarioErrors([Diagnostic(
+                file: file, line: 1, column: 1, path: "",
+                message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")])
+        }
+        let scenario = decodeScenario(Cursor(node: root, path: ""), reader: reader)
+        if let scenario, reader.diagnostics.isEmpty { return scenario }
+        throw ScenarioErrors(reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+    }
+
+    /// Reads and decodes a file; a missing or unreadable file is reported as `ScenarioFileError`.
+    public static func load(path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioFileError.unreadable(path) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioErrors([Diagnostic(file: path, line: 1, column: 1, path: "", message: "the file is not UTF-8 text")])
+        }
+        return try decode(text, file: path)
+    }
+
+    static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let where_ = context.map { " \($0.text)" } ?? ""
+            return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "malformed YAML: \(problem)\(where_)")
+        case .reader(let problem, _, _, _):
+            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "unreadable YAML: \(problem)")
+        default:
+            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "malformed YAML: \(error)")
+        }
+    }
+
+    static func decodeScenario(_ root: Cursor, reader r: YAMLReader) -> Scenario? {
+        guard let top = r.mapping(root, allowed: topKeys, what: "a scenario mapping with `urbanwatt: 1`, `name`, `period` and `fleets`")
+        else { return nil }
+        if let v = r.required(top, "urbanwatt", in: root, what: "the format version, 1") {
+            if r.integer(v, what: "format version 1", range: 1...1) == nil {}
+        }
+        var name = "scenario"
+        if let c = r.required(top, "name", in: root, what: "a name of lowercase letters, digits and -"),
+           let s = r.string(c) {
+            if s.isEmpty || !s.allSatisfy({ ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) {
+                r.error(c, "expected a name of lowercase letters, digits and - (it is used in topics and paths), got \(c.found)")
+            }
+            name = s
+        }
+        let description = top["description"].flatMap { r.string($0) } ?? ""
+        var seed: UInt64 = 0
+        if let c = top["seed"] {
+            if let s = c.scalar, let v = UInt64(s) { seed = v } else { r.error(c, "expected a whole number ≥ 0, got \(c.found)") }
+        }
+        let (location, zone) = decodeLocation(top["location"], reader: r)
+        let period = decodePeriod(top["period"], root: root, reader: r)
+        let grid = top["grid"].map { decodeGrid($0, reader: r) } ?? Grid()
+        let profiles = top["profiles"].map { decodeProfiles($0, reader: r) } ?? [:]
+        var districts = ["city"]
+        if let c = top["districts"], let items = r.list(c, what: "a list of district names") {
+            var seen = Set<String>()
+            districts = items.compactMap { item in
+                guard let s = r.string(item, what: "a district name") else { return nil }
+                if !TopicName.isValid(s) { r.error(item, TopicName.problem(s)) }
+                if !seen.insert(s).inserted { r.error(item, "duplicate district `\(s)`") }
+                return s
+            }
+            if districts.isEmpty { r.error(c, "expected at least one district"); districts = ["city"] }
+        }
+        var checkTolerance: Double?
+        if let c = top["check"], let f = r.mapping(c, allowed: ["tolerance"], what: "a mapping such as {tolerance: 0.1%}"),
+           let t = f["tolerance"] {
+            checkTolerance = r.fraction(t)
+        }
+        let context = FleetContext(profiles: profiles, districts: districts, hasLocation: location != nil)
+        var fleets: [Fleet] = []
+        var fleetCursors: [Cursor] = []
+        if let c = r.required(top, "fleets", in: root, what: "a list of fleets"), let items = r.list(c, what: "a list of fleets") {
+            if items.isEmpty { r.error(c, "expected at least one fleet") }
+            for item in items {
+                if let fleet = FleetDecoder.decode(item, context: context, reader: r) {
+                    fleets.append(fleet)
+                    fleetCursors.append(item)
+                }
+            }
+        }
+        RoutingCheck.check(fleets, cursors: fleetCursors, reader: r)
+        guard let period else { return nil }
+        return Scenario(
+            name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,
+            end: period.end, step: period.step, grid: grid, profiles: profiles, districts: districts, fleets: fleets,
+            checkTolerance: checkTolerance)
+    }
+
+    static func decodeLocation(_ c: Cursor?, reader r: YAMLReader) -> (Location?, Zone) {
+        guard let c, let f = r.mapping(c, allowed: ["latitude", "longitude", "timezone"], what: "a mapping {latitude, longitude, timezone}")
+        else { return (nil, .utc) }
+        var zone = Zone.utc
+        if let t = f["timezone"], let s = r.string(t, what: "an IANA time zone such as Europe/Berlin") {
+            if let z = Zone(identifier: s) { zone = z } else {
+                r.error(t, "expected an IANA time zone such as \"Europe/Berlin\", got \(t.found)")
+            }
+        }
+        var lat: Double?, lon: Double?
+        if let c = f["latitude"], let v = r.number(c, what: "a latitude in degrees") {
+            if abs(v) > 90 { r.error(c, "expected a latitude from -90 to 90 degrees, got \(c.found)") } else { lat = v }
+        }
+        if let c = f["longitude"], let v = r.number(c, what: "a longitude in degrees") {
+            if abs(v) > 180 { r.error(c, "expected a longitude from -180 to 180 degrees, got \(c.found)") } else { lon = v }
+        }
+        if (lat == nil) != (lon == nil), f["latitude"] == nil || f["longitude"] == nil {
+            r.error(c, "expected both latitude and longitude")
+        }
+        if let lat, let lon { return (Location(latitude: lat, longitude: lon), zone) }
+        return (nil, zone)
+    }
+
+    static func decodePeriod(_ c: Cursor?, root: Cursor, reader r: YAMLReader) -> (start: CivilDate, end: CivilDate, step: Int64)? {
+        guard let c else {
+            r.error(Cursor(node: root.node, path: "period"), "missing; expected {start: 2025-01-01, end: 2026-01-01, step: 15 min}")
+            return nil
+        }
+        guard let f = r.mapping(c, allowed: ["start", "end", "step"], what: "a mapping {start, end, step}") else { return nil }
+        func date(_ key: String) -> CivilDate? {
+            guard let d = r.required(f, key, in: c, what: "a date such as 2025-01-01") else { return nil }
+            guard let s = d.scalar, let v = CivilDate(iso: s) else {
+                r.error(d, "expected a date such as 2025-01-01, got \(d.found)")
+                return nil
+            }
+            return v
+        }
+        let start = date("start"), end = date("end")
+        var step: Int64 = 900
+        if let s = f["step"], let v = r.quantity(s, .duration, positive: true) {
+            if v.rounded() != v || 86_400.truncatingRemainder(dividingBy: v) != 0 {
+                r.error(s, "expected a step that divides a day (such as 15 min, 1 h), got \(s.found)")
+            } else {
+                step = Int64(v)
+            }
+        }
+        guard let start, let end else { return nil }
+        if end <= start {
+            r.error(f["end"]!, "expected an end after the start (\(start)), got \(end)")
+            return nil
+        }
+        return (start, end, step)
+    }
+
+    static func decodeGrid(_ c: Cursor, reader r: YAMLReader) -> Grid {
+        guard let f = r.mapping(c, allowed: ["carbon_intensity", "price"], what: "a mapping {carbon_intensity, price}")
+        else { return Grid() }
+        var grid = Grid()
+        if let ci = f["carbon_intensity"] { grid.carbon = signal(ci, reader: r) }
+        if let p = f["price"] {
+            var currency: String?
+            func price(_ c: Cursor) -> Double? {
+                guard let s = c.scalar, let v = QuantityParser.parsePrice(s) else {
+                    r.error(c, "expected a price such as \"0.30 EUR/kWh\", got \(c.found)")
+                    return nil
+                }
+                if let currency, currency != v.currency {
+                    r.error(c, "expected one currency throughout, \(currency), got \(v.currency)")
+                }
+                currency = v.currency
+                return v.perJoule * 3.6e6
+            }
+            if case .mapping = p.node, let pairs = r.pairs(p, what: "a year map of prices") {
+                var points: [(Int, Double)] = []
+                for pair in pairs {
+                    guard let y = Int(pair.key) else { r.error(pair.keyCursor, "expected a year such as 2025, got \"\(pair.key)\""); continue }
+                    if let v = price(pair.value) { points.append((y, v)) }
+                }
+                if !points.isEmpty { grid.price = .yearly(YearMap(points: points)) }
+            } else if let v = price(p) {
+                grid.price = .yearly(YearMap(v))
+            }
+            grid.currency = currency
+        }
+        return grid
+    }
+
+    /// Carbon intensity: constant, year map or `{hourly: [24 values]}`, in g/kWh.
+    static func signal(_ c: Cursor, reader r: YAMLReader) -> GridSignal? {
+        if case .mapping(let m) = c.node, m.count == 1, m.keys.first?.scalar?.string == "hourly" {
+            let f = r.mapping(c, allowed: ["hourly"], what: "{hourly: [24 values]}")
+            return f?["hourly"].flatMap { r.hourly($0, range: nil, dimension: .carbon) }.map { .hourly(Profile(weekday: $0)) }
+        }
+        return r.yearMap(c, .carbon).map { .yearly($0) }
+    }
+
+    static func decodeProfiles(_ c: Cursor, reader r: YAMLReader) -> [String: Profile] {
+        guard let pairs = r.pairs(c, what: "a mapping of profile names to {weekday: [24 values], weekend: [...]}") else { return [:] }
+        var result: [String: Profile] = [:]
+        for p in pairs {
+            guard let f = r.mapping(p.value, allowed: ["weekday", "weekend"], what: "{weekday: [24 values], weekend: [24 values]}")
+            else { continue }
+            guard let wd = r.required(f, "weekday", in: p.value, what: "24 hourly values in [0, 1]"),
+                  let weekday = r.hourly(wd, range: 0...1) else { continue }
+            let weekend = f["weekend"].flatMap { r.hourly($0, range: 0...1) }
+            if f["weekend"] != nil && weekend == nil { continue }
+            result[p.key] = Profile(weekday: weekday, weekend: weekend)
+        }
+        return result
+    }
+}
+
+/// A scenario file that cannot be read at all (exit 66).
+public enum ScenarioFileError: Error, CustomStringConvertible {
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "\(path): cannot read the scenario file (no such file, or no permission)"
+        }
+    }
+}
+
+/// Names that become MQTT topic levels must not contain `+`, `#`, `/`, NUL or white space.
+enum TopicName {
+    static func isValid(_ s: String) -> Bool {
+        !s.isEmpty && !s.contains { "+#/\0".contains($0) || $0.isWhitespace }
+    }
+
+    static func problem(_ s: String) -> String {
+        "expected a name without `+`, `#`, `/`, NUL or spaces (it becomes an MQTT topic level), got \"\(s)\""
+    }
+}

@@ -1,0 +1,226 @@
+import UrbanWattCore
+import Yams
+
+/// A YAML node with the field path that leads to it.
+struct Cursor {
+    let node: Node
+    let path: String
+
+    func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    func element(_ i: Int) -> String { "\(path)[\(i)]" }
+
+    /// A short description of what the node is, for "got …" in messages.
+    var found: String {
+        switch node {
+        case .scalar(let s): s.string.isEmpty ? "nothing" : "\"\(s.string)\""
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    var scalar: String? { node.scalar?.string }
+}
+
+/// Reads typed values out of YAML nodes, collecting every problem instead of stopping at the first.
+final class YAMLReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func error(_ cursor: Cursor, _ message: String) {
+        let mark = cursor.node.mark
+        diagnostics.append(Diagnostic(
+            file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: cursor.path, message: message))
+    }
+
+    func error(line: Int, column: Int, path: String, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: line, column: column, path: path, message: message))
+    }
+
+    // MARK: Structure
+
+    /// The fields of a mapping; unknown keys (not in `allowed`) and duplicates are reported.
+    func mapping(_ c: Cursor, allowed: [String], what: String) -> [String: Cursor]? {
+        guard case .mapping(let m) = c.node else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        var fields: [String: Cursor] = [:]
+        for (k, v) in m {
+            let key = k.scalar?.string ?? ""
+            let keyCursor = Cursor(node: k, path: c.child(key))
+            if !allowed.contains(key) {
+                error(keyCursor, "unknown key `\(key)`" + Suggestion.didYouMean(key, in: allowed))
+                continue
+            }
+            if fields[key] != nil {
+                error(keyCursor, "duplicate key `\(key)`")
+                continue
+            }
+            fields[key] = Cursor(node: v, path: c.child(key))
+        }
+        return fields
+    }
+
+    /// The pairs of a mapping whose keys are free (names, years), in file order.
+    func pairs(_ c: Cursor, what: String) -> [(key: String, keyCursor: Cursor, value: Cursor)]? {
+        guard case .mapping(let m) = c.node else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        return m.map { k, v in
+            let key = k.scalar?.string ?? ""
+            return (key, Cursor(node: k, path: c.child(key)), Cursor(node: v, path: c.child(key)))
+        }
+    }
+
+    func list(_ c: Cursor, what: String) -> [Cursor]? {
+        guard case .sequence(let s) = c.node else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        return s.enumerated().map { Cursor(node: $1, path: c.element($0)) }
+    }
+
+    /// Reports a missing required field at its parent mapping.
+    func required(_ fields: [String: Cursor], _ key: String, in parent: Cursor, what: String) -> Cursor? {
+        if let c = fields[key] { return c }
+        error(Cursor(node: parent.node, path: parent.child(key)), "missing; expected \(what)")
+        return nil
+    }
+
+    // MARK: Scalars
+
+    func string(_ c: Cursor, what: String = "a text") -> String? {
+        guard let s = c.scalar else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        return s
+    }
+
+    func number(_ c: Cursor, what: String = "a number") -> Double? {
+        guard let s = c.scalar, let v = Double(s.replacingOccurrences(of: "_", with: "")), v.isFinite else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        return v
+    }
+
+    func integer(_ c: Cursor, what: String = "a whole number", range: ClosedRange<Int>? = nil) -> Int? {
+        guard let s = c.scalar, let v = Int(s.replacingOccurrences(of: "_", with: "")) else {
+            error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        if let range, !range.contains(v) {
+            error(c, "expected \(what) from \(range.lowerBound) to \(range.upperBound), got \(v)")
+            return nil
+        }
+        return v
+    }
+
+    /// A quantity in canonical units, e.g. power in W; `minimum` excludes values below it.
+    func quantity(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, positive: Bool = false) -> Double? {
+        let name = dimension == .count ? "a number" : "a \(dimension.rawValue)"
+        guard let s = c.scalar else {
+            error(c, "expected \(name) such as \(dimension.example), got \(c.found)")
+            return nil
+        }
+        switch QuantityParser.parse(s, as: dimension) {
+        case .success(let v):
+            if positive && v <= 0 {
+                error(c, "expected \(name) greater than zero, got \(c.found)")
+                return nil
+            }
+            if let minimum, v < minimum {
+                error(c, "expected \(name) of at least \(minimum) \(dimension.canonicalUnit), got \(c.found)")
+                return nil
+            }
+            return v
+        case .failure(.unknownUnit(let unit, let other)):
+            let hint = other.map { " (a unit of \($0.rawValue))" } ?? ""
+            error(c, "expected \(name) such as \(dimension.example), got \"\(s)\"; `\(unit)` is not a unit of \(dimension.rawValue)\(hint)")
+            return nil
+        case .failure(.notANumber):
+            error(c, "expected \(name) such as \(dimension.example), got \(c.found)")
+            return nil
+        }
+    }
+
+    /// A fraction written as `50%` or `0.5`, within [0, maximum].
+    func fraction(_ c: Cursor, maximum: Double? = 1) -> Double? {
+        guard let v = quantity(c, .fraction) else { return nil }
+        if let maximum, v > maximum {
+            error(c, "expected a fraction from 0 to \(maximum == 1 ? "100%" : String(maximum)), got \(c.found)")
+            return nil
+        }
+        return v
+    }
+
+    func bool(_ c: Cursor) -> Bool? {
+        switch c.scalar?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error(c, "expected true or false, got \(c.found)")
+            return nil
+        }
+    }
+
+    /// One of `choices`.
+    func choice(_ c: Cursor, _ choices: [String], what: String) -> String? {
+        guard let s = c.scalar, choices.contains(s) else {
+            let got = c.scalar ?? ""
+            error(c, "expected \(what) (\(choices.joined(separator: ", "))), got \(c.found)" + Suggestion.didYouMean(got, in: choices))
+            return nil
+        }
+        return s
+    }
+
+    /// A value that is constant or a map of years: `500` or `{2025: 500, 2030: 4000}`.
+    func yearMap(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0) -> YearMap? {
+        if case .mapping = c.node {
+            guard let pairs = pairs(c, what: "a year map") else { return nil }
+            var points: [(Int, Double)] = []
+            var ok = true
+            for p in pairs {
+                guard let year = Int(p.key), (1900...2200).contains(year) else {
+                    error(p.keyCursor, "expected a year such as 2025, got \"\(p.key)\"")
+                    ok = false
+                    continue
+                }
+                if points.contains(where: { $0.0 == year }) {
+                    error(p.keyCursor, "duplicate year \(year)")
+                    ok = false
+                    continue
+                }
+                guard let v = quantity(p.value, dimension, minimum: minimum) else { ok = false; continue }
+                points.append((year, v))
+            }
+            if points.isEmpty && ok { error(c, "expected at least one year in the year map") }
+            return ok && !points.isEmpty ? YearMap(points: points) : nil
+        }
+        return quantity(c, dimension, minimum: minimum).map(YearMap.init)
+    }
+
+    /// 24 numbers, for an hourly shape.
+    func hourly(_ c: Cursor, range: ClosedRange<Double>?, dimension: Dimension = .fraction) -> [Double]? {
+        guard let items = list(c, what: "a list of 24 hourly values") else { return nil }
+        guard items.count == 24 else {
+            error(c, "expected 24 hourly values (0:00 to 23:00), got \(items.count)")
+            return nil
+        }
+        var values: [Double] = []
+        for item in items {
+            guard let v = quantity(item, dimension) else { return nil }
+            if let range, !range.contains(v) {
+                error(item, "expected a value from \(range.lowerBound) to \(range.upperBound), got \(item.found)")
+                return nil
+            }
+            values.append(v)
+        }
+        return values
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import UrbanWattScenario
+
+extension UrbanWatt {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check scenario files and print every problem found (exit 65 if any).")
+
+        @Argument(help: "Scenario files (YAML).")
+        var scenarios: [String]
+
+        func validate() throws {
+            if scenarios.isEmpty { throw ValidationError("name at least one scenario file") }
+        }
+
+        func run() throws {
+            var worst: ExitCode = .success
+            for path in scenarios {
+                do {
+                    let s = try ScenarioSource.load(path)
+                    print("\(path): ok (\(s.name), \(s.fleets.count) fleets)")
+                } catch let code as ExitCode {
+                    if worst == .success || code == ExitStatus.noInput { worst = code }
+                }
+            }
+            if worst != .success { throw worst }
+        }
+    }
+}
