@@ -103,6 +103,7 @@ fleets:
     power: 11 kW                     # AC 3.7–22 kW (ADAC)
     standby: 5 W                     # wallbox standby 2–5 W (U)
     sessions: {per_day: 2, energy: 18 kWh, profile: evening}
+
 """#),
     ]
 }

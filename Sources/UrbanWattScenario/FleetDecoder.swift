@@ -88,7 +88,9 @@ enum FleetDecoder {
 
 /// Checks `via:` routes: targets exist, receive traffic, and form no cycle.
 enum RoutingCheck {
-    static func check(_ fleets: [Fleet], cursors: [Cursor], reader r: YAMLReader) {
+    /// `declared` holds the names of every fleet entry, including those that failed to decode, so that
+    /// one broken fleet does not also make every route to it an error.
+    static func check(_ fleets: [Fleet], cursors: [Cursor], declared: Set<String>, reader r: YAMLReader) {
         let byName = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         for (i, f) in fleets.enumerated() where !seen.insert(f.name).inserted {
@@ -102,6 +104,7 @@ enum RoutingCheck {
                 continue
             }
             guard let t = byName[via] else {
+                if declared.contains(via) { continue }
                 r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name)))
                 continue
             }

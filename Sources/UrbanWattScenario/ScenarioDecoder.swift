@@ -93,16 +93,18 @@ public enum ScenarioDecoder {
         let context = FleetContext(profiles: profiles, districts: districts, hasLocation: location != nil)
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []
+        var declared = Set<String>()
         if let c = r.required(top, "fleets", in: root, what: "a list of fleets"), let items = r.list(c, what: "a list of fleets") {
             if items.isEmpty { r.error(c, "expected at least one fleet") }
             for item in items {
+                if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string { declared.insert(n) }
                 if let fleet = FleetDecoder.decode(item, context: context, reader: r) {
                     fleets.append(fleet)
                     fleetCursors.append(item)
                 }
             }
         }
-        RoutingCheck.check(fleets, cursors: fleetCursors, reader: r)
+        RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, reader: r)
         guard let period else { return nil }
         return Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,

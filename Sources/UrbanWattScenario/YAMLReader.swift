@@ -115,7 +115,8 @@ final class YAMLReader {
             return nil
         }
         if let range, !range.contains(v) {
-            error(c, "expected \(what) from \(range.lowerBound) to \(range.upperBound), got \(v)")
+            let bounds = range.count == 1 ? "" : " from \(range.lowerBound) to \(range.upperBound)"
+            error(c, "expected \(what)\(bounds), got \(v)")
             return nil
         }
         return v

@@ -1,8 +1,8 @@
 /// A value that changes over the years: constant, or given at 1 January of listed years,
 /// linear in time between them and constant before the first and after the last.
 ///
-/// `{2025: 500, 2030: 4000}` is 500 until 1 January 2025, 4000 from 1 January 2030, and 1200 on
-/// 1 January 2026.
+/// `{2025: 500, 2030: 4000}` is 500 until 1 January 2025, 4000 from 1 January 2030, and
+/// 500 + 3500 × 365/1826 ≈ 1199.6 on 1 January 2026 (linear in time; 2028 is a leap year).
 public struct YearMap: Sendable, Equatable {
     public var points: [(year: Int, value: Double)]
 

@@ -1,0 +1,163 @@
+import Testing
+@testable import UrbanWattCore
+
+@Suite struct GenericKindTests {
+    @Test func aThousandFiveWattDevicesUse43800kWhIn2025() {
+        let r = Engine(scenario: scenario([Fleet(name: "d", count: YearMap(1000), model: .device(power: 5, schedule: .constant(1)))])).run()
+        #expect(close(r.kWh(), 43_800))
+        #expect(r.fleets[0].nodes.last == 1000)
+    }
+
+    @Test func aHundredKilowattITLoadAtPUE15Uses1314000kWh() {
+        let dc = Datacenter(itPower: 100_000, pue: 1.5)
+        let r = Engine(scenario: scenario([Fleet(name: "dc", model: .datacenter(dc))])).run()
+        #expect(close(r.kWh(), 1_314_000))
+    }
+
+    @Test func aServerAt50PercentBetween100And300WattDraws200W() {
+        let r = Engine(scenario: scenario([Fleet(name: "s", model: .server(idle: 100, max: 300, utilisation: .constant(0.5)))])).run()
+        #expect(close(r.kWh(), 200 * 8760 / 1000))
+    }
+
+    @Test func aGatewayDrawsItsPowerAlways() {
+        let r = Engine(scenario: scenario([Fleet(name: "g", count: YearMap(20), model: .gateway(power: 3.2))])).run()
+        #expect(close(r.kWh(), 20 * 3.2 * 8.76))
+    }
+
+    @Test func aDeviceFollowsItsProfile() {
+        var hours = Array(repeating: 0.0, count: 24)
+        for h in 18..<22 { hours[h] = 1 }
+        let p = Profile(weekday: hours)
+        let r = Engine(scenario: scenario([Fleet(name: "d", model: .device(power: 1000, schedule: .profile(name: "p", p, scale: 1)))])).run()
+        #expect(close(r.kWh(), 4 * 365))
+    }
+
+    @Test func sensorsSleepAndSendUplinks() {
+        // 100 sensors, 1 mJ per uplink every 15 min, 10 µW sleep: (10e-6 × 8760 h) + 35040 × 1 mJ per node.
+        let sensor = Sensor(radio: Radio(type: .lorawan, energyPerUplink: 0.001), sleep: 10e-6, interval: 900, payload: 11, overhead: 13)
+        let r = Engine(scenario: scenario([Fleet(name: "s", count: YearMap(100), model: .sensor(sensor))])).run()
+        let perNodeJ = 10e-6 * 8760 * 3600 + 35_040 * 0.001
+        #expect(close(r.kWh(), 100 * perNodeJ / 3.6e6))
+        #expect(r.messages() == 100 * 35_040)
+        #expect(r.bytes() == 100 * 35_040 * 24)
+    }
+}
+
+@Suite struct GrowthAndTrendTests {
+    @Test func nodeIExistsWhileIIsBelowTheFlooredCount() {
+        // count rises linearly from 0 to 8760 over 2025: in hour h exactly h nodes exist.
+        let f = Fleet(name: "d", count: YearMap(points: [(2025, 0), (2026, 8760)]), model: .device(power: 1, schedule: .constant(1)))
+        let r = Engine(scenario: scenario([f], step: 3600)).run()
+        #expect(close(r.kWh(), 8759.0 * 8760 / 2 / 1000))
+        #expect(r.fleets[0].nodes[100] == 100)
+    }
+
+    @Test func efficiencyScalesPowerPerCalendarYear() {
+        let f = Fleet(name: "d", efficiency: Efficiency(perYear: 0.03, from: 2025), model: .device(power: 1000, schedule: .constant(1)))
+        let r = Engine(scenario: scenario([f], to: .init(year: 2027, month: 1, day: 1), step: 3600)).run()
+        #expect(close(r.kWh(), 8760 + 8760 * 0.97))
+    }
+
+    @Test func linkIntensityHalvesEveryTwoYears() {
+        let link = LinkIntensity(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)
+        #expect(close(link.intensity(year: 2025) * 1e9 / 3.6e6, 0.001875))
+        #expect(close(link.intensity(year: 2016) * 1e9 / 3.6e6, 0.06 * 0.5.squareRoot()))
+    }
+}
+
+@Suite struct TrafficTests {
+    /// 1000 sensors, 100 B per uplink every hour, through a gateway and a link to a data centre.
+    func chain() -> Scenario {
+        let sensor = Sensor(radio: Radio(type: .lorawan, energyPerUplink: 0.001), sleep: 0, interval: 3600, payload: 87, overhead: 13)
+        return scenario([
+            Fleet(name: "s", count: YearMap(1000), via: "gw", model: .sensor(sensor)),
+            Fleet(name: "gw", count: YearMap(2), via: "net", model: .gateway(power: 0)),
+            Fleet(name: "net", via: "dc", model: .link(LinkIntensity(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2))),
+            Fleet(name: "dc", model: .datacenter(Datacenter(itPower: 0, pue: 1.5, perByte: 0.5 * 3.6e6 / 1e9)))
+        ])
+    }
+
+    @Test func messagesAndBytesFlowThroughTheViaChain() {
+        let r = Engine(scenario: chain()).run()
+        for i in 0..<4 {
+            #expect(r.messages(i) == 8_760_000)
+            #expect(r.bytes(i) == 876_000_000)
+        }
+    }
+
+    @Test func linksAndDataCentresTurnBytesIntoEnergy() {
+        let r = Engine(scenario: chain()).run()
+        #expect(close(r.kWh(2), 0.876 * 0.001875))  // 0.876 GB at 0.001875 kWh/GB in 2025
+        #expect(close(r.kWh(3), 0.876 * 0.5 * 1.5))  // per_gb × PUE
+        #expect(r.kWh(1) == 0)  // gateways add no energy per byte
+    }
+}
+
+@Suite struct DeterminismTests {
+    func jittered(_ extra: Bool) -> Scenario {
+        let sensor = Sensor(radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.5, joules: 0.4)]),
+                            sleep: 1e-5, interval: 1000, payload: 10, overhead: 13)
+        var fleets = [Fleet(name: "a", count: YearMap(points: [(2025, 10), (2026, 500)]), jitter: 0.1, model: .sensor(sensor))]
+        if extra { fleets.insert(Fleet(name: "b", count: YearMap(300), jitter: 0.2, model: .sensor(sensor)), at: 0) }
+        return scenario(fleets, to: .init(year: 2025, month: 3, day: 1))
+    }
+
+    @Test func twoRunsGiveTheSameSeries() {
+        let a = Engine(scenario: jittered(false)).run(), b = Engine(scenario: jittered(false)).run()
+        #expect(a.fleets == b.fleets)
+    }
+
+    @Test func aNodesDrawsDoNotChangeWhenAnotherFleetIsAdded() {
+        let alone = Engine(scenario: jittered(false)).run()
+        let together = Engine(scenario: jittered(true)).run()
+        #expect(alone.fleets[0] == together.fleets[1])
+    }
+
+    @Test func cohortCountsEqualANodeByNodeSimulation() {
+        // Interval 1000 s, step 900 s: per-node phases decide which step holds each uplink.
+        let s = jittered(false)
+        let r = Engine(scenario: s).run()
+        let clock = StepClock(from: s.start, to: s.end, step: s.step, zone: .utc)
+        let fleet = s.fleets[0]
+        guard case .sensor(let sensor) = fleet.model else { return }
+        var messages = [Int](repeating: 0, count: clock.count)
+        var energy = [Double](repeating: 0, count: clock.count)
+        let counts = fleet.count.series(on: clock).map { Int(($0 + 1e-9).rounded(.down)) }
+        for i in 0..<500 {
+            let phase = NodeRandom(seed: s.seed, fleet: "a", node: i, purpose: .phase).unit() * 1000
+            let w = NodePopulation.jitterFactor(seed: s.seed, fleet: "a", node: i, jitter: 0.1)
+            let option = sensor.radio.option(for: NodeRandom(seed: s.seed, fleet: "a", node: i, purpose: .spreadingFactor).unit())
+            var t = phase
+            while t < Double(clock.count) * 900 {
+                let m = Int(t / 900)
+                if i < counts[m] {
+                    messages[m] += 1
+                    energy[m] += w * sensor.radio.uplinkEnergy[option].joules
+                }
+                t += 1000
+            }
+            for m in 0..<clock.count where i < counts[m] { energy[m] += w * 1e-5 * 900 }
+        }
+        #expect(r.fleets[0].messages == messages)
+        for m in 0..<clock.count { #expect(close(r.fleets[0].energy[m], energy[m], relative: 1e-9)) }
+    }
+
+    @Test func shardsAddUpToTheWholeRun() {
+        let s = jittered(true)
+        let whole = Engine(scenario: s).run()
+        for n in [2, 3, 7] {
+            let parts = (0..<n).map { Engine(scenario: s, shard: Shard(index: $0, count: n)).run() }
+            for f in 0..<2 {
+                #expect(parts.reduce(0) { $0 + $1.messages(f) } == whole.messages(f))
+                #expect(close(parts.reduce(0) { $0 + $1.kWh(f) }, whole.kWh(f), relative: 1e-12))
+            }
+        }
+    }
+
+    @Test func anInterruptedRunStopsBetweenChunks() {
+        var calls = 0
+        let r = Engine(scenario: jittered(false)).run(chunk: 96, shouldStop: { calls += 1; return calls > 3 })
+        #expect(r.completedSteps == 3 * 96)
+        #expect(!r.complete)
+    }
+}

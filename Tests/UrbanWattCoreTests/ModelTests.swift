@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import UrbanWattCore
+
+@Suite struct LoRaTests {
+    /// Semtech AN1200.13 / SX1276 datasheet: 12-byte PHY payload, 125 kHz, CR 4/5, 8 preamble symbols.
+    @Test(arguments: [(7, 41.216), (8, 82.432), (9, 144.384), (10, 288.768), (11, 577.536), (12, 1155.072)])
+    func timeOnAirMatchesThePublishedTable(sf: Int, milliseconds: Double) {
+        let toa = LoRaModulation(spreadingFactor: sf).timeOnAir(phyPayload: 12) * 1000
+        #expect(abs(toa - milliseconds) < 0.001)
+        // The published table rounds to 0.1 ms: 41.2, 82.4, 144.4, 288.8, 577.5, 1155.
+        #expect(abs(toa - milliseconds) < 0.05)
+    }
+
+    @Test func lowDataRateOptimisationStartsAtSF11() {
+        #expect(!LoRaModulation(spreadingFactor: 10).lowDataRateOptimisation)
+        #expect(LoRaModulation(spreadingFactor: 11).lowDataRateOptimisation)
+    }
+}
+
+@Suite struct EARTHTests {
+    @Test func macroCellDraws1344WAtFullLoad780WJustAboveZeroAnd450WAsleep() {
+        let macro = BaseStation(preset: .macro, load: .constant(1))
+        #expect(close(macro.power(load: 1), 1344))
+        #expect(abs(macro.power(load: 1e-9) - 780) < 1e-6)
+        #expect(close(macro.power(load: 0), 450))
+    }
+
+    /// micro 2 × (56 + 2.6 × 6.3), pico 2 × (6.8 + 4.0 × 0.13), femto 2 × (4.8 + 8.0 × 0.05).
+    @Test(arguments: [(BaseStation.Preset.micro, 144.76), (.pico, 14.64), (.femto, 10.4)] as [(BaseStation.Preset, Double)])
+    func smallerCellsAtFullLoad(preset: BaseStation.Preset, watts: Double) {
+        #expect(close(BaseStation(preset: preset, load: .constant(1)).power(load: 1), watts))
+    }
+
+    @Test func aBaseStationFleetIntegratesItsLoad() {
+        let f = Fleet(name: "bs", model: .baseStation(BaseStation(preset: .macro, load: .constant(1))))
+        let r = Engine(scenario: scenario([f], step: 3600)).run()
+        #expect(close(r.kWh(), 1.344 * 8760))
+    }
+}
+
+@Suite struct SolarTests {
+    /// Sunrise and sunset of the NOAA solar-calculator equations, as computed by the astral package
+    /// (an independent implementation of the same NOAA algorithm), in UTC.
+    @Test(arguments: [
+        (51.31, 9.48, CivilDate(year: 2025, month: 6, day: 21), "2025-06-21T03:06:10Z", "2025-06-21T19:41:43Z"),
+        (51.31, 9.48, CivilDate(year: 2025, month: 12, day: 21), "2025-12-21T07:24:48Z", "2025-12-21T15:15:44Z"),
+        (51.4769, 0.0, CivilDate(year: 2025, month: 3, day: 20), "2025-03-20T06:02:36Z", "2025-03-20T18:13:08Z"),
+        (-0.18, -78.47, CivilDate(year: 2025, month: 9, day: 1), "2025-09-01T11:10:45Z", "2025-09-01T23:16:45Z"),
+    ])
+    func sunriseAndSunsetWithinAMinuteOfNOAA(lat: Double, lon: Double, date: CivilDate, rise: String, set: String) throws {
+        guard case .interval(let r, let s) = Solar(latitude: lat, longitude: lon).daylight(onDay: date.daysSinceEpoch) else {
+            Issue.record("expected a sunrise and a sunset")
+            return
+        }
+        #expect(abs(r - seconds(rise)) < 60)
+        #expect(abs(s - seconds(set)) < 60)
+    }
+
+    func seconds(_ iso: String) -> Double {
+        let date = CivilDate(iso: String(iso.prefix(10)))!
+        let parts = iso.dropFirst(11).dropLast().split(separator: ":").map { Double($0)! }
+        return Double(date.daysSinceEpoch) * 86_400 + parts[0] * 3600 + parts[1] * 60 + parts[2]
+    }
+
+    @Test func tromsoHasPolarDayInJuneAndPolarNightInDecember() {
+        let tromso = Solar(latitude: 69.65, longitude: 18.96)
+        #expect(tromso.daylight(onDay: CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch) == .polarDay)
+        #expect(tromso.daylight(onDay: CivilDate(year: 2025, month: 12, day: 21).daysSinceEpoch) == .polarNight)
+    }
+
+    @Test func streetLightsInTromsoAreOffAllJuneAndOnAllDecember() {
+        let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 100)))
+        let loc = Location(latitude: 69.65, longitude: 18.96)
+        let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc)).run()
+        let december = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)).run()
+        #expect(june.kWh() == 0)
+        #expect(close(december.kWh(), 0.1 * 24 * 10))
+    }
+
+    @Test func aLightIsOnFromSunsetToSunriseIntegratedOverSteps() throws {
+        // Kassel, 21 June 2025 (UTC day): dark from 00:00 to sunrise and from sunset to 24:00,
+        // whatever the step length (the sun is integrated, not sampled).
+        let loc = Location(latitude: 51.31, longitude: 9.48)
+        guard case .interval(let rise, let set) = Solar(latitude: 51.31, longitude: 9.48).daylight(onDay: CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch)
+        else { throw CancellationError() }
+        let day = Double(CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch) * 86_400
+        let darkHours = ((rise - day) + (day + 86_400 - set)) / 3600
+        for step: Int64 in [900, 3600, 7200] {
+            let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 1000)))
+            let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)).run()
+            #expect(abs(r.kWh() - darkHours) < 1e-6)
+        }
+    }
+
+    @Test func dimmingWindowsApplyInLocalTime() throws {
+        // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
+        let oslo = try #require(Zone(identifier: "Europe/Oslo"))
+        let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)]))))
+        let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo, location: Location(latitude: 69.65, longitude: 18.96))).run()
+        let expected: Double = (100 * 18 + 50 * 6 + 2 * 24) / 1000
+        #expect(close(r.kWh(), expected))
+    }
+}
+
+@Suite struct EVChargerTests {
+    func chargers(count: Double = 200, sd: Double = 0) -> Scenario {
+        let charger = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 2, sessionEnergy: 18 * 3.6e6, sessionEnergySD: sd,
+                                startProfile: BuiltinProfiles.named("evening"), startProfileName: "evening")
+        return scenario([Fleet(name: "ev", count: YearMap(count), model: .evCharger(charger))])
+    }
+
+    @Test func annualEnergyIsChargersTimesSessionsTimesEnergyTimesDays() {
+        let r = Engine(scenario: chargers()).run()
+        let expected = 200.0 * 2 * 18 * 365
+        #expect(abs(r.kWh() - expected) / expected < 0.02)
+    }
+
+    @Test func sessionsNeverOverlapAndStandbyIsCounted() {
+        // One charger: at no step can it charge more than the step's length.
+        let r = Engine(scenario: chargers(count: 1, sd: 6 * 3.6e6)).run()
+        let perStepMax = 11_000.0 * 900
+        #expect(r.fleets[0].energy.allSatisfy { $0 <= perStepMax + 1e-6 })
+        // A charger that never charges draws its standby power.
+        let idle = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 0, sessionEnergy: 1)
+        let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: .evCharger(idle))])).run()
+        #expect(close(i.kWh(), 10 * 5 * 8.76))
+    }
+}

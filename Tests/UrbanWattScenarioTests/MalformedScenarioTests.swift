@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import UrbanWattCore
+@testable import UrbanWattScenario
+
+/// A valid scenario that each case below breaks in one place.
+let valid = """
+urbanwatt: 1
+name: test
+period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
+fleets:
+  - {name: lamps, kind: device, power: 150 W}
+  - {name: gw, kind: gateway, power: 3 W, via: dc}
+  - {name: dc, kind: datacenter, it_power: 10 kW, pue: 1.5}
+"""
+
+func diagnostics(_ text: String) -> [Diagnostic] {
+    do {
+        _ = try ScenarioDecoder.decode(text, file: "x.yaml")
+        return []
+    } catch {
+        return error.diagnostics
+    }
+}
+
+@Suite struct MalformedScenarioTests {
+    @Test func theValidScenarioDecodes() throws {
+        let s = try ScenarioDecoder.decode(valid, file: "x.yaml")
+        #expect(s.fleets.count == 3)
+        #expect(s.step == 900)
+    }
+
+    /// (replace this, with that, expected "LINE:COLUMN: error: PATH: MESSAGE" fragment)
+    static let cases: [(String, String, String)] = [
+        ("power: 150 W}", "power: 150 V}", "5:40: error: fleets[0].power: expected a power such as \"150 W\", got \"150 V\"; `V` is not a unit of power (a unit of voltage)"),
+        ("power: 150 W}", "powr: 150 W}", "5:33: error: fleets[0].powr: unknown key `powr`; did you mean `power`?"),
+        ("power: 150 W}", "power: -150 W}", "fleets[0].power: expected a power of at least 0.0 W, got \"-150 W\""),
+        ("pue: 1.5}", "pue: 0.9}", "7:56: error: fleets[2].pue: expected a PUE of 1.0 or more"),
+        ("step: 15 min}", "step: 7 min}", "3:52: error: period.step: expected a step that divides a day"),
+        ("end: 2026-01-01", "end: 2024-01-01", "period.end: expected an end after the start (2025-01-01), got 2024-01-01"),
+        ("kind: datacenter, it_power: 10 kW, pue: 1.5}", "kind: gateway, power: 1 W, via: gw}", "routing cycle"),
+        ("via: dc}", "via: dcc}", "fleets[1].via: unknown fleet `dcc`; did you mean `dc`?"),
+        ("via: dc}", "via: lamps}", "fleets[1].via: `lamps` is a device fleet; `via` must name a gateway, link or datacenter fleet"),
+        ("name: test", "name: Test City", "2:7: error: name: expected a name of lowercase letters, digits and -"),
+        ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
+        ("kind: device", "kind: devise", "fleets[0].kind: expected a fleet kind (device, sensor, gateway, base-station, link, server, datacenter, streetlight, traffic-signal, ev-charger), got \"devise\"; did you mean `device`?"),
+        ("name: lamps", "name: lamps/1", "fleets[0].name: expected a name without `+`, `#`, `/`"),
+        ("  - {name: gw", "  - {name: lamps", "duplicate fleet name `lamps`"),
+        ("period: {start: 2025-01-01, ", "period: {start: 2025-02-30, ", "period.start: expected a date such as 2025-01-01, got \"2025-02-30\""),
+        ("fleets:", "fleet:", "unknown key `fleet`; did you mean `fleets`?"),
+    ]
+
+    @Test(arguments: cases)
+    func eachMistakeIsReportedWhereItIs(replace: String, with: String, expected: String) {
+        let text = valid.replacingOccurrences(of: replace, with: with)
+        let found = diagnostics(text).map(\.description)
+        #expect(found.contains { $0.contains(expected) }, "got: \(found)")
+        #expect(found.allSatisfy { $0.hasPrefix("x.yaml:") })
+    }
+
+    @Test func everyProblemOfAFileIsReportedNotOnlyTheFirst() {
+        let text = valid.replacingOccurrences(of: "150 W", with: "150 V").replacingOccurrences(of: "pue: 1.5", with: "pue: 0.5")
+            .replacingOccurrences(of: "kind: gateway", with: "kind: gateway, colour: red")
+        let found = diagnostics(text)
+        #expect(found.count == 3)
+        #expect(found.map(\.line) == [5, 6, 7])
+    }
+
+    @Test(arguments: [
+        ("", "1:1: error: the file is empty"),
+        ("just a string", "1:1: error: expected a scenario mapping"),
+        ("- a\n- b", "1:1: error: expected a scenario mapping"),
+        ("name: [unclosed", "malformed YAML"),
+        ("urbanwatt: 1\nname: x\n  bad: indent", "malformed YAML"),
+        ("urbanwatt: 1\nname: x\nperiod: {start: 2025-01-01, end: 2026-01-01}\nfleets: {}", "4:9: error: fleets: expected a list of fleets, got a mapping"),
+        ("urbanwatt: 1\nname: x\nfleets: []", "period: missing"),
+    ])
+    func brokenFilesGiveALocatedMessageNotACrash(text: String, expected: String) {
+        let found = diagnostics(text).map(\.description)
+        #expect(found.contains { $0.contains(expected) }, "got: \(found)")
+    }
+
+    @Test func missingFieldsAreNamed() {
+        let found = diagnostics(valid.replacingOccurrences(of: ", power: 150 W", with: "")).map(\.description)
+        #expect(found.contains { $0.contains("fleets[0].power: missing; expected a power such as \"150 W\"") })
+    }
+}
