@@ -9,12 +9,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Numbers compare by value, so `1.0` equals `1` as it does once written and read back.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
-        case (.number(let x), .number(let y)): x == y
         case (.integer(let x), .integer(let y)): x == y
+        case (.number, .number), (.number, .integer), (.integer, .number): a.doubleValue == b.doubleValue
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
         case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct RunCommandTests {
+    static let small = """
+    urbanwatt: 1
+    name: small
+    seed: 3
+    period: {start: 2025-01-01, end: 2025-02-01, step: 15 min}
+    grid: {carbon_intensity: 400 g/kWh, price: 0.25 EUR/kWh}
+    fleets:
+      - {name: lamps, kind: device, count: 1000, power: 5 W}
+      - {name: s, kind: sensor, count: 50, jitter: 10%, radio: {type: lorawan, spreading_factor: {7: 50%, 12: 50%}},
+         uplink: {interval: 7 min, payload: 11 B}, via: gw}
+      - {name: gw, kind: gateway, power: 3 W, via: dc}
+      - {name: dc, kind: datacenter, it_power: 1 kW, pue: 1.5, per_gb: 1 kWh/GB}
+    """
+
+    func writeSmall(_ dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("small.yaml").path
+        try Self.small.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aRunWritesTheThreeResultFiles() throws {
+        let dir = CLI.temporaryFolder()
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["run", try writeSmall(dir), "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+        let json = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as! [String: Any]
+        let totals = json["totals"] as! [String: Any]
+        // 1000 × 5 W × 744 h = 3720 kWh of devices; 1 kW × 1.5 × 744 h = 1116 kWh of data centre; gateway 2.232 kWh.
+        let energy = totals["energy_kwh"] as! Double
+        #expect(energy > 3720 + 1116 + 2.232 && energy < 3720 + 1116 + 2.232 + 0.1)
+        #expect(abs((totals["co2_kg"] as! Double) - energy * 0.4) < 1e-6)
+        #expect(totals["currency"] as? String == "EUR")
+        let keys = ["urbanwatt_version", "scenario", "seed", "period", "complete", "totals", "by_layer", "by_kind", "by_district",
+                    "by_fleet", "by_year", "balance", "telemetry", "run"]
+        let positions = keys.map { summary.range(of: "\n  \"\($0)\":")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "keys in the contract's order")
+        let csv = try String(contentsOfFile: out + "/timeseries.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv[0] == "time,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
+        #expect(csv.count == 1 + 744)
+        #expect(csv[1].hasPrefix("2025-01-01T00:00:00Z,"))
+        let fleets = try String(contentsOfFile: out + "/fleets.csv", encoding: .utf8).split(separator: "\n")
+        #expect(fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,messages,bytes")
+        #expect(fleets[1].hasPrefix("2025,lamps,device,sensing,city,1000,3720.000000,5.000000,0,0"))
+    }
+
+    @Test func theSameScenarioAndSeedGiveTheSameBytes() throws {
+        let dir = CLI.temporaryFolder()
+        let path = try writeSmall(dir)
+        for k in 1...2 { try CLI.run(["run", path, "--out", dir.appendingPathComponent("o\(k)").path, "--quiet"]) }
+        for file in ["summary.json", "timeseries.csv", "fleets.csv"] {
+            let a = try String(contentsOfFile: dir.appendingPathComponent("o1/\(file)").path, encoding: .utf8)
+            let b = try String(contentsOfFile: dir.appendingPathComponent("o2/\(file)").path, encoding: .utf8)
+            #expect(withoutRun(a) == withoutRun(b))
+        }
+    }
+
+    @Test func optionsOverrideTheScenario() throws {
+        let dir = CLI.temporaryFolder()
+        let r = try CLI.run(["run", try writeSmall(dir), "--out", dir.appendingPathComponent("o").path, "--json",
+                             "--from", "2025-01-10", "--to", "2025-01-11", "--step", "1h", "--resolution", "2h", "--seed", "9"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(json["seed"] as? Int == 9)
+        let period = json["period"] as! [String: Any]
+        #expect(period["steps"] as? Int == 24)
+        #expect(period["step_s"] as? Int == 3600)
+        let csv = try String(contentsOfFile: dir.appendingPathComponent("o/timeseries.csv").path, encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 1 + 12)
+    }
+
+    @Test func theDefaultScenarioRunsFromAnyFolder() throws {
+        let dir = CLI.temporaryFolder()
+        let r = try CLI.run(["run", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try String(contentsOfFile: dir.appendingPathComponent("out/mittelstadt/summary.json").path, encoding: .utf8)
+        let json = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as! [String: Any]
+        let layers = json["by_layer"] as! [String: [String: Double]]
+        for layer in ["sensing", "network", "compute", "lighting", "mobility"] {
+            #expect((layers[layer]?["energy_kwh"] ?? 0) > 0, "\(layer) has energy")
+        }
+    }
+
+    @Test(arguments: [
+        (["run", "nowhere.yaml"], Int32(66), "nowhere.yaml"),
+        (["run", "--step", "7min"], 64, "--step"),
+        (["run", "--resolution", "20min"], 64, "--resolution"),
+        (["run", "--from", "2025-13-01"], 64, "--from"),
+        (["run", "--bogus"], 64, "--bogus"),
+        (["validate", "nowhere.yaml"], 66, "nowhere.yaml"),
+    ] as [([String], Int32, String)])
+    func mistakesOnTheCommandLineGiveTheirExitCode(arguments: [String], status: Int32, mention: String) throws {
+        let r = try CLI.run(arguments, in: CLI.temporaryFolder())
+        #expect(r.status == status)
+        #expect(r.stderr.contains(mention), "\(r.stderr)")
+    }
+
+    @Test func validatePrintsEveryProblemWithItsLocationAndExits65() throws {
+        let dir = CLI.temporaryFolder()
+        let path = dir.appendingPathComponent("bad.yaml").path
+        try Self.small.replacingOccurrences(of: "power: 5 W", with: "power: 5 V").replacingOccurrences(of: "pue: 1.5", with: "pue: 0.5")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["validate", path])
+        #expect(r.status == 65)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("\(path):7:53: error: fleets[0].power: expected a power such as \"150 W\", got \"5 V\"") })
+        #expect(lines.contains { $0.contains("fleets[3].pue: expected a PUE of 1.0 or more") })
+        let ok = try CLI.run(["validate", try writeSmall(dir)])
+        #expect(ok.status == 0)
+    }
+
+    @Test func listAndSchemaDescribeTheFormat() throws {
+        let list = try CLI.run(["list"])
+        #expect(list.status == 0)
+        for word in ["mittelstadt (default)", "ev-charger", "lorawan", "nRF9160", "macro", "EARTH", "evening", "kWh/GB"] {
+            #expect(list.stdout.contains(word), "list mentions \(word)")
+        }
+        let schema = try CLI.run(["schema"])
+        #expect(schema.status == 0)
+        let committed = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("Scenarios/urbanwatt.schema.json"), encoding: .utf8)
+        #expect(schema.stdout == committed)
+    }
+}
