@@ -25,9 +25,13 @@ public struct OutputFolder: Sendable {
     }
 
     public func write(_ name: String, _ text: String) throws(Failure) {
+        try write(name, Data(text.utf8))
+    }
+
+    public func write(_ name: String, _ data: Data) throws(Failure) {
         let target = (path as NSString).appendingPathComponent(name)
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
         } catch {
             throw .cannotWrite(target, error.localizedDescription)
         }

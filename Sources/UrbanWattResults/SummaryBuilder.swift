@@ -6,12 +6,15 @@ public struct RunInfo: Sendable {
     public var wallSeconds: Double
     public var published: Int
     public var dropped: Int
+    /// The `uncertainty` section of a `--runs` run.
+    public var uncertainty: JSONValue?
 
-    public init(version: String, wallSeconds: Double, published: Int = 0, dropped: Int = 0) {
+    public init(version: String = UrbanWattVersion.current, wallSeconds: Double, published: Int = 0, dropped: Int = 0, uncertainty: JSONValue? = nil) {
         self.version = version
         self.wallSeconds = wallSeconds
         self.published = published
         self.dropped = dropped
+        self.uncertainty = uncertainty
     }
 }
 
@@ -63,7 +66,7 @@ public enum SummaryBuilder {
             ("baseline_kwh", .number(bal.baseline)), ("savings_kwh", .number(bal.savings)),
             ("ict_overhead_kwh", .number(bal.ict)), ("net_kwh", .number(bal.net)),
         ])
-        return .object([
+        var sections: [(String, JSONValue)] = [
             ("urbanwatt_version", .string(run.version)),
             ("scenario", .string(s.name)),
             ("seed", .integer(Int(bitPattern: UInt(s.seed)))),
@@ -80,11 +83,14 @@ public enum SummaryBuilder {
             ("by_year", byYear),
             ("balance", balance),
             ("telemetry", .object([("published", .integer(run.published)), ("dropped", .integer(run.dropped))])),
+        ]
+        if let u = run.uncertainty { sections.append(("uncertainty", u)) }
+        sections.append(
             ("run", .object([
                 ("wall_s", .number((run.wallSeconds * 1000).rounded() / 1000)),
                 ("node_steps", .integer(r.nodeSteps)),
                 ("shard", .string(r.shard.description)),
-            ])),
-        ])
+            ])))
+        return .object(sections)
     }
 }

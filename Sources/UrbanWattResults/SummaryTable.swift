@@ -56,6 +56,7 @@ public enum SummaryTable {
 
     /// Thousands separators; one decimal below 100.
     static func number(_ x: Double) -> String {
+        if abs(x) < 0.05 { return "0.0" }
         if abs(x) < 100 { return String(format: "%.1f", x) }
         let n = Int(x.rounded())
         let digits = String(abs(n))

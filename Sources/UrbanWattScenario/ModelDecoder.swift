@@ -62,6 +62,10 @@ struct ModelDecoder {
 
     /// A fraction, a profile name, or `{profile: NAME, scale: 60%}`.
     func schedule(_ c: Cursor) -> Schedule? {
+        if case .mapping(let m) = c.node, m.count == 1, let key = m.keys.first?.scalar?.string,
+           YAMLReader.distributionKinds[key] != nil {
+            return r.fraction(c).map { .constant($0) }
+        }
         if case .mapping = c.node {
             guard let f = r.mapping(c, allowed: ["profile", "scale"], what: "{profile: NAME, scale: 60%}") else { return nil }
             guard let p = r.required(f, "profile", in: c, what: "a profile name"), let name = r.string(p) else { return nil }

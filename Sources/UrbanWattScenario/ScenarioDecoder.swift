@@ -8,9 +8,9 @@ public enum ScenarioDecoder {
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
                           "districts", "fleets", "check"]
 
-    /// Decodes `text`; `file` is used in diagnostics.
-    public static func decode(_ text: String, file: String) throws(ScenarioErrors) -> Scenario {
-        let reader = YAMLReader(file: file)
+    /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
+    public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
+        let reader = YAMLReader(file: file, sampler: sampler)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -24,7 +24,8 @@ public enum ScenarioDecoder {
                 file: file, line: 1, column: 1, path: "",
                 message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")])
         }
-        let scenario = decodeScenario(Cursor(node: root, path: ""), reader: reader)
+        var scenario = decodeScenario(Cursor(node: root, path: ""), reader: reader)
+        scenario?.uncertainParameters = reader.uncertain
         if let scenario, reader.diagnostics.isEmpty { return scenario }
         throw ScenarioErrors(reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }

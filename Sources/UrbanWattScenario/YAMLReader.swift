@@ -25,9 +25,15 @@ struct Cursor {
 /// Reads typed values out of YAML nodes, collecting every problem instead of stopping at the first.
 final class YAMLReader {
     let file: String
+    let sampler: ParameterSampler
     private(set) var diagnostics: [Diagnostic] = []
+    /// Paths of the parameters given as distributions.
+    private(set) var uncertain: [String] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, sampler: ParameterSampler = .central) {
+        self.file = file
+        self.sampler = sampler
+    }
 
     func error(_ cursor: Cursor, _ message: String) {
         let mark = cursor.node.mark
@@ -102,6 +108,7 @@ final class YAMLReader {
     }
 
     func number(_ c: Cursor, what: String = "a number") -> Double? {
+        if let d = distribution(c, { self.number($0, what: what) }) { return d.isNaN ? nil : d }
         guard let s = c.scalar, let v = Double(s.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             error(c, "expected \(what), got \(c.found)")
             return nil
@@ -125,6 +132,10 @@ final class YAMLReader {
     /// A quantity in canonical units, e.g. power in W; `minimum` excludes values below it.
     func quantity(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, positive: Bool = false) -> Double? {
         let name = dimension == .count ? "a number" : "a \(dimension.rawValue)"
+        if let v = distribution(c, { self.quantity($0, dimension, minimum: minimum, positive: positive) }) {
+            if v.isNaN { return nil }
+            return minimum.map { max($0, v) } ?? v
+        }
         guard let s = c.scalar else {
             error(c, "expected \(name) such as \(dimension.example), got \(c.found)")
             return nil
@@ -148,6 +159,39 @@ final class YAMLReader {
             error(c, "expected \(name) such as \(dimension.example), got \(c.found)")
             return nil
         }
+    }
+
+    static let distributionKinds = ["uniform": 2, "normal": 2, "triangular": 3]
+
+    /// A parameter written as `{uniform: [a, b]}`, `{normal: [mean, sd]}` or `{triangular: [min, mode, max]}`,
+    /// each bound read by `bound`; nil (and no error) when `c` is not such a mapping, NaN after reporting
+    /// a malformed one. Without `--runs` the value is the central one; with it, one draw per run.
+    func distribution(_ c: Cursor, _ bound: (Cursor) -> Double?) -> Double? {
+        guard case .mapping(let m) = c.node, m.count == 1, let key = m.keys.first?.scalar?.string,
+              let arity = YAMLReader.distributionKinds[key], let value = m.values.first else { return nil }
+        let at = Cursor(node: value, path: c.child(key))
+        guard case .sequence(let items) = value, items.count == arity else {
+            let form = ["uniform": "[min, max]", "normal": "[mean, sd]", "triangular": "[min, mode, max]"][key]!
+            error(at, "expected \(arity) values \(form), got \(at.found)")
+            return .nan
+        }
+        let bounds = items.enumerated().map { bound(Cursor(node: $1, path: at.element($0))) }
+        guard bounds.allSatisfy({ $0 != nil && !$0!.isNaN }) else { return .nan }
+        let b = bounds.map { $0! }
+        let d: Distribution
+        switch key {
+        case "uniform":
+            guard b[0] <= b[1] else { error(at, "expected min ≤ max, got [\(b[0]), \(b[1])]"); return .nan }
+            d = .uniform(b[0], b[1])
+        case "normal":
+            guard b[1] >= 0 else { error(at, "expected a standard deviation ≥ 0, got \(b[1])"); return .nan }
+            d = .normal(mean: b[0], sd: b[1])
+        default:
+            guard b[0] <= b[1], b[1] <= b[2] else { error(at, "expected min ≤ mode ≤ max, got \(b)"); return .nan }
+            d = .triangular(min: b[0], mode: b[1], max: b[2])
+        }
+        uncertain.append(c.path)
+        return sampler.value(of: d, at: c.path)
     }
 
     /// A fraction written as `50%` or `0.5`, within [0, maximum].

@@ -50,3 +50,23 @@ final class ProgressBar {
         s < 60 ? String(format: "%.0fs", s) : String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
     }
 }
+
+/// "runs 12/100" on stderr while Monte Carlo replications finish, from any thread.
+final class RunCounter: Sendable {
+    let total: Int
+    let enabled: Bool
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    @Sendable func update(_ done: Int) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\rMonte Carlo runs \(done)/\(total) ".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -7,7 +7,7 @@ import UrbanWattScenario
 extension UrbanWatt {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Simulate scenarios and write summary.json, timeseries.csv and fleets.csv.",
+            abstract: "Simulate scenarios and write summary.json, timeseries.csv, fleets.csv and report.html.",
             discussion: "Without a scenario, runs the built-in default (\(BuiltinScenarios.defaultName)).")
 
         @Argument(help: "Scenario files or built-in scenario names.")
@@ -16,20 +16,16 @@ extension UrbanWatt {
         @Option(help: "Output folder (default out/<scenario>; with several scenarios, DIR/<scenario>).")
         var out: String?
 
-        @Option(help: "Random seed, overriding the scenario's.")
-        var seed: UInt64?
-
-        @Option(help: "First day simulated (YYYY-MM-DD), overriding the scenario's period.")
-        var from: String?
-
-        @Option(help: "Day after the last one simulated (YYYY-MM-DD).")
-        var to: String?
-
-        @Option(help: "Step length, e.g. 15min or \"1 h\"; must divide a day.")
-        var step: String?
+        @OptionGroup var period: PeriodOptions
 
         @Option(help: "Interval of timeseries.csv, a whole number of steps.")
         var resolution: String = "1h"
+
+        @Option(help: "Monte Carlo replications: draw every uncertain parameter per run, report p5/p50/p95.")
+        var runs: Int?
+
+        @Option(help: "Simulate only shard K of N (e.g. 2/4); combine the shards with `urbanwatt merge`.")
+        var shard: String?
 
         @Flag(help: "Print nothing but errors.")
         var quiet = false
@@ -37,65 +33,50 @@ extension UrbanWatt {
         @Flag(help: "Print summary.json to stdout instead of the table.")
         var json = false
 
+        func validate() throws {
+            if let runs, runs < 2 { throw ValidationError("--runs needs at least 2 replications") }
+            if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
+        }
+
         func run() throws {
             let names: [String?] = scenarios.isEmpty ? [nil] : scenarios.map { $0 }
             for name in names {
-                var scenario = try ScenarioSource.load(name)
-                try applyOverrides(&scenario)
-                let folder = out.map { names.count > 1 ? ($0 as NSString).appendingPathComponent(scenario.name) : $0 }
-                    ?? "out/\(scenario.name)"
-                try simulate(scenario, into: folder)
+                var loaded = try ScenarioSource.load(name)
+                try period.apply(to: &loaded.scenario)
+                let folder = out.map { names.count > 1 ? ($0 as NSString).appendingPathComponent(loaded.scenario.name) : $0 }
+                    ?? "out/\(loaded.scenario.name)"
+                try simulate(loaded, into: folder)
             }
         }
 
-        func applyOverrides(_ s: inout Scenario) throws {
-            if let seed { s.seed = seed }
-            if let from {
-                guard let d = CivilDate(iso: from) else { throw usage("--from expects a date such as 2025-01-01, got \"\(from)\"") }
-                s.start = d
-            }
-            if let to {
-                guard let d = CivilDate(iso: to) else { throw usage("--to expects a date such as 2026-01-01, got \"\(to)\"") }
-                s.end = d
-            }
-            if s.end <= s.start { throw usage("the period ends (\(s.end)) before it starts (\(s.start))") }
-            if let step {
-                guard case .success(let v) = QuantityParser.parse(step, as: .duration), v >= 1, v.rounded() == v,
-                      86_400.truncatingRemainder(dividingBy: v) == 0
-                else { throw usage("--step expects a duration that divides a day, such as 15min, got \"\(step)\"") }
-                s.step = Int64(v)
-            }
-        }
-
-        func stepsPerRow(step: Int64) throws -> Int {
-            guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0 else {
-                throw usage("--resolution expects a duration such as 1h, got \"\(resolution)\"")
-            }
-            let k = v / Double(step)
-            if v < Double(step) { return 1 }
-            guard k.rounded() == k else {
-                throw usage("--resolution (\(resolution)) must be a whole number of steps (\(step) s)")
-            }
-            return Int(k)
-        }
-
-        func simulate(_ scenario: Scenario, into path: String) throws {
-            let rows = try stepsPerRow(step: scenario.step)
+        func simulate(_ loaded: LoadedScenario, into path: String) throws {
+            let scenario = loaded.scenario
+            let rows = try period.stepsPerRow(resolution, step: scenario.step)
             let started = Date()
-            let engine = Engine(scenario: scenario)
+            let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let progress = ProgressBar(clock: engine.clock, enabled: !quiet && isatty(2) == 1)
             Interrupt.install()
             let result = engine.run(progress: progress.update, shouldStop: Interrupt.requested)
             progress.finish()
+            var uncertainty: JSONValue?
+            if let runs, result.complete {
+                if scenario.uncertainParameters.isEmpty && !quiet {
+                    printError("urbanwatt: note: \(scenario.name) has no distributions; every run gives the same figures")
+                }
+                let bar = RunCounter(total: runs, enabled: !quiet && isatty(2) == 1)
+                let period = self.period
+                let stats = MonteCarlo.run(runs: runs, scenario: { k in
+                    var s = loaded.sample(seed: scenario.seed, run: k)
+                    try? period.apply(to: &s)
+                    return s
+                }, done: bar.update)
+                bar.finish()
+                uncertainty = MonteCarlo.section(stats)
+            }
             let breakdown = Breakdown(result)
-            let summary = SummaryBuilder.summary(
-                breakdown, run: RunInfo(version: UrbanWattVersion.current, wallSeconds: Date().timeIntervalSince(started)))
-            let folder = OutputFolder(path: path)
+            let summary = SummaryBuilder.summary(breakdown, run: RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty))
             do {
-                try folder.create()
-                try folder.write("summary.json", summary.serialized())
-                try folder.write("timeseries.csv", CSVWriters.timeseries(breakdown, stepsPerRow: rows))
-                try folder.write("fleets.csv", CSVWriters.fleets(breakdown))
+                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, scenarioText: loaded.text, shardFiles: shard != nil)
             } catch {
                 printError("urbanwatt: \(error)")
                 throw ExitStatus.cannotCreate
@@ -104,6 +85,7 @@ extension UrbanWatt {
                 print(summary.serialized(), terminator: "")
             } else if !quiet {
                 print(SummaryTable.render(breakdown), terminator: "")
+                if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
             }
             if !result.complete {
@@ -111,10 +93,55 @@ extension UrbanWatt {
                 throw ExitStatus.interrupted
             }
         }
+    }
+}
 
-        func usage(_ message: String) -> any Error {
-            printError("urbanwatt run: \(message)")
-            return ExitStatus.usage
+/// Options that change a scenario's seed, period or step.
+struct PeriodOptions: ParsableArguments, Sendable {
+    @Option(help: "Random seed, overriding the scenario's.")
+    var seed: UInt64?
+
+    @Option(help: "First day simulated (YYYY-MM-DD), overriding the scenario's period.")
+    var from: String?
+
+    @Option(help: "Day after the last one simulated (YYYY-MM-DD).")
+    var to: String?
+
+    @Option(help: "Step length, e.g. 15min or \"1 h\"; must divide a day.")
+    var step: String?
+
+    func apply(to s: inout Scenario) throws {
+        if let seed { s.seed = seed }
+        if let from {
+            guard let d = CivilDate(iso: from) else { throw usage("--from expects a date such as 2025-01-01, got \"\(from)\"") }
+            s.start = d
         }
+        if let to {
+            guard let d = CivilDate(iso: to) else { throw usage("--to expects a date such as 2026-01-01, got \"\(to)\"") }
+            s.end = d
+        }
+        if s.end <= s.start { throw usage("the period ends (\(s.end)) before it starts (\(s.start))") }
+        if let step {
+            guard case .success(let v) = QuantityParser.parse(step, as: .duration), v >= 1, v.rounded() == v,
+                  86_400.truncatingRemainder(dividingBy: v) == 0
+            else { throw usage("--step expects a duration that divides a day, such as 15min, got \"\(step)\"") }
+            s.step = Int64(v)
+        }
+    }
+
+    /// Steps per row of timeseries.csv for a `--resolution`.
+    func stepsPerRow(_ resolution: String, step: Int64) throws -> Int {
+        guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0 else {
+            throw usage("--resolution expects a duration such as 1h, got \"\(resolution)\"")
+        }
+        if v <= Double(step) { return 1 }
+        let k = v / Double(step)
+        guard k.rounded() == k else { throw usage("--resolution (\(resolution)) must be a whole number of steps (\(step) s)") }
+        return Int(k)
+    }
+
+    func usage(_ message: String) -> any Error {
+        printError("urbanwatt: \(message)")
+        return ExitStatus.usage
     }
 }

@@ -3,17 +3,32 @@ import Foundation
 import UrbanWattCore
 import UrbanWattScenario
 
-/// Loads a scenario named on the command line: a file path, or the name of a built-in scenario.
-/// Problems are printed to stderr and turned into the matching exit code.
+/// A scenario named on the command line — a file path or a built-in name — with its text, so that
+/// Monte Carlo runs can read it again with other parameter draws.
+struct LoadedScenario: Sendable {
+    var scenario: Scenario
+    var text: String
+    var file: String
+
+    /// The scenario with run `k`'s draws of its uncertain parameters.
+    func sample(seed: UInt64, run k: Int) -> Scenario {
+        (try? ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: seed, run: k))) ?? scenario
+    }
+}
+
+/// Loads scenarios, printing problems to stderr and turning them into the matching exit code.
 enum ScenarioSource {
-    static func load(_ argument: String?) throws -> Scenario {
+    static func load(_ argument: String?) throws -> LoadedScenario {
         let name = argument ?? BuiltinScenarios.defaultName
         do {
             if FileManager.default.fileExists(atPath: name) {
-                return try ScenarioDecoder.load(path: name)
+                guard let data = FileManager.default.contents(atPath: name) else { throw ScenarioFileError.unreadable(name) }
+                let text = String(decoding: data, as: UTF8.self)
+                return LoadedScenario(scenario: try ScenarioDecoder.decode(text, file: name), text: text, file: name)
             }
             if let text = BuiltinScenarios.text(named: name) {
-                return try ScenarioDecoder.decode(text, file: "<built-in \(name)>")
+                let file = "<built-in \(name)>"
+                return LoadedScenario(scenario: try ScenarioDecoder.decode(text, file: file), text: text, file: file)
             }
             throw ScenarioFileError.unreadable(name)
         } catch let errors as ScenarioErrors {

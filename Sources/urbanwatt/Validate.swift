@@ -17,7 +17,7 @@ extension UrbanWatt {
             var worst: ExitCode = .success
             for path in scenarios {
                 do {
-                    let s = try ScenarioSource.load(path)
+                    let s = try ScenarioSource.load(path).scenario
                     print("\(path): ok (\(s.name), \(s.fleets.count) fleets)")
                 } catch let code as ExitCode {
                     if worst == .success || code == ExitStatus.noInput { worst = code }

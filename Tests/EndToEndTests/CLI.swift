@@ -8,8 +8,10 @@ struct CLI {
         var stderr: String
     }
 
-    /// The binary SwiftPM built beside the test bundle.
+    /// `URBANWATT_BIN` (scripts/test points it at the release build, for the slower scenario checks),
+    /// else the binary SwiftPM built beside the test bundle.
     static var binary: URL {
+        if let bin = ProcessInfo.processInfo.environment["URBANWATT_BIN"], !bin.isEmpty { return URL(fileURLWithPath: bin) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("urbanwatt")

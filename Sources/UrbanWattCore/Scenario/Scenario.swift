@@ -15,6 +15,8 @@ public struct Scenario: Sendable {
     public var fleets: [Fleet]
     /// Relative tolerance of `urbanwatt check` for this scenario.
     public var checkTolerance: Double?
+    /// Field paths of the parameters given as distributions (SPEC §5).
+    public var uncertainParameters: [String] = []
 
     public init(
         name: String, description: String = "", seed: UInt64 = 0, location: Location? = nil, zone: Zone = .utc,

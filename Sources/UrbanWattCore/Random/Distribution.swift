@@ -1,0 +1,59 @@
+import Foundation
+
+/// An uncertain parameter (SPEC §5): `{uniform: [a, b]}`, `{normal: [mean, sd]}` or
+/// `{triangular: [min, mode, max]}`.
+public enum Distribution: Sendable, Equatable {
+    case uniform(Double, Double)
+    case normal(mean: Double, sd: Double)
+    case triangular(min: Double, mode: Double, max: Double)
+
+    /// The value used without `--runs`: the mean, or the mode for a triangular distribution.
+    public var central: Double {
+        switch self {
+        case .uniform(let a, let b): (a + b) / 2
+        case .normal(let mean, _): mean
+        case .triangular(_, let mode, _): mode
+        }
+    }
+
+    /// A draw from two independent uniform numbers in [0, 1).
+    public func sample(_ u1: Double, _ u2: Double) -> Double {
+        switch self {
+        case .uniform(let a, let b):
+            return a + (b - a) * u1
+        case .normal(let mean, let sd):
+            return mean + sd * (-2 * log(max(u1, 0x1.0p-53))).squareRoot() * cos(2 * Double.pi * u2)
+        case .triangular(let lo, let mode, let hi):
+            guard hi > lo else { return lo }
+            let f = (mode - lo) / (hi - lo)
+            return u1 < f ? lo + ((hi - lo) * (mode - lo) * u1).squareRoot()
+                : hi - ((hi - lo) * (hi - mode) * (1 - u1)).squareRoot()
+        }
+    }
+}
+
+/// How uncertain parameters become numbers when a scenario is read: their central value, or one
+/// draw per Monte Carlo run, keyed by (seed, run, parameter path) so that runs are reproducible and
+/// independent of each other.
+public enum ParameterSampler: Sendable, Equatable {
+    case central
+    case draw(seed: UInt64, run: Int)
+
+    public func value(of d: Distribution, at path: String) -> Double {
+        switch self {
+        case .central:
+            return d.central
+        case .draw(let seed, let run):
+            let r = NodeRandom(seed: seed, fleet: path, node: run, purpose: .parameter)
+            return d.sample(r.unit(0), r.unit(1))
+        }
+    }
+}
+
+/// Percentiles by linear interpolation between order statistics (the "linear" method of NumPy).
+public func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let position = p / 100 * Double(sorted.count - 1)
+    let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - Double(lo))
+}

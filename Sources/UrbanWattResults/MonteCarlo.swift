@@ -1,0 +1,45 @@
+import Dispatch
+import Synchronization
+import UrbanWattCore
+
+/// Monte Carlo replications (SPEC §5): each run draws every uncertain parameter once, simulates, and
+/// keeps only its totals; `section` turns them into p5 / p50 / p95.
+public enum MonteCarlo {
+    /// The figures of one replication.
+    public struct RunStats: Sendable {
+        public var totals: [(String, Double)]
+        public var byYear: [(Int, Double)]
+    }
+
+    /// Runs `runs` replications on all cores; `scenario(k)` gives run k's scenario.
+    public static func run(runs: Int, scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in }) -> [RunStats] {
+        let results = Mutex<[RunStats?]>(Array(repeating: nil, count: runs))
+        let finished = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: runs) { k in
+            let b = Breakdown(Engine(scenario: scenario(k)).run())
+            let stats = RunStats(
+                totals: [("energy_kwh", b.kWh(b.total, b.all)), ("peak_kw", b.peak(b.total, b.all).kW)]
+                    + (b.co2(b.total, b.all).map { [("co2_kg", $0)] } ?? [])
+                    + (b.cost(b.total, b.all).map { [("cost", $0)] } ?? []),
+                byYear: b.years.map { ($0.year, b.kWh(b.total, $0.steps)) })
+            results.withLock { $0[k] = stats }
+            done(finished.add(1, ordering: .relaxed).newValue)
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// `{"runs": N, "totals": {"energy_kwh": {"p5", "p50", "p95"}, …}, "by_year": {"2025": {"energy_kwh": {…}}}}`.
+    public static func section(_ stats: [RunStats]) -> JSONValue {
+        func bands(_ values: [Double]) -> JSONValue {
+            let sorted = values.sorted()
+            return .object([("p5", .number(percentile(sorted, 5))), ("p50", .number(percentile(sorted, 50))), ("p95", .number(percentile(sorted, 95)))])
+        }
+        let keys = stats.first?.totals.map(\.0) ?? []
+        let years = stats.first?.byYear.map(\.0) ?? []
+        return .object([
+            ("runs", .integer(stats.count)),
+            ("totals", .object(keys.enumerated().map { k, key in (key, bands(stats.map { $0.totals[k].1 })) })),
+            ("by_year", .object(years.enumerated().map { k, y in (String(y), .object([("energy_kwh", bands(stats.map { $0.byYear[k].1 }))])) })),
+        ])
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import UrbanWattCore
+
+/// `report.html` (SPEC §4): one self-contained page with inline SVG charts — a typical day by layer,
+/// annual energy by layer, the load-duration curve, the balance and the top fleets — readable on a
+/// narrow screen and on paper. No script, font or image is fetched.
+public enum Report {
+    static let colors: [Layer: String] = [
+        .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f",
+    ]
+
+    public static func html(_ b: Breakdown, summary: JSONValue) -> String {
+        let s = b.result.scenario
+        let totals = summary["totals"]
+        var facts = ["\(SummaryTable.number(totals?["energy_kwh"]?.doubleValue ?? 0)) kWh",
+                     "peak \(SummaryTable.number(totals?["peak_kw"]?.doubleValue ?? 0)) kW"]
+        if let c = totals?["co2_kg"]?.doubleValue { facts.append("\(SummaryTable.number(c / 1000)) t CO₂") }
+        if let c = totals?["cost"]?.doubleValue { facts.append("\(SummaryTable.number(c)) \(s.grid.currency ?? "")") }
+        let charts = [typicalDay(b), annual(b, uncertainty: summary["uncertainty"]), loadDuration(b), balance(b), topFleets(b)]
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; }
+        h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } .facts { color: #555; margin-top: 0; }
+        figure { margin: 1.5rem 0; break-inside: avoid; } svg { width: 100%; height: auto; font-family: inherit; }
+        figcaption { font-size: 0.85rem; color: #555; }
+        table { border-collapse: collapse; font-size: 0.85rem; } td, th { padding: 2px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
+        @media print { body { max-width: none; } figure { page-break-inside: avoid; } }
+        </style></head><body>
+        <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
+        <p class="facts">\(SVGPlot.escape(s.description))<br>\(s.start) to \(s.end) · step \(s.step / 60) min · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted</strong>")<br>\(SVGPlot.escape(facts.joined(separator: " · ")))</p>
+        \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))
+        <p class="facts">UrbanWatt \(UrbanWattVersion.current). Layers: sensing, network and compute are the ICT overhead; lighting and mobility the infrastructure they make smart.</p>
+        </body></html>
+
+        """
+    }
+
+    /// Mean power by local hour of the day, stacked by layer.
+    static func typicalDay(_ b: Breakdown) -> (svg: String, caption: String) {
+        var sums = Array(repeating: Array(repeating: 0.0, count: 24), count: Layer.allCases.count)
+        var counts = Array(repeating: 0, count: 24)
+        for m in b.all {
+            let h = Int(b.result.clock.localSecondOfDay[m]) / 3600
+            counts[h] += 1
+            for (k, l) in Layer.allCases.enumerated() { sums[k][h] += b.byLayer[l]![m] / b.dt / 1000 }
+        }
+        let means = sums.map { row in row.enumerated().map { counts[$0.offset] > 0 ? $0.element / Double(counts[$0.offset]) : 0 } }
+        var stacked = Array(repeating: Array(repeating: 0.0, count: 25), count: Layer.allCases.count + 1)
+        for k in 0..<Layer.allCases.count { for h in 0..<24 { stacked[k + 1][h] = stacked[k][h] + means[k][h] } }
+        for k in stacked.indices { stacked[k][24] = stacked[k][0] }
+        var plot = SVGPlot(title: "A typical day by layer", xLabel: "local time of day (h)", yLabel: "mean power (kW)", x: 0...24, y: 0...(stacked.last!.max() ?? 1))
+        for (k, l) in Layer.allCases.enumerated() {
+            // Hourly means as steps, so each hour is a flat band.
+            var upper: [(Double, Double)] = [], lower: [(Double, Double)] = []
+            for h in 0..<24 {
+                upper += [(plot.px(Double(h)), plot.py(stacked[k + 1][h])), (plot.px(Double(h + 1)), plot.py(stacked[k + 1][h]))]
+                lower += [(plot.px(Double(h)), plot.py(stacked[k][h])), (plot.px(Double(h + 1)), plot.py(stacked[k][h]))]
+            }
+            plot.polygon(upper + lower.reversed(), fill: colors[l]!, opacity: 0.9)
+        }
+        let ticks = stride(from: 0, through: 24, by: 3).map { (Double($0), "\($0):00") }
+        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
+                "Mean power in each local hour over the whole period, stacked by layer.")
+    }
+
+    /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.
+    static func annual(_ b: Breakdown, uncertainty: JSONValue?) -> (svg: String, caption: String) {
+        let years = b.years
+        let values = years.map { y in Layer.allCases.map { b.kWh(b.byLayer[$0]!, y.steps) / 1000 } }
+        var top = values.map { $0.reduce(0, +) }.max() ?? 1
+        let bands = years.map { y in uncertainty?["by_year"]?[String(y.year)]?["energy_kwh"] }
+        for band in bands { if let p95 = band?["p95"]?.doubleValue { top = max(top, p95 / 1000) } }
+        var plot = SVGPlot(title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (MWh)", x: 0...Double(max(1, years.count)), y: 0...top)
+        for (i, v) in values.enumerated() {
+            var base = 0.0
+            for (k, l) in Layer.allCases.enumerated() {
+                plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: colors[l]!,
+                          label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) MWh")
+                base += v[k]
+            }
+            if let lo = bands[i]?["p5"]?.doubleValue, let hi = bands[i]?["p95"]?.doubleValue {
+                let x = Double(i) + 0.5
+                plot.line([(x, lo / 1000), (x, hi / 1000)], stroke: "#000", width: 1.5)
+                plot.line([(x - 0.1, lo / 1000), (x + 0.1, lo / 1000)], stroke: "#000", width: 1.5)
+                plot.line([(x - 0.1, hi / 1000), (x + 0.1, hi / 1000)], stroke: "#000", width: 1.5)
+            }
+        }
+        let every = max(1, years.count / 12)
+        let ticks = years.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset) + 0.5, String($0.element.year)) }
+        let caption = "Energy of each calendar year, stacked by layer" + (uncertainty == nil ? "." : "; whiskers: p5–p95 of the total over the Monte Carlo runs.")
+        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }), caption)
+    }
+
+    /// Total power sorted from highest to lowest against the hours it is reached.
+    static func loadDuration(_ b: Breakdown) -> (svg: String, caption: String) {
+        let sorted = b.total[b.all].map { $0 / b.dt / 1000 }.sorted(by: >)
+        let hours = Double(sorted.count) * b.dt / 3600
+        var plot = SVGPlot(title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1), y: 0...(sorted.first ?? 1))
+        let stride_ = max(1, sorted.count / 600)
+        var points = Swift.stride(from: 0, to: sorted.count, by: stride_).map { (Double($0) * b.dt / 3600, sorted[$0]) }
+        if let last = sorted.last { points.append((hours, last)) }
+        plot.line(points, stroke: "#4e79a7")
+        let ticks = SVGPlot.ticks(0...SVGPlot.niceCeiling(hours)).filter { $0 <= hours }.map { ($0, SVGPlot.label($0)) }
+        return (plot.render(xTicks: ticks), "Each point: the total power that the city draws for at least that many hours of the period.")
+    }
+
+    /// Baseline of the replaced equipment, what replaced it, and the ICT overhead.
+    static func balance(_ b: Breakdown) -> (svg: String, caption: String) {
+        let bal = b.balance
+        let actual = bal.baseline - bal.savings
+        let bars = [("baseline (replaced)", bal.baseline, "#bab0ac"), ("actual (replacing fleets)", actual, "#59a14f"), ("ICT overhead", bal.ict, "#e15759")]
+        var plot = SVGPlot(title: "Balance: savings against ICT overhead", xLabel: "", yLabel: "energy (MWh)", x: 0...3, y: 0...max(1, bars.map { $0.1 / 1000 }.max()!))
+        for (i, bar) in bars.enumerated() {
+            plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: 0, y1: bar.1 / 1000, fill: bar.2, label: "\(bar.0): \(SummaryTable.number(bar.1 / 1000)) MWh")
+            plot.text(SummaryTable.number(bar.1 / 1000) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(bar.1 / 1000) - 4, size: 10)
+        }
+        let caption = "Savings \(SummaryTable.number(bal.savings)) kWh against an ICT overhead of \(SummaryTable.number(bal.ict)) kWh: net \(SummaryTable.number(bal.net)) kWh (negative: the smart city saves more than its ICT uses)."
+        return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
+    }
+
+    /// The ten fleets with the most energy.
+    static func topFleets(_ b: Breakdown) -> (svg: String, caption: String) {
+        let fleets = zip(b.result.scenario.fleets, b.result.fleets).map { ($0.name, $0.layer, b.kWh($1.energy, b.all) / 1000) }
+            .sorted { $0.2 > $1.2 }.prefix(10)
+        var plot = SVGPlot(title: "Top fleets", xLabel: "fleet", yLabel: "energy (MWh)", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
+        for (i, f) in fleets.enumerated() {
+            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) MWh")
+        }
+        let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, String($0.element.0.prefix(12))) }
+        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }), "The fleets that use the most energy, coloured by layer.")
+    }
+}

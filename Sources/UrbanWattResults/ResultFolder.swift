@@ -1,0 +1,29 @@
+import Foundation
+import UrbanWattCore
+
+/// Writes every file of a run's output folder, each atomically: summary.json, timeseries.csv,
+/// fleets.csv, report.html, and for a shard the files `merge` needs.
+public enum ResultFolder {
+    public static func write(
+        _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, scenarioText: String, shardFiles: Bool = false
+    ) throws(OutputFolder.Failure) {
+        let folder = OutputFolder(path: path)
+        try folder.create()
+        try folder.write("summary.json", summary.serialized())
+        try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow))
+        try folder.write("fleets.csv", CSVWriters.fleets(b))
+        try folder.write("report.html", Report.html(b, summary: summary))
+        if shardFiles {
+            try folder.write("scenario.yaml", scenarioText)
+            try folder.write("shard.json", ShardFiles.header(b.result).serialized())
+            try folder.write("series.bin", ShardFiles.series(b.result))
+        }
+    }
+
+    /// Reads `summary.json` of a results folder.
+    public static func summary(in path: String) -> JSONValue? {
+        let file = (path as NSString).appendingPathComponent("summary.json")
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        return try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import UrbanWattCore
+import UrbanWattResults
+
+extension UrbanWatt {
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare two results side by side: result folders, or scenarios (run first).")
+
+        @Argument(help: "A result folder (with summary.json), a scenario file or a built-in scenario name.")
+        var a: String
+
+        @Argument(help: "The same for the other side.")
+        var b: String
+
+        @Option(help: "table, md, json or csv.")
+        var format: String = "table"
+
+        func validate() throws {
+            if Comparison.Format(rawValue: format) == nil { throw ValidationError("--format expects table, md, json or csv, got \"\(format)\"") }
+        }
+
+        func run() throws {
+            let left = try summary(a), right = try summary(b)
+            let labels = (left["scenario"]?.stringValue ?? a, right["scenario"]?.stringValue ?? b)
+            let distinct = labels.0 == labels.1 ? (a, b) : labels
+            print(Comparison(left, right, labels: distinct).render(Comparison.Format(rawValue: format)!), terminator: "")
+        }
+
+        func summary(_ argument: String) throws -> JSONValue {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+                guard let s = ResultFolder.summary(in: argument) else {
+                    printError("urbanwatt: \(argument)/summary.json: missing or not valid JSON")
+                    throw ExitStatus.noInput
+                }
+                return s
+            }
+            let loaded = try ScenarioSource.load(argument)
+            return SummaryBuilder.summary(Breakdown(Engine(scenario: loaded.scenario).run()), run: RunInfo(wallSeconds: 0))
+        }
+    }
+}

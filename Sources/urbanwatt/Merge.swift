@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import UrbanWattCore
+import UrbanWattResults
+import UrbanWattScenario
+
+extension UrbanWatt {
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Combine the output folders of all shards of one run into the unsharded results.")
+
+        @Argument(help: "The shards' output folders (from `run --shard K/N`).")
+        var folders: [String]
+
+        @Option(help: "Output folder for the merged results.")
+        var out: String
+
+        @Option(help: "Interval of timeseries.csv, a whole number of steps.")
+        var resolution: String = "1h"
+
+        @Flag(help: "Print nothing but errors.")
+        var quiet = false
+
+        func run() throws {
+            guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
+            var shards: [SimulationResult] = []
+            var text = ""
+            for folder in folders {
+                guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
+                      let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
+                      let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml")
+                else {
+                    printError("urbanwatt: \(folder): not a shard's folder (shard.json and scenario.yaml are written by `run --shard K/N`)")
+                    throw ExitStatus.noInput
+                }
+                text = String(decoding: scenarioData, as: UTF8.self)
+                var scenario: Scenario
+                do {
+                    scenario = try ScenarioDecoder.decode(text, file: folder + "/scenario.yaml")
+                } catch {
+                    printError(error.description)
+                    throw ExitStatus.dataError
+                }
+                if let seed = header["seed"]?.doubleValue { scenario.seed = UInt64(seed) }
+                if let s = header["start"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.start = s }
+                if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
+                if let step = header["step_s"]?.doubleValue { scenario.step = Int64(step) }
+                do {
+                    shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header))
+                } catch {
+                    printError("urbanwatt: \(error)")
+                    throw ExitStatus.dataError
+                }
+            }
+            let merged: SimulationResult
+            do {
+                merged = try ShardFiles.merge(shards)
+            } catch {
+                printError("urbanwatt: \(error)")
+                throw ExitStatus.dataError
+            }
+            let rows = try PeriodOptions().stepsPerRow(resolution, step: merged.clock.step)
+            let b = Breakdown(merged)
+            let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
+            do {
+                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, scenarioText: text)
+            } catch {
+                printError("urbanwatt: \(error)")
+                throw ExitStatus.cannotCreate
+            }
+            if !quiet {
+                print(SummaryTable.render(b), terminator: "")
+                print("Merged \(shards.count) shards into \(out)/")
+            }
+        }
+    }
+}

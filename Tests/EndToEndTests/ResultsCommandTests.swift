@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Reads a JSON file into Foundation objects.
+func json(_ path: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+}
+
+/// Every number of `a` equals the one at the same place in `b` within `relative`; other values equal.
+func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: Set<String> = ["run"]) -> [String] {
+    switch (a, b) {
+    case (let x as [String: Any], let y as [String: Any]):
+        return x.keys.filter { !skip.contains($0) }.flatMap { k in y[k].map { sameNumbers(x[k]!, $0, relative: relative, path: path + "." + k, skip: []) } ?? [path + "." + k + " missing"] }
+    case (let x as NSNumber, let y as NSNumber):
+        let d = abs(x.doubleValue - y.doubleValue), s = max(abs(x.doubleValue), abs(y.doubleValue))
+        return d <= relative * s ? [] : ["\(path): \(x) vs \(y)"]
+    case (let x as String, let y as String):
+        return x == y ? [] : ["\(path): \(x) vs \(y)"]
+    default:
+        return "\(a)" == "\(b)" ? [] : ["\(path): \(a) vs \(b)"]
+    }
+}
+
+@Suite(.serialized) struct ResultsCommandTests {
+    @Test func theLibraryMatchesItsGoldens() throws {
+        let r = try CLI.run(["check"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("5 passed, 0 failed"))
+    }
+
+    @Test func aOneParameterChangeFailsTheCheckAndNamesTheFieldUntilBlessed() throws {
+        let dir = CLI.temporaryFolder()
+        let scenarios = dir.appendingPathComponent("Scenarios")
+        try FileManager.default.createDirectory(at: scenarios, withIntermediateDirectories: true)
+        let file = scenarios.appendingPathComponent("t.yaml").path
+        let text = """
+        urbanwatt: 1
+        name: t
+        period: {start: 2025-01-01, end: 2025-02-01, step: 1 h}
+        fleets:
+          - {name: lamps, kind: device, count: 10, power: 100 W}
+          - {name: gw, kind: gateway, power: 5 W}
+        """
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["check", "--bless", "Scenarios"], in: dir).status == 0)
+        #expect(try CLI.run(["check", "Scenarios"], in: dir).status == 0)
+        try text.replacingOccurrences(of: "power: 5 W", with: "power: 6 W").write(toFile: file, atomically: true, encoding: .utf8)
+        let failed = try CLI.run(["check", "Scenarios"], in: dir)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("by_fleet.gw.energy_kwh"))
+        #expect(failed.stdout.contains("field") && failed.stdout.contains("relative difference"))
+        // 5 W → 6 W over 744 h: 3.72 → 4.464 kWh, relative difference 0.744 / 4.464.
+        #expect(failed.stdout.contains("1.667e-01"))
+        #expect(try CLI.run(["check", "--bless", "Scenarios"], in: dir).status == 0)
+        #expect(try CLI.run(["check", "Scenarios"], in: dir).status == 0)
+    }
+
+    @Test func shardsMergeToTheUnshardedSummary() throws {
+        let dir = CLI.temporaryFolder()
+        let base = ["--from", "2025-03-01", "--to", "2025-04-15", "--quiet"]
+        try CLI.run(["run", "mittelstadt", "--out", dir.appendingPathComponent("whole").path] + base)
+        let whole = try json(dir.appendingPathComponent("whole/summary.json").path)
+        for n in [1, 2, 3, 7] {
+            var folders: [String] = []
+            for k in 1...n {
+                let f = dir.appendingPathComponent("n\(n)/s\(k)").path
+                let r = try CLI.run(["run", "mittelstadt", "--shard", "\(k)/\(n)", "--out", f] + base)
+                #expect(r.status == 0, "\(r.stderr)")
+                folders.append(f)
+            }
+            let out = dir.appendingPathComponent("n\(n)/merged").path
+            let m = try CLI.run(["merge"] + folders + ["--out", out, "--quiet"])
+            #expect(m.status == 0, "\(m.stderr)")
+            let merged = try json(out + "/summary.json")
+            #expect(sameNumbers(whole, merged, relative: 1e-12) == [], "\(n) shards")
+            let fleets = { (s: [String: Any]) in (s["by_fleet"] as! [String: [String: Any]]).mapValues { $0["messages"] as! Int } }
+            #expect(fleets(whole) == fleets(merged), "message counts exactly")
+        }
+        let missing = try CLI.run(["merge", dir.appendingPathComponent("n3/s1").path, "--out", dir.appendingPathComponent("bad").path])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("expected shards 1/3"))
+    }
+
+    @Test func monteCarloBandsSurroundTheAnalyticMeanAndRepeat() throws {
+        let dir = CLI.temporaryFolder()
+        let file = dir.appendingPathComponent("mc.yaml").path
+        // 1000 devices of uniform(4 W, 6 W) for 8760 h: mean 43,800 kWh; p5 and p95 at 4.1 W and 5.9 W.
+        try """
+        urbanwatt: 1
+        name: mc
+        seed: 5
+        period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+        fleets:
+          - {name: d, kind: device, count: 1000, power: {uniform: [4 W, 6 W]}}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        for k in 1...2 {
+            let r = try CLI.run(["run", file, "--runs", "400", "--out", dir.appendingPathComponent("o\(k)").path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let a = try json(dir.appendingPathComponent("o1/summary.json").path)
+        let u = a["uncertainty"] as! [String: Any]
+        #expect(u["runs"] as? Int == 400)
+        let e = (u["totals"] as! [String: [String: Double]])["energy_kwh"]!
+        #expect(e["p5"]! < e["p50"]! && e["p50"]! < e["p95"]!)
+        #expect(abs(e["p50"]! - 43_800) / 43_800 < 0.03)
+        #expect(abs(e["p5"]! - 4.1 * 8760) / (4.1 * 8760) < 0.03)
+        #expect(abs(e["p95"]! - 5.9 * 8760) / (5.9 * 8760) < 0.03)
+        // Without --runs the central value is used: exactly 5 W.
+        #expect(abs(((a["totals"] as! [String: Any])["energy_kwh"] as! Double) - 43_800) < 1e-6)
+        let b = try json(dir.appendingPathComponent("o2/summary.json").path)
+        #expect(sameNumbers(u, b["uncertainty"]!, relative: 0) == [], "same seed, same bands")
+        let byYear = (u["by_year"] as! [String: [String: [String: Double]]])["2025"]!["energy_kwh"]!
+        #expect(byYear["p50"] == e["p50"])
+    }
+
+    @Test func compareShowsDeltasInEveryFormat() throws {
+        let dir = CLI.temporaryFolder()
+        try CLI.run(["run", "streetlight-retrofit", "--out", dir.appendingPathComponent("a").path, "--quiet", "--to", "2025-02-01"])
+        try CLI.run(["run", "streetlight-retrofit", "--out", dir.appendingPathComponent("b").path, "--quiet", "--to", "2025-03-01"])
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
+        let table = try CLI.run(["compare", a, b])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("energy_kwh") && table.stdout.contains("Δ%"))
+        let md = try CLI.run(["compare", a, b, "--format", "md"])
+        #expect(md.stdout.hasPrefix("| section | item |"))
+        let csv = try CLI.run(["compare", a, b, "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("section,item,a,b,delta,relative\n"))
+        let js = try CLI.run(["compare", a, b, "--format", "json"])
+        let rows = (try JSONSerialization.jsonObject(with: Data(js.stdout.utf8)) as! [String: Any])["rows"] as! [[String: Any]]
+        let energy = rows.first { $0["section"] as? String == "totals" && $0["item"] as? String == "energy_kwh" }!
+        let av = energy["a"] as! Double, bv = energy["b"] as! Double
+        #expect(abs((energy["delta"] as! Double) - (bv - av)) < 1e-6)
+        #expect(abs((energy["relative"] as! Double) - (bv - av) / av) < 1e-12)
+        // Two scenarios are run first.
+        let scenarios = try CLI.run(["compare", "mittelstadt", "streetlight-retrofit", "--format", "csv"])
+        #expect(scenarios.status == 0)
+        #expect(scenarios.stdout.contains("by_fleet,chargers,"))
+    }
+
+    @Test func theReportIsSelfContainedAndRendersToAPicture() throws {
+        let dir = CLI.temporaryFolder()
+        let out = dir.appendingPathComponent("o").path
+        try CLI.run(["run", "mittelstadt", "--out", out, "--quiet", "--to", "2025-03-01"])
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        for title in ["A typical day by layer", "Energy per year by layer", "Load-duration curve", "Balance: savings against ICT overhead", "Top fleets"] {
+            #expect(html.contains(title))
+        }
+        #expect(html.components(separatedBy: "<svg").count - 1 == 5)
+        for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }
+        // Nothing is fetched: no external scripts, styles, images or fonts.
+        for reference in ["src=", "href=", "@import", "url("] { #expect(!html.contains(reference)) }
+        let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try #require(browser != nil, "Chromium is installed by scripts/setup")
+        let png = dir.appendingPathComponent("report.png").path
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/bin/bash")
+        script.arguments = [CLI.repositoryRoot.appendingPathComponent("scripts/render-report").path, out + "/report.html", png]
+        try script.run()
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        // A blank page compresses to a few kilobytes; charts with text do not.
+        #expect(data.count > 30_000)
+    }
+}
