@@ -26,11 +26,17 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Summary, CSV and table writers.
         .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore"], swiftSettings: swiftSettings),
+        // libmosquitto (Debian: libmosquitto-dev), wrapped once by UrbanWattTelemetry.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // Topics, payloads, the MQTT client, pacing and flow control, the listener.
+        .target(
+            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto"],
+            swiftSettings: swiftSettings),
         // The command line: argument parsing and wiring only.
         .executableTarget(
             name: "urbanwatt",
             dependencies: [
-                "UrbanWattCore", "UrbanWattScenario", "UrbanWattResults",
+                "UrbanWattCore", "UrbanWattScenario", "UrbanWattResults", "UrbanWattTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -43,5 +49,8 @@ let package = Package(
             dependencies: ["UrbanWattResults", "UrbanWattScenario", "UrbanWattCore"],
             swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattCore", "urbanwatt"],
+            swiftSettings: swiftSettings),
     ]
 )

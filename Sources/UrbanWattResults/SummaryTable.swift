@@ -43,7 +43,7 @@ public enum SummaryTable {
     }
 
     /// Columns padded to their widest cell; numbers right-aligned.
-    static func table(_ rows: [[String]]) -> [String] {
+    public static func table(_ rows: [[String]]) -> [String] {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
         return rows.enumerated().flatMap { (k, row) -> [String] in
             let line = row.enumerated().map { c, cell in
@@ -55,7 +55,7 @@ public enum SummaryTable {
     }
 
     /// Thousands separators; one decimal below 100.
-    static func number(_ x: Double) -> String {
+    public static func number(_ x: Double) -> String {
         if abs(x) < 0.05 { return "0.0" }
         if abs(x) < 100 { return String(format: "%.1f", x) }
         let n = Int(x.rounded())

@@ -3,6 +3,7 @@ import Foundation
 import UrbanWattCore
 import UrbanWattResults
 import UrbanWattScenario
+import UrbanWattTelemetry
 
 extension UrbanWatt {
     struct Run: ParsableCommand {
@@ -27,6 +28,10 @@ extension UrbanWatt {
         @Option(help: "Simulate only shard K of N (e.g. 2/4); combine the shards with `urbanwatt merge`.")
         var shard: String?
 
+        @OptionGroup(title: "Telemetry over MQTT") var broker: BrokerOptions
+
+        @OptionGroup(title: "Telemetry content and pacing") var telemetry: TelemetryOptions
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -49,14 +54,40 @@ extension UrbanWatt {
             }
         }
 
+        /// Connects to the broker when --mqtt is given (exit 69 unreachable, 77 refused).
+        func telemetrySession(_ engine: Engine) throws -> TelemetrySession? {
+            guard let settings = try broker.settings(defaultClientID: "urbanwatt-\(engine.scenario.name)-\(getpid())") else { return nil }
+            let session: TelemetrySession
+            do {
+                session = try TelemetrySession(engine: engine, config: try telemetry.config(step: engine.clock.step), settings: settings, options: telemetry.sessionOptions)
+            } catch let error as MosquittoError {
+                printError("urbanwatt: \(error)")
+                throw ExitStatus.unavailable
+            }
+            do {
+                try session.start()
+            } catch {
+                printError("urbanwatt: \(error)")
+                switch error {
+                case .connect(.refused), .refused: throw ExitStatus.noPermission
+                default: throw ExitStatus.unavailable
+                }
+            }
+            return session
+        }
+
         func simulate(_ loaded: LoadedScenario, into path: String) throws {
             let scenario = loaded.scenario
             let rows = try period.stepsPerRow(resolution, step: scenario.step)
             let started = Date()
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
+            let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, enabled: !quiet && isatty(2) == 1)
             Interrupt.install()
-            let result = engine.run(progress: progress.update, shouldStop: Interrupt.requested)
+            let result = engine.run(
+                progress: progress.update,
+                shouldStop: { Interrupt.requested() || session?.shouldStop == true },
+                onChunk: { range, series in session?.publish(range, series: series, clock: engine.clock) })
             progress.finish()
             var uncertainty: JSONValue?
             if let runs, result.complete {
@@ -74,7 +105,13 @@ extension UrbanWatt {
                 uncertainty = MonteCarlo.section(stats)
             }
             let breakdown = Breakdown(result)
-            let summary = SummaryBuilder.summary(breakdown, run: RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty))
+            var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
+            if let session {
+                let totals = SummaryBuilder.summary(breakdown, run: info)["totals"]
+                (info.published, info.dropped) = session.finish(totals: totals, interrupted: !result.complete && session.failure == nil)
+                info.wallSeconds = Date().timeIntervalSince(started)
+            }
+            let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, scenarioText: loaded.text, shardFiles: shard != nil)
             } catch {
@@ -87,6 +124,11 @@ extension UrbanWatt {
                 print(SummaryTable.render(breakdown), terminator: "")
                 if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
+            }
+            if let failure = session?.failure {
+                printError("urbanwatt: \(failure); results so far written to \(path)/")
+                if case .refused = failure { throw ExitStatus.noPermission }
+                throw ExitStatus.unavailable
             }
             if !result.complete {
                 printError("urbanwatt: interrupted; results up to \(isoUTC(result.clock.time(result.completedSteps))) written with \"complete\": false")

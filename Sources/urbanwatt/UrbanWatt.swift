@@ -7,6 +7,6 @@ struct UrbanWatt: ParsableCommand {
         commandName: "urbanwatt",
         abstract: "Simulate the electricity of a smart city's ICT, year by year, with carbon, cost and savings.",
         version: UrbanWattVersion.current,
-        subcommands: [Run.self, Validate.self, List.self, Schema.self, Compare.self, Check.self, Merge.self],
+        subcommands: [Run.self, Validate.self, List.self, Schema.self, Compare.self, Check.self, Merge.self, Listen.self],
         defaultSubcommand: nil)
 }

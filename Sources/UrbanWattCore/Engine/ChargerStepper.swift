@@ -35,7 +35,20 @@ struct ChargerStepper: FleetStepper {
     /// and charges at `power` until its energy is delivered.
     static func sessions(population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64) -> [Double] {
         var result = [Double](repeating: 0, count: clock.count)
-        guard clock.count > 0, charger.power > 0 else { return result }
+        let start = Double(clock.start), dt = Double(clock.step)
+        forEachSession(population: population, charger: charger, clock: clock, fleet: fleet, seed: seed, nodes: 0..<population.localNodes) { j, a, b in
+            add(from: a, to: b, weight: population.weight(of: j), into: &result, start: start, dt: dt)
+        }
+        return result
+    }
+
+    /// Calls `body(local node, start, end)` for every charging session of the given local nodes, in
+    /// node and time order, clipped to the period.
+    static func forEachSession(
+        population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64, nodes: Range<Int>,
+        _ body: (Int, Double, Double) -> Void
+    ) {
+        guard clock.count > 0, charger.power > 0 else { return }
         let dt = Double(clock.step)
         let start = Double(clock.start), end = Double(clock.end)
         let firstDay = Int(clock.localDay[0]), lastDay = Int(clock.localDay[clock.count - 1])
@@ -56,9 +69,8 @@ struct ChargerStepper: FleetStepper {
             return (cum(p.weekday), cum(p.weekend ?? p.weekday))
         }
         var starts: [Double] = []
-        for j in 0..<population.localNodes {
+        for j in nodes {
             let node = population.shard.global(j)
-            let weight = population.weight(of: j)
             var busyUntil = -Double.infinity
             for day in days where node < population.globalCount[day.step] {
                 var random = RandomSequence(NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .chargerDay, extra: UInt64(bitPattern: Int64(day.day))))
@@ -86,11 +98,10 @@ struct ChargerStepper: FleetStepper {
                     let a = max(s, busyUntil)
                     let b = a + energy / charger.power
                     busyUntil = b
-                    add(from: max(a, start), to: min(b, end), weight: weight, into: &result, start: start, dt: dt)
+                    if min(b, end) > max(a, start) { body(j, max(a, start), min(b, end)) }
                 }
             }
         }
-        return result
     }
 
     /// Adds `weight × overlap` of [a, b) with every step.

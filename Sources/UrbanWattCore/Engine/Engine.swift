@@ -43,8 +43,10 @@ public struct Engine: Sendable {
     /// - Parameters:
     ///   - chunk: steps per chunk; progress and interruption are checked between chunks.
     ///   - progress: called after each chunk with (steps done, steps in all, node-steps so far).
+    ///   - onChunk: called after each chunk with its steps and every fleet's series so far (telemetry).
     public func run(
-        chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in }, shouldStop: () -> Bool = { false }
+        chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in }, shouldStop: () -> Bool = { false },
+        onChunk: (Range<Int>, [FleetSeries]) -> Void = { _, _ in }
     ) -> SimulationResult {
         let steps = clock.count
         let dt = Double(clock.step)
@@ -96,6 +98,7 @@ public struct Engine: Sendable {
                 for m in range { nodeSteps += Int(series[i].nodes[m]) }
             }
             done = range.upperBound
+            onChunk(range, series)
             progress(done, steps, nodeSteps)
         }
         return SimulationResult(

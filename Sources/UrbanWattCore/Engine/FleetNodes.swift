@@ -1,0 +1,65 @@
+/// The per-node facts of one fleet in one shard — jitter factor, uplink phase and energy, charging
+/// sessions — for consumers that follow individual nodes (telemetry). They are the same draws the
+/// cohort engine sums, so per-node figures add up to the fleet's series.
+public struct FleetNodes: Sendable {
+    public let fleet: Fleet
+    let population: NodePopulation
+    let clock: StepClock
+    let seed: UInt64
+    /// Efficiency factor per step.
+    public let efficiency: [Double]
+
+    init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, efficiency: [Double]) {
+        self.fleet = fleet
+        self.population = population
+        self.clock = clock
+        self.seed = seed
+        self.efficiency = efficiency
+    }
+
+    /// Nodes of this shard that ever exist; local node `j` is global node `globalIndex(j)`.
+    public var localNodes: Int { population.localNodes }
+    public func globalIndex(_ j: Int) -> Int { population.shard.global(j) }
+    /// Local nodes active at step m (always the first ones).
+    public func active(_ m: Int) -> Int { population.active(m) }
+    /// Sum of the jitter factors of the active nodes at step m.
+    public func activeWeight(_ m: Int) -> Double { population.weight(population.active(m)) }
+    /// Node j's fixed jitter factor.
+    public func weight(_ j: Int) -> Double { population.weight(of: j) }
+
+    /// A sensor node's energy per uplink, J (before jitter and efficiency).
+    public func uplinkEnergy(_ j: Int) -> Double {
+        guard case .sensor(let s) = fleet.model else { return 0 }
+        if s.radio.uplinkEnergy.count == 1 { return s.radio.uplinkEnergy[0].joules }
+        let u = NodeRandom(seed: seed, fleet: fleet.name, node: globalIndex(j), purpose: .spreadingFactor).unit()
+        return s.radio.uplinkEnergy[s.radio.option(for: u)].joules
+    }
+
+    /// A sensor node's uplink phase, s from the period start (its uplinks are at phase + k × interval).
+    /// When the interval divides the step the engine needs no phases, but telemetry still times
+    /// uplinks by them.
+    public func phase(_ j: Int) -> Double {
+        guard case .sensor(let s) = fleet.model else { return 0 }
+        return NodeRandom(seed: seed, fleet: fleet.name, node: globalIndex(j), purpose: .phase).unit() * s.interval
+    }
+
+    /// Charging sessions (start, end in Unix seconds) of every local node, in time order.
+    public func chargingSessions() -> [[(Double, Double)]] {
+        guard case .evCharger(let charger) = fleet.model else { return [] }
+        var out = Array(repeating: [(Double, Double)](), count: localNodes)
+        ChargerStepper.forEachSession(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, nodes: 0..<localNodes) { j, a, b in
+            out[j].append((a, b))
+        }
+        return out
+    }
+}
+
+extension Engine {
+    /// The per-node facts of fleet `i`.
+    public func nodes(ofFleet i: Int) -> FleetNodes {
+        let fleet = scenario.fleets[i]
+        return FleetNodes(
+            fleet: fleet, population: NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed), clock: clock,
+            seed: scenario.seed, efficiency: efficiencySeries(fleet.efficiency))
+    }
+}

@@ -1,0 +1,99 @@
+import UrbanWattCore
+
+/// Totals of received telemetry by fleet, kind, layer and district, with per-node sequence checks:
+/// duplicates (re-sent QoS ≥ 1 messages) are counted once, gaps are reported.
+public struct Aggregator: Sendable {
+    public struct FleetInfo: Sendable {
+        public var kind: String
+        public var layer: String
+        public var district: String
+    }
+
+    struct Totals: Sendable {
+        var energy = 0.0
+        var messages = 0
+    }
+
+    /// Per node: every seq up to `contiguous` was seen, and these above it.
+    struct SeqTracker: Sendable {
+        var contiguous = -1
+        var above: Set<Int> = []
+
+        /// False for a duplicate.
+        mutating func insert(_ s: Int) -> Bool {
+            if s <= contiguous || above.contains(s) { return false }
+            above.insert(s)
+            while above.remove(contiguous + 1) != nil { contiguous += 1 }
+            return true
+        }
+
+        var gaps: Int { above.isEmpty ? 0 : (above.max()! - contiguous - above.count) }
+    }
+
+    public var fleets: [String: FleetInfo] = [:]
+    public private(set) var scenario: String?
+    private var byFleet: [String: Totals] = [:]
+    private var nodes: [String: SeqTracker] = [:]
+    public private(set) var messages = 0
+    public private(set) var duplicates = 0
+    public private(set) var undecodable = 0
+
+    public init() {}
+
+    /// Learns the fleets from a `running` status.
+    public mutating func running(_ status: JSONValue) {
+        scenario = status["scenario"]?.stringValue ?? scenario
+        guard case .object(let pairs)? = status["fleets"] else { return }
+        for (name, v) in pairs {
+            fleets[name] = FleetInfo(kind: v["kind"]?.stringValue ?? "?", layer: v["layer"]?.stringValue ?? "?", district: v["district"]?.stringValue ?? "?")
+        }
+    }
+
+    public mutating func add(topic: String, payload: [UInt8]) {
+        guard let d = PayloadDecoder.decode(topic: topic, payload: payload) else {
+            undecodable += 1
+            return
+        }
+        guard nodes[d.node, default: SeqTracker()].insert(d.seq) else {
+            duplicates += 1
+            return
+        }
+        messages += 1
+        byFleet[d.fleet, default: Totals()].energy += d.energy
+        byFleet[d.fleet, default: Totals()].messages += 1
+        if fleets[d.fleet] == nil, let kind = d.kind {
+            let layer = FleetKind(rawValue: kind)?.defaultLayer.rawValue ?? "?"
+            fleets[d.fleet] = FleetInfo(kind: kind, layer: layer, district: "?")
+        }
+    }
+
+    public var gaps: Int { nodes.values.reduce(0) { $0 + $1.gaps } }
+    public var energyKWh: Double { byFleet.values.reduce(0) { $0 + $1.energy } / 3.6e6 }
+
+    /// Energy (kWh) and messages grouped by a fleet attribute.
+    func grouped(_ key: (String) -> String) -> [(String, Totals)] {
+        var out: [String: Totals] = [:]
+        for (fleet, t) in byFleet {
+            out[key(fleet), default: Totals()].energy += t.energy
+            out[key(fleet), default: Totals()].messages += t.messages
+        }
+        return out.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// `listen-summary.json`: totals and breakdowns shaped like the run's summary.
+    public func summary() -> JSONValue {
+        func section(_ groups: [(String, Totals)]) -> JSONValue {
+            .object(groups.map { ($0.0, .object([("energy_kwh", .number($0.1.energy / 3.6e6)), ("messages", .integer($0.1.messages))])) })
+        }
+        return .object([
+            ("urbanwatt_version", .string(UrbanWattVersion.current)),
+            ("scenario", scenario.map(JSONValue.string) ?? .null),
+            ("totals", .object([("energy_kwh", .number(energyKWh)), ("messages", .integer(messages)), ("nodes", .integer(nodes.count))])),
+            ("by_layer", section(grouped { self.fleets[$0]?.layer ?? "?" })),
+            ("by_kind", section(grouped { self.fleets[$0]?.kind ?? "?" })),
+            ("by_district", section(grouped { self.fleets[$0]?.district ?? "?" })),
+            ("by_fleet", section(grouped { $0 })),
+            ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("undecodable", .integer(undecodable))])),
+        ])
+    }
+}

@@ -1,0 +1,303 @@
+import CMosquitto
+import Foundation
+import Synchronization
+
+/// How to reach and log in to a broker.
+public struct MQTTSettings: Sendable {
+    public enum Version: String, Sendable { case v5 = "5", v311 = "3.1.1" }
+
+    public var url: BrokerURL
+    public var password: String?
+    public var clientID: String
+    public var version: Version = .v5
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var keepAlive: Int32 = 30
+    /// Keep the session (and unacknowledged QoS ≥ 1 messages) across reconnects.
+    public var persistentSession = false
+    /// Give up reconnecting (or connecting at all) after this many seconds.
+    public var reconnectTimeout: Double = 60
+    public var will: (topic: String, payload: String, qos: Int32, retain: Bool)?
+
+    public init(url: BrokerURL, clientID: String) {
+        self.url = url
+        self.clientID = clientID
+    }
+}
+
+/// Why a connection could not be made.
+public enum ConnectFailure: Error, CustomStringConvertible, Sendable {
+    /// Nothing answered, or TLS failed, within the timeout (exit 69).
+    case unavailable(String)
+    /// The broker refused the credentials or the client (exit 77).
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let s), .refused(let s): s
+        }
+    }
+}
+
+/// One MQTT connection over libmosquitto: connect with retries, publish, subscribe, and a network
+/// thread of its own that reconnects with exponential backoff (0.5 s to 30 s, with jitter).
+/// Callbacks reach this object through libmosquitto's user-data pointer.
+public final class MQTTClient: @unchecked Sendable {
+    public let settings: MQTTSettings
+    private let handle: OpaquePointer
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var connected = false
+    private var connackCode: Int32?
+    private var stopping = false
+    private var gaveUp = false
+    private(set) public var reconnects = 0
+    private var networkThread: Thread?
+
+    private struct Callbacks {
+        var message: (@Sendable (String, [UInt8], Bool) -> Void)?
+        var published: (@Sendable (Int32, Int32) -> Void)?
+        var connection: (@Sendable (Bool) -> Void)?
+    }
+
+    private let callbacks = Mutex(Callbacks())
+
+    /// Called on the network thread for every message received: (topic, payload, retained).
+    public var onMessage: (@Sendable (String, [UInt8], Bool) -> Void)? {
+        get { callbacks.withLock { $0.message } }
+        set { callbacks.withLock { $0.message = newValue } }
+    }
+
+    /// Called on the network thread when a publish completes: (message id, reason code; ≥ 128 is a refusal).
+    public var onPublished: (@Sendable (Int32, Int32) -> Void)? {
+        get { callbacks.withLock { $0.published } }
+        set { callbacks.withLock { $0.published = newValue } }
+    }
+
+    /// Called on the network thread when the connection is lost or comes back.
+    public var onConnectionChange: (@Sendable (Bool) -> Void)? {
+        get { callbacks.withLock { $0.connection } }
+        set { callbacks.withLock { $0.connection = newValue } }
+    }
+
+    private static let libraryReady: Bool = { mosquitto_lib_init() == 0 }()
+
+    public init(_ settings: MQTTSettings) throws(MosquittoError) {
+        _ = MQTTClient.libraryReady
+        self.settings = settings
+        guard let h = mosquitto_new(settings.clientID, !settings.persistentSession, nil) else {
+            throw MosquittoError(code: Int32(MOSQ_ERR_NOMEM.rawValue), operation: "mosquitto_new")
+        }
+        handle = h
+        mosquitto_user_data_set(h, Unmanaged.passUnretained(self).toOpaque())
+        try MosquittoError.check(mosquitto_threaded_set(h, true), "mosquitto_threaded_set")
+        let protocolVersion = Int32(settings.version == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311)
+        try MosquittoError.check(mosquitto_int_option(h, MOSQ_OPT_PROTOCOL_VERSION, protocolVersion), "set protocol version")
+        if let user = settings.url.username {
+            try MosquittoError.check(mosquitto_username_pw_set(h, user, settings.password), "set username")
+        }
+        if settings.url.tls {
+            try MosquittoError.check(mosquitto_tls_set(h, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil), "TLS set-up")
+        }
+        if let will = settings.will {
+            let bytes = Array(will.payload.utf8)
+            try MosquittoError.check(mosquitto_will_set_v5(h, will.topic, Int32(bytes.count), bytes, will.qos, will.retain, nil), "set last will")
+        }
+        mosquitto_connect_v5_callback_set(h) { _, obj, rc, _, _ in MQTTClient.from(obj).connected(rc) }
+        mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTClient.from(obj).disconnected() }
+        mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).onPublished?(mid, reason) }
+        mosquitto_message_v5_callback_set(h) { _, obj, message, _ in
+            guard let m = message?.pointee, let topic = m.topic else { return }
+            let payload = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(m.payloadlen))) } ?? []
+            MQTTClient.from(obj).onMessage?(String(cString: topic), payload, m.retain)
+        }
+    }
+
+    deinit {
+        stop()
+        mosquitto_destroy(handle)
+    }
+
+    private static func from(_ obj: UnsafeMutableRawPointer?) -> MQTTClient {
+        Unmanaged<MQTTClient>.fromOpaque(obj!).takeUnretainedValue()
+    }
+
+    private func connected(_ rc: Int32) {
+        condition.lock()
+        connackCode = rc
+        connected = rc == 0
+        condition.broadcast()
+        condition.unlock()
+        if rc == 0 { onConnectionChange?(true) }
+    }
+
+    private func disconnected() {
+        condition.lock()
+        connected = false
+        condition.broadcast()
+        condition.unlock()
+        onConnectionChange?(false)
+    }
+
+    public var isConnected: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return connected
+    }
+
+    /// True once the network thread has given up reconnecting.
+    public var hasGivenUp: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return gaveUp
+    }
+
+    /// Connects, retrying with backoff until `reconnectTimeout`, and waits for the broker's answer.
+    public func connect() throws(ConnectFailure) {
+        let deadline = Date().addingTimeInterval(settings.reconnectTimeout)
+        var delay = 0.5
+        var lastError = ""
+        while true {
+            var props: OpaquePointer? = nil
+            if settings.version == .v5 && settings.persistentSession {
+                mosquitto_property_add_int32(&props, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), 3600)
+            }
+            let rc = mosquitto_connect_bind_v5(handle, settings.url.host, Int32(settings.url.port), settings.keepAlive, nil, props)
+            mosquitto_property_free_all(&props)
+            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                startNetworkThread()
+                switch waitForConnack(until: deadline) {
+                case .some(0): return
+                case .some(let code) where MQTTClient.isAuthRefusal(code):
+                    stop()
+                    throw .refused("\(settings.url) refused the connection: \(MQTTClient.reason(code)) (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)")
+                case .some(let code):
+                    stop()
+                    throw .unavailable("\(settings.url) refused the connection: \(MQTTClient.reason(code))")
+                case .none:
+                    stop()
+                    lastError = settings.url.tls ? "no answer to the TLS handshake or CONNECT (wrong CA, certificate or port?)" : "no CONNACK"
+                }
+            } else {
+                lastError = MosquittoError(code: rc, operation: "connect").description
+                if rc == Int32(MOSQ_ERR_TLS.rawValue) { lastError += " (TLS: check --cafile, --cert and --key)" }
+            }
+            if Date() >= deadline { throw .unavailable("cannot reach the broker at \(settings.url) within \(Int(settings.reconnectTimeout)) s: \(lastError)") }
+            Thread.sleep(forTimeInterval: min(delay * Double.random(in: 0.8...1.2), max(0, deadline.timeIntervalSinceNow)))
+            delay = min(30, delay * 2)
+        }
+    }
+
+    private func waitForConnack(until deadline: Date) -> Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        while connackCode == nil && !gaveUp && Date() < deadline { condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
+        return connackCode
+    }
+
+    static func isAuthRefusal(_ rc: Int32) -> Bool { [4, 5, 134, 135].contains(rc) }
+
+    static func reason(_ rc: Int32) -> String {
+        if let s = mosquitto_reason_string(rc) { return String(cString: s) + " (\(rc))" }
+        return "code \(rc)"
+    }
+
+    private func startNetworkThread() {
+        condition.lock()
+        stopping = false
+        gaveUp = false
+        connackCode = nil
+        condition.unlock()
+        let thread = Thread { [unowned self] in self.networkLoop() }
+        thread.name = "mqtt-network"
+        networkThread = thread
+        thread.start()
+    }
+
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Runs libmosquitto's loop; on a lost connection reconnects with exponential backoff and jitter.
+    private func networkLoop() {
+        while !isStopping {
+            let rc = mosquitto_loop(handle, 100, 1)
+            if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || isStopping { continue }
+            if rc == Int32(MOSQ_ERR_CONN_REFUSED.rawValue), let code = connackSnapshot(), MQTTClient.isAuthRefusal(code) { break }
+            let lost = Date()
+            var delay = 0.5
+            while !isStopping {
+                Thread.sleep(forTimeInterval: delay * Double.random(in: 0.8...1.2))
+                if mosquitto_reconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                    condition.lock()
+                    reconnects += 1
+                    condition.unlock()
+                    break
+                }
+                if Date().timeIntervalSince(lost) > settings.reconnectTimeout {
+                    condition.lock()
+                    gaveUp = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                delay = min(30, delay * 2)
+            }
+        }
+    }
+
+    private func connackSnapshot() -> Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        return connackCode
+    }
+
+    /// Hands a message to libmosquitto; returns its message id. Fails when not connected (QoS 0) or on errors.
+    @discardableResult
+    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32? = nil) throws(MosquittoError) -> Int32 {
+        var mid: Int32 = 0
+        var props: OpaquePointer? = nil
+        if let expiry, settings.version == .v5 {
+            mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry)
+        }
+        defer { if props != nil { mosquitto_property_free_all(&props) } }
+        let rc = mosquitto_publish_v5(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos, retain, props)
+        try MosquittoError.check(rc, "publish to \(topic)")
+        return mid
+    }
+
+    public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {
+        var bytes = Array(text.utf8)
+        let rc: Int32 = bytes.withUnsafeMutableBytes { raw in
+            var mid: Int32 = 0
+            return mosquitto_publish_v5(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos, retain, nil)
+        }
+        try MosquittoError.check(rc, "publish to \(topic)")
+    }
+
+    public func subscribe(_ filter: String, qos: Int32) throws(MosquittoError) {
+        try MosquittoError.check(mosquitto_subscribe_v5(handle, nil, filter, qos, 0, nil), "subscribe to \(filter)")
+    }
+
+    /// Sends DISCONNECT (so the broker does not publish the last will) and stops the network thread.
+    public func disconnect() {
+        mosquitto_disconnect(handle)
+        Thread.sleep(forTimeInterval: 0.05)
+        stop()
+    }
+
+    /// Stops the network thread and waits for it.
+    public func stop() {
+        condition.lock()
+        let wasRunning = !stopping && networkThread != nil
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        guard wasRunning, let thread = networkThread else { return }
+        while thread.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
+        networkThread = nil
+    }
+}

@@ -1,0 +1,156 @@
+import UrbanWattCore
+
+/// Turns the engine's chunks into telemetry messages in time order (SPEC §7): one per node and
+/// uplink for sensors, one per node and `interval` for other nodes, or one per fleet and step.
+/// Each message carries the energy since the node's previous message, so a node's messages add up
+/// to its energy; what is left at the end of the run goes out in a last message per node.
+public final class TelemetryGenerator {
+    let config: TelemetryConfig
+    let scenario: Scenario
+    let clock: StepClock
+    let fleets: [NodeTelemetry]
+    let stepsPerMessage: Int
+    let dt: Double
+    private var fleetSeq: [Int]
+    /// Steps whose messages have been generated.
+    public private(set) var generatedSteps = 0
+    /// Messages generated so far, and the energy they carry (J).
+    public private(set) var messages = 0
+    public private(set) var energy = 0.0
+
+    public init(engine: Engine, config: TelemetryConfig) {
+        self.config = config
+        scenario = engine.scenario
+        clock = engine.clock
+        dt = Double(clock.step)
+        stepsPerMessage = max(1, Int(config.interval / clock.step))
+        fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
+        fleets = config.mode == .fleets ? [] : scenario.fleets.indices.map { i in
+            let f = engine.scenario.fleets[i]
+            let parts = config.topic.parts(scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
+                                           layer: f.layer.rawValue, fleet: f.name, apikey: config.apikey)
+            return NodeTelemetry(index: i, nodes: engine.nodes(ofFleet: i), clock: engine.clock, topicParts: parts,
+                                 sample: config.sample, seed: engine.scenario.seed)
+        }
+    }
+
+    /// The messages of steps `range`, one batch per step, handed to `emit(step, batch)`; stops early
+    /// when `emit` returns false.
+    public func generate(_ range: Range<Int>, series: [FleetSeries], emit: (Int, [OutgoingMessage]) -> Bool) {
+        for m in range {
+            var batch: [OutgoingMessage] = []
+            if config.mode == .fleets {
+                fleetMessages(step: m, series: series, into: &batch)
+            } else {
+                for f in fleets { nodeMessages(f, step: m, series: series[f.index], into: &batch) }
+            }
+            generatedSteps = m + 1
+            if !emit(m, batch) { return }
+        }
+    }
+
+    /// A last message for every node with energy not yet reported, at the end of what was simulated.
+    public func finish(emit: (Int, [OutgoingMessage]) -> Bool) {
+        guard config.mode == .nodes else { return }
+        let end = generatedSteps
+        let t = Double(clock.time(end))
+        var batch: [OutgoingMessage] = []
+        for f in fleets {
+            for j in 0..<f.nodes.localNodes where f.isSampled(j) && (f.lastStep[j] >= 0 || f.carry[j] != 0) {
+                let from = Int(f.lastStep[j])
+                let e = f.carry[j] + (from >= 0 ? f.energy(j, from: from, to: end) : 0)
+                guard e > 0 else { continue }
+                batch.append(message(f, node: j, time: t, energy: e))
+                if from >= 0 { f.lastStep[j] = Int32(end) }
+                f.carry[j] = 0
+            }
+        }
+        _ = emit(end, batch)
+    }
+
+    private func fleetMessages(step m: Int, series: [FleetSeries], into batch: inout [OutgoingMessage]) {
+        let t = Double(clock.time(m + 1))
+        for (i, f) in scenario.fleets.enumerated() {
+            let e = series[i].energy[m]
+            let reading = Reading(time: t, node: f.name, fleet: f.name, kind: f.kind.rawValue, power: e / dt, energy: e, seq: fleetSeq[i])
+            fleetSeq[i] += 1
+            let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
+                                           fleet: f.name, apikey: config.apikey).joined(separator: f.name)
+            batch.append(OutgoingMessage(topic: topic, payload: Array(config.format.encode(reading, scenario: scenario.name).utf8)))
+            messages += 1
+            energy += e
+        }
+    }
+
+    private func nodeMessages(_ f: NodeTelemetry, step m: Int, series: FleetSeries, into batch: inout [OutgoingMessage]) {
+        f.extend(step: m, series: series)
+        let t0 = Double(clock.time(m))
+        // Nodes that appear start reporting from this step; nodes that go carry what they had.
+        let n = f.nodes.active(m)
+        if n > f.activeLocal {
+            for j in f.activeLocal..<n where f.isSampled(j) {
+                f.lastStep[j] = Int32(m)
+                if f.carry[j] == 0 { f.lastTime[j] = t0 }
+            }
+        } else if n < f.activeLocal {
+            for j in n..<f.activeLocal where f.isSampled(j) && f.lastStep[j] >= 0 {
+                f.carry[j] += f.energy(j, from: Int(f.lastStep[j]), to: m)
+                f.lastStep[j] = -1
+            }
+        }
+        f.activeLocal = n
+        switch f.model {
+        case .sensor(let sensor, let order, let phases, let uplink):
+            // Uplinks in [t0, t0 + dt): per interval cycle, a contiguous run of nodes sorted by phase.
+            let s = Double(m) * dt, e = s + dt, interval = sensor.interval
+            var cycle = (s / interval).rounded(.down)
+            while cycle * interval < e {
+                let lo = max(0, s - cycle * interval), hi = min(interval, e - cycle * interval)
+                var k = lowerBound(phases, lo)
+                while k < phases.count && phases[k] < hi {
+                    let j = Int(order[k])
+                    k += 1
+                    guard j < n, f.isSampled(j) else { continue }
+                    let from = Int(f.lastStep[j])
+                    let energy = f.carry[j] + f.energy(j, from: from, to: m + 1)
+                        + f.nodes.weight(j) * f.nodes.efficiency[m] * uplink[j]
+                    f.carry[j] = 0
+                    f.lastStep[j] = Int32(m + 1)
+                    batch.append(message(f, node: j, time: Double(clock.start) + cycle * interval + phases[k - 1], energy: energy))
+                }
+                cycle += 1
+            }
+        case .shared, .charger:
+            guard (m + 1) % stepsPerMessage == 0 else { return }
+            let t = Double(clock.time(m + 1))
+            for j in 0..<n where f.isSampled(j) {
+                let energy = f.carry[j] + f.energy(j, from: Int(f.lastStep[j]), to: m + 1)
+                f.carry[j] = 0
+                f.lastStep[j] = Int32(m + 1)
+                batch.append(message(f, node: j, time: t, energy: energy))
+            }
+        }
+    }
+
+    private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
+        let fleet = f.nodes.fleet
+        let id = "\(fleet.name)-\(f.nodes.globalIndex(j))"
+        let span = time - f.lastTime[j]
+        let reading = Reading(time: time, node: id, fleet: fleet.name, kind: fleet.kind.rawValue,
+                              power: span > 0 ? e / span : 0, energy: e, seq: Int(f.seq[j]))
+        f.seq[j] += 1
+        f.lastTime[j] = time
+        messages += 1
+        energy += e
+        return OutgoingMessage(topic: f.topicParts.joined(separator: id), payload: Array(config.format.encode(reading, scenario: scenario.name).utf8))
+    }
+
+    private func lowerBound(_ a: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if a[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import UrbanWattCore
+
+/// `urbanwatt listen`: subscribes, aggregates every message, and ends at a `done` published after it
+/// started (a retained `done` of an earlier run is ignored).
+public final class TelemetryListener: @unchecked Sendable {
+    let client: MQTTClient
+    let filters: [String]
+    let qos: Int32
+    private let condition = NSCondition()
+    private var aggregator = Aggregator()
+    private var doneAt: Date?
+    private var lastMessage = Date()
+
+    public init(settings: MQTTSettings, filter: String, qos: Int32) throws(MosquittoError) {
+        var s = settings
+        s.persistentSession = qos > 0
+        client = try MQTTClient(s)
+        filters = filter == StatusTopic.filter ? [filter] : [filter, StatusTopic.filter]
+        self.qos = qos
+        client.onMessage = { [unowned self] topic, payload, retained in self.received(topic, payload, retained) }
+        client.onConnectionChange = { [unowned self] up in if up { self.subscribe() } }
+    }
+
+    private func subscribe() {
+        for f in filters { try? client.subscribe(f, qos: qos) }
+    }
+
+    public func start() throws(ConnectFailure) {
+        try client.connect()
+        subscribe()
+    }
+
+    private func received(_ topic: String, _ payload: [UInt8], _ retained: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        lastMessage = Date()
+        if topic.hasPrefix("urbanwatt/") && topic.hasSuffix("/status") {
+            guard let status = try? JSONParser.parse(String(decoding: payload, as: UTF8.self)) else { return }
+            switch status["state"]?.stringValue {
+            case "running": aggregator.running(status)
+            case "done", "interrupted": if !retained { doneAt = Date(); condition.broadcast() }
+            default: break
+            }
+            return
+        }
+        aggregator.add(topic: topic, payload: payload)
+    }
+
+    /// A copy of the aggregate so far.
+    public var snapshot: Aggregator {
+        condition.lock()
+        defer { condition.unlock() }
+        return aggregator
+    }
+
+    /// Waits for `done` (then `grace` seconds more for stragglers) or until `shouldStop`/`timeout`.
+    /// Returns true when `done` was seen.
+    public func wait(untilDone: Bool, grace: Double = 0.5, timeout: Double?, shouldStop: () -> Bool, tick: (Aggregator) -> Void) -> Bool {
+        let started = Date()
+        while true {
+            condition.lock()
+            let done = doneAt
+            let quietFor = Date().timeIntervalSince(lastMessage)
+            condition.unlock()
+            if untilDone, let done, Date().timeIntervalSince(done) >= grace, quietFor >= min(grace, 0.2) { return true }
+            if shouldStop() { return done != nil }
+            if let timeout, Date().timeIntervalSince(started) > timeout { return done != nil }
+            if client.hasGivenUp { return false }
+            tick(snapshot)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    public func stop() { client.disconnect() }
+}

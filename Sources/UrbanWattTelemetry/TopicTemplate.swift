@@ -1,0 +1,37 @@
+/// A topic with placeholders `{scenario} {district} {kind} {layer} {fleet} {node}` (SPEC §7), and
+/// `{apikey}` for the FIWARE topics.
+public struct TopicTemplate: Sendable, Equatable {
+    public static let placeholders = ["scenario", "district", "kind", "layer", "fleet", "node", "apikey"]
+    public static let standard = "urbanwatt/{scenario}/{district}/{kind}/{fleet}/{node}"
+    public let text: String
+
+    /// nil, with the reason, when the template names an unknown placeholder or has a wildcard.
+    public init(_ text: String) throws(TemplateError) {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { throw TemplateError(text: text, reason: "an unclosed `{`") }
+            let name = String(rest[rest.index(after: open)..<close])
+            if !TopicTemplate.placeholders.contains(name) {
+                throw TemplateError(text: text, reason: "unknown placeholder `{\(name)}` (known: " + TopicTemplate.placeholders.map { "{\($0)}" }.joined(separator: " ") + ")")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if text.contains("+") || text.contains("#") { throw TemplateError(text: text, reason: "a topic to publish to cannot contain the wildcards + or #") }
+        if text.isEmpty { throw TemplateError(text: text, reason: "an empty topic") }
+        self.text = text
+    }
+
+    public struct TemplateError: Error, CustomStringConvertible {
+        public var text: String
+        public var reason: String
+        public var description: String { "--topic \"\(text)\": \(reason)" }
+    }
+
+    /// The template with every placeholder but `{node}` filled in, split around `{node}`, so a node's
+    /// topic is `parts.joined(separator: nodeID)`.
+    public func parts(scenario: String, district: String, kind: String, layer: String, fleet: String, apikey: String) -> [String] {
+        text.replacingOccurrences(of: "{apikey}", with: apikey).replacingOccurrences(of: "{scenario}", with: scenario).replacingOccurrences(of: "{district}", with: district)
+            .replacingOccurrences(of: "{kind}", with: kind).replacingOccurrences(of: "{layer}", with: layer)
+            .replacingOccurrences(of: "{fleet}", with: fleet).components(separatedBy: "{node}")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import UrbanWattTelemetry
+
+/// How to reach a broker: URL, credentials (never on the command line), TLS files, client id.
+struct BrokerOptions: ParsableArguments, Sendable {
+    @Option(help: "Broker URL: mqtt://[user@]host[:port] (1883) or mqtts://… (8883). The password comes from URBANWATT_MQTT_PASSWORD or --password-file.")
+    var mqtt: String?
+
+    @Option(help: "A file whose first line is the broker password.")
+    var passwordFile: String?
+
+    @Option(help: "CA certificate file for mqtts://.")
+    var cafile: String?
+
+    @Option(help: "Client certificate file for mqtts://.")
+    var cert: String?
+
+    @Option(help: "Client key file for mqtts://.")
+    var key: String?
+
+    @Option(help: "MQTT client id (default urbanwatt-<scenario>-<pid>).")
+    var clientId: String?
+
+    @Option(help: "MQTT protocol: 5 or 3.1.1.")
+    var mqttVersion: String = "5"
+
+    @Option(help: "Seconds to keep retrying a lost or first connection before giving up (exit 69).")
+    var reconnectTimeout: Double = 60
+
+    func validate() throws {
+        if let mqtt, BrokerURL(mqtt) == nil {
+            throw ValidationError("--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(mqtt)\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)")
+        }
+        if MQTTSettings.Version(rawValue: mqttVersion) == nil { throw ValidationError("--mqtt-version expects 5 or 3.1.1, got \"\(mqttVersion)\"") }
+        if reconnectTimeout <= 0 { throw ValidationError("--reconnect-timeout must be positive") }
+        for (flag, path) in [("--cafile", cafile), ("--cert", cert), ("--key", key), ("--password-file", passwordFile)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) { throw ValidationError("\(flag): cannot read \(path)") }
+        }
+    }
+
+    /// The connection settings, or nil without --mqtt.
+    func settings(defaultClientID: String) throws -> MQTTSettings? {
+        guard let mqtt, let url = BrokerURL(mqtt) else { return nil }
+        var s = MQTTSettings(url: url, clientID: clientId ?? defaultClientID)
+        s.version = MQTTSettings.Version(rawValue: mqttVersion) ?? .v5
+        s.caFile = cafile
+        s.certFile = cert
+        s.keyFile = key
+        s.reconnectTimeout = reconnectTimeout
+        if let passwordFile {
+            let text = (try? String(contentsOfFile: passwordFile, encoding: .utf8)) ?? ""
+            s.password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+        } else {
+            s.password = ProcessInfo.processInfo.environment["URBANWATT_MQTT_PASSWORD"]
+        }
+        return s
+    }
+}

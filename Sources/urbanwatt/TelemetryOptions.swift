@@ -1,0 +1,92 @@
+import ArgumentParser
+import UrbanWattCore
+import UrbanWattTelemetry
+
+/// What and how `run --mqtt` publishes (SPEC §7).
+struct TelemetryOptions: ParsableArguments, Sendable {
+    @Option(help: "nodes (one message per node per telemetry interval) or fleets (one per fleet per step).")
+    var telemetry: String = "nodes"
+
+    @Option(help: "Payload format: json, senml, fiware-ul or fiware-json.")
+    var payload: String = "json"
+
+    @Option(help: "Topic template with {scenario} {district} {kind} {layer} {fleet} {node} (and {apikey}).")
+    var topic: String?
+
+    @Option(help: "FIWARE IoT Agent API key for the fiware payloads.")
+    var apikey: String = "urbanwatt"
+
+    @Option(help: "Publish only this share of nodes, e.g. 10%, chosen by each node's random stream.")
+    var sample: String = "100%"
+
+    @Option(help: "Seconds between messages of nodes that are not sensors (sensors publish per uplink), e.g. 15min.")
+    var interval: String = "15min"
+
+    @Option(help: "QoS 0, 1 or 2.")
+    var qos: Int32 = 0
+
+    @Flag(help: "Publish telemetry retained.")
+    var retain = false
+
+    @Option(help: "MQTT 5 message expiry, e.g. 1h.")
+    var expiry: String?
+
+    @Option(help: "max (as fast as the broker accepts), realtime, or simulated seconds per wall second.")
+    var speed: String = "max"
+
+    @Option(help: "Messages held while the broker is slow or away; full: pause (max speed) or drop the oldest.")
+    var maxQueued: Int = 100_000
+
+    func validate() throws {
+        if TelemetryConfig.Mode(rawValue: telemetry) == nil { throw ValidationError("--telemetry expects nodes or fleets, got \"\(telemetry)\"") }
+        if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul or fiware-json, got \"\(payload)\"") }
+        if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
+        if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
+        guard case .success(let s) = QuantityParser.parse(sample, as: .fraction), s > 0, s <= 1 else {
+            throw ValidationError("--sample expects a share such as 10%, got \"\(sample)\"")
+        }
+        if speedValue == .invalid { throw ValidationError("--speed expects max, realtime or a positive number, got \"\(speed)\"") }
+        guard case .success(let i) = QuantityParser.parse(interval, as: .duration), i >= 1 else {
+            throw ValidationError("--interval expects a duration such as 15min, got \"\(interval)\"")
+        }
+        if let expiry { guard case .success(let e) = QuantityParser.parse(expiry, as: .duration), e >= 1 else { throw ValidationError("--expiry expects a duration such as 1h") } }
+        do { _ = try TopicTemplate(topic ?? PayloadFormat(rawValue: payload)!.defaultTopic) } catch { throw ValidationError(error.description) }
+    }
+
+    enum Speed: Equatable { case max, factor(Double), invalid }
+
+    var speedValue: Speed {
+        switch speed {
+        case "max": return .max
+        case "realtime": return .factor(1)
+        default: if let v = Double(speed), v > 0 { return .factor(v) } else { return .invalid }
+        }
+    }
+
+    func config(step: Int64) throws -> TelemetryConfig {
+        let format = PayloadFormat(rawValue: payload)!
+        var c = TelemetryConfig(topic: try TopicTemplate(topic ?? format.defaultTopic))
+        c.mode = TelemetryConfig.Mode(rawValue: telemetry)!
+        c.format = format
+        c.apikey = apikey
+        if case .success(let s) = QuantityParser.parse(sample, as: .fraction) { c.sample = s }
+        if case .success(let i) = QuantityParser.parse(interval, as: .duration) {
+            guard Int64(i) % step == 0 || Int64(i) < step else {
+                printError("urbanwatt: --interval (\(interval)) must be a whole number of steps (\(step) s)")
+                throw ExitStatus.usage
+            }
+            c.interval = max(step, Int64(i))
+        }
+        return c
+    }
+
+    var sessionOptions: TelemetrySession.Options {
+        var o = TelemetrySession.Options()
+        o.qos = qos
+        o.retain = retain
+        if let expiry, case .success(let e) = QuantityParser.parse(expiry, as: .duration) { o.expiry = UInt32(e) }
+        if case .factor(let f) = speedValue { o.speed = f }
+        o.maxQueued = maxQueued
+        return o
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+import UrbanWattTelemetry
+
+@Suite(.serialized) struct TelemetryIntegrationTests {
+    @Test(arguments: PayloadFormat.allCases)
+    func everyNodeMessageArrivesAndAddsUpToTheRunsEnergy(format: PayloadFormat) throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let filter = format == .fiwareUL ? "/ul/#" : format == .fiwareJSON ? "/json/#" : "urbanwatt/#"
+        let sub = try Subscriber(port: broker.port, topic: filter)
+        let out = CLI.temporaryFolder().path
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--payload", format.rawValue, "--qos", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let messages = sub.finish().filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
+        let s = try summary(out)
+        #expect(telemetry(s).published == messages.count)
+        #expect(telemetry(s).dropped == 0)
+        var seqs: [String: [Int]] = [:]
+        var energy = 0.0
+        for m in messages {
+            let d = try #require(PayloadDecoder.decode(topic: m.topic, payload: Array(m.payload.utf8)), "decodes \(m.payload)")
+            seqs[d.node, default: []].append(d.seq)
+            energy += d.energy
+        }
+        #expect(seqs.count == 40 + 10 + 2 + 1 + 12 + 4)
+        let gapped = seqs.filter { $0.value != Array(0..<$0.value.count) }.map(\.key).sorted()
+        #expect(gapped.isEmpty, "nodes whose seq has gaps: \(gapped.prefix(5))")
+        #expect(abs(energy / 3.6e6 - energyKWh(s)) / energyKWh(s) < 1e-9)
+        // A parking sensor sends one message per 10-minute uplink: 144 a day (plus at most a last one).
+        #expect((144...145).contains(seqs["parking-0"]!.count))
+        if format == .senml { try checkSenML(messages.map(\.payload)) }
+        if format == .json {
+            let first = try JSONSerialization.jsonObject(with: Data(messages[0].payload.utf8)) as! [String: Any]
+            #expect(Set(first.keys) == ["ts", "node", "fleet", "kind", "power_w", "energy_j", "seq"])
+            #expect(messages.contains { $0.topic == "urbanwatt/teletown/north/streetlight/lights/lights-3" })
+        }
+        if format == .fiwareUL { #expect(messages.allSatisfy { $0.topic.hasPrefix("/ul/urbanwatt/") && $0.topic.hasSuffix("/attrs") }) }
+    }
+
+    /// RFC 8428: a JSON array of records; base name and base time in the first; names, units, values.
+    func checkSenML(_ payloads: [String]) throws {
+        for p in payloads.prefix(200) {
+            let records = try #require(try JSONSerialization.jsonObject(with: Data(p.utf8)) as? [[String: Any]])
+            let bn = try #require(records[0]["bn"] as? String)
+            #expect(bn.hasPrefix("urn:dev:urbanwatt:teletown:") && bn.hasSuffix(":"))
+            #expect(records[0]["bt"] is NSNumber)
+            let units = Dictionary(uniqueKeysWithValues: records.compactMap { r in (r["n"] as? String).map { ($0, r["u"] as? String) } })
+            #expect(units["power"] == "W")
+            #expect(units["energy"] == "J")
+            #expect(records.allSatisfy { $0["v"] is NSNumber })
+        }
+    }
+
+    @Test func listenTotalsEqualTheRunsSummary() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let listenOut = CLI.temporaryFolder().path
+        let listener = Process()
+        listener.executableURL = CLI.binary
+        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--out", listenOut, "--quiet", "--timeout", "60"]
+        try listener.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let out = CLI.temporaryFolder().path
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--payload", "senml", "--qos", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        listener.waitUntilExit()
+        #expect(listener.terminationStatus == 0)
+        let l = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listenOut + "/listen-summary.json"))) as! [String: Any]
+        let s = try summary(out)
+        let total = (l["totals"] as! [String: Any])["energy_kwh"] as! Double
+        #expect(abs(total - energyKWh(s)) / energyKWh(s) < 1e-6)
+        let runLayers = s["by_layer"] as! [String: [String: Double]]
+        let heard = l["by_layer"] as! [String: [String: Double]]
+        for (layer, v) in runLayers where v["energy_kwh"]! > 0 {
+            #expect(abs(heard[layer]!["energy_kwh"]! - v["energy_kwh"]!) / v["energy_kwh"]! < 1e-6, "\(layer)")
+        }
+        let checks = l["checks"] as! [String: Int]
+        #expect(checks["seq_gaps"] == 0 && checks["duplicates"] == 0)
+        // A retained `done` from this run must not stop the next listener at once.
+        let again = try CLI.run(["listen", "--mqtt", broker.url, "--until-done", "--timeout", "1", "--quiet", "--out", CLI.temporaryFolder().path])
+        #expect(again.status == 69)
+    }
+
+    @Test func aBrokerRestartAtQoS1LosesNothing() throws {
+        let broker = try Broker(listener: "allow_anonymous true\npersistence true\npersistence_location {dir}/\nautosave_interval 1\n")
+        defer { broker.stop() }
+        // The listener keeps a persistent session at QoS 1 and reconnects by itself.
+        let listenOut = CLI.temporaryFolder().path
+        let listener = Process()
+        listener.executableURL = CLI.binary
+        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--qos", "1", "--client-id", "restart-listener",
+                              "--out", listenOut, "--quiet", "--timeout", "60"]
+        try listener.run()
+        Thread.sleep(forTimeInterval: 0.7)
+        let out = CLI.temporaryFolder().path
+        let run = Process()
+        run.executableURL = CLI.binary
+        // One simulated day in about 6 s of wall time.
+        run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1", "--speed", "15000", "--client-id", "restart-pub"]
+        let err = Pipe()
+        run.standardError = err
+        try run.run()
+        Thread.sleep(forTimeInterval: 2)
+        broker.stop()
+        Thread.sleep(forTimeInterval: 1.5)
+        try broker.start()
+        run.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(run.terminationStatus == 0, "\(stderr)")
+        listener.waitUntilExit()
+        #expect(listener.terminationStatus == 0)
+        let s = try summary(out)
+        #expect(telemetry(s).dropped == 0)
+        let l = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listenOut + "/listen-summary.json"))) as! [String: Any]
+        let totals = l["totals"] as! [String: Any]
+        let checks = l["checks"] as! [String: Int]
+        #expect(totals["messages"] as? Int == telemetry(s).published, "every message arrives (re-sent duplicates counted once)")
+        #expect(checks["seq_gaps"] == 0)
+        #expect(abs((totals["energy_kwh"] as! Double) - energyKWh(s)) / energyKWh(s) < 1e-9)
+    }
+
+    @Test func anAbsentBrokerGives69WithinTheReconnectTimeout() throws {
+        let started = Date()
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
+                             "--mqtt", "mqtt://127.0.0.1:\(Broker.freePort())", "--reconnect-timeout", "2"])
+        #expect(r.status == 69)
+        #expect(r.stderr.contains("cannot reach the broker"))
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+
+    @Test func passwordsComeFromAFileAndWrongOnesGive77() throws {
+        let folder = CLI.temporaryFolder()
+        let passwd = folder.appendingPathComponent("passwd").path
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
+        tool.arguments = ["-c", "-b", passwd, "city", "s3cret"]
+        try tool.run()
+        tool.waitUntilExit()
+        let broker = try Broker(listener: "allow_anonymous false\npassword_file \(passwd)\n")
+        defer { broker.stop() }
+        let wrong = folder.appendingPathComponent("wrong").path, right = folder.appendingPathComponent("right").path
+        try "nope\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        try "s3cret\n".write(toFile: right, atomically: true, encoding: .utf8)
+        let url = "mqtt://city@127.0.0.1:\(broker.port)"
+        let scenario = try writeTelemetryScenario()
+        let bad = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o1").path, "--quiet", "--mqtt", url, "--password-file", wrong, "--reconnect-timeout", "5"])
+        #expect(bad.status == 77, "\(bad.stderr)")
+        #expect(bad.stderr.contains("refused"))
+        let good = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o2").path, "--quiet", "--mqtt", url, "--password-file", right])
+        #expect(good.status == 0, "\(good.stderr)")
+        let env = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o3").path, "--quiet", "--mqtt", url, "--mqtt-version", "3.1.1"],
+                              environment: ["URBANWATT_MQTT_PASSWORD": "s3cret"])
+        #expect(env.status == 0, "\(env.stderr)")
+        let inURL = try CLI.run(["run", scenario, "--quiet", "--mqtt", "mqtt://city:s3cret@127.0.0.1:\(broker.port)"])
+        #expect(inURL.status == 64, "a password in the URL is refused")
+    }
+
+    @Test func anACLDenialGives77() throws {
+        let folder = CLI.temporaryFolder()
+        let acl = folder.appendingPathComponent("acl").path
+        try "topic read #\n".write(toFile: acl, atomically: true, encoding: .utf8)
+        let broker = try Broker(listener: "allow_anonymous true\nacl_file \(acl)\n")
+        defer { broker.stop() }
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", folder.appendingPathComponent("o").path, "--quiet", "--mqtt", broker.url, "--qos", "1"])
+        #expect(r.status == 77, "\(r.stderr)")
+        #expect(r.stderr.contains("refused"))
+    }
+}
