@@ -62,10 +62,15 @@ public final class TelemetrySession: @unchecked Sendable {
     /// True when the run should stop (the broker refused us, or stayed away too long).
     public var shouldStop: Bool { failure != nil }
 
-    /// Publishes the messages of a simulated chunk, pacing them when a speed is set.
-    public func publish(_ range: Range<Int>, series: [FleetSeries], clock: StepClock) {
+    /// Steps whose messages have been generated (less than simulated after an interruption).
+    public var streamedSteps: Int { generator.generatedSteps }
+
+    /// Publishes the messages of a simulated chunk, pacing them when a speed is set; stops early
+    /// when `shouldStop` answers true.
+    public func publish(_ range: Range<Int>, series: [FleetSeries], clock: StepClock, shouldStop: () -> Bool = { false }) {
         guard let publisher, failure == nil else { return }
         generator.generate(range, series: series) { m, batch in
+            if shouldStop() { return false }
             if let speed = options.speed {
                 let due = wallStart.addingTimeInterval(Double(clock.time(m + 1) - clock.start) / speed)
                 let wait = due.timeIntervalSinceNow

@@ -84,11 +84,17 @@ extension UrbanWatt {
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, enabled: !quiet && isatty(2) == 1)
             Interrupt.install()
-            let result = engine.run(
+            // While streaming, small chunks keep telemetry close to the simulation and Ctrl-C prompt.
+            var result = engine.run(
+                chunk: session == nil ? 672 : 4,
                 progress: progress.update,
                 shouldStop: { Interrupt.requested() || session?.shouldStop == true },
-                onChunk: { range, series in session?.publish(range, series: series, clock: engine.clock) })
+                onChunk: { range, series in session?.publish(range, series: series, clock: engine.clock, shouldStop: Interrupt.requested) })
             progress.finish()
+            if Interrupt.requested(), let session {
+                // Report what was streamed, so the summary and the stream agree.
+                result.completedSteps = min(result.completedSteps, session.streamedSteps)
+            }
             var uncertainty: JSONValue?
             if let runs, result.complete {
                 if scenario.uncertainParameters.isEmpty && !quiet {
@@ -130,7 +136,7 @@ extension UrbanWatt {
                 if case .refused = failure { throw ExitStatus.noPermission }
                 throw ExitStatus.unavailable
             }
-            if !result.complete {
+            if !result.complete || Interrupt.requested() {
                 printError("urbanwatt: interrupted; results up to \(isoUTC(result.clock.time(result.completedSteps))) written with \"complete\": false")
                 throw ExitStatus.interrupted
             }

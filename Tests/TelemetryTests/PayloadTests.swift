@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import UrbanWattCore
+@testable import UrbanWattTelemetry
+
+@Suite struct PayloadTests {
+    let reading = Reading(time: 1_735_690_500.25, node: "parking-17", fleet: "parking", kind: "sensor", power: 0.5, energy: 450.125, seq: 3)
+
+    @Test func jsonHasTheContractsFields() throws {
+        let text = PayloadFormat.json.encode(reading, scenario: "mittelstadt")
+        #expect(text == #"{"ts":"2025-01-01T00:15:00.250Z","node":"parking-17","fleet":"parking","kind":"sensor","power_w":0.5,"energy_j":450.125,"seq":3}"#)
+    }
+
+    @Test func senmlIsAnRFC8428Pack() throws {
+        let text = PayloadFormat.senml.encode(reading, scenario: "mittelstadt")
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        #expect(records[0]["bn"] as? String == "urn:dev:urbanwatt:mittelstadt:parking-17:")
+        #expect(records[0]["bt"] as? Double == 1_735_690_500.25)
+        #expect(records[0]["n"] as? String == "power" && records[0]["u"] as? String == "W" && records[0]["v"] as? Double == 0.5)
+        #expect(records[1]["n"] as? String == "energy" && records[1]["u"] as? String == "J" && records[1]["v"] as? Double == 450.125)
+    }
+
+    @Test func fiwarePayloadsFollowTheIoTAgentConventions() {
+        #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
+        #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{node}/attrs")
+        #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{node}/attrs")
+    }
+
+    @Test(arguments: PayloadFormat.allCases)
+    func everyFormatDecodesBackToItsReading(format: PayloadFormat) throws {
+        let topic = try TopicTemplate(format.defaultTopic).parts(scenario: "m", district: "centre", kind: "sensor", layer: "sensing", fleet: "parking", apikey: "key").joined(separator: "parking-17")
+        let d = try #require(PayloadDecoder.decode(topic: topic, payload: Array(format.encode(reading, scenario: "m").utf8)))
+        #expect(d.node == "parking-17" && d.fleet == "parking" && d.energy == 450.125 && d.seq == 3)
+    }
+
+    @Test func topicTemplatesFillTheirPlaceholdersAndRejectMistakes() throws {
+        let t = try TopicTemplate(TopicTemplate.standard)
+        #expect(t.parts(scenario: "m", district: "north", kind: "sensor", layer: "sensing", fleet: "p", apikey: "").joined(separator: "p-1") == "urbanwatt/m/north/sensor/p/p-1")
+        #expect(throws: TopicTemplate.TemplateError.self) { try TopicTemplate("city/{nod}") }
+        #expect(throws: TopicTemplate.TemplateError.self) { try TopicTemplate("city/#") }
+    }
+
+    @Test func brokerURLsKeepPasswordsOut() {
+        #expect(BrokerURL("mqtt://city@broker.local:1884") == BrokerURL("mqtt://city@broker.local:1884"))
+        let u = BrokerURL("mqtts://broker")
+        #expect(u?.port == 8883 && u?.tls == true)
+        #expect(BrokerURL("mqtt://127.0.0.1")?.port == 1883)
+        #expect(BrokerURL("mqtt://user:secret@host") == nil)
+        #expect(BrokerURL("http://host") == nil)
+        #expect(BrokerURL("mqtt://[::1]:1999")?.host == "::1")
+    }
+
+    @Test func duplicatesAreCountedOnceAndGapsReported() {
+        var a = Aggregator()
+        let m = Array(PayloadFormat.json.encode(reading, scenario: "m").utf8)
+        a.add(topic: "t", payload: m)
+        a.add(topic: "t", payload: m)
+        var later = reading
+        later.seq = 6
+        a.add(topic: "t", payload: Array(PayloadFormat.json.encode(later, scenario: "m").utf8))
+        #expect(a.messages == 2 && a.duplicates == 1)
+        #expect(a.gaps == 5)  // seqs 0, 1, 2, 4, 5 missing
+        #expect(abs(a.energyKWh - 900.25 / 3.6e6) < 1e-15)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct TelemetryModesTests {
+    @Test func fleetModeSendsOneMessagePerFleetAndStepAndSamplingThinsNodes() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let scenario = try writeTelemetryScenario()
+        let sub = try Subscriber(port: broker.port, topic: "urbanwatt/#")
+        let out = CLI.temporaryFolder().path
+        let r = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--telemetry", "fleets", "--topic", "urbanwatt/{scenario}/{layer}/{fleet}"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let messages = sub.finish().filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
+        #expect(messages.count == 6 * 96)  // six fleets, 96 quarter hours
+        #expect(messages.contains { $0.topic == "urbanwatt/teletown/lighting/lights" })
+        let sampled = CLI.temporaryFolder().path
+        let s = try CLI.run(["run", scenario, "--out", sampled, "--quiet", "--mqtt", broker.url, "--sample", "25%"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let all = CLI.temporaryFolder().path
+        try CLI.run(["run", scenario, "--out", all, "--quiet", "--mqtt", broker.url])
+        let share = Double(telemetry(try summary(sampled)).published) / Double(telemetry(try summary(all)).published)
+        #expect(share > 0.1 && share < 0.45, "about a quarter of the nodes publish (\(share))")
+    }
+
+    @Test func ctrlCWritesResultsSoFarAndPublishesInterrupted() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let out = CLI.temporaryFolder().path
+        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--speed", "3000"])
+        try run.run()
+        Thread.sleep(forTimeInterval: 2)
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 130)
+        let s = try summary(out)
+        #expect(s["complete"] as? Bool == false)
+        #expect(telemetry(s).published > 0)
+        let status = Process()
+        status.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
+        status.arguments = ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"]
+        let pipe = Pipe()
+        status.standardOutput = pipe
+        try status.run()
+        status.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("\"state\":\"interrupted\""), "\(text)")
+    }
+}
