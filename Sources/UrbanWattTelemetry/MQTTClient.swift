@@ -255,18 +255,15 @@ public final class MQTTClient: @unchecked Sendable {
         return connackCode
     }
 
-    /// Hands a message to libmosquitto; returns its message id. Fails when not connected (QoS 0) or on errors.
-    @discardableResult
-    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32? = nil) throws(MosquittoError) -> Int32 {
-        var mid: Int32 = 0
+    /// The hot path: hands a message with a NUL-terminated topic to libmosquitto (which copies it);
+    /// returns libmosquitto's code (MOSQ_ERR_NO_CONN for QoS 0 while disconnected).
+    func publish(cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?) -> Int32 {
         var props: OpaquePointer? = nil
         if let expiry, settings.version == .v5 {
             mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry)
         }
         defer { if props != nil { mosquitto_property_free_all(&props) } }
-        let rc = mosquitto_publish_v5(handle, &mid, topic, Int32(payload.count), payload.baseAddress, qos, retain, props)
-        try MosquittoError.check(rc, "publish to \(topic)")
-        return mid
+        return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
     }
 
     public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {

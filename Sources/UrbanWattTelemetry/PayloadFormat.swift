@@ -28,30 +28,45 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
     }
 
     public func encode(_ r: Reading, scenario: String) -> String {
-        let ts = PayloadFormat.timestamp(r.time)
+        var w = ByteWriter(capacity: 200)
+        encode(r, scenario: scenario, into: &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// Appends the payload to `w`, without intermediate Strings.
+    func encode(_ r: Reading, scenario: String, into w: inout ByteWriter) {
         switch self {
         case .json:
-            return "{\"ts\":\"\(ts)\",\"node\":\"\(r.node)\",\"fleet\":\"\(r.fleet)\",\"kind\":\"\(r.kind)\",\"power_w\":\(n(r.power)),\"energy_j\":\(n(r.energy)),\"seq\":\(r.seq)}"
+            w.text("{\"ts\":\""); w.timestamp(r.time)
+            w.text("\",\"node\":\""); w.text(r.node)
+            w.text("\",\"fleet\":\""); w.text(r.fleet)
+            w.text("\",\"kind\":\""); w.text(r.kind)
+            w.text("\",\"power_w\":"); w.number(r.power)
+            w.text(",\"energy_j\":"); w.number(r.energy)
+            w.text(",\"seq\":"); w.integer(r.seq)
+            w.text("}")
         case .senml:
             // RFC 8428: base name + name form each record's name; base time in Unix seconds.
-            return "[{\"bn\":\"urn:dev:urbanwatt:\(scenario):\(r.node):\",\"bt\":\(n(r.time)),\"n\":\"power\",\"u\":\"W\",\"v\":\(n(r.power))},"
-                + "{\"n\":\"energy\",\"u\":\"J\",\"v\":\(n(r.energy))},{\"n\":\"seq\",\"v\":\(r.seq)}]"
+            w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.text(scenario); w.text(":"); w.text(r.node)
+            w.text(":\",\"bt\":"); w.number(r.time)
+            w.text(",\"n\":\"power\",\"u\":\"W\",\"v\":"); w.number(r.power)
+            w.text("},{\"n\":\"energy\",\"u\":\"J\",\"v\":"); w.number(r.energy)
+            w.text("},{\"n\":\"seq\",\"v\":"); w.integer(r.seq)
+            w.text("}]")
         case .fiwareUL:
-            return "p|\(n(r.power))|e|\(n(r.energy))|s|\(r.seq)|f|\(r.fleet)|TimeInstant|\(ts)"
+            w.text("p|"); w.number(r.power)
+            w.text("|e|"); w.number(r.energy)
+            w.text("|s|"); w.integer(r.seq)
+            w.text("|f|"); w.text(r.fleet)
+            w.text("|TimeInstant|"); w.timestamp(r.time)
         case .fiwareJSON:
-            return "{\"p\":\(n(r.power)),\"e\":\(n(r.energy)),\"s\":\(r.seq),\"f\":\"\(r.fleet)\",\"TimeInstant\":\"\(ts)\"}"
+            w.text("{\"p\":"); w.number(r.power)
+            w.text(",\"e\":"); w.number(r.energy)
+            w.text(",\"s\":"); w.integer(r.seq)
+            w.text(",\"f\":\""); w.text(r.fleet)
+            w.text("\",\"TimeInstant\":\""); w.timestamp(r.time)
+            w.text("\"}")
         }
     }
 
-    private func n(_ x: Double) -> String { JSONValue.format(x) }
-
-    /// ISO 8601 UTC with milliseconds when the time is not whole seconds.
-    static func timestamp(_ t: Double) -> String {
-        let whole = t.rounded(.down)
-        let base = isoUTC(Int64(whole))
-        let ms = Int(((t - whole) * 1000).rounded())
-        if ms == 0 || ms == 1000 { return ms == 1000 ? isoUTC(Int64(whole) + 1) : base }
-        let padded = String(repeating: "0", count: 3 - String(ms).count) + String(ms)
-        return String(base.dropLast()) + ".\(padded)Z"
-    }
 }

@@ -76,7 +76,11 @@ public final class TelemetryGenerator {
             fleetSeq[i] += 1
             let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
                                            fleet: f.name, apikey: config.apikey).joined(separator: f.name)
-            batch.append(OutgoingMessage(topic: topic, payload: Array(config.format.encode(reading, scenario: scenario.name).utf8)))
+            var w = ByteWriter(capacity: 256)
+            w.text(topic)
+            w.bytes.append(0)
+            config.format.encode(reading, scenario: scenario.name, into: &w)
+            batch.append(OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count))
             messages += 1
             energy += e
         }
@@ -142,7 +146,15 @@ public final class TelemetryGenerator {
         f.lastTime[j] = time
         messages += 1
         energy += e
-        return OutgoingMessage(topic: f.topicParts.joined(separator: id), payload: Array(config.format.encode(reading, scenario: scenario.name).utf8))
+        var w = ByteWriter(capacity: 256)
+        for (k, part) in f.topicParts.enumerated() {
+            if k > 0 { w.text(id) }
+            w.text(part)
+        }
+        let topicLength = w.bytes.count
+        w.bytes.append(0)
+        config.format.encode(reading, scenario: scenario.name, into: &w)
+        return OutgoingMessage(bytes: w.bytes, topicLength: topicLength)
     }
 
     private func lowerBound(_ a: [Double], _ x: Double) -> Int {

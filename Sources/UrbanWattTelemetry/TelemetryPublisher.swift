@@ -1,15 +1,24 @@
 import CMosquitto
 import Foundation
 
-/// A message ready to publish.
+/// A message ready to publish, in one allocation: the topic, a NUL, then the payload, so the topic
+/// goes to libmosquitto as a C string without a copy.
 public struct OutgoingMessage: Sendable {
-    public var topic: String
-    public var payload: [UInt8]
+    public var bytes: [UInt8]
+    /// Bytes of the topic, without its NUL.
+    public var topicLength: Int
 
     public init(topic: String, payload: [UInt8]) {
-        self.topic = topic
-        self.payload = payload
+        bytes = Array(topic.utf8) + [0] + payload
+        topicLength = topic.utf8.count
     }
+
+    init(bytes: [UInt8], topicLength: Int) {
+        self.bytes = bytes
+        self.topicLength = topicLength
+    }
+
+    public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }
 }
 
 /// Flow control between the simulation and the broker: a bounded queue filled by the simulation and
@@ -110,7 +119,9 @@ public final class TelemetryPublisher: @unchecked Sendable {
         if reason >= 128 && refusal == nil {
             refusal = "the broker refused a publish: \(MQTTClient.reason(reason))"
         }
-        condition.broadcast()
+        // Wake the sender when half the window is free (not on every message: that would cost a
+        // context switch per message), and at once on a refusal or an empty window.
+        if inFlight == window / 2 || inFlight == 0 || reason >= 128 { condition.broadcast() }
         condition.unlock()
     }
 
@@ -142,8 +153,10 @@ public final class TelemetryPublisher: @unchecked Sendable {
             condition.unlock()
             var sent = 0
             for m in batch {
-                let ok = m.payload.withUnsafeBytes { raw in
-                    (try? client.publish(topic: m.topic, payload: raw, qos: qos, retain: retain, expiry: expiry)) != nil
+                let ok = m.bytes.withUnsafeBytes { raw in
+                    let topic = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    let payload = UnsafeRawBufferPointer(rebasing: raw[(m.topicLength + 1)...])
+                    return client.publish(cTopic: topic, payload: payload, qos: qos, retain: retain, expiry: expiry) == 0
                 }
                 if !ok { break }
                 sent += 1

@@ -1,0 +1,19 @@
+# UrbanWatt in a container: build with the Swift toolchain, run on a slim Debian with libmosquitto.
+FROM swift:6.1-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libmosquitto-dev tzdata && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+COPY Scenarios ./Scenarios
+RUN swift build -c release --product urbanwatt --static-swift-stdlib \
+ && cp .build/release/urbanwatt /usr/local/bin/urbanwatt
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libmosquitto1 tzdata ca-certificates libcurl4 libxml2 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/local/bin/urbanwatt /usr/local/bin/urbanwatt
+COPY Scenarios /scenarios
+WORKDIR /work
+ENTRYPOINT ["urbanwatt"]
+CMD ["run"]
