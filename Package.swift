@@ -48,9 +48,11 @@ let package = Package(
             name: "UrbanWattResultsTests",
             dependencies: ["UrbanWattResults", "UrbanWattScenario", "UrbanWattCore"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt"], swiftSettings: swiftSettings),
+        // Runs the built binary for the end-to-end and telemetry tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattCore", "urbanwatt"],
+            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattCore", "urbanwatt", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

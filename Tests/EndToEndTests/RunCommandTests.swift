@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct RunCommandTests {
@@ -94,6 +95,9 @@ import Testing
         (["run", "--from", "2025-13-01"], 64, "--from"),
         (["run", "--bogus"], 64, "--bogus"),
         (["validate", "nowhere.yaml"], 66, "nowhere.yaml"),
+        (["run", "--out", "/proc/urbanwatt-cannot-write", "--to", "2025-01-02"], 73, "cannot write"),
+        (["run", "--shard", "3/2"], 64, "--shard"),
+        (["run", "--runs", "1"], 64, "--runs"),
     ] as [([String], Int32, String)])
     func mistakesOnTheCommandLineGiveTheirExitCode(arguments: [String], status: Int32, mention: String) throws {
         let r = try CLI.run(arguments, in: CLI.temporaryFolder())

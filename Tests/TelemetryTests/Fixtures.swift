@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A small city for the broker tests: sensors whose uplink interval does not divide the step,
 /// devices, street lights, EV chargers and a data centre, over one day.

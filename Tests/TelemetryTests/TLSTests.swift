@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Certificates made with openssl for one test: a CA, a server certificate for 127.0.0.1 and a

@@ -93,6 +93,25 @@ import Testing
         }
     }
 
+    @Test func aDaylightSavingDayHas23HoursAndItsWindowsFollowTheLocalClock() throws {
+        // Berlin, 30 March 2025: local midnight to midnight is 23:00Z to 22:00Z, 92 quarter hours.
+        // A 00:00–05:00 local window is then only 4 real hours long (02:00 does not exist).
+        let berlin = try #require(Zone(identifier: "Europe/Berlin"))
+        let day = CivilDate(year: 2025, month: 3, day: 30)
+        let start = Double(berlin.startOfDay(day)), end = start + 23 * 3600
+        guard case .interval(let rise, let set) = Solar(latitude: 51.31, longitude: 9.48).daylight(onDay: day.daysSinceEpoch)
+        else { throw CancellationError() }
+        let dark = ((rise - start) + (end - set)) / 3600
+        let loc = Location(latitude: 51.31, longitude: 9.48)
+        let plain = Engine(scenario: scenario([Fleet(name: "l", model: .streetlight(Streetlight(power: 1000)))], from: day,
+                                              to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
+        #expect(plain.clock.count == 92)
+        #expect(abs(plain.kWh() - dark) < 1e-6)
+        let dimmed = Fleet(name: "l", model: .streetlight(Streetlight(power: 1000, dimming: .windows([DimmingWindow(start: 0, end: 5 * 3600, level: 0.5)]))))
+        let r = Engine(scenario: scenario([dimmed], from: day, to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
+        #expect(abs(r.kWh() - (dark - 0.5 * 4)) < 1e-6)
+    }
+
     @Test func dimmingWindowsApplyInLocalTime() throws {
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))

@@ -108,12 +108,6 @@ public struct Engine: Sendable {
     /// The efficiency factor of each step's calendar year.
     func efficiencySeries(_ efficiency: Efficiency?) -> [Double] {
         guard let efficiency else { return Array(repeating: 1, count: clock.count) }
-        var cache: [Int32: Double] = [:]
-        return clock.year.map { y in
-            if let v = cache[y] { return v }
-            let v = efficiency.factor(year: Int(y))
-            cache[y] = v
-            return v
-        }
+        return clock.perYear(efficiency.factor)
     }
 }

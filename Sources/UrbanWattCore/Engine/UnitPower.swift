@@ -29,13 +29,7 @@ enum UnitPower {
     static func perByte(_ model: FleetModel, clock: StepClock) -> [Double]? {
         switch model {
         case .link(let link):
-            var cache: [Int32: Double] = [:]
-            return clock.year.map { y in
-                if let v = cache[y] { return v }
-                let v = link.intensity(year: Int(y))
-                cache[y] = v
-                return v
-            }
+            return clock.perYear { link.intensity(year: $0) }
         case .datacenter(let dc) where dc.perByte > 0:
             return Array(repeating: dc.pue * dc.perByte, count: clock.count)
         default:

@@ -65,6 +65,17 @@ public struct StepClock: Sendable {
 
     public var end: Int64 { time(count) }
 
+    /// `value(year)` at every step, computed once per calendar year.
+    public func perYear(_ value: (Int) -> Double) -> [Double] {
+        var cache: [Int32: Double] = [:]
+        return year.map { y in
+            if let v = cache[y] { return v }
+            let v = value(Int(y))
+            cache[y] = v
+            return v
+        }
+    }
+
     /// The calendar years the period touches, in order.
     public var years: [Int] {
         var result: [Int] = []

@@ -1,16 +1,17 @@
 import Foundation
 
-/// Runs the built `urbanwatt` binary and captures what it prints.
-struct CLI {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+/// Runs the built `urbanwatt` binary and captures what it prints (shared by the end-to-end and
+/// telemetry tests).
+public struct CLI {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// `URBANWATT_BIN` (scripts/test points it at the release build, for the slower scenario checks),
     /// else the binary SwiftPM built beside the test bundle.
-    static var binary: URL {
+    public static var binary: URL {
         if let bin = ProcessInfo.processInfo.environment["URBANWATT_BIN"], !bin.isEmpty { return URL(fileURLWithPath: bin) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
@@ -21,10 +22,10 @@ struct CLI {
         return repositoryRoot.appendingPathComponent(".build/debug/urbanwatt")
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -42,7 +43,7 @@ struct CLI {
     }
 
     /// A fresh temporary folder.
-    static func temporaryFolder() -> URL {
+    public static func temporaryFolder() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-test-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
@@ -50,7 +51,7 @@ struct CLI {
 }
 
 /// summary.json without its `run` section, which holds wall time.
-func withoutRun(_ summary: String) -> String {
+public func withoutRun(_ summary: String) -> String {
     guard let range = summary.range(of: ",\n  \"run\": {") else { return summary }
     return String(summary[..<range.lowerBound])
 }
