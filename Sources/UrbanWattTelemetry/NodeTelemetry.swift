@@ -15,6 +15,9 @@ final class NodeTelemetry {
 
     let index: Int
     let nodes: FleetNodes
+    /// The fleet's name and kind, kept as Strings once (the message hot path only retains them).
+    let name: String
+    let kindName: String
     let model: Model
     let topicParts: [String]
     let sampled: [Bool]?
@@ -34,6 +37,8 @@ final class NodeTelemetry {
     init(index: Int, nodes: FleetNodes, clock: StepClock, topicParts: [String], sample: Double, seed: UInt64) {
         self.index = index
         self.nodes = nodes
+        name = nodes.fleet.name
+        kindName = nodes.fleet.kind.rawValue
         self.topicParts = topicParts
         dt = Double(clock.step)
         start = Double(clock.start)

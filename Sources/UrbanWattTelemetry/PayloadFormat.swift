@@ -4,12 +4,36 @@ import UrbanWattCore
 public struct Reading: Sendable {
     /// Unix seconds of the reading.
     public var time: Double
-    public var node: String
     public var fleet: String
+    /// The node's index in its fleet; nil for a fleet-level reading (the node is the fleet).
+    public var index: Int?
     public var kind: String
     public var power: Double
     public var energy: Double
     public var seq: Int
+
+    public init(time: Double, fleet: String, index: Int?, kind: String, power: Double, energy: Double, seq: Int) {
+        self.time = time
+        self.fleet = fleet
+        self.index = index
+        self.kind = kind
+        self.power = power
+        self.energy = energy
+        self.seq = seq
+    }
+
+    /// The node id, `{fleet}-{index}` (or the fleet's name for fleet-level readings).
+    public var node: String { index.map { "\(fleet)-\($0)" } ?? fleet }
+}
+
+extension ByteWriter {
+    mutating func node(_ r: Reading) {
+        text(r.fleet)
+        if let i = r.index {
+            bytes.append(UInt8(ascii: "-"))
+            integer(i)
+        }
+    }
 }
 
 /// The payload standards of SPEC §7.
@@ -38,7 +62,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
         switch self {
         case .json:
             w.text("{\"ts\":\""); w.timestamp(r.time)
-            w.text("\",\"node\":\""); w.text(r.node)
+            w.text("\",\"node\":\""); w.node(r)
             w.text("\",\"fleet\":\""); w.text(r.fleet)
             w.text("\",\"kind\":\""); w.text(r.kind)
             w.text("\",\"power_w\":"); w.number(r.power)
@@ -47,7 +71,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("}")
         case .senml:
             // RFC 8428: base name + name form each record's name; base time in Unix seconds.
-            w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.text(scenario); w.text(":"); w.text(r.node)
+            w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.text(scenario); w.text(":"); w.node(r)
             w.text(":\",\"bt\":"); w.number(r.time)
             w.text(",\"n\":\"power\",\"u\":\"W\",\"v\":"); w.number(r.power)
             w.text("},{\"n\":\"energy\",\"u\":\"J\",\"v\":"); w.number(r.energy)

@@ -72,7 +72,7 @@ public final class TelemetryGenerator {
         let t = Double(clock.time(m + 1))
         for (i, f) in scenario.fleets.enumerated() {
             let e = series[i].energy[m]
-            let reading = Reading(time: t, node: f.name, fleet: f.name, kind: f.kind.rawValue, power: e / dt, energy: e, seq: fleetSeq[i])
+            let reading = Reading(time: t, fleet: f.name, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e, seq: fleetSeq[i])
             fleetSeq[i] += 1
             let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
                                            fleet: f.name, apikey: config.apikey).joined(separator: f.name)
@@ -137,10 +137,8 @@ public final class TelemetryGenerator {
     }
 
     private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
-        let fleet = f.nodes.fleet
-        let id = "\(fleet.name)-\(f.nodes.globalIndex(j))"
         let span = time - f.lastTime[j]
-        let reading = Reading(time: time, node: id, fleet: fleet.name, kind: fleet.kind.rawValue,
+        let reading = Reading(time: time, fleet: f.name, index: f.nodes.globalIndex(j), kind: f.kindName,
                               power: span > 0 ? e / span : 0, energy: e, seq: Int(f.seq[j]))
         f.seq[j] += 1
         f.lastTime[j] = time
@@ -148,7 +146,7 @@ public final class TelemetryGenerator {
         energy += e
         var w = ByteWriter(capacity: 256)
         for (k, part) in f.topicParts.enumerated() {
-            if k > 0 { w.text(id) }
+            if k > 0 { w.node(reading) }
             w.text(part)
         }
         let topicLength = w.bytes.count

@@ -21,12 +21,15 @@ public struct OutgoingMessage: Sendable {
     public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }
 }
 
-/// Flow control between the simulation and the broker: a bounded queue filled by the simulation and
-/// drained by a sender thread that keeps at most `window` messages in flight (unacknowledged).
+/// Flow control between the simulation and the broker: a bounded queue that the simulation fills
+/// and drains itself, keeping at most `window` messages in flight (handed to libmosquitto but not
+/// yet acknowledged, or for QoS 0 not yet written).
 ///
 /// A full queue pauses the simulation (`dropOldest == false`, `--speed max`) or drops its oldest
-/// message and counts it (real-time speeds). While the connection is down the queue fills, and
-/// the client reconnects in the background; QoS ≥ 1 messages in flight are re-sent by libmosquitto.
+/// message and counts it (real-time speeds). While the connection is down the queue fills and the
+/// client reconnects in the background; QoS ≥ 1 messages in flight are re-sent by libmosquitto.
+/// Publishing on the simulation's own thread saves a hand-over per message: on two cores the broker
+/// needs the other one.
 public final class TelemetryPublisher: @unchecked Sendable {
     public let client: MQTTClient
     let qos: Int32
@@ -37,16 +40,14 @@ public final class TelemetryPublisher: @unchecked Sendable {
     let dropOldest: Bool
 
     private let condition = NSCondition()
-    // Guarded by `condition`:
+    // Guarded by `condition` (the queue itself is touched by the publishing thread only):
     private var queue: [OutgoingMessage] = []
     private var head = 0
     private var inFlight = 0
-    private var stopping = false
-    private(set) var published = 0
-    private(set) var acknowledged = 0
-    private(set) var dropped = 0
+    private var acknowledged = 0
+    private var dropped = 0
     private var refusal: String?
-    private var sender: Thread?
+    private var batch: [OutgoingMessage] = []
 
     public init(client: MQTTClient, qos: Int32, retain: Bool, expiry: UInt32?, capacity: Int, window: Int = 2000, dropOldest: Bool) {
         self.client = client
@@ -59,13 +60,9 @@ public final class TelemetryPublisher: @unchecked Sendable {
         queue.reserveCapacity(min(self.capacity, 1 << 16))
         client.onPublished = { [unowned self] _, reason in self.acknowledge(reason) }
         client.onConnectionChange = { [unowned self] up in self.connectionChanged(up) }
-        let thread = Thread { [unowned self] in self.sendLoop() }
-        thread.name = "mqtt-sender"
-        sender = thread
-        thread.start()
     }
 
-    /// Counters so far: (handed to the broker and acknowledged or sent, dropped).
+    /// Counters so far: (acknowledged by the broker, or written for QoS 0; dropped).
     public var counts: (published: Int, dropped: Int) {
         condition.lock()
         defer { condition.unlock() }
@@ -80,32 +77,60 @@ public final class TelemetryPublisher: @unchecked Sendable {
     }
 
     private var pending: Int { queue.count - head }
+    private var failed: Bool { refusal != nil || client.hasGivenUp }
 
-    /// Adds messages, waiting while the queue is full (or dropping the oldest when `dropOldest`).
-    /// Returns false once the publisher has failed (refusal, or the client gave up reconnecting).
+    /// Adds messages and sends what the window allows; waits while the queue is full (or drops the
+    /// oldest when `dropOldest`). Returns false once the publisher has failed (a refusal, or the
+    /// client gave up reconnecting).
     @discardableResult
     public func enqueue(_ messages: [OutgoingMessage]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         for m in messages {
             while pending >= capacity {
-                if refusal != nil || client.hasGivenUp { return false }
+                if failed { return false }
                 if dropOldest {
                     head += 1
                     dropped += 1
                 } else {
-                    condition.wait(until: Date().addingTimeInterval(0.2))
+                    drainLocked()
+                    if pending >= capacity { condition.wait(until: Date().addingTimeInterval(0.05)) }
                 }
             }
             queue.append(m)
         }
-        compact()
-        condition.broadcast()
-        return refusal == nil && !client.hasGivenUp
+        drainLocked()
+        return !failed
     }
 
-    /// Drops consumed entries when they make up most of the array.
-    private func compact() {
+    /// Hands queued messages to libmosquitto while connected and the window has room. Called with
+    /// the lock held; releases it while publishing.
+    private func drainLocked() {
+        while pending > 0 && inFlight < window && client.isConnected {
+            let k = min(pending, window - inFlight)
+            batch.removeAll(keepingCapacity: true)
+            batch.append(contentsOf: queue[head..<head + k])
+            head += k
+            inFlight += k
+            condition.unlock()
+            var sent = 0
+            for m in batch {
+                let rc = m.bytes.withUnsafeBytes { raw in
+                    client.publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                   payload: UnsafeRawBufferPointer(rebasing: raw[(m.topicLength + 1)...]),
+                                   qos: qos, retain: retain, expiry: expiry)
+                }
+                if rc != 0 { break }
+                sent += 1
+            }
+            condition.lock()
+            if sent < batch.count {
+                // The connection went away: put the rest back at the front, in order, and stop.
+                head -= batch.count - sent
+                inFlight -= batch.count - sent
+                return
+            }
+        }
         if head > 4096 && head * 2 > queue.count {
             queue.removeFirst(head)
             head = 0
@@ -119,8 +144,8 @@ public final class TelemetryPublisher: @unchecked Sendable {
         if reason >= 128 && refusal == nil {
             refusal = "the broker refused a publish: \(MQTTClient.reason(reason))"
         }
-        // Wake the sender when half the window is free (not on every message: that would cost a
-        // context switch per message), and at once on a refusal or an empty window.
+        // Wake a waiting publisher when half the window is free (not on every message: that would
+        // cost a context switch per message), and at once on a refusal or an empty window.
         if inFlight == window / 2 || inFlight == 0 || reason >= 128 { condition.broadcast() }
         condition.unlock()
     }
@@ -133,74 +158,23 @@ public final class TelemetryPublisher: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func sendLoop() {
-        var batch: [OutgoingMessage] = []
-        while true {
-            condition.lock()
-            while !stopping && (pending == 0 || inFlight >= window || !client.isConnected) {
-                condition.wait(until: Date().addingTimeInterval(0.1))
-            }
-            if stopping && pending == 0 {
-                condition.unlock()
-                return
-            }
-            let k = min(pending, window - inFlight)
-            batch.removeAll(keepingCapacity: true)
-            batch.append(contentsOf: queue[head..<head + k])
-            head += k
-            inFlight += k
-            compact()
-            condition.unlock()
-            var sent = 0
-            for m in batch {
-                let ok = m.bytes.withUnsafeBytes { raw in
-                    let topic = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-                    let payload = UnsafeRawBufferPointer(rebasing: raw[(m.topicLength + 1)...])
-                    return client.publish(cTopic: topic, payload: payload, qos: qos, retain: retain, expiry: expiry) == 0
-                }
-                if !ok { break }
-                sent += 1
-            }
-            if sent < batch.count {
-                // Not connected any more: put the rest back at the front, in order.
-                condition.lock()
-                let rest = Array(batch[sent...])
-                queue.replaceSubrange(head..<head, with: rest)
-                inFlight -= rest.count
-                condition.unlock()
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-            condition.lock()
-            published += sent
-            condition.unlock()
-        }
-    }
-
-    /// Waits until everything queued has been handed over and acknowledged, or `timeout` passes
-    /// without progress. Returns true when nothing is left.
+    /// Sends everything queued and waits for the acknowledgements, or until `timeout` passes without
+    /// progress. Returns true when nothing is left.
     public func flush(timeout: Double) -> Bool {
         var lastProgress = Date()
         var last = -1
-        while true {
-            condition.lock()
-            let left = pending + inFlight
-            let acked = acknowledged
-            condition.unlock()
-            if left == 0 { return true }
-            if refused != nil || client.hasGivenUp { return false }
-            if acked != last { last = acked; lastProgress = Date() }
-            if Date().timeIntervalSince(lastProgress) > timeout { return false }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-    }
-
-    /// Stops the sender thread once the queue is empty.
-    public func stop() {
         condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
-        while let s = sender, s.isExecuting { Thread.sleep(forTimeInterval: 0.005) }
-        sender = nil
+        defer { condition.unlock() }
+        while true {
+            drainLocked()
+            if pending + inFlight == 0 { return true }
+            if failed { return false }
+            if acknowledged != last {
+                last = acknowledged
+                lastProgress = Date()
+            }
+            if Date().timeIntervalSince(lastProgress) > timeout { return false }
+            condition.wait(until: Date().addingTimeInterval(0.01))
+        }
     }
 }

@@ -94,7 +94,6 @@ public final class TelemetrySession: @unchecked Sendable {
         if failure == nil { generator.finish { _, batch in publisher.enqueue(batch) } }
         if failure == nil && !publisher.flush(timeout: client.settings.reconnectTimeout) { noteFailure() }
         if failure == nil && publisher.refused != nil { noteFailure() }
-        publisher.stop()
         let counts = publisher.counts
         if failure == nil || interrupted {
             let state = interrupted ? "interrupted" : "done"

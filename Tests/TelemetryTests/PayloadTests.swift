@@ -5,7 +5,7 @@ import UrbanWattCore
 @testable import UrbanWattTelemetry
 
 @Suite struct PayloadTests {
-    let reading = Reading(time: 1_735_690_500.25, node: "parking-17", fleet: "parking", kind: "sensor", power: 0.5, energy: 450.125, seq: 3)
+    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", index: 17, kind: "sensor", power: 0.5, energy: 450.125, seq: 3)
 
     @Test func jsonHasTheContractsFields() throws {
         let text = PayloadFormat.json.encode(reading, scenario: "mittelstadt")
