@@ -112,13 +112,13 @@ public enum Report {
     static func balance(_ b: Breakdown) -> (svg: String, caption: String) {
         let bal = b.balance
         let actual = bal.baseline - bal.savings
-        let bars = [("baseline (replaced)", bal.baseline, "#bab0ac"), ("actual (replacing fleets)", actual, "#59a14f"), ("ICT overhead", bal.ict, "#e15759")]
+        let bars = [("baseline", bal.baseline, "#bab0ac"), ("actual", actual, "#59a14f"), ("ICT overhead", bal.ict, "#e15759")]
         var plot = SVGPlot(title: "Balance: savings against ICT overhead", xLabel: "", yLabel: "energy (MWh)", x: 0...3, y: 0...max(1, bars.map { $0.1 / 1000 }.max()!))
         for (i, bar) in bars.enumerated() {
             plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: 0, y1: bar.1 / 1000, fill: bar.2, label: "\(bar.0): \(SummaryTable.number(bar.1 / 1000)) MWh")
-            plot.text(SummaryTable.number(bar.1 / 1000) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(bar.1 / 1000) - 4, size: 10)
+            plot.text(SummaryTable.number(bar.1 / 1000) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(bar.1 / 1000) - 5)
         }
-        let caption = "Savings \(SummaryTable.number(bal.savings)) kWh against an ICT overhead of \(SummaryTable.number(bal.ict)) kWh: net \(SummaryTable.number(bal.net)) kWh (negative: the smart city saves more than its ICT uses)."
+        let caption = "Baseline: what the replaced equipment would have used; actual: what the fleets that replace it use. Savings \(SummaryTable.number(bal.savings)) kWh against an ICT overhead of \(SummaryTable.number(bal.ict)) kWh: net \(SummaryTable.number(bal.net)) kWh (negative: the smart city saves more than its ICT uses)."
         return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
     }
 
@@ -126,11 +126,11 @@ public enum Report {
     static func topFleets(_ b: Breakdown) -> (svg: String, caption: String) {
         let fleets = zip(b.result.scenario.fleets, b.result.fleets).map { ($0.name, $0.layer, b.kWh($1.energy, b.all) / 1000) }
             .sorted { $0.2 > $1.2 }.prefix(10)
-        var plot = SVGPlot(title: "Top fleets", xLabel: "fleet", yLabel: "energy (MWh)", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
+        var plot = SVGPlot(title: "Top fleets", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
         for (i, f) in fleets.enumerated() {
             plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) MWh")
         }
-        let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, String($0.element.0.prefix(12))) }
-        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }), "The fleets that use the most energy, coloured by layer.")
+        let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, String($0.element.0.prefix(16))) }
+        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }, slanted: true), "The fleets that use the most energy, coloured by layer.")
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// A small SVG plotting surface: a frame with "nice" axis ticks, axis titles with units, a legend,
 /// and primitives in data coordinates. Charts build on it; the output is inline SVG text.
 struct SVGPlot {
-    static let width = 720.0, height = 320.0
-    static let left = 72.0, right = 16.0, top = 36.0, bottom = 52.0
+    static let width = 600.0, height = 340.0
+    static let left = 70.0, right = 12.0, top = 52.0, bottom = 80.0
     var title: String
     var xLabel: String
     var yLabel: String
@@ -44,32 +44,39 @@ struct SVGPlot {
         body += "</rect>\n"
     }
 
-    mutating func text(_ s: String, x: Double, y: Double, anchor: String = "middle", size: Int = 11, weight: String = "normal") {
+    mutating func text(_ s: String, x: Double, y: Double, anchor: String = "middle", size: Int = 12, weight: String = "normal") {
         body += "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" font-weight=\"\(weight)\">\(SVGPlot.escape(s))</text>\n"
     }
 
     /// Axis ticks: `xTicks` as (value, label); y ticks are computed.
-    func render(xTicks: [(Double, String)], legend: [(String, String)] = []) -> String {
+    /// `slanted` tilts the x labels, for long names.
+    func render(xTicks: [(Double, String)], legend: [(String, String)] = [], slanted: Bool = false) -> String {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(SVGPlot.width)) \(Int(SVGPlot.height))\" role=\"img\" aria-label=\"\(SVGPlot.escape(title))\">\n"
-        s += "<text x=\"\(f(SVGPlot.left))\" y=\"20\" font-size=\"14\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
+        s += "<text x=\"\(f(SVGPlot.left))\" y=\"20\" font-size=\"17\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
         for v in SVGPlot.ticks(yRange) {
             let y = py(v)
             s += "<line x1=\"\(f(SVGPlot.left))\" x2=\"\(f(SVGPlot.width - SVGPlot.right))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>\n"
-            s += "<text x=\"\(f(SVGPlot.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"10\">\(SVGPlot.label(v))</text>\n"
+            s += "<text x=\"\(f(SVGPlot.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"12\">\(SVGPlot.label(v))</text>\n"
         }
         s += body
         let base = SVGPlot.top + plotHeight
         s += "<line x1=\"\(f(SVGPlot.left))\" x2=\"\(f(SVGPlot.width - SVGPlot.right))\" y1=\"\(f(base))\" y2=\"\(f(base))\" stroke=\"#333\"/>\n"
         s += "<line x1=\"\(f(SVGPlot.left))\" x2=\"\(f(SVGPlot.left))\" y1=\"\(f(SVGPlot.top))\" y2=\"\(f(base))\" stroke=\"#333\"/>\n"
         for (v, l) in xTicks {
-            s += "<text x=\"\(f(px(v)))\" y=\"\(f(base + 16))\" text-anchor=\"middle\" font-size=\"10\">\(SVGPlot.escape(l))</text>\n"
+            if slanted {
+                s += "<text transform=\"translate(\(f(px(v) + 4)) \(f(base + 12))) rotate(-30)\" text-anchor=\"end\" font-size=\"11\">\(SVGPlot.escape(l))</text>\n"
+            } else {
+                s += "<text x=\"\(f(px(v)))\" y=\"\(f(base + 16))\" text-anchor=\"middle\" font-size=\"12\">\(SVGPlot.escape(l))</text>\n"
+            }
         }
-        s += "<text x=\"\(f(SVGPlot.left + plotWidth / 2))\" y=\"\(f(SVGPlot.height - 8))\" text-anchor=\"middle\" font-size=\"11\">\(SVGPlot.escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(14 \(f(SVGPlot.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"11\">\(SVGPlot.escape(yLabel))</text>\n"
-        var lx = SVGPlot.width - SVGPlot.right
-        for (name, color) in legend.reversed() {
-            lx -= Double(name.count) * 6.5 + 22
-            s += "<rect x=\"\(f(lx))\" y=\"10\" width=\"10\" height=\"10\" fill=\"\(color)\"/><text x=\"\(f(lx + 14))\" y=\"19\" font-size=\"10\">\(SVGPlot.escape(name))</text>\n"
+        if !xLabel.isEmpty && !slanted {
+            s += "<text x=\"\(f(SVGPlot.left + plotWidth / 2))\" y=\"\(f(SVGPlot.height - 8))\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(xLabel))</text>\n"
+        }
+        s += "<text transform=\"translate(14 \(f(SVGPlot.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(yLabel))</text>\n"
+        var lx = SVGPlot.left
+        for (name, color) in legend {
+            s += "<rect x=\"\(f(lx))\" y=\"29\" width=\"11\" height=\"11\" fill=\"\(color)\"/><text x=\"\(f(lx + 15))\" y=\"39\" font-size=\"12\">\(SVGPlot.escape(name))</text>\n"
+            lx += Double(name.count) * 7.2 + 30
         }
         return s + "</svg>\n"
     }
