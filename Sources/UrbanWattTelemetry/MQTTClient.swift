@@ -192,7 +192,7 @@ public final class MQTTClient: @unchecked Sendable {
     private func waitForConnack(until deadline: Date) -> Int32? {
         condition.lock()
         defer { condition.unlock() }
-        while connackCode == nil && !gaveUp && Date() < deadline { condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
+        while connackCode == nil && !gaveUp && Date() < deadline { _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
         return connackCode
     }
 

@@ -94,7 +94,7 @@ public final class TelemetryPublisher: @unchecked Sendable {
                     dropped += 1
                 } else {
                     drainLocked()
-                    if pending >= capacity { condition.wait(until: Date().addingTimeInterval(0.05)) }
+                    if pending >= capacity { _ = condition.wait(until: Date().addingTimeInterval(0.05)) }
                 }
             }
             queue.append(m)
@@ -174,7 +174,7 @@ public final class TelemetryPublisher: @unchecked Sendable {
                 lastProgress = Date()
             }
             if Date().timeIntervalSince(lastProgress) > timeout { return false }
-            condition.wait(until: Date().addingTimeInterval(0.01))
+            _ = condition.wait(until: Date().addingTimeInterval(0.01))
         }
     }
 }

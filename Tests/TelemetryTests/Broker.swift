@@ -44,7 +44,7 @@ final class Broker {
         let p = unmaskedProcess([Broker.executable, "-c", folder.appendingPathComponent("mosquitto.conf").path])
         p.currentDirectoryURL = folder
         let log = FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path) ?? {
-            FileManager.default.createFile(atPath: folder.appendingPathComponent("log").path, contents: nil)
+            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("log").path, contents: nil)
             return FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path)!
         }()
         p.standardOutput = log
@@ -108,7 +108,7 @@ final class Subscriber {
     /// `probe` until one comes back (skip them with `isProbe`).
     init(port: Int, topic: String = "#", qos: Int = 1, persistentID: String? = nil, extra: [String] = []) throws {
         file = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-sub-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         var args = ["/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", String(qos), "-v"]
         if let id = persistentID { args += ["-c", "-i", id] }
         process = unmaskedProcess(args + extra)
