@@ -42,6 +42,7 @@ public enum Catalogue {
         out.append("Other defaults:")
         out.append("  streetlight on_below: -0.833° (sunset to sunrise, NOAA solar calculator)")
         out.append("  link intensity: none (give one, e.g. 0.06 kWh/GB in 2015 halving every 2 years, Aslan et al. 2018)")
+        out.append("  ev-charger smart: {objective: carbon|price, window: 8 h} defers each session start within the window to the lowest grid signal (needs grid.carbon_intensity or grid.price; hourly values make it matter)")
         out.append("  datacenter pue: 1.0 (give one, e.g. 1.58 Uptime Institute 2023 average, 1.46 German DCs, Bitkom 2025)")
         out.append("")
         out.append("Units:")

@@ -5,6 +5,8 @@ struct FleetContext {
     var profiles: [String: Profile]
     var districts: [String]
     var hasLocation: Bool
+    var hasCarbon = false
+    var hasPrice = false
 
     func profile(named name: String) -> Profile? { profiles[name] ?? BuiltinProfiles.named(name) }
 
@@ -27,7 +29,7 @@ enum FleetDecoder {
         case .datacenter: ["it_power", "profile", "pue", "per_gb"]
         case .streetlight: ["power", "controller", "on_below", "dimming"]
         case .trafficSignal: ["heads", "lamp", "controller"]
-        case .evCharger: ["power", "standby", "sessions"]
+        case .evCharger: ["power", "standby", "sessions", "smart"]
         }
     }
 

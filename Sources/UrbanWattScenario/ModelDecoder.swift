@@ -203,9 +203,23 @@ struct ModelDecoder {
             profileName = name
             if profile == nil { return nil }
         }
+        var smart: SmartCharging?
+        if let c = f["smart"] {
+            guard let m = r.mapping(c, allowed: ["objective", "window"], what: "{objective: carbon, window: 8 h}") else { return nil }
+            let objective = m["objective"].map { r.choice($0, SmartCharging.Objective.allCases.map(\.rawValue), what: "an objective") }
+                ?? SmartCharging.Objective.carbon.rawValue
+            guard let o = objective.flatMap(SmartCharging.Objective.init(rawValue:)),
+                  let window = r.required(m, "window", in: c, what: "how long a start may be deferred, such as \"8 h\"").flatMap({ r.quantity($0, .duration, positive: true) })
+            else { return nil }
+            if (o == .carbon && !context.hasCarbon) || (o == .price && !context.hasPrice) {
+                r.error(c, "smart charging by \(o.rawValue) needs the scenario's `grid.\(o == .carbon ? "carbon_intensity" : "price")`")
+                return nil
+            }
+            smart = SmartCharging(objective: o, window: window)
+        }
         guard let power, let standby, let perDay, let energy, let sd else { return nil }
         return .evCharger(EVCharger(
             power: power, standby: standby, sessionsPerDay: perDay, sessionEnergy: energy, sessionEnergySD: sd,
-            startProfile: profile, startProfileName: profileName))
+            startProfile: profile, startProfileName: profileName, smart: smart))
     }
 }

@@ -91,7 +91,8 @@ public enum ScenarioDecoder {
            let t = f["tolerance"] {
             checkTolerance = r.fraction(t)
         }
-        let context = FleetContext(profiles: profiles, districts: districts, hasLocation: location != nil)
+        let context = FleetContext(
+            profiles: profiles, districts: districts, hasLocation: location != nil, hasCarbon: grid.carbon != nil, hasPrice: grid.price != nil)
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []
         var declared = Set<String>()

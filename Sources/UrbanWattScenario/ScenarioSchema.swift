@@ -116,6 +116,10 @@ public enum ScenarioSchema {
             ("energy", .object([("anyOf", .array([quantity(.energy), object([("mean", quantity(.energy)), ("sd", quantity(.energy))], required: ["mean"])]))])),
             ("profile", string),
         ], required: ["per_day", "energy"])
+        case "smart": return object([
+            ("objective", .object([("enum", .array(SmartCharging.Objective.allCases.map { .string($0.rawValue) }))])),
+            ("window", quantity(.duration)),
+        ], required: ["window"])
         default: return .object([])
         }
     }

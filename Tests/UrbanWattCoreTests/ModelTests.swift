@@ -145,4 +145,26 @@ import Testing
         let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: .evCharger(idle))])).run()
         #expect(close(i.kWh(), 10 * 5 * 8.76))
     }
+
+    @Test func smartChargersMoveSessionsToCleanerHoursWithoutOverlap() {
+        // Evening sessions and an evening carbon peak: deferring by up to 10 h cuts the carbon.
+        var hourly = Array(repeating: 300.0, count: 24)
+        for h in 16..<22 { hourly[h] = 600 }
+        let grid = Grid(carbon: .hourly(Profile(weekday: hourly)))
+        func run(_ smart: SmartCharging?) -> (kWh: Double, kg: Double, result: SimulationResult) {
+            let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
+                                    startProfile: BuiltinProfiles.named("evening"), smart: smart)
+            var s = scenario([Fleet(name: "ev", count: YearMap(20), model: .evCharger(charger))], to: .init(year: 2025, month: 3, day: 1))
+            s.grid = grid
+            let r = Engine(scenario: s).run()
+            let carbon = grid.carbon!.series(on: r.clock)
+            let kg = zip(r.fleets[0].energy, carbon).reduce(0) { $0 + $1.0 / 3.6e6 * $1.1 / 1000 }
+            return (r.kWh(), kg, r)
+        }
+        let dumb = run(nil), smart = run(SmartCharging(objective: .carbon, window: 10 * 3600))
+        #expect(smart.kg < 0.8 * dumb.kg)
+        #expect(abs(smart.kWh - dumb.kWh) / dumb.kWh < 0.01)
+        let one = run(SmartCharging(objective: .carbon, window: 10 * 3600))
+        #expect(one.result.fleets[0].energy.allSatisfy { $0 <= 20 * 11_000 * 900 + 1e-6 })
+    }
 }

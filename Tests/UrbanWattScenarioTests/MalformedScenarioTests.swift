@@ -80,6 +80,13 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.contains { $0.contains(expected) }, "got: \(found)")
     }
 
+    @Test func smartChargingNeedsTheGridSignalItMinimises() {
+        let text = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
+            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 1, energy: 10 kWh}, smart: {objective: price, window: 8 h}}")
+        let found = diagnostics(text).map(\.description)
+        #expect(found.contains { $0.contains("fleets[0].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
+    }
+
     @Test func missingFieldsAreNamed() {
         let found = diagnostics(valid.replacingOccurrences(of: ", power: 150 W", with: "")).map(\.description)
         #expect(found.contains { $0.contains("fleets[0].power: missing; expected a power such as \"150 W\"") })

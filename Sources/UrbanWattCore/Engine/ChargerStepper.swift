@@ -9,13 +9,13 @@ struct ChargerStepper: FleetStepper {
     /// Σ over active chargers of weight × seconds spent charging, per step.
     let chargingSeconds: [Double]
 
-    init(population: NodePopulation, charger: EVCharger, efficiency: [Double], clock: StepClock, fleet: String, seed: UInt64) {
+    init(population: NodePopulation, charger: EVCharger, efficiency: [Double], clock: StepClock, fleet: String, seed: UInt64, grid: Grid) {
         self.population = population
         self.charger = charger
         self.efficiency = efficiency
         self.dt = Double(clock.step)
         chargingSeconds = ChargerStepper.sessions(
-            population: population, charger: charger, clock: clock, fleet: fleet, seed: seed)
+            population: population, charger: charger, clock: clock, fleet: fleet, seed: seed, grid: grid)
     }
 
     func run(_ steps: Range<Int>, into series: inout FleetSeries) {
@@ -33,24 +33,31 @@ struct ChargerStepper: FleetStepper {
     /// Per charger and local day the number of sessions is Poisson(`sessionsPerDay`); start times follow
     /// the start profile (uniform without one); a session starts no earlier than the previous one ends,
     /// and charges at `power` until its energy is delivered.
-    static func sessions(population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64) -> [Double] {
+    static func sessions(population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64, grid: Grid) -> [Double] {
         var result = [Double](repeating: 0, count: clock.count)
         let start = Double(clock.start), dt = Double(clock.step)
-        forEachSession(population: population, charger: charger, clock: clock, fleet: fleet, seed: seed, nodes: 0..<population.localNodes) { j, a, b in
+        forEachSession(population: population, charger: charger, clock: clock, fleet: fleet, seed: seed, grid: grid, nodes: 0..<population.localNodes) { j, a, b in
             add(from: a, to: b, weight: population.weight(of: j), into: &result, start: start, dt: dt)
         }
         return result
     }
 
     /// Calls `body(local node, start, end)` for every charging session of the given local nodes, in
-    /// node and time order, clipped to the period.
+    /// node and time order, clipped to the period. Smart chargers defer each start within their window.
     static func forEachSession(
-        population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64, nodes: Range<Int>,
+        population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64, grid: Grid, nodes: Range<Int>,
         _ body: (Int, Double, Double) -> Void
     ) {
         guard clock.count > 0, charger.power > 0 else { return }
         let dt = Double(clock.step)
         let start = Double(clock.start), end = Double(clock.end)
+        var prefix: [Double]? = nil
+        if let smart = charger.smart, let signal = smart.signal(grid: grid, clock: clock) {
+            var p = [0.0]
+            p.reserveCapacity(signal.count + 1)
+            for v in signal { p.append(p[p.count - 1] + v) }
+            prefix = p
+        }
         let firstDay = Int(clock.localDay[0]), lastDay = Int(clock.localDay[clock.count - 1])
         // Day starts and their step index (for the node count at that moment).
         let days = (firstDay...lastDay).map { d -> (day: Int, start: Double, weekend: Bool, step: Int) in
@@ -95,8 +102,13 @@ struct ChargerStepper: FleetStepper {
                     if charger.sessionEnergySD > 0 {
                         energy = max(0, random.normal(mean: charger.sessionEnergy, sd: charger.sessionEnergySD))
                     }
-                    let a = max(s, busyUntil)
-                    let b = a + energy / charger.power
+                    let duration = energy / charger.power
+                    var arrival = s
+                    if let prefix, let smart = charger.smart {
+                        arrival = SmartCharging.bestStart(arrival: s, duration: duration, window: smart.window, prefix: prefix, start: start, dt: dt)
+                    }
+                    let a = max(arrival, busyUntil)
+                    let b = a + duration
                     busyUntil = b
                     if min(b, end) > max(a, start) { body(j, max(a, start), min(b, end)) }
                 }

@@ -67,7 +67,7 @@ public struct Engine: Sendable {
             case .evCharger(let charger):
                 steppers.append(ChargerStepper(
                     population: population, charger: charger, efficiency: efficiency, clock: clock, fleet: fleet.name,
-                    seed: scenario.seed))
+                    seed: scenario.seed, grid: scenario.grid))
             default:
                 let unit = UnitPower.series(fleet.model, clock: clock, location: scenario.location)
                 let baseline = fleet.replaces.map { UnitPower.series($0, clock: clock, location: scenario.location) }

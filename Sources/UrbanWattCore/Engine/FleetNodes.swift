@@ -6,14 +6,16 @@ public struct FleetNodes: Sendable {
     let population: NodePopulation
     let clock: StepClock
     let seed: UInt64
+    let grid: Grid
     /// Efficiency factor per step.
     public let efficiency: [Double]
 
-    init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, efficiency: [Double]) {
+    init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, grid: Grid, efficiency: [Double]) {
         self.fleet = fleet
         self.population = population
         self.clock = clock
         self.seed = seed
+        self.grid = grid
         self.efficiency = efficiency
     }
 
@@ -47,7 +49,7 @@ public struct FleetNodes: Sendable {
     public func chargingSessions() -> [[(Double, Double)]] {
         guard case .evCharger(let charger) = fleet.model else { return [] }
         var out = Array(repeating: [(Double, Double)](), count: localNodes)
-        ChargerStepper.forEachSession(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, nodes: 0..<localNodes) { j, a, b in
+        ChargerStepper.forEachSession(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, grid: grid, nodes: 0..<localNodes) { j, a, b in
             out[j].append((a, b))
         }
         return out
@@ -60,6 +62,6 @@ extension Engine {
         let fleet = scenario.fleets[i]
         return FleetNodes(
             fleet: fleet, population: NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed), clock: clock,
-            seed: scenario.seed, efficiency: efficiencySeries(fleet.efficiency))
+            seed: scenario.seed, grid: scenario.grid, efficiency: efficiencySeries(fleet.efficiency))
     }
 }

@@ -13,10 +13,12 @@ public struct EVCharger: Sendable, Equatable {
     /// Shape of session start times over the local day; nil for uniform.
     public var startProfile: Profile?
     public var startProfileName: String?
+    /// Deferring sessions to cleaner or cheaper hours; nil charges at once.
+    public var smart: SmartCharging?
 
     public init(
         power: Double, standby: Double = 0, sessionsPerDay: Double, sessionEnergy: Double,
-        sessionEnergySD: Double = 0, startProfile: Profile? = nil, startProfileName: String? = nil
+        sessionEnergySD: Double = 0, startProfile: Profile? = nil, startProfileName: String? = nil, smart: SmartCharging? = nil
     ) {
         self.power = power
         self.standby = standby
@@ -25,5 +27,51 @@ public struct EVCharger: Sendable, Equatable {
         self.sessionEnergySD = sessionEnergySD
         self.startProfile = startProfile
         self.startProfileName = startProfileName
+        self.smart = smart
+    }
+}
+
+/// Smart charging: a session may start up to `window` seconds after the car is plugged in, at the
+/// moment that makes the grid's carbon intensity (or price) over the session lowest; the energy
+/// delivered is the same, its carbon and cost are not.
+public struct SmartCharging: Sendable, Equatable {
+    public enum Objective: String, Sendable, CaseIterable { case carbon, price }
+
+    public var objective: Objective
+    /// Seconds a start may be deferred.
+    public var window: Double
+
+    public init(objective: Objective, window: Double) {
+        self.objective = objective
+        self.window = window
+    }
+
+    /// The grid signal to minimise at each step, nil when the grid does not give it.
+    public func signal(grid: Grid, clock: StepClock) -> [Double]? {
+        (objective == .carbon ? grid.carbon : grid.price)?.series(on: clock)
+    }
+
+    /// The best start in [arrival, arrival + window], tried at each step boundary (and at the
+    /// arrival itself), for a session of `duration` seconds: the lowest mean signal, the earliest on ties.
+    /// `prefix` holds the running sums of the signal over steps.
+    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: [Double], start: Double, dt: Double) -> Double {
+        let steps = prefix.count - 1
+        func mean(_ t: Double) -> Double {
+            // Whole steps covered, approximating partial steps by their whole value.
+            let a = max(0, min(steps, Int(((t - start) / dt).rounded(.down))))
+            let b = max(a + 1, min(steps, Int(((t + duration - start) / dt).rounded(.up))))
+            return b > a && b <= steps ? (prefix[b] - prefix[a]) / Double(b - a) : .infinity
+        }
+        var best = arrival, bestValue = mean(arrival)
+        var t = start + ((arrival - start) / dt).rounded(.up) * dt
+        while t <= arrival + window {
+            let v = mean(t)
+            if v < bestValue - 1e-12 {
+                best = t
+                bestValue = v
+            }
+            t += dt
+        }
+        return best
     }
 }
