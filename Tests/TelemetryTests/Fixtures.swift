@@ -37,3 +37,24 @@ func telemetry(_ s: [String: Any]) -> (published: Int, dropped: Int) {
     let t = s["telemetry"] as! [String: Int]
     return (t["published"]!, t["dropped"]!)
 }
+
+/// Runs the test scenario against `broker` with `arguments`, stops the broker after `after` seconds
+/// for `outage` seconds, and returns the run's exit status, summary and stderr.
+func runThroughAnOutage(_ broker: Broker, _ arguments: [String], after: Double = 1.5, outage: Double = 2) throws
+    -> (status: Int32, summary: [String: Any], stderr: String)
+{
+    let out = CLI.temporaryFolder().path
+    let run = Process()
+    run.executableURL = CLI.binary
+    run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url] + arguments
+    let err = Pipe()
+    run.standardError = err
+    try run.run()
+    Thread.sleep(forTimeInterval: after)
+    broker.stop()
+    Thread.sleep(forTimeInterval: outage)
+    try broker.start()
+    run.waitUntilExit()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (run.terminationStatus, try summary(out), stderr)
+}

@@ -49,28 +49,10 @@ import Testing
 }
 
 @Suite(.serialized) struct FlowControlTests {
-    /// Starts a run, stops the broker for a while mid-stream, starts it again; returns the summary.
-    func runThroughAnOutage(_ arguments: [String]) throws -> (status: Int32, summary: [String: Any], stderr: String) {
+    @Test func atARealTimeSpeedAFullQueueDropsTheOldestAndCountsThem() throws {
         let broker = try Broker()
         defer { broker.stop() }
-        let out = CLI.temporaryFolder().path
-        let run = Process()
-        run.executableURL = CLI.binary
-        run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url] + arguments
-        let err = Pipe()
-        run.standardError = err
-        try run.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        broker.stop()
-        Thread.sleep(forTimeInterval: 2)
-        try broker.start()
-        run.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (run.terminationStatus, try summary(out), stderr)
-    }
-
-    @Test func atARealTimeSpeedAFullQueueDropsTheOldestAndCountsThem() throws {
-        let r = try runThroughAnOutage(["--qos", "1", "--speed", "15000", "--max-queued", "200"])
+        let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--max-queued", "200"])
         #expect(r.status == 0, "\(r.stderr)")
         let t = telemetry(r.summary)
         #expect(t.dropped > 0)
@@ -80,7 +62,9 @@ import Testing
 
     @Test func atMaxSpeedAFullQueuePausesTheSimulationAndDropsNothing() throws {
         // Twenty days (about 157,000 messages at QoS 1) take several seconds, so the outage falls mid-stream.
-        let r = try runThroughAnOutage(["--to", "2025-06-21", "--qos", "1", "--speed", "max", "--max-queued", "50", "--reconnect-timeout", "30"])
+        let broker = try Broker()
+        defer { broker.stop() }
+        let r = try runThroughAnOutage(broker, ["--to", "2025-06-21", "--qos", "1", "--speed", "max", "--max-queued", "50", "--reconnect-timeout", "30"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(telemetry(r.summary).dropped == 0)
         #expect(telemetry(r.summary).published >= 20 * 7_800)
