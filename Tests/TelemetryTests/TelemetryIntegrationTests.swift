@@ -61,7 +61,7 @@ import UrbanWattTelemetry
         listener.executableURL = CLI.binary
         listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--out", listenOut, "--quiet", "--timeout", "60"]
         try listener.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        Thread.sleep(forTimeInterval: 1.5)  // the listener connects and subscribes
         let out = CLI.temporaryFolder().path
         let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--payload", "senml", "--qos", "1"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -93,7 +93,7 @@ import UrbanWattTelemetry
         listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--qos", "1", "--client-id", "restart-listener",
                               "--out", listenOut, "--quiet", "--timeout", "60"]
         try listener.run()
-        Thread.sleep(forTimeInterval: 0.7)
+        Thread.sleep(forTimeInterval: 1.5)  // the listener connects and subscribes
         // One simulated day in about 6 s of wall time; the broker is away from 2 s to 3.5 s.
         let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--client-id", "restart-pub"], after: 2, outage: 1.5)
         #expect(r.status == 0, "\(r.stderr)")
