@@ -32,9 +32,7 @@ public struct FleetNodes: Sendable {
     /// A sensor node's energy per uplink, J (before jitter and efficiency).
     public func uplinkEnergy(_ j: Int) -> Double {
         guard case .sensor(let s) = fleet.model else { return 0 }
-        if s.radio.uplinkEnergy.count == 1 { return s.radio.uplinkEnergy[0].joules }
-        let u = NodeRandom(seed: seed, fleet: fleet.name, node: globalIndex(j), purpose: .spreadingFactor).unit()
-        return s.radio.uplinkEnergy[s.radio.option(for: u)].joules
+        return s.uplinkEnergy(seed: seed, fleet: fleet.name, node: globalIndex(j))
     }
 
     /// A sensor node's uplink phase, s from the period start (its uplinks are at phase + k × interval).
@@ -42,7 +40,7 @@ public struct FleetNodes: Sendable {
     /// uplinks by them.
     public func phase(_ j: Int) -> Double {
         guard case .sensor(let s) = fleet.model else { return 0 }
-        return NodeRandom(seed: seed, fleet: fleet.name, node: globalIndex(j), purpose: .phase).unit() * s.interval
+        return s.phase(seed: seed, fleet: fleet.name, node: globalIndex(j))
     }
 
     /// Charging sessions (start, end in Unix seconds) of every local node, in time order.

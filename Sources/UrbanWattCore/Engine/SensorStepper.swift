@@ -23,8 +23,7 @@ struct SensorStepper: FleetStepper {
         var perNode: [Double]? = nil
         if !homogeneousEnergy {
             perNode = (0..<n).map { j in
-                let u = NodeRandom(seed: seed, fleet: fleet, node: population.shard.global(j), purpose: .spreadingFactor).unit()
-                return population.weight(of: j) * sensor.radio.uplinkEnergy[sensor.radio.option(for: u)].joules
+                population.weight(of: j) * sensor.uplinkEnergy(seed: seed, fleet: fleet, node: population.shard.global(j))
             }
         }
         if let perNode {
@@ -40,10 +39,7 @@ struct SensorStepper: FleetStepper {
         } else {
             let e = sensor.radio.uplinkEnergy[0].joules
             let values = perNode ?? (0..<n).map { population.weight(of: $0) * e }
-            let ph = (0..<n).map { j in
-                NodeRandom(seed: seed, fleet: fleet, node: population.shard.global(j), purpose: .phase).unit()
-                    * sensor.interval
-            }
+            let ph = (0..<n).map { sensor.phase(seed: seed, fleet: fleet, node: population.shard.global($0)) }
             phases = PhaseIndex(phases: ph, values: values)
         }
     }

@@ -23,6 +23,18 @@ public struct Sensor: Sendable, Equatable {
 
     /// Bytes one uplink puts on the network.
     public var bytesPerMessage: Int { payload + overhead }
+
+    /// A node's energy per uplink, J (before jitter and efficiency): its own draw of the radio's options.
+    public func uplinkEnergy(seed: UInt64, fleet: String, node: Int) -> Double {
+        if radio.uplinkEnergy.count == 1 { return radio.uplinkEnergy[0].joules }
+        let u = NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .spreadingFactor).unit()
+        return radio.uplinkEnergy[radio.option(for: u)].joules
+    }
+
+    /// A node's uplink phase, s from the period start: its uplinks are at phase + k × interval.
+    public func phase(seed: UInt64, fleet: String, node: Int) -> Double {
+        NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .phase).unit() * interval
+    }
 }
 
 /// A radio's energy per uplink: one value, or several values with the share of nodes that draw each
