@@ -19,27 +19,29 @@ public struct YearMap: Sendable, Equatable {
 
     /// The value at `unixSeconds`, with year starts taken in `zone`.
     public func value(at unixSeconds: Int64, zone: Zone) -> Double {
-        if points.count == 1 { return points[0].value }
-        let first = points[0], last = points[points.count - 1]
-        if unixSeconds <= zone.startOfDay(CivilDate(year: first.year, month: 1, day: 1)) { return first.value }
-        if unixSeconds >= zone.startOfDay(CivilDate(year: last.year, month: 1, day: 1)) { return last.value }
-        for k in 1..<points.count {
-            let b = points[k]
-            let tb = zone.startOfDay(CivilDate(year: b.year, month: 1, day: 1))
-            if unixSeconds < tb {
-                let a = points[k - 1]
-                let ta = zone.startOfDay(CivilDate(year: a.year, month: 1, day: 1))
-                let f = Double(unixSeconds - ta) / Double(tb - ta)
-                return a.value + (b.value - a.value) * f
-            }
-        }
-        return last.value
+        value(at: unixSeconds, starts: yearStarts(in: zone))
     }
 
     /// The value at the start of each step of `clock`.
     public func series(on clock: StepClock) -> [Double] {
         if isConstant { return Array(repeating: points[0].value, count: clock.count) }
-        return (0..<clock.count).map { value(at: clock.time($0), zone: clock.zone) }
+        let starts = yearStarts(in: clock.zone)
+        return (0..<clock.count).map { value(at: clock.time($0), starts: starts) }
+    }
+
+    /// The instant each listed year begins in `zone`.
+    private func yearStarts(in zone: Zone) -> [Int64] {
+        points.map { zone.startOfDay(CivilDate(year: $0.year, month: 1, day: 1)) }
+    }
+
+    /// Linear between the points, constant outside them; `starts[k]` is when point k's year begins.
+    private func value(at t: Int64, starts: [Int64]) -> Double {
+        if points.count == 1 || t <= starts[0] { return points[0].value }
+        for k in 1..<points.count where t < starts[k] {
+            let f = Double(t - starts[k - 1]) / Double(starts[k] - starts[k - 1])
+            return points[k - 1].value + (points[k].value - points[k - 1].value) * f
+        }
+        return points[points.count - 1].value
     }
 
     public static func == (a: YearMap, b: YearMap) -> Bool {
