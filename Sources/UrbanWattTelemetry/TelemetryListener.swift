@@ -54,9 +54,10 @@ public final class TelemetryListener: @unchecked Sendable {
         return aggregator
     }
 
-    /// Waits for `done` (then `grace` seconds more for stragglers) or until `shouldStop`/`timeout`.
-    /// Returns true when `done` was seen.
-    public func wait(untilDone: Bool, grace: Double = 0.5, timeout: Double?, shouldStop: () -> Bool, tick: (Aggregator) -> Void) -> Bool {
+    /// Waits for `done` (then `grace` seconds more for stragglers) or until `shouldStop`/`timeout`,
+    /// calling `tick` about 20 times a second (take a `snapshot` there only when it is shown: a copy
+    /// makes the next message copy the per-node tables). Returns true when `done` was seen.
+    public func wait(untilDone: Bool, grace: Double = 0.5, timeout: Double?, shouldStop: () -> Bool, tick: () -> Void) -> Bool {
         let started = Date()
         while true {
             condition.lock()
@@ -67,7 +68,7 @@ public final class TelemetryListener: @unchecked Sendable {
             if shouldStop() { return done != nil }
             if let timeout, Date().timeIntervalSince(started) > timeout { return done != nil }
             if client.hasGivenUp { return false }
-            tick(snapshot)
+            tick()
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

@@ -51,10 +51,10 @@ extension UrbanWatt {
             Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast
-            let done = listener.wait(untilDone: untilDone, timeout: timeout, shouldStop: Interrupt.requested) { a in
+            let done = listener.wait(untilDone: untilDone, timeout: timeout, shouldStop: Interrupt.requested) {
                 guard live, Date().timeIntervalSince(lastDraw) > 0.5 else { return }
                 lastDraw = Date()
-                FileHandle.standardError.write(Data(("\u{1B}[H\u{1B}[2J" + LiveTable.render(a)).utf8))
+                FileHandle.standardError.write(Data(("\u{1B}[H\u{1B}[2J" + LiveTable.render(listener.snapshot)).utf8))
             }
             listener.stop()
             let aggregate = listener.snapshot
