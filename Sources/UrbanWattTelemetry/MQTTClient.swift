@@ -266,11 +266,11 @@ public final class MQTTClient: @unchecked Sendable {
         return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
     }
 
+    /// Publishes a text message (the status topic) through the same path as telemetry.
     public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {
-        var bytes = Array(text.utf8)
-        let rc: Int32 = bytes.withUnsafeMutableBytes { raw in
-            var mid: Int32 = 0
-            return mosquitto_publish_v5(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos, retain, nil)
+        let payload = Array(text.utf8)
+        let rc = topic.withCString { t in
+            payload.withUnsafeBytes { publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil) }
         }
         try MosquittoError.check(rc, "publish to \(topic)")
     }
