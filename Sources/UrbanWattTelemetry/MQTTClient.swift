@@ -52,7 +52,6 @@ public final class MQTTClient: @unchecked Sendable {
     private var connackCode: Int32?
     private var stopping = false
     private var gaveUp = false
-    private(set) public var reconnects = 0
     private var networkThread: Thread?
 
     private struct Callbacks {
@@ -231,12 +230,7 @@ public final class MQTTClient: @unchecked Sendable {
             var delay = 0.5
             while !isStopping {
                 Thread.sleep(forTimeInterval: delay * Double.random(in: 0.8...1.2))
-                if mosquitto_reconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) {
-                    condition.lock()
-                    reconnects += 1
-                    condition.unlock()
-                    break
-                }
+                if mosquitto_reconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) { break }
                 if Date().timeIntervalSince(lost) > settings.reconnectTimeout {
                     condition.lock()
                     gaveUp = true

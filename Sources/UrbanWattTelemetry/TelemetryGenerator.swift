@@ -14,9 +14,6 @@ public final class TelemetryGenerator {
     private var fleetSeq: [Int]
     /// Steps whose messages have been generated.
     public private(set) var generatedSteps = 0
-    /// Messages generated so far, and the energy they carry (J).
-    public private(set) var messages = 0
-    public private(set) var energy = 0.0
 
     public init(engine: Engine, config: TelemetryConfig) {
         self.config = config
@@ -81,8 +78,6 @@ public final class TelemetryGenerator {
             w.bytes.append(0)
             config.format.encode(reading, scenario: scenario.name, into: &w)
             batch.append(OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count))
-            messages += 1
-            energy += e
         }
     }
 
@@ -142,8 +137,6 @@ public final class TelemetryGenerator {
                               power: span > 0 ? e / span : 0, energy: e, seq: Int(f.seq[j]))
         f.seq[j] += 1
         f.lastTime[j] = time
-        messages += 1
-        energy += e
         var w = ByteWriter(capacity: 256)
         for (k, part) in f.topicParts.enumerated() {
             if k > 0 { w.node(reading) }

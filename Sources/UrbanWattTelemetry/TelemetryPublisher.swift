@@ -8,17 +8,10 @@ public struct OutgoingMessage: Sendable {
     /// Bytes of the topic, without its NUL.
     public var topicLength: Int
 
-    public init(topic: String, payload: [UInt8]) {
-        bytes = Array(topic.utf8) + [0] + payload
-        topicLength = topic.utf8.count
-    }
-
     init(bytes: [UInt8], topicLength: Int) {
         self.bytes = bytes
         self.topicLength = topicLength
     }
-
-    public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }
 }
 
 /// Flow control between the simulation and the broker: a bounded queue that the simulation fills

@@ -120,7 +120,4 @@ public final class TelemetrySession: @unchecked Sendable {
         let code = reason.withLock { $0 }
         return code >= 128 ? "the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTClient.reason(code))" : nil
     }
-
-    /// Messages generated and the energy they carry, for reports and tests.
-    public var generated: (messages: Int, energy: Double) { (generator.messages, generator.energy) }
 }

@@ -26,7 +26,4 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The global index of this shard's `j`-th node.
     @inline(__always) public func global(_ j: Int) -> Int { index + j * count }
-
-    /// Whether a fleet of one (a link) is simulated by this shard.
-    public var ownsSingletons: Bool { index == 0 }
 }

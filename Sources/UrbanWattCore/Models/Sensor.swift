@@ -65,9 +65,6 @@ public struct Radio: Sendable, Equatable {
         self.init(type: type, uplinkEnergy: [UplinkOption(share: 1, joules: energyPerUplink)])
     }
 
-    /// Mean energy per uplink over the node distribution, J.
-    public var meanUplinkEnergy: Double { uplinkEnergy.reduce(0) { $0 + $1.share * $1.joules } }
-
     /// The option a node draws for a uniform number `u` in [0, 1).
     @inline(__always) public func option(for u: Double) -> Int {
         var cumulative = 0.0

@@ -12,14 +12,6 @@ public enum Schedule: Sendable, Equatable {
         case .profile(_, let p, let scale): p.series(on: clock).map { $0 * scale }
         }
     }
-
-    /// The long-run mean (a week's mean for a profile).
-    public var mean: Double {
-        switch self {
-        case .constant(let v): v
-        case .profile(_, let p, let scale): p.weeklyMean * scale
-        }
-    }
 }
 
 /// A yearly improvement: power scales by `(1 − perYear)^(year − from)` from the year `from` on.
