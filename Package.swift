@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattCore", "urbanwatt", "TestSupport"],
+            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattScenario", "UrbanWattCore", "urbanwatt", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -36,10 +36,16 @@ public enum CSVWriters {
                     String(s.nodes[range.upperBound - 1]), fixed(b.kWh(s.energy, range)), fixed(b.peak(s.energy, range).kW),
                     String(s.messages[range].reduce(0, +)), String(s.bytes[range].reduce(0, +)),
                 ]
-                out += fields.joined(separator: ",") + "\n"
+                out += fields.map(field).joined(separator: ",") + "\n"
             }
         }
         return out
+    }
+
+    /// A CSV field per RFC 4180: quoted, with quotes doubled, when it holds a comma, quote or line break.
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Six decimals, no exponent: enough for a milliwatt in kW.

@@ -1,22 +1,22 @@
 import Foundation
 import UrbanWattCore
 
-/// Writes every file of a run's output folder, each atomically: summary.json, timeseries.csv,
+/// Writes a run's output folder as a whole (`StagedFolder`): summary.json, timeseries.csv,
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
 public enum ResultFolder {
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, scenarioText: String, shardFiles: Bool = false
     ) throws(OutputFolder.Failure) {
-        let folder = OutputFolder(path: path)
-        try folder.create()
-        try folder.write("summary.json", summary.serialized())
-        try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow))
-        try folder.write("fleets.csv", CSVWriters.fleets(b))
-        try folder.write("report.html", Report.html(b, summary: summary))
-        if shardFiles {
-            try folder.write("scenario.yaml", scenarioText)
-            try folder.write("shard.json", ShardFiles.header(b.result).serialized())
-            try folder.write("series.bin", ShardFiles.series(b.result))
+        try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
+            try folder.write("summary.json", summary.serialized())
+            try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow))
+            try folder.write("fleets.csv", CSVWriters.fleets(b))
+            try folder.write("report.html", Report.html(b, summary: summary))
+            if shardFiles {
+                try folder.write("scenario.yaml", scenarioText)
+                try folder.write("shard.json", ShardFiles.header(b.result).serialized())
+                try folder.write("series.bin", ShardFiles.series(b.result))
+            }
         }
     }
 

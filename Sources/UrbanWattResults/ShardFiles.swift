@@ -15,7 +15,7 @@ public enum ShardFiles {
             ("urbanwatt_version", .string(UrbanWattVersion.current)),
             ("scenario", .string(s.name)),
             ("shard", .string(r.shard.description)),
-            ("seed", .integer(Int(truncatingIfNeeded: s.seed))),
+            ("seed", .seed(s.seed)),
             ("start", .string(s.start.description)),
             ("end", .string(s.end.description)),
             ("step_s", .integer(Int(s.step))),

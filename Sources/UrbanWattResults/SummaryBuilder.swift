@@ -4,14 +4,20 @@ import UrbanWattCore
 public struct RunInfo: Sendable {
     public var version: String
     public var wallSeconds: Double
+    /// Telemetry messages generated, acknowledged by the broker, and dropped by flow control.
+    public var generated: Int
     public var published: Int
     public var dropped: Int
     /// The `uncertainty` section of a `--runs` run.
     public var uncertainty: JSONValue?
+    /// Stopped before all it was asked to do (Ctrl-C during the Monte Carlo runs).
+    public var interrupted = false
 
-    public init(version: String = UrbanWattVersion.current, wallSeconds: Double, published: Int = 0, dropped: Int = 0, uncertainty: JSONValue? = nil) {
+    public init(version: String = UrbanWattVersion.current, wallSeconds: Double, generated: Int = 0, published: Int = 0, dropped: Int = 0,
+                uncertainty: JSONValue? = nil) {
         self.version = version
         self.wallSeconds = wallSeconds
+        self.generated = generated
         self.published = published
         self.dropped = dropped
         self.uncertainty = uncertainty
@@ -69,12 +75,12 @@ public enum SummaryBuilder {
         var sections: [(String, JSONValue)] = [
             ("urbanwatt_version", .string(run.version)),
             ("scenario", .string(s.name)),
-            ("seed", .integer(Int(bitPattern: UInt(s.seed)))),
+            ("seed", .seed(s.seed)),
             ("period", .object([
                 ("start", .string(s.start.description)), ("end", .string(s.end.description)),
                 ("step_s", .integer(Int(r.clock.step))), ("steps", .integer(r.clock.count)),
             ])),
-            ("complete", .bool(r.complete)),
+            ("complete", .bool(r.complete && !run.interrupted)),
             ("totals", .object(totals)),
             ("by_layer", byLayer),
             ("by_kind", byKind),
@@ -82,7 +88,9 @@ public enum SummaryBuilder {
             ("by_fleet", byFleet),
             ("by_year", byYear),
             ("balance", balance),
-            ("telemetry", .object([("published", .integer(run.published)), ("dropped", .integer(run.dropped))])),
+            ("telemetry", .object([
+                ("generated", .integer(run.generated)), ("published", .integer(run.published)), ("dropped", .integer(run.dropped)),
+            ])),
         ]
         if let u = run.uncertainty { sections.append(("uncertainty", u)) }
         sections.append(

@@ -58,6 +58,7 @@ public enum SummaryTable {
     public static func number(_ x: Double) -> String {
         if abs(x) < 0.05 { return "0.0" }
         if abs(x) < 100 { return String(format: "%.1f", x) }
+        guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? String(format: "%.3e", x) : "n/a" }
         let n = Int(x.rounded())
         let digits = String(abs(n))
         var out = ""

@@ -15,9 +15,15 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE`, the form compilers and editors understand.
+    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE`, the form compilers and editors understand, on one
+    /// line: control characters quoted from the file are shown as `\u{…}` escapes.
     public var description: String {
-        "\(file):\(line):\(column): error: " + (path.isEmpty ? "" : "\(path): ") + message
+        Diagnostic.oneLine("\(file):\(line):\(column): error: " + (path.isEmpty ? "" : "\(path): ") + message)
+    }
+
+    static func oneLine(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
+        return s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
     }
 }
 

@@ -45,7 +45,7 @@ enum FleetDecoder {
         if f["kind"] == nil { r.error(Cursor(node: c.node, path: c.child("kind")), "missing; expected a fleet kind (\(FleetKind.allCases.map(\.rawValue).joined(separator: ", ")))") }
         var name: String?
         if let n = r.required(f, "name", in: c, what: "a fleet name"), let s = r.string(n, what: "a fleet name") {
-            if TopicName.isValid(s) { name = s } else { r.error(n, TopicName.problem(s)) }
+            if Name.isValid(s) { name = s } else { r.error(n, Name.problem(s, what: "a fleet name")) }
         }
         var district = context.districts[0]
         if let d = f["district"], let s = r.string(d, what: "a district name") {
@@ -57,7 +57,7 @@ enum FleetDecoder {
         if let cc = f["count"] {
             if kind == .link {
                 r.error(cc, "a link is a fleet of one; remove `count`")
-            } else if let m = r.yearMap(cc, .count) {
+            } else if let m = r.yearMap(cc, .count, maximum: Fleet.maximumCount, whole: true) {
                 count = m
             }
         }

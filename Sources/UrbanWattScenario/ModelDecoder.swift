@@ -35,9 +35,8 @@ struct ModelDecoder {
             let it = need("it_power", .power)
             let schedule = f["profile"].map { self.schedule($0) } ?? .constant(1)
             var pue: Double? = 1
-            if let c = f["pue"], let v = r.number(c, what: "a PUE of 1.0 or more") {
-                if v < 1 { r.error(c, "expected a PUE of 1.0 or more (facility energy / IT energy), got \(c.found)"); pue = nil } else { pue = v }
-            } else if f["pue"] != nil { pue = nil }
+            // PUE = facility energy / IT energy: 1.0 at best; 10 is far beyond any data centre.
+            if let c = f["pue"] { pue = r.number(c, what: "a PUE (facility energy / IT energy)", range: 1...10) }
             let perByte = optional("per_gb", .intensity, default: 0)
             guard let it, let schedule, let pue, let perByte else { return nil }
             return .datacenter(Datacenter(itPower: it, schedule: schedule, pue: pue, perByte: perByte))
@@ -50,7 +49,7 @@ struct ModelDecoder {
         case .streetlight:
             return decodeStreetlight(f)
         case .trafficSignal:
-            let heads = r.required(f, "heads", in: parent, what: "a number of signal heads").flatMap { r.quantity($0, .count) }
+            let heads = r.required(f, "heads", in: parent, what: "a number of signal heads").flatMap { r.quantity($0, .count, maximum: 1000, whole: true) }
             let lamp = need("lamp", .power)
             let controller = optional("controller", .power, default: 0)
             guard let heads, let lamp, let controller else { return nil }
@@ -99,7 +98,7 @@ struct ModelDecoder {
         var halving: Double? = nil
         if let h = m["halving"] {
             if let s = h.scalar, let years = Double(s) {
-                if years > 0 { halving = years } else { r.error(h, "expected a halving time greater than zero, got \(h.found)") }
+                if years > 0 && years <= 1000 { halving = years } else { r.error(h, "expected a halving time from 0 to 1000 years (greater than zero), got \(h.found)") }
             } else if let seconds = r.quantity(h, .duration, positive: true) {
                 halving = seconds / (365 * 86_400)
             }
@@ -116,10 +115,10 @@ struct ModelDecoder {
             preset = p
         }
         let d = preset.parameters
-        let trx = f["trx"].map { r.quantity($0, .count, positive: true) } ?? d.trx
+        let trx = f["trx"].map { r.quantity($0, .count, maximum: 1000, positive: true, whole: true) } ?? d.trx
         let pMax = f["p_max"].map { r.quantity($0, .power) } ?? d.pMax
         let p0 = f["p0"].map { r.quantity($0, .power) } ?? d.p0
-        let slope = f["slope"].map { r.quantity($0, .count) } ?? d.slope
+        let slope = f["slope"].map { r.quantity($0, .count, maximum: 1000) } ?? d.slope
         let sleep = f["sleep"].map { r.quantity($0, .power) } ?? d.sleep
         let load = f["load"].map { schedule($0) } ?? .profile(name: "mobile-traffic", BuiltinProfiles.named("mobile-traffic")!, scale: 1)
         guard let trx, let pMax, let p0, let slope, let sleep, let load else { return nil }
@@ -187,14 +186,15 @@ struct ModelDecoder {
         let standby = f["standby"].map { r.quantity($0, .power) } ?? 0
         guard let sc = r.required(f, "sessions", in: parent, what: "{per_day: 2, energy: 18 kWh, profile: evening}"),
               let s = r.mapping(sc, allowed: ["per_day", "energy", "profile"], what: "{per_day, energy, profile}") else { return nil }
-        let perDay = r.required(s, "per_day", in: sc, what: "a mean number of sessions per day").flatMap { r.quantity($0, .count) }
+        // A session every quarter hour around the clock is the most a charge point can serve.
+        let perDay = r.required(s, "per_day", in: sc, what: "a mean number of sessions per day").flatMap { r.quantity($0, .count, maximum: 96) }
         var energy: Double?, sd: Double? = 0
         if let e = r.required(s, "energy", in: sc, what: "an energy per session such as \"18 kWh\"") {
             if case .mapping = e.node, let m = r.mapping(e, allowed: ["mean", "sd"], what: "{mean: 18 kWh, sd: 6 kWh}") {
-                energy = r.required(m, "mean", in: e, what: "an energy such as \"18 kWh\"").flatMap { r.quantity($0, .energy, positive: true) }
-                sd = m["sd"].map { r.quantity($0, .energy) } ?? 0
+                energy = r.required(m, "mean", in: e, what: "an energy such as \"18 kWh\"").flatMap { r.quantity($0, .energy, maximum: EVCharger.maximumSessionEnergy, positive: true) }
+                sd = m["sd"].map { r.quantity($0, .energy, maximum: EVCharger.maximumSessionEnergy) } ?? 0
             } else {
-                energy = r.quantity(e, .energy, positive: true)
+                energy = r.quantity(e, .energy, maximum: EVCharger.maximumSessionEnergy, positive: true)
             }
         }
         var profile: Profile?, profileName: String?

@@ -26,6 +26,7 @@ public enum ScenarioDecoder {
         }
         var scenario = decodeScenario(Cursor(node: root, path: ""), reader: reader)
         scenario?.uncertainParameters = reader.uncertain
+        scenario?.parameterRedraws = reader.redraws
         if let scenario, reader.diagnostics.isEmpty { return scenario }
         throw ScenarioErrors(reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
@@ -33,10 +34,43 @@ public enum ScenarioDecoder {
     /// Reads and decodes a file; a missing or unreadable file is reported as `ScenarioFileError`.
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioFileError.unreadable(path) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioErrors([Diagnostic(file: path, line: 1, column: 1, path: "", message: "the file is not UTF-8 text")])
+        return try decode(try text(of: data, file: path), file: path)
+    }
+
+    /// The text of a scenario file: UTF-8, with a byte-order mark allowed and dropped. Bytes that are
+    /// not UTF-8 and control characters (other than tab, line feed and carriage return) are reported
+    /// at their line and column, before the YAML parser would report them at 1:1.
+    public static func text(of data: Data, file: String) throws(ScenarioErrors) -> String {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var line = 1, column = 1
+        var diagnostics: [Diagnostic] = []
+        var i = 0
+        while i < bytes.count && diagnostics.count < 10 {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            let sequence = length > 0 && i + length <= bytes.count ? Array(bytes[i..<i + length]) : []
+            if sequence.isEmpty || String(validating: sequence, as: UTF8.self) == nil {
+                diagnostics.append(Diagnostic(file: file, line: line, column: column, path: "",
+                                              message: "the byte 0x\(String(b, radix: 16, uppercase: true)) is not UTF-8 text; save the file as UTF-8"))
+                i += 1
+                column += 1
+                continue
+            }
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                if b < 0x20 && b != 0x09 && b != 0x0D || b == 0x7F {
+                    diagnostics.append(Diagnostic(file: file, line: line, column: column, path: "",
+                                                  message: "a control character (U+\(String(format: "%04X", b))) is not allowed in a scenario"))
+                }
+                column += 1
+            }
+            i += length
         }
-        return try decode(text, file: path)
+        if !diagnostics.isEmpty { throw ScenarioErrors(diagnostics) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
@@ -45,11 +79,26 @@ public enum ScenarioDecoder {
              .composer(let context, let problem, let mark, _):
             let where_ = context.map { " \($0.text)" } ?? ""
             return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "malformed YAML: \(problem)\(where_)")
-        case .reader(let problem, _, _, _):
-            return Diagnostic(file: file, line: 1, column: 1, path: "", message: "unreadable YAML: \(problem)")
+        case .reader(let problem, let offset, _, let yaml):
+            let (line, column) = position(of: offset ?? 0, in: yaml)
+            return Diagnostic(file: file, line: line, column: column, path: "", message: "unreadable YAML: \(problem)")
+        case .duplicatedKeysInMapping(let keys, let context):
+            let names = keys.map { "`\($0)`" }.joined(separator: ", ")
+            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column, path: "",
+                              message: "duplicate key \(names) in this mapping (each key may appear once)")
         default:
             return Diagnostic(file: file, line: 1, column: 1, path: "", message: "malformed YAML: \(error)")
         }
+    }
+
+    /// Line and column (from 1) of a character offset.
+    static func position(of offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1
+        for (k, ch) in text.enumerated() {
+            if k >= offset { break }
+            if ch == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
     }
 
     static func decodeScenario(_ root: Cursor, reader r: YAMLReader) -> Scenario? {
@@ -59,11 +108,9 @@ public enum ScenarioDecoder {
             if r.integer(v, what: "format version 1", range: 1...1) == nil {}
         }
         var name = "scenario"
-        if let c = r.required(top, "name", in: root, what: "a name of lowercase letters, digits and -"),
+        if let c = r.required(top, "name", in: root, what: "a scenario name such as mittelstadt"),
            let s = r.string(c) {
-            if s.isEmpty || !s.allSatisfy({ ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) {
-                r.error(c, "expected a name of lowercase letters, digits and - (it is used in topics and paths), got \(c.found)")
-            }
+            if !Name.isValid(s) { r.error(c, Name.problem(s, what: "a scenario name")) }
             name = s
         }
         let description = top["description"].flatMap { r.string($0) } ?? ""
@@ -80,7 +127,7 @@ public enum ScenarioDecoder {
             var seen = Set<String>()
             districts = items.compactMap { item in
                 guard let s = r.string(item, what: "a district name") else { return nil }
-                if !TopicName.isValid(s) { r.error(item, TopicName.problem(s)) }
+                if !Name.isValid(s) { r.error(item, Name.problem(s, what: "a district name")) }
                 if !seen.insert(s).inserted { r.error(item, "duplicate district `\(s)`") }
                 return s
             }
@@ -237,13 +284,3 @@ public enum ScenarioFileError: Error, CustomStringConvertible {
     }
 }
 
-/// Names that become MQTT topic levels must not contain `+`, `#`, `/`, NUL or white space.
-enum TopicName {
-    static func isValid(_ s: String) -> Bool {
-        !s.isEmpty && !s.contains { "+#/\0".contains($0) || $0.isWhitespace }
-    }
-
-    static func problem(_ s: String) -> String {
-        "expected a name without `+`, `#`, `/`, NUL or spaces (it becomes an MQTT topic level), got \"\(s)\""
-    }
-}

@@ -21,13 +21,13 @@ struct SensorDecoder {
         let sleep = f["sleep"].map { r.quantity($0, .power) } ?? defaults.sleep
         guard let uc = r.required(f, "uplink", in: parent, what: "{interval: 15 min, payload: 11 B}"),
               let uplink = r.mapping(uc, allowed: ["interval", "payload", "overhead"], what: "{interval, payload, overhead}") else { return nil }
-        let interval = r.required(uplink, "interval", in: uc, what: "a duration such as \"15 min\"").flatMap { r.quantity($0, .duration, positive: true) }
-        let payload = uplink["payload"].map { r.quantity($0, .data) } ?? 0
-        let overhead = uplink["overhead"].map { r.quantity($0, .data) } ?? Double(defaults.overhead)
+        // At most one uplink a second per node: a sensor, not a stream (use a device or camera for that).
+        let interval = r.required(uplink, "interval", in: uc, what: "a duration such as \"15 min\"").flatMap { r.quantity($0, .duration, minimum: 1) }
+        let payload = uplink["payload"].map { r.quantity($0, .data, maximum: Sensor.maximumPayload, whole: true) } ?? 0
+        let overhead = uplink["overhead"].map { r.quantity($0, .data, maximum: Sensor.maximumPayload, whole: true) } ?? Double(defaults.overhead)
         let battery = f["battery"].flatMap { r.quantity($0, .energy, positive: true) }
         if f["battery"] != nil && battery == nil { return nil }
         guard let sleep, let interval, let payload, let overhead else { return nil }
-        if payload.rounded() != payload, let c = uplink["payload"] { r.error(c, "expected a whole number of bytes, got \(c.found)"); return nil }
         let rxEnergy = radio["rx"].map { rx(radio: radio, $0) } ?? 0
         guard let rxEnergy else { return nil }
         var options: [Radio.UplinkOption]
@@ -60,7 +60,7 @@ struct SensorDecoder {
         let current = radio["tx_current"].map { r.quantity($0, .current) } ?? RadioType.loraTxCurrent
         let voltage = radio["voltage"].map { r.quantity($0, .voltage) } ?? RadioType.loraVoltage
         let bandwidth = radio["bandwidth"].map { r.quantity($0, .frequency, positive: true) } ?? 125_000
-        let preamble = radio["preamble"].map { r.quantity($0, .count) } ?? 8
+        let preamble = radio["preamble"].map { r.quantity($0, .count, minimum: 6, maximum: 65_535, whole: true) } ?? 8
         var codingRate: Int? = 1
         if let c = radio["coding_rate"] {
             let allowed = ["4/5": 1, "4/6": 2, "4/7": 3, "4/8": 4]
@@ -102,6 +102,6 @@ extension Double {
     /// At most two decimals, for messages.
     var formatted2: String {
         let r = (self * 100).rounded() / 100
-        return r == r.rounded() ? String(Int(r)) : String(r)
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
     }
 }

@@ -29,6 +29,8 @@ final class YAMLReader {
     private(set) var diagnostics: [Diagnostic] = []
     /// Paths of the parameters given as distributions.
     private(set) var uncertain: [String] = []
+    /// Draws rejected because they fell outside their quantity's valid range (`--runs` only).
+    private(set) var redraws = 0
 
     init(file: String, sampler: ParameterSampler = .central) {
         self.file = file
@@ -107,10 +109,16 @@ final class YAMLReader {
         return s
     }
 
-    func number(_ c: Cursor, what: String = "a number") -> Double? {
-        if let d = distribution(c, { self.number($0, what: what) }) { return d.isNaN ? nil : d }
+    /// A plain number within `range` (finite, and at most `Dimension.count.limit` in magnitude).
+    func number(_ c: Cursor, what: String = "a number", range: ClosedRange<Double>? = nil) -> Double? {
+        let bounds = range ?? -Dimension.count.limit...Dimension.count.limit
+        if let d = distribution(c, within: bounds, { self.number($0, what: what) }) { return d.isNaN ? nil : d }
         guard let s = c.scalar, let v = Double(s.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             error(c, "expected \(what), got \(c.found)")
+            return nil
+        }
+        guard bounds.contains(v) else {
+            error(c, "expected \(what) from \(bounds.lowerBound.formatted2) to \(bounds.upperBound.formatted2), got \(c.found)")
             return nil
         }
         return v
@@ -129,12 +137,18 @@ final class YAMLReader {
         return v
     }
 
-    /// A quantity in canonical units, e.g. power in W; `minimum` excludes values below it.
-    func quantity(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, positive: Bool = false) -> Double? {
-        let name = dimension == .count ? "a number" : "a \(dimension.rawValue)"
-        if let v = distribution(c, { self.quantity($0, dimension, minimum: minimum, positive: positive) }) {
+    /// A quantity in canonical units, e.g. power in W, within [minimum, maximum]: `minimum` defaults to
+    /// 0 (nil allows negatives), `maximum` to the dimension's `limit`; `positive` excludes zero and
+    /// `whole` anything but whole numbers (counts of nodes, bytes, heads).
+    func quantity(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, positive: Bool = false,
+                  whole: Bool = false) -> Double? {
+        let name = dimension == .count ? (whole ? "a whole number" : "a number") : "a \(dimension.rawValue)"
+        let top = min(maximum ?? dimension.limit, dimension.limit)
+        let bottom = max(minimum ?? -top, -top)
+        if !whole, let v = distribution(c, within: bottom...top, { self.quantity($0, dimension, minimum: nil) }) {
             if v.isNaN { return nil }
-            return minimum.map { max($0, v) } ?? v
+            if positive && v <= 0 { error(c, "expected \(name) greater than zero, but the distribution can give \(v)"); return nil }
+            return v
         }
         guard let s = c.scalar else {
             error(c, "expected \(name) such as \(dimension.example), got \(c.found)")
@@ -142,12 +156,25 @@ final class YAMLReader {
         }
         switch QuantityParser.parse(s, as: dimension) {
         case .success(let v):
+            let unit = dimension.canonicalUnit.isEmpty ? "" : " \(dimension.canonicalUnit)"
             if positive && v <= 0 {
                 error(c, "expected \(name) greater than zero, got \(c.found)")
                 return nil
             }
-            if let minimum, v < minimum {
-                error(c, "expected \(name) of at least \(minimum) \(dimension.canonicalUnit), got \(c.found)")
+            if v < bottom {
+                error(c, "expected \(name) of at least \(bottom.formatted2)\(unit), got \(c.found)")
+                return nil
+            }
+            if v > top && dimension == .fraction && top == 1 {
+                error(c, "expected a fraction from 0 to 100%, got \(c.found)")
+                return nil
+            }
+            if v > top {
+                error(c, "expected \(name) of at most \(top.formatted2)\(unit), got \(c.found)")
+                return nil
+            }
+            if whole && v.rounded() != v {
+                error(c, "expected a whole number, got \(c.found)")
                 return nil
             }
             return v
@@ -164,9 +191,10 @@ final class YAMLReader {
     static let distributionKinds = ["uniform": 2, "normal": 2, "triangular": 3]
 
     /// A parameter written as `{uniform: [a, b]}`, `{normal: [mean, sd]}` or `{triangular: [min, mode, max]}`,
-    /// each bound read by `bound`; nil (and no error) when `c` is not such a mapping, NaN after reporting
-    /// a malformed one. Without `--runs` the value is the central one; with it, one draw per run.
-    func distribution(_ c: Cursor, _ bound: (Cursor) -> Double?) -> Double? {
+    /// each bound a plain value read by `bound`; nil (and no error) when `c` is not such a mapping, NaN
+    /// after reporting a malformed one. Without `--runs` the value is the central one; with it, one draw
+    /// per run, redrawn until it falls in `range` (a truncated distribution; the redraws are counted).
+    func distribution(_ c: Cursor, within range: ClosedRange<Double>, _ bound: (Cursor) -> Double?) -> Double? {
         guard case .mapping(let m) = c.node, m.count == 1, let key = m.keys.first?.scalar?.string,
               let arity = YAMLReader.distributionKinds[key], let value = m.values.first else { return nil }
         let at = Cursor(node: value, path: c.child(key))
@@ -175,10 +203,22 @@ final class YAMLReader {
             error(at, "expected \(arity) values \(form), got \(at.found)")
             return .nan
         }
+        // Bounds are plain values: a distribution of distributions (or an alias to one) would make
+        // reading a file exponential in its nesting.
+        for (i, item) in items.enumerated() where item.scalar == nil {
+            error(Cursor(node: item, path: at.element(i)), "expected a plain value as a bound of a distribution, got \(Cursor(node: item, path: "").found)")
+            return .nan
+        }
         let bounds = items.enumerated().map { bound(Cursor(node: $1, path: at.element($0))) }
         guard bounds.allSatisfy({ $0 != nil && !$0!.isNaN }) else { return .nan }
         let b = bounds.map { $0! }
         let d: Distribution
+        let allowed = "from \(range.lowerBound.formatted2) to \(range.upperBound.formatted2)"
+        let inRange = key == "normal" ? [b[0]] : b
+        if let outside = inRange.first(where: { !range.contains($0) }) {
+            error(at, "expected \(key == "normal" ? "a mean" : "bounds") \(allowed), got \(outside)")
+            return .nan
+        }
         switch key {
         case "uniform":
             guard b[0] <= b[1] else { error(at, "expected min ≤ max, got [\(b[0]), \(b[1])]"); return .nan }
@@ -191,14 +231,14 @@ final class YAMLReader {
             d = .triangular(min: b[0], mode: b[1], max: b[2])
         }
         uncertain.append(c.path)
-        return sampler.value(of: d, at: c.path)
+        let draw = sampler.value(of: d, at: c.path, within: range)
+        redraws += draw.redraws
+        return draw.value
     }
 
-    /// A fraction written as `50%` or `0.5`, within [0, maximum].
+    /// A fraction written as `50%` or `0.5`, within [0, maximum] (nil: up to the dimension's limit).
     func fraction(_ c: Cursor, maximum: Double? = 1) -> Double? {
-        guard let v = quantity(c, .fraction) else { return nil }
-        if let maximum, v > maximum {
-            error(c, "expected a fraction from 0 to \(maximum == 1 ? "100%" : String(maximum)), got \(c.found)")
+        guard let v = quantity(c, .fraction, maximum: maximum ?? Dimension.fraction.limit) else {
             return nil
         }
         return v
@@ -225,7 +265,7 @@ final class YAMLReader {
     }
 
     /// A value that is constant or a map of years: `500` or `{2025: 500, 2030: 4000}`.
-    func yearMap(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0) -> YearMap? {
+    func yearMap(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, whole: Bool = false) -> YearMap? {
         if case .mapping = c.node {
             guard let pairs = pairs(c, what: "a year map") else { return nil }
             var points: [(Int, Double)] = []
@@ -241,13 +281,13 @@ final class YAMLReader {
                     ok = false
                     continue
                 }
-                guard let v = quantity(p.value, dimension, minimum: minimum) else { ok = false; continue }
+                guard let v = quantity(p.value, dimension, minimum: minimum, maximum: maximum, whole: whole) else { ok = false; continue }
                 points.append((year, v))
             }
             if points.isEmpty && ok { error(c, "expected at least one year in the year map") }
             return ok && !points.isEmpty ? YearMap(points: points) : nil
         }
-        return quantity(c, dimension, minimum: minimum).map(YearMap.init)
+        return quantity(c, dimension, minimum: minimum, maximum: maximum, whole: whole).map(YearMap.init)
     }
 
     /// 24 numbers, for an hourly shape.

@@ -36,13 +36,19 @@ public struct Aggregator: Sendable {
     private var nodes: [String: SeqTracker] = [:]
     public private(set) var messages = 0
     public private(set) var duplicates = 0
-    public private(set) var undecodable = 0
+    /// Messages refused by `PayloadDecoder` (never in the totals), and the first few with why.
+    public private(set) var invalid = 0
+    public private(set) var invalidExamples: [(topic: String, reason: String)] = []
+    /// The stream is one message per fleet (from the `running` status).
+    public private(set) var fleetMode = false
+    static let examplesKept = 10
 
     public init() {}
 
     /// Learns the fleets from a `running` status.
     public mutating func running(_ status: JSONValue) {
         scenario = status["scenario"]?.stringValue ?? scenario
+        fleetMode = status["telemetry"]?.stringValue == "fleets"
         guard case .object(let pairs)? = status["fleets"] else { return }
         for (name, v) in pairs {
             fleets[name] = FleetInfo(kind: v["kind"]?.stringValue ?? "?", layer: v["layer"]?.stringValue ?? "?", district: v["district"]?.stringValue ?? "?")
@@ -50,8 +56,12 @@ public struct Aggregator: Sendable {
     }
 
     public mutating func add(topic: String, payload: [UInt8]) {
-        guard let d = PayloadDecoder.decode(topic: topic, payload: payload) else {
-            undecodable += 1
+        let d: PayloadDecoder.Decoded
+        switch PayloadDecoder.decode(topic: topic, payload: payload, fleetMode: fleetMode) {
+        case .success(let decoded): d = decoded
+        case .failure(let why):
+            invalid += 1
+            if invalidExamples.count < Aggregator.examplesKept { invalidExamples.append((String(topic.prefix(200)), why.reason)) }
             return
         }
         guard nodes[d.node, default: SeqTracker()].insert(d.seq) else {
@@ -93,7 +103,8 @@ public struct Aggregator: Sendable {
             ("by_kind", section(grouped { self.fleets[$0]?.kind ?? "?" })),
             ("by_district", section(grouped { self.fleets[$0]?.district ?? "?" })),
             ("by_fleet", section(grouped { $0 })),
-            ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("undecodable", .integer(undecodable))])),
+            ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("invalid", .integer(invalid))])),
+            ("invalid_examples", .array(invalidExamples.map { .object([("topic", .string($0.topic)), ("reason", .string($0.reason))]) })),
         ])
     }
 }

@@ -19,6 +19,30 @@ struct ByteWriter {
         s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// The text escaped for inside a JSON string (RFC 8259 §7): quote, backslash and control
+    /// characters. Names are validated not to need it; the writer escapes anyway.
+    mutating func jsonString(_ s: String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text(s)
+            return
+        }
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(b)
+            case 0..<0x20:
+                text("\\u00")
+                bytes.append(hexDigit(b >> 4))
+                bytes.append(hexDigit(b & 0xF))
+            default:
+                bytes.append(b)
+            }
+        }
+    }
+
+    private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
+
     mutating func integer(_ n: Int) {
         if n < 0 {
             bytes.append(UInt8(ascii: "-"))

@@ -52,6 +52,7 @@ public final class MQTTClient: @unchecked Sendable {
     private var connackCode: Int32?
     private var stopping = false
     private var gaveUp = false
+    private var packetLimit: Int?
     private var networkThread: Thread?
 
     private struct Callbacks {
@@ -103,7 +104,11 @@ public final class MQTTClient: @unchecked Sendable {
             let bytes = Array(will.payload.utf8)
             try MosquittoError.check(mosquitto_will_set_v5(h, will.topic, Int32(bytes.count), bytes, will.qos, will.retain, nil), "set last will")
         }
-        mosquitto_connect_v5_callback_set(h) { _, obj, rc, _, _ in MQTTClient.from(obj).connected(rc) }
+        mosquitto_connect_v5_callback_set(h) { _, obj, rc, _, props in
+            var limit: UInt32 = 0
+            let said = mosquitto_property_read_int32(props, Int32(MQTT_PROP_MAXIMUM_PACKET_SIZE.rawValue), &limit, false) != nil
+            MQTTClient.from(obj).connected(rc, maximumPacketSize: said ? Int(limit) : nil)
+        }
         mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTClient.from(obj).disconnected() }
         mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).onPublished?(mid, reason) }
         mosquitto_message_v5_callback_set(h) { _, obj, message, _ in
@@ -122,9 +127,10 @@ public final class MQTTClient: @unchecked Sendable {
         Unmanaged<MQTTClient>.fromOpaque(obj!).takeUnretainedValue()
     }
 
-    private func connected(_ rc: Int32) {
+    private func connected(_ rc: Int32, maximumPacketSize: Int?) {
         condition.lock()
         connackCode = rc
+        packetLimit = maximumPacketSize
         connected = rc == 0
         condition.broadcast()
         condition.unlock()
@@ -143,6 +149,13 @@ public final class MQTTClient: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return connected
+    }
+
+    /// The broker's maximum packet size from its CONNACK (MQTT 5), if it set one.
+    public var maximumPacketSize: Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        return packetLimit
     }
 
     /// True once the network thread has given up reconnecting.
@@ -168,12 +181,12 @@ public final class MQTTClient: @unchecked Sendable {
                 startNetworkThread()
                 switch waitForConnack(until: deadline) {
                 case .some(0): return
-                case .some(let code) where MQTTClient.isAuthRefusal(code):
+                case .some(let code) where MQTTReason.isAuthRefusal(code):
                     stop()
-                    throw .refused("\(settings.url) refused the connection: \(MQTTClient.reason(code)) (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)")
+                    throw .refused("\(settings.url) refused the connection: \(MQTTReason.text(code)) (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)")
                 case .some(let code):
                     stop()
-                    throw .unavailable("\(settings.url) refused the connection: \(MQTTClient.reason(code))")
+                    throw .unavailable("\(settings.url) refused the connection: \(MQTTReason.text(code))")
                 case .none:
                     stop()
                     lastError = settings.url.tls ? "no answer to the TLS handshake or CONNECT (wrong CA, certificate or port?)" : "no CONNACK"
@@ -195,12 +208,6 @@ public final class MQTTClient: @unchecked Sendable {
         return connackCode
     }
 
-    static func isAuthRefusal(_ rc: Int32) -> Bool { [4, 5, 134, 135].contains(rc) }
-
-    static func reason(_ rc: Int32) -> String {
-        if let s = mosquitto_reason_string(rc) { return String(cString: s) + " (\(rc))" }
-        return "code \(rc)"
-    }
 
     private func startNetworkThread() {
         condition.lock()
@@ -225,7 +232,7 @@ public final class MQTTClient: @unchecked Sendable {
         while !isStopping {
             let rc = mosquitto_loop(handle, 100, 1)
             if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || isStopping { continue }
-            if rc == Int32(MOSQ_ERR_CONN_REFUSED.rawValue), let code = connackSnapshot(), MQTTClient.isAuthRefusal(code) { break }
+            if rc == Int32(MOSQ_ERR_CONN_REFUSED.rawValue), let code = connackSnapshot(), MQTTReason.isAuthRefusal(code) { break }
             let lost = Date()
             var delay = 0.5
             while !isStopping {

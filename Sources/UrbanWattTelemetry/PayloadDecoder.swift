@@ -1,6 +1,9 @@
 import UrbanWattCore
 
-/// Reads a telemetry message in any of the four formats back into node, fleet, energy and seq.
+/// Reads a telemetry message in any of the four formats back into node, fleet, energy and seq, and
+/// refuses anything a hostile or broken publisher could send: a payload over `maximumPayload`
+/// bytes, JSON nested deeper than `JSONParser.maximumDepth`, a seq that is not a whole number in
+/// 0…2^53, an energy that is not finite and ≥ 0, a node or fleet that is not a valid name.
 public enum PayloadDecoder {
     public struct Decoded: Sendable, Equatable {
         public var node: String
@@ -10,45 +13,82 @@ public enum PayloadDecoder {
         public var seq: Int
     }
 
-    public static func decode(topic: String, payload: [UInt8]) -> Decoded? {
-        guard let first = payload.first(where: { $0 != 0x20 }) else { return nil }
+    /// Why a message was not counted.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// Far above any UrbanWatt message (about 200 bytes).
+    public static let maximumPayload = 16_384
+    /// Sequence numbers are exact in a JSON number (a double) below 2^53; 2^53 itself is refused,
+    /// as 2^53 + 1 reads back as it.
+    public static let maximumSeq = 9_007_199_254_740_991.0
+
+    /// `fleetMode`: the stream is one message per fleet (the `running` status says so), so the node
+    /// id is the fleet's name even when it ends in a dash and digits.
+    public static func decode(topic: String, payload: [UInt8], fleetMode: Bool = false) -> Result<Decoded, Invalid> {
+        guard payload.count <= maximumPayload else { return .failure(Invalid(reason: "payload of \(payload.count) bytes (at most \(maximumPayload))")) }
+        guard let first = payload.first(where: { $0 != 0x20 }) else { return .failure(Invalid(reason: "empty payload")) }
         let text = String(decoding: payload, as: UTF8.self)
-        if first == UInt8(ascii: "[") { return senml(text) }
-        if first == UInt8(ascii: "{") {
-            guard let v = try? JSONParser.parse(text) else { return nil }
-            if let node = v["node"]?.stringValue {  // urbanwatt json
-                guard let fleet = v["fleet"]?.stringValue, let e = v["energy_j"]?.doubleValue, let s = v["seq"]?.doubleValue else { return nil }
-                return Decoded(node: node, fleet: fleet, kind: v["kind"]?.stringValue, energy: e, seq: Int(s))
-            }
-            // FIWARE JSON: the device id is the topic level before "attrs".
-            guard let e = v["e"]?.doubleValue, let s = v["s"]?.doubleValue, let node = fiwareDevice(topic) else { return nil }
-            return Decoded(node: node, fleet: v["f"]?.stringValue ?? fleet(of: node), kind: nil, energy: e, seq: Int(s))
+        let raw: Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid>
+        if first == UInt8(ascii: "[") {
+            raw = senml(text)
+        } else if first == UInt8(ascii: "{") {
+            raw = json(text, topic: topic)
+        } else {
+            raw = ultraLight(text, topic: topic)
         }
-        // UltraLight 2.0: key|value|key|value…
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count % 2 == 0, let node = fiwareDevice(topic) else { return nil }
-        var fields: [String: String] = [:]
+        return raw.flatMap { r in
+            guard Name.isValid(r.node) || isNodeID(r.node) else { return .failure(Invalid(reason: "node id \"\(r.node.prefix(80))\" is not a valid name")) }
+            let fleet = r.fleet ?? (fleetMode ? r.node : fleet(of: r.node))
+            guard Name.isValid(fleet) else { return .failure(Invalid(reason: "fleet \"\(fleet.prefix(80))\" is not a valid name")) }
+            guard let energy = r.energy, energy.isFinite, energy >= 0 else { return .failure(Invalid(reason: "energy missing, negative or not finite")) }
+            guard let s = r.seq, s == s.rounded(), s >= 0, s <= maximumSeq else { return .failure(Invalid(reason: "seq missing or not a whole number from 0 to 2^53 − 1")) }
+            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s)))
+        }
+    }
+
+    /// The urbanwatt JSON, or FIWARE JSON (whose device id is the topic level before "attrs").
+    static func json(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+        let v: JSONValue
+        do { v = try JSONParser.parse(text) } catch { return .failure(Invalid(reason: error.description)) }
+        if let node = v["node"]?.stringValue {
+            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue))
+        }
+        guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "no node id (neither `node` nor a FIWARE …/{device}/attrs topic)")) }
+        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue))
+    }
+
+    /// UltraLight 2.0: key|value|key|value…
+    static func ultraLight(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count % 2 == 0 else { return .failure(Invalid(reason: "UltraLight with an odd number of fields")) }
+        guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "not JSON, SenML, or UltraLight on a FIWARE …/{device}/attrs topic")) }
+        var fields: [Substring: Substring] = [:]
         for k in stride(from: 0, to: parts.count, by: 2) { fields[parts[k]] = parts[k + 1] }
-        guard let e = fields["e"].flatMap(Double.init), let s = fields["s"].flatMap(Int.init) else { return nil }
-        return Decoded(node: node, fleet: fields["f"] ?? fleet(of: node), kind: nil, energy: e, seq: s)
+        return .success((node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) }))
     }
 
     /// RFC 8428 SenML: records named base name + name; the node is the last part of the base name.
-    static func senml(_ text: String) -> Decoded? {
-        guard case .array(let records)? = try? JSONParser.parse(text) else { return nil }
-        var baseName = "", energy: Double?, seq: Int?
+    static func senml(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+        let records: [JSONValue]
+        do {
+            guard case .array(let r) = try JSONParser.parse(text) else { return .failure(Invalid(reason: "SenML that is not an array")) }
+            records = r
+        } catch { return .failure(Invalid(reason: error.description)) }
+        var baseName = "", energy: Double?, seq: Double?
         for r in records {
             if let bn = r["bn"]?.stringValue { baseName = bn }
             switch r["n"]?.stringValue {
             case "energy": if r["u"]?.stringValue == "J" { energy = r["v"]?.doubleValue }
-            case "seq": seq = r["v"]?.doubleValue.map { Int($0) }
+            case "seq": seq = r["v"]?.doubleValue
             default: break
             }
         }
         let parts = baseName.split(separator: ":", omittingEmptySubsequences: true)
-        guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5, let energy, let seq else { return nil }
-        let node = String(parts[4])
-        return Decoded(node: node, fleet: fleet(of: node), kind: nil, energy: energy, seq: seq)
+        guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else { return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:")) }
+        return .success((String(parts[4]), nil, nil, energy, seq))
     }
 
     /// `…/{device}/attrs` → device.
@@ -63,4 +103,6 @@ public enum PayloadDecoder {
         guard let dash = node.lastIndex(of: "-"), Int(node[node.index(after: dash)...]) != nil else { return node }
         return String(node[..<dash])
     }
+
+    static func isNodeID(_ node: String) -> Bool { Name.isValid(fleet(of: node)) && node.utf8.count <= Name.maximumLength + 21 }
 }

@@ -34,6 +34,15 @@ extension ByteWriter {
             integer(i)
         }
     }
+
+    /// The node id inside a JSON string.
+    mutating func jsonNode(_ r: Reading) {
+        jsonString(r.fleet)
+        if let i = r.index {
+            bytes.append(UInt8(ascii: "-"))
+            integer(i)
+        }
+    }
 }
 
 /// The payload standards of SPEC §7.
@@ -62,16 +71,16 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
         switch self {
         case .json:
             w.text("{\"ts\":\""); w.timestamp(r.time)
-            w.text("\",\"node\":\""); w.node(r)
-            w.text("\",\"fleet\":\""); w.text(r.fleet)
-            w.text("\",\"kind\":\""); w.text(r.kind)
+            w.text("\",\"node\":\""); w.jsonNode(r)
+            w.text("\",\"fleet\":\""); w.jsonString(r.fleet)
+            w.text("\",\"kind\":\""); w.jsonString(r.kind)
             w.text("\",\"power_w\":"); w.number(r.power)
             w.text(",\"energy_j\":"); w.number(r.energy)
             w.text(",\"seq\":"); w.integer(r.seq)
             w.text("}")
         case .senml:
             // RFC 8428: base name + name form each record's name; base time in Unix seconds.
-            w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.text(scenario); w.text(":"); w.node(r)
+            w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.jsonString(scenario); w.text(":"); w.jsonNode(r)
             w.text(":\",\"bt\":"); w.number(r.time)
             w.text(",\"n\":\"power\",\"u\":\"W\",\"v\":"); w.number(r.power)
             w.text("},{\"n\":\"energy\",\"u\":\"J\",\"v\":"); w.number(r.energy)
@@ -87,7 +96,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("{\"p\":"); w.number(r.power)
             w.text(",\"e\":"); w.number(r.energy)
             w.text(",\"s\":"); w.integer(r.seq)
-            w.text(",\"f\":\""); w.text(r.fleet)
+            w.text(",\"f\":\""); w.jsonString(r.fleet)
             w.text("\",\"TimeInstant\":\""); w.timestamp(r.time)
             w.text("\"}")
         }

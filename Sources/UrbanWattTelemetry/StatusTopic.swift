@@ -7,11 +7,12 @@ public enum StatusTopic {
     public static func topic(_ scenario: String) -> String { "urbanwatt/\(scenario)/status" }
     public static let filter = "urbanwatt/+/status"
 
-    public static func running(_ s: Scenario, config: TelemetryConfig) -> String {
+    public static func running(_ s: Scenario, config: TelemetryConfig, runID: String) -> String {
         JSONValue.object([
             ("state", .string("running")),
             ("scenario", .string(s.name)),
-            ("seed", .integer(Int(truncatingIfNeeded: s.seed))),
+            ("run_id", .string(runID)),
+            ("seed", .seed(s.seed)),
             ("start", .string(s.start.description)),
             ("end", .string(s.end.description)),
             ("telemetry", .string(config.mode.rawValue)),
@@ -22,10 +23,11 @@ public enum StatusTopic {
         ]).compact()
     }
 
-    public static func done(_ s: Scenario, totals: JSONValue?, published: Int, dropped: Int, state: String = "done") -> String {
-        var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name))]
+    /// `done` or `interrupted`, with the run id of `running`, the totals and the message counts.
+    public static func done(_ s: Scenario, runID: String, totals: JSONValue?, counts: TelemetrySession.Counts, state: String = "done") -> String {
+        var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name)), ("run_id", .string(runID))]
         if let totals { fields.append(("totals", totals)) }
-        fields += [("published", .integer(published)), ("dropped", .integer(dropped))]
+        fields += [("generated", .integer(counts.generated)), ("published", .integer(counts.published)), ("dropped", .integer(counts.dropped))]
         return JSONValue.object(fields).compact()
     }
 

@@ -1,20 +1,30 @@
 import Foundation
 import UrbanWattCore
 
-/// `urbanwatt listen`: subscribes, aggregates every message, and ends at a `done` published after it
-/// started (a retained `done` of an earlier run is ignored).
+/// `urbanwatt listen`: subscribes, aggregates every message, and ends at the `done` of a run it saw
+/// start: the `done` must carry the run id of a `running` status received before it, so a retained
+/// `done` of an earlier run, or a status any other client publishes, does not end it.
+///
+/// `@unchecked Sendable`: `condition` guards the aggregator, the run ids and the times, which the
+/// network thread writes and the caller's thread reads.
 public final class TelemetryListener: @unchecked Sendable {
     let client: MQTTClient
     let filters: [String]
     let qos: Int32
     private let condition = NSCondition()
     private var aggregator = Aggregator()
+    private var runs: Set<String> = []
     private var doneAt: Date?
     private var lastMessage = Date()
+    /// Statuses that did not end the listener: a `done` of a run not seen starting, or unreadable.
+    public private(set) var ignoredStatuses = 0
 
-    public init(settings: MQTTSettings, filter: String, qos: Int32) throws(MosquittoError) {
+    /// `session`: keep a persistent session under that client id, so messages published while the
+    /// listener is away wait for it on the broker; without one, the broker keeps nothing.
+    public init(settings: MQTTSettings, filter: String, qos: Int32, session: String? = nil) throws(MosquittoError) {
         var s = settings
-        s.persistentSession = qos > 0
+        s.persistentSession = session != nil
+        if let session { s.clientID = session }
         client = try MQTTClient(s)
         filters = filter == StatusTopic.filter ? [filter] : [filter, StatusTopic.filter]
         self.qos = qos
@@ -36,10 +46,23 @@ public final class TelemetryListener: @unchecked Sendable {
         defer { condition.unlock() }
         lastMessage = Date()
         if topic.hasPrefix("urbanwatt/") && topic.hasSuffix("/status") {
-            guard let status = try? JSONParser.parse(String(decoding: payload, as: UTF8.self)) else { return }
+            guard payload.count <= PayloadDecoder.maximumPayload * 64, let status = try? JSONParser.parse(String(decoding: payload, as: UTF8.self)),
+                  let run = status["run_id"]?.stringValue
+            else {
+                ignoredStatuses += 1
+                return
+            }
             switch status["state"]?.stringValue {
-            case "running": aggregator.running(status)
-            case "done", "interrupted": if !retained { doneAt = Date(); condition.broadcast() }
+            case "running":
+                runs.insert(run)
+                aggregator.running(status)
+            case "done", "interrupted":
+                if !retained && runs.contains(run) {
+                    doneAt = Date()
+                    condition.broadcast()
+                } else {
+                    ignoredStatuses += 1
+                }
             default: break
             }
             return

@@ -1,127 +1,207 @@
-import CMosquitto
 import Foundation
 
-/// A message ready to publish, in one allocation: the topic, a NUL, then the payload, so the topic
-/// goes to libmosquitto as a C string without a copy.
-public struct OutgoingMessage: Sendable {
-    public var bytes: [UInt8]
-    /// Bytes of the topic, without its NUL.
-    public var topicLength: Int
-
-    init(bytes: [UInt8], topicLength: Int) {
-        self.bytes = bytes
-        self.topicLength = topicLength
-    }
-}
-
-/// Flow control between the simulation and the broker: a bounded queue that the simulation fills
-/// and drains itself, keeping at most `window` messages in flight (handed to libmosquitto but not
-/// yet acknowledged, or for QoS 0 not yet written).
+/// Flow control between the simulation and a transport: a bounded queue that the simulation fills,
+/// drained while the simulation waits, with at most `window` messages in flight (handed over but
+/// not yet acknowledged, or for QoS 0 not yet written).
 ///
-/// A full queue pauses the simulation (`dropOldest == false`, `--speed max`) or drops its oldest
-/// message and counts it (real-time speeds). While the connection is down the queue fills and the
-/// client reconnects in the background; QoS ≥ 1 messages in flight are re-sent by libmosquitto.
-/// Publishing on the simulation's own thread saves a hand-over per message: on two cores the broker
-/// needs the other one.
+/// - At `--speed max` a full queue pauses the simulation; nothing is dropped.
+/// - At paced speeds a step's messages are released evenly over the step's wall time, and the
+///   queue keeps draining while the simulation waits for its next step; only a queue that stays
+///   full (a broker slower than the pace, or away) drops its oldest message, counted with why.
+/// - A broker that stops acknowledging for `stallTimeout` while messages are in flight, a refusal
+///   (MQTT 5 reason ≥ 128), a transport that gave up reconnecting, or a message the transport can
+///   never send each end the run with a `Failure`.
+///
+/// Publishing happens on the caller's (the simulation's) thread: on two cores the broker needs the
+/// other one, and a hand-over per message would cost more than the publish.
 public final class TelemetryPublisher: @unchecked Sendable {
-    public let client: MQTTClient
-    let qos: Int32
-    let retain: Bool
-    let expiry: UInt32?
-    let capacity: Int
-    let window: Int
-    let dropOldest: Bool
+    public struct Options: Sendable {
+        public var qos: Int32 = 0
+        public var retain = false
+        public var expiry: UInt32?
+        /// Messages held at most (`--max-queued`).
+        public var capacity = 100_000
+        public var window = 2000
+        /// Drop the oldest message when full (paced speeds) instead of waiting (max speed).
+        public var dropOldest = false
+        /// How long in-flight messages may go unacknowledged on a live connection (`--reconnect-timeout`).
+        public var stallTimeout: Double = 60
 
+        public init() {}
+    }
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The broker refused a publish (exit 77).
+        case refused(String)
+        /// The broker went away, or stopped answering, for longer than the timeout (exit 69).
+        case lost(String)
+        /// A message that can never be sent: too large for the broker, or a forbidden topic (exit 69).
+        case unpublishable(String)
+
+        public var description: String {
+            switch self {
+            case .refused(let s), .lost(let s), .unpublishable(let s): s
+            }
+        }
+    }
+
+    public let options: Options
+    let transport: any MessageTransport
+    let clock: any TelemetryClock
+
+    // All state below is guarded by `condition`; the queue is touched by the publishing thread only,
+    // the counters also by the transport's callbacks.
     private let condition = NSCondition()
-    // Guarded by `condition` (the queue itself is touched by the publishing thread only):
     private var queue: [OutgoingMessage] = []
     private var head = 0
     private var inFlight = 0
     private var acknowledged = 0
     private var dropped = 0
-    private var refusal: String?
+    /// A status message is in flight alone (`publishAndWait`); its acknowledgement is not counted
+    /// as telemetry, and its reason code lands in `controlReason`.
+    private var awaitingControl = false
+    private var controlReason: Int32?
+    private var lastProgress: Double
+    private var failure: Failure?
     private var batch: [OutgoingMessage] = []
 
-    public init(client: MQTTClient, qos: Int32, retain: Bool, expiry: UInt32?, capacity: Int, window: Int = 2000, dropOldest: Bool) {
-        self.client = client
-        self.qos = qos
-        self.retain = retain
-        self.expiry = expiry
-        self.capacity = max(1, capacity)
-        self.window = max(1, window)
-        self.dropOldest = dropOldest
-        queue.reserveCapacity(min(self.capacity, 1 << 16))
-        client.onPublished = { [unowned self] _, reason in self.acknowledge(reason) }
-        client.onConnectionChange = { [unowned self] up in self.connectionChanged(up) }
+    public init(transport: any MessageTransport, clock: any TelemetryClock = SystemClock(), options: Options) {
+        self.transport = transport
+        self.clock = clock
+        var o = options
+        o.capacity = max(1, o.capacity)
+        o.window = max(1, o.window)
+        self.options = o
+        lastProgress = clock.now()
+        queue.reserveCapacity(min(o.capacity, 1 << 16))
+        // The handlers hold the publisher weakly: a late callback after it is gone does nothing.
+        transport.setHandlers(
+            acknowledged: { [weak self] reason in self?.acknowledge(reason) },
+            connection: { [weak self] up in self?.connectionChanged(up) })
     }
 
-    /// Counters so far: (acknowledged by the broker, or written for QoS 0; dropped).
+    deinit { transport.setHandlers(acknowledged: nil, connection: nil) }
+
+    /// Counters so far: acknowledged by the broker (or written, at QoS 0), and dropped.
     public var counts: (published: Int, dropped: Int) {
-        condition.lock()
-        defer { condition.unlock() }
-        return (acknowledged, dropped)
+        locked { (acknowledged, dropped) }
     }
 
-    /// A publish the broker refused (MQTT 5 reason code ≥ 128, e.g. not authorised), if any.
-    public var refused: String? {
-        condition.lock()
-        defer { condition.unlock() }
-        return refusal
-    }
+    /// Why publishing stopped, if it did.
+    public var failed: Failure? { locked { checkFailureLocked() } }
 
     private var pending: Int { queue.count - head }
-    private var failed: Bool { refusal != nil || client.hasGivenUp }
 
-    /// Adds messages and sends what the window allows; waits while the queue is full (or drops the
-    /// oldest when `dropOldest`). Returns false once the publisher has failed (a refusal, or the
-    /// client gave up reconnecting).
+    /// Adds `messages` and publishes them. With `until` (paced speeds), releases them evenly until
+    /// that time on the clock and keeps draining until it is reached; without, as fast as the window
+    /// allows, waiting while the queue is full. Returns false once publishing has failed.
     @discardableResult
-    public func enqueue(_ messages: [OutgoingMessage]) -> Bool {
+    public func enqueue(_ messages: [OutgoingMessage], until deadline: Double? = nil) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        for m in messages {
-            while pending >= capacity {
-                if failed { return false }
-                if dropOldest {
-                    head += 1
-                    dropped += 1
-                } else {
-                    drainLocked()
-                    if pending >= capacity { _ = condition.wait(until: Date().addingTimeInterval(0.05)) }
-                }
+        let start = clock.now()
+        let span = max(0, (deadline ?? start) - start)
+        var released = 0
+        while released < messages.count {
+            if checkFailureLocked() != nil { return false }
+            // Message k is due at start + span × k / n; release every message due by now.
+            func due(_ k: Int) -> Double { start + span * Double(k) / Double(messages.count) }
+            while released < messages.count && clock.now() >= due(released) {
+                if !pushLocked(messages[released]) { return false }
+                released += 1
             }
-            queue.append(m)
+            drainLocked()
+            if released < messages.count { clock.wait(condition, until: due(released)) }
         }
-        drainLocked()
-        return !failed
+        // The simulation waits for the step's wall time: keep the broker busy meanwhile.
+        if let deadline {
+            while clock.now() < deadline {
+                if checkFailureLocked() != nil { return false }
+                drainLocked()
+                // Woken by acknowledgements (half the window free) and reconnects.
+                clock.wait(condition, until: deadline)
+            }
+        }
+        return checkFailureLocked() == nil
     }
 
-    /// Hands queued messages to libmosquitto while connected and the window has room. Called with
-    /// the lock held; releases it while publishing.
+    /// Sends everything queued and waits for the acknowledgements. Returns false on a failure,
+    /// including a broker that stays silent for `stallTimeout`.
+    public func flush() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if checkFailureLocked() != nil { return false }
+            drainLocked()
+            if pending + inFlight == 0 { return true }
+            clock.wait(condition, until: clock.now() + 0.05)
+        }
+    }
+
+    /// Publishes one message with its own QoS and retain flag after everything queued, and waits for
+    /// its acknowledgement: the retained status messages. Returns the broker's reason code (≥ 128:
+    /// refused), or nil when it could not be sent or acknowledged within `stallTimeout`.
+    public func publishAndWait(_ message: OutgoingMessage, qos: Int32, retain: Bool) -> Int32? {
+        guard flush() else { return nil }
+        condition.lock()
+        defer {
+            awaitingControl = false
+            condition.unlock()
+        }
+        awaitingControl = true
+        controlReason = nil
+        condition.unlock()
+        let result = transport.send(message, qos: qos, retain: retain, expiry: nil)
+        condition.lock()
+        guard result == .accepted else { return nil }
+        let deadline = clock.now() + options.stallTimeout
+        while controlReason == nil && clock.now() < deadline && !transport.hasGivenUp {
+            clock.wait(condition, until: min(deadline, clock.now() + 0.05))
+        }
+        return controlReason
+    }
+
+    /// Queues one message; when the queue is full, drops the oldest (paced) or waits for room.
+    private func pushLocked(_ m: OutgoingMessage) -> Bool {
+        while pending >= options.capacity {
+            if options.dropOldest {
+                head += 1
+                dropped += 1
+                break
+            }
+            drainLocked()
+            if pending < options.capacity { break }
+            if checkFailureLocked() != nil { return false }
+            clock.wait(condition, until: clock.now() + 0.05)
+        }
+        queue.append(m)
+        return true
+    }
+
+    /// Hands queued messages to the transport while connected and the window has room. Called with
+    /// the lock held; releases it while sending, so acknowledgements can arrive meanwhile.
     private func drainLocked() {
-        while pending > 0 && inFlight < window && client.isConnected {
-            let k = min(pending, window - inFlight)
+        while pending > 0 && inFlight < options.window && failure == nil && transport.isConnected {
+            let k = min(pending, options.window - inFlight)
             batch.removeAll(keepingCapacity: true)
             batch.append(contentsOf: queue[head..<head + k])
             head += k
             inFlight += k
             condition.unlock()
             var sent = 0
+            var outcome = SendResult.accepted
             for m in batch {
-                let rc = m.bytes.withUnsafeBytes { raw in
-                    client.publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                   payload: UnsafeRawBufferPointer(rebasing: raw[(m.topicLength + 1)...]),
-                                   qos: qos, retain: retain, expiry: expiry)
-                }
-                if rc != 0 { break }
+                outcome = transport.send(m, qos: options.qos, retain: options.retain, expiry: options.expiry)
+                if outcome != .accepted { break }
                 sent += 1
             }
             condition.lock()
             if sent < batch.count {
-                // The connection went away: put the rest back at the front, in order, and stop.
+                // Put the rest back at the front, in order.
                 head -= batch.count - sent
                 inFlight -= batch.count - sent
-                return
+                if case .rejected(let why) = outcome, failure == nil { failure = .unpublishable(why) }
+                break
             }
         }
         if head > 4096 && head * 2 > queue.count {
@@ -130,44 +210,58 @@ public final class TelemetryPublisher: @unchecked Sendable {
         }
     }
 
+    /// The failure, noticing a transport that gave up and a broker that stopped acknowledging.
+    private func checkFailureLocked() -> Failure? {
+        if failure == nil && transport.hasGivenUp {
+            failure = .lost("lost the broker and could not reconnect within \(OptionText.seconds(options.stallTimeout))")
+        }
+        if failure == nil && inFlight > 0 && transport.isConnected && clock.now() - lastProgress > options.stallTimeout {
+            failure = .lost("the broker stopped acknowledging: no answer for \(OptionText.seconds(options.stallTimeout)) with \(inFlight) messages in flight")
+        }
+        return failure
+    }
+
     private func acknowledge(_ reason: Int32) {
         condition.lock()
+        lastProgress = clock.now()
+        if awaitingControl {
+            controlReason = reason
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
         inFlight = max(0, inFlight - 1)
         acknowledged += 1
-        if reason >= 128 && refusal == nil {
-            refusal = "the broker refused a publish: \(MQTTClient.reason(reason))"
+        if reason >= 128 && failure == nil {
+            failure = .refused("the broker refused a publish: \(MQTTReason.text(reason))")
         }
         // Wake a waiting publisher when half the window is free (not on every message: that would
         // cost a context switch per message), and at once on a refusal or an empty window.
-        if inFlight == window / 2 || inFlight == 0 || reason >= 128 { condition.broadcast() }
+        if inFlight == options.window / 2 || inFlight == 0 || reason >= 128 { condition.broadcast() }
         condition.unlock()
     }
 
     private func connectionChanged(_ up: Bool) {
         condition.lock()
-        // QoS 0 messages handed to libmosquitto are lost with the connection; QoS ≥ 1 ones are re-sent.
-        if !up && qos == 0 { inFlight = 0 }
+        // QoS 0 messages handed over are lost with the connection; QoS ≥ 1 ones are re-sent.
+        if !up && options.qos == 0 { inFlight = 0 }
+        // Silence while away is the reconnect timeout's business, not a stall.
+        lastProgress = clock.now()
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Sends everything queued and waits for the acknowledgements, or until `timeout` passes without
-    /// progress. Returns true when nothing is left.
-    public func flush(timeout: Double) -> Bool {
-        var lastProgress = Date()
-        var last = -1
+    private func locked<T>(_ body: () -> T) -> T {
         condition.lock()
         defer { condition.unlock() }
-        while true {
-            drainLocked()
-            if pending + inFlight == 0 { return true }
-            if failed { return false }
-            if acknowledged != last {
-                last = acknowledged
-                lastProgress = Date()
-            }
-            if Date().timeIntervalSince(lastProgress) > timeout { return false }
-            _ = condition.wait(until: Date().addingTimeInterval(0.01))
-        }
+        return body()
+    }
+}
+
+/// Durations in messages: "5 s", "2.5 s", "2 min".
+enum OptionText {
+    static func seconds(_ s: Double) -> String {
+        if s >= 120 && s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60)) min" }
+        return s == s.rounded() && s < 1e15 ? "\(Int(s)) s" : "\(s) s"
     }
 }

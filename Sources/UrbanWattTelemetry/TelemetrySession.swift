@@ -1,10 +1,12 @@
 import Foundation
-import Synchronization
 import UrbanWattCore
 
-/// A run's telemetry from connect to `done`: connects (exit 69/77 on failure), publishes the
-/// running status, turns each simulated chunk into messages at the chosen speed, and at the end
-/// flushes, publishes the final status and disconnects.
+/// A run's telemetry from the `running` status to `done`: turns each simulated chunk into messages,
+/// paces them at the chosen speed through a `TelemetryPublisher`, and at the end flushes and
+/// publishes the final status with the counts. Written against `MessageTransport` and
+/// `TelemetryClock`, so it runs the same over libmosquitto and over an in-memory transport.
+///
+/// Used from the simulation's thread only; the publisher it owns guards its own state.
 public final class TelemetrySession: @unchecked Sendable {
     public struct Options: Sendable {
         public var qos: Int32 = 0
@@ -13,111 +15,167 @@ public final class TelemetrySession: @unchecked Sendable {
         /// Simulated seconds per wall second; nil for as fast as the broker accepts.
         public var speed: Double?
         public var maxQueued = 100_000
+        /// How long to wait for a broker that stopped answering (`--reconnect-timeout`).
+        public var stallTimeout: Double = 60
 
         public init() {}
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible, Sendable {
         case connect(ConnectFailure)
         case refused(String)
         case lost(String)
+        case unpublishable(String)
 
         public var description: String {
             switch self {
             case .connect(let c): c.description
-            case .refused(let s), .lost(let s): s
+            case .refused(let s), .lost(let s), .unpublishable(let s): s
             }
         }
+
+        init(_ f: TelemetryPublisher.Failure) {
+            switch f {
+            case .refused(let s): self = .refused(s)
+            case .lost(let s): self = .lost(s)
+            case .unpublishable(let s): self = .unpublishable(s)
+            }
+        }
+    }
+
+    /// What was generated, acknowledged and dropped; the `done` status and summary.json carry them.
+    public struct Counts: Sendable, Equatable {
+        public var generated = 0
+        public var published = 0
+        public var dropped = 0
     }
 
     let scenario: Scenario
     let config: TelemetryConfig
     let options: Options
-    let client: MQTTClient
+    /// Ties `running` and `done` together, so a listener ends on the run it saw start.
+    public let runID: String
+    let transport: any MessageTransport
+    let clock: any TelemetryClock
     let generator: TelemetryGenerator
-    var publisher: TelemetryPublisher?
-    private var wallStart = Date()
+    let publisher: TelemetryPublisher
+    private var wallStart = 0.0
+    private var generated = 0
     private(set) public var failure: Failure?
+    /// The connection this session opened (`connect`), closed by `finish`.
+    private var client: MQTTClient?
 
-    public init(engine: Engine, config: TelemetryConfig, settings: MQTTSettings, options: Options) throws(MosquittoError) {
+    public init(engine: Engine, config: TelemetryConfig, transport: any MessageTransport, clock: any TelemetryClock = SystemClock(),
+                options: Options, runID: String = TelemetrySession.newRunID()) {
         scenario = engine.scenario
         self.config = config
         self.options = options
-        var s = settings
-        s.persistentSession = options.qos > 0
-        s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline, 1, true)
-        client = try MQTTClient(s)
+        self.runID = runID
+        self.transport = transport
+        self.clock = clock
         generator = TelemetryGenerator(engine: engine, config: config)
+        var p = TelemetryPublisher.Options()
+        p.qos = options.qos
+        p.retain = options.retain
+        p.expiry = options.expiry
+        p.capacity = options.maxQueued
+        p.dropOldest = options.speed != nil
+        p.stallTimeout = options.stallTimeout
+        publisher = TelemetryPublisher(transport: transport, clock: clock, options: p)
     }
 
-    /// Connects and announces the run.
+    /// A random 64-bit id in hex.
+    public static func newRunID() -> String {
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Announces the run with the retained `running` status; throws when the broker refuses it or
+    /// cannot take it.
     public func start() throws(Failure) {
-        do { try client.connect() } catch { throw .connect(error) }
-        if let refusal = publishStatus(StatusTopic.running(scenario, config: config)) { throw .refused(refusal) }
-        publisher = TelemetryPublisher(client: client, qos: options.qos, retain: options.retain, expiry: options.expiry,
-                                       capacity: options.maxQueued, dropOldest: options.speed != nil)
-        wallStart = Date()
+        let status = OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID))
+        if let limit = transport.maximumPacketSize, status.bytes.count + 5 > limit {
+            throw .unpublishable("the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker")
+        }
+        switch publisher.publishAndWait(status, qos: 1, retain: true) {
+        case .some(let code) where code >= 128:
+            throw .refused("the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTReason.text(code))")
+        case .some: break
+        case .none:
+            throw publisher.failed.map(Failure.init) ?? .lost("the broker did not acknowledge the run's status within \(OptionText.seconds(options.stallTimeout))")
+        }
+        wallStart = clock.now()
     }
 
-    /// True when the run should stop (the broker refused us, or stayed away too long).
+    /// True when the run should stop (the broker refused us, stayed away or stopped answering).
     public var shouldStop: Bool { failure != nil }
 
     /// Steps whose messages have been generated (less than simulated after an interruption).
     public var streamedSteps: Int { generator.generatedSteps }
 
-    /// Publishes the messages of a simulated chunk, pacing them when a speed is set; stops early
-    /// when `shouldStop` answers true.
-    public func publish(_ range: Range<Int>, series: [FleetSeries], clock: StepClock, shouldStop: () -> Bool = { false }) {
-        guard let publisher, failure == nil else { return }
+    /// Publishes the messages of a simulated chunk, paced when a speed is set (each step's messages
+    /// spread over the step's wall time); stops early when `shouldStop` answers true.
+    public func publish(_ range: Range<Int>, series: [FleetSeries], clock steps: StepClock, shouldStop: () -> Bool = { false }) {
+        guard failure == nil else { return }
         generator.generate(range, series: series) { m, batch in
             if shouldStop() { return false }
-            if let speed = options.speed {
-                let due = wallStart.addingTimeInterval(Double(clock.time(m + 1) - clock.start) / speed)
-                let wait = due.timeIntervalSinceNow
-                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-            }
-            if !publisher.enqueue(batch) { noteFailure() }
+            generated += batch.count
+            let due = options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
+            if !publisher.enqueue(batch, until: due), let f = publisher.failed { failure = Failure(f) }
             return failure == nil
         }
     }
 
-    private func noteFailure() {
-        if let r = publisher?.refused { failure = .refused(r) } else if client.hasGivenUp {
-            failure = .lost("lost the broker at \(client.settings.url) and could not reconnect within \(Int(client.settings.reconnectTimeout)) s")
+    /// Sends what is left (a node's last remainder, or what was queued at Ctrl-C), publishes `done`
+    /// (or `interrupted`) with the totals and counts, and returns the counts.
+    public func finish(totals: JSONValue?, interrupted: Bool) -> Counts {
+        if failure == nil {
+            generator.finish { _, batch in
+                generated += batch.count
+                return publisher.enqueue(batch)
+            }
         }
-    }
-
-    /// Sends what is left, publishes `done` (or `interrupted`) with the totals, and disconnects.
-    /// Returns the counters for the summary.
-    public func finish(totals: JSONValue?, interrupted: Bool) -> (published: Int, dropped: Int) {
-        guard let publisher else { return (0, 0) }
-        if failure == nil { generator.finish { _, batch in publisher.enqueue(batch) } }
-        if failure == nil && !publisher.flush(timeout: client.settings.reconnectTimeout) { noteFailure() }
-        if failure == nil && publisher.refused != nil { noteFailure() }
-        let counts = publisher.counts
-        if failure == nil || interrupted {
-            let state = interrupted ? "interrupted" : "done"
-            _ = publishStatus(StatusTopic.done(scenario, totals: totals, published: counts.published, dropped: counts.dropped, state: state))
-            client.disconnect()
+        if failure == nil && !publisher.flush(), let f = publisher.failed { failure = Failure(f) }
+        let c = publisher.counts
+        let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
+        if failure == nil {
+            let status = StatusTopic.done(scenario, runID: runID, totals: totals, counts: counts, state: interrupted ? "interrupted" : "done")
+            _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status), qos: 1, retain: true)
+            client?.disconnect()
         } else {
-            client.stop()
+            client?.stop()
         }
         return counts
     }
 
-    /// Publishes a retained status at QoS 1 and waits for its acknowledgement; returns the broker's
-    /// refusal (an ACL denial under MQTT 5), if any.
-    private func publishStatus(_ text: String) -> String? {
-        let acked = DispatchSemaphore(value: 0)
-        let reason = Mutex<Int32>(0)
-        client.onPublished = { _, code in
-            reason.withLock { $0 = code }
-            acked.signal()
+    /// Why messages were dropped, for the warning on stderr; nil when none were.
+    public func dropReason(_ counts: Counts) -> String? {
+        guard counts.dropped > 0 else { return nil }
+        return "dropped \(counts.dropped) of \(counts.generated) messages: the broker took fewer than the pace asked for "
+            + "(\(options.speed.map { "--speed \($0)" } ?? "")), or was away, and the queue (--max-queued \(options.maxQueued)) overflowed; "
+            + "use --speed max, a larger --max-queued, or a faster broker"
+    }
+}
+
+extension TelemetrySession {
+    /// Connects to the broker of `settings` and returns a session that has announced the run.
+    public static func connect(engine: Engine, config: TelemetryConfig, settings: MQTTSettings, options: Options) throws(Failure) -> TelemetrySession {
+        var s = settings
+        s.persistentSession = options.qos > 0
+        s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline, 1, true)
+        let client: MQTTClient
+        do { client = try MQTTClient(s) } catch { throw .connect(.unavailable(error.description)) }
+        do { try client.connect() } catch { throw .connect(error) }
+        var o = options
+        o.stallTimeout = settings.reconnectTimeout
+        let session = TelemetrySession(engine: engine, config: config, transport: client, options: o)
+        session.client = client
+        do {
+            try session.start()
+        } catch {
+            client.stop()
+            throw error
         }
-        defer { client.onPublished = nil }
-        guard (try? client.publish(topic: StatusTopic.topic(scenario.name), text: text, qos: 1, retain: true)) != nil else { return nil }
-        _ = acked.wait(timeout: .now() + 10)
-        let code = reason.withLock { $0 }
-        return code >= 128 ? "the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTClient.reason(code))" : nil
+        return session
     }
 }

@@ -3,6 +3,7 @@
 public struct TopicTemplate: Sendable, Equatable {
     public static let placeholders = ["scenario", "district", "kind", "layer", "fleet", "node", "apikey"]
     public static let standard = "urbanwatt/{scenario}/{district}/{kind}/{fleet}/{node}"
+    public static let maximumLength = 1024
     public let text: String
 
     /// nil, with the reason, when the template names an unknown placeholder or has a wildcard.
@@ -18,6 +19,14 @@ public struct TopicTemplate: Sendable, Equatable {
         }
         if text.contains("+") || text.contains("#") { throw TemplateError(text: text, reason: "a topic to publish to cannot contain the wildcards + or #") }
         if text.isEmpty { throw TemplateError(text: text, reason: "an empty topic") }
+        // MQTT forbids NUL in topics and advises against control characters; brokers drop them.
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw TemplateError(text: text, reason: "a control character")
+        }
+        // Names are at most 64 bytes, so every topic stays far below MQTT's 65,535-byte limit.
+        if text.utf8.count > TopicTemplate.maximumLength {
+            throw TemplateError(text: String(text.prefix(40)) + "…", reason: "longer than \(TopicTemplate.maximumLength) bytes")
+        }
         self.text = text
     }
 

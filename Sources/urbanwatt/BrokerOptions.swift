@@ -25,15 +25,17 @@ struct BrokerOptions: ParsableArguments, Sendable {
     @Option(help: "MQTT protocol: 5 or 3.1.1.")
     var mqttVersion: String = "5"
 
-    @Option(help: "Seconds to keep retrying a lost or first connection before giving up (exit 69).")
-    var reconnectTimeout: Double = 60
+    @Option(help: "How long to keep retrying a lost or first connection, or to wait for a broker that stopped answering, before giving up (exit 69); e.g. 60s, 5min (0.1 s to 1 d).")
+    var reconnectTimeout: String = "60s"
+
+    static let reconnectRange: ClosedRange<Double> = 0.1...86_400
 
     func validate() throws {
         if let mqtt, BrokerURL(mqtt) == nil {
             throw ValidationError("--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(mqtt)\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)")
         }
         if MQTTSettings.Version(rawValue: mqttVersion) == nil { throw ValidationError("--mqtt-version expects 5 or 3.1.1, got \"\(mqttVersion)\"") }
-        if reconnectTimeout <= 0 { throw ValidationError("--reconnect-timeout must be positive") }
+        _ = try OptionValues.duration(reconnectTimeout, option: "--reconnect-timeout", range: BrokerOptions.reconnectRange)
         for (flag, path) in [("--cafile", cafile), ("--cert", cert), ("--key", key), ("--password-file", passwordFile)] {
             if let path, !FileManager.default.isReadableFile(atPath: path) { throw ValidationError("\(flag): cannot read \(path)") }
         }
@@ -47,7 +49,7 @@ struct BrokerOptions: ParsableArguments, Sendable {
         s.caFile = cafile
         s.certFile = cert
         s.keyFile = key
-        s.reconnectTimeout = reconnectTimeout
+        s.reconnectTimeout = try OptionValues.duration(reconnectTimeout, option: "--reconnect-timeout", range: BrokerOptions.reconnectRange)
         if let passwordFile {
             let text = (try? String(contentsOfFile: passwordFile, encoding: .utf8)) ?? ""
             s.password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)

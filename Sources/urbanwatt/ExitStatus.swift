@@ -1,4 +1,5 @@
 import ArgumentParser
+import UrbanWattTelemetry
 
 /// The sysexits codes of SPEC §1.
 enum ExitStatus {
@@ -10,4 +11,14 @@ enum ExitStatus {
     static let cannotCreate = ExitCode(73)
     static let noPermission = ExitCode(77)
     static let interrupted = ExitCode(130)
+    /// Messages were dropped and `--fail-on-drop` asked for it to count as a failure.
+    static let dropped = ExitCode(1)
+
+    /// A telemetry failure's code: 77 when the broker refused us, else 69.
+    static func telemetry(_ f: TelemetrySession.Failure) -> ExitCode {
+        switch f {
+        case .connect(.refused), .refused: noPermission
+        default: unavailable
+        }
+    }
 }

@@ -17,11 +17,17 @@ extension UrbanWatt {
         @Option(help: "QoS of the subscription.")
         var qos: Int32 = 1
 
-        @Flag(help: "Stop at the next `done` status (a retained one from an earlier run is ignored).")
+        @Flag(help: "Stop at the `done` status of a run seen starting (its run id matches the `running` status).")
         var untilDone = false
 
-        @Option(help: "Stop after this many seconds.")
-        var timeout: Double?
+        @Option(help: "Stop after this long, e.g. 30s or 10min.")
+        var timeout: String?
+
+        @Option(help: "Keep a persistent session under this client id, so the broker holds messages while the listener is away (none by default).")
+        var session: String?
+
+        @Flag(help: "Exit 0 even when sequence gaps or invalid messages were seen.")
+        var allowGaps = false
 
         @Option(help: "Folder for listen-summary.json.")
         var out: String = "out/listen"
@@ -32,13 +38,16 @@ extension UrbanWatt {
         func validate() throws {
             if broker.mqtt == nil { throw ValidationError("--mqtt is required") }
             if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
+            if let problem = TopicFilter.problem(topic) { throw ValidationError("--topic \"\(topic.prefix(80))\": \(problem)") }
+            if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...(365 * 86_400)) }
+            if let session, !Name.isValid(session) { throw ValidationError("--session: " + Name.problem(session, what: "a session name")) }
         }
 
         func run() throws {
             guard let settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
             let listener: TelemetryListener
             do {
-                listener = try TelemetryListener(settings: settings, filter: topic, qos: qos)
+                listener = try TelemetryListener(settings: settings, filter: topic, qos: qos, session: session)
                 try listener.start()
             } catch let error as ConnectFailure {
                 printError("urbanwatt: \(error)")
@@ -51,7 +60,8 @@ extension UrbanWatt {
             Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast
-            let done = listener.wait(untilDone: untilDone, timeout: timeout, shouldStop: Interrupt.requested) {
+            let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
+            let done = listener.wait(untilDone: untilDone, timeout: limit, shouldStop: Interrupt.requested) {
                 guard live, Date().timeIntervalSince(lastDraw) > 0.5 else { return }
                 lastDraw = Date()
                 FileHandle.standardError.write(Data(("\u{1B}[H\u{1B}[2J" + LiveTable.render(listener.snapshot)).utf8))
@@ -59,9 +69,9 @@ extension UrbanWatt {
             listener.stop()
             let aggregate = listener.snapshot
             do {
-                let folder = OutputFolder(path: out)
-                try folder.create()
-                try folder.write("listen-summary.json", aggregate.summary().serialized())
+                try StagedFolder.replace(out) { folder throws(OutputFolder.Failure) in
+                    try folder.write("listen-summary.json", aggregate.summary().serialized())
+                }
             } catch {
                 printError("urbanwatt: \(error)")
                 throw ExitStatus.cannotCreate
@@ -70,6 +80,11 @@ extension UrbanWatt {
             if untilDone && !done {
                 printError("urbanwatt: stopped before a `done` status arrived")
                 throw Interrupt.requested() ? ExitStatus.interrupted : ExitStatus.unavailable
+            }
+            if !allowGaps && (aggregate.gaps > 0 || aggregate.invalid > 0) {
+                let example = aggregate.invalidExamples.first.map { "; first invalid on \($0.topic): \($0.reason)" } ?? ""
+                printError("urbanwatt: the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
+                throw ExitStatus.internalError
             }
         }
     }
@@ -85,7 +100,7 @@ enum LiveTable {
                 for (name, v) in pairs { rows.append([name, String(Int(v["messages"]?.doubleValue ?? 0)), SummaryTable.number(v["energy_kwh"]?.doubleValue ?? 0)]) }
             }
         }
-        let head = "listening: \(a.messages) messages, \(SummaryTable.number(a.energyKWh)) kWh, \(a.duplicates) duplicates, \(a.gaps) gaps\n"
+        let head = "listening: \(a.messages) messages, \(SummaryTable.number(a.energyKWh)) kWh, \(a.duplicates) duplicates, \(a.gaps) gaps, \(a.invalid) invalid\n"
         return head + SummaryTable.table(rows).joined(separator: "\n") + "\n"
     }
 }

@@ -41,10 +41,10 @@ extension UrbanWatt {
                     printError(error.description)
                     throw ExitStatus.dataError
                 }
-                if let seed = header["seed"]?.doubleValue { scenario.seed = UInt64(seed) }
+                if let seed = header["seed"]?.uint64Value { scenario.seed = seed }
                 if let s = header["start"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.start = s }
                 if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
-                if let step = header["step_s"]?.doubleValue { scenario.step = Int64(step) }
+                if let step = header["step_s"]?.doubleValue, let v = Int64(exactly: step), v > 0, 86_400 % v == 0 { scenario.step = v }
                 do {
                     shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header))
                 } catch {
@@ -59,7 +59,7 @@ extension UrbanWatt {
                 printError("urbanwatt: \(error)")
                 throw ExitStatus.dataError
             }
-            let rows = try PeriodOptions().stepsPerRow(resolution, step: merged.clock.step)
+            let rows = try PeriodOptions().stepsPerRow(resolution, step: merged.clock.step, period: merged.scenario)
             let b = Breakdown(merged)
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
             do {

@@ -1,24 +1,37 @@
 import Foundation
+import Synchronization
 import UrbanWattCore
 
-/// A one-line progress bar on stderr: simulated date, percent, node-steps/s and ETA.
-/// Silent when stderr is not a terminal.
+/// How progress reaches stderr: a bar redrawn in place on a terminal, a line every 10 s otherwise
+/// (logs, CI, `2>file`), nothing with `--quiet`.
+enum ProgressStyle: Sendable {
+    case bar, lines, off
+
+    static func forStderr(quiet: Bool) -> ProgressStyle { quiet ? .off : isatty(2) == 1 ? .bar : .lines }
+
+    /// Seconds between two updates.
+    var interval: Double { self == .bar ? 0.1 : 10 }
+}
+
+/// Progress of a run on stderr: simulated date, percent, node-steps/s and ETA.
 final class ProgressBar {
     private let clock: StepClock
-    private let enabled: Bool
+    private let style: ProgressStyle
     private let started = Date()
-    private var lastDraw = Date.distantPast
+    private var lastDraw: Date
     private var drawn = false
 
-    init(clock: StepClock, enabled: Bool) {
+    init(clock: StepClock, style: ProgressStyle) {
         self.clock = clock
-        self.enabled = enabled
+        self.style = style
+        // Lines start after the first interval: a run shorter than that prints none.
+        lastDraw = style == .lines ? started : .distantPast
     }
 
     func update(done: Int, total: Int, nodeSteps: Int) {
-        guard enabled, total > 0 else { return }
+        guard style != .off, total > 0 else { return }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+        guard now.timeIntervalSince(lastDraw) >= style.interval || (done == total && style == .bar) else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(started)
         let fraction = Double(done) / Double(total)
@@ -28,6 +41,11 @@ final class ProgressBar {
         let rate = elapsed > 0 ? Double(nodeSteps) / elapsed : 0
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let date = String(isoUTC(clock.time(min(done, total - 1))).prefix(10))
+        if style == .lines {
+            let line = String(format: "urbanwatt: simulated to %@, %.1f%%, %@ node-steps/s, ETA %@\n", date, fraction * 100, compact(rate), duration(eta))
+            FileHandle.standardError.write(Data(line.utf8))
+            return
+        }
         let line = String(format: "\r%@ %@ %5.1f%%  %@ node-steps/s  ETA %@ ", date, bar, fraction * 100, compact(rate), duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
@@ -54,19 +72,29 @@ final class ProgressBar {
 /// "runs 12/100" on stderr while Monte Carlo replications finish, from any thread.
 final class RunCounter: Sendable {
     let total: Int
-    let enabled: Bool
+    let style: ProgressStyle
+    private let lastLine = Mutex<Date>(Date())
 
-    init(total: Int, enabled: Bool) {
+    init(total: Int, style: ProgressStyle) {
         self.total = total
-        self.enabled = enabled
+        self.style = style
     }
 
     @Sendable func update(_ done: Int) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\rMonte Carlo runs \(done)/\(total) ".utf8))
+        switch style {
+        case .off: return
+        case .bar: FileHandle.standardError.write(Data("\rMonte Carlo runs \(done)/\(total) ".utf8))
+        case .lines:
+            let due = lastLine.withLock { last in
+                guard Date().timeIntervalSince(last) >= style.interval else { return false }
+                last = Date()
+                return true
+            }
+            if due { FileHandle.standardError.write(Data("urbanwatt: Monte Carlo runs \(done)/\(total)\n".utf8)) }
+        }
     }
 
     func finish() {
-        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if style == .bar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

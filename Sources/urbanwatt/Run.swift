@@ -39,11 +39,13 @@ extension UrbanWatt {
         var json = false
 
         func validate() throws {
-            if let runs, runs < 2 { throw ValidationError("--runs needs at least 2 replications") }
+            if let runs, !(2...100_000).contains(runs) { throw ValidationError("--runs expects 2 to 100000 replications, got \(runs)") }
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
         }
 
         func run() throws {
+            // From the start: Ctrl-C during set-up must not end the process without a word.
+            Interrupt.install()
             let names: [String?] = scenarios.isEmpty ? [nil] : scenarios.map { $0 }
             for name in names {
                 var loaded = try ScenarioSource.load(name)
@@ -57,33 +59,25 @@ extension UrbanWatt {
         /// Connects to the broker when --mqtt is given (exit 69 unreachable, 77 refused).
         func telemetrySession(_ engine: Engine) throws -> TelemetrySession? {
             guard let settings = try broker.settings(defaultClientID: "urbanwatt-\(engine.scenario.name)-\(getpid())") else { return nil }
-            let session: TelemetrySession
+            let config = try telemetry.config(step: engine.clock.step)
             do {
-                session = try TelemetrySession(engine: engine, config: try telemetry.config(step: engine.clock.step), settings: settings, options: telemetry.sessionOptions)
-            } catch let error as MosquittoError {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.unavailable
-            }
-            do {
-                try session.start()
+                return try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
             } catch {
                 printError("urbanwatt: \(error)")
-                switch error {
-                case .connect(.refused), .refused: throw ExitStatus.noPermission
-                default: throw ExitStatus.unavailable
-                }
+                throw ExitStatus.telemetry(error)
             }
-            return session
         }
 
         func simulate(_ loaded: LoadedScenario, into path: String) throws {
             let scenario = loaded.scenario
-            let rows = try period.stepsPerRow(resolution, step: scenario.step)
+            if runs != nil && scenario.uncertainParameters.isEmpty {
+                throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
+            }
+            let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
             let started = Date()
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let session = try telemetrySession(engine)
-            let progress = ProgressBar(clock: engine.clock, enabled: !quiet && isatty(2) == 1)
-            Interrupt.install()
+            let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
             // While streaming, small chunks keep telemetry close to the simulation and Ctrl-C prompt.
             var result = engine.run(
                 chunk: session == nil ? 672 : 4,
@@ -95,27 +89,35 @@ extension UrbanWatt {
                 // Report what was streamed, so the summary and the stream agree.
                 result.completedSteps = min(result.completedSteps, session.streamedSteps)
             }
+            if result.completedSteps == 0 && Interrupt.requested() {
+                _ = session?.finish(totals: nil, interrupted: true)
+                printError("urbanwatt: interrupted before the first simulated step; nothing written to \(path)/")
+                throw ExitStatus.interrupted
+            }
             var uncertainty: JSONValue?
+            var runsInterrupted = false
             if let runs, result.complete {
-                if scenario.uncertainParameters.isEmpty && !quiet {
-                    printError("urbanwatt: note: \(scenario.name) has no distributions; every run gives the same figures")
-                }
-                let bar = RunCounter(total: runs, enabled: !quiet && isatty(2) == 1)
+                let bar = RunCounter(total: runs, style: .forStderr(quiet: quiet))
                 let period = self.period
                 let stats = MonteCarlo.run(runs: runs, scenario: { k in
                     var s = loaded.sample(seed: scenario.seed, run: k)
                     try? period.apply(to: &s)
                     return s
-                }, done: bar.update)
+                }, done: bar.update, shouldStop: Interrupt.requested)
                 bar.finish()
-                uncertainty = MonteCarlo.section(stats)
+                runsInterrupted = stats.count < runs
+                if stats.count >= 2 { uncertainty = MonteCarlo.section(stats, requested: runs) }
             }
             let breakdown = Breakdown(result)
             var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
+            info.interrupted = runsInterrupted
+            var dropWarning: String?
             if let session {
                 let totals = SummaryBuilder.summary(breakdown, run: info)["totals"]
-                (info.published, info.dropped) = session.finish(totals: totals, interrupted: !result.complete && session.failure == nil)
+                let counts = session.finish(totals: totals, interrupted: !result.complete && session.failure == nil)
+                (info.generated, info.published, info.dropped) = (counts.generated, counts.published, counts.dropped)
                 info.wallSeconds = Date().timeIntervalSince(started)
+                dropWarning = session.dropReason(counts)
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
@@ -128,17 +130,27 @@ extension UrbanWatt {
                 print(summary.serialized(), terminator: "")
             } else if !quiet {
                 print(SummaryTable.render(breakdown), terminator: "")
+                if session != nil {
+                    print("Telemetry: \(info.published) messages published, \(info.dropped) dropped, of \(info.generated) generated")
+                }
                 if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
             }
+            if let dropWarning { printError("urbanwatt: warning: \(dropWarning)") }
             if let failure = session?.failure {
                 printError("urbanwatt: \(failure); results so far written to \(path)/")
-                if case .refused = failure { throw ExitStatus.noPermission }
-                throw ExitStatus.unavailable
+                throw ExitStatus.telemetry(failure)
             }
             if !result.complete || Interrupt.requested() {
-                printError("urbanwatt: interrupted; results up to \(isoUTC(result.clock.time(result.completedSteps))) written with \"complete\": false")
+                let what = info.interrupted
+                    ? "after \(uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0) of \(runs ?? 0) Monte Carlo runs; the bands cover those"
+                    : "results up to \(isoUTC(result.clock.time(result.completedSteps)))"
+                printError("urbanwatt: interrupted \(what), written with \"complete\": false")
                 throw ExitStatus.interrupted
+            }
+            if telemetry.failOnDrop && info.dropped > 0 {
+                printError("urbanwatt: --fail-on-drop: \(info.dropped) messages were dropped")
+                throw ExitStatus.dropped
             }
         }
     }
@@ -177,10 +189,11 @@ struct PeriodOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Steps per row of timeseries.csv for a `--resolution`.
-    func stepsPerRow(_ resolution: String, step: Int64) throws -> Int {
-        guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0 else {
-            throw usage("--resolution expects a duration such as 1h, got \"\(resolution)\"")
+    /// Steps per row of timeseries.csv for a `--resolution`: a whole number of steps, at most the period.
+    func stepsPerRow(_ resolution: String, step: Int64, period s: Scenario) throws -> Int {
+        let length = Double(s.end.daysSinceEpoch - s.start.daysSinceEpoch) * 86_400
+        guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0, v <= length else {
+            throw usage("--resolution expects a duration from one step to the period's length (\(Int(length)) s), such as 1h, got \"\(resolution)\"")
         }
         if v <= Double(step) { return 1 }
         let k = v / Double(step)

@@ -23,7 +23,7 @@ enum ScenarioSource {
         do {
             if FileManager.default.fileExists(atPath: name) {
                 guard let data = FileManager.default.contents(atPath: name) else { throw ScenarioFileError.unreadable(name) }
-                let text = String(decoding: data, as: UTF8.self)
+                let text = try ScenarioDecoder.text(of: data, file: name)
                 return LoadedScenario(scenario: try ScenarioDecoder.decode(text, file: name), text: text, file: name)
             }
             if let text = BuiltinScenarios.text(named: name) {

@@ -37,21 +37,27 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Option(help: "Messages held while the broker is slow or away; full: pause (max speed) or drop the oldest.")
     var maxQueued: Int = 100_000
 
+    @Flag(help: "Exit 1 (after writing the results) when any message was dropped.")
+    var failOnDrop = false
+
     func validate() throws {
         if TelemetryConfig.Mode(rawValue: telemetry) == nil { throw ValidationError("--telemetry expects nodes or fleets, got \"\(telemetry)\"") }
         if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul or fiware-json, got \"\(payload)\"") }
         if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
-        if maxQueued < 1 { throw ValidationError("--max-queued must be at least 1") }
+        if !(1...10_000_000).contains(maxQueued) { throw ValidationError("--max-queued expects 1 to 10000000 messages, got \(maxQueued)") }
         guard case .success(let s) = QuantityParser.parse(sample, as: .fraction), s > 0, s <= 1 else {
             throw ValidationError("--sample expects a share such as 10%, got \"\(sample)\"")
         }
-        if speedValue == .invalid { throw ValidationError("--speed expects max, realtime or a positive number, got \"\(speed)\"") }
-        guard case .success(let i) = QuantityParser.parse(interval, as: .duration), i >= 1 else {
-            throw ValidationError("--interval expects a duration such as 15min, got \"\(interval)\"")
-        }
-        if let expiry { guard case .success(let e) = QuantityParser.parse(expiry, as: .duration), e >= 1 else { throw ValidationError("--expiry expects a duration such as 1h") } }
+        if speedValue == .invalid { throw ValidationError("--speed expects max, realtime or simulated seconds per second from 0.001 to 1e9, got \"\(speed)\"") }
+        _ = try OptionValues.duration(interval, option: "--interval", range: TelemetryOptions.intervalRange)
+        if let expiry { _ = try OptionValues.duration(expiry, option: "--expiry", range: TelemetryOptions.expiryRange) }
         do { _ = try TopicTemplate(topic ?? PayloadFormat(rawValue: payload)!.defaultTopic) } catch { throw ValidationError(error.description) }
+        if !Name.isValid(apikey) { throw ValidationError("--apikey: " + Name.problem(apikey, what: "an API key")) }
     }
+
+    static let intervalRange: ClosedRange<Double> = 1...86_400
+    /// MQTT 5 carries the expiry as 32-bit seconds; a year is far beyond any broker's use of it.
+    static let expiryRange: ClosedRange<Double> = 1...(365 * 86_400)
 
     enum Speed: Equatable { case max, factor(Double), invalid }
 
@@ -59,7 +65,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         switch speed {
         case "max": return .max
         case "realtime": return .factor(1)
-        default: if let v = Double(speed), v > 0 { return .factor(v) } else { return .invalid }
+        default: if let v = Double(speed), (0.001...1e9).contains(v) { return .factor(v) } else { return .invalid }
         }
     }
 
@@ -84,7 +90,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         var o = TelemetrySession.Options()
         o.qos = qos
         o.retain = retain
-        if let expiry, case .success(let e) = QuantityParser.parse(expiry, as: .duration) { o.expiry = UInt32(e) }
+        if let expiry, let e = try? OptionValues.duration(expiry, option: "--expiry", range: TelemetryOptions.expiryRange) { o.expiry = UInt32(e.rounded()) }
         if case .factor(let f) = speedValue { o.speed = f }
         o.maxQueued = maxQueued
         return o

@@ -114,7 +114,7 @@ import Testing
         #expect(r.status == 65)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("\(path):7:53: error: fleets[0].power: expected a power such as \"150 W\", got \"5 V\"") })
-        #expect(lines.contains { $0.contains("fleets[3].pue: expected a PUE of 1.0 or more") })
+        #expect(lines.contains { $0.contains("fleets[3].pue: expected a PUE (facility energy / IT energy) from 1 to 10") })
         let ok = try CLI.run(["validate", try writeSmall(dir)])
         #expect(ok.status == 0)
     }

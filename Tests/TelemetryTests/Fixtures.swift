@@ -33,15 +33,16 @@ func summary(_ folder: String) throws -> [String: Any] {
 }
 
 func energyKWh(_ s: [String: Any]) -> Double { (s["totals"] as! [String: Any])["energy_kwh"] as! Double }
-func telemetry(_ s: [String: Any]) -> (published: Int, dropped: Int) {
+func telemetry(_ s: [String: Any]) -> (published: Int, dropped: Int, generated: Int) {
     let t = s["telemetry"] as! [String: Int]
-    return (t["published"]!, t["dropped"]!)
+    return (t["published"]!, t["dropped"]!, t["generated"]!)
 }
 
 /// Runs the test scenario against `broker` with `arguments`, stops the broker after `after` seconds
-/// for `outage` seconds, and returns the run's exit status, summary and stderr.
+/// for `outage` seconds, and returns the run's exit status, summary and stderr, and whether the run
+/// was still going when the broker came back (so the outage fell inside it).
 func runThroughAnOutage(_ broker: Broker, _ arguments: [String], after: Double = 1.5, outage: Double = 2) throws
-    -> (status: Int32, summary: [String: Any], stderr: String)
+    -> (status: Int32, summary: [String: Any], stderr: String, overlapped: Bool)
 {
     let out = CLI.temporaryFolder().path
     let run = Process()
@@ -51,10 +52,12 @@ func runThroughAnOutage(_ broker: Broker, _ arguments: [String], after: Double =
     run.standardError = err
     try run.run()
     Thread.sleep(forTimeInterval: after)
+    let runningAtStop = run.isRunning
     broker.stop()
     Thread.sleep(forTimeInterval: outage)
     try broker.start()
-    run.waitUntilExit()
+    let runningAtRestart = run.isRunning
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (run.terminationStatus, try summary(out), stderr)
+    run.waitUntilExit()
+    return (run.terminationStatus, try summary(out), stderr, runningAtStop && runningAtRestart)
 }

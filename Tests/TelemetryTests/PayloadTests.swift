@@ -30,7 +30,7 @@ import UrbanWattCore
     @Test(arguments: PayloadFormat.allCases)
     func everyFormatDecodesBackToItsReading(format: PayloadFormat) throws {
         let topic = try TopicTemplate(format.defaultTopic).parts(scenario: "m", district: "centre", kind: "sensor", layer: "sensing", fleet: "parking", apikey: "key").joined(separator: "parking-17")
-        let d = try #require(PayloadDecoder.decode(topic: topic, payload: Array(format.encode(reading, scenario: "m").utf8)))
+        let d = try PayloadDecoder.decode(topic: topic, payload: Array(format.encode(reading, scenario: "m").utf8)).get()
         #expect(d.node == "parking-17" && d.fleet == "parking" && d.energy == 450.125 && d.seq == 3)
     }
 

@@ -20,7 +20,7 @@ import UrbanWattTelemetry
         var seqs: [String: [Int]] = [:]
         var energy = 0.0
         for m in messages {
-            let d = try #require(PayloadDecoder.decode(topic: m.topic, payload: Array(m.payload.utf8)), "decodes \(m.payload)")
+            let d = try PayloadDecoder.decode(topic: m.topic, payload: Array(m.payload.utf8)).get()
             seqs[d.node, default: []].append(d.seq)
             energy += d.energy
         }
@@ -90,7 +90,7 @@ import UrbanWattTelemetry
         let listenOut = CLI.temporaryFolder().path
         let listener = Process()
         listener.executableURL = CLI.binary
-        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--qos", "1", "--client-id", "restart-listener",
+        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener",
                               "--out", listenOut, "--quiet", "--timeout", "60"]
         try listener.run()
         Thread.sleep(forTimeInterval: 1.5)  // the listener connects and subscribes

@@ -1,5 +1,8 @@
 /// An EV charger: Poisson sessions per day, each charging at `power` until its energy is delivered.
 public struct EVCharger: Sendable, Equatable {
+    /// The largest energy of one session, J (10 MWh: several electric buses' batteries).
+    public static let maximumSessionEnergy = 3.6e10
+
     /// Charging power, W.
     public var power: Double
     /// Standby power when not charging, W.

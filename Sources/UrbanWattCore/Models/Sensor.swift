@@ -1,5 +1,8 @@
 /// A battery or mains sensor that sleeps and sends periodic uplinks over a radio.
 public struct Sensor: Sendable, Equatable {
+    /// The largest payload (and overhead) of one uplink, bytes: far above any LPWAN frame.
+    public static let maximumPayload = 1e6
+
     public var radio: Radio
     /// Sleep power between uplinks, W.
     public var sleep: Double

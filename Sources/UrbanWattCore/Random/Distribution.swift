@@ -39,13 +39,23 @@ public enum ParameterSampler: Sendable, Equatable {
     case central
     case draw(seed: UInt64, run: Int)
 
-    public func value(of d: Distribution, at path: String) -> Double {
+    /// How often a draw outside the valid range is redrawn before the sampler gives up and clamps
+    /// (only a distribution with nearly all its mass outside the range gets that far).
+    public static let maximumRedraws = 1000
+
+    /// The value of `d` for the parameter at `path`, within `range`: a draw outside it is redrawn
+    /// (a truncated distribution, not a pile-up at the bound); `redraws` says how many were rejected.
+    public func value(of d: Distribution, at path: String, within range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> (value: Double, redraws: Int) {
         switch self {
         case .central:
-            return d.central
+            return (min(max(d.central, range.lowerBound), range.upperBound), 0)
         case .draw(let seed, let run):
-            let r = NodeRandom(seed: seed, fleet: path, node: run, purpose: .parameter)
-            return d.sample(r.unit(0), r.unit(1))
+            for attempt in 0...ParameterSampler.maximumRedraws {
+                let r = NodeRandom(seed: seed, fleet: path, node: run, purpose: .parameter)
+                let v = d.sample(r.unit(UInt64(2 * attempt)), r.unit(UInt64(2 * attempt + 1)))
+                if range.contains(v) { return (v, attempt) }
+            }
+            return (min(max(d.central, range.lowerBound), range.upperBound), ParameterSampler.maximumRedraws)
         }
     }
 }

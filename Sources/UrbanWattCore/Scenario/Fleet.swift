@@ -35,6 +35,10 @@ public struct Fleet: Sendable {
         self.replaces = replaces
     }
 
+    /// The most nodes one fleet may have (docs/scenario-limits.md): a tenth of the world's IoT
+    /// devices, and few enough that per-node arrays fit in memory and counts stay exact.
+    public static let maximumCount = 1e8
+
     /// The most nodes the fleet ever has.
     public var maximumNodes: Int { Int(count.maximum.rounded(.down)) }
 }

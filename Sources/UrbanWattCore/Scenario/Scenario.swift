@@ -17,6 +17,8 @@ public struct Scenario: Sendable {
     public var checkTolerance: Double?
     /// Field paths of the parameters given as distributions (SPEC §5).
     public var uncertainParameters: [String] = []
+    /// Draws of those parameters rejected as outside their valid range and drawn again (`--runs`).
+    public var parameterRedraws = 0
 
     public init(
         name: String, description: String = "", seed: UInt64 = 0, location: Location? = nil, zone: Zone = .utc,

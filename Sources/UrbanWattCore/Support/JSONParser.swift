@@ -6,8 +6,12 @@ public struct JSONParser {
         public var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
+    /// Deeper nesting is refused: a hostile payload of nested brackets must not exhaust the stack.
+    public static let maximumDepth = 64
+
     private let bytes: [UInt8]
     private var i = 0
+    private var depth = 0
 
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         var p = JSONParser(bytes: Array(text.utf8))
@@ -26,6 +30,12 @@ public struct JSONParser {
 
     private mutating func value() throws(Failure) -> JSONValue {
         guard i < bytes.count else { throw Failure(offset: i, message: "unexpected end") }
+        let opens = bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[")
+        if opens {
+            depth += 1
+            if depth > JSONParser.maximumDepth { throw Failure(offset: i, message: "nested deeper than \(JSONParser.maximumDepth) levels") }
+        }
+        defer { if opens { depth -= 1 } }
         switch bytes[i] {
         case UInt8(ascii: "{"):
             i += 1
@@ -64,6 +74,7 @@ public struct JSONParser {
             while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
             let text = String(decoding: bytes[start..<i], as: UTF8.self)
             if let n = Int(text) { return .integer(n) }
+            if let n = UInt64(text) { return .unsigned(n) }
             guard let d = Double(text) else { throw Failure(offset: start, message: "expected a value") }
             return .number(d)
         }

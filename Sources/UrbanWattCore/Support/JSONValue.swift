@@ -5,6 +5,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case number(Double)
     case integer(Int)
+    /// A whole number above Int.max (a 64-bit seed), written and read back digit for digit.
+    case unsigned(UInt64)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -15,7 +17,10 @@ public indirect enum JSONValue: Sendable, Equatable {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
         case (.integer(let x), .integer(let y)): x == y
-        case (.number, .number), (.number, .integer), (.integer, .number): a.doubleValue == b.doubleValue
+        case (.unsigned(let x), .unsigned(let y)): x == y
+        case (.unsigned, .integer), (.integer, .unsigned): a.uint64Value != nil && a.uint64Value == b.uint64Value
+        case (.number, .number), (.number, .integer), (.integer, .number), (.number, .unsigned), (.unsigned, .number):
+            a.doubleValue == b.doubleValue
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
         case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -33,9 +38,22 @@ public indirect enum JSONValue: Sendable, Equatable {
         switch self {
         case .number(let d): d
         case .integer(let i): Double(i)
+        case .unsigned(let u): Double(u)
         default: nil
         }
     }
+
+    /// A whole number from 0 to UInt64.max exactly, as seeds are written.
+    public var uint64Value: UInt64? {
+        switch self {
+        case .integer(let i): UInt64(exactly: i)
+        case .unsigned(let u): u
+        default: nil
+        }
+    }
+
+    /// A seed: `.integer` when it fits, `.unsigned` above Int.max, so every 64-bit seed round-trips.
+    public static func seed(_ s: UInt64) -> JSONValue { Int(exactly: s).map(JSONValue.integer) ?? .unsigned(s) }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
@@ -59,6 +77,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .number(let d): out += JSONValue.format(d)
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):

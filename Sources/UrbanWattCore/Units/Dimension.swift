@@ -1,7 +1,7 @@
 /// A physical dimension that a scenario quantity can have, with its accepted units.
 ///
 /// Every unit is converted once, at the edge, to the canonical unit of its dimension:
-/// W, J, A, V, s, B, J/B, g/J, fraction. The engine only ever sees plain `Double`s.
+/// W, J, A, V, s, B, J/B, g/kWh, fraction, Hz. The engine only ever sees plain `Double`s.
 public enum Dimension: String, Sendable, CaseIterable {
     case power, energy, current, voltage, duration, data, intensity, carbon, fraction, frequency, count
 
@@ -62,3 +62,26 @@ public enum Dimension: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Dimension {
+    /// The largest magnitude a scenario may give one value of this dimension (docs/scenario-limits.md).
+    ///
+    /// Far above any real node (a 1 GW device, a 1 PJ battery, a century), and small enough that
+    /// totals over 10^8 nodes and a century of steps stay finite and far from Int64 when counted.
+    public var limit: Double {
+        switch self {
+        case .power: 1e9
+        case .energy: 1e15
+        case .current: 1e3
+        case .voltage: 1e6
+        case .duration: 100 * 365 * 86_400
+        case .data: 1e12
+        case .intensity: 1e3
+        case .carbon: 1e4
+        case .fraction: 1e3
+        case .frequency: 1e10
+        case .count: 1e9
+        }
+    }
+}
+

@@ -41,7 +41,8 @@ public enum QuantityParser {
     /// Parses a price such as "0.30 EUR/kWh" into EUR per joule and the ISO currency code.
     public static func parsePrice(_ text: String) -> (perJoule: Double, currency: String)? {
         let parts = text.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, let value = Double(parts[0]) else { return nil }
+        // Spot prices can be negative; ±1000 per kWh is far beyond any tariff.
+        guard parts.count == 2, let value = Double(parts[0]), value.isFinite, abs(value) <= 1000 else { return nil }
         let unit = parts[1].split(separator: "/")
         guard unit.count == 2, unit[0].count == 3, unit[0].allSatisfy({ $0.isUppercase && $0.isLetter }),
               let energy = Dimension.energy.units.first(where: { $0.symbol == unit[1] })

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Replaces a results folder as a whole: its files are written into a staging folder beside it
+/// (`.NAME.partial-PID`), which then takes the folder's place in one `renameat2(RENAME_EXCHANGE)`
+/// (or two renames where the file system cannot exchange). A run killed while writing leaves the
+/// previous folder intact and a staging folder that the next write to the same place removes; a
+/// full disk leaves the previous folder intact and reports what could not be written.
+public enum StagedFolder {
+    /// Builds the folder at `path` with `fill`, then puts it in place.
+    public static func replace(_ path: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
+        let target = (path as NSString).standardizingPath
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(parent, error.localizedDescription)
+        }
+        removeLeftovers(of: name, in: parent)
+        let staging = sibling(name, in: parent, tag: "partial", pid: getpid())
+        try? fm.removeItem(atPath: staging)
+        do {
+            let folder = OutputFolder(path: staging)
+            try folder.create()
+            try fill(folder)
+            try put(staging, at: target, old: sibling(name, in: parent, tag: "old", pid: getpid()))
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    static func sibling(_ name: String, in parent: String, tag: String, pid: Int32) -> String {
+        ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(tag)-\(pid)")
+    }
+
+    private static func put(_ staging: String, at target: String, old: String) throws(OutputFolder.Failure) {
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) {
+            guard rename(staging, target) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
+            return
+        }
+        guard isFolder.boolValue else { throw .cannotWrite(target, "it is a file, not a folder") }
+        if exchange(staging, target) {
+            try? FileManager.default.removeItem(atPath: staging)  // now the previous folder
+            return
+        }
+        guard rename(target, old) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
+        guard rename(staging, target) == 0 else {
+            let why = String(cString: strerror(errno))
+            _ = rename(old, target)
+            throw .cannotWrite(target, why)
+        }
+        try? FileManager.default.removeItem(atPath: old)
+    }
+
+    /// Swaps two paths atomically with Linux's renameat2(RENAME_EXCHANGE), looked up at run time:
+    /// Swift's Glibc module does not declare it. False where it is missing or unsupported.
+    private static func exchange(_ a: String, _ b: String) -> Bool {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let renameExchange: UInt32 = 2
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+    }
+
+    /// Removes `.NAME.partial-PID` folders left by processes no longer alive, and puts back a
+    /// `.NAME.old-PID` whose process died between its two renames.
+    private static func removeLeftovers(of name: String, in parent: String) {
+        let folder = parent.isEmpty ? "." : parent
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries {
+            for tag in ["partial", "old"] {
+                let prefix = ".\(name).\(tag)-"
+                guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                let leftover = (folder as NSString).appendingPathComponent(entry)
+                let target = (folder as NSString).appendingPathComponent(name)
+                if tag == "old" && !FileManager.default.fileExists(atPath: target) && rename(leftover, target) == 0 { continue }
+                try? FileManager.default.removeItem(atPath: leftover)
+            }
+        }
+    }
+}

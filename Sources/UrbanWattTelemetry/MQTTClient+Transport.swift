@@ -1,0 +1,30 @@
+import CMosquitto
+
+/// The libmosquitto connection as the publisher's transport.
+extension MQTTClient: MessageTransport {
+    public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
+        let rc = message.bytes.withUnsafeBytes { raw in
+            publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),
+                    qos: qos, retain: retain, expiry: expiry)
+        }
+        switch rc {
+        case Int32(MOSQ_ERR_SUCCESS.rawValue): return .accepted
+        case Int32(MOSQ_ERR_NO_CONN.rawValue), Int32(MOSQ_ERR_CONN_LOST.rawValue), Int32(MOSQ_ERR_NOMEM.rawValue): return .disconnected
+        case Int32(MOSQ_ERR_OVERSIZE_PACKET.rawValue), Int32(MOSQ_ERR_PAYLOAD_SIZE.rawValue):
+            let limit = maximumPacketSize.map { " (\($0) bytes)" } ?? ""
+            return .rejected("a message of \(message.bytes.count) bytes on \(message.topic) is larger than the broker's maximum packet size\(limit)")
+        default:
+            return .rejected("cannot publish on \(message.topic): \(MosquittoError(code: rc, operation: "publish").description)")
+        }
+    }
+
+    public func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) {
+        if let acknowledged {
+            onPublished = { @Sendable _, reason in acknowledged(reason) }
+        } else {
+            onPublished = nil
+        }
+        onConnectionChange = connection
+    }
+}

@@ -1,0 +1,26 @@
+/// Where the publisher hands messages: a libmosquitto connection (`MQTTClient`) in the product, an
+/// `InMemoryTransport` in tests. The publisher's flow control only sees this protocol.
+public protocol MessageTransport: AnyObject, Sendable {
+    /// True while messages can be handed over.
+    var isConnected: Bool { get }
+    /// True once the transport gave up reconnecting.
+    var hasGivenUp: Bool { get }
+    /// The largest packet the peer accepts, in bytes (MQTT 5 CONNACK), if it said.
+    var maximumPacketSize: Int? { get }
+    /// Hands one message over; the outcome is known at once, its acknowledgement comes later
+    /// through the `acknowledged` handler.
+    func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult
+    /// Installs the handlers the transport calls, from any thread: `acknowledged(reason)` once per
+    /// message handed over (≥ 128: refused), `connection(up)` when the connection goes or returns.
+    /// Passing nil removes them; the publisher does so before it goes away.
+    func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?)
+}
+
+/// What became of a message handed to a transport.
+public enum SendResult: Sendable, Equatable {
+    case accepted
+    /// Not connected: keep the message and try again after reconnecting.
+    case disconnected
+    /// This message can never be sent (too large for the broker, a topic the protocol forbids).
+    case rejected(String)
+}

@@ -1,0 +1,22 @@
+/// A message ready to publish, in one allocation: the topic, a NUL, then the payload, so the topic
+/// goes to libmosquitto as a C string without a copy.
+public struct OutgoingMessage: Sendable {
+    public var bytes: [UInt8]
+    /// Bytes of the topic, without its NUL.
+    public var topicLength: Int
+
+    public init(bytes: [UInt8], topicLength: Int) {
+        self.bytes = bytes
+        self.topicLength = topicLength
+    }
+
+    /// A message from a topic and a text payload (status messages, tests).
+    public init(topic: String, payload: String) {
+        bytes = Array(topic.utf8) + [0] + Array(payload.utf8)
+        topicLength = topic.utf8.count
+    }
+
+    public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }
+    public var payload: [UInt8] { Array(bytes[(topicLength + 1)...]) }
+    public var payloadText: String { String(decoding: bytes[(topicLength + 1)...], as: UTF8.self) }
+}

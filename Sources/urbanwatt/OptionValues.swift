@@ -1,0 +1,28 @@
+import ArgumentParser
+import UrbanWattCore
+
+/// Command-line values with units and ranges: every duration option takes units (`2s`, `15min`,
+/// `1h`) or plain seconds, and is finite and within its documented range (README, "Limits").
+enum OptionValues {
+    /// Seconds from a duration such as `2s`, `15min` or `2` (seconds), within `range`.
+    static func duration(_ text: String, option: String, range: ClosedRange<Double>) throws(ValidationError) -> Double {
+        guard case .success(let v) = QuantityParser.parse(text, as: .duration), range.contains(v) else {
+            throw ValidationError("\(option) expects a duration from \(seconds(range.lowerBound)) to \(seconds(range.upperBound)), such as 30s or 15min, got \"\(text)\"")
+        }
+        return v
+    }
+
+    /// A number within `range`, such as a speed factor.
+    static func number(_ text: String, option: String, range: ClosedRange<Double>, what: String) throws(ValidationError) -> Double {
+        guard let v = Double(text), range.contains(v) else {
+            throw ValidationError("\(option) expects \(what) from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return v
+    }
+
+    static func seconds(_ s: Double) -> String {
+        if s >= 86_400 && s.truncatingRemainder(dividingBy: 86_400) == 0 { return "\(Int(s / 86_400)) d" }
+        if s >= 3600 && s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
+        return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}

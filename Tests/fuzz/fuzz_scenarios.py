@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Mutation fuzzing of scenario files against the built `urbanwatt` binary.
+
+Each mutant is one library scenario with one deterministic mutation (a value replaced by an
+extreme, a name by a hostile one, a unit swapped, YAML structure broken, aliases nested, the
+encoding changed). The harness runs `validate` on it and, when it is valid, a one-day `run`, and
+asserts the product's promise for bad input:
+
+- no crash: the exit code is 0, 64, 65 or 66, never a signal (a trap is 132/133/134/139);
+- no hang: every call ends within its time limit;
+- located: every error line reads `FILE:LINE:COLUMN: error: …` with a line inside the file;
+- truthful: a valid mutant's run exits 0 and writes a summary.json whose totals are finite.
+
+Usage: fuzz_scenarios.py --bin .build/release/urbanwatt [--count 1000] [--seed 1] [--seconds 110]
+Prints the outcome classes and a closing line `N passed, M failed`; exits 1 on any failure.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+LIBRARY = os.path.join(ROOT, "Scenarios")
+
+# Values that have broken parsers and arithmetic before: huge, tiny, negative, non-finite,
+# past integer limits, fractional counts, wrong units, empty and structured values.
+EXTREMES = [
+    "0", "-1", "1e30", "-1e30", "1e308", "1e-20", "4294967296", "9223372036854775807",
+    "9223372036854775808", "18446744073709551616", "1.800", "0.5", "nan", ".nan", ".inf", "-.inf",
+    "inf", "1e21 W", "1e-20 s", "1e300 years", "200years", "5 µW", "5 kWh", "3 GB", "50%", "150%",
+    "-50%", "1e30 %", "0 s", "1 ms", "\"\"", "[]", "{}", "~", "null", "true", "0x10", "0o17",
+    "1_000_000_000_000", "{uniform: [1, 1e30]}", "{normal: [1, 1e300]}", "{normal: [0, -1]}",
+    "{triangular: [3, 2, 1]}", "{uniform: [nan, 1]}", "12:30", "2025-02-30", "9999-01-01",
+]
+
+HOSTILE_NAMES = [
+    'gw","energy_j":1e30,"seq":0,"x":"', 'a|b', 'a,b', 'a"b', "a\\u0001b", "a\\tb", "a/b", "a+b",
+    "a#b", "", "x" * 300, "é", "a b", "a\\nb", "-", ".", "..", "a=b", "a;b", "a'b",
+]
+
+UNITS = ["W", "kW", "J", "kWh", "s", "min", "B", "GB", "%", "g/kWh", "mA", "V", "Hz", "bogus", "W/s"]
+
+KEY_VALUE = re.compile(r"^(\s*-?\s*)([A-Za-z_]+):(\s+)([^#{}\[\]\n][^#\n]*?)(\s*(#.*)?)$")
+FLOW_PAIR = re.compile(r"([A-Za-z_]+): ([^,{}\[\]#\n]+)")
+
+
+def library():
+    files = sorted(f for f in os.listdir(LIBRARY) if f.endswith(".yaml"))
+    return {f: open(os.path.join(LIBRARY, f), encoding="utf-8").read() for f in files}
+
+
+def value_sites(text):
+    """(start, end) of every scalar value written as `key: value`, block or flow style."""
+    sites = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        m = KEY_VALUE.match(line.rstrip("\n"))
+        if m:
+            sites.append((offset + m.start(4), offset + m.end(4), m.group(2)))
+        for fm in FLOW_PAIR.finditer(line):
+            if "{" in line or "[" in line:
+                sites.append((offset + fm.start(2), offset + fm.end(2), fm.group(1)))
+        offset += len(line)
+    return sites
+
+
+def mutate(text, rng):
+    """One mutation of `text`; returns (class, mutant bytes)."""
+    kind = rng.choice(["extreme", "extreme", "extreme", "name", "unit", "structure", "alias",
+                       "encoding", "truncate", "duplicate-key"])
+    sites = value_sites(text)
+    if kind in ("extreme", "unit", "name") and sites:
+        if kind == "name":
+            named = [s for s in sites if s[2] in ("name", "district", "via")] or sites
+            start, end, _ = rng.choice(named)
+            new = '"' + rng.choice(HOSTILE_NAMES).replace('"', '\\"') + '"'
+        else:
+            start, end, _ = rng.choice(sites)
+            if kind == "extreme":
+                new = rng.choice(EXTREMES)
+            else:
+                number = re.match(r"[-+0-9.eE_]+", text[start:end])
+                new = (number.group(0) if number else "1") + " " + rng.choice(UNITS)
+        return kind, (text[:start] + new + text[end:]).encode("utf-8")
+    if kind == "alias":
+        # Nested aliases inside a distribution: a text of linear size whose naive evaluation doubles
+        # with each level, or a chain of anchored lists at the top.
+        depth = rng.randint(5, 25)
+        value = "&a0 {uniform: [1, 2]}"
+        for i in range(1, depth):
+            value = "&a%d {uniform: [%s, *a%d]}" % (i, value, i - 1)
+        numeric = [s for s in sites if s[2] in ("power", "count", "pue", "sleep", "jitter")] or sites
+        if numeric:
+            start, end, _ = rng.choice(numeric)
+            return kind, (text[:start] + value + text[end:]).encode("utf-8")
+        return kind, (value + "\n" + text).encode("utf-8")
+    if kind == "encoding":
+        choice = rng.choice(["bom", "crlf", "latin1", "nul", "control", "tab", "utf16"])
+        if choice == "bom":
+            return kind, b"\xef\xbb\xbf" + text.encode("utf-8")
+        if choice == "crlf":
+            return kind, text.replace("\n", "\r\n").encode("utf-8")
+        if choice == "latin1":
+            return kind, text.replace("µ", "\xb5").encode("latin-1", errors="replace")
+        if choice == "utf16":
+            return kind, text.encode("utf-16")
+        data = bytearray(text.encode("utf-8"))
+        at = rng.randrange(len(data))
+        data[at:at] = {"nul": b"\x00", "control": b"\x07", "tab": b"\t"}[choice]
+        return kind, bytes(data)
+    if kind == "truncate":
+        data = text.encode("utf-8")
+        return kind, data[: rng.randrange(len(data))]
+    if kind == "duplicate-key":
+        lines = text.splitlines(keepends=True)
+        keyed = [i for i, l in enumerate(lines) if KEY_VALUE.match(l.rstrip("\n"))]
+        if keyed:
+            i = rng.choice(keyed)
+            lines.insert(i + 1, lines[i])
+        return kind, "".join(lines).encode("utf-8")
+    # structure: delete, swap or re-indent a line
+    lines = text.splitlines(keepends=True)
+    i = rng.randrange(len(lines))
+    op = rng.choice(["delete", "indent", "dedent", "dup", "swap"])
+    if op == "delete":
+        del lines[i]
+    elif op == "indent":
+        lines[i] = "  " + lines[i]
+    elif op == "dedent":
+        lines[i] = lines[i].lstrip()
+    elif op == "dup":
+        lines.insert(i, lines[i])
+    else:
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    return "structure", "".join(lines).encode("utf-8")
+
+
+DIAGNOSTIC = re.compile(r"^(.+):(\d+):(\d+): error: (.*)$")
+TRAPS = {132, 133, 134, 136, 137, 139}
+
+
+def check_located(stderr, path, line_count):
+    """Every line of stderr is a located diagnostic inside the file; returns a problem or None."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    if not lines:
+        return "exit 65 without a diagnostic"
+    for l in lines:
+        if re.fullmatch(r"\d+ problems? in " + re.escape(path), l):
+            continue
+        m = DIAGNOSTIC.match(l)
+        if not m:
+            return f"unlocated line: {l[:200]!r}"
+        if m.group(1) != path:
+            return f"diagnostic names another file: {l[:200]!r}"
+        if not 1 <= int(m.group(2)) <= max(1, line_count + 1):
+            return f"line {m.group(2)} outside the file ({line_count} lines): {l[:200]!r}"
+    return None
+
+
+def run_one(binary, path, data, out):
+    line_count = data.count(b"\n") + 1
+    try:
+        v = subprocess.run([binary, "validate", path], capture_output=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        return "hang", "validate did not end within 10 s"
+    err = v.stderr.decode("utf-8", errors="replace")
+    if v.returncode in TRAPS or v.returncode < 0:
+        return "crash", f"validate exit {v.returncode}: {err[-300:]}"
+    if v.returncode == 65:
+        problem = check_located(err, path, line_count)
+        return ("unlocated", problem) if problem else ("rejected", None)
+    if v.returncode != 0:
+        return "wrong-exit", f"validate exit {v.returncode}: {err[-300:]}"
+    # Valid: one day must run, exit 0 and give finite totals; or refuse with a clear usage error.
+    try:
+        r = subprocess.run([binary, "run", path, "--quiet", "--out", out, "--from", "2030-03-02", "--to", "2030-03-03"],
+                           capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "hang", "one simulated day did not end within 60 s"
+    err = r.stderr.decode("utf-8", errors="replace")
+    if r.returncode in TRAPS or r.returncode < 0:
+        return "crash", f"run exit {r.returncode}: {err[-300:]}"
+    if r.returncode in (64, 65):
+        return ("refused", None) if err.strip() else ("wrong-exit", "run refused without saying why")
+    if r.returncode != 0:
+        return "wrong-exit", f"run exit {r.returncode}: {err[-300:]}"
+    try:
+        summary = json.load(open(os.path.join(out, "summary.json")))
+    except (OSError, ValueError) as e:
+        return "wrong-result", f"summary.json unreadable: {e}"
+    totals = summary.get("totals", {})
+    bad = [k for k, v in totals.items() if isinstance(v, (int, float)) and not math.isfinite(v)]
+    if bad or summary.get("complete") is not True:
+        return "wrong-result", f"totals {bad} not finite or run not complete"
+    return "ran", None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("URBANWATT_BIN", os.path.join(ROOT, ".build/release/urbanwatt")))
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seconds", type=float, default=1e9, help="stop starting mutants after this long")
+    ap.add_argument("--keep", help="folder to copy failing mutants into")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    lib = library()
+    names = sorted(lib)
+    classes = {}
+    outcomes = {}
+    failures = []
+    started = time.monotonic()
+    done = 0
+    with tempfile.TemporaryDirectory(prefix="urbanwatt-fuzz-") as tmp:
+        for i in range(args.count):
+            if time.monotonic() - started > args.seconds:
+                break
+            name = rng.choice(names)
+            kind, data = mutate(lib[name], rng)
+            path = os.path.join(tmp, f"mutant-{i}.yaml")
+            with open(path, "wb") as f:
+                f.write(data)
+            outcome, problem = run_one(args.bin, path, data, os.path.join(tmp, "out"))
+            classes[kind] = classes.get(kind, 0) + 1
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            done += 1
+            if problem:
+                failures.append((i, name, kind, outcome, problem))
+                if args.keep:
+                    os.makedirs(args.keep, exist_ok=True)
+                    with open(os.path.join(args.keep, f"mutant-{i}-{outcome}.yaml"), "wb") as f:
+                        f.write(data)
+            os.remove(path)
+    print(f"mutants: {done} in {time.monotonic() - started:.0f} s (seed {args.seed})")
+    print("mutations: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    print("outcomes:  " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    for i, name, kind, outcome, problem in failures[:40]:
+        print(f"  FAIL mutant {i} ({name}, {kind}): {outcome}: {problem}")
+    print(f"{done - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
