@@ -14,8 +14,9 @@ public enum ResultFolder {
             try folder.write("report.html", Report.html(b, summary: summary))
             if shardFiles {
                 try folder.write("scenario.yaml", scenarioText)
-                try folder.write("shard.json", ShardFiles.header(b.result).serialized())
-                try folder.write("series.bin", ShardFiles.series(b.result))
+                let series = ShardFiles.series(b.result)
+                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series).serialized())
+                try folder.write("series.bin", series)
             }
         }
     }

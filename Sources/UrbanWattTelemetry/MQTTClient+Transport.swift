@@ -13,9 +13,9 @@ extension MQTTClient: MessageTransport {
         case Int32(MOSQ_ERR_NO_CONN.rawValue), Int32(MOSQ_ERR_CONN_LOST.rawValue), Int32(MOSQ_ERR_NOMEM.rawValue): return .disconnected
         case Int32(MOSQ_ERR_OVERSIZE_PACKET.rawValue), Int32(MOSQ_ERR_PAYLOAD_SIZE.rawValue):
             let limit = maximumPacketSize.map { " (\($0) bytes)" } ?? ""
-            return .rejected("a message of \(message.bytes.count) bytes on \(message.topic) is larger than the broker's maximum packet size\(limit)")
+            return .rejected("a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size\(limit)")
         default:
-            return .rejected("cannot publish on \(message.topic): \(MosquittoError(code: rc, operation: "publish").description)")
+            return .rejected("cannot publish on \(message.shortTopic): \(MosquittoError(code: rc, operation: "publish").description)")
         }
     }
 

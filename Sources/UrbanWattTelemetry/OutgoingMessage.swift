@@ -17,6 +17,8 @@ public struct OutgoingMessage: Sendable {
     }
 
     public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }
+    /// The topic shortened for a message to a person.
+    var shortTopic: String { topicLength > 100 ? String(topic.prefix(60)) + "…" + String(topic.suffix(30)) : topic }
     public var payload: [UInt8] { Array(bytes[(topicLength + 1)...]) }
     public var payloadText: String { String(decoding: bytes[(topicLength + 1)...], as: UTF8.self) }
 }

@@ -102,7 +102,8 @@ public final class TelemetrySession: @unchecked Sendable {
             throw .refused("the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTReason.text(code))")
         case .some: break
         case .none:
-            throw publisher.failed.map(Failure.init) ?? .lost("the broker did not acknowledge the run's status within \(OptionText.seconds(options.stallTimeout))")
+            throw publisher.failed.map(Failure.init) ?? .lost("the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
+                + "\(OptionText.seconds(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it")
         }
         wallStart = clock.now()
     }

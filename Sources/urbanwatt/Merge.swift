@@ -23,17 +23,27 @@ extension UrbanWatt {
 
         func run() throws {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
-            var shards: [SimulationResult] = []
-            var text = ""
+            var read: [(folder: String, header: JSONValue, series: Data, text: String)] = []
             for folder in folders {
                 guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
                       let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
-                      let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml")
+                      let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
+                      let series = FileManager.default.contents(atPath: folder + "/series.bin")
                 else {
-                    printError("urbanwatt: \(folder): not a shard's folder (shard.json and scenario.yaml are written by `run --shard K/N`)")
+                    printError("urbanwatt: \(folder): not a shard's folder (shard.json, series.bin and scenario.yaml are written by `run --shard K/N`)")
                     throw ExitStatus.noInput
                 }
-                text = String(decoding: scenarioData, as: UTF8.self)
+                read.append((folder, header, series, String(decoding: scenarioData, as: UTF8.self)))
+            }
+            do {
+                try ShardFiles.checkTogether(read.map { ($0.folder, $0.header, $0.series) })
+            } catch {
+                printError("urbanwatt: \(error)")
+                throw ExitStatus.dataError
+            }
+            let text = read[0].text
+            var shards: [SimulationResult] = []
+            for (folder, header, series, text) in read {
                 var scenario: Scenario
                 do {
                     scenario = try ScenarioDecoder.decode(text, file: folder + "/scenario.yaml")
@@ -46,7 +56,7 @@ extension UrbanWatt {
                 if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
                 if let step = header["step_s"]?.doubleValue, let v = Int64(exactly: step), v > 0, 86_400 % v == 0 { scenario.step = v }
                 do {
-                    shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header))
+                    shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header, series: series))
                 } catch {
                     printError("urbanwatt: \(error)")
                     throw ExitStatus.dataError

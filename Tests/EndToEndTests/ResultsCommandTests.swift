@@ -79,7 +79,40 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         }
         let missing = try CLI.run(["merge", dir.appendingPathComponent("n3/s1").path, "--out", dir.appendingPathComponent("bad").path])
         #expect(missing.status == 65)
-        #expect(missing.stderr.contains("expected shards 1/3"))
+        #expect(missing.stderr.contains("missing shards 2/3, 3/3"))
+    }
+
+    /// Shards of different runs, a damaged series file or a shard given twice are refused with the
+    /// shard and what differs; a seed above 2^63 survives the round trip.
+    @Test func mergeRefusesShardsThatDoNotBelongTogether() throws {
+        let dir = CLI.temporaryFolder()
+        func shard(_ k: Int, _ name: String, _ extra: [String] = []) throws -> String {
+            let f = dir.appendingPathComponent(name).path
+            let r = try CLI.run(["run", "mittelstadt", "--from", "2025-03-01", "--to", "2025-03-03", "--quiet", "--shard", "\(k)/2", "--out", f] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return f
+        }
+        let seed = "18446744073709551615"
+        let a1 = try shard(1, "a1", ["--seed", seed]), a2 = try shard(2, "a2", ["--seed", seed])
+        let other = try shard(2, "b2", ["--seed", "7"]), longer = try shard(2, "c2", ["--seed", seed, "--to", "2025-03-04"])
+        func merge(_ folders: [String]) throws -> CLI.Output {
+            try CLI.run(["merge"] + folders + ["--out", dir.appendingPathComponent("m").path, "--quiet"])
+        }
+        let good = try merge([a1, a2])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(try String(contentsOfFile: dir.appendingPathComponent("m/summary.json").path, encoding: .utf8).contains("\"seed\": \(seed),"))
+        let seeds = try merge([a1, other])
+        #expect(seeds.status == 65)
+        #expect(seeds.stderr.contains("\(other): another run than \(a1): seed 7, not \(seed)"), "\(seeds.stderr)")
+        let period = try merge([a1, longer])
+        #expect(period.status == 65 && period.stderr.contains("end \"2025-03-04\", not \"2025-03-03\""), "\(period.stderr)")
+        let twice = try merge([a1, a1])
+        #expect(twice.status == 65 && twice.stderr.contains("shard 1/2 again"), "\(twice.stderr)")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: a2 + "/series.bin"))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: a2 + "/series.bin"))
+        let damaged = try merge([a1, a2])
+        #expect(damaged.status == 65 && damaged.stderr.contains("\(a2): series.bin does not match its shard.json"), "\(damaged.stderr)")
     }
 
     @Test func monteCarloBandsSurroundTheAnalyticMeanAndRepeat() throws {

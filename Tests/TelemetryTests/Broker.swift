@@ -58,9 +58,16 @@ final class Broker {
         }
     }
 
+    /// SIGSTOP: the broker keeps its sockets open and answers nothing, as a hung broker does.
+    func freeze() { if let p = process { kill(p.processIdentifier, SIGSTOP) } }
+
+    /// SIGCONT after `freeze`.
+    func thaw() { if let p = process { kill(p.processIdentifier, SIGCONT) } }
+
     /// SIGTERM (mosquitto saves its persistence then) and wait.
     func stop() {
         guard let p = process, p.isRunning else { return }
+        thaw()
         p.terminate()
         p.waitUntilExit()
         process = nil

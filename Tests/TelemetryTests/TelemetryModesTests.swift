@@ -75,3 +75,39 @@ import Testing
         #expect(t.published == t.generated && t.generated >= 20 * 7_800)
     }
 }
+
+/// The paced-speed bug: a paced run asking for half of what the broker takes at `--speed max`
+/// must drop nothing; both rates are measured here, against the same broker.
+@Suite(.serialized) struct PacingTests {
+    @Test func aPaceAtHalfTheMaximumRateDropsNothingAndOneAboveItDropsAndSaysSo() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let scenario = try writeTelemetryScenario()
+        let days = 20.0
+        func run(_ extra: [String]) throws -> (status: Int32, summary: [String: Any], stderr: String) {
+            let out = CLI.temporaryFolder().path
+            let r = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1", "--to", "2025-06-21",
+                                 "--max-queued", "1000"] + extra)
+            return (r.status, try summary(out), r.stderr)
+        }
+        let max = try run(["--speed", "max"])
+        #expect(max.status == 0, "\(max.stderr)")
+        let generated = telemetry(max.summary).generated
+        let wall = (max.summary["run"] as! [String: Any])["wall_s"] as! Double
+        let maxRate = Double(generated) / wall
+        // Simulated seconds per wall second that ask for half the maximum message rate.
+        let half = days * 86_400 * (maxRate / 2) / Double(generated)
+        let paced = try run(["--speed", String(half), "--fail-on-drop"])
+        #expect(paced.status == 0, "\(paced.stderr)")
+        let t = telemetry(paced.summary)
+        #expect(t.dropped == 0 && t.published == generated, "at \(Int(maxRate / 2)) msg/s of \(Int(maxRate)): \(t)")
+        let pacedWall = (paced.summary["run"] as! [String: Any])["wall_s"] as! Double
+        #expect(pacedWall >= days * 86_400 / half * 0.95, "the run kept the pace")
+        // Asking for four times the maximum rate with a small queue must drop, count and say it.
+        let over = try run(["--speed", String(half * 8), "--fail-on-drop"])
+        let o = telemetry(over.summary)
+        #expect(over.status == 1, "\(over.stderr)")
+        #expect(o.dropped > 0 && o.published + o.dropped == o.generated)
+        #expect(over.stderr.contains("dropped \(o.dropped) of \(o.generated) messages"))
+    }
+}

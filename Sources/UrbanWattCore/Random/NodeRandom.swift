@@ -38,9 +38,12 @@ public struct NodeRandom: Sendable {
     }
 
     /// FNV-1a 64-bit hash of the UTF-8 bytes, stable across runs and platforms.
-    public static func fnv1a(_ text: String) -> UInt64 {
+    public static func fnv1a(_ text: String) -> UInt64 { fnv1a(bytes: text.utf8) }
+
+    /// FNV-1a 64-bit hash of bytes: a checksum that tells files apart (not a defence against tampering).
+    public static func fnv1a<S: Sequence>(bytes: S) -> UInt64 where S.Element == UInt8 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01B3
         }

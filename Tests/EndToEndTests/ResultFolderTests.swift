@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A result folder is replaced as a whole or not at all: a full disk, or `kill -9` while the files
+/// are written, leaves the previous result whole.
+@Suite(.serialized) struct ResultFolderTests {
+    /// The days a result covers, by its summary.json and by its timeseries.csv: the two must belong
+    /// to the same run.
+    static func days(_ folder: String) throws -> (summaryDays: Int, timeseriesDays: Int) {
+        let s = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as! [String: Any]
+        let period = s["period"] as! [String: Any]
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        let start = f.date(from: period["start"] as! String)!, end = f.date(from: period["end"] as! String)!
+        // Rows × the interval between the first two rows.
+        let rows = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let iso = ISO8601DateFormatter()
+        let times = rows.prefix(2).compactMap { iso.date(from: String($0.prefix { $0 != "," })) }
+        let interval = times.count == 2 ? times[1].timeIntervalSince(times[0]) : 0
+        return (Int(end.timeIntervalSince(start) / 86_400), Int(Double(rows.count) * interval / 86_400))
+    }
+
+    @Test func aFullDiskGives73AndLeavesThePreviousResult() throws {
+        let mountPoint = CLI.temporaryFolder().path
+        let mount = try CLI.system("/bin/mount", ["-t", "tmpfs", "-o", "size=160k", "tmpfs", mountPoint])
+        try #require(mount == 0, "a tmpfs for the full-disk test needs root (CI runs as root)")
+        defer { _ = try? CLI.system("/bin/umount", [mountPoint]) }
+        let out = mountPoint + "/result"
+        let first = try CLI.run(["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-06-02", "--out", out, "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+        let second = try CLI.run(["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-07-01", "--resolution", "15min", "--out", out, "--quiet"])
+        #expect(second.status == 73, "\(second.stderr)")
+        #expect(second.stderr.contains("cannot write"), "\(second.stderr)")
+        #expect(try String(contentsOfFile: out + "/summary.json", encoding: .utf8) == before)
+        #expect(try Self.days(out) == (1, 1))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint) == ["result"], "no staging folder left behind")
+    }
+
+    @Test func killingARunWhileItWritesNeverMixesTwoResults() throws {
+        let root = CLI.temporaryFolder().path
+        let out = root + "/result"
+        try CLI.run(["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-06-02", "--out", out, "--quiet"])
+        // A month at 15-minute rows takes about 70 ms here, most of it writing; kill at moments
+        // before, during and after.
+        var outcomes: Set<Int> = []
+        for delay in [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.5] {
+            let p = Process()
+            p.executableURL = CLI.binary
+            p.arguments = ["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-07-01", "--resolution", "15min", "--out", out, "--quiet"]
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let d = try Self.days(out)
+            #expect(d.summaryDays == d.timeseriesDays, "summary of \(d.summaryDays) days beside a timeseries of \(d.timeseriesDays)")
+            outcomes.insert(d.summaryDays)
+        }
+        #expect(outcomes == [1, 30], "the kills fell before and after the new result landed")
+        // The next run cleans what the killed ones left.
+        let last = try CLI.run(["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-06-03", "--out", out, "--quiet"])
+        #expect(last.status == 0)
+        #expect(try Self.days(out) == (2, 2))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["result"])
+    }
+}

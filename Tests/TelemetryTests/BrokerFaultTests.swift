@@ -1,0 +1,52 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Faults of a real mosquitto: a broker that freezes, and one whose packets are too small. Each ends
+/// the run loudly (exit 69, results written), never with a hang or exit 0 and nothing sent.
+@Suite(.serialized) struct BrokerFaultTests {
+    @Test func aFrozenBrokerEndsTheRunWithin69AfterTheReconnectTimeout() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let out = CLI.temporaryFolder().path
+        let run = Process()
+        run.executableURL = CLI.binary
+        run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
+                         "--to", "2025-07-01", "--reconnect-timeout", "3s"]
+        let err = Pipe()
+        run.standardError = err
+        try run.run()
+        Thread.sleep(forTimeInterval: 1)
+        #expect(run.isRunning, "the run must still be streaming when the broker freezes")
+        broker.freeze()
+        let frozeAt = Date()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        let took = Date().timeIntervalSince(frozeAt)
+        broker.thaw()
+        #expect(run.terminationStatus == 69, "\(stderr)")
+        #expect(stderr.contains("the broker stopped acknowledging: no answer for 3 s"), "\(stderr)")
+        #expect(took >= 3 && took < 12, "ended \(took) s after the freeze")
+        let s = try summary(out)
+        #expect(s["complete"] as? Bool == false)
+        #expect(telemetry(s).published > 0)
+    }
+
+    @Test func aBrokerWithSmallPacketsIsAnErrorNotASilentRun() throws {
+        let broker = try Broker(listener: "allow_anonymous true\nmax_packet_size 300\n")
+        defer { broker.stop() }
+        let scenario = try writeTelemetryScenario()
+        let status = try CLI.run(["run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url, "--reconnect-timeout", "3s"])
+        #expect(status.status == 69, "\(status.stderr)")
+        #expect(status.stderr.contains("the broker's maximum packet size (300 bytes) is smaller than the run's status message"), "\(status.stderr)")
+
+        let wide = try Broker(listener: "allow_anonymous true\nmax_packet_size 1000\n")
+        defer { wide.stop() }
+        let out = CLI.temporaryFolder().path
+        let long = "urbanwatt/" + String(repeating: "x", count: 900) + "/{node}"
+        let message = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", wide.url, "--qos", "1", "--topic", long, "--reconnect-timeout", "3s"])
+        #expect(message.status == 69, "\(message.stderr)")
+        #expect(message.stderr.contains("is larger than the broker's maximum packet size (1000 bytes)"), "\(message.stderr)")
+        #expect(try summary(out)["complete"] as? Bool == false)
+    }
+}
