@@ -32,6 +32,9 @@ extension UrbanWatt {
 
         @OptionGroup(title: "Telemetry content and pacing") var telemetry: TelemetryOptions
 
+        @Option(help: "Refuse a run expected to need more memory than this, e.g. 8GB (default: three quarters of this machine's memory).")
+        var maxMemory: String?
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -41,6 +44,9 @@ extension UrbanWatt {
         func validate() throws {
             if let runs, !(2...100_000).contains(runs) { throw ValidationError("--runs expects 2 to 100000 replications, got \(runs)") }
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
+            if let maxMemory { guard case .success(let v) = QuantityParser.parse(maxMemory, as: .data), v >= 1e6, v <= 1e15 else {
+                throw ValidationError("--max-memory expects an amount such as 8GB or 500MB, got \"\(maxMemory)\"")
+            } }
         }
 
         func run() throws {
@@ -54,6 +60,20 @@ extension UrbanWatt {
                     ?? "out/\(loaded.scenario.name)"
                 try simulate(loaded, into: folder)
             }
+        }
+
+        /// Refuses, before any work, a run expected to need more memory than allowed (exit 64).
+        func checkMemory(_ scenario: Scenario) throws {
+            let estimate = WorkEstimate(scenario)
+            // Monte Carlo keeps one simulation per core besides the central one.
+            let copies = runs == nil ? 1.0 : 1 + Double(ProcessInfo.processInfo.activeProcessorCount)
+            let need = estimate.memoryBytes * copies
+            let limit = maxMemory.flatMap { if case .success(let v) = QuantityParser.parse($0, as: .data) { v } else { nil } }
+                ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.75
+            guard need > limit else { return }
+            let allowed = maxMemory.map { "--max-memory \($0)" } ?? "three quarters of this machine's memory (\(WorkEstimate.bytes(limit)))"
+            throw period.usage("\(scenario.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(copies > 1 ? ", × \(Int(copies)) for --runs" : "")), "
+                + "more than \(allowed); use a longer --step or a shorter period, or allow it with --max-memory")
         }
 
         /// Connects to the broker when --mqtt is given (exit 69 unreachable, 77 refused).
@@ -74,6 +94,7 @@ extension UrbanWatt {
                 throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
             }
             let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
+            try checkMemory(scenario)
             let started = Date()
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let session = try telemetrySession(engine)

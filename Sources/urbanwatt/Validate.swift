@@ -1,4 +1,5 @@
 import ArgumentParser
+import UrbanWattCore
 import UrbanWattScenario
 
 extension UrbanWatt {
@@ -18,7 +19,7 @@ extension UrbanWatt {
             for path in scenarios {
                 do {
                     let s = try ScenarioSource.load(path).scenario
-                    print("\(path): ok (\(s.name), \(s.fleets.count) fleets)")
+                    print("\(path): ok (\(s.name): \(WorkEstimate(s).description))")
                 } catch let code as ExitCode {
                     if worst == .success || code == ExitStatus.noInput { worst = code }
                 }

@@ -98,6 +98,18 @@ import Testing
         (["run", "--out", "/proc/urbanwatt-cannot-write", "--to", "2025-01-02"], 73, "cannot write"),
         (["run", "--shard", "3/2"], 64, "--shard"),
         (["run", "--runs", "1"], 64, "--runs"),
+        (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
+        (["run", "--step", "1s"], 64, "mittelstadt needs about 20.0 GiB (31,536,000 steps × 13 fleets"),
+        (["run", "--step", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
+        (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 365 d"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--reconnect-timeout", "nan"], 64, "--reconnect-timeout expects a duration"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--speed", "inf"], 64, "--speed expects"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--apikey", "a|b"], 64, "--apikey"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/\u{1}/{node}"], 64, "a control character"),
+        (["run", "--seed", "18446744073709551616"], 64, "--seed"),
+        (["listen", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/#/b"], 64, "`#` must be a whole level, and the last"),
+        (["listen", "--mqtt", "mqtt://127.0.0.1", "--timeout", "-1"], 64, "--timeout"),
     ] as [([String], Int32, String)])
     func mistakesOnTheCommandLineGiveTheirExitCode(arguments: [String], status: Int32, mention: String) throws {
         let r = try CLI.run(arguments, in: CLI.temporaryFolder())

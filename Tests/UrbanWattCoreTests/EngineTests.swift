@@ -161,3 +161,24 @@ import Testing
         #expect(!r.complete)
     }
 }
+
+@Suite struct WorkEstimateTests {
+    /// Two fleets of 10 and 5 nodes over one day at 1 h: 24 steps × (2 × 40 + 160) B + 15 × 64 B + 32 MiB.
+    @Test func theEstimateIsTheStatedFormula() {
+        let s = scenario([Fleet(name: "a", count: YearMap(10), model: .gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: .gateway(power: 1))],
+                         from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 3600)
+        let e = WorkEstimate(s)
+        #expect(e.steps == 24 && e.fleets == 2 && e.nodes == 15)
+        let expected: Double = 24 * 240 + 15 * 64 + 32 * 1_048_576
+        #expect(e.memoryBytes == expected)
+    }
+
+    /// The step count is StepClock's, daylight-saving days included, without building the clock.
+    @Test func stepsMatchTheClockAcrossADaylightSavingChange() {
+        let berlin = Zone(identifier: "Europe/Berlin")!
+        let s = scenario([Fleet(name: "a", model: .gateway(power: 1))], from: .init(year: 2025, month: 3, day: 30),
+                         to: .init(year: 2025, month: 3, day: 31), step: 900, zone: berlin)
+        #expect(WorkEstimate(s).steps == 92)
+        #expect(WorkEstimate(s).steps == StepClock(from: s.start, to: s.end, step: s.step, zone: s.zone).count)
+    }
+}
