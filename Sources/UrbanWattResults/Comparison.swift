@@ -15,9 +15,15 @@ public struct Comparison: Sendable {
 
     public var labels: (String, String)
     public var rows: [Row]
+    /// What each side ran: period, step, seed, completeness.
+    public var runs: (String, String)
+    /// Differences that make the figures not like for like (a day beside a year, another step or seed).
+    public var warnings: [String]
 
     public init(_ a: JSONValue, _ b: JSONValue, labels: (String, String)) {
         self.labels = labels
+        runs = (Comparison.run(a), Comparison.run(b))
+        warnings = Comparison.differences(a, b, labels: labels)
         var rows: [Row] = []
         for key in ["energy_kwh", "peak_kw", "co2_kg", "cost"] {
             rows.append(Row(section: "totals", name: key, a: a["totals"]?[key]?.doubleValue, b: b["totals"]?[key]?.doubleValue))
@@ -31,6 +37,31 @@ public struct Comparison: Sendable {
             }
         }
         self.rows = rows
+    }
+
+    /// "2025-01-01 to 2026-01-01, step 900 s, seed 42".
+    static func run(_ s: JSONValue) -> String {
+        let p = s["period"]
+        let step = p?["step_s"]?.compact() ?? "?"
+        let incomplete = s["complete"] == .bool(false) ? ", incomplete" : ""
+        return "\(p?["start"]?.stringValue ?? "?") to \(p?["end"]?.stringValue ?? "?"), step \(step) s, seed \(s["seed"]?.compact() ?? "?")\(incomplete)"
+    }
+
+    static func differences(_ a: JSONValue, _ b: JSONValue, labels: (String, String)) -> [String] {
+        var out: [String] = []
+        func period(_ s: JSONValue) -> String { "\(s["period"]?["start"]?.stringValue ?? "?") to \(s["period"]?["end"]?.stringValue ?? "?")" }
+        let fields: [(String, String, String)] = [
+            ("periods", period(a), period(b)),
+            ("steps", (a["period"]?["step_s"]?.compact() ?? "?") + " s", (b["period"]?["step_s"]?.compact() ?? "?") + " s"),
+            ("seeds", a["seed"]?.compact() ?? "?", b["seed"]?.compact() ?? "?"),
+        ]
+        for (what, x, y) in fields where x != y {
+            out.append("the \(what) differ: \(labels.0) \(x), \(labels.1) \(y)")
+        }
+        for (label, s) in [(labels.0, a), (labels.1, b)] where s["complete"] == .bool(false) {
+            out.append("\(label) is incomplete (interrupted)")
+        }
+        return out
     }
 
     /// Keys of both objects, those of `a` first.
@@ -49,10 +80,13 @@ public struct Comparison: Sendable {
         switch format {
         case .table, .md:
             let header = ["section", "item", labels.0, labels.1, "Δ", "Δ%"]
-            let body = rows.map { [$0.section, $0.name, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
+            let body = [["run", "period, step, seed", runs.0, runs.1, "", ""]]
+                + rows.map { [$0.section, $0.name, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
+            // The table goes to a terminal, where the warnings go to stderr; Markdown is a document.
             if format == .table { return SummaryTable.table([header] + body).joined(separator: "\n") + "\n" }
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
-            return ([line(header), "|---|---|--:|--:|--:|--:|"] + body.map(line)).joined(separator: "\n") + "\n"
+            let notes = warnings.map { "\n> **Warning:** \($0)." }
+            return ([line(header), "|---|---|--:|--:|--:|--:|"] + body.map(line) + notes).joined(separator: "\n") + "\n"
         case .csv:
             return "section,item,a,b,delta,relative\n" + rows.map {
                 [$0.section, $0.name, raw($0.a), raw($0.b), raw($0.delta), raw($0.relative)].joined(separator: ",")
@@ -61,6 +95,8 @@ public struct Comparison: Sendable {
             func num(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
             return JSONValue.object([
                 ("a", .string(labels.0)), ("b", .string(labels.1)),
+                ("runs", .object([("a", .string(runs.0)), ("b", .string(runs.1))])),
+                ("warnings", .array(warnings.map(JSONValue.string))),
                 ("rows", .array(rows.map { .object([
                     ("section", .string($0.section)), ("item", .string($0.name)), ("a", num($0.a)), ("b", num($0.b)),
                     ("delta", num($0.delta)), ("relative", num($0.relative)),

@@ -34,8 +34,10 @@ public enum ShardFiles {
                 .object([
                     ("name", .string(f.name)),
                     ("baseline", .bool(series.baseline != nil)),
-                    ("battery_life_sum", .number(series.batteryLifeSum)),
-                    ("battery_nodes", .integer(series.batteryNodes)),
+                    ("battery_nodes", .integer(series.batteryLives.count)),
+                    ("battery_life_sum", .number(series.batteryLives.sum)),
+                    ("battery_life_min", series.batteryLives.count > 0 ? .number(series.batteryLives.minimum) : .null),
+                    ("battery_life_bins", .array(series.batteryLives.bins.map { .integer($0) })),
                 ])
             })),
         ])
@@ -116,8 +118,17 @@ public enum ShardFiles {
             s.messages = try take(Int64.self).map { Int(Int64(littleEndian: $0)) }
             s.bytes = try take(Int64.self).map { Int(Int64(littleEndian: $0)) }
             s.nodes = try take(Int32.self).map { Int32(littleEndian: $0) }
-            s.batteryLifeSum = h["battery_life_sum"]?.doubleValue ?? 0
-            s.batteryNodes = h["battery_nodes"].flatMap { $0.uint64Value }.flatMap { Int(exactly: $0) } ?? 0
+            let nodes = h["battery_nodes"].flatMap { $0.uint64Value }.flatMap { Int(exactly: $0) } ?? 0
+            if nodes > 0 {
+                guard case .array(let bins)? = h["battery_life_bins"], bins.count == BatteryLives().bins.count,
+                      let sum = h["battery_life_sum"]?.doubleValue, let minimum = h["battery_life_min"]?.doubleValue
+                else { throw Failure(description: "\(folder)/shard.json: battery lives of fleet \(h["name"]?.stringValue ?? "?") missing or malformed") }
+                let counts = bins.compactMap { $0.uint64Value.flatMap { Int(exactly: $0) } }
+                guard counts.count == bins.count, counts.reduce(0, +) == nodes else {
+                    throw Failure(description: "\(folder)/shard.json: battery lives of fleet \(h["name"]?.stringValue ?? "?") do not add up")
+                }
+                s.batteryLives = BatteryLives(count: nodes, sum: sum, minimum: minimum, bins: counts)
+            }
             fleets.append(s)
         }
         guard offset == data.count else { throw Failure(description: "\(path): longer than the scenario's series") }
@@ -144,8 +155,7 @@ public enum ShardFiles {
                     fleets[i].nodes[m] += s.nodes[m]
                 }
                 if let b = s.baseline { for m in 0..<b.count { fleets[i].baseline![m] += b[m] } }
-                fleets[i].batteryLifeSum += s.batteryLifeSum
-                fleets[i].batteryNodes += s.batteryNodes
+                fleets[i].batteryLives.merge(s.batteryLives)
             }
         }
         return SimulationResult(

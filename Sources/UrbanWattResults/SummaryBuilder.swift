@@ -56,7 +56,14 @@ public enum SummaryBuilder {
                 ("messages", .integer(series.messages[all].reduce(0, +))),
                 ("bytes", .integer(series.bytes[all].reduce(0, +))),
             ]
-            if let life = series.meanBatteryLife { fields.append(("battery_life_years", .number(life / (365.25 * 86_400)))) }
+            let lives = series.batteryLives
+            if let mean = lives.mean, let p5 = lives.percentile(5) {
+                // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
+                let year = 365.25 * 86_400
+                fields.append(("battery_life_years", .object([
+                    ("min", .number(lives.minimum / year)), ("p5", .number(p5 / year)), ("mean", .number(mean / year)),
+                ])))
+            }
             if let baseline = series.baseline { fields.append(("baseline_kwh", .number(b.kWh(baseline, all)))) }
             return (fleet.name, .object(fields))
         })

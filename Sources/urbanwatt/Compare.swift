@@ -17,6 +17,9 @@ extension UrbanWatt {
         @Option(help: "table, md, json or csv.")
         var format: String = "table"
 
+        @Flag(help: "Exit 1 when the two results are not like for like (other periods, steps or seeds, or incomplete).")
+        var strict = false
+
         func validate() throws {
             if Comparison.Format(rawValue: format) == nil { throw ValidationError("--format expects table, md, json or csv, got \"\(format)\"") }
         }
@@ -25,7 +28,10 @@ extension UrbanWatt {
             let left = try summary(a), right = try summary(b)
             let labels = (left["scenario"]?.stringValue ?? a, right["scenario"]?.stringValue ?? b)
             let distinct = labels.0 == labels.1 ? (a, b) : labels
-            print(Comparison(left, right, labels: distinct).render(Comparison.Format(rawValue: format)!), terminator: "")
+            let comparison = Comparison(left, right, labels: distinct)
+            print(comparison.render(Comparison.Format(rawValue: format)!), terminator: "")
+            for w in comparison.warnings { printError("urbanwatt: warning: \(w)") }
+            if strict && !comparison.warnings.isEmpty { throw ExitStatus.internalError }
         }
 
         func summary(_ argument: String) throws -> JSONValue {

@@ -155,6 +155,11 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         let table = try CLI.run(["compare", a, b])
         #expect(table.status == 0)
         #expect(table.stdout.contains("energy_kwh") && table.stdout.contains("Δ%"))
+        // A month beside two months: both periods shown, a warning, and --strict fails.
+        #expect(table.stdout.contains("2025-01-01 to 2025-02-01, step 900 s, seed 7") && table.stdout.contains("2025-01-01 to 2025-03-01"))
+        #expect(table.stderr.contains("warning: the periods differ: \(a) 2025-01-01 to 2025-02-01, \(b) 2025-01-01 to 2025-03-01"), "\(table.stderr)")
+        #expect(try CLI.run(["compare", a, b, "--strict"]).status == 1)
+        #expect(try CLI.run(["compare", a, a, "--strict"]).status == 0)
         let md = try CLI.run(["compare", a, b, "--format", "md"])
         #expect(md.stdout.hasPrefix("| section | item |"))
         let csv = try CLI.run(["compare", a, b, "--format", "csv"])

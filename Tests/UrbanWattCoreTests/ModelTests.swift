@@ -167,4 +167,47 @@ import Testing
         let one = run(SmartCharging(objective: .carbon, window: 10 * 3600))
         #expect(one.result.fleets[0].energy.allSatisfy { $0 <= 20 * 11_000 * 900 + 1e-6 })
     }
+
+    /// 200 chargers with evening sessions over two months, plain and smart (8 h window) on `carbon`.
+    static func smartAndPlain(_ carbon: GridSignal) -> (plain: [Double], smart: [Double]) {
+        func run(_ smart: SmartCharging?) -> [Double] {
+            let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
+                                    startProfile: BuiltinProfiles.named("evening"), smart: smart)
+            var s = scenario([Fleet(name: "ev", count: YearMap(200), model: .evCharger(charger))],
+                             from: .init(year: 2025, month: 11, day: 1), to: .init(year: 2026, month: 1, day: 1))
+            s.grid = Grid(carbon: carbon)
+            return Engine(scenario: s).run().fleets[0].energy
+        }
+        return (run(nil), run(SmartCharging(objective: .carbon, window: 8 * 3600)))
+    }
+
+    /// A flat signal, and one that only trends (380 g/kWh falling to 300 over the next year: 0.07 %
+    /// in 8 h), offer no real saving: no session moves, so the load and its peak are the plain ones,
+    /// with no pile-up at the end of the period (New Year).
+    @Test(arguments: [GridSignal.yearly(YearMap(380)), .yearly(YearMap(points: [(2025, 380), (2026, 300)]))])
+    func smartChargingMovesNothingOnAFlatOrTrendingSignal(_ carbon: GridSignal) {
+        let r = Self.smartAndPlain(carbon)
+        #expect(r.smart == r.plain)
+    }
+
+    /// Night hours that tie (a plateau of 250 g/kWh from 0:00 to 6:00) share the deferred sessions:
+    /// the smart peak stays below what piling them onto midnight would give, and the carbon falls.
+    @Test func tiedHoursShareTheDeferredSessions() {
+        var hourly = Array(repeating: 400.0, count: 24)
+        for h in 0..<6 { hourly[h] = 250 }
+        for h in 17..<22 { hourly[h] = 600 }
+        let r = Self.smartAndPlain(.hourly(Profile(weekday: hourly)))
+        let peak = { (e: [Double]) in e.max()! / 900 / 1000 }
+        // Sessions that all took the first tied step (midnight) peaked at 2.6 × the plain peak here
+        // (1,209 kW against 461 kW); spread over the plateau they stay below 1.75 × (752 kW).
+        #expect(peak(r.smart) < 1.75 * peak(r.plain), "smart peak \(peak(r.smart)) kW, plain \(peak(r.plain)) kW")
+        func kg(_ e: [Double]) -> Double {
+            var sum = 0.0
+            for (m, joules) in e.enumerated() { sum += joules / 3.6e6 * hourly[(m / 4) % 24] / 1000 }
+            return sum
+        }
+        #expect(kg(r.smart) < 0.85 * kg(r.plain))
+        let plainKWh: Double = r.plain.reduce(0, +), smartKWh: Double = r.smart.reduce(0, +)
+        #expect(abs(smartKWh - plainKWh) / plainKWh < 0.01)
+    }
 }

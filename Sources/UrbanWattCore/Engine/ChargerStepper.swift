@@ -105,7 +105,8 @@ struct ChargerStepper: FleetStepper {
                     let duration = energy / charger.power
                     var arrival = s
                     if let prefix, let smart = charger.smart {
-                        arrival = SmartCharging.bestStart(arrival: s, duration: duration, window: smart.window, prefix: prefix, start: start, dt: dt)
+                        arrival = SmartCharging.bestStart(arrival: s, duration: duration, window: smart.window, prefix: prefix, start: start,
+                                                          end: end, dt: dt, tie: random.unit())
                     }
                     let a = max(arrival, busyUntil)
                     let b = a + duration

@@ -60,9 +60,7 @@ public struct Engine: Sendable {
             case .sensor(let sensor):
                 let stepper = SensorStepper(
                     population: population, sensor: sensor, efficiency: efficiency, dt: dt, fleet: fleet.name, seed: scenario.seed)
-                let battery = stepper.batteryLife()
-                series[i].batteryLifeSum = battery.sum
-                series[i].batteryNodes = battery.nodes
+                series[i].batteryLives = stepper.batteryLives()
                 steppers.append(stepper)
             case .evCharger(let charger):
                 steppers.append(ChargerStepper(

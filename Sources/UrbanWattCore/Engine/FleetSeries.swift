@@ -11,9 +11,8 @@ public struct FleetSeries: Sendable, Equatable {
     public var bytes: [Int]
     /// Nodes of the fleet at each step's start (in this shard).
     public var nodes: [Int32]
-    /// Sum over nodes of battery life in seconds, and the number of nodes summed; (0, 0) without a battery.
-    public var batteryLifeSum: Double
-    public var batteryNodes: Int
+    /// Battery life of every node that ever exists, in seconds; empty without a battery.
+    public var batteryLives = BatteryLives()
 
     public init(steps: Int, baseline: Bool) {
         energy = Array(repeating: 0, count: steps)
@@ -21,12 +20,8 @@ public struct FleetSeries: Sendable, Equatable {
         messages = Array(repeating: 0, count: steps)
         bytes = Array(repeating: 0, count: steps)
         nodes = Array(repeating: 0, count: steps)
-        batteryLifeSum = 0
-        batteryNodes = 0
     }
 
-    /// Mean battery life over nodes, s.
-    public var meanBatteryLife: Double? { batteryNodes > 0 ? batteryLifeSum / Double(batteryNodes) : nil }
 }
 
 /// The outcome of a simulation: the scenario, its clock and one series per fleet, in scenario order.

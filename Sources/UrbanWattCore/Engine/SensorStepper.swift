@@ -78,19 +78,19 @@ struct SensorStepper: FleetStepper {
     }
 
     /// Battery life of every node that ever exists: capacity / (weight × (sleep + J per uplink / interval)).
-    func batteryLife() -> (sum: Double, nodes: Int) {
-        guard let capacity = sensor.battery else { return (0, 0) }
+    func batteryLives() -> BatteryLives {
+        var lives = BatteryLives()
+        guard let capacity = sensor.battery else { return lives }
         let n = population.localNodes
         if uplinkPrefix == nil && population.weightPrefix == nil {
-            let p = sensor.sleep + sensor.radio.uplinkEnergy[0].joules / sensor.interval
-            return (Double(n) * capacity / p, n)
+            lives.add(capacity / (sensor.sleep + sensor.radio.uplinkEnergy[0].joules / sensor.interval), nodes: n)
+            return lives
         }
-        var sum = 0.0
         for j in 0..<n {
             let w = population.weight(of: j)
             let e = uplinkPrefix.map { ($0[j + 1] - $0[j]) / w } ?? sensor.radio.uplinkEnergy[0].joules
-            sum += capacity / (w * (sensor.sleep + e / sensor.interval))
+            lives.add(capacity / (w * (sensor.sleep + e / sensor.interval)))
         }
-        return (sum, n)
+        return lives
     }
 }

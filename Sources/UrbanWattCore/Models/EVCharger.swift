@@ -54,10 +54,20 @@ public struct SmartCharging: Sendable, Equatable {
         (objective == .carbon ? grid.carbon : grid.price)?.series(on: clock)
     }
 
-    /// The best start in [arrival, arrival + window], tried at each step boundary (and at the
-    /// arrival itself), for a session of `duration` seconds: the lowest mean signal, the earliest on ties.
+    /// A session moves only for more than this share of its carbon (or cost): smaller differences
+    /// are within what a forecast can promise, and moving for them only herds sessions together.
+    public static let minimumSaving = 0.01
+
+    /// The start in [arrival, arrival + window], tried at each step boundary and at the arrival
+    /// itself, for a session of `duration` seconds: the lowest mean signal, if it saves more than
+    /// `minimumSaving` against starting at once; among starts that tie, the one `tie` (uniform in
+    /// [0, 1), the session's own draw) picks, so tied sessions spread over their window instead of
+    /// piling onto one instant. A window that reaches past the period's `end` is not used: the
+    /// signal beyond it is unknown, and deferring into the last hours would pile sessions there.
     /// `prefix` holds the running sums of the signal over steps.
-    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: [Double], start: Double, dt: Double) -> Double {
+    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: [Double], start: Double, end: Double, dt: Double,
+                          tie: Double) -> Double {
+        guard arrival + window + duration <= end else { return arrival }
         let steps = prefix.count - 1
         func mean(_ t: Double) -> Double {
             // Whole steps covered, approximating partial steps by their whole value.
@@ -65,16 +75,16 @@ public struct SmartCharging: Sendable, Equatable {
             let b = max(a + 1, min(steps, Int(((t + duration - start) / dt).rounded(.up))))
             return b > a && b <= steps ? (prefix[b] - prefix[a]) / Double(b - a) : .infinity
         }
-        var best = arrival, bestValue = mean(arrival)
+        let now = mean(arrival)
+        var candidates: [(t: Double, v: Double)] = [(arrival, now)]
         var t = start + ((arrival - start) / dt).rounded(.up) * dt
         while t <= arrival + window {
-            let v = mean(t)
-            if v < bestValue - 1e-12 {
-                best = t
-                bestValue = v
-            }
+            if t > arrival { candidates.append((t, mean(t))) }
             t += dt
         }
-        return best
+        let best = candidates.map(\.v).min()!
+        guard best.isFinite, now - best > minimumSaving * abs(now) else { return arrival }
+        let ties = candidates.filter { $0.v <= best + 1e-9 * abs(best) }
+        return ties[min(ties.count - 1, Int(tie * Double(ties.count)))].t
     }
 }
