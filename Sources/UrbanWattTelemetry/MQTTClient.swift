@@ -59,6 +59,7 @@ public final class MQTTClient: @unchecked Sendable {
         var message: (@Sendable (String, [UInt8], Bool) -> Void)?
         var published: (@Sendable (Int32, Int32) -> Void)?
         var connection: (@Sendable (Bool) -> Void)?
+        var subscribed: (@Sendable ([Int32]) -> Void)?
     }
 
     private let callbacks = Mutex(Callbacks())
@@ -73,6 +74,12 @@ public final class MQTTClient: @unchecked Sendable {
     public var onPublished: (@Sendable (Int32, Int32) -> Void)? {
         get { callbacks.withLock { $0.published } }
         set { callbacks.withLock { $0.published = newValue } }
+    }
+
+    /// Called on the network thread for each SUBACK, with the granted QoS per filter (≥ 128: refused).
+    public var onSubscribed: (@Sendable ([Int32]) -> Void)? {
+        get { callbacks.withLock { $0.subscribed } }
+        set { callbacks.withLock { $0.subscribed = newValue } }
     }
 
     /// Called on the network thread when the connection is lost or comes back.
@@ -111,6 +118,10 @@ public final class MQTTClient: @unchecked Sendable {
         }
         mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTClient.from(obj).disconnected() }
         mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).onPublished?(mid, reason) }
+        mosquitto_subscribe_v5_callback_set(h) { _, obj, _, count, granted, _ in
+            let codes: [Int32] = (0..<Int(count)).map { k in granted.map { $0[k] } ?? 128 }
+            MQTTClient.from(obj).onSubscribed?(codes)
+        }
         mosquitto_message_v5_callback_set(h) { _, obj, message, _ in
             guard let m = message?.pointee, let topic = m.topic else { return }
             let payload = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(m.payloadlen))) } ?? []

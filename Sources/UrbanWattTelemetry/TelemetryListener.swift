@@ -16,6 +16,7 @@ public final class TelemetryListener: @unchecked Sendable {
     private var runs: Set<String> = []
     private var doneAt: Date?
     private var lastMessage = Date()
+    private var granted: [Int32] = []
     /// Statuses that did not end the listener: a `done` of a run not seen starting, or unreadable.
     public private(set) var ignoredStatuses = 0
 
@@ -28,17 +29,43 @@ public final class TelemetryListener: @unchecked Sendable {
         client = try MQTTClient(s)
         filters = filter == StatusTopic.filter ? [filter] : [filter, StatusTopic.filter]
         self.qos = qos
-        client.onMessage = { [unowned self] topic, payload, retained in self.received(topic, payload, retained) }
-        client.onConnectionChange = { [unowned self] up in if up { self.subscribe() } }
+        // Weak: a callback that comes late, after the listener is gone, does nothing.
+        client.onMessage = { [weak self] topic, payload, retained in self?.received(topic, payload, retained) }
+        client.onConnectionChange = { [weak self] up in if up { self?.subscribe() } }
+        client.onSubscribed = { [weak self] codes in self?.subscribed(codes) }
+    }
+
+    deinit {
+        client.onMessage = nil
+        client.onConnectionChange = nil
+        client.onSubscribed = nil
     }
 
     private func subscribe() {
         for f in filters { try? client.subscribe(f, qos: qos) }
     }
 
+    private func subscribed(_ codes: [Int32]) {
+        condition.lock()
+        granted += codes
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Connects (connecting subscribes) and waits for the broker to grant every subscription, so
+    /// that nothing published after `start` returns is missed; a refused filter is an error.
     public func start() throws(ConnectFailure) {
         try client.connect()
-        subscribe()
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(client.settings.reconnectTimeout)
+        while granted.count < filters.count && Date() < deadline { _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
+        if granted.count < filters.count {
+            throw .unavailable("\(client.settings.url) did not acknowledge the subscription to \(filters.joined(separator: ", "))")
+        }
+        if let k = granted.prefix(filters.count).firstIndex(where: { $0 >= 128 }) {
+            throw .refused("\(client.settings.url) refused the subscription to \(filters[k]): \(MQTTReason.text(granted[k]))")
+        }
     }
 
     private func received(_ topic: String, _ payload: [UInt8], _ retained: Bool) {

@@ -57,6 +57,8 @@ extension UrbanWatt {
                 printError("urbanwatt: \(error)")
                 throw ExitStatus.unavailable
             }
+            // Subscribed: what is published from now on is heard (scripts and tests wait for this line).
+            if !quiet { printError("urbanwatt: listening on \(topic) at \(settings.url)") }
             Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast

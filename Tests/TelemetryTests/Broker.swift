@@ -157,3 +157,43 @@ final class Subscriber {
 
     deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
 }
+
+/// `urbanwatt listen` in the background, returned once it says it is subscribed (its "listening on"
+/// line on stderr): no sleep stands in for the handshake.
+final class Listener {
+    let process = Process()
+    private let stderrPipe = Pipe()
+    private var seen = Data()
+
+    init(_ arguments: [String], timeout: Double = 15) throws {
+        process.executableURL = CLI.binary
+        process.arguments = ["listen"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderrPipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        let handle = stderrPipe.fileHandleForReading
+        while !String(decoding: seen, as: UTF8.self).contains("urbanwatt: listening on") {
+            guard Date() < deadline, process.isRunning else {
+                process.terminate()
+                throw ListenerError(stderr: String(decoding: seen, as: UTF8.self))
+            }
+            seen.append(handle.availableData)
+        }
+    }
+
+    struct ListenerError: Error, CustomStringConvertible {
+        var stderr: String
+        var description: String { "listen did not subscribe: \(stderr)" }
+    }
+
+    /// Waits for the listener to end and returns its exit status and everything it wrote to stderr.
+    func finish() -> (status: Int32, stderr: String) {
+        seen.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: seen, as: UTF8.self))
+    }
+
+    func waitUntilExit() { _ = finish() }
+    var terminationStatus: Int32 { process.terminationStatus }
+}

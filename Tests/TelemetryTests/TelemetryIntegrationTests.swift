@@ -57,11 +57,7 @@ import UrbanWattTelemetry
         let broker = try Broker()
         defer { broker.stop() }
         let listenOut = CLI.temporaryFolder().path
-        let listener = Process()
-        listener.executableURL = CLI.binary
-        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--out", listenOut, "--quiet", "--timeout", "60"]
-        try listener.run()
-        Thread.sleep(forTimeInterval: 1.5)  // the listener connects and subscribes
+        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--out", listenOut, "--timeout", "60"])
         let out = CLI.temporaryFolder().path
         let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--payload", "senml", "--qos", "1"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -88,12 +84,8 @@ import UrbanWattTelemetry
         defer { broker.stop() }
         // The listener keeps a persistent session at QoS 1 and reconnects by itself.
         let listenOut = CLI.temporaryFolder().path
-        let listener = Process()
-        listener.executableURL = CLI.binary
-        listener.arguments = ["listen", "--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener",
-                              "--out", listenOut, "--quiet", "--timeout", "60"]
-        try listener.run()
-        Thread.sleep(forTimeInterval: 1.5)  // the listener connects and subscribes
+        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener",
+                                     "--out", listenOut, "--timeout", "60"])
         // One simulated day in about 6 s of wall time; the broker is away from 2 s to 3.5 s.
         let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--client-id", "restart-pub"], after: 2, outage: 1.5)
         #expect(r.status == 0, "\(r.stderr)")
