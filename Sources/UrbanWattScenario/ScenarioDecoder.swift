@@ -201,7 +201,7 @@ public enum ScenarioDecoder {
         let start = date("start"), end = date("end")
         var step: Int64 = 900
         if let s = f["step"], let v = r.quantity(s, .duration, positive: true) {
-            if v.rounded() != v || 86_400.truncatingRemainder(dividingBy: v) != 0 {
+            if !StepClock.isValidStep(v) {
                 r.error(s, "expected a step that divides a day (such as 15 min, 1 h), got \(s.found)")
             } else {
                 step = Int64(v)

@@ -96,14 +96,8 @@ final class NodeTelemetry {
             while k < list.count && list[k].0 < t1 {
                 let (s, e) = list[k]
                 k += 1
-                var t = max(s, t0)
-                let end = min(e, t1)
-                while t < end {
-                    let m = Int(((t - start) / dt).rounded(.down))
-                    let stepEnd = start + Double(m + 1) * dt
-                    let span = min(end, stepEnd) - t
+                StepClock.forEachOverlap(from: max(s, t0), to: min(e, t1), start: start, dt: dt, count: nodes.efficiency.count) { m, span in
                     charging += nodes.efficiency[m] * span
-                    t += span
                 }
             }
             return w * (c.standby * (cumulative[b] - cumulative[a]) + (c.power - c.standby) * charging)

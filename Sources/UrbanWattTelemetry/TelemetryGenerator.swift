@@ -147,13 +147,4 @@ public final class TelemetryGenerator {
         config.format.encode(reading, scenario: scenario.name, into: &w)
         return OutgoingMessage(bytes: w.bytes, topicLength: topicLength)
     }
-
-    private func lowerBound(_ a: [Double], _ x: Double) -> Int {
-        var lo = 0, hi = a.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
 }

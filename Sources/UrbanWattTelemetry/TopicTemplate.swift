@@ -6,7 +6,8 @@ public struct TopicTemplate: Sendable, Equatable {
     public static let maximumLength = 1024
     public let text: String
 
-    /// nil, with the reason, when the template names an unknown placeholder or has a wildcard.
+    /// Throws, with the reason, when the template names an unknown placeholder, has a wildcard or a
+    /// control character, or is empty or longer than `maximumLength`.
     public init(_ text: String) throws(TemplateError) {
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {

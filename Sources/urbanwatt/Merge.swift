@@ -54,7 +54,7 @@ extension UrbanWatt {
                 if let seed = header["seed"]?.uint64Value { scenario.seed = seed }
                 if let s = header["start"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.start = s }
                 if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
-                if let step = header["step_s"]?.doubleValue, let v = Int64(exactly: step), v > 0, 86_400 % v == 0 { scenario.step = v }
+                if let step = header["step_s"]?.doubleValue, StepClock.isValidStep(step) { scenario.step = Int64(step) }
                 do {
                     shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header, series: series))
                 } catch {

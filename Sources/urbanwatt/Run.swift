@@ -203,8 +203,7 @@ struct PeriodOptions: ParsableArguments, Sendable {
         }
         if s.end <= s.start { throw usage("the period ends (\(s.end)) before it starts (\(s.start))") }
         if let step {
-            guard case .success(let v) = QuantityParser.parse(step, as: .duration), v >= 1, v.rounded() == v,
-                  86_400.truncatingRemainder(dividingBy: v) == 0
+            guard case .success(let v) = QuantityParser.parse(step, as: .duration), StepClock.isValidStep(v)
             else { throw usage("--step expects a duration that divides a day, such as 15min, got \"\(step)\"") }
             s.step = Int64(v)
         }

@@ -119,15 +119,6 @@ struct ChargerStepper: FleetStepper {
 
     /// Adds `weight × overlap` of [a, b) with every step.
     private static func add(from a: Double, to b: Double, weight: Double, into result: inout [Double], start: Double, dt: Double) {
-        guard b > a else { return }
-        var m = Int(((a - start) / dt).rounded(.down))
-        var t = a
-        while t < b && m < result.count {
-            let stepEnd = start + Double(m + 1) * dt
-            let span = min(b, stepEnd) - t
-            if span > 0 { result[m] += weight * span }
-            t = stepEnd
-            m += 1
-        }
+        StepClock.forEachOverlap(from: a, to: b, start: start, dt: dt, count: result.count) { m, span in result[m] += weight * span }
     }
 }

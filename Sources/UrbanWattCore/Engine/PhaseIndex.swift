@@ -53,12 +53,7 @@ struct PhaseIndex: Sendable {
 
     /// Count and value of active nodes with phase < r.
     func below(_ r: Double) -> (count: Int, value: Double) {
-        var lo = 0, hi = sortedPhases.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if sortedPhases[mid] < r { lo = mid + 1 } else { hi = mid }
-        }
-        var i = lo
+        var i = lowerBound(sortedPhases, r)
         var c: Int32 = 0
         var v = 0.0
         while i > 0 {

@@ -107,9 +107,9 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Shortest text that reads back as the same Double; whole numbers without ".0"; non-finite as null.
     public static func format(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        return d.description
+        var w = ByteWriter(capacity: 24)
+        w.number(d)
+        return String(decoding: w.bytes, as: UTF8.self)
     }
 
     static func quote(_ s: String, into out: inout String) {

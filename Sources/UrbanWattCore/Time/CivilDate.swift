@@ -73,9 +73,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// Formats a Unix time as ISO 8601 UTC, `2025-01-01T00:15:00Z`.
 public func isoUTC(_ unixSeconds: Int64) -> String {
-    let days = Int((unixSeconds >= 0 ? unixSeconds : unixSeconds - 86_399) / 86_400)
-    let secondOfDay = Int(unixSeconds - Int64(days) * 86_400)
-    let date = CivilDate(daysSinceEpoch: days)
-    func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(date)T\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60))Z"
+    var w = ByteWriter(capacity: 20)
+    w.timestamp(Double(unixSeconds))
+    return String(decoding: w.bytes, as: UTF8.self)
 }

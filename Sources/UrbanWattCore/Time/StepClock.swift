@@ -17,6 +17,29 @@ public struct StepClock: Sendable {
     /// Whether each step starts on a Saturday or Sunday, local time.
     public let weekend: [Bool]
 
+    /// Whether `seconds` can be a step: a whole number of seconds that divides a day, so that days
+    /// (and local-time windows) start on step boundaries.
+    public static func isValidStep(_ seconds: Double) -> Bool {
+        seconds >= 1 && seconds <= 86_400 && seconds.rounded() == seconds && 86_400.truncatingRemainder(dividingBy: seconds) == 0
+    }
+
+    /// Calls `body(step, seconds)` for every step that [a, b) overlaps, with the seconds of the
+    /// overlap, for a grid starting at `start` with steps of `dt` and `count` steps: the one place
+    /// that spreads an interval (a charging session) over steps.
+    @inline(__always)
+    public static func forEachOverlap(from a: Double, to b: Double, start: Double, dt: Double, count: Int, _ body: (Int, Double) -> Void) {
+        guard b > a else { return }
+        var m = Int(((a - start) / dt).rounded(.down))
+        var t = a
+        while t < b && m < count {
+            let stepEnd = start + Double(m + 1) * dt
+            let span = min(b, stepEnd) - t
+            if span > 0 && m >= 0 { body(m, span) }
+            t = stepEnd
+            m += 1
+        }
+    }
+
     /// The steps from the local start of `from` to the local start of `to` (exclusive).
     public init(from: CivilDate, to: CivilDate, step: Int64, zone: Zone) {
         let start = zone.startOfDay(from)
@@ -34,7 +57,7 @@ public struct StepClock: Sendable {
         var day = [Int32](repeating: 0, count: count)
         var weekend = [Bool](repeating: false, count: count)
         var cachedOffset: Int64 = zone.offset(at: start)
-        var cachedUntil: Int64 = start  // offsets are re-read every hour of simulated time
+        var cachedUntil: Int64 = start  // offsets are re-read every quarter hour of simulated time
         var lastDay = Int.min
         var lastDate = CivilDate(year: 1970, month: 1, day: 1)
         for i in 0..<count {

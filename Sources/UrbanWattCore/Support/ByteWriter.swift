@@ -1,27 +1,26 @@
-import UrbanWattCore
-
 /// Appends text to a byte buffer without building intermediate Strings: the hot path of telemetry
-/// writes hundreds of thousands of topics and payloads per second.
-struct ByteWriter {
-    var bytes: [UInt8]
+/// writes hundreds of thousands of topics and payloads per second. The one writer of JSON numbers
+/// and ISO 8601 times: `JSONValue` and `isoUTC` format through it too.
+public struct ByteWriter: Sendable {
+    public var bytes: [UInt8]
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func text(_ s: StaticString) {
+    public mutating func text(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func text(_ s: String) {
+    public mutating func text(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// The text escaped for inside a JSON string (RFC 8259 §7): quote, backslash and control
     /// characters. Names are validated not to need it; the writer escapes anyway.
-    mutating func jsonString(_ s: String) {
+    public mutating func jsonString(_ s: String) {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             text(s)
             return
@@ -43,20 +42,16 @@ struct ByteWriter {
 
     private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
-    mutating func integer(_ n: Int) {
-        if n < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            integer(-n)
+    public mutating func integer(_ n: Int) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned: -Int.min does not fit an Int.
+        var v = n.magnitude
+        if v < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(v))
             return
         }
-        if n < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(n))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, room for the 20 digits of UInt64.max
         var count = 0
-        var v = n
         withUnsafeMutableBytes(of: &digits) { buf in
             while v > 0 {
                 buf[count] = UInt8(ascii: "0") + UInt8(v % 10)
@@ -67,13 +62,13 @@ struct ByteWriter {
         }
     }
 
-    /// The same text as `JSONValue.format`: whole numbers without a fraction, else the shortest
-    /// representation that reads back as the same Double.
-    mutating func number(_ x: Double) {
-        if x == x.rounded(), abs(x) < 1e15 { integer(Int(x)) } else { text(x.description) }
+    /// A JSON number: whole numbers without a fraction, else the shortest representation that reads
+    /// back as the same Double; `null` for NaN and infinities, which JSON cannot write.
+    public mutating func number(_ x: Double) {
+        if !x.isFinite { text("null") } else if x == x.rounded(), abs(x) < 1e15 { integer(Int(x)) } else { text(x.description) }
     }
 
-    mutating func padded(_ n: Int, width: Int) {
+    public mutating func padded(_ n: Int, width: Int) {
         var p = 10
         for _ in 1..<width {
             if n < p { bytes.append(UInt8(ascii: "0")) }
@@ -82,8 +77,8 @@ struct ByteWriter {
         integer(n)
     }
 
-    /// ISO 8601 UTC, with milliseconds when the time is not whole seconds.
-    mutating func timestamp(_ t: Double) {
+    /// ISO 8601 UTC (`2025-01-01T00:15:00Z`), with milliseconds when the time is not whole seconds.
+    public mutating func timestamp(_ t: Double) {
         var whole = Int64(t.rounded(.down))
         var ms = Int(((t - Double(whole)) * 1000).rounded())
         if ms == 1000 { whole += 1; ms = 0 }
