@@ -155,10 +155,14 @@ public enum ScenarioDecoder {
         }
         RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, reader: r)
         guard let period else { return nil }
-        return Scenario(
+        let scenario = Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,
             end: period.end, step: period.step, grid: grid, profiles: profiles, districts: districts, fleets: fleets,
             checkTolerance: checkTolerance)
+        if let excess = TrafficLimit.excess(scenario) {
+            r.error(Cursor(node: fleetCursors[excess.fleet].node, path: fleetCursors[excess.fleet].path), TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total))
+        }
+        return scenario
     }
 
     static func decodeLocation(_ c: Cursor?, reader r: YAMLReader) -> (Location?, Zone) {

@@ -62,8 +62,10 @@ extension UrbanWatt {
             }
         }
 
-        /// Refuses, before any work, a run expected to need more memory than allowed (exit 64).
-        func checkMemory(_ scenario: Scenario) throws {
+        /// Refuses, before any work, a run whose counts would overflow or that is expected to need more memory than allowed (exit 64).
+        func checkLimits(_ scenario: Scenario) throws {
+            // --from, --to and --step may have made the period longer than the one validated.
+            if let excess = TrafficLimit.excess(scenario) { throw period.usage(TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total)) }
             let estimate = WorkEstimate(scenario)
             // Monte Carlo keeps one simulation per core besides the central one.
             let copies = runs == nil ? 1.0 : 1 + Double(ProcessInfo.processInfo.activeProcessorCount)
@@ -94,7 +96,7 @@ extension UrbanWatt {
                 throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
             }
             let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
-            try checkMemory(scenario)
+            try checkLimits(scenario)
             let started = Date()
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let session = try telemetrySession(engine)

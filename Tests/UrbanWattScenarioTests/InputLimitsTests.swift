@@ -61,6 +61,16 @@ import UrbanWattCore
         _ = try ScenarioDecoder.decode(InputLimitsTests.sensor, file: "x.yaml")
     }
 
+    /// 10^8 sensors sending 1 MB a second for a day would count 8.6 × 10^18 bytes: past what Int64
+    /// sums exactly (once a trap in the engine).
+    @Test func trafficThatCouldOverflowTheCountsIsRefusedAtTheFleet() {
+        let text = InputLimitsTests.sensor.replacingOccurrences(of: "count: 500", with: "count: 100000000")
+            .replacingOccurrences(of: "interval: 15 min, payload: 11 B", with: "interval: 1 s, payload: 1 MB")
+        let found = diagnostics(text).map(\.description)
+        #expect(found.count == 1 && found[0].hasPrefix("x.yaml:6:5: error: fleets[0]: the sensors could send up to 8.6"), "got: \(found)")
+        #expect(found[0].contains("more than UrbanWatt counts exactly (4.6e+18)"))
+    }
+
     @Test func aDuplicateKeyIsReportedAtTheKeyWithoutEchoingTheFile() {
         let text = InputLimitsTests.sensor.replacingOccurrences(of: "    count: 500\n", with: "    count: 500\n    count: 600\n")
         let found = diagnostics(text).map(\.description)
