@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import UrbanWattCore
+@testable import UrbanWattResults
+
+/// The pieces `check`, `compare`, Monte Carlo and `merge` are built from, each on its own.
+@Suite struct ResultsUnitTests {
+    @Test func percentilesInterpolateLinearlyAsNumPyDoes() {
+        // numpy.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
+        let v: [Double] = [1, 2, 3, 4]
+        #expect(abs(percentile(v, 5) - 1.15) < 1e-12 && percentile(v, 50) == 2.5 && abs(percentile(v, 95) - 3.85) < 1e-12)
+        #expect(percentile([7], 95) == 7 && percentile([], 50).isNaN)
+    }
+
+    @Test func theRegressionCheckComparesNumbersWithinATolerance() throws {
+        let golden = try JSONParser.parse(#"{"totals": {"energy_kwh": 100, "currency": "EUR"}, "run": {"wall_s": 1}}"#)
+        let within = try JSONParser.parse(#"{"totals": {"energy_kwh": 100.000000001, "currency": "EUR"}, "run": {"wall_s": 9}}"#)
+        #expect(RegressionCheck.compare(expected: golden, got: within, tolerance: 1e-9).isEmpty, "the run section is ignored")
+        let beyond = try JSONParser.parse(#"{"totals": {"energy_kwh": 101, "currency": "USD", "extra": 1}}"#)
+        let m = RegressionCheck.compare(expected: golden, got: beyond, tolerance: 1e-9)
+        #expect(m.map(\.field) == ["totals.energy_kwh", "totals.currency", "totals.extra"])
+        #expect(abs((m[0].relative ?? 0) - 1.0 / 101) < 1e-12)
+    }
+
+    @Test func aComparisonGivesDeltasAndRelativeChanges() throws {
+        let a = try JSONParser.parse(#"{"seed": 1, "period": {"start": "2025-01-01", "end": "2026-01-01", "step_s": 900}, "totals": {"energy_kwh": 200}}"#)
+        let b = try JSONParser.parse(#"{"seed": 1, "period": {"start": "2025-01-01", "end": "2026-01-01", "step_s": 900}, "totals": {"energy_kwh": 150}}"#)
+        let c = Comparison(a, b, labels: ("a", "b"))
+        let energy = try #require(c.rows.first { $0.section == "totals" && $0.name == "energy_kwh" })
+        #expect(energy.delta == -50 && energy.relative == -0.25)
+        #expect(c.warnings.isEmpty)
+        let other = try JSONParser.parse(#"{"seed": 2, "period": {"start": "2025-01-01", "end": "2025-02-01", "step_s": 3600}, "complete": false}"#)
+        #expect(Comparison(a, other, labels: ("a", "o")).warnings == [
+            "the periods differ: a 2025-01-01 to 2026-01-01, o 2025-01-01 to 2025-02-01", "the steps differ: a 900 s, o 3600 s",
+            "the seeds differ: a 1, o 2", "o is incomplete (interrupted)",
+        ])
+    }
+
+    @Test func shardFilesRoundTripBitForBit() throws {
+        let sensor = Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 600,
+                            payload: 20, overhead: 10, battery: 68_400)
+        let s = Scenario(name: "shard", start: .init(year: 2025, month: 6, day: 1), end: .init(year: 2025, month: 6, day: 3), step: 900, fleets: [
+            Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: .sensor(sensor)),
+            Fleet(name: "gw", model: .gateway(power: 3), replaces: .gateway(power: 10)),
+        ])
+        let r = Engine(scenario: s, shard: Shard(index: 1, count: 3)).run()
+        let series = ShardFiles.series(r)
+        let header = try JSONParser.parse(ShardFiles.header(r, scenarioText: "text", series: series).serialized())
+        // One shard of three is not a whole run.
+        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: "f", header: header, series: series)]) }
+        let back = try ShardFiles.read(folder: "f", scenario: s, header: header, series: series)
+        #expect(back.fleets == r.fleets)
+        #expect(back.completedSteps == r.completedSteps && back.nodeSteps == r.nodeSteps && back.shard == r.shard)
+    }
+}
