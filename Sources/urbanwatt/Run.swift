@@ -82,6 +82,11 @@ extension UrbanWatt {
         func telemetrySession(_ engine: Engine) throws -> TelemetrySession? {
             guard let settings = try broker.settings(defaultClientID: "urbanwatt-\(engine.scenario.name)-\(getpid())") else { return nil }
             let config = try telemetry.config(step: engine.clock.step)
+            if !quiet {
+                let seconds = Double(engine.clock.count) * Double(engine.clock.step)
+                let count = WorkEstimate.messages(engine.scenario, seconds: seconds, interval: Double(config.interval)) * config.sample
+                printError("urbanwatt: streaming at most \(Int(count)) messages to \(settings.url)")
+            }
             do {
                 return try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
             } catch {

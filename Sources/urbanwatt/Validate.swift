@@ -19,7 +19,8 @@ extension UrbanWatt {
             for path in scenarios {
                 do {
                     let s = try ScenarioSource.load(path).scenario
-                    print("\(path): ok (\(s.name): \(WorkEstimate(s).description))")
+                    let e = WorkEstimate(s)
+                    print("\(path): ok (\(s.name): \(e.description); \(e.messagesDescription) at --interval 15min)")
                 } catch let code as ExitCode {
                     if worst == .success || code == ExitStatus.noInput { worst = code }
                 }

@@ -117,6 +117,15 @@ import Testing
         #expect(r.stderr.contains(mention), "\(r.stderr)")
     }
 
+    /// 31 days at 15 min = 2,976 steps; memory 2,976 × (4 × 40 + 160) + 1,052 × 64 B + 32 MiB = 33 MiB;
+    /// messages 1,000 lamps × 2,976 + 50 sensors × ⌈2,678,400 / 420⌉ + 2 × 2,976 = 3.3 million.
+    @Test func validateStatesTheWork() throws {
+        let dir = CLI.temporaryFolder()
+        let r = try CLI.run(["validate", try writeSmall(dir)])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("ok (small: 2,976 steps × 4 fleets, 1,052 nodes, about 33 MiB; at most 3.3 million telemetry messages at --interval 15min)\n"), "\(r.stdout)")
+    }
+
     @Test func validatePrintsEveryProblemWithItsLocationAndExits65() throws {
         let dir = CLI.temporaryFolder()
         let path = dir.appendingPathComponent("bad.yaml").path

@@ -12,6 +12,9 @@ public struct WorkEstimate: Sendable, Equatable {
     public var nodes: Int
     /// Bytes of memory the run is expected to peak at.
     public var memoryBytes: Double
+    /// Telemetry messages at most, one per node: a sensor per uplink, other nodes every
+    /// `interval` seconds (the `--interval` default of 15 min), links none.
+    public var messages: Double
 
     public init(_ s: Scenario) {
         // As StepClock counts them, without building its per-step arrays.
@@ -19,11 +22,30 @@ public struct WorkEstimate: Sendable, Equatable {
         fleets = s.fleets.count
         nodes = s.fleets.reduce(0) { $0 + $1.maximumNodes }
         memoryBytes = Double(steps) * (Double(fleets) * 40 + 160) + Double(nodes) * 64 + 32 * 1_048_576
+        messages = WorkEstimate.messages(s, seconds: Double(steps * Int(s.step)), interval: 900)
+    }
+
+    /// Telemetry messages at most over `seconds` with non-sensor nodes reporting every `interval`.
+    public static func messages(_ s: Scenario, seconds: Double, interval: Double) -> Double {
+        s.fleets.reduce(0.0) { total, f in
+            switch f.model {
+            case .link: total
+            case .sensor(let sensor): total + Double(f.maximumNodes) * (seconds / sensor.interval).rounded(.up)
+            default: total + Double(f.maximumNodes) * (seconds / max(interval, Double(s.step))).rounded(.up)
+            }
+        }
     }
 
     /// "35,040 steps × 13 fleets, 8,123 nodes, about 49 MiB".
     public var description: String {
         "\(grouped(steps)) steps × \(fleets) fleets, \(grouped(nodes)) nodes, about \(WorkEstimate.bytes(memoryBytes))"
+    }
+
+    /// "at most 1.7 million telemetry messages".
+    public var messagesDescription: String {
+        let m = messages
+        let text = m >= 1e9 ? "\((m / 1e8).rounded() / 10) billion" : m >= 1e6 ? "\((m / 1e5).rounded() / 10) million" : grouped(Int(m))
+        return "at most \(text) telemetry messages"
     }
 
     public static func bytes(_ b: Double) -> String {
