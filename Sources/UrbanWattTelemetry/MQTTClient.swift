@@ -42,17 +42,28 @@ public enum ConnectFailure: Error, CustomStringConvertible, Sendable {
 
 /// One MQTT connection over libmosquitto: connect with retries, publish, subscribe, and a network
 /// thread of its own that reconnects with exponential backoff (0.5 s to 30 s, with jitter).
-/// Callbacks reach this object through libmosquitto's user-data pointer.
+/// Callbacks reach this object through libmosquitto's user-data pointer; `deinit` stops the thread
+/// before the handle is destroyed, so no callback outlives the client.
+///
+/// An explicit state machine, every change under one lock (`condition`) and broadcast, so that
+/// waiting is waiting on the condition, never a sleep or a poll:
+/// `stopped` → `connecting` (CONNECT sent, or reconnecting) → `connected` → `disconnecting`
+/// (DISCONNECT sent) → `stopped` (the network thread has ended).
+/// `@unchecked Sendable`: `condition` guards all mutable state; the callbacks have their own lock.
 public final class MQTTClient: @unchecked Sendable {
+    public enum State: Sendable, Equatable { case stopped, connecting, connected, disconnecting }
+
     public let settings: MQTTSettings
     private let handle: OpaquePointer
     private let condition = NSCondition()
     // Guarded by `condition`:
-    private var connected = false
+    private var state = State.stopped
     private var connackCode: Int32?
     private var stopping = false
     private var gaveUp = false
     private var packetLimit: Int?
+    /// libmosquitto reported the disconnection we asked for: the DISCONNECT packet is out.
+    private var disconnectWritten = false
     private var networkThread: Thread?
 
     private struct Callbacks {
@@ -142,7 +153,7 @@ public final class MQTTClient: @unchecked Sendable {
         condition.lock()
         connackCode = rc
         packetLimit = maximumPacketSize
-        connected = rc == 0
+        if rc == 0 && state == .connecting { state = .connected }
         condition.broadcast()
         condition.unlock()
         if rc == 0 { onConnectionChange?(true) }
@@ -150,16 +161,20 @@ public final class MQTTClient: @unchecked Sendable {
 
     private func disconnected() {
         condition.lock()
-        connected = false
+        // A lost connection is reconnected; one we closed stays closed.
+        if state == .connected { state = .connecting }
+        if state == .disconnecting { disconnectWritten = true }
         condition.broadcast()
         condition.unlock()
         onConnectionChange?(false)
     }
 
-    public var isConnected: Bool {
+    public var isConnected: Bool { currentState == .connected }
+
+    public var currentState: State {
         condition.lock()
         defer { condition.unlock() }
-        return connected
+        return state
     }
 
     /// The broker's maximum packet size from its CONNACK (MQTT 5), if it set one.
@@ -207,6 +222,7 @@ public final class MQTTClient: @unchecked Sendable {
                 if rc == Int32(MOSQ_ERR_TLS.rawValue) { lastError += " (TLS: check --cafile, --cert and --key)" }
             }
             if Date() >= deadline { throw .unavailable("cannot reach the broker at \(settings.url) within \(Int(settings.reconnectTimeout)) s: \(lastError)") }
+            // A backoff on the caller's thread before the next attempt (no network thread runs yet).
             Thread.sleep(forTimeInterval: min(delay * Double.random(in: 0.8...1.2), max(0, deadline.timeIntervalSinceNow)))
             delay = min(30, delay * 2)
         }
@@ -225,10 +241,21 @@ public final class MQTTClient: @unchecked Sendable {
         stopping = false
         gaveUp = false
         connackCode = nil
+        state = .connecting
         condition.unlock()
-        let thread = Thread { [unowned self] in self.networkLoop() }
+        // Unowned: `deinit` stops and joins this thread before the client goes.
+        let thread = Thread { [unowned self] in
+            self.networkLoop()
+            self.condition.lock()
+            self.state = .stopped
+            self.networkThread = nil
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
         thread.name = "mqtt-network"
+        condition.lock()
         networkThread = thread
+        condition.unlock()
         thread.start()
     }
 
@@ -247,7 +274,7 @@ public final class MQTTClient: @unchecked Sendable {
             let lost = Date()
             var delay = 0.5
             while !isStopping {
-                Thread.sleep(forTimeInterval: delay * Double.random(in: 0.8...1.2))
+                if pause(delay * Double.random(in: 0.8...1.2)) { return }
                 if mosquitto_reconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) { break }
                 if Date().timeIntervalSince(lost) > settings.reconnectTimeout {
                     condition.lock()
@@ -259,6 +286,15 @@ public final class MQTTClient: @unchecked Sendable {
                 delay = min(30, delay * 2)
             }
         }
+    }
+
+    /// Waits `seconds` (a reconnect backoff) unless asked to stop; true when asked.
+    private func pause(_ seconds: Double) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let until = Date().addingTimeInterval(seconds)
+        while !stopping && Date() < until { _ = condition.wait(until: until) }
+        return stopping
     }
 
     private func connackSnapshot() -> Int32? {
@@ -291,22 +327,30 @@ public final class MQTTClient: @unchecked Sendable {
         try MosquittoError.check(mosquitto_subscribe_v5(handle, nil, filter, qos, 0, nil), "subscribe to \(filter)")
     }
 
-    /// Sends DISCONNECT (so the broker does not publish the last will) and stops the network thread.
+    /// Sends DISCONNECT (so the broker does not publish the last will), waits until the network
+    /// thread has written it (libmosquitto then reports the disconnection), and stops the thread.
     public func disconnect() {
-        mosquitto_disconnect(handle)
-        Thread.sleep(forTimeInterval: 0.05)
+        condition.lock()
+        let wasConnected = state == .connected
+        if wasConnected { state = .disconnecting }
+        disconnectWritten = false
+        condition.unlock()
+        if wasConnected && mosquitto_disconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+            condition.lock()
+            let deadline = Date().addingTimeInterval(2)
+            while state == .disconnecting && !disconnectWritten && Date() < deadline { _ = condition.wait(until: deadline) }
+            condition.unlock()
+        }
         stop()
     }
 
-    /// Stops the network thread and waits for it.
+    /// Stops the network thread and waits until it has ended.
     public func stop() {
         condition.lock()
-        let wasRunning = !stopping && networkThread != nil
+        defer { condition.unlock() }
         stopping = true
         condition.broadcast()
-        condition.unlock()
-        guard wasRunning, let thread = networkThread else { return }
-        while thread.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
-        networkThread = nil
+        while networkThread != nil { condition.wait() }
+        state = .stopped
     }
 }
