@@ -10,7 +10,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "urbanwatt", targets: ["urbanwatt"]),
+        .library(name: "UrbanWattKit", targets: ["UrbanWattKit"]),
         .library(name: "UrbanWattCore", targets: ["UrbanWattCore"]),
+        .library(name: "UrbanWattScenario", targets: ["UrbanWattScenario"]),
+        .library(name: "UrbanWattResults", targets: ["UrbanWattResults"]),
+        .library(name: "UrbanWattTelemetry", targets: ["UrbanWattTelemetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,11 +36,15 @@ let package = Package(
         .target(
             name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto"],
             swiftSettings: swiftSettings),
+        // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
+        .target(
+            name: "UrbanWattKit", dependencies: ["UrbanWattCore", "UrbanWattScenario", "UrbanWattResults"],
+            swiftSettings: swiftSettings),
         // The command line: argument parsing and wiring only.
         .executableTarget(
             name: "urbanwatt",
             dependencies: [
-                "UrbanWattCore", "UrbanWattScenario", "UrbanWattResults", "UrbanWattTelemetry",
+                "UrbanWattCore", "UrbanWattScenario", "UrbanWattResults", "UrbanWattTelemetry", "UrbanWattKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -48,6 +56,7 @@ let package = Package(
             name: "UrbanWattResultsTests",
             dependencies: ["UrbanWattResults", "UrbanWattScenario", "UrbanWattCore"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "UrbanWattKitTests", dependencies: ["UrbanWattKit"], swiftSettings: swiftSettings),
         // Runs the built binary for the end-to-end and telemetry tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UrbanWattCore
+import UrbanWattKit
 import UrbanWattResults
 import UrbanWattScenario
 
@@ -36,8 +37,7 @@ extension UrbanWatt {
                     continue
                 }
                 let loaded = try ScenarioSource.load(file)
-                let b = Breakdown(Engine(scenario: loaded.scenario).run())
-                let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
+                let summary = loaded.run().summary()
                 if bless {
                     do {
                         try OutputFolder(path: (golden as NSString).deletingLastPathComponent).create()

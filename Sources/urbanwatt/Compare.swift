@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UrbanWattCore
+import UrbanWattKit
 import UrbanWattResults
 
 extension UrbanWatt {
@@ -43,8 +44,7 @@ extension UrbanWatt {
                 }
                 return s
             }
-            let loaded = try ScenarioSource.load(argument)
-            return SummaryBuilder.summary(Breakdown(Engine(scenario: loaded.scenario).run()), run: RunInfo(wallSeconds: 0))
+            return try ScenarioSource.load(argument).run().summary()
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UrbanWattCore
+import UrbanWattKit
 import UrbanWattResults
 import UrbanWattScenario
 import UrbanWattTelemetry
@@ -95,7 +96,7 @@ extension UrbanWatt {
             }
         }
 
-        func simulate(_ loaded: LoadedScenario, into path: String) throws {
+        func simulate(_ loaded: Simulation, into path: String) throws {
             let scenario = loaded.scenario
             if runs != nil && scenario.uncertainParameters.isEmpty {
                 throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
@@ -127,14 +128,10 @@ extension UrbanWatt {
             if let runs, result.complete {
                 let bar = RunCounter(total: runs, style: .forStderr(quiet: quiet))
                 let period = self.period
-                let stats = MonteCarlo.run(runs: runs, scenario: { k in
-                    var s = loaded.sample(seed: scenario.seed, run: k)
-                    try? period.apply(to: &s)
-                    return s
-                }, done: bar.update, shouldStop: Interrupt.requested)
+                let mc = loaded.uncertainty(runs: runs, adjust: { try? period.apply(to: &$0) }, done: bar.update, shouldStop: Interrupt.requested)
                 bar.finish()
-                runsInterrupted = stats.count < runs
-                if stats.count >= 2 { uncertainty = MonteCarlo.section(stats, requested: runs) }
+                runsInterrupted = mc.finished < runs
+                uncertainty = mc.section
             }
             let breakdown = Breakdown(result)
             var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)

@@ -1,0 +1,116 @@
+import Foundation
+// The scenario types (Scenario, Fleet, CivilDate, YearMap, JSONValue) come with the front door.
+@_exported import UrbanWattCore
+import UrbanWattResults
+import UrbanWattScenario
+
+/// A scenario ready to simulate: the library's front door. Load a built-in scenario or a YAML file,
+/// change what you like, run it, and read or write the results:
+///
+/// ```swift
+/// import UrbanWattKit
+///
+/// var district = try Simulation.load("mittelstadt")
+/// district.scenario.end = CivilDate(year: 2025, month: 2, day: 1)
+/// let outcome = district.run()
+/// print(outcome.totalEnergy.converted(to: .kilowattHours))
+/// try outcome.write(to: "out/january")
+/// ```
+public struct Simulation: Sendable {
+    public var scenario: Scenario
+    /// The YAML the scenario was read from: Monte Carlo runs read it again with other draws.
+    public let text: String
+    /// Where the text came from, for diagnostics (`<built-in NAME>` for the library).
+    public let file: String
+
+    /// Reads `text` (reporting every problem with its line and column as `ScenarioErrors`).
+    public init(yaml text: String, file: String = "scenario.yaml") throws(ScenarioErrors) {
+        scenario = try ScenarioDecoder.decode(text, file: file)
+        self.text = text
+        self.file = file
+    }
+
+    /// A built-in scenario by name (`mittelstadt`, `metropole`, …) or a YAML file by path.
+    public static func load(_ nameOrPath: String) throws -> Simulation {
+        if FileManager.default.fileExists(atPath: nameOrPath) {
+            guard let data = FileManager.default.contents(atPath: nameOrPath) else { throw ScenarioFileError.unreadable(nameOrPath) }
+            return try Simulation(yaml: try ScenarioDecoder.text(of: data, file: nameOrPath), file: nameOrPath)
+        }
+        guard let text = BuiltinScenarios.text(named: nameOrPath) else { throw ScenarioFileError.unreadable(nameOrPath) }
+        return try Simulation(yaml: text, file: "<built-in \(nameOrPath)>")
+    }
+
+    /// What a run of `scenario` will take (steps, nodes, memory, messages), before running it.
+    public var estimate: WorkEstimate { WorkEstimate(scenario) }
+
+    /// Simulates the scenario (or one shard of its nodes); `shouldStop` is asked between chunks.
+    public func run(shard: Shard = .whole, progress: (Int, Int, Int) -> Void = { _, _, _ in },
+                    shouldStop: () -> Bool = { false }) -> Outcome {
+        Outcome(Engine(scenario: scenario, shard: shard).run(progress: progress, shouldStop: shouldStop))
+    }
+
+    /// The scenario with run `k`'s draws of its uncertain parameters (`--runs`), with `adjust`
+    /// applied (the same period and step overrides as the central run).
+    public func sample(run k: Int, adjust: (inout Scenario) -> Void = { _ in }) -> Scenario {
+        var s = (try? ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k))) ?? scenario
+        adjust(&s)
+        return s
+    }
+
+    /// Monte Carlo: `runs` replications on all cores, each with its own draws. Returns the
+    /// `uncertainty` section of summary.json, or nil when fewer than two runs finished before
+    /// `shouldStop`; `finished` counts them.
+    public func uncertainty(runs: Int, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
+                            done: @escaping @Sendable (Int) -> Void = { _ in },
+                            shouldStop: @escaping @Sendable () -> Bool = { false }) -> (section: JSONValue?, finished: Int) {
+        let simulation = self
+        let stats = MonteCarlo.run(runs: runs, scenario: { simulation.sample(run: $0, adjust: adjust) }, done: done, shouldStop: shouldStop)
+        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: runs) : nil, stats.count)
+    }
+}
+
+extension Simulation {
+    /// A finished (or interrupted) run with its breakdowns and summary.
+    public struct Outcome: Sendable {
+        public let result: SimulationResult
+        public let breakdown: Breakdown
+
+        public init(_ result: SimulationResult) {
+            self.result = result
+            breakdown = Breakdown(result)
+        }
+
+        /// summary.json as a value; `run` adds the version, wall time and telemetry counters.
+        public func summary(run: RunInfo = RunInfo(wallSeconds: 0)) -> JSONValue { SummaryBuilder.summary(breakdown, run: run) }
+
+        public var complete: Bool { result.complete }
+
+        /// Electricity of every fleet together over what was simulated.
+        public var totalEnergy: Measurement<UnitEnergy> {
+            Measurement(value: breakdown.kWh(breakdown.total, breakdown.all), unit: .kilowattHours)
+        }
+
+        /// The highest mean power of any step.
+        public var peakPower: Measurement<UnitPower> { Measurement(value: breakdown.peak(breakdown.total, breakdown.all).kW, unit: .kilowatts) }
+
+        /// Simulated time.
+        public var duration: Measurement<UnitDuration> {
+            Measurement(value: Double(result.completedSteps) * breakdown.dt, unit: .seconds)
+        }
+
+        /// One fleet's electricity, nil for a fleet the scenario does not have.
+        public func energy(ofFleet name: String) -> Measurement<UnitEnergy>? {
+            guard let i = result.scenario.fleets.firstIndex(where: { $0.name == name }) else { return nil }
+            return Measurement(value: breakdown.kWh(result.fleets[i].energy, breakdown.all), unit: .kilowattHours)
+        }
+
+        /// Writes summary.json, timeseries.csv (one row per `resolution`, a whole number of steps),
+        /// fleets.csv and report.html into `folder`, replacing it as a whole.
+        public func write(to folder: String, resolution: Measurement<UnitDuration> = Measurement(value: 1, unit: .hours),
+                          run: RunInfo = RunInfo(wallSeconds: 0), scenarioText: String = "") throws {
+            let seconds = resolution.converted(to: .seconds).value
+            let rows = max(1, Int((seconds / breakdown.dt).rounded()))
+            try ResultFolder.write(breakdown, summary: summary(run: run), to: folder, stepsPerRow: rows, scenarioText: scenarioText)
+        }
+    }
+}
