@@ -13,7 +13,7 @@ public enum ScenarioSchema {
             ("additionalProperties", .bool(false)),
             ("properties", .object([
                 ("urbanwatt", .object([("const", .integer(1)), ("description", .string("Format version."))])),
-                ("name", .object([("type", .string("string")), ("pattern", .string("^[a-z0-9-]+$"))])),
+                ("name", name),
                 ("description", string),
                 ("seed", .object([("type", .string("integer")), ("minimum", .integer(0))])),
                 ("location", object([
@@ -32,7 +32,7 @@ public enum ScenarioSchema {
                     ("type", .string("object")),
                     ("additionalProperties", object([("weekday", hourly), ("weekend", hourly)], required: ["weekday"])),
                 ])),
-                ("districts", .object([("type", .string("array")), ("items", string), ("minItems", .integer(1))])),
+                ("districts", .object([("type", .string("array")), ("items", name), ("minItems", .integer(1))])),
                 ("fleets", .object([("type", .string("array")), ("items", .object([("oneOf", .array(FleetKind.allCases.map(fleet)))]))])),
                 ("check", object([("tolerance", quantity(.fraction))])),
             ])),
@@ -40,10 +40,14 @@ public enum ScenarioSchema {
     }
 
     static let string = JSONValue.object([("type", .string("string"))])
+    /// The one name rule (`Name`).
+    static let name = JSONValue.object([("type", .string("string")), ("pattern", .string("^[A-Za-z0-9][A-Za-z0-9._-]{0,\(Name.maximumLength - 1)}$"))])
     static let date = JSONValue.object([("type", .string("string")), ("format", .string("date"))])
     static let hourly = JSONValue.object([
         ("type", .string("array")), ("items", .object([("type", .string("number"))])), ("minItems", .integer(24)), ("maxItems", .integer(24)),
     ])
+    /// "23:00"; YAML 1.1 reads an unquoted 23:00 as the sexagesimal number 1380, which the decoder accepts too.
+    static let clock = JSONValue.object([("anyOf", .array([string, .object([("type", .string("integer"))])]))])
     static let price = JSONValue.object([("type", .string("string")), ("pattern", .string("^[0-9.eE+-]+ [A-Z]{3}/(k|M|G)?Wh$"))])
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
@@ -52,12 +56,19 @@ public enum ScenarioSchema {
         return .object(fields)
     }
 
-    /// A number in the canonical unit or a string with a unit.
+    /// A number in the canonical unit, a string with a unit, or a distribution of either
+    /// (`{uniform: [a, b]}`, `{normal: [mean, sd]}`, `{triangular: [min, mode, max]}`), as the decoder reads it.
     static func quantity(_ d: Dimension) -> JSONValue {
         let units = d.units.map(\.symbol).joined(separator: " ")
+        let plain: [JSONValue] = [.object([("type", .string("number"))]), .object([("type", .string("string"))])]
+        let distributions = YAMLReader.distributionKinds.sorted { $0.key < $1.key }.map { kind, arity in
+            object([(kind, .object([
+                ("type", .string("array")), ("items", .object([("anyOf", .array(plain))])), ("minItems", .integer(arity)), ("maxItems", .integer(arity)),
+            ]))], required: [kind])
+        }
         return .object([
-            ("anyOf", .array([.object([("type", .string("number"))]), .object([("type", .string("string"))])])),
-            ("description", .string("a \(d.rawValue): a number in \(d.canonicalUnit.isEmpty ? "plain units" : d.canonicalUnit)" + (units.isEmpty ? "" : ", or a string with a unit (\(units)), e.g. \(d.example)"))),
+            ("anyOf", .array(plain + distributions)),
+            ("description", .string("a \(d.rawValue): a number in \(d.canonicalUnit.isEmpty ? "plain units" : d.canonicalUnit)" + (units.isEmpty ? "" : ", or a string with a unit (\(units)), e.g. \(d.example)") + "; or a distribution of them")),
         ])
     }
 
@@ -76,7 +87,7 @@ public enum ScenarioSchema {
     /// The schema of one key of a fleet.
     static func property(_ key: String, kind: FleetKind) -> JSONValue {
         switch key {
-        case "name": return .object([("type", .string("string")), ("pattern", .string("^[^+#/\\s]+$"))])
+        case "name": return name
         case "kind": return .object([("const", .string(kind.rawValue))])
         case "district", "via", "description": return string
         case "count": return yearMap(.count)
@@ -108,7 +119,7 @@ public enum ScenarioSchema {
         case "uplink": return object([("interval", quantity(.duration)), ("payload", quantity(.data)), ("overhead", quantity(.data))], required: ["interval"])
         case "dimming": return .object([("anyOf", .array([
             .object([("const", .string("none"))]),
-            .object([("type", .string("array")), ("items", object([("from", string), ("to", string), ("level", quantity(.fraction))], required: ["from", "to", "level"]))]),
+            .object([("type", .string("array")), ("items", object([("from", clock), ("to", clock), ("level", quantity(.fraction))], required: ["from", "to", "level"]))]),
             object([("adaptive", object([("profile", string), ("min", quantity(.fraction))], required: ["profile"]))]),
         ]))])
         case "sessions": return object([
