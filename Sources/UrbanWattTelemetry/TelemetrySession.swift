@@ -119,11 +119,13 @@ public final class TelemetrySession: @unchecked Sendable {
     public func publish(_ range: Range<Int>, series: [FleetSeries], clock steps: StepClock, shouldStop: () -> Bool = { false }) {
         guard failure == nil else { return }
         generator.generate(range, series: series) { m, batch in
-            if shouldStop() { return false }
+            // A generated step is always queued (its nodes count it as reported), so that after a
+            // stop the stream covers exactly the steps in `streamedSteps`; pacing ends with the stop.
             generated += batch.count
-            let due = options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
+            let stopping = shouldStop()
+            let due = stopping ? nil : options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
             if !publisher.enqueue(batch, until: due), let f = publisher.failed { failure = Failure(f) }
-            return failure == nil
+            return failure == nil && !stopping
         }
     }
 

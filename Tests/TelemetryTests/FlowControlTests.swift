@@ -194,3 +194,36 @@ import UrbanWattScenario
         }
     }
 }
+
+/// Ctrl-C while streaming: the results are cut to the steps whose messages went out, and the stream's
+/// energies add up to exactly those results.
+@Suite struct InterruptedStreamTests {
+    @Test func theStreamAndTheResultsCoverTheSameSteps() throws {
+        let s = try ScenarioDecoder.decode("""
+            urbanwatt: 1
+            name: cut
+            period: {start: 2025-06-01, end: 2025-06-03, step: 15 min}
+            fleets:
+              - {name: meters, kind: sensor, count: 30, jitter: 10%, radio: {type: nbiot}, uplink: {interval: 10 min, payload: 20 B}, via: gw}
+              - {name: gw, kind: gateway, count: 2, power: 3 W}
+            """, file: "cut.yaml")
+        let engine = Engine(scenario: s)
+        let transport = InMemoryTransport()
+        let session = TelemetrySession(engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
+                                       transport: transport, clock: ManualClock(), options: .init())
+        try session.start()
+        // Ctrl-C arrives while step 70 is generated (in the middle of a chunk of 4).
+        var asked = 0
+        var result = engine.run(chunk: 4, shouldStop: { session.streamedSteps > 70 }, onChunk: { range, series in
+            session.publish(range, series: series, clock: engine.clock, shouldStop: { asked += 1; return session.streamedSteps > 70 })
+        })
+        result.completedSteps = min(result.completedSteps, session.streamedSteps)
+        _ = session.finish(totals: nil, interrupted: true)
+        #expect(asked > 0 && result.completedSteps == 71)
+        var heard = Aggregator()
+        for m in transport.sent where !m.topic.hasSuffix("/status") { heard.add(topic: m.topic, payload: m.payload) }
+        #expect(heard.invalid == 0 && heard.gaps == 0)
+        let simulated = result.fleets.reduce(0.0) { $0 + $1.energy[0..<result.completedSteps].reduce(0, +) } / 3.6e6
+        #expect(abs(heard.energyKWh - simulated) <= 1e-9 * simulated, "stream \(heard.energyKWh) kWh, results \(simulated) kWh")
+    }
+}
