@@ -117,6 +117,38 @@ import Testing
         #expect(r.stderr.contains(mention), "\(r.stderr)")
     }
 
+    /// Sensors and their ingest by hand: 50 LoRaWAN sensors at SF7 without jitter, every 10 min for
+    /// January (2,678,400 s, exactly 4,464 uplinks per node whatever its phase), 11 B + 13 B MAC = 24 B.
+    /// Time on air at SF7/125 kHz/CR 4/5: (8 + 4.25 + 8 + ⌈(8·24 − 4·7 + 28 + 16) / 28⌉ · 5) × 1.024 ms
+    /// = 61.696 ms; at 29 mA and 3.3 V that is 5.904307 mJ an uplink. Sleep 0.2 µA × 3.3 V.
+    @Test func sensorsAndTheirIngestAddUpByHand() throws {
+        let dir = CLI.temporaryFolder()
+        let path = dir.appendingPathComponent("sensors.yaml").path
+        try """
+        urbanwatt: 1
+        name: sensors
+        period: {start: 2025-01-01, end: 2025-02-01, step: 15 min}
+        fleets:
+          - {name: s, kind: sensor, count: 50, radio: {type: lorawan, spreading_factor: 7}, uplink: {interval: 10 min, payload: 11 B}, via: gw}
+          - {name: gw, kind: gateway, power: 3 W, via: dc}
+          - {name: dc, kind: datacenter, it_power: 1 kW, pue: 1.5, per_gb: 1 kWh/GB}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["run", path, "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let fleets = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any])["by_fleet"] as! [String: [String: Any]]
+        let uplinks = 50.0 * 4464
+        #expect(fleets["s"]?["messages"] as? Int == Int(uplinks))
+        #expect(fleets["s"]?["bytes"] as? Int == Int(uplinks * 24))
+        let perUplink = 0.029 * 3.3 * 0.061696, sleep = 0.2e-6 * 3.3 * 2_678_400
+        let sensorKWh = (50 * sleep + uplinks * perUplink) / 3.6e6
+        #expect(abs((fleets["s"]?["energy_kwh"] as! Double) - sensorKWh) <= 1e-9 * sensorKWh, "\(fleets["s"]!)")
+        // The data centre: 1 kW × 1.5 × 744 h, plus 1.5 × 1 kWh/GB × 5,356,800 B.
+        let dcKWh = 1116 + 1.5 * uplinks * 24 / 1e9
+        #expect(abs((fleets["dc"]?["energy_kwh"] as! Double) - dcKWh) <= 1e-9 * dcKWh)
+        #expect(fleets["gw"]?["messages"] as? Int == Int(uplinks), "the gateway carries every uplink")
+    }
+
     /// 31 days at 15 min = 2,976 steps; memory 2,976 × (4 × 40 + 160) + 1,052 × 64 B + 32 MiB = 33 MiB;
     /// messages 1,000 lamps × 2,976 + 50 sensors × ⌈2,678,400 / 420⌉ + 2 × 2,976 = 3.3 million.
     @Test func validateStatesTheWork() throws {
