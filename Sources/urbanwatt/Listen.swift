@@ -44,7 +44,10 @@ extension UrbanWatt {
         }
 
         func run() throws {
-            guard let settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
+            guard var settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
+            let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
+            // --timeout bounds the whole listen, connecting included.
+            if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
             let listener: TelemetryListener
             do {
                 listener = try TelemetryListener(settings: settings, filter: topic, qos: qos, session: session)
@@ -62,7 +65,6 @@ extension UrbanWatt {
             Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast
-            let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
             let done = listener.wait(untilDone: untilDone, timeout: limit, shouldStop: Interrupt.requested) {
                 guard live, Date().timeIntervalSince(lastDraw) > 0.5 else { return }
                 lastDraw = Date()

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Fuzzes the command line: every numeric, duration and name option of `run`, `listen`, `compare`
+and `merge` with hostile values. Asserts that nothing traps or hangs and that each refusal says what
+is wrong: exit 0, 64 (usage, with a message naming the option), 65, 66, 69 (no broker: the
+telemetry options point at a closed port with a short timeout) or 73.
+
+Usage: fuzz_options.py --bin .build/release/urbanwatt [--count 400] [--seed 1]
+Prints the outcome classes and `N passed, M failed`; exits 1 on any failure.
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+VALUES = [
+    "0", "-1", "1", "2", "1e300", "-1e300", "nan", "inf", "-inf", "1e-300", "18446744073709551615", "18446744073709551616",
+    "9223372036854775808", "-9223372036854775809", "1.5", "", " ", "abc", "1 parsec", "10%", "150%", "-5%", "0%",
+    "2s", "0s", "1e9s", "200years", "1h", "15min", "7min", "1d", "1 ms", "3/2", "0/0", "1/0", "2/4", "max", "realtime",
+    "8GB", "1B", "1e30GB", "a|b", "a/b", "#", "+", "a\x01b", "x" * 5000, "urbanwatt/{node}", "{bogus}", "$share/g/#",
+    "2025-13-01", "2025-02-30", "9999-12-31", "1900-01-01", "0000-01-01", "2025-06-01",
+]
+
+RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "--shard", "--max-memory", "--sample",
+               "--interval", "--speed", "--expiry", "--max-queued", "--topic", "--apikey", "--payload", "--telemetry",
+               "--qos", "--mqtt-version", "--client-id"]
+# `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
+# a long one rightly retries that long.
+LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout"]
+TRAPS = {132, 133, 134, 136, 137, 139}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.environ.get("URBANWATT_BIN", ".build/release/urbanwatt"))
+    ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    outcomes, failures = {}, []
+    with tempfile.TemporaryDirectory(prefix="urbanwatt-optfuzz-") as tmp:
+        for i in range(args.count):
+            command = rng.choice(["run", "run", "run", "listen"])
+            options = RUN_OPTIONS if command == "run" else LISTEN_OPTIONS
+            chosen = rng.sample(options, rng.randint(1, 3))
+            argv = [args.bin, command]
+            for o in chosen:
+                argv += [o, rng.choice(VALUES)]
+            # Telemetry options only count with a broker: a closed port, given up on quickly.
+            argv += ["--mqtt", "mqtt://127.0.0.1:9"]
+            if "--reconnect-timeout" not in chosen:
+                argv += ["--reconnect-timeout", "0.3s"]
+            if command == "run":
+                if "--to" not in chosen and "--from" not in chosen:
+                    argv += ["--to", "2025-01-02"]
+                argv += ["--quiet", "--out", os.path.join(tmp, "out")]
+            else:
+                argv += ["--quiet", "--out", os.path.join(tmp, "listen")]
+                if "--timeout" not in chosen:
+                    argv += ["--timeout", "1s"]
+            try:
+                p = subprocess.run(argv, capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                failures.append((i, argv[1:], "hang: did not end within 60 s"))
+                outcomes["hang"] = outcomes.get("hang", 0) + 1
+                continue
+            err = p.stderr.decode("utf-8", errors="replace")
+            code = p.returncode
+            outcomes[code] = outcomes.get(code, 0) + 1
+            if code in TRAPS or code < 0:
+                failures.append((i, argv[1:], f"trap {code}: {err[-300:]}"))
+            elif code not in (0, 1, 64, 65, 66, 69, 73, 130):
+                failures.append((i, argv[1:], f"exit {code}: {err[-300:]}"))
+            elif code in (64, 65, 69, 73) and not err.strip():
+                failures.append((i, argv[1:], f"exit {code} without a word"))
+    print(f"command lines: {args.count} (seed {args.seed})")
+    print("exit codes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0]))))
+    for i, argv, problem in failures[:30]:
+        shown = " ".join(a if len(a) < 60 else a[:40] + "…" for a in argv)
+        print(f"  FAIL {i}: urbanwatt {shown}: {problem}")
+    print(f"{args.count - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
