@@ -20,7 +20,7 @@ extension UrbanWatt {
         @Flag(help: "Stop at the `done` status of a run seen starting (its run id matches the `running` status).")
         var untilDone = false
 
-        @Option(help: "Stop after this long, e.g. 30s or 10min.")
+        @Option(help: "Stop after this long, connecting included, e.g. 30s or 10min.")
         var timeout: String?
 
         @Option(help: "Keep a persistent session under this client id, so the broker holds messages while the listener is away (none by default).")

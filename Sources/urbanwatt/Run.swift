@@ -104,6 +104,9 @@ extension UrbanWatt {
             let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
             try checkLimits(scenario)
             let started = Date()
+            // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
+            let nodes = WorkEstimate(scenario).nodes
+            if !quiet && nodes >= 2_000_000 { printError("urbanwatt: setting up \(nodes) nodes…") }
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
