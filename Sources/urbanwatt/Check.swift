@@ -43,16 +43,14 @@ extension UrbanWatt {
                         try OutputFolder(path: (golden as NSString).deletingLastPathComponent).create()
                         try OutputFolder(path: (golden as NSString).deletingLastPathComponent).write((golden as NSString).lastPathComponent, withoutRun(summary).serialized())
                     } catch {
-                        printError("urbanwatt: \(error)")
-                        throw ExitStatus.cannotCreate
+                        throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
                     }
                     print("bless \(file) → \(golden)")
                     continue
                 }
                 checked += 1
                 guard let data = FileManager.default.contents(atPath: golden), let expected = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else {
-                    printError("urbanwatt: \(golden): not a readable summary")
-                    throw ExitStatus.dataError
+                    throw CommandFailure(ExitStatus.dataError, "\(golden): not a readable summary")
                 }
                 let tol = tolerance ?? loaded.scenario.checkTolerance ?? 1e-9
                 let mismatches = RegressionCheck.compare(expected: expected, got: summary, tolerance: tol)
@@ -65,7 +63,7 @@ extension UrbanWatt {
                 }
             }
             if !bless { print("\(checked - failed) passed, \(failed) failed") }
-            if failed > 0 { throw ExitCode(1) }
+            if failed > 0 { throw CommandFailure(ExitStatus.internalError, nil) }
         }
 
         /// The YAML files named, or found in the folders named.
@@ -74,8 +72,7 @@ extension UrbanWatt {
             for path in paths.isEmpty ? ["Scenarios"] : paths {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    printError("urbanwatt: \(path): no such file or folder")
-                    throw ExitStatus.noInput
+                    throw CommandFailure(ExitStatus.noInput, "\(path): no such file or folder")
                 }
                 if isDirectory.boolValue {
                     let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

@@ -32,15 +32,14 @@ extension UrbanWatt {
             let comparison = Comparison(left, right, labels: distinct)
             print(comparison.render(Comparison.Format(rawValue: format)!), terminator: "")
             for w in comparison.warnings { printError("urbanwatt: warning: \(w)") }
-            if strict && !comparison.warnings.isEmpty { throw ExitStatus.internalError }
+            if strict && !comparison.warnings.isEmpty { throw CommandFailure(ExitStatus.internalError, "--strict: the two results are not like for like") }
         }
 
         func summary(_ argument: String) throws -> JSONValue {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
                 guard let s = ResultFolder.summary(in: argument) else {
-                    printError("urbanwatt: \(argument)/summary.json: missing or not valid JSON")
-                    throw ExitStatus.noInput
+                    throw CommandFailure(ExitStatus.noInput, "\(argument)/summary.json: missing or not valid JSON")
                 }
                 return s
             }

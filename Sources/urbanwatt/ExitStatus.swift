@@ -1,7 +1,20 @@
 import ArgumentParser
 import UrbanWattTelemetry
 
-/// The sysexits codes of SPEC §1.
+/// Why a command ends without success: the one error type of the command line. `UrbanWatt.main`
+/// prints its message as `urbanwatt: MESSAGE` (nothing when the command already rendered the
+/// problem, as scenario diagnostics) and exits with its code.
+struct CommandFailure: Error {
+    let code: ExitCode
+    let message: String?
+
+    init(_ code: ExitCode, _ message: String?) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The sysexits codes of the command line (README, "Exit codes").
 enum ExitStatus {
     static let internalError = ExitCode(1)
     static let usage = ExitCode(64)

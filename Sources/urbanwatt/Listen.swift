@@ -53,12 +53,10 @@ extension UrbanWatt {
                 listener = try TelemetryListener(settings: settings, filter: topic, qos: qos, session: session)
                 try listener.start()
             } catch let error as ConnectFailure {
-                printError("urbanwatt: \(error)")
-                if case .refused = error { throw ExitStatus.noPermission }
-                throw ExitStatus.unavailable
+                if case .refused = error { throw CommandFailure(ExitStatus.noPermission, "\(error)") }
+                throw CommandFailure(ExitStatus.unavailable, "\(error)")
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.unavailable
+                throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }
             // Subscribed: what is published from now on is heard (scripts and tests wait for this line).
             if !quiet { printError("urbanwatt: listening on \(topic) at \(settings.url)") }
@@ -77,18 +75,15 @@ extension UrbanWatt {
                     try folder.write("listen-summary.json", aggregate.summary().serialized())
                 }
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.cannotCreate
+                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if untilDone && !done {
-                printError("urbanwatt: stopped before a `done` status arrived")
-                throw Interrupt.requested() ? ExitStatus.interrupted : ExitStatus.unavailable
+                throw CommandFailure(Interrupt.requested() ? ExitStatus.interrupted : ExitStatus.unavailable, "stopped before a `done` status arrived")
             }
             if !allowGaps && (aggregate.gaps > 0 || aggregate.invalid > 0) {
                 let example = aggregate.invalidExamples.first.map { "; first invalid on \($0.topic): \($0.reason)" } ?? ""
-                printError("urbanwatt: the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
-                throw ExitStatus.internalError
+                throw CommandFailure(ExitStatus.internalError, "the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
             }
         }
     }

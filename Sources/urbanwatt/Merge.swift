@@ -30,16 +30,14 @@ extension UrbanWatt {
                       let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
                       let series = FileManager.default.contents(atPath: folder + "/series.bin")
                 else {
-                    printError("urbanwatt: \(folder): not a shard's folder (shard.json, series.bin and scenario.yaml are written by `run --shard K/N`)")
-                    throw ExitStatus.noInput
+                    throw CommandFailure(ExitStatus.noInput, "\(folder): not a shard's folder (shard.json, series.bin and scenario.yaml are written by `run --shard K/N`)")
                 }
                 read.append((folder, header, series, String(decoding: scenarioData, as: UTF8.self)))
             }
             do {
                 try ShardFiles.checkTogether(read.map { ($0.folder, $0.header, $0.series) })
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.dataError
+                throw CommandFailure(ExitStatus.dataError, "\(error)")
             }
             let text = read[0].text
             var shards: [SimulationResult] = []
@@ -48,8 +46,8 @@ extension UrbanWatt {
                 do {
                     scenario = try ScenarioDecoder.decode(text, file: folder + "/scenario.yaml")
                 } catch {
-                    printError(error.description)
-                    throw ExitStatus.dataError
+                    printError(error.description)  // located diagnostics, one a line
+                    throw CommandFailure(ExitStatus.dataError, nil)
                 }
                 if let seed = header["seed"]?.uint64Value { scenario.seed = seed }
                 if let s = header["start"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.start = s }
@@ -58,16 +56,14 @@ extension UrbanWatt {
                 do {
                     shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header, series: series))
                 } catch {
-                    printError("urbanwatt: \(error)")
-                    throw ExitStatus.dataError
+                    throw CommandFailure(ExitStatus.dataError, "\(error)")
                 }
             }
             let merged: SimulationResult
             do {
                 merged = try ShardFiles.merge(shards)
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.dataError
+                throw CommandFailure(ExitStatus.dataError, "\(error)")
             }
             let rows = try PeriodOptions().stepsPerRow(resolution, step: merged.clock.step, period: merged.scenario)
             let b = Breakdown(merged)
@@ -75,8 +71,7 @@ extension UrbanWatt {
             do {
                 try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, scenarioText: text)
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.cannotCreate
+                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet {
                 print(SummaryTable.render(b), terminator: "")

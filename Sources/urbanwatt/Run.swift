@@ -91,8 +91,7 @@ extension UrbanWatt {
             do {
                 return try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.telemetry(error)
+                throw CommandFailure(ExitStatus.telemetry(error), "\(error)")
             }
         }
 
@@ -123,8 +122,7 @@ extension UrbanWatt {
             }
             if result.completedSteps == 0 && Interrupt.requested() {
                 _ = session?.finish(totals: nil, interrupted: true)
-                printError("urbanwatt: interrupted before the first simulated step; nothing written to \(path)/")
-                throw ExitStatus.interrupted
+                throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
             }
             var uncertainty: JSONValue?
             var runsInterrupted = false
@@ -151,8 +149,7 @@ extension UrbanWatt {
             do {
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, scenarioText: loaded.text, shardFiles: shard != nil)
             } catch {
-                printError("urbanwatt: \(error)")
-                throw ExitStatus.cannotCreate
+                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if json {
                 print(summary.serialized(), terminator: "")
@@ -166,19 +163,16 @@ extension UrbanWatt {
             }
             if let dropWarning { printError("urbanwatt: warning: \(dropWarning)") }
             if let failure = session?.failure {
-                printError("urbanwatt: \(failure); results so far written to \(path)/")
-                throw ExitStatus.telemetry(failure)
+                throw CommandFailure(ExitStatus.telemetry(failure), "\(failure); results so far written to \(path)/")
             }
             if !result.complete || Interrupt.requested() {
                 let what = info.interrupted
                     ? "after \(uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0) of \(runs ?? 0) Monte Carlo runs; the bands cover those"
                     : "results up to \(isoUTC(result.clock.time(result.completedSteps)))"
-                printError("urbanwatt: interrupted \(what), written with \"complete\": false")
-                throw ExitStatus.interrupted
+                throw CommandFailure(ExitStatus.interrupted, "interrupted \(what), written with \"complete\": false")
             }
             if telemetry.failOnDrop && info.dropped > 0 {
-                printError("urbanwatt: --fail-on-drop: \(info.dropped) messages were dropped")
-                throw ExitStatus.dropped
+                throw CommandFailure(ExitStatus.dropped, "--fail-on-drop: \(info.dropped) messages were dropped")
             }
         }
     }
@@ -228,8 +222,5 @@ struct PeriodOptions: ParsableArguments, Sendable {
         return Int(k)
     }
 
-    func usage(_ message: String) -> any Error {
-        printError("urbanwatt: \(message)")
-        return ExitStatus.usage
-    }
+    func usage(_ message: String) -> any Error { CommandFailure(ExitStatus.usage, message) }
 }

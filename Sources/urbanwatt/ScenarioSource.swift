@@ -14,10 +14,9 @@ enum ScenarioSource {
         } catch let errors as ScenarioErrors {
             printError(errors.description)
             printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in \(name)")
-            throw ExitStatus.dataError
+            throw CommandFailure(ExitStatus.dataError, nil)
         } catch let error as ScenarioFileError {
-            printError("urbanwatt: \(error) (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
-            throw ExitStatus.noInput
+            throw CommandFailure(ExitStatus.noInput, "\(error) (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
         }
     }
 }

@@ -78,8 +78,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         if case .success(let s) = QuantityParser.parse(sample, as: .fraction) { c.sample = s }
         if case .success(let i) = QuantityParser.parse(interval, as: .duration) {
             guard Int64(i) % step == 0 || Int64(i) < step else {
-                printError("urbanwatt: --interval (\(interval)) must be a whole number of steps (\(step) s)")
-                throw ExitStatus.usage
+                throw CommandFailure(ExitStatus.usage, "--interval (\(interval)) must be a whole number of steps (\(step) s)")
             }
             c.interval = max(step, Int64(i))
         }

@@ -9,4 +9,17 @@ struct UrbanWatt: ParsableCommand {
         version: UrbanWattVersion.current,
         subcommands: [Run.self, Validate.self, List.self, Schema.self, Compare.self, Check.self, Merge.self, Listen.self],
         defaultSubcommand: nil)
+
+    /// Parse, call, render: a `CommandFailure` is printed once, here, and becomes the exit code.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            if let message = failure.message { printError("urbanwatt: \(message)") }
+            exit(withError: failure.code)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

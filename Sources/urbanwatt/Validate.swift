@@ -21,11 +21,13 @@ extension UrbanWatt {
                     let s = try ScenarioSource.load(path).scenario
                     let e = WorkEstimate(s)
                     print("\(path): ok (\(s.name): \(e.description); \(e.messagesDescription) at --interval 15min)")
-                } catch let code as ExitCode {
-                    if worst == .success || code == ExitStatus.noInput { worst = code }
+                } catch let failure as CommandFailure {
+                    // Every file is checked: say this one's problem and go on.
+                    if let message = failure.message { printError("urbanwatt: \(message)") }
+                    if worst == .success || failure.code == ExitStatus.noInput { worst = failure.code }
                 }
             }
-            if worst != .success { throw worst }
+            if worst != .success { throw CommandFailure(worst, nil) }
         }
     }
 }
