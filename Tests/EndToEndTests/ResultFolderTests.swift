@@ -26,7 +26,12 @@ import Testing
         let mountPoint = CLI.temporaryFolder().path
         let mount = try CLI.system("/bin/mount", ["-t", "tmpfs", "-o", "size=160k", "tmpfs", mountPoint])
         try #require(mount == 0, "a tmpfs for the full-disk test needs root (CI runs as root)")
-        defer { _ = try? CLI.system("/bin/umount", [mountPoint]) }
+        // Lazy: a child another test spawns meanwhile may hold an inherited descriptor on it a while.
+        defer {
+            _ = try? CLI.system("/bin/umount", ["-l", mountPoint])
+            let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+            #expect(!mounts.contains(mountPoint), "the test's tmpfs is still mounted")
+        }
         let out = mountPoint + "/result"
         let first = try CLI.run(["run", "mittelstadt", "--from", "2025-06-01", "--to", "2025-06-02", "--out", out, "--quiet"])
         #expect(first.status == 0, "\(first.stderr)")
