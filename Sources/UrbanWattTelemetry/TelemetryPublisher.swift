@@ -1,4 +1,5 @@
 import Foundation
+import UrbanWattCore
 
 /// Flow control between the simulation and a transport: a bounded queue that the simulation fills,
 /// drained while the simulation waits, with at most `window` messages in flight (handed over but
@@ -213,10 +214,10 @@ public final class TelemetryPublisher: @unchecked Sendable {
     /// The failure, noticing a transport that gave up and a broker that stopped acknowledging.
     private func checkFailureLocked() -> Failure? {
         if failure == nil && transport.hasGivenUp {
-            failure = .lost("lost the broker and could not reconnect within \(OptionText.seconds(options.stallTimeout))")
+            failure = .lost("lost the broker and could not reconnect within \(durationText(options.stallTimeout))")
         }
         if failure == nil && inFlight > 0 && transport.isConnected && clock.now() - lastProgress > options.stallTimeout {
-            failure = .lost("the broker stopped acknowledging: no answer for \(OptionText.seconds(options.stallTimeout)) with \(inFlight) messages in flight")
+            failure = .lost("the broker stopped acknowledging: no answer for \(durationText(options.stallTimeout)) with \(inFlight) messages in flight")
         }
         return failure
     }
@@ -255,13 +256,5 @@ public final class TelemetryPublisher: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return body()
-    }
-}
-
-/// Durations in messages: "5 s", "2.5 s", "2 min".
-enum OptionText {
-    static func seconds(_ s: Double) -> String {
-        if s >= 120 && s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60)) min" }
-        return s == s.rounded() && s < 1e15 ? "\(Int(s)) s" : "\(s) s"
     }
 }

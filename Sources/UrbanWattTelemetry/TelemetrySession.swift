@@ -103,7 +103,7 @@ public final class TelemetrySession: @unchecked Sendable {
         case .some: break
         case .none:
             throw publisher.failed.map(Failure.init) ?? .lost("the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
-                + "\(OptionText.seconds(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it")
+                + "\(durationText(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it")
         }
         wallStart = clock.now()
     }

@@ -1,6 +1,11 @@
 /// MQTT topic filters (MQTT 5 §4.7): `+` fills a whole level, `#` only the last, no NUL or control
 /// characters, at most 65,535 bytes; `$share/{group}/{filter}` for a shared subscription.
 public enum TopicFilter {
+    /// MQTT forbids NUL in topics and advises against the other control characters; brokers drop them.
+    static func hasControlCharacter(_ s: some StringProtocol) -> Bool {
+        s.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
     /// Why `text` is not a topic filter a broker accepts; nil when it is one.
     public static func problem(_ text: String) -> String? {
         var filter = Substring(text)
@@ -13,7 +18,7 @@ public enum TopicFilter {
         }
         if filter.isEmpty { return "an empty filter" }
         if text.utf8.count > 65_535 { return "longer than 65,535 bytes" }
-        if filter.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) { return "a control character" }
+        if hasControlCharacter(filter) { return "a control character" }
         let levels = filter.split(separator: "/", omittingEmptySubsequences: false)
         for (k, level) in levels.enumerated() {
             if level.contains("#") && (level != "#" || k != levels.count - 1) { return "`#` must be a whole level, and the last" }

@@ -20,8 +20,7 @@ public struct TopicTemplate: Sendable, Equatable {
         }
         if text.contains("+") || text.contains("#") { throw TemplateError(text: text, reason: "a topic to publish to cannot contain the wildcards + or #") }
         if text.isEmpty { throw TemplateError(text: text, reason: "an empty topic") }
-        // MQTT forbids NUL in topics and advises against control characters; brokers drop them.
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+        if TopicFilter.hasControlCharacter(text) {
             throw TemplateError(text: text, reason: "a control character")
         }
         // Names are at most 64 bytes, so every topic stays far below MQTT's 65,535-byte limit.

@@ -7,7 +7,7 @@ enum OptionValues {
     /// Seconds from a duration such as `2s`, `15min` or `2` (seconds), within `range`.
     static func duration(_ text: String, option: String, range: ClosedRange<Double>) throws(ValidationError) -> Double {
         guard case .success(let v) = QuantityParser.parse(text, as: .duration), range.contains(v) else {
-            throw ValidationError("\(option) expects a duration from \(seconds(range.lowerBound)) to \(seconds(range.upperBound)), such as 30s or 15min, got \"\(text)\"")
+            throw ValidationError("\(option) expects a duration from \(durationText(range.lowerBound)) to \(durationText(range.upperBound)), such as 30s or 15min, got \"\(text)\"")
         }
         return v
     }
@@ -18,11 +18,5 @@ enum OptionValues {
             throw ValidationError("\(option) expects \(what) from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return v
-    }
-
-    static func seconds(_ s: Double) -> String {
-        if s >= 86_400 && s.truncatingRemainder(dividingBy: 86_400) == 0 { return "\(Int(s / 86_400)) d" }
-        if s >= 3600 && s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
-        return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
     }
 }

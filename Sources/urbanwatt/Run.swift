@@ -64,7 +64,7 @@ extension UrbanWatt {
         }
 
         /// Refuses, before any work, a run whose counts would overflow or that is expected to need more memory than allowed (exit 64).
-        func checkLimits(_ scenario: Scenario) throws {
+        func checkLimits(_ scenario: Scenario) throws -> WorkEstimate {
             // --from, --to and --step may have made the period longer than the one validated.
             if let excess = TrafficLimit.excess(scenario) { throw period.usage(TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total)) }
             let estimate = WorkEstimate(scenario)
@@ -73,7 +73,7 @@ extension UrbanWatt {
             let need = estimate.memoryBytes * copies
             let limit = maxMemory.flatMap { if case .success(let v) = QuantityParser.parse($0, as: .data) { v } else { nil } }
                 ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.75
-            guard need > limit else { return }
+            guard need > limit else { return estimate }
             let allowed = maxMemory.map { "--max-memory \($0)" } ?? "three quarters of this machine's memory (\(WorkEstimate.bytes(limit)))"
             throw period.usage("\(scenario.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(copies > 1 ? ", × \(Int(copies)) for --runs" : "")), "
                 + "more than \(allowed); use a longer --step or a shorter period, or allow it with --max-memory")
@@ -101,11 +101,10 @@ extension UrbanWatt {
                 throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
             }
             let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
-            try checkLimits(scenario)
+            let estimate = try checkLimits(scenario)
             let started = Date()
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
-            let nodes = WorkEstimate(scenario).nodes
-            if !quiet && nodes >= 2_000_000 { printError("urbanwatt: setting up \(nodes) nodes…") }
+            if !quiet && estimate.nodes >= 2_000_000 { printError("urbanwatt: setting up \(estimate.nodes) nodes…") }
             let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))

@@ -8,7 +8,7 @@ public enum TrafficLimit {
     /// The most bytes each fleet can send over the scenario's period (0 for fleets that send none):
     /// every node it ever has, an uplink per interval and one more per node for the phase.
     public static func bytes(_ s: Scenario) -> [Double] {
-        let seconds = Double(max(0, s.zone.startOfDay(s.end) - s.zone.startOfDay(s.start)))
+        let seconds = Double(StepClock.span(from: s.start, to: s.end, zone: s.zone))
         return s.fleets.map { f in
             guard case .sensor(let sensor) = f.model else { return 0 }
             return Double(f.maximumNodes) * ((seconds / sensor.interval).rounded(.up) + 1) * Double(sensor.bytesPerMessage)

@@ -18,7 +18,7 @@ public struct WorkEstimate: Sendable, Equatable {
 
     public init(_ s: Scenario) {
         // As StepClock counts them, without building its per-step arrays.
-        steps = Int(max(0, (s.zone.startOfDay(s.end) - s.zone.startOfDay(s.start)) / s.step))
+        steps = Int(StepClock.span(from: s.start, to: s.end, zone: s.zone) / s.step)
         fleets = s.fleets.count
         nodes = s.fleets.reduce(0) { $0 + $1.maximumNodes }
         memoryBytes = Double(steps) * (Double(fleets) * 40 + 160) + Double(nodes) * 64 + 32 * 1_048_576

@@ -19,7 +19,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// The text escaped for inside a JSON string (RFC 8259 §7): quote, backslash and control
-    /// characters. Names are validated not to need it; the writer escapes anyway.
+    /// characters. The one JSON string escaper: telemetry payloads and `JSONValue` use it.
     public mutating func jsonString(_ s: String) {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             text(s)
@@ -30,6 +30,9 @@ public struct ByteWriter: Sendable {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 bytes.append(UInt8(ascii: "\\"))
                 bytes.append(b)
+            case UInt8(ascii: "\n"): text("\\n")
+            case UInt8(ascii: "\r"): text("\\r")
+            case UInt8(ascii: "\t"): text("\\t")
             case 0..<0x20:
                 text("\\u00")
                 bytes.append(hexDigit(b >> 4))

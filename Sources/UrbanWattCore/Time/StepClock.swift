@@ -40,11 +40,15 @@ public struct StepClock: Sendable {
         }
     }
 
+    /// Seconds from the local start of `from` to the local start of `to`: a period's length,
+    /// daylight-saving days included, without building a clock.
+    public static func span(from: CivilDate, to: CivilDate, zone: Zone) -> Int64 {
+        max(0, zone.startOfDay(to) - zone.startOfDay(from))
+    }
+
     /// The steps from the local start of `from` to the local start of `to` (exclusive).
     public init(from: CivilDate, to: CivilDate, step: Int64, zone: Zone) {
-        let start = zone.startOfDay(from)
-        let end = zone.startOfDay(to)
-        self.init(start: start, step: step, count: Int(max(0, (end - start) / step)), zone: zone)
+        self.init(start: zone.startOfDay(from), step: step, count: Int(StepClock.span(from: from, to: to, zone: zone) / step), zone: zone)
     }
 
     public init(start: Int64, step: Int64, count: Int, zone: Zone) {
