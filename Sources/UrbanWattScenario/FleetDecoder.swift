@@ -11,6 +11,8 @@ struct FleetContext {
     func profile(named name: String) -> Profile? { profiles[name] ?? BuiltinProfiles.named(name) }
 
     var profileNames: [String] { Array(profiles.keys) + BuiltinProfiles.all.map(\.name) }
+
+    var kind: KindContext { KindContext(hasLocation: hasLocation, hasCarbon: hasCarbon, hasPrice: hasPrice) }
 }
 
 /// Reads one entry of `fleets:`.
@@ -18,20 +20,7 @@ enum FleetDecoder {
     static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "description"]
 
     /// Keys of each kind's model; `replaces:` may override any of them.
-    static func modelKeys(_ kind: FleetKind) -> [String] {
-        switch kind {
-        case .device: ["power", "profile"]
-        case .sensor: ["radio", "sleep", "uplink", "battery"]
-        case .gateway: ["power"]
-        case .baseStation: ["preset", "trx", "p_max", "p0", "slope", "sleep", "load"]
-        case .link: ["intensity"]
-        case .server: ["idle", "max", "utilisation"]
-        case .datacenter: ["it_power", "profile", "pue", "per_gb"]
-        case .streetlight: ["power", "controller", "on_below", "dimming"]
-        case .trafficSignal: ["heads", "lamp", "controller"]
-        case .evCharger: ["power", "standby", "sessions", "smart"]
-        }
-    }
+    static func modelKeys(_ kind: FleetKind) -> [String] { kind.type.parameters.map(\.key) }
 
     static func decode(_ c: Cursor, context: FleetContext, reader r: YAMLReader) -> Fleet? {
         // The kind decides which keys are allowed, so read it first.
@@ -55,8 +44,8 @@ enum FleetDecoder {
         }
         var count = YearMap(1)
         if let cc = f["count"] {
-            if kind == .link {
-                r.error(cc, "a link is a fleet of one; remove `count`")
+            if let kind, kind.type.isSingleNode {
+                r.error(cc, "a \(kind) is a fleet of one; remove `count`")
             } else if let m = r.yearMap(cc, .count, maximum: Fleet.maximumCount, whole: true) {
                 count = m
             }
@@ -69,21 +58,22 @@ enum FleetDecoder {
         }
         let jitter = f["jitter"].flatMap { r.fraction($0) } ?? 0
         let layer = f["layer"].flatMap { r.choice($0, Layer.allCases.map(\.rawValue), what: "a layer") }.flatMap(Layer.init(rawValue:))
-        let via = f["via"].flatMap { r.string($0, what: "the name of a gateway, link or datacenter fleet") }
+        let via = f["via"].flatMap { r.string($0, what: "the name of a fleet that receives traffic") }
         guard let kind else { return nil }
-        let model = ModelDecoder(reader: r, context: context, parent: c).decode(kind, fields: f)
-        var replaces: FleetModel?
+        let decoder = ParameterDecoder(reader: r, context: context)
+        let model = kind.type.make(decoder.input(f, kind.type.parameters, parent: c))
+        var replaces: (any NodeKind)?
         if let rep = f["replaces"] {
-            if [.sensor, .link, .evCharger].contains(kind) {
-                r.error(rep, "`replaces` is not supported for a \(kind.rawValue) fleet")
-            } else if let overrides = r.mapping(rep, allowed: modelKeys(kind), what: "a mapping of \(kind.rawValue) parameters such as {power: 150 W}") {
+            if !kind.type.replaceable {
+                r.error(rep, "`replaces` is not supported for a \(kind) fleet")
+            } else if let overrides = r.mapping(rep, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}") {
                 let merged = f.merging(overrides) { _, new in new }
-                replaces = ModelDecoder(reader: r, context: context, parent: c).decode(kind, fields: merged)
+                replaces = kind.type.make(decoder.input(merged, kind.type.parameters, parent: c))
             }
         }
         guard let name, let model else { return nil }
         return Fleet(
-            name: name, kind: kind, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
+            name: name, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
             via: via, model: model, replaces: replaces)
     }
 }
@@ -101,8 +91,8 @@ enum RoutingCheck {
         for (i, f) in fleets.enumerated() {
             guard let via = f.via else { continue }
             let at = viaCursor(cursors[i])
-            guard [.sensor, .gateway, .link].contains(f.kind) else {
-                r.error(at, "a \(f.kind.rawValue) fleet sends no traffic; `via` applies to sensor, gateway and link fleets")
+            guard f.model.role.routes else {
+                r.error(at, "this \(f.kind) fleet sends no traffic; `via` applies to fleets that send or forward it")
                 continue
             }
             guard let t = byName[via] else {
@@ -110,8 +100,8 @@ enum RoutingCheck {
                 r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name)))
                 continue
             }
-            if !fleets[t].kind.receivesTraffic {
-                r.error(at, "`\(via)` is a \(fleets[t].kind.rawValue) fleet; `via` must name a gateway, link or datacenter fleet")
+            if !fleets[t].model.role.receives {
+                r.error(at, "`\(via)` is a \(fleets[t].kind) fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it")
             }
             // Follow the route; coming back to this fleet is a cycle.
             var hops = Set([f.name])

@@ -84,60 +84,55 @@ public enum ScenarioSchema {
         object([("profile", string), ("scale", quantity(.fraction))], required: ["profile"]),
     ]))])
 
-    /// The schema of one key of a fleet.
-    static func property(_ key: String, kind: FleetKind) -> JSONValue {
+    /// The schema of a fleet's common keys.
+    static func common(_ key: String, kind: FleetKind) -> JSONValue {
         switch key {
-        case "name": return name
-        case "kind": return .object([("const", .string(kind.rawValue))])
-        case "district", "via", "description": return string
-        case "count": return yearMap(.count)
-        case "efficiency": return object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
-        case "jitter", "pue", "slope", "trx", "heads", "on_below": return quantity(.count)
-        case "layer": return .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
-        case "replaces": return .object([("type", .string("object"))])
-        case "power", "sleep", "idle", "max", "it_power", "controller", "lamp", "standby", "p_max", "p0": return quantity(.power)
-        case "battery": return quantity(.energy)
-        case "profile": return string
-        case "utilisation", "load": return schedule
-        case "per_gb": return quantity(.intensity)
-        case "preset": return .object([("enum", .array(BaseStation.Preset.allCases.map { .string($0.rawValue) }))])
-        case "intensity": return .object([("anyOf", .array([quantity(.intensity), object([
-            ("value", quantity(.intensity)), ("year", .object([("type", .string("integer"))])),
-            ("halving", .object([("anyOf", .array([.object([("type", .string("number"))]), string]))])),
-        ], required: ["value"])]))])
-        case "radio": return object([
-            ("type", .object([("enum", .array(RadioType.allCases.map { .string($0.rawValue) }))])),
-            ("energy_per_uplink", quantity(.energy)),
-            ("spreading_factor", .object([("anyOf", .array([
-                .object([("type", .string("integer")), ("minimum", .integer(7)), ("maximum", .integer(12))]),
-                .object([("type", .string("object")), ("additionalProperties", quantity(.fraction))]),
-            ]))])),
-            ("tx_current", quantity(.current)), ("voltage", quantity(.voltage)), ("bandwidth", quantity(.frequency)),
-            ("preamble", quantity(.count)), ("coding_rate", .object([("enum", .array(["4/5", "4/6", "4/7", "4/8"].map(JSONValue.string)))])),
-            ("rx", object([("current", quantity(.current)), ("duration", quantity(.duration))])),
-        ], required: ["type"])
-        case "uplink": return object([("interval", quantity(.duration)), ("payload", quantity(.data)), ("overhead", quantity(.data))], required: ["interval"])
-        case "dimming": return .object([("anyOf", .array([
-            .object([("const", .string("none"))]),
-            .object([("type", .string("array")), ("items", object([("from", clock), ("to", clock), ("level", quantity(.fraction))], required: ["from", "to", "level"]))]),
-            object([("adaptive", object([("profile", string), ("min", quantity(.fraction))], required: ["profile"]))]),
-        ]))])
-        case "sessions": return object([
-            ("per_day", quantity(.count)),
-            ("energy", .object([("anyOf", .array([quantity(.energy), object([("mean", quantity(.energy)), ("sd", quantity(.energy))], required: ["mean"])]))])),
-            ("profile", string),
-        ], required: ["per_day", "energy"])
-        case "smart": return object([
-            ("objective", .object([("enum", .array(SmartCharging.Objective.allCases.map { .string($0.rawValue) }))])),
-            ("window", quantity(.duration)),
-        ], required: ["window"])
-        default: return .object([])
+        case "name": name
+        case "kind": .object([("const", .string(kind.rawValue))])
+        case "district", "via", "description": string
+        case "count": yearMap(.count)
+        case "efficiency": object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
+        case "jitter": quantity(.fraction)
+        case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
+        // Any of the kind's own keys, each overriding the fleet's.
+        case "replaces": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
+        default: .object([])
+        }
+    }
+
+    /// The schema of a value of `shape`, as `ParameterDecoder` reads it.
+    static func shape(_ shape: Parameter.Shape) -> JSONValue {
+        func range(_ type: String, _ low: Double, _ high: Double) -> JSONValue {
+            .object([("type", .string(type)), ("minimum", .number(low)), ("maximum", .number(high))])
+        }
+        switch shape {
+        case .quantity(let d, _, _, _, _): return quantity(d)
+        case .fraction: return quantity(.fraction)
+        // A plain number, or a distribution of plain numbers.
+        case .number: return quantity(.count)
+        case .integer(let r): return range("integer", Double(r.lowerBound), Double(r.upperBound))
+        case .choice(let choices): return .object([("enum", .array(choices.map(JSONValue.string)))])
+        case .schedule: return schedule
+        case .profile: return string
+        case .clockTime: return clock
+        case .years: return .object([("anyOf", .array([.object([("type", .string("number"))]), string]))])
+        case .mapping(let parameters):
+            return object(parameters.map { ($0.key, self.shape($0.shape)) }, required: parameters.filter(\.required).map(\.key))
+        case .list(let item): return .object([("type", .string("array")), ("items", self.shape(item))])
+        case .shares: return .object([
+            ("type", .string("object")), ("propertyNames", .object([("pattern", .string("^[0-9]+$"))])),
+            ("additionalProperties", quantity(.fraction)),
+        ])
+        case .anyOf(let shapes): return .object([("anyOf", .array(shapes.map(self.shape)))])
         }
     }
 
     static func fleet(_ kind: FleetKind) -> JSONValue {
-        let keys = FleetDecoder.commonKeys + FleetDecoder.modelKeys(kind)
-        var schema = object(keys.filter { !(kind == .link && $0 == "count") }.map { ($0, property($0, kind: kind)) }, required: ["name", "kind"])
+        let common = FleetDecoder.commonKeys.filter { !(kind.type.isSingleNode && $0 == "count") && !($0 == "replaces" && !kind.type.replaceable) }
+        let own = kind.type.parameters
+        var schema = object(
+            common.map { ($0, self.common($0, kind: kind)) } + own.map { ($0.key, shape($0.shape)) },
+            required: ["name", "kind"] + own.filter(\.required).map(\.key))
         if case .object(var fields) = schema {
             fields.insert(("title", .string("\(kind.rawValue): \(kind.summary)")), at: 0)
             schema = .object(fields)

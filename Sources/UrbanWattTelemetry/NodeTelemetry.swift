@@ -43,14 +43,14 @@ final class NodeTelemetry {
         dt = Double(clock.step)
         start = Double(clock.start)
         let n = nodes.localNodes
-        switch nodes.fleet.model {
-        case .sensor(let sensor):
+        switch nodes.fleet.model.telemetry {
+        case .uplinks(let sensor):
             let phases = (0..<n).map(nodes.phase)
             let order = (0..<n).sorted { phases[$0] < phases[$1] }
             model = .sensor(sensor, order: order.map { Int32($0) }, sortedPhases: order.map { phases[$0] }, uplink: (0..<n).map(nodes.uplinkEnergy))
-        case .evCharger(let charger):
+        case .sessions(let charger):
             model = .charger(charger, sessions: nodes.chargingSessions())
-        default:
+        case .shared:
             model = .shared
         }
         sampled = sample >= 1 ? nil : (0..<n).map {

@@ -11,7 +11,7 @@ import Testing
     static func lives(jitter: Double, count: Int) -> BatteryLives {
         let sensor = Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 900,
                             payload: 20, overhead: 0, battery: 68_400)
-        let s = scenario([Fleet(name: "meters", count: YearMap(Double(count)), jitter: jitter, model: .sensor(sensor))],
+        let s = scenario([Fleet(name: "meters", count: YearMap(Double(count)), jitter: jitter, model: sensor)],
                          to: .init(year: 2025, month: 1, day: 2))
         return Engine(scenario: s).run().fleets[0].batteryLives
     }

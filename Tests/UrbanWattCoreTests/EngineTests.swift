@@ -3,24 +3,24 @@ import Testing
 
 @Suite struct GenericKindTests {
     @Test func aThousandFiveWattDevicesUse43800kWhIn2025() {
-        let r = Engine(scenario: scenario([Fleet(name: "d", count: YearMap(1000), model: .device(power: 5, schedule: .constant(1)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "d", count: YearMap(1000), model: Device(power: 5, schedule: .constant(1)))])).run()
         #expect(close(r.kWh(), 43_800))
         #expect(r.fleets[0].nodes.last == 1000)
     }
 
     @Test func aHundredKilowattITLoadAtPUE15Uses1314000kWh() {
         let dc = Datacenter(itPower: 100_000, pue: 1.5)
-        let r = Engine(scenario: scenario([Fleet(name: "dc", model: .datacenter(dc))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "dc", model: dc)])).run()
         #expect(close(r.kWh(), 1_314_000))
     }
 
     @Test func aServerAt50PercentBetween100And300WattDraws200W() {
-        let r = Engine(scenario: scenario([Fleet(name: "s", model: .server(idle: 100, max: 300, utilisation: .constant(0.5)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "s", model: Server(idle: 100, max: 300, utilisation: .constant(0.5)))])).run()
         #expect(close(r.kWh(), 200 * 8760 / 1000))
     }
 
     @Test func aGatewayDrawsItsPowerAlways() {
-        let r = Engine(scenario: scenario([Fleet(name: "g", count: YearMap(20), model: .gateway(power: 3.2))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "g", count: YearMap(20), model: Gateway(power: 3.2))])).run()
         #expect(close(r.kWh(), 20 * 3.2 * 8.76))
     }
 
@@ -28,14 +28,14 @@ import Testing
         var hours = Array(repeating: 0.0, count: 24)
         for h in 18..<22 { hours[h] = 1 }
         let p = Profile(weekday: hours)
-        let r = Engine(scenario: scenario([Fleet(name: "d", model: .device(power: 1000, schedule: .profile(name: "p", p, scale: 1)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "d", model: Device(power: 1000, schedule: .profile(name: "p", p, scale: 1)))])).run()
         #expect(close(r.kWh(), 4 * 365))
     }
 
     @Test func sensorsSleepAndSendUplinks() {
         // 100 sensors, 1 mJ per uplink every 15 min, 10 µW sleep: (10e-6 × 8760 h) + 35040 × 1 mJ per node.
         let sensor = Sensor(radio: Radio(type: .lorawan, energyPerUplink: 0.001), sleep: 10e-6, interval: 900, payload: 11, overhead: 13)
-        let r = Engine(scenario: scenario([Fleet(name: "s", count: YearMap(100), model: .sensor(sensor))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "s", count: YearMap(100), model: sensor)])).run()
         let perNodeJ = 10e-6 * 8760 * 3600 + 35_040 * 0.001
         #expect(close(r.kWh(), 100 * perNodeJ / 3.6e6))
         #expect(r.messages() == 100 * 35_040)
@@ -46,20 +46,20 @@ import Testing
 @Suite struct GrowthAndTrendTests {
     @Test func nodeIExistsWhileIIsBelowTheFlooredCount() {
         // count rises linearly from 0 to 8760 over 2025: in hour h exactly h nodes exist.
-        let f = Fleet(name: "d", count: YearMap(points: [(2025, 0), (2026, 8760)]), model: .device(power: 1, schedule: .constant(1)))
+        let f = Fleet(name: "d", count: YearMap(points: [(2025, 0), (2026, 8760)]), model: Device(power: 1, schedule: .constant(1)))
         let r = Engine(scenario: scenario([f], step: 3600)).run()
         #expect(close(r.kWh(), 8759.0 * 8760 / 2 / 1000))
         #expect(r.fleets[0].nodes[100] == 100)
     }
 
     @Test func efficiencyScalesPowerPerCalendarYear() {
-        let f = Fleet(name: "d", efficiency: Efficiency(perYear: 0.03, from: 2025), model: .device(power: 1000, schedule: .constant(1)))
+        let f = Fleet(name: "d", efficiency: Efficiency(perYear: 0.03, from: 2025), model: Device(power: 1000, schedule: .constant(1)))
         let r = Engine(scenario: scenario([f], to: .init(year: 2027, month: 1, day: 1), step: 3600)).run()
         #expect(close(r.kWh(), 8760 + 8760 * 0.97))
     }
 
     @Test func linkIntensityHalvesEveryTwoYears() {
-        let link = LinkIntensity(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)
+        let link = Link(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)
         #expect(close(link.intensity(year: 2025) * 1e9 / 3.6e6, 0.001875))
         #expect(close(link.intensity(year: 2016) * 1e9 / 3.6e6, 0.06 * 0.5.squareRoot()))
     }
@@ -70,10 +70,10 @@ import Testing
     func chain() -> Scenario {
         let sensor = Sensor(radio: Radio(type: .lorawan, energyPerUplink: 0.001), sleep: 0, interval: 3600, payload: 87, overhead: 13)
         return scenario([
-            Fleet(name: "s", count: YearMap(1000), via: "gw", model: .sensor(sensor)),
-            Fleet(name: "gw", count: YearMap(2), via: "net", model: .gateway(power: 0)),
-            Fleet(name: "net", via: "dc", model: .link(LinkIntensity(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2))),
-            Fleet(name: "dc", model: .datacenter(Datacenter(itPower: 0, pue: 1.5, perByte: 0.5 * 3.6e6 / 1e9)))
+            Fleet(name: "s", count: YearMap(1000), via: "gw", model: sensor),
+            Fleet(name: "gw", count: YearMap(2), via: "net", model: Gateway(power: 0)),
+            Fleet(name: "net", via: "dc", model: Link(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)),
+            Fleet(name: "dc", model: Datacenter(itPower: 0, pue: 1.5, perByte: 0.5 * 3.6e6 / 1e9))
         ])
     }
 
@@ -97,8 +97,8 @@ import Testing
     func jittered(_ extra: Bool) -> Scenario {
         let sensor = Sensor(radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.5, joules: 0.4)]),
                             sleep: 1e-5, interval: 1000, payload: 10, overhead: 13)
-        var fleets = [Fleet(name: "a", count: YearMap(points: [(2025, 10), (2026, 500)]), jitter: 0.1, model: .sensor(sensor))]
-        if extra { fleets.insert(Fleet(name: "b", count: YearMap(300), jitter: 0.2, model: .sensor(sensor)), at: 0) }
+        var fleets = [Fleet(name: "a", count: YearMap(points: [(2025, 10), (2026, 500)]), jitter: 0.1, model: sensor)]
+        if extra { fleets.insert(Fleet(name: "b", count: YearMap(300), jitter: 0.2, model: sensor), at: 0) }
         return scenario(fleets, to: .init(year: 2025, month: 3, day: 1))
     }
 
@@ -119,7 +119,7 @@ import Testing
         let r = Engine(scenario: s).run()
         let clock = StepClock(from: s.start, to: s.end, step: s.step, zone: .utc)
         let fleet = s.fleets[0]
-        guard case .sensor(let sensor) = fleet.model else { return }
+        guard let sensor = fleet.model as? Sensor else { return }
         var messages = [Int](repeating: 0, count: clock.count)
         var energy = [Double](repeating: 0, count: clock.count)
         let counts = fleet.count.series(on: clock).map { Int(($0 + 1e-9).rounded(.down)) }
@@ -165,7 +165,7 @@ import Testing
 @Suite struct WorkEstimateTests {
     /// Two fleets of 10 and 5 nodes over one day at 1 h: 24 steps × (2 × 40 + 160) B + 15 × 64 B + 32 MiB.
     @Test func theEstimateIsTheStatedFormula() {
-        let s = scenario([Fleet(name: "a", count: YearMap(10), model: .gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: .gateway(power: 1))],
+        let s = scenario([Fleet(name: "a", count: YearMap(10), model: Gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: Gateway(power: 1))],
                          from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 3600)
         let e = WorkEstimate(s)
         #expect(e.steps == 24 && e.fleets == 2 && e.nodes == 15)
@@ -176,7 +176,7 @@ import Testing
     /// The step count is StepClock's, daylight-saving days included, without building the clock.
     @Test func stepsMatchTheClockAcrossADaylightSavingChange() {
         let berlin = Zone(identifier: "Europe/Berlin")!
-        let s = scenario([Fleet(name: "a", model: .gateway(power: 1))], from: .init(year: 2025, month: 3, day: 30),
+        let s = scenario([Fleet(name: "a", model: Gateway(power: 1))], from: .init(year: 2025, month: 3, day: 30),
                          to: .init(year: 2025, month: 3, day: 31), step: 900, zone: berlin)
         #expect(WorkEstimate(s).steps == 92)
         #expect(WorkEstimate(s).steps == StepClock(from: s.start, to: s.end, step: s.step, zone: s.zone).count)

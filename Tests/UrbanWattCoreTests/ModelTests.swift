@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func aBaseStationFleetIntegratesItsLoad() {
-        let f = Fleet(name: "bs", model: .baseStation(BaseStation(preset: .macro, load: .constant(1))))
+        let f = Fleet(name: "bs", model: BaseStation(preset: .macro, load: .constant(1)))
         let r = Engine(scenario: scenario([f], step: 3600)).run()
         #expect(close(r.kWh(), 1.344 * 8760))
     }
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func streetLightsInTromsoAreOffAllJuneAndOnAllDecember() {
-        let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 100)))
+        let light = Fleet(name: "l", model: Streetlight(power: 100))
         let loc = Location(latitude: 69.65, longitude: 18.96)
         let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc)).run()
         let december = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)).run()
@@ -87,7 +87,7 @@ import Testing
         let day = Double(CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch) * 86_400
         let darkHours = ((rise - day) + (day + 86_400 - set)) / 3600
         for step: Int64 in [900, 3600, 7200] {
-            let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 1000)))
+            let light = Fleet(name: "l", model: Streetlight(power: 1000))
             let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)).run()
             #expect(abs(r.kWh() - darkHours) < 1e-6)
         }
@@ -103,11 +103,11 @@ import Testing
         else { throw CancellationError() }
         let dark = ((rise - start) + (end - set)) / 3600
         let loc = Location(latitude: 51.31, longitude: 9.48)
-        let plain = Engine(scenario: scenario([Fleet(name: "l", model: .streetlight(Streetlight(power: 1000)))], from: day,
+        let plain = Engine(scenario: scenario([Fleet(name: "l", model: Streetlight(power: 1000))], from: day,
                                               to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
         #expect(plain.clock.count == 92)
         #expect(abs(plain.kWh() - dark) < 1e-6)
-        let dimmed = Fleet(name: "l", model: .streetlight(Streetlight(power: 1000, dimming: .windows([DimmingWindow(start: 0, end: 5 * 3600, level: 0.5)]))))
+        let dimmed = Fleet(name: "l", model: Streetlight(power: 1000, dimming: .windows([DimmingWindow(start: 0, end: 5 * 3600, level: 0.5)])))
         let r = Engine(scenario: scenario([dimmed], from: day, to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
         #expect(abs(r.kWh() - (dark - 0.5 * 4)) < 1e-6)
     }
@@ -115,7 +115,7 @@ import Testing
     @Test func dimmingWindowsApplyInLocalTime() throws {
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))
-        let light = Fleet(name: "l", model: .streetlight(Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)]))))
+        let light = Fleet(name: "l", model: Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)])))
         let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo, location: Location(latitude: 69.65, longitude: 18.96))).run()
         let expected: Double = (100 * 18 + 50 * 6 + 2 * 24) / 1000
         #expect(close(r.kWh(), expected))
@@ -126,7 +126,7 @@ import Testing
     func chargers(count: Double = 200, sd: Double = 0) -> Scenario {
         let charger = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 2, sessionEnergy: 18 * 3.6e6, sessionEnergySD: sd,
                                 startProfile: BuiltinProfiles.named("evening"), startProfileName: "evening")
-        return scenario([Fleet(name: "ev", count: YearMap(count), model: .evCharger(charger))])
+        return scenario([Fleet(name: "ev", count: YearMap(count), model: charger)])
     }
 
     /// 200 chargers × Poisson(2) sessions a day × 18 kWh × 365 days charge C = 2,628,000 kWh, and stand
@@ -147,7 +147,7 @@ import Testing
         #expect(r.fleets[0].energy.allSatisfy { $0 <= perStepMax + 1e-6 })
         // A charger that never charges draws its standby power.
         let idle = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 0, sessionEnergy: 1)
-        let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: .evCharger(idle))])).run()
+        let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: idle)])).run()
         #expect(close(i.kWh(), 10 * 5 * 8.76))
     }
 
@@ -159,7 +159,7 @@ import Testing
         func run(_ smart: SmartCharging?) -> (kWh: Double, kg: Double, result: SimulationResult) {
             let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
                                     startProfile: BuiltinProfiles.named("evening"), smart: smart)
-            var s = scenario([Fleet(name: "ev", count: YearMap(20), model: .evCharger(charger))], to: .init(year: 2025, month: 3, day: 1))
+            var s = scenario([Fleet(name: "ev", count: YearMap(20), model: charger)], to: .init(year: 2025, month: 3, day: 1))
             s.grid = grid
             let r = Engine(scenario: s).run()
             let carbon = grid.carbon!.series(on: r.clock)
@@ -178,7 +178,7 @@ import Testing
         func run(_ smart: SmartCharging?) -> [Double] {
             let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
                                     startProfile: BuiltinProfiles.named("evening"), smart: smart)
-            var s = scenario([Fleet(name: "ev", count: YearMap(200), model: .evCharger(charger))],
+            var s = scenario([Fleet(name: "ev", count: YearMap(200), model: charger)],
                              from: .init(year: 2025, month: 11, day: 1), to: .init(year: 2026, month: 1, day: 1))
             s.grid = Grid(carbon: carbon)
             return Engine(scenario: s).run().fleets[0].energy

@@ -18,8 +18,8 @@ import UrbanWattCore
             districts: ["north", "south"],
             fleets: [
                 Fleet(name: "lamps", district: "north", count: YearMap(10),
-                      model: .device(power: 100, schedule: .profile(name: "lamp", Profile(weekday: lampShape), scale: 1))),
-                Fleet(name: "gw", district: "south", count: YearMap(2), model: .gateway(power: 5)),
+                      model: Device(power: 100, schedule: .profile(name: "lamp", Profile(weekday: lampShape), scale: 1))),
+                Fleet(name: "gw", district: "south", count: YearMap(2), model: Gateway(power: 5)),
             ])
         return SummaryBuilder.summary(Breakdown(Engine(scenario: s).run()), run: RunInfo(version: "t", wallSeconds: 0))
     }

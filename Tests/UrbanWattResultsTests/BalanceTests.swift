@@ -9,8 +9,8 @@ import UrbanWattCore
         let led = TrafficSignal(heads: 12, lamp: 15, controller: 50)
         let old = TrafficSignal(heads: 12, lamp: 140, controller: 50)
         let s = Scenario(name: "b", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 3600, fleets: [
-            Fleet(name: "signals", count: YearMap(100), model: .trafficSignal(led), replaces: .trafficSignal(old)),
-            Fleet(name: "gw", model: .gateway(power: 10)),
+            Fleet(name: "signals", count: YearMap(100), model: led, replaces: old),
+            Fleet(name: "gw", model: Gateway(power: 10)),
         ])
         return Breakdown(Engine(scenario: s).run())
     }

@@ -40,8 +40,8 @@ import UrbanWattCore
         let sensor = Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 600,
                             payload: 20, overhead: 10, battery: 68_400)
         let s = Scenario(name: "shard", start: .init(year: 2025, month: 6, day: 1), end: .init(year: 2025, month: 6, day: 3), step: 900, fleets: [
-            Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: .sensor(sensor)),
-            Fleet(name: "gw", model: .gateway(power: 3), replaces: .gateway(power: 10)),
+            Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: sensor),
+            Fleet(name: "gw", model: Gateway(power: 3), replaces: Gateway(power: 10)),
         ])
         let r = Engine(scenario: s, shard: Shard(index: 1, count: 3)).run()
         let series = ShardFiles.series(r)

@@ -67,7 +67,7 @@ import UrbanWattCore
         let text = InputLimitsTests.sensor.replacingOccurrences(of: "count: 500", with: "count: 100000000")
             .replacingOccurrences(of: "interval: 15 min, payload: 11 B", with: "interval: 1 s, payload: 1 MB")
         let found = diagnostics(text).map(\.description)
-        #expect(found.count == 1 && found[0].hasPrefix("x.yaml:6:5: error: fleets[0]: the sensors could send up to 8.6"), "got: \(found)")
+        #expect(found.count == 1 && found[0].hasPrefix("x.yaml:6:5: error: fleets[0]: the fleets could send up to 8.6"), "got: \(found)")
         #expect(found[0].contains("more than UrbanWatt counts exactly (4.6e+18)"))
     }
 
@@ -123,7 +123,7 @@ import UrbanWattCore
         var redraws = 0
         for run in 0..<2000 {
             let s = try ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: run))
-            guard case .datacenter(let dc) = s.fleets[0].model else { Issue.record("not a data centre"); return }
+            guard let dc = s.fleets[0].model as? Datacenter else { Issue.record("not a data centre"); return }
             draws.append(dc.pue)
             redraws += s.parameterRedraws
         }

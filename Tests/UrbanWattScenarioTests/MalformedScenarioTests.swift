@@ -40,7 +40,7 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("end: 2026-01-01", "end: 2024-01-01", "period.end: expected an end after the start (2025-01-01), got 2024-01-01"),
         ("kind: datacenter, it_power: 10 kW, pue: 1.5}", "kind: gateway, power: 1 W, via: gw}", "routing cycle"),
         ("via: dc}", "via: dcc}", "fleets[1].via: unknown fleet `dcc`; did you mean `dc`?"),
-        ("via: dc}", "via: lamps}", "fleets[1].via: `lamps` is a device fleet; `via` must name a gateway, link or datacenter fleet"),
+        ("via: dc}", "via: lamps}", "fleets[1].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"),
         ("name: test", "name: Test City", "2:7: error: name: expected a scenario name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`"),
         ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
         ("kind: device", "kind: devise", "fleets[0].kind: expected a fleet kind (device, sensor, gateway, base-station, link, server, datacenter, streetlight, traffic-signal, ev-charger), got \"devise\"; did you mean `device`?"),

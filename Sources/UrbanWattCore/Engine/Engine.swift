@@ -54,28 +54,16 @@ public struct Engine: Sendable {
         var steppers: [any FleetStepper] = []
         var perByte: [[Double]?] = []
         for (i, fleet) in scenario.fleets.enumerated() {
-            let population = NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed)
-            let efficiency = efficiencySeries(fleet.efficiency)
-            switch fleet.model {
-            case .sensor(let sensor):
-                let stepper = SensorStepper(
-                    population: population, sensor: sensor, efficiency: efficiency, dt: dt, fleet: fleet.name, seed: scenario.seed)
-                series[i].batteryLives = stepper.batteryLives()
-                steppers.append(stepper)
-            case .evCharger(let charger):
-                steppers.append(ChargerStepper(
-                    population: population, charger: charger, efficiency: efficiency, clock: clock, fleet: fleet.name,
-                    seed: scenario.seed, grid: scenario.grid))
-            default:
-                let unit = UnitPower.series(fleet.model, clock: clock, location: scenario.location)
-                let baseline = fleet.replaces.map { UnitPower.series($0, clock: clock, location: scenario.location) }
-                steppers.append(UnitPowerStepper(
-                    population: population, unitPower: zip(unit, efficiency).map(*),
-                    baselinePower: baseline.map { zip($0, efficiency).map(*) }, dt: dt))
-            }
-            perByte.append(UnitPower.perByte(fleet.model, clock: clock).map { zip($0, efficiency).map(*) })
+            let context = stepperContext(fleet)
+            steppers.append(fleet.model.stepper(context))
+            if let sensors = steppers.last as? SensorStepper { series[i].batteryLives = sensors.batteryLives() }
+            perByte.append(fleet.model.perByte(on: clock).map { zip($0, context.efficiency).map(*) })
         }
         let target = scenario.fleets.map { f in f.via.flatMap { v in scenario.fleets.firstIndex { $0.name == v } } }
+        // What each fleet has received and passed on so far, so that a share is forwarded without
+        // rounding drift.
+        var received = Array(repeating: (messages: 0, bytes: 0), count: scenario.fleets.count)
+        var forwarded = received
 
         var done = 0
         var nodeSteps = 0
@@ -88,9 +76,21 @@ public struct Engine: Sendable {
                     for m in range { series[i].energy[m] += Double(series[i].bytes[m]) * rate[m] }
                 }
                 if let t = target[i] {
+                    let share = scenario.fleets[i].model.forwardShare
                     for m in range {
-                        series[t].messages[m] += series[i].messages[m]
-                        series[t].bytes[m] += series[i].bytes[m]
+                        if share == 1 {
+                            series[t].messages[m] += series[i].messages[m]
+                            series[t].bytes[m] += series[i].bytes[m]
+                        } else {
+                            received[i].messages += series[i].messages[m]
+                            received[i].bytes += series[i].bytes[m]
+                            let messages = Int((Double(received[i].messages) * share).rounded()) - forwarded[i].messages
+                            let bytes = Int((Double(received[i].bytes) * share).rounded()) - forwarded[i].bytes
+                            forwarded[i].messages += messages
+                            forwarded[i].bytes += bytes
+                            series[t].messages[m] += messages
+                            series[t].bytes[m] += bytes
+                        }
                     }
                 }
                 for m in range { nodeSteps += Int(series[i].nodes[m]) }
@@ -101,6 +101,14 @@ public struct Engine: Sendable {
         }
         return SimulationResult(
             scenario: scenario, clock: clock, shard: shard, fleets: series, completedSteps: done, nodeSteps: nodeSteps)
+    }
+
+    /// What a fleet's kind builds its stepper from.
+    func stepperContext(_ fleet: Fleet) -> StepperContext {
+        StepperContext(
+            fleet: fleet, clock: clock, seed: scenario.seed, grid: scenario.grid, location: scenario.location,
+            efficiency: efficiencySeries(fleet.efficiency),
+            population: NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed))
     }
 
     /// The efficiency factor of each step's calendar year.

@@ -1,6 +1,6 @@
 /// Computes one fleet's own energy and originated traffic, a range of steps at a time.
 /// Implementations keep whatever state they need between ranges.
-protocol FleetStepper: Sendable {
+public protocol FleetStepper: Sendable {
     mutating func run(_ steps: Range<Int>, into series: inout FleetSeries)
 }
 

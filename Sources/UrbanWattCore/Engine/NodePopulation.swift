@@ -14,14 +14,14 @@ struct NodePopulation: Sendable {
 
     init(fleet: Fleet, clock: StepClock, shard: Shard, seed: UInt64) {
         self.shard = shard
-        if fleet.kind == .link {
+        if type(of: fleet.model).isSingleNode {
             globalCount = Array(repeating: 1, count: clock.count)
         } else if fleet.count.isConstant {
             globalCount = Array(repeating: NodePopulation.floor(fleet.count.points[0].value), count: clock.count)
         } else {
             globalCount = fleet.count.series(on: clock).map(NodePopulation.floor)
         }
-        let maxGlobal = fleet.kind == .link ? 1 : max(globalCount.max() ?? 0, fleet.maximumNodes)
+        let maxGlobal = type(of: fleet.model).isSingleNode ? 1 : max(globalCount.max() ?? 0, fleet.maximumNodes)
         localNodes = shard.nodes(below: maxGlobal)
         if fleet.jitter > 0 {
             var prefix = [Double](repeating: 0, count: localNodes + 1)

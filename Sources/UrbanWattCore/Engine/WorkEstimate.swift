@@ -28,11 +28,11 @@ public struct WorkEstimate: Sendable, Equatable {
     /// Telemetry messages at most over `seconds` with non-sensor nodes reporting every `interval`.
     public static func messages(_ s: Scenario, seconds: Double, interval: Double) -> Double {
         s.fleets.reduce(0.0) { total, f in
-            switch f.model {
-            case .link: total
-            case .sensor(let sensor): total + Double(f.maximumNodes) * (seconds / sensor.interval).rounded(.up)
-            default: total + Double(f.maximumNodes) * (seconds / max(interval, Double(s.step))).rounded(.up)
+            if type(of: f.model).isSingleNode { return total }
+            if case .uplinks(let sensor) = f.model.telemetry {
+                return total + Double(f.maximumNodes) * (seconds / sensor.interval).rounded(.up)
             }
+            return total + Double(f.maximumNodes) * (seconds / max(interval, Double(s.step))).rounded(.up)
         }
     }
 

@@ -1,9 +1,11 @@
 /// A physical dimension that a scenario quantity can have, with its accepted units.
 ///
 /// Every unit is converted once, at the edge, to the canonical unit of its dimension:
-/// W, J, A, V, s, B, J/B, g/kWh, fraction, Hz. The engine only ever sees plain `Double`s.
+/// W, J, A, V, s, B, B/s, J/B, g/kWh, fraction, Hz. The engine only ever sees plain `Double`s.
 public enum Dimension: String, Sendable, CaseIterable {
-    case power, energy, current, voltage, duration, data, intensity, carbon, fraction, frequency, count
+    case power, energy, current, voltage, duration, data
+    case dataRate = "data rate"
+    case intensity, carbon, fraction, frequency, count
 
     /// The canonical unit that a bare number is read in.
     public var canonicalUnit: String {
@@ -14,6 +16,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .voltage: "V"
         case .duration: "s"
         case .data: "B"
+        case .dataRate: "B/s"
         case .intensity: "J/B"
         case .carbon: "g/kWh"
         case .fraction: ""
@@ -31,6 +34,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .voltage: "\"3.3 V\""
         case .duration: "\"15 min\""
         case .data: "\"11 B\""
+        case .dataRate: "\"2 Mbit/s\""
         case .intensity: "\"0.06 kWh/GB\""
         case .carbon: "\"380 g/kWh\""
         case .fraction: "\"50%\""
@@ -52,6 +56,9 @@ public enum Dimension: String, Sendable, CaseIterable {
             [("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3600), ("d", 86_400), ("day", 86_400), ("days", 86_400),
              ("year", 365 * 86_400), ("years", 365 * 86_400)]
         case .data: [("B", 1), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)]
+        case .dataRate:
+            [("B/s", 1), ("kB/s", 1e3), ("MB/s", 1e6), ("GB/s", 1e9), ("bit/s", 1 / 8), ("kbit/s", 1e3 / 8),
+             ("Mbit/s", 1e6 / 8), ("Gbit/s", 1e9 / 8)]
         case .intensity:
             [("J/B", 1), ("kWh/GB", 3.6e6 / 1e9), ("Wh/GB", 3600 / 1e9), ("kWh/TB", 3.6e6 / 1e12),
              ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8)]
@@ -76,6 +83,7 @@ extension Dimension {
         case .voltage: 1e6
         case .duration: 100 * 365 * 86_400
         case .data: 1e12
+        case .dataRate: 1e12
         case .intensity: 1e3
         case .carbon: 1e4
         case .fraction: 1e3

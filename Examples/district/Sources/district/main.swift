@@ -5,7 +5,7 @@ var city = try Simulation.load("mittelstadt")
 city.scenario.end = CivilDate(year: 2025, month: 2, day: 1)
 city.scenario.fleets = city.scenario.fleets.filter { $0.district == "centre" }.map { fleet in
     var f = fleet
-    if f.kind == .streetlight { f.count = YearMap(points: f.count.points.map { ($0.year, ($0.value / 2).rounded()) }) }
+    if f.model is Streetlight { f.count = YearMap(points: f.count.points.map { ($0.year, ($0.value / 2).rounded()) }) }
     return f
 }
 let january = city.run()

@@ -1,5 +1,30 @@
 /// An EV charger: Poisson sessions per day, each charging at `power` until its energy is delivered.
-public struct EVCharger: Sendable, Equatable {
+public struct EVCharger: NodeKind, Equatable {
+    public static let name = "ev-charger"
+    public static let summary = "power while a session charges, else standby; Poisson sessions per day"
+    public static let defaultLayer = Layer.mobility
+    public static let replaceable = false
+    public static let parameters = [
+        Parameter("power", .quantity(.power, positive: true), required: true, what: "a charging power such as \"11 kW\""),
+        Parameter("standby", .quantity(.power)),
+        Parameter("sessions", .mapping([
+            // A session every quarter hour around the clock is the most a charge point can serve.
+            Parameter("per_day", .quantity(.count, maximum: 96), required: true, what: "a mean number of sessions per day"),
+            Parameter("energy", .anyOf([
+                .quantity(.energy, maximum: maximumSessionEnergy, positive: true),
+                .mapping([
+                    Parameter("mean", .quantity(.energy, maximum: maximumSessionEnergy, positive: true), required: true),
+                    Parameter("sd", .quantity(.energy, maximum: maximumSessionEnergy)),
+                ]),
+            ]), required: true, what: "an energy per session such as \"18 kWh\""),
+            Parameter("profile", .profile),
+        ]), required: true, what: "{per_day: 2, energy: 18 kWh, profile: evening}"),
+        Parameter("smart", .mapping([
+            Parameter("objective", .choice(SmartCharging.Objective.allCases.map(\.rawValue)), what: "an objective"),
+            Parameter("window", .quantity(.duration, positive: true), required: true, what: "how long a start may be deferred, such as \"8 h\""),
+        ]), what: "{objective: carbon, window: 8 h}"),
+    ]
+
     /// The largest energy of one session, J (10 MWh: several electric buses' batteries).
     public static let maximumSessionEnergy = 3.6e10
 
@@ -31,6 +56,40 @@ public struct EVCharger: Sendable, Equatable {
         self.startProfile = startProfile
         self.startProfileName = startProfileName
         self.smart = smart
+    }
+
+    public static func make(_ f: KindInput) -> EVCharger? {
+        guard let power = f.number("power"), let sessions = f.fields("sessions"), let perDay = sessions.number("per_day") else { return nil }
+        var energy: Double, sd = 0.0
+        switch sessions["energy"] {
+        case .number(let e): energy = e
+        case .fields(let m):
+            guard let mean = m.number("mean") else { return nil }
+            energy = mean
+            sd = m.number("sd") ?? 0
+        default: return nil
+        }
+        var profile: (name: String, Profile)?
+        if case .profile(let name, let p) = sessions["profile"] { profile = (name, p) }
+        var smart: SmartCharging?
+        if let m = f.fields("smart") {
+            let objective = m.text("objective").flatMap(SmartCharging.Objective.init(rawValue:)) ?? .carbon
+            guard let window = m.number("window") else { return nil }
+            if (objective == .carbon && !f.context.hasCarbon) || (objective == .price && !f.context.hasPrice) {
+                f.error("smart", "smart charging by \(objective.rawValue) needs the scenario's `grid.\(objective == .carbon ? "carbon_intensity" : "price")`")
+                return nil
+            }
+            smart = SmartCharging(objective: objective, window: window)
+        }
+        return EVCharger(
+            power: power, standby: f.number("standby") ?? 0, sessionsPerDay: perDay, sessionEnergy: energy, sessionEnergySD: sd,
+            startProfile: profile?.1, startProfileName: profile?.name, smart: smart)
+    }
+
+    public var telemetry: TelemetryShape { .sessions(self) }
+
+    public func stepper(_ c: StepperContext) -> any FleetStepper {
+        ChargerStepper(population: c.population, charger: self, efficiency: c.efficiency, clock: c.clock, fleet: c.fleet.name, seed: c.seed, grid: c.grid)
     }
 }
 

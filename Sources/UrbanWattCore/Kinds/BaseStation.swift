@@ -1,7 +1,21 @@
 /// A cellular base station after the EARTH power model (Auer et al., "How much energy is needed to run
 /// a wireless network?", IEEE Wireless Communications 18(5), 2011):
 /// `P = N_trx (P0 + Δp · P_max · load)` for load > 0, `N_trx · P_sleep` at zero load.
-public struct BaseStation: Sendable, Equatable {
+public struct BaseStation: NodeKind, Equatable {
+    public static let name = "base-station"
+    public static let summary = "EARTH: N_trx (P0 + Δp P_max load), N_trx P_sleep at zero load"
+    public static let defaultLayer = Layer.network
+    /// Each key but `preset` overrides the preset's figure (macro by default).
+    public static let parameters = [
+        Parameter("preset", .choice(Preset.allCases.map(\.rawValue)), what: "an EARTH preset"),
+        Parameter("trx", .quantity(.count, maximum: 1000, positive: true, whole: true)),
+        Parameter("p_max", .quantity(.power)),
+        Parameter("p0", .quantity(.power)),
+        Parameter("slope", .quantity(.count, maximum: 1000)),
+        Parameter("sleep", .quantity(.power)),
+        Parameter("load", .schedule),
+    ]
+
     public var transceivers: Double
     /// Maximum RF output power per transceiver, W.
     public var maxPower: Double
@@ -47,19 +61,14 @@ public struct BaseStation: Sendable, Equatable {
     public func power(load: Double) -> Double {
         load > 0 ? transceivers * (p0 + slope * maxPower * load) : transceivers * sleep
     }
-}
 
-/// Traffic signals: `heads × lamp + controller`.
-public struct TrafficSignal: Sendable, Equatable {
-    public var heads: Double
-    public var lamp: Double
-    public var controller: Double
-
-    public init(heads: Double, lamp: Double, controller: Double) {
-        self.heads = heads
-        self.lamp = lamp
-        self.controller = controller
+    public static func make(_ f: KindInput) -> BaseStation? {
+        let d = (f.text("preset").flatMap(Preset.init(rawValue:)) ?? .macro).parameters
+        let load = f.schedule("load") ?? .profile(name: "mobile-traffic", BuiltinProfiles.named("mobile-traffic")!, scale: 1)
+        return BaseStation(
+            transceivers: f.number("trx") ?? d.trx, maxPower: f.number("p_max") ?? d.pMax, p0: f.number("p0") ?? d.p0,
+            slope: f.number("slope") ?? d.slope, sleep: f.number("sleep") ?? d.sleep, load: load)
     }
 
-    public var power: Double { heads * lamp + controller }
+    public func unitPower(_ c: StepperContext) -> [Double] { load.series(on: c.clock).map { power(load: $0) } }
 }

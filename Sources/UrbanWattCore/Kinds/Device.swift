@@ -1,0 +1,25 @@
+/// Any mains device with a rated power, optionally shaped by a profile: `power × profile(t)`.
+public struct Device: NodeKind, Equatable {
+    public static let name = "device"
+    public static let summary = "power × profile(t) if a profile is given, else power"
+    public static let defaultLayer = Layer.sensing
+    public static let parameters = [
+        Parameter("power", .quantity(.power), required: true),
+        Parameter("profile", .schedule),
+    ]
+
+    public var power: Double
+    public var schedule: Schedule
+
+    public init(power: Double, schedule: Schedule = .constant(1)) {
+        self.power = power
+        self.schedule = schedule
+    }
+
+    public static func make(_ f: KindInput) -> Device? {
+        guard let power = f.number("power") else { return nil }
+        return Device(power: power, schedule: f.schedule("profile") ?? .constant(1))
+    }
+
+    public func unitPower(_ c: StepperContext) -> [Double] { schedule.series(on: c.clock).map { power * $0 } }
+}

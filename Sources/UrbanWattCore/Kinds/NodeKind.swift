@@ -1,0 +1,109 @@
+/// A kind of node: everything UrbanWatt knows about it, in one type in one file (`Kinds/`). The
+/// conforming type holds a fleet's parameters in canonical units; its static members describe the
+/// kind, the decoder reads its `parameters`, and the engine and telemetry ask it how to step.
+///
+/// Adding a kind is one file and one line in `Kinds.all`.
+public protocol NodeKind: Sendable {
+    /// The name a scenario writes as `kind:`.
+    static var name: String { get }
+    /// One line on what a node draws, for `urbanwatt list`.
+    static var summary: String { get }
+    static var defaultLayer: Layer { get }
+    /// The keys of the kind's own parameters (the fleet's common keys come on top).
+    static var parameters: [Parameter] { get }
+    /// Whether `replaces:` may give the equipment it replaces (default true).
+    static var replaceable: Bool { get }
+    /// Whether a fleet of this kind is always one node, without `count` (default false).
+    static var isSingleNode: Bool { get }
+    /// Builds the model from decoded keys; nil when a required key is absent or `input` reported an error.
+    static func make(_ input: KindInput) -> Self?
+
+    /// What the fleet does with traffic (default none).
+    var role: TrafficRole { get }
+    /// The share of the traffic received that goes on to the fleet's `via` (default all of it).
+    var forwardShare: Double { get }
+    /// W per node (weight 1, before efficiency) at each step, for kinds stepped by unit power (default 0).
+    func unitPower(_ context: StepperContext) -> [Double]
+    /// J per byte received at each step, before efficiency; nil when traffic costs nothing (default).
+    func perByte(on clock: StepClock) -> [Double]?
+    /// The fleet's stepper (default: unit power × active weight, and the same for `replaces:`).
+    func stepper(_ context: StepperContext) -> any FleetStepper
+    /// How telemetry follows each node (default: its share of the fleet's energy).
+    var telemetry: TelemetryShape { get }
+    /// The most messages and bytes one node originates over `seconds` (default none), to bound
+    /// counts before a run and estimate telemetry.
+    func traffic(seconds: Double) -> (messages: Double, bytes: Double)
+    /// Whether `other` is the same kind with the same parameters.
+    func isEqual(to other: any NodeKind) -> Bool
+}
+
+/// What a fleet does with traffic along `via:` routes.
+public struct TrafficRole: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Originates messages and bytes (sensors, cameras).
+    public static let sends = TrafficRole(rawValue: 1)
+    /// Receives traffic and passes it on to its own `via` (gateways, links, fog servers).
+    public static let forwards = TrafficRole(rawValue: 2)
+    /// Spends energy per byte it carries (links).
+    public static let carries = TrafficRole(rawValue: 4)
+    /// Receives traffic and ends its route, with energy per byte (data centres).
+    public static let ingests = TrafficRole(rawValue: 8)
+
+    /// May be named by another fleet's `via:`.
+    public var receives: Bool { !isDisjoint(with: [.forwards, .carries, .ingests]) }
+    /// May name a `via:` of its own.
+    public var routes: Bool { !isDisjoint(with: [.sends, .forwards]) }
+}
+
+/// How per-node telemetry follows a kind's nodes.
+public enum TelemetryShape: Sendable {
+    /// Each node reports its share (by jitter weight) of the fleet's energy, every reporting interval.
+    case shared
+    /// Each node reports at its own uplinks, with its own energy per uplink.
+    case uplinks(Sensor)
+    /// Each node reports every interval the energy of its own charging sessions and standby.
+    case sessions(EVCharger)
+}
+
+/// What a kind's stepper is built from: the fleet, its nodes in this shard and the scenario around it.
+public struct StepperContext: Sendable {
+    public let fleet: Fleet
+    public let clock: StepClock
+    public let seed: UInt64
+    public let grid: Grid
+    public let location: Location?
+    /// Efficiency factor at each step.
+    public let efficiency: [Double]
+    let population: NodePopulation
+
+    /// Step length, s.
+    public var dt: Double { Double(clock.step) }
+}
+
+extension NodeKind {
+    public static var replaceable: Bool { true }
+    public static var isSingleNode: Bool { false }
+    public var role: TrafficRole { [] }
+    public var forwardShare: Double { 1 }
+    public func unitPower(_ context: StepperContext) -> [Double] { Array(repeating: 0, count: context.clock.count) }
+    public func perByte(on clock: StepClock) -> [Double]? { nil }
+    public var telemetry: TelemetryShape { .shared }
+    public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
+
+    public func stepper(_ c: StepperContext) -> any FleetStepper {
+        let unit = unitPower(c)
+        let baseline = c.fleet.replaces.map { $0.unitPower(c) }
+        return UnitPowerStepper(
+            population: c.population, unitPower: zip(unit, c.efficiency).map(*),
+            baselinePower: baseline.map { zip($0, c.efficiency).map(*) }, dt: c.dt)
+    }
+
+    /// The kind's handle, for names, layers and grouping.
+    public var kind: FleetKind { FleetKind(Self.self) }
+}
+
+extension NodeKind where Self: Equatable {
+    public func isEqual(to other: any NodeKind) -> Bool { (other as? Self) == self }
+}

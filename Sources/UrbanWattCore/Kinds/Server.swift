@@ -1,0 +1,99 @@
+/// A server: `idle + (max − idle) × utilisation`. The utilisation is a schedule, or, with `capacity`,
+/// follows the traffic the server receives (a fog tier): received ÷ (nodes × capacity), at most 1,
+/// passing `forward` of it on to its own `via`.
+public struct Server: NodeKind, Equatable {
+    public static let name = "server"
+    public static let summary = "idle + (max − idle) × utilisation(t); with capacity, utilisation = received / (nodes × capacity)"
+    public static let defaultLayer = Layer.compute
+    public static let parameters = [
+        Parameter("idle", .quantity(.power), required: true),
+        Parameter("max", .quantity(.power), required: true),
+        Parameter("utilisation", .schedule, what: "a fraction, a profile name or {profile, scale}"),
+        Parameter("capacity", .quantity(.dataRate, positive: true), what: "the traffic one node handles at full load, such as \"10 kB/s\""),
+        Parameter("forward", .fraction(), what: "the share of the traffic received that goes on to `via`, such as 20%"),
+    ]
+
+    public var idle: Double
+    public var max: Double
+    /// Utilisation over time; ignored when `capacity` is given.
+    public var utilisation: Schedule
+    /// Bytes per second one node handles at full load; nil when utilisation is a schedule.
+    public var capacity: Double?
+    /// Share of the received traffic passed on to `via`.
+    public var forward: Double
+
+    public init(idle: Double, max: Double, utilisation: Schedule = .constant(0), capacity: Double? = nil, forward: Double = 1) {
+        self.idle = idle
+        self.max = max
+        self.utilisation = utilisation
+        self.capacity = capacity
+        self.forward = forward
+    }
+
+    public static func make(_ f: KindInput) -> Server? {
+        guard let idle = f.number("idle"), let max = f.number("max") else { return nil }
+        if max < idle { f.error("max", "expected `max` of at least `idle` (\(idle) W), got \(max) W"); return nil }
+        let capacity = f.number("capacity")
+        switch (f["utilisation"] != nil, capacity != nil) {
+        case (true, true): f.error("capacity", "give either `utilisation` or `capacity` (utilisation then follows the traffic received)"); return nil
+        case (false, false): f.error("utilisation", "missing; expected a fraction, a profile name or {profile, scale}, or a `capacity` such as \"10 kB/s\""); return nil
+        default: break
+        }
+        if f["forward"] != nil && capacity == nil { f.error("forward", "`forward` needs `capacity`: only a server that receives traffic passes it on"); return nil }
+        guard let u = f.schedule("utilisation") ?? (capacity != nil ? .constant(0) : nil) else { return nil }
+        return Server(idle: idle, max: max, utilisation: u, capacity: capacity, forward: f.number("forward") ?? 1)
+    }
+
+    public var role: TrafficRole { capacity == nil ? [] : .forwards }
+    public var forwardShare: Double { forward }
+
+    public func unitPower(_ c: StepperContext) -> [Double] {
+        utilisation.series(on: c.clock).map { power(utilisation: $0) }
+    }
+
+    public func power(utilisation u: Double) -> Double { idle + (max - idle) * u }
+
+    public func stepper(_ c: StepperContext) -> any FleetStepper {
+        guard capacity != nil || (c.fleet.replaces as? Server)?.capacity != nil else {
+            return UnitPowerStepper(
+                population: c.population, unitPower: zip(unitPower(c), c.efficiency).map(*),
+                baselinePower: c.fleet.replaces.map { zip($0.unitPower(c), c.efficiency).map(*) }, dt: c.dt)
+        }
+        return TrafficServerStepper(server: self, baseline: c.fleet.replaces as? Server, context: c)
+    }
+}
+
+/// A server (and the server it replaces) whose utilisation follows the bytes it receives at each step.
+/// The senders have run for the step before it, so `series.bytes` holds what arrived.
+struct TrafficServerStepper: FleetStepper {
+    let server: Server
+    let baseline: Server?
+    let context: StepperContext
+    /// Unit power of a server (or baseline) whose utilisation is a schedule; nil for one that follows traffic.
+    let scheduled: [Double]?
+    let scheduledBaseline: [Double]?
+
+    init(server: Server, baseline: Server?, context: StepperContext) {
+        self.server = server
+        self.baseline = baseline
+        self.context = context
+        scheduled = server.capacity == nil ? server.unitPower(context) : nil
+        scheduledBaseline = baseline.flatMap { $0.capacity == nil ? $0.unitPower(context) : nil }
+    }
+
+    func run(_ steps: Range<Int>, into series: inout FleetSeries) {
+        let population = context.population
+        for m in steps {
+            let n = population.active(m)
+            let w = population.weight(n)
+            let rate = Double(series.bytes[m]) / context.dt
+            func power(_ s: Server, _ fixed: [Double]?) -> Double {
+                if let fixed { return fixed[m] }
+                return n > 0 ? s.power(utilisation: Swift.min(1, rate / (Double(n) * s.capacity!))) : 0
+            }
+            series.nodes[m] = Int32(n)
+            series.energy[m] = context.efficiency[m] * power(server, scheduled) * w * context.dt
+            if let b = baseline { series.baseline![m] = context.efficiency[m] * power(b, scheduledBaseline) * w * context.dt }
+        }
+    }
+}

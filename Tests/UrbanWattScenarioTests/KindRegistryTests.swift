@@ -1,0 +1,45 @@
+import Testing
+import UrbanWattCore
+@testable import UrbanWattScenario
+
+/// The registry is the one list of kinds: names, keys, schema and list all come from it.
+struct KindRegistryTests {
+    @Test func everyKindHasAUniqueNameAndItsOwnKeys() {
+        let names = Kinds.all.map { $0.name }
+        #expect(Set(names).count == names.count)
+        for kind in Kinds.all {
+            let keys = kind.parameters.map(\.key)
+            #expect(Set(keys).count == keys.count, "\(kind.name) repeats a key")
+            #expect(Set(keys).isDisjoint(with: FleetDecoder.commonKeys), "\(kind.name) shadows a common key")
+            #expect(FleetKind(rawValue: kind.name)?.type == kind)
+        }
+    }
+
+    @Test func theSchemaOfEachKindHasExactlyTheKeysTheDecoderReads() throws {
+        guard case .object(let top) = ScenarioSchema.json,
+              case .object(let properties)? = top.first(where: { $0.0 == "properties" })?.1,
+              case .object(let fleets)? = properties.first(where: { $0.0 == "fleets" })?.1,
+              case .object(let items)? = fleets.first(where: { $0.0 == "items" })?.1,
+              case .array(let kinds)? = items.first(where: { $0.0 == "oneOf" })?.1 else {
+            Issue.record("no fleet schemas")
+            return
+        }
+        #expect(kinds.count == Kinds.all.count)
+        for (schema, kind) in zip(kinds, Kinds.all) {
+            guard case .object(let fields) = schema, case .object(let props)? = fields.first(where: { $0.0 == "properties" })?.1 else {
+                Issue.record("\(kind.name) has no properties")
+                continue
+            }
+            let expected = FleetDecoder.commonKeys.filter { !(kind.isSingleNode && $0 == "count") && !(!kind.replaceable && $0 == "replaces") }
+                + kind.parameters.map(\.key)
+            #expect(props.map(\.0) == expected, "\(kind.name)")
+        }
+    }
+
+    @Test func theListNamesEveryKindWithItsKeys() {
+        for kind in Kinds.all {
+            #expect(Catalogue.text.contains("  \(kind.name) "))
+            #expect(Catalogue.text.contains("keys: " + kind.parameters.map(\.key).joined(separator: ", ")))
+        }
+    }
+}
