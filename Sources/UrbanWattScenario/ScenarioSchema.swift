@@ -17,8 +17,8 @@ public enum ScenarioSchema {
                 ("description", string),
                 ("seed", .object([("type", .string("integer")), ("minimum", .integer(0))])),
                 ("location", object([
-                    ("latitude", .object([("type", .string("number")), ("minimum", .integer(-90)), ("maximum", .integer(90))])),
-                    ("longitude", .object([("type", .string("number")), ("minimum", .integer(-180)), ("maximum", .integer(180))])),
+                    ("latitude", plainNumber(-90, 90)),
+                    ("longitude", plainNumber(-180, 180)),
                     ("timezone", .object([("type", .string("string")), ("description", .string("IANA time zone, e.g. Europe/Berlin"))])),
                 ])),
                 ("period", object([
@@ -39,9 +39,14 @@ public enum ScenarioSchema {
         ])
     }
 
-    static let string = JSONValue.object([("type", .string("string"))])
-    /// The one name rule (`Name`).
-    static let name = JSONValue.object([("type", .string("string")), ("pattern", .string("^[A-Za-z0-9][A-Za-z0-9._-]{0,\(Name.maximumLength - 1)}$"))])
+    /// Text as the decoder reads it: any scalar but null, so a YAML number or boolean is its text.
+    static let string = JSONValue.object([("type", .array(["string", "number", "boolean"].map(JSONValue.string)))])
+    /// The one name rule (`Name`); a name YAML reads as a number (`2035`) or a boolean (`yes`) is its text.
+    static let name = JSONValue.object([("anyOf", .array([
+        .object([("type", .string("string")), ("pattern", .string("^[A-Za-z0-9][A-Za-z0-9._-]{0,\(Name.maximumLength - 1)}$"))]),
+        .object([("type", .array(["integer", "number"].map(JSONValue.string))), ("minimum", .integer(0))]),
+        .object([("type", .string("boolean"))]),
+    ]))])
     static let date = JSONValue.object([("type", .string("string")), ("format", .string("date"))])
     static let hourly = JSONValue.object([
         ("type", .string("array")), ("items", .object([("type", .string("number"))])), ("minItems", .integer(24)), ("maxItems", .integer(24)),
@@ -49,6 +54,14 @@ public enum ScenarioSchema {
     /// "23:00"; YAML 1.1 reads an unquoted 23:00 as the sexagesimal number 1380, which the decoder accepts too.
     static let clock = JSONValue.object([("anyOf", .array([string, .object([("type", .string("integer"))])]))])
     static let price = JSONValue.object([("type", .string("string")), ("pattern", .string("^[0-9.eE+-]+ [A-Z]{3}/(k|M|G)?Wh$"))])
+
+    /// A number within bounds; or text, as YAML 1.1 reads `1e-20` (no dot), which the decoder reads as a number.
+    static func plainNumber(_ low: Int, _ high: Int) -> JSONValue {
+        .object([("anyOf", .array([
+            .object([("type", .string("number")), ("minimum", .integer(low)), ("maximum", .integer(high))]),
+            .object([("type", .string("string")), ("pattern", .string("^[-+]?[0-9][0-9_]*(\\.[0-9_]*)?[eE][-+]?[0-9]+$"))]),
+        ]))])
+    }
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
         var fields: [(String, JSONValue)] = [("type", .string("object")), ("additionalProperties", .bool(false)), ("properties", .object(properties))]

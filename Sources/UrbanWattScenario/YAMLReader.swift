@@ -20,6 +20,12 @@ struct Cursor {
     }
 
     var scalar: String? { node.scalar?.string }
+
+    /// A plain scalar YAML 1.1 reads as null.
+    var isNull: Bool {
+        guard let s = node.scalar, s.style == .plain else { return false }
+        return ["~", "null", "Null", "NULL"].contains(s.string)
+    }
 }
 
 /// Reads typed values out of YAML nodes, collecting every problem instead of stopping at the first.
@@ -101,9 +107,10 @@ final class YAMLReader {
 
     // MARK: Scalars
 
+    /// A scalar as text; a plain `~` or `null` is YAML's null, not the text "null".
     func string(_ c: Cursor, what: String = "a text") -> String? {
-        guard let s = c.scalar else {
-            error(c, "expected \(what), got \(c.found)")
+        guard let s = c.scalar, !c.isNull else {
+            error(c, "expected \(what), got \(c.isNull ? "null" : c.found)")
             return nil
         }
         return s

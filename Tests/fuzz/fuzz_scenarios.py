@@ -9,7 +9,8 @@ asserts the product's promise for bad input:
 - no crash: the exit code is 0, 64, 65 or 66, never a signal (a trap is 132/133/134/139);
 - no hang: every call ends within its time limit;
 - located: every error line reads `FILE:LINE:COLUMN: error: …` with a line inside the file;
-- truthful: a valid mutant's run exits 0 and writes a summary.json whose totals are finite.
+- truthful: a valid mutant's run exits 0 and writes a summary.json whose totals are finite;
+- described: with --schema, every mutant `validate` accepts is valid under the committed JSON Schema.
 
 Usage: fuzz_scenarios.py --bin .build/release/urbanwatt [--count 1000] [--seed 1] [--seconds 110]
 Prints the outcome classes and a closing line `N passed, M failed`; exits 1 on any failure.
@@ -167,7 +168,29 @@ def check_located(stderr, path, line_count):
     return None
 
 
-def run_one(binary, path, data, out):
+def schema_validator():
+    """The committed schema with a real validator (Debian's python3-jsonschema), and its YAML loader."""
+    sys.path.insert(0, os.path.join(ROOT, "Tests", "schema"))
+    import jsonschema
+    import validate_scenarios
+    schema = json.load(open(os.path.join(ROOT, "Scenarios", "urbanwatt.schema.json")))
+    return jsonschema.Draft202012Validator(schema), validate_scenarios.Loader
+
+
+def schema_problem(schema, data):
+    """Why the schema refuses a document the decoder accepted; None when it accepts it, or when
+    PyYAML cannot read what Yams did (the two YAML 1.1 readers differ at the margins)."""
+    import yaml
+    validator, loader = schema
+    try:
+        doc = yaml.load(data.decode("utf-8-sig"), Loader=loader)
+    except Exception:
+        return None
+    error = next(iter(validator.iter_errors(doc)), None)
+    return None if error is None else f"the schema refuses what validate accepts: {error.message[:200]} at {list(error.absolute_path)}"
+
+
+def run_one(binary, path, data, out, schema=None):
     line_count = data.count(b"\n") + 1
     try:
         v = subprocess.run([binary, "validate", path], capture_output=True, timeout=10)
@@ -181,6 +204,8 @@ def run_one(binary, path, data, out):
         return ("unlocated", problem) if problem else ("rejected", None)
     if v.returncode != 0:
         return "wrong-exit", f"validate exit {v.returncode}: {err[-300:]}"
+    if schema and (problem := schema_problem(schema, data)):
+        return "schema-disagrees", problem
     # Valid: one day must run, exit 0 and give finite totals; or refuse with a clear usage error.
     try:
         r = subprocess.run([binary, "run", path, "--quiet", "--out", out, "--from", "2030-03-02", "--to", "2030-03-03"],
@@ -212,8 +237,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=1e9, help="stop starting mutants after this long")
     ap.add_argument("--keep", help="folder to copy failing mutants into")
+    ap.add_argument("--schema", action="store_true", help="also check accepted mutants against the committed JSON Schema")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    schema = schema_validator() if args.schema else None
     lib = library()
     names = sorted(lib)
     classes = {}
@@ -230,7 +257,7 @@ def main():
             path = os.path.join(tmp, f"mutant-{i}.yaml")
             with open(path, "wb") as f:
                 f.write(data)
-            outcome, problem = run_one(args.bin, path, data, os.path.join(tmp, "out"))
+            outcome, problem = run_one(args.bin, path, data, os.path.join(tmp, "out"), schema)
             classes[kind] = classes.get(kind, 0) + 1
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             done += 1

@@ -31,7 +31,8 @@ Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 def main():
     schema = json.load(open(os.path.join(ROOT, "Scenarios", "urbanwatt.schema.json")))
     validator = jsonschema.Draft202012Validator(schema)
-    files = sorted(glob.glob(os.path.join(ROOT, "Scenarios", "*.yaml")) + glob.glob(os.path.join(ROOT, "bench", "*.yaml")))
+    files = sorted(p for folder in ["Scenarios", "bench", "Tests", "Examples"]
+                   for p in glob.glob(os.path.join(ROOT, folder, "**", "*.yaml"), recursive=True) if "/.build/" not in p)
     passed = failed = 0
     for path in files:
         errors = list(validator.iter_errors(yaml.load(open(path, encoding="utf-8"), Loader=Loader)))
@@ -49,6 +50,11 @@ def main():
         "a fleet name with a separator": lambda d: d["fleets"][0].update(name="a|b"),
         "a distribution with two means": lambda d: d["fleets"][3].update(power={"normal": [1, 2, 3]}),
         "a missing period": lambda d: d.pop("period"),
+        "a camera without a bitrate": lambda d: d["fleets"].append({"name": "cam", "kind": "camera", "power": "6 W"}),
+        "a camera edge box without upstream": lambda d: d["fleets"].append(
+            {"name": "cam", "kind": "camera", "power": "6 W", "bitrate": "2 Mbit/s", "edge": {"power": "10 W"}}),
+        "replaces on a sensor": lambda d: d["fleets"].append(
+            {"name": "s", "kind": "sensor", "radio": {"type": "nbiot"}, "uplink": {"interval": "1 h"}, "replaces": {}}),
     }
     for what, mutate in broken.items():
         doc = json.loads(json.dumps(base))

@@ -4,6 +4,7 @@ public enum Kinds {
     public static let all: [any NodeKind.Type] = [
         Device.self,
         Sensor.self,
+        Camera.self,
         Gateway.self,
         BaseStation.self,
         Link.self,

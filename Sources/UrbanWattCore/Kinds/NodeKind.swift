@@ -92,12 +92,13 @@ extension NodeKind {
     public var telemetry: TelemetryShape { .shared }
     public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
 
-    public func stepper(_ c: StepperContext) -> any FleetStepper {
-        let unit = unitPower(c)
-        let baseline = c.fleet.replaces.map { $0.unitPower(c) }
-        return UnitPowerStepper(
-            population: c.population, unitPower: zip(unit, c.efficiency).map(*),
-            baselinePower: baseline.map { zip($0, c.efficiency).map(*) }, dt: c.dt)
+    public func stepper(_ c: StepperContext) -> any FleetStepper { unitPowerStepper(c) }
+
+    /// Unit power × active weight at each step, with efficiency, and the same for `replaces:`.
+    func unitPowerStepper(_ c: StepperContext) -> UnitPowerStepper {
+        UnitPowerStepper(
+            population: c.population, unitPower: zip(unitPower(c), c.efficiency).map(*),
+            baselinePower: c.fleet.replaces.map { zip($0.unitPower(c), c.efficiency).map(*) }, dt: c.dt)
     }
 
     /// The kind's handle, for names, layers and grouping.

@@ -55,9 +55,7 @@ public struct Server: NodeKind, Equatable {
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
         guard capacity != nil || (c.fleet.replaces as? Server)?.capacity != nil else {
-            return UnitPowerStepper(
-                population: c.population, unitPower: zip(unitPower(c), c.efficiency).map(*),
-                baselinePower: c.fleet.replaces.map { zip($0.unitPower(c), c.efficiency).map(*) }, dt: c.dt)
+            return unitPowerStepper(c)
         }
         return TrafficServerStepper(server: self, baseline: c.fleet.replaces as? Server, context: c)
     }

@@ -1,0 +1,72 @@
+/// A video camera (traffic, public space, number plates) streaming continuously upstream, the
+/// largest data producer in a city. With `edge`, an analytics box beside each camera adds its power
+/// and sends only `upstream` of the stream: the fog-versus-cloud question for video.
+///
+/// A stream is counted in bytes, not messages. Power and bitrate are per camera; jitter varies the
+/// power only.
+public struct Camera: NodeKind, Equatable {
+    public static let name = "camera"
+    public static let summary = "power (+ edge power); sends bitrate (× edge upstream) to its via"
+    public static let defaultLayer = Layer.sensing
+    public static let parameters = [
+        Parameter("power", .quantity(.power), required: true),
+        Parameter("bitrate", .quantity(.dataRate), required: true, what: "the stream's bit rate such as \"2 Mbit/s\""),
+        Parameter("edge", .mapping([
+            Parameter("power", .quantity(.power), required: true, what: "the analytics box's power such as \"10 W\""),
+            Parameter("upstream", .fraction(), required: true, what: "the share of the stream sent on, such as 5%"),
+        ]), what: "{power: 10 W, upstream: 5%}"),
+    ]
+
+    /// The camera's power, W.
+    public var power: Double
+    /// The stream, B/s.
+    public var bitrate: Double
+    /// The analytics box's power, W (0 without one).
+    public var edgePower: Double
+    /// Share of the stream sent upstream (1 without an analytics box).
+    public var upstream: Double
+
+    public init(power: Double, bitrate: Double, edgePower: Double = 0, upstream: Double = 1) {
+        self.power = power
+        self.bitrate = bitrate
+        self.edgePower = edgePower
+        self.upstream = upstream
+    }
+
+    public static func make(_ f: KindInput) -> Camera? {
+        guard let power = f.number("power"), let bitrate = f.number("bitrate") else { return nil }
+        guard let edge = f.fields("edge") else { return Camera(power: power, bitrate: bitrate) }
+        guard let edgePower = edge.number("power"), let upstream = edge.number("upstream") else { return nil }
+        return Camera(power: power, bitrate: bitrate, edgePower: edgePower, upstream: upstream)
+    }
+
+    /// Bytes per second one camera sends upstream.
+    public var sent: Double { bitrate * upstream }
+
+    public var role: TrafficRole { .sends }
+    public func unitPower(_ c: StepperContext) -> [Double] { Array(repeating: power + edgePower, count: c.clock.count) }
+    public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, sent * (seconds + 1)) }
+
+    public func stepper(_ c: StepperContext) -> any FleetStepper {
+        StreamStepper(power: unitPowerStepper(c), bytesPerNodeStep: sent * c.dt)
+    }
+}
+
+/// Unit power, plus a continuous stream from every active node. Bytes are whole per step: the
+/// running total is rounded, so no fraction of a byte is lost over the period.
+struct StreamStepper: FleetStepper {
+    let power: UnitPowerStepper
+    let bytesPerNodeStep: Double
+    var exact = 0.0
+    var counted = 0
+
+    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries) {
+        power.run(steps, into: &series)
+        for m in steps {
+            exact += Double(series.nodes[m]) * bytesPerNodeStep
+            let total = Int(exact.rounded())
+            series.bytes[m] = total - counted
+            counted = total
+        }
+    }
+}
