@@ -176,6 +176,14 @@ fleets:
     lamp: 15 W                       # LED 10–25 W (ACEEE)
     controller: 50 W                 # (U)
     replaces: {lamp: 140 W}          # incandescent 135–150 W
+  - name: traffic-cameras
+    kind: camera
+    district: mitte
+    count: 2100                      # one per signalised junction (U)
+    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
+    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
+    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
+    via: backbone
   - name: chargers
     kind: ev-charger
     district: west
@@ -279,6 +287,14 @@ fleets:
     lamp: 15 W                       # LED 10–25 W (ACEEE, ENERGY STAR)
     controller: 50 W                 # (U)
     replaces: {lamp: 140 W}          # incandescent 135–150 W
+  - name: traffic-cameras
+    kind: camera
+    district: centre
+    count: 100                       # one per signalised junction (U)
+    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
+    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
+    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
+    via: backbone
   - name: chargers
     kind: ev-charger
     district: centre
@@ -383,6 +399,14 @@ fleets:
     lamp: 15 W                       # LED 10–25 W (ACEEE, ENERGY STAR)
     controller: 50 W                 # (U)
     replaces: {lamp: 140 W}          # incandescent 135–150 W
+  - name: traffic-cameras
+    kind: camera
+    district: centre
+    count: 100                       # one per signalised junction (U)
+    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
+    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
+    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
+    via: backbone
   - name: chargers
     kind: ev-charger
     district: centre

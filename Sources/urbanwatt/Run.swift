@@ -100,6 +100,7 @@ extension UrbanWatt {
             if runs != nil && scenario.uncertainParameters.isEmpty {
                 throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
             }
+            if shard != nil, let problem = Shard.problem(scenario) { throw period.usage("--shard: \(problem)") }
             let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
             let estimate = try checkLimits(scenario)
             let started = Date()

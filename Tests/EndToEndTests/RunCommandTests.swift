@@ -99,7 +99,7 @@ import Testing
         (["run", "--shard", "3/2"], 64, "--shard"),
         (["run", "--runs", "1"], 64, "--runs"),
         (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
-        (["run", "--step", "1s"], 64, "mittelstadt needs about 20.0 GiB (31,536,000 steps × 13 fleets"),
+        (["run", "--step", "1s"], 64, "mittelstadt needs about 21.2 GiB (31,536,000 steps × 14 fleets"),
         (["run", "--step", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
         (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 365 d"),

@@ -95,6 +95,14 @@ struct CameraAndFogTests {
         #expect(abs(Self.kWh(try Self.run(none), "fog") - 2 * 30 * 24 / 1000) < 1e-9)
     }
 
+    /// Shards of a fog tier would each see their share of the traffic on their share of the servers,
+    /// and the cap at full load makes those not add up: such a scenario runs whole.
+    @Test func aFogTierIsNotSplitIntoShards() throws {
+        let fog = try ScenarioDecoder.decode(Self.leafFog, file: "x.yaml")
+        #expect(Shard.problem(fog)?.contains("`fog` (server) couples its nodes") == true)
+        #expect(Shard.problem(try ScenarioDecoder.decode(Self.cameras(edge: ""), file: "x.yaml")) == nil)
+    }
+
     static let problems: [(String, String, String)] = [
         ("capacity: 10 kB/s", "capacity: 10 kB/s, utilisation: 50%", "fleets[2].capacity: give either `utilisation` or `capacity`"),
         ("capacity: 10 kB/s, forward: 20%", "utilisation: 50%, forward: 20%", "fleets[2].forward: `forward` needs `capacity`"),

@@ -27,3 +27,13 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// The global index of this shard's `j`-th node.
     @inline(__always) public func global(_ j: Int) -> Int { index + j * count }
 }
+
+extension Shard {
+    /// Why `scenario` cannot be split into shards, or nil when it can: a fleet whose nodes' power
+    /// depends on what all of another fleet's nodes do (a server whose utilisation follows the
+    /// traffic it receives) gives different figures per shard than whole.
+    public static func problem(_ scenario: Scenario) -> String? {
+        guard let f = scenario.fleets.first(where: { !$0.model.isShardable }) else { return nil }
+        return "`\(f.name)` (\(f.kind)) couples its nodes to the whole traffic it receives, so shards would not add up to the whole run; run \(scenario.name) whole"
+    }
+}

@@ -33,6 +33,9 @@ public protocol NodeKind: Sendable {
     /// The most messages and bytes one node originates over `seconds` (default none), to bound
     /// counts before a run and estimate telemetry.
     func traffic(seconds: Double) -> (messages: Double, bytes: Double)
+    /// Whether shards of the fleet, each with its share of every fleet's nodes, add up to the whole
+    /// run (default true).
+    var isShardable: Bool { get }
     /// Whether `other` is the same kind with the same parameters.
     func isEqual(to other: any NodeKind) -> Bool
 }
@@ -87,6 +90,7 @@ extension NodeKind {
     public static var isSingleNode: Bool { false }
     public var role: TrafficRole { [] }
     public var forwardShare: Double { 1 }
+    public var isShardable: Bool { true }
     public func unitPower(_ context: StepperContext) -> [Double] { Array(repeating: 0, count: context.clock.count) }
     public func perByte(on clock: StepClock) -> [Double]? { nil }
     public var telemetry: TelemetryShape { .shared }

@@ -46,6 +46,7 @@ public struct Server: NodeKind, Equatable {
 
     public var role: TrafficRole { capacity == nil ? [] : .forwards }
     public var forwardShare: Double { forward }
+    public var isShardable: Bool { capacity == nil }
 
     public func unitPower(_ c: StepperContext) -> [Double] {
         utilisation.series(on: c.clock).map { power(utilisation: $0) }
