@@ -26,7 +26,7 @@ public struct Simulation: Sendable {
     /// Reads `text` (reporting every problem with its line and column as `ScenarioErrors`).
     public init(yaml text: String, file: String = "scenario.yaml") throws(ScenarioErrors) {
         scenario = try ScenarioDecoder.decode(text, file: file)
-        self.text = text
+        self.text = ScenarioDecoder.selfContained(text, file: file)
         self.file = file
     }
 

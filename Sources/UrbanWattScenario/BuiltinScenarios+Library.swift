@@ -196,26 +196,39 @@ fleets:
         ("mittelstadt-2035", #"""
 # Mittelstadt 2025–2035: the smart-city roll-out year by year — sensors and smart-meter gateways
 # grow, LED replaces sodium, chargers multiply, equipment gets more efficient and the grid cleaner.
+# Built on mittelstadt: only what changes over the decade is written here.
 urbanwatt: 1
+extends: mittelstadt
 name: mittelstadt-2035
 description: Mittelstadt's 2025–2035 roll-out with growth, efficiency trends and a decarbonising grid, hourly steps.
-seed: 42
-location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2036-01-01, step: 1 h}
 grid:
   carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # UBA 2023; 2030/2035 path (U)
   price: {2025: 0.30 EUR/kWh, 2035: 0.28 EUR/kWh}                         # (U)
-districts: [centre, north, south]
+remove: [air-quality]                # measured as `environment` below, a wider network
 fleets:
-  - name: parking
-    kind: sensor
-    district: centre
-    count: {2025: 500, 2030: 4000, 2035: 6000}
-    radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}}   # SX1276 defaults
-    sleep: 5 µW                      # (U)
-    uplink: {interval: 15 min, payload: 11 B}
-    via: lora-gw
-    battery: 19 Wh                   # (U)
+  - {name: parking, count: {2025: 500, 2030: 4000, 2035: 6000}}
+  - name: water-meters
+    count: {2025: 2000, 2032: 25000}
+  - name: smart-meter-gateways
+    count: {2025: 5000, 2032: 45000}  # MsbG roll-out to most of 50,000 households by 2032 (U)
+    efficiency: {per_year: 3%, from: 2025}   # (U)
+    jitter: 10%
+  - {name: lora-gw, count: {2025: 20, 2030: 60}}
+  - name: small-cells
+    count: {2025: 40, 2035: 200}
+    efficiency: {per_year: 5%, from: 2025}   # (U)
+  - name: city-dc
+    pue: 1.46                        # German data centres, Bitkom 2025 via Borderstep
+  - name: platform-servers
+    count: {2025: 10, 2035: 30}
+    efficiency: {per_year: 4%, from: 2025}   # (U)
+  - name: led-lights
+    count: {2025: 6000, 2030: 11000}
+  - name: sodium-lights
+    count: {2025: 5000, 2030: 0}     # replaced by LED by 2030
+  - name: chargers
+    count: {2025: 200, 2030: 800, 2035: 1500}
   - name: environment
     kind: sensor
     district: north
@@ -225,83 +238,6 @@ fleets:
     uplink: {interval: 10 min, payload: 24 B}
     via: lora-gw
     battery: 38 Wh                   # (U)
-  - name: water-meters
-    kind: sensor
-    district: south
-    count: {2025: 2000, 2032: 25000}
-    radio: {type: nbiot}             # nRF9160
-    uplink: {interval: 6 h, payload: 20 B}
-    via: backbone
-    battery: 19 Wh                   # (U)
-  - name: smart-meter-gateways
-    kind: device
-    district: south
-    count: {2025: 5000, 2032: 45000}  # MsbG roll-out to most of 50,000 households by 2032 (U)
-    power: 6 W                       # ≤ 6 W, meter-operator figures
-    efficiency: {per_year: 3%, from: 2025}   # (U)
-    jitter: 10%
-  - {name: lora-gw, kind: gateway, district: centre, count: {2025: 20, 2030: 60}, power: 3.2 W, via: backbone}   # epyon.be 2017
-  - name: small-cells
-    kind: base-station
-    district: centre
-    count: {2025: 40, 2035: 200}
-    preset: pico                     # EARTH, Auer et al. 2011
-    load: {profile: mobile-traffic, scale: 60%}
-    efficiency: {per_year: 5%, from: 2025}   # (U)
-  - name: backbone
-    kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # Aslan et al. 2018
-    via: city-dc
-  - name: city-dc
-    kind: datacenter
-    district: centre
-    it_power: 40 kW                  # (U)
-    pue: 1.46                        # German data centres, Bitkom 2025 via Borderstep
-    per_gb: 0.5 kWh/GB               # (U)
-  - name: platform-servers
-    kind: server
-    district: centre
-    count: {2025: 10, 2035: 30}
-    idle: 79 W                       # SPECpower 2019–21 median
-    max: 414 W
-    utilisation: {profile: office, scale: 60%}
-    efficiency: {per_year: 4%, from: 2025}   # (U)
-  - name: led-lights
-    kind: streetlight
-    district: north
-    count: {2025: 6000, 2030: 11000}
-    power: 42 W                      # 58 % below 100 W (LightSavers 2013)
-    controller: 1 W                  # (U)
-    dimming: [{from: "23:00", to: "05:00", level: 50%}]
-    replaces: {power: 100 W, controller: 0 W, dimming: none}
-  - name: sodium-lights
-    kind: streetlight
-    district: south
-    count: {2025: 5000, 2030: 0}     # replaced by LED by 2030
-    power: 100 W
-  - name: traffic-signals
-    kind: traffic-signal
-    district: centre
-    count: 100
-    heads: 12
-    lamp: 15 W                       # LED 10–25 W (ACEEE, ENERGY STAR)
-    controller: 50 W                 # (U)
-    replaces: {lamp: 140 W}          # incandescent 135–150 W
-  - name: traffic-cameras
-    kind: camera
-    district: centre
-    count: 100                       # one per signalised junction (U)
-    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
-    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
-    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
-    via: backbone
-  - name: chargers
-    kind: ev-charger
-    district: centre
-    count: {2025: 200, 2030: 800, 2035: 1500}
-    power: 11 kW                     # ADAC
-    standby: 5 W                     # (U)
-    sessions: {per_day: 2, energy: 18 kWh, profile: evening}
 
 """#),
         ("mittelstadt", #"""

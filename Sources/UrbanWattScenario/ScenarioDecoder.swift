@@ -6,7 +6,7 @@ import Yams
 /// file, line, column and field path.
 public enum ScenarioDecoder {
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
-                          "districts", "fleets", "check"]
+                          "districts", "fleets", "check", "extends", "remove"]
 
     /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
     public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
@@ -24,11 +24,25 @@ public enum ScenarioDecoder {
                 file: file, line: 1, column: 1, path: "",
                 message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")])
         }
-        var scenario = decodeScenario(Cursor(node: root, path: ""), reader: reader)
+        var composition = Composition(reader: reader)
+        let (composed, origins) = composition.resolve(root)
+        reader.files = composition.files
+        reader.origins = origins
+        var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
         scenario?.uncertainParameters = reader.uncertain
         scenario?.parameterRedraws = reader.redraws
         if let scenario, reader.diagnostics.isEmpty { return scenario }
-        throw ScenarioErrors(reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        let order = { (d: Diagnostic) in (reader.files.firstIndex(of: d.file) ?? 0, d.line, d.column) }
+        throw ScenarioErrors(reader.diagnostics.sorted { order($0) < order($1) })
+    }
+
+    /// `text` as one self-contained scenario: itself, or with `extends` resolved into one document
+    /// (written with the results, so a shard's scenario.yaml needs no other file).
+    public static func selfContained(_ text: String, file: String) -> String {
+        guard let root = try? Yams.compose(yaml: text), case .mapping(let m) = root, m["extends"] != nil else { return text }
+        var composition = Composition(reader: YAMLReader(file: file))
+        let (composed, _) = composition.resolve(root)
+        return (try? Yams.serialize(node: composed, allowUnicode: true, sortKeys: false)) ?? text
     }
 
     /// Reads and decodes a file; a missing or unreadable file is reported as `ScenarioFileError`.

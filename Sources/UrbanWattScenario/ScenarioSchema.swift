@@ -9,7 +9,16 @@ public enum ScenarioSchema {
             ("$id", .string("https://urbanwatt.example/schema/scenario-1.json")),
             ("title", .string("UrbanWatt scenario")),
             ("type", .string("object")),
-            ("required", .array(["urbanwatt", "name", "period", "fleets"].map(JSONValue.string))),
+            // A scenario that extends another inherits what it does not give, and a fleet named like one
+            // of the parent's gives only the keys it overrides.
+            ("if", .object([("required", .array([.string("extends")]))])),
+            ("then", .object([("properties", .object([("fleets", .object([
+                ("items", .object([("anyOf", .array([fleets, .object([("type", .string("object")), ("required", .array([.string("name")]))])]))])),
+            ]))]))])),
+            ("else", .object([
+                ("required", .array(["urbanwatt", "name", "period", "fleets"].map(JSONValue.string))),
+                ("properties", .object([("fleets", .object([("items", fleets)]))])),
+            ])),
             ("additionalProperties", .bool(false)),
             ("properties", .object([
                 ("urbanwatt", .object([("const", .integer(1)), ("description", .string("Format version."))])),
@@ -33,13 +42,18 @@ public enum ScenarioSchema {
                     ("additionalProperties", object([("weekday", hourly), ("weekend", hourly)], required: ["weekday"])),
                 ])),
                 ("districts", .object([("type", .string("array")), ("items", name), ("minItems", .integer(1))])),
-                ("fleets", .object([("type", .string("array")), ("items", .object([("oneOf", .array(FleetKind.allCases.map(fleet)))]))])),
+                ("fleets", .object([("type", .string("array"))])),
                 ("check", object([("tolerance", quantity(.fraction))])),
+                ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
+                ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),
             ])),
         ])
     }
 
     /// Text as the decoder reads it: any scalar but null, so a YAML number or boolean is its text.
+    /// A fleet of any kind.
+    static var fleets: JSONValue { .object([("oneOf", .array(FleetKind.allCases.map(fleet)))]) }
+
     static let string = JSONValue.object([("type", .array(["string", "number", "boolean"].map(JSONValue.string)))])
     /// The one name rule (`Name`); a name YAML reads as a number (`2035`) or a boolean (`yes`) is its text.
     static let name = JSONValue.object([("anyOf", .array([

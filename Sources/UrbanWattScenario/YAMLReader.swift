@@ -38,20 +38,31 @@ final class YAMLReader {
     /// Draws rejected because they fell outside their quantity's valid range (`--runs` only).
     private(set) var redraws = 0
 
+    /// The files of an `extends` chain (the first is `file`) and where each part came from.
+    var files: [String]
+    var origins: Composition.Origins?
+
     init(file: String, sampler: ParameterSampler = .central) {
         self.file = file
         self.sampler = sampler
+        files = [file]
     }
+
+    /// The file that holds the value at `path`.
+    func file(of path: String) -> String { origins.map { files[$0.file(of: path)] } ?? file }
 
     func error(_ cursor: Cursor, _ message: String) {
         let mark = cursor.node.mark
         diagnostics.append(Diagnostic(
-            file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, path: cursor.path, message: message))
+            file: file(of: cursor.path), line: mark?.line ?? 1, column: mark?.column ?? 1, path: cursor.path, message: message))
     }
 
     func error(line: Int, column: Int, path: String, _ message: String) {
-        diagnostics.append(Diagnostic(file: file, line: line, column: column, path: path, message: message))
+        diagnostics.append(Diagnostic(file: file(of: path), line: line, column: column, path: path, message: message))
     }
+
+    /// Problems found elsewhere (in a file `extends` names).
+    func append(_ found: [Diagnostic]) { diagnostics += found }
 
     // MARK: Structure
 

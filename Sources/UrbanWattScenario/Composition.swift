@@ -1,0 +1,191 @@
+import Foundation
+import Yams
+
+/// `extends: NAME-or-path`: a scenario built on another. Its top-level keys replace the parent's,
+/// except `fleets`: a fleet named like one of the parent's overrides it key by key, a new name adds a
+/// fleet, and `remove: [names]` drops parent fleets. Parents may extend in turn (up to 8 deep).
+///
+/// The composed document holds nodes of several files. `Origins` remembers which file each
+/// top-level key, fleet and fleet key came from, so every error names the file that holds it.
+struct Composition {
+    static let maximumDepth = 8
+
+    /// Which file (an index into `files`) each part of the composed document came from.
+    struct Origins {
+        var top: [String: Int] = [:]
+        var fleets: [(file: Int, keys: [String: Int])] = []
+
+        /// The file of the value at `path` ("fleets[3].radio.type", "period.step").
+        func file(of path: String) -> Int {
+            let head = path.prefix { $0 != "." && $0 != "[" }
+            guard head == "fleets", path.hasPrefix("fleets["), let close = path.firstIndex(of: "]"),
+                  let i = Int(path[path.index(path.startIndex, offsetBy: 7)..<close]), fleets.indices.contains(i) else {
+                return top[String(head)] ?? 0
+            }
+            let rest = path[path.index(after: close)...].drop { $0 == "." }
+            let key = String(rest.prefix { $0 != "." && $0 != "[" })
+            return fleets[i].keys[key] ?? fleets[i].file
+        }
+    }
+
+    let reader: YAMLReader
+    private(set) var files: [String]
+
+    init(reader: YAMLReader) {
+        self.reader = reader
+        files = [reader.file]
+    }
+
+    /// The document `root` of `files[index]` with its `extends` resolved; nil origins when it extends nothing.
+    mutating func resolve(_ root: Node, index: Int = 0, depth: Int = 0) -> (Node, Origins?) {
+        guard case .mapping(let m) = root else { return (root, nil) }
+        func at(_ key: String) -> Cursor? { m[key].map { Cursor(node: $0, path: key) } }
+        guard let extends = at("extends") else {
+            if let remove = at("remove") { reader.error(remove, "`remove` drops fleets of the scenario named by `extends`, which is missing") }
+            return (root, nil)
+        }
+        guard let target = reader.string(extends, what: "a built-in scenario name or a path to a .yaml file"),
+              let parent = load(target, at: extends, from: index, depth: depth) else { return (root, nil) }
+        let (parentRoot, parentOrigins) = resolve(parent.root, index: parent.index, depth: depth + 1)
+        guard case .mapping(let pm) = parentRoot else { return (root, nil) }
+        var origins = Origins()
+        var pairs: [(Node, Node)] = []
+        for (k, v) in pm {
+            let key = k.scalar?.string ?? ""
+            pairs.append((k, v))
+            origins.top[key] = parentOrigins?.top[key] ?? parent.index
+        }
+        var removed = Set<String>()
+        if let remove = at("remove"), let items = reader.list(remove, what: "a list of fleet names") {
+            let names = fleetNames(pm["fleets"])
+            for item in items {
+                guard let name = reader.string(item, what: "a fleet name") else { continue }
+                if names.contains(name) { removed.insert(name) } else {
+                    reader.error(item, "`\(target)` has no fleet `\(name)`" + Suggestion.didYouMean(name, in: names))
+                }
+            }
+        }
+        for (k, v) in m {
+            let key = k.scalar?.string ?? ""
+            if key == "extends" || key == "remove" { continue }
+            let value = key == "fleets" ? mergeFleets(pm["fleets"], parentOrigins, parent.index, v, index, removed, &origins) : v
+            if let i = pairs.firstIndex(where: { $0.0.scalar?.string == key }) { pairs[i] = (k, value) } else { pairs.append((k, value)) }
+            if key != "fleets" { origins.top[key] = index }
+        }
+        if m["fleets"] == nil, let fleets = pm["fleets"] {
+            let merged = mergeFleets(fleets, parentOrigins, parent.index, nil, index, removed, &origins)
+            if let i = pairs.firstIndex(where: { $0.0.scalar?.string == "fleets" }) { pairs[i] = (pairs[i].0, merged) }
+        }
+        return (.mapping(Node.Mapping(pairs, .implicit, .block, m.mark)), origins)
+    }
+
+    /// The parent's fleets less `removed`, each overridden key by key by the child's fleet of the same
+    /// name, then the child's new fleets.
+    private func mergeFleets(_ parent: Node?, _ parentOrigins: Origins?, _ parentIndex: Int, _ child: Node?, _ childIndex: Int,
+                             _ removed: Set<String>, _ origins: inout Origins) -> Node {
+        var items: [Node] = []
+        origins.fleets = []
+        var mark: Mark?
+        if case .sequence(let s) = parent {
+            mark = s.mark
+            for (j, item) in s.enumerated() where !removed.contains(Self.name(item) ?? "\u{0}") {
+                items.append(item)
+                origins.fleets.append(parentOrigins.map { $0.fleets.indices.contains(j) ? $0.fleets[j] : (parentIndex, [:]) } ?? (parentIndex, [:]))
+            }
+        }
+        guard case .sequence(let s)? = child else {
+            if child != nil { origins.top["fleets"] = childIndex; return child! }
+            return .sequence(Node.Sequence(items, .implicit, .block, mark))
+        }
+        origins.top["fleets"] = childIndex
+        mark = s.mark
+        for item in s {
+            guard let name = Self.name(item), let i = items.firstIndex(where: { Self.name($0) == name }),
+                  case .mapping(var base) = items[i], case .mapping(let over) = item else {
+                items.append(item)
+                origins.fleets.append((childIndex, [:]))
+                continue
+            }
+            for (k, v) in over {
+                let key = k.scalar?.string ?? ""
+                // The child's key node replaces the parent's, so a problem with it is found at its line.
+                base[k] = nil
+                base[k] = v
+                origins.fleets[i].keys[key] = childIndex
+            }
+            items[i] = .mapping(base)
+        }
+        return .sequence(Node.Sequence(items, .implicit, .block, mark))
+    }
+
+    private static func name(_ fleet: Node) -> String? {
+        if case .mapping(let m) = fleet { return m["name"]?.scalar?.string }
+        return nil
+    }
+
+    private func fleetNames(_ fleets: Node?) -> [String] {
+        guard case .sequence(let s) = fleets else { return [] }
+        return s.compactMap(Self.name)
+    }
+
+    /// The parent document named by `target`: a built-in scenario, or a file relative to the one that
+    /// names it. Problems are reported at `extends`.
+    private mutating func load(_ target: String, at c: Cursor, from index: Int, depth: Int) -> (root: Node, index: Int)? {
+        if depth >= Self.maximumDepth {
+            reader.error(c, "`extends` goes \(Self.maximumDepth) scenarios deep; is there a cycle?")
+            return nil
+        }
+        let here = files[index]
+        let isPath = target.contains("/") || target.hasSuffix(".yaml") || target.hasSuffix(".yml")
+        let file: String
+        let text: String
+        if isPath {
+            if here.hasPrefix("<built-in") {
+                reader.error(c, "a built-in scenario extends only built-in scenarios, not `\(target)`")
+                return nil
+            }
+            let base = URL(fileURLWithPath: here).deletingLastPathComponent()
+            file = target.hasPrefix("/") ? target : base.appendingPathComponent(target).standardizedFileURL.relativePath(from: here)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                reader.error(c, "cannot read `\(file)`")
+                return nil
+            }
+            do { text = try ScenarioDecoder.text(of: data, file: file) } catch {
+                reader.append(error.diagnostics)
+                return nil
+            }
+        } else {
+            guard let t = BuiltinScenarios.text(named: target) else {
+                reader.error(c, "unknown scenario `\(target)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")); or a path to a .yaml file)"
+                    + Suggestion.didYouMean(target, in: BuiltinScenarios.names))
+                return nil
+            }
+            file = "<built-in \(target)>"
+            text = t
+        }
+        if files.contains(file) {
+            reader.error(c, "`extends` comes back to `\(target)`: a scenario cannot extend itself")
+            return nil
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+            reader.append([ScenarioDecoder.yamlDiagnostic(error, file: file)])
+            return nil
+        } catch {
+            reader.error(c, "\(file): \(error)")
+            return nil
+        }
+        guard let root else { reader.error(c, "`\(file)` is empty"); return nil }
+        files.append(file)
+        return (root, files.count - 1)
+    }
+}
+
+extension URL {
+    /// The path as written relative to the current folder when `reference` was relative.
+    fileprivate func relativePath(from reference: String) -> String {
+        guard !reference.hasPrefix("/") else { return path }
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+}
