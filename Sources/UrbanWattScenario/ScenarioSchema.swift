@@ -69,12 +69,21 @@ public enum ScenarioSchema {
     static let clock = JSONValue.object([("anyOf", .array([string, .object([("type", .string("integer"))])]))])
     static let price = JSONValue.object([("type", .string("string")), ("pattern", .string("^[0-9.eE+-]+ [A-Z]{3}/(k|M|G)?Wh$"))])
 
-    /// A number within bounds; or text, as YAML 1.1 reads `1e-20` (no dot), which the decoder reads as a number.
+    static let plain: [JSONValue] = [.object([("type", .string("number"))]), .object([("type", .string("string"))])]
+
+    /// `{uniform: [a, b]}`, `{normal: [mean, sd]}`, `{triangular: [min, mode, max]}` of plain values.
+    static let distributions: [JSONValue] = YAMLReader.distributionKinds.sorted { $0.key < $1.key }.map { kind, arity in
+        object([(kind, .object([
+            ("type", .string("array")), ("items", .object([("anyOf", .array(plain))])), ("minItems", .integer(arity)), ("maxItems", .integer(arity)),
+        ]))], required: [kind])
+    }
+
+    /// A number within bounds, or a distribution; or text, as YAML 1.1 reads `1e-20` (no dot), which the decoder reads as a number.
     static func plainNumber(_ low: Int, _ high: Int) -> JSONValue {
         .object([("anyOf", .array([
             .object([("type", .string("number")), ("minimum", .integer(low)), ("maximum", .integer(high))]),
             .object([("type", .string("string")), ("pattern", .string("^[-+]?[0-9][0-9_]*(\\.[0-9_]*)?[eE][-+]?[0-9]+$"))]),
-        ]))])
+        ] + distributions))])
     }
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
@@ -87,12 +96,6 @@ public enum ScenarioSchema {
     /// (`{uniform: [a, b]}`, `{normal: [mean, sd]}`, `{triangular: [min, mode, max]}`), as the decoder reads it.
     static func quantity(_ d: Dimension) -> JSONValue {
         let units = d.units.map(\.symbol).joined(separator: " ")
-        let plain: [JSONValue] = [.object([("type", .string("number"))]), .object([("type", .string("string"))])]
-        let distributions = YAMLReader.distributionKinds.sorted { $0.key < $1.key }.map { kind, arity in
-            object([(kind, .object([
-                ("type", .string("array")), ("items", .object([("anyOf", .array(plain))])), ("minItems", .integer(arity)), ("maxItems", .integer(arity)),
-            ]))], required: [kind])
-        }
         return .object([
             ("anyOf", .array(plain + distributions)),
             ("description", .string("a \(d.rawValue): a number in \(d.canonicalUnit.isEmpty ? "plain units" : d.canonicalUnit)" + (units.isEmpty ? "" : ", or a string with a unit (\(units)), e.g. \(d.example)") + "; or a distribution of them")),
