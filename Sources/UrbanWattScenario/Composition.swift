@@ -106,6 +106,13 @@ struct Composition {
                 origins.fleets.append((childIndex, [:]))
                 continue
             }
+            // The fleet is now the child's: what it lacks or no longer fits (a key missing after `kind`
+            // changed) is reported at the override; each key stays with the file that gave it.
+            let parentFile = origins.fleets[i].file
+            for (k, _) in base where origins.fleets[i].keys[k.scalar?.string ?? ""] == nil {
+                origins.fleets[i].keys[k.scalar?.string ?? ""] = parentFile
+            }
+            origins.fleets[i].file = childIndex
             for (k, v) in over {
                 let key = k.scalar?.string ?? ""
                 // The child's key node replaces the parent's, so a problem with it is found at its line.
@@ -113,6 +120,7 @@ struct Composition {
                 base[k] = v
                 origins.fleets[i].keys[key] = childIndex
             }
+            base.mark = over.mark
             items[i] = .mapping(base)
         }
         return .sequence(Node.Sequence(items, .implicit, .block, mark))

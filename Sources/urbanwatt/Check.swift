@@ -26,68 +26,34 @@ extension UrbanWatt {
         var tolerance: Double?
 
         func run() throws {
-            let files = try scenarioFiles()
             var failed = 0, checked = 0
-            for file in files {
-                let golden = ((file as NSString).deletingLastPathComponent as NSString)
-                    .appendingPathComponent("expected/\(((file as NSString).lastPathComponent as NSString).deletingPathExtension).summary.json")
-                let exists = FileManager.default.fileExists(atPath: golden)
-                if !exists && !bless {
-                    print("skip  \(file) (no golden \(golden); --bless writes one)")
-                    continue
-                }
-                let loaded = try ScenarioSource.load(file)
-                let summary = loaded.run().summary()
-                if bless {
-                    do {
-                        try OutputFolder(path: (golden as NSString).deletingLastPathComponent).create()
-                        try OutputFolder(path: (golden as NSString).deletingLastPathComponent).write((golden as NSString).lastPathComponent, withoutRun(summary).serialized())
-                    } catch {
-                        throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
+            do {
+                for file in try RegressionSuite.files(paths) {
+                    let golden = RegressionSuite.golden(for: file)
+                    switch try RegressionSuite.check(try ScenarioSource.load(file), file: file, tolerance: tolerance, bless: bless) {
+                    case .noGolden:
+                        print("skip  \(file) (no golden \(golden); --bless writes one)")
+                    case .blessed:
+                        print("bless \(file) → \(golden)")
+                    case .passed:
+                        checked += 1
+                        print("ok    \(file)")
+                    case .failed(let mismatches, let tol):
+                        checked += 1
+                        failed += 1
+                        print("FAIL  \(file): \(mismatches.count) field\(mismatches.count == 1 ? "" : "s") differ beyond \(tol)")
+                        print(RegressionCheck.table(mismatches))
                     }
-                    print("bless \(file) → \(golden)")
-                    continue
                 }
-                checked += 1
-                guard let data = FileManager.default.contents(atPath: golden), let expected = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else {
-                    throw CommandFailure(ExitStatus.dataError, "\(golden): not a readable summary")
-                }
-                let tol = tolerance ?? loaded.scenario.checkTolerance ?? 1e-9
-                let mismatches = RegressionCheck.compare(expected: expected, got: summary, tolerance: tol)
-                if mismatches.isEmpty {
-                    print("ok    \(file)")
-                } else {
-                    failed += 1
-                    print("FAIL  \(file): \(mismatches.count) field\(mismatches.count == 1 ? "" : "s") differ beyond \(tol)")
-                    print(RegressionCheck.table(mismatches))
+            } catch let failure as RegressionSuite.Failure {
+                switch failure {
+                case .noInput: throw CommandFailure(ExitStatus.noInput, failure.description)
+                case .unreadableGolden: throw CommandFailure(ExitStatus.dataError, failure.description)
+                case .cannotWrite: throw CommandFailure(ExitStatus.cannotCreate, failure.description)
                 }
             }
             if !bless { print("\(checked - failed) passed, \(failed) failed") }
             if failed > 0 { throw CommandFailure(ExitStatus.internalError, nil) }
-        }
-
-        /// The YAML files named, or found in the folders named.
-        func scenarioFiles() throws -> [String] {
-            var files: [String] = []
-            for path in paths.isEmpty ? ["Scenarios"] : paths {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw CommandFailure(ExitStatus.noInput, "\(path): no such file or folder")
-                }
-                if isDirectory.boolValue {
-                    let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                    files += entries.filter { $0.hasSuffix(".yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-                } else {
-                    files.append(path)
-                }
-            }
-            return files
-        }
-
-        /// The summary without its `run` section (wall time differs run to run).
-        func withoutRun(_ s: JSONValue) -> JSONValue {
-            guard case .object(let pairs) = s else { return s }
-            return .object(pairs.filter { $0.0 != "run" })
         }
     }
 }

@@ -161,9 +161,14 @@ def check_located(stderr, path, line_count):
         m = DIAGNOSTIC.match(l)
         if not m:
             return f"unlocated line: {l[:200]!r}"
+        lines_in_file = line_count
         if m.group(1) != path:
-            return f"diagnostic names another file: {l[:200]!r}"
-        if not 1 <= int(m.group(2)) <= max(1, line_count + 1):
+            # A mistake in a scenario the mutant extends is reported in that scenario, at its line.
+            parent = re.fullmatch(r"<built-in (.+)>", m.group(1))
+            if not parent or parent.group(1) + ".yaml" not in library():
+                return f"diagnostic names another file: {l[:200]!r}"
+            lines_in_file = library()[parent.group(1) + ".yaml"].count("\n") + 1
+        if not 1 <= int(m.group(2)) <= max(1, lines_in_file + 1):
             return f"line {m.group(2)} outside the file ({line_count} lines): {l[:200]!r}"
     return None
 

@@ -1,0 +1,89 @@
+import Foundation
+import UrbanWattCore
+import UrbanWattResults
+import UrbanWattScenario
+
+/// The scenario regression suite: each `DIR/NAME.yaml` against its golden summary
+/// `DIR/expected/NAME.summary.json`, field by field, within a relative tolerance.
+public enum RegressionSuite {
+    /// What checking one scenario found.
+    public enum Outcome: Sendable {
+        case passed
+        /// The fields that differ beyond `tolerance`.
+        case failed([RegressionCheck.Mismatch], tolerance: Double)
+        /// No golden yet (`bless` writes one).
+        case noGolden
+        /// The golden was written anew.
+        case blessed
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case noInput(String)
+        case unreadableGolden(String)
+        case cannotWrite(String)
+
+        public var description: String {
+            switch self {
+            case .noInput(let path): "\(path): no such file or folder"
+            case .unreadableGolden(let path): "\(path): not a readable summary"
+            case .cannotWrite(let problem): problem
+            }
+        }
+    }
+
+    /// The tolerance when neither the caller nor the scenario (`check: {tolerance}`) gives one.
+    public static let defaultTolerance = 1e-9
+
+    /// The YAML files named, or found in the folders named (default: `Scenarios`).
+    public static func files(_ paths: [String]) throws(Failure) -> [String] {
+        var files: [String] = []
+        for path in paths.isEmpty ? ["Scenarios"] : paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .noInput(path) }
+            if isDirectory.boolValue {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += entries.filter { $0.hasSuffix(".yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// `DIR/expected/NAME.summary.json` for `DIR/NAME.yaml`.
+    public static func golden(for file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return (folder as NSString).appendingPathComponent("expected/\(name).summary.json")
+    }
+
+    /// Runs `simulation` and compares its summary with the golden of `file`, or writes the golden
+    /// when `bless`. `tolerance` overrides the scenario's.
+    public static func check(_ simulation: Simulation, file: String, tolerance: Double? = nil, bless: Bool = false) throws(Failure) -> Outcome {
+        let golden = golden(for: file)
+        let exists = FileManager.default.fileExists(atPath: golden)
+        if !exists && !bless { return .noGolden }
+        let summary = withoutRun(simulation.run().summary())
+        if bless {
+            let folder = OutputFolder(path: (golden as NSString).deletingLastPathComponent)
+            do {
+                try folder.create()
+                try folder.write((golden as NSString).lastPathComponent, summary.serialized())
+            } catch {
+                throw .cannotWrite("\(error)")
+            }
+            return .blessed
+        }
+        guard let data = FileManager.default.contents(atPath: golden),
+              let expected = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else { throw .unreadableGolden(golden) }
+        let tol = tolerance ?? simulation.scenario.checkTolerance ?? defaultTolerance
+        let mismatches = RegressionCheck.compare(expected: expected, got: summary, tolerance: tol)
+        return mismatches.isEmpty ? .passed : .failed(mismatches, tolerance: tol)
+    }
+
+    /// The summary without its `run` section (wall time differs run to run).
+    static func withoutRun(_ s: JSONValue) -> JSONValue {
+        guard case .object(let pairs) = s else { return s }
+        return .object(pairs.filter { !RegressionCheck.ignored.contains($0.0) })
+    }
+}
