@@ -33,7 +33,7 @@ extension UrbanWatt {
                 if case .scenario = error { printError(error.description) }  // located diagnostics, one a line
                 throw CommandFailure(ExitStatus.dataError, error.isScenario ? nil : error.description)
             }
-            let rows = try PeriodOptions().stepsPerRow(resolution, step: merged.clock.step, period: merged.scenario)
+            let rows = try usage { try RunPlan.stepsPerRow(resolution, scenario: merged.scenario) }
             let b = Breakdown(merged)
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
             do {

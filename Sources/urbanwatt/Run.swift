@@ -63,22 +63,6 @@ extension UrbanWatt {
             }
         }
 
-        /// Refuses, before any work, a run whose counts would overflow or that is expected to need more memory than allowed (exit 64).
-        func checkLimits(_ scenario: Scenario) throws -> WorkEstimate {
-            // --from, --to and --step may have made the period longer than the one validated.
-            if let excess = TrafficLimit.excess(scenario) { throw period.usage(TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total)) }
-            let estimate = WorkEstimate(scenario)
-            // Monte Carlo keeps one simulation per core besides the central one.
-            let copies = runs == nil ? 1.0 : 1 + Double(ProcessInfo.processInfo.activeProcessorCount)
-            let need = estimate.memoryBytes * copies
-            let limit = maxMemory.flatMap { if case .success(let v) = QuantityParser.parse($0, as: .data) { v } else { nil } }
-                ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.75
-            guard need > limit else { return estimate }
-            let allowed = maxMemory.map { "--max-memory \($0)" } ?? "three quarters of this machine's memory (\(WorkEstimate.bytes(limit)))"
-            throw period.usage("\(scenario.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(copies > 1 ? ", × \(Int(copies)) for --runs" : "")), "
-                + "more than \(allowed); use a longer --step or a shorter period, or allow it with --max-memory")
-        }
-
         /// Connects to the broker when --mqtt is given (exit 69 unreachable, 77 refused).
         func telemetrySession(_ engine: Engine) throws -> TelemetrySession? {
             guard let settings = try broker.settings(defaultClientID: "urbanwatt-\(engine.scenario.name)-\(getpid())") else { return nil }
@@ -97,12 +81,11 @@ extension UrbanWatt {
 
         func simulate(_ loaded: Simulation, into path: String) throws {
             let scenario = loaded.scenario
-            if runs != nil && scenario.uncertainParameters.isEmpty {
-                throw period.usage("--runs: \(scenario.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
+            let memory = maxMemory.flatMap { m in if case .success(let v) = QuantityParser.parse(m, as: .data) { (v, m) } else { nil } }
+            let (rows, estimate) = try usage {
+                (try RunPlan.stepsPerRow(resolution, scenario: scenario),
+                 try RunPlan.admit(scenario, runs: runs, sharded: shard != nil, maxMemory: memory))
             }
-            if shard != nil, let problem = Shard.problem(scenario) { throw period.usage("--shard: \(problem)") }
-            let rows = try period.stepsPerRow(resolution, step: scenario.step, period: scenario)
-            let estimate = try checkLimits(scenario)
             let started = Date()
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
             if !quiet && estimate.nodes >= 2_000_000 { printError("urbanwatt: setting up \(estimate.nodes) nodes…") }
@@ -116,10 +99,7 @@ extension UrbanWatt {
                 shouldStop: { Interrupt.requested() || session?.shouldStop == true },
                 onChunk: { range, series in session?.publish(range, series: series, clock: engine.clock, shouldStop: Interrupt.requested) })
             progress.finish()
-            if Interrupt.requested(), let session {
-                // Report what was streamed, so the summary and the stream agree.
-                result.completedSteps = min(result.completedSteps, session.streamedSteps)
-            }
+            if Interrupt.requested() { RunPlan.reconcile(&result, streamedSteps: session?.streamedSteps) }
             if result.completedSteps == 0 && Interrupt.requested() {
                 _ = session?.finish(totals: nil, interrupted: true)
                 throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
@@ -166,10 +146,8 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.telemetry(failure), "\(failure); results so far written to \(path)/")
             }
             if !result.complete || Interrupt.requested() {
-                let what = info.interrupted
-                    ? "after \(uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0) of \(runs ?? 0) Monte Carlo runs; the bands cover those"
-                    : "results up to \(isoUTC(result.clock.time(result.completedSteps)))"
-                throw CommandFailure(ExitStatus.interrupted, "interrupted \(what), written with \"complete\": false")
+                let finished = uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0
+                throw CommandFailure(ExitStatus.interrupted, RunPlan.interruption(result, runsFinished: info.interrupted ? finished : nil, runsRequested: runs))
             }
             if telemetry.failOnDrop && info.dropped > 0 {
                 throw CommandFailure(ExitStatus.dropped, "--fail-on-drop: \(info.dropped) messages were dropped")
@@ -193,34 +171,12 @@ struct PeriodOptions: ParsableArguments, Sendable {
     var step: String?
 
     func apply(to s: inout Scenario) throws {
-        if let seed { s.seed = seed }
-        if let from {
-            guard let d = CivilDate(iso: from) else { throw usage("--from expects a date such as 2025-01-01, got \"\(from)\"") }
-            s.start = d
-        }
-        if let to {
-            guard let d = CivilDate(iso: to) else { throw usage("--to expects a date such as 2026-01-01, got \"\(to)\"") }
-            s.end = d
-        }
-        if s.end <= s.start { throw usage("the period ends (\(s.end)) before it starts (\(s.start))") }
-        if let step {
-            guard case .success(let v) = QuantityParser.parse(step, as: .duration), StepClock.isValidStep(v)
-            else { throw usage("--step expects a duration that divides a day, such as 15min, got \"\(step)\"") }
-            s.step = Int64(v)
-        }
+        try usage { try RunPlan.override(&s, seed: seed, from: from, to: to, step: step) }
     }
 
-    /// Steps per row of timeseries.csv for a `--resolution`: a whole number of steps, at most the period.
-    func stepsPerRow(_ resolution: String, step: Int64, period s: Scenario) throws -> Int {
-        let length = Double(s.end.daysSinceEpoch - s.start.daysSinceEpoch) * 86_400
-        guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0, v <= length else {
-            throw usage("--resolution expects a duration from one step to the period's length (\(Int(length)) s), such as 1h, got \"\(resolution)\"")
-        }
-        if v <= Double(step) { return 1 }
-        let k = v / Double(step)
-        guard k.rounded() == k else { throw usage("--resolution (\(resolution)) must be a whole number of steps (\(step) s)") }
-        return Int(k)
-    }
+}
 
-    func usage(_ message: String) -> any Error { CommandFailure(ExitStatus.usage, message) }
+/// Runs `body`, turning the library's `UsageError` into exit 64 with its message.
+func usage<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as UsageError { throw CommandFailure(ExitStatus.usage, error.description) }
 }
