@@ -91,7 +91,7 @@ public struct Breakdown: Sendable {
         return s
     }
 
-    /// The baseline, savings, ICT overhead and net balance (SPEC §3.5), kWh.
+    /// The baseline, savings, ICT overhead and net balance, kWh.
     public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) {
         var baseline = 0.0, replacedActual = 0.0
         for (fleet, series) in zip(result.scenario.fleets, result.fleets) {

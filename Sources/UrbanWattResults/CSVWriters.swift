@@ -1,7 +1,7 @@
 import Foundation
 import UrbanWattCore
 
-/// `timeseries.csv` and `fleets.csv` (SPEC §4).
+/// `timeseries.csv` and `fleets.csv`.
 public enum CSVWriters {
     /// Mean power per `resolution` interval, kW: `time,total_kw,sensing_kw,…,mobility_kw`.
     /// `resolution` is a whole number of steps.

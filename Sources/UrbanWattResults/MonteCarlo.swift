@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import UrbanWattCore
 
-/// Monte Carlo replications (SPEC §5): each run draws every uncertain parameter once, simulates, and
+/// Monte Carlo replications: each run draws every uncertain parameter once, simulates, and
 /// keeps only its totals; `section` turns them into p5 / p50 / p95.
 public enum MonteCarlo {
     /// The figures of one replication.

@@ -1,7 +1,7 @@
 import Foundation
 import UrbanWattCore
 
-/// Field-by-field comparison of a summary with its golden copy (SPEC §5): numbers within a relative
+/// Field-by-field comparison of a summary with its golden copy: numbers within a relative
 /// tolerance, everything else exactly, the `run` section ignored.
 public enum RegressionCheck {
     public struct Mismatch: Sendable, Equatable {

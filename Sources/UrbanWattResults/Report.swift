@@ -1,7 +1,7 @@
 import Foundation
 import UrbanWattCore
 
-/// `report.html` (SPEC §4): one self-contained page with inline SVG charts — a typical day by layer,
+/// `report.html`: one self-contained page with inline SVG charts — a typical day by layer,
 /// annual energy by layer, the load-duration curve, the balance and the top fleets — readable on a
 /// narrow screen and on paper. No script, font or image is fetched.
 public enum Report {

@@ -24,7 +24,7 @@ public struct RunInfo: Sendable {
     }
 }
 
-/// Builds `summary.json` (SPEC §4) with its keys in the contract's order.
+/// Builds `summary.json` with its keys in the contract's order.
 public enum SummaryBuilder {
     public static func summary(_ b: Breakdown, run: RunInfo) -> JSONValue {
         let r = b.result

@@ -11,7 +11,7 @@ seed: 11
 location: {latitude: 50.6, longitude: 9.25, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023, Umweltbundesamt
+  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # (U)
 districts: [kreisstadt, villages]
 fleets:
@@ -19,7 +19,7 @@ fleets:
     kind: sensor
     district: villages
     count: 20000                     # one per building (U)
-    radio: {type: nbiot}             # nRF9160: 550 mJ per check-in from PSM
+    radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in from PSM
     uplink: {interval: 24 h, payload: 16 B}
     via: mobile-backhaul
     battery: 19 Wh                   # (U)
@@ -27,7 +27,7 @@ fleets:
     kind: sensor
     district: kreisstadt
     count: 3000
-    radio: {type: ltem}              # nRF9160: 105 mJ per check-in from PSM
+    radio: {type: ltem}              # [nRF9160]: 105 mJ per check-in from PSM
     uplink: {interval: 1 h, payload: 32 B}
     via: mobile-backhaul
     battery: 19 Wh                   # (U)
@@ -35,7 +35,7 @@ fleets:
     kind: sensor
     district: villages
     count: 150
-    radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range, SX1276
+    radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range [SX1276]
     uplink: {interval: 15 min, payload: 12 B}
     via: lora-gw
     battery: 38 Wh                   # (U)
@@ -47,28 +47,28 @@ fleets:
     uplink: {interval: 1 h, payload: 10 B}
     via: lora-gw
     battery: 19 Wh                   # (U)
-  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul}   # epyon.be 2017
+  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul}   # [epyon2017]
   - name: macro-cells
     kind: base-station
     district: villages
     count: 4                         # share of the macro sites attributable to IoT traffic (U)
-    preset: macro                    # EARTH, Auer et al. 2011
+    preset: macro                    # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 30%}
   - name: mobile-backhaul
     kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # Aslan et al. 2018
+    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
     via: kreis-it
   - name: kreis-it
     kind: datacenter
     district: kreisstadt
     it_power: 8 kW                   # district IT room (U)
-    pue: 1.8                         # small server room, above Uptime's 1.58 average (U)
+    pue: 1.8                         # small server room, above the 1.58 average [Uptime2023] (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: village-lights
     kind: streetlight
     district: villages
-    count: 9000                      # ~1 light point per 11 inhabitants (dena: 9 M points for 84 M people)
-    power: 35 W                      # LED (LightSavers 2013: 58 % below conventional)
+    count: 9000                      # ~1 light point per 11 inhabitants ([dena]: 9 M points for 84 M people)
+    power: 35 W                      # LED, 58 % below conventional [LightSavers2013]
     dimming: [{from: "22:00", to: "05:00", level: 0%}]   # night switch-off, common in rural Germany
     replaces: {power: 80 W, dimming: none}
   - name: town-signals
@@ -76,13 +76,13 @@ fleets:
     district: kreisstadt
     count: 25
     heads: 10
-    lamp: 15 W                       # LED 10–25 W (ACEEE)
+    lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
   - name: chargers
     kind: ev-charger
     district: kreisstadt
     count: 60
-    power: 22 kW                     # AC 3.7–22 kW (ADAC)
+    power: 22 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 1.2, energy: {mean: 20 kWh, sd: 8 kWh}, profile: office}
 
@@ -97,7 +97,7 @@ seed: 2025
 location: {latitude: 52.52, longitude: 13.405, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023, Umweltbundesamt
+  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # (U)
 districts: [mitte, nord, sued, ost, west]
 fleets:
@@ -105,7 +105,7 @@ fleets:
     kind: sensor
     district: mitte
     count: 150000
-    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # SX1276 defaults
+    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # [SX1276] defaults
     sleep: 5 µW                      # (U)
     uplink: {interval: 15 min, payload: 11 B}
     via: lora-gw
@@ -124,7 +124,7 @@ fleets:
     kind: sensor
     district: sued
     count: 300000
-    radio: {type: nbiot}             # nRF9160
+    radio: {type: nbiot}             # [nRF9160]
     uplink: {interval: 6 h, payload: 20 B}
     via: backbone
     battery: 19 Wh                   # (U)
@@ -132,38 +132,38 @@ fleets:
     kind: device
     district: ost
     count: 200000                    # (U)
-    power: 6 W                       # ≤ 6 W, meter-operator figures
+    power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
     jitter: 10%
-  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone}   # epyon.be 2017
+  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone}   # [epyon2017]
   - name: small-cells
     kind: base-station
     district: mitte
     count: 3000
-    preset: micro                    # EARTH, Auer et al. 2011
+    preset: micro                    # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 50%}
   - name: backbone
     kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # Aslan et al. 2018
+    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
     via: city-dc
   - name: city-dc
     kind: datacenter
     district: west
     count: 3
     it_power: 500 kW                 # (U)
-    pue: 1.46                        # German data centres, Bitkom 2025
+    pue: 1.46                        # German data centres [Bitkom2025]
     per_gb: 0.5 kWh/GB               # (U)
   - name: platform-servers
     kind: server
     district: west
     count: 600
-    idle: 79 W                       # SPECpower 2019–21 median
+    idle: 79 W                       # [SPECpower] 2019–21 median
     max: 414 W
     utilisation: {profile: office, scale: 60%}
   - name: street-lights
     kind: streetlight
     district: nord
     count: 200000                    # Berlin has ~225,000 light points (U)
-    power: 45 W                      # LED (LightSavers 2013)
+    power: 45 W                      # LED [LightSavers2013]
     controller: 1 W                  # (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]
     replaces: {power: 110 W, controller: 0 W, dimming: none}
@@ -173,22 +173,22 @@ fleets:
     district: mitte
     count: 2100
     heads: 14
-    lamp: 15 W                       # LED 10–25 W (ACEEE)
+    lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
-    replaces: {lamp: 140 W}          # incandescent 135–150 W
+    replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
   - name: traffic-cameras
     kind: camera
     district: mitte
     count: 2100                      # one per signalised junction (U)
-    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
-    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
-    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
+    power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
+    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s [H264bw]
+    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: [JetsonNano] 10 W mode; events and clips only (U)
     via: backbone
   - name: chargers
     kind: ev-charger
     district: west
     count: 5000
-    power: 11 kW                     # ADAC
+    power: 11 kW                     # [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 2, energy: {mean: 18 kWh, sd: 6 kWh}, profile: evening}
 
@@ -203,7 +203,7 @@ name: mittelstadt-2035
 description: Mittelstadt's 2025–2035 roll-out with growth, efficiency trends and a decarbonising grid, hourly steps.
 period: {start: 2025-01-01, end: 2036-01-01, step: 1 h}
 grid:
-  carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # UBA 2023; 2030/2035 path (U)
+  carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # [UBA] 2023; 2030/2035 path (U)
   price: {2025: 0.30 EUR/kWh, 2035: 0.28 EUR/kWh}                         # (U)
 remove: [air-quality]                # measured as `environment` below, a wider network
 fleets:
@@ -211,7 +211,7 @@ fleets:
   - name: water-meters
     count: {2025: 2000, 2032: 25000}
   - name: smart-meter-gateways
-    count: {2025: 5000, 2032: 45000}  # MsbG roll-out to most of 50,000 households by 2032 (U)
+    count: {2025: 5000, 2032: 45000}  # [MsbG] roll-out to most of 50,000 households by 2032 (U)
     efficiency: {per_year: 3%, from: 2025}   # (U)
     jitter: 10%
   - {name: lora-gw, count: {2025: 20, 2030: 60}}
@@ -219,7 +219,7 @@ fleets:
     count: {2025: 40, 2035: 200}
     efficiency: {per_year: 5%, from: 2025}   # (U)
   - name: city-dc
-    pue: 1.46                        # German data centres, Bitkom 2025 via Borderstep
+    pue: 1.46                        # German data centres [Bitkom2025]
   - name: platform-servers
     count: {2025: 10, 2035: 30}
     efficiency: {per_year: 4%, from: 2025}   # (U)
@@ -242,7 +242,7 @@ fleets:
 """#),
         ("mittelstadt", #"""
 # Mittelstadt: a German city of ~100,000 people in 2025, with all five layers.
-# Every coefficient names its source (REFERENCE-DATA.md); "U" marks an unverified assumption.
+# Every coefficient cites its source by key (docs/sources.md); "(U)" marks an unverified assumption.
 urbanwatt: 1
 name: mittelstadt
 description: A German city of 100,000 people, 2025 — sensors, LoRaWAN and NB-IoT, small cells, a city data centre, LED street lights, traffic signals and public EV chargers.
@@ -250,7 +250,7 @@ seed: 42
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}   # Kassel-sized city in central Germany
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023, Umweltbundesamt
+  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # municipal tariff (U)
 districts: [centre, north, south]
 fleets:
@@ -259,8 +259,8 @@ fleets:
     kind: sensor
     district: centre
     count: 500
-    radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 29 mA, voltage: 3.3 V}  # SX1276 datasheet, +13 dBm
-    sleep: 5 µW                      # radio sleep 0.2 µA (SX1276) plus MCU (U)
+    radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 29 mA, voltage: 3.3 V}  # [SX1276], +13 dBm
+    sleep: 5 µW                      # radio sleep 0.2 µA [SX1276] plus MCU (U)
     uplink: {interval: 15 min, payload: 11 B}
     via: lora-gw
     battery: 19 Wh                   # 2 × AA lithium (U)
@@ -277,7 +277,7 @@ fleets:
     kind: sensor
     district: south
     count: 2000
-    radio: {type: nbiot}             # nRF9160: 550 mJ per check-in, PSM 2.7 µA
+    radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 6 h, payload: 20 B}
     via: backbone
     battery: 19 Wh                   # (U)
@@ -285,31 +285,31 @@ fleets:
     kind: device
     district: south
     count: 5000                      # ~10 % of 50,000 households in the 2025 roll-out (U)
-    power: 6 W                       # German smart meter + gateway ≤ 6 W, meter-operator figures (MsbG §21)
+    power: 6 W                       # German smart meter + gateway ≤ 6 W, meter-operator figures [MsbG] (MsbG §21)
   # --- network ----------------------------------------------------------------------------
-  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 3.2 W, via: backbone}   # epyon.be 2017 measurement
+  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 3.2 W, via: backbone}   # [epyon2017]
   - name: small-cells
     kind: base-station
     district: centre
     count: 40
-    preset: pico                     # EARTH, Auer et al. 2011
+    preset: pico                     # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 60%}
   - name: backbone
     kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # Aslan et al. 2018
+    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
     via: city-dc
   # --- compute ----------------------------------------------------------------------------
   - name: city-dc
     kind: datacenter
     district: centre
     it_power: 40 kW                  # municipal IT room (U)
-    pue: 1.58                        # Uptime Institute 2023 average
-    per_gb: 0.5 kWh/GB               # SPEC §2 example (U)
+    pue: 1.58                        # [Uptime2023] average
+    per_gb: 0.5 kWh/GB               # (U)
   - name: platform-servers
     kind: server
     district: centre
     count: 10
-    idle: 79 W                       # SPECpower 2019–21 median
+    idle: 79 W                       # [SPECpower] 2019–21 median
     max: 414 W
     utilisation: {profile: office, scale: 60%}
   # --- lighting ---------------------------------------------------------------------------
@@ -317,14 +317,14 @@ fleets:
     kind: streetlight
     district: north
     count: 6000
-    power: 42 W                      # LED, 58 % below the 100 W lamps it replaced (LightSavers 2013)
+    power: 42 W                      # LED, 58 % below the 100 W lamps it replaced [LightSavers2013]
     controller: 1 W                  # smart node per light (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]
     replaces: {power: 100 W, controller: 0 W, dimming: none}
   - name: sodium-lights
     kind: streetlight
     district: south
-    count: 5000                      # ~45 % of light points are LED already (dena, DStGB)
+    count: 5000                      # ~45 % of light points are LED already [dena]
     power: 100 W
   # --- mobility ---------------------------------------------------------------------------
   - name: traffic-signals
@@ -332,22 +332,22 @@ fleets:
     district: centre
     count: 100
     heads: 12
-    lamp: 15 W                       # LED 10–25 W (ACEEE, ENERGY STAR)
+    lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
-    replaces: {lamp: 140 W}          # incandescent 135–150 W
+    replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
   - name: traffic-cameras
     kind: camera
     district: centre
     count: 100                       # one per signalised junction (U)
-    power: 6 W                       # PoE class 2 device, at most 6.49 W (IEEE 802.3af)
-    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s (camera vendors' bandwidth tables)
-    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: NVIDIA Jetson Nano 10 W mode; events and clips only (U)
+    power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
+    bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s [H264bw]
+    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: [JetsonNano] 10 W mode; events and clips only (U)
     via: backbone
   - name: chargers
     kind: ev-charger
     district: centre
     count: 200
-    power: 11 kW                     # AC 3.7–22 kW (ADAC)
+    power: 11 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # wallbox standby 2–5 W (U)
     sessions: {per_day: 2, energy: 18 kWh, profile: evening}
 
@@ -363,7 +363,7 @@ seed: 7
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023, Umweltbundesamt
+  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # municipal tariff (U)
 profiles:
   night-traffic:                     # share of peak road traffic by local hour (U); drives adaptive dimming
@@ -375,7 +375,7 @@ fleets:
     kind: streetlight
     district: residential
     count: 7000
-    power: 29 W                      # 70 W HPS → LED at 58 % average saving, LightSavers 2013 (Climate Group)
+    power: 29 W                      # 70 W HPS → LED at 58 % average saving [LightSavers2013]
     controller: 0.5 W                # NEMA/Zhaga node standby (U)
     dimming: {adaptive: {profile: night-traffic, min: 30%}}
     replaces: {power: 70 W, controller: 0 W, dimming: none}
@@ -383,7 +383,7 @@ fleets:
     kind: streetlight
     district: arterial
     count: 3000
-    power: 63 W                      # 150 W HPS → LED, 58 % (LightSavers 2013)
+    power: 63 W                      # 150 W HPS → LED, 58 % [LightSavers2013]
     controller: 0.5 W                # (U)
     dimming: [{from: "22:00", to: "06:00", level: 60%}]
     replaces: {power: 150 W, controller: 0 W, dimming: none}
@@ -391,19 +391,19 @@ fleets:
     kind: sensor                     # the controllers' status uplinks (their power is in `controller` above)
     district: residential
     count: 10000
-    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # SX1276 defaults
+    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # [SX1276] defaults
     sleep: 0 W                       # mains powered; standby counted in the light fleets
     uplink: {interval: 1 h, payload: 8 B}
     via: lora-gw
-  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul}   # epyon.be 2017
+  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul}   # [epyon2017]
   - name: backhaul
     kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # Aslan et al. 2018; ends at the CMS below
+    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]; ends at the CMS below
   - name: cms
     kind: server                     # central management system
     district: residential
     count: 2
-    idle: 54 W                       # SPECpower single socket median
+    idle: 54 W                       # [SPECpower] single-socket median
     max: 223 W
     utilisation: 10%
 

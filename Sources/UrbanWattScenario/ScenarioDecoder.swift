@@ -2,7 +2,7 @@ import Foundation
 import UrbanWattCore
 import Yams
 
-/// Reads a scenario file (SPEC §2) into a validated `Scenario`, reporting every problem with its
+/// Reads a scenario file into a validated `Scenario`, reporting every problem with its
 /// file, line, column and field path.
 public enum ScenarioDecoder {
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",

@@ -45,7 +45,7 @@ extension ByteWriter {
     }
 }
 
-/// The payload standards of SPEC §7.
+/// The payload standards a telemetry message can follow.
 public enum PayloadFormat: String, CaseIterable, Sendable {
     case json, senml
     case fiwareUL = "fiware-ul"

@@ -1,6 +1,6 @@
 import UrbanWattCore
 
-/// Turns the engine's chunks into telemetry messages in time order (SPEC §7): one per node and
+/// Turns the engine's chunks into telemetry messages in time order: one per node and
 /// uplink for sensors, one per node and `interval` for other nodes, or one per fleet and step.
 /// Each message carries the energy since the node's previous message, so a node's messages add up
 /// to its energy; what is left at the end of the run goes out in a last message per node.

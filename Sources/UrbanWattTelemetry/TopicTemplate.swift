@@ -1,4 +1,4 @@
-/// A topic with placeholders `{scenario} {district} {kind} {layer} {fleet} {node}` (SPEC §7), and
+/// A topic with placeholders `{scenario} {district} {kind} {layer} {fleet} {node}`, and
 /// `{apikey}` for the FIWARE topics.
 public struct TopicTemplate: Sendable, Equatable {
     public static let placeholders = ["scenario", "district", "kind", "layer", "fleet", "node", "apikey"]

@@ -2,7 +2,7 @@ import ArgumentParser
 import UrbanWattCore
 import UrbanWattTelemetry
 
-/// What and how `run --mqtt` publishes (SPEC §7).
+/// What and how `run --mqtt` publishes.
 struct TelemetryOptions: ParsableArguments, Sendable {
     @Option(help: "nodes (one message per node per telemetry interval) or fleets (one per fleet per step).")
     var telemetry: String = "nodes"

@@ -49,7 +49,7 @@ public struct BaseStation: NodeKind, Equatable {
             }
         }
 
-        public static let source = "EARTH model, Auer et al., IEEE Wireless Communications 18(5), 2011, Table 2"
+        public static let source = "EARTH model [Auer2011], table 2"
     }
 
     public init(preset: Preset, load: Schedule) {

@@ -1,4 +1,4 @@
-/// Radio technologies with their default figures, each naming its source (REFERENCE-DATA.md).
+/// Radio technologies with their default figures, each citing its sources by key (docs/sources.md).
 public enum RadioType: String, CaseIterable, Sendable {
     case lorawan, nbiot, ltem, wifi
 
@@ -18,28 +18,28 @@ public enum RadioType: String, CaseIterable, Sendable {
         case .lorawan:
             Defaults(
                 sleep: 0.2e-6 * 3.3, energyPerUplink: nil, overhead: 13,
-                source: "SX1276 datasheet (Semtech): sleep 0.2 µA at 3.3 V, TX 29 mA at +13 dBm; "
-                    + "time on air per AN1200.13; 13 B LoRaWAN MAC overhead (LoRaWAN 1.0.x)")
+                source: "[SX1276] sleep 0.2 µA at 3.3 V, TX 29 mA at +13 dBm; "
+                    + "time on air per [AN1200.13]; 13 B MAC overhead [LoRaWAN1.0]")
         case .nbiot:
             Defaults(
                 sleep: 2.7e-6 * 3.7, energyPerUplink: 0.550, overhead: 28,
-                source: "Nordic nRF9160 product specification: PSM floor 2.7 µA at 3.7 V, 550 mJ per "
-                    + "NB-IoT check-in from PSM; overhead IPv4 20 B + UDP 8 B (RFC 791, RFC 768)")
+                source: "[nRF9160] PSM floor 2.7 µA at 3.7 V, 550 mJ per "
+                    + "NB-IoT check-in from PSM; overhead IPv4 20 B + UDP 8 B [RFC791] [RFC768]")
         case .ltem:
             Defaults(
                 sleep: 2.7e-6 * 3.7, energyPerUplink: 0.105, overhead: 28,
-                source: "Nordic nRF9160 product specification: PSM floor 2.7 µA at 3.7 V, 105 mJ per "
-                    + "LTE-M check-in from PSM; overhead IPv4 20 B + UDP 8 B (RFC 791, RFC 768)")
+                source: "[nRF9160] PSM floor 2.7 µA at 3.7 V, 105 mJ per "
+                    + "LTE-M check-in from PSM; overhead IPv4 20 B + UDP 8 B [RFC791] [RFC768]")
         case .wifi:
             Defaults(
                 sleep: 20e-6 * 3.3, energyPerUplink: 0.2 * 3.3 * 0.5, overhead: 62,
-                source: "Espressif ESP8266EX datasheet: deep sleep 20 µA at 3.3 V; uplink = ESP32 TX "
-                    + "~200 mA (ESP32-WROOM-32 datasheet, 160–260 mA) × 3.3 V × 0.5 s wake-associate-send "
-                    + "(assumed, unverified); overhead 802.11 MAC header+FCS 34 B + IPv4 20 B + UDP 8 B")
+                source: "[ESP8266] deep sleep 20 µA at 3.3 V; uplink = ESP32 TX "
+                    + "~200 mA ([ESP32]: 160–260 mA) × 3.3 V × 0.5 s wake-associate-send "
+                    + "(assumed, unverified); overhead 802.11 MAC header+FCS 34 B [IEEE802.11] + IPv4 20 B + UDP 8 B")
         }
     }
 
-    /// LoRa modulation defaults (SX1276 datasheet; LoRaWAN regional parameters EU868).
+    /// LoRa modulation defaults [SX1276].
     public static let loraTxCurrent = 0.029
     public static let loraVoltage = 3.3
 }

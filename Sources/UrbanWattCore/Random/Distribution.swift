@@ -1,6 +1,6 @@
 import Foundation
 
-/// An uncertain parameter (SPEC §5): `{uniform: [a, b]}`, `{normal: [mean, sd]}` or
+/// An uncertain parameter: `{uniform: [a, b]}`, `{normal: [mean, sd]}` or
 /// `{triangular: [min, mode, max]}`.
 public enum Distribution: Sendable, Equatable {
     case uniform(Double, Double)

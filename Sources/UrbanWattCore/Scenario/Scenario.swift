@@ -15,7 +15,7 @@ public struct Scenario: Sendable {
     public var fleets: [Fleet]
     /// Relative tolerance of `urbanwatt check` for this scenario.
     public var checkTolerance: Double?
-    /// Field paths of the parameters given as distributions (SPEC §5).
+    /// Field paths of the parameters given as distributions.
     public var uncertainParameters: [String] = []
     /// Draws of those parameters rejected as outside their valid range and drawn again (`--runs`).
     public var parameterRedraws = 0

@@ -20,13 +20,13 @@ public enum BuiltinProfiles {
             name: "evening",
             profile: Profile(weekday: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3,
                                        0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.0, 0.9, 0.7, 0.5, 0.3, 0.2]),
-            source: "SPEC §2 example (evening peak, e.g. residential EV charging)"),
+            source: "evening peak, as of residential EV charging (assumed shape, unverified)"),
         Entry(
             name: "mobile-traffic",
             profile: Profile(weekday: [0.25, 0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.35, 0.5, 0.6, 0.65, 0.7,
                                        0.72, 0.72, 0.7, 0.7, 0.72, 0.78, 0.85, 0.92, 1.0, 0.95, 0.75, 0.45]),
             source: "shape of the daily European mobile-traffic profile of the EARTH project "
-                + "(Auer et al. 2011, Fig. 2), read off the figure (unverified)"),
+                + "[Auer2011], read off its figure (unverified)"),
         Entry(
             name: "road-traffic",
             profile: Profile(
