@@ -92,14 +92,27 @@ public struct Breakdown: Sendable {
     }
 
     /// The baseline, savings, ICT overhead and net balance, kWh.
-    public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) {
+    public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) { balance(kWh)! }
+
+    /// The same balance in kg CO2 (nil without a carbon intensity) or in cost (nil without a price).
+    public var balanceCO2: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance(co2) }
+    public var balanceCost: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance(cost) }
+
+    /// The balance measured by `measure` over the whole run: what the replaced equipment would have
+    /// used, what replacing it saved, what the ICT layers use, and ICT less savings.
+    func balance(_ measure: ([Double], Range<Int>) -> Double?) -> (baseline: Double, savings: Double, ict: Double, net: Double)? {
         var baseline = 0.0, replacedActual = 0.0
         for (fleet, series) in zip(result.scenario.fleets, result.fleets) {
             guard fleet.replaces != nil, let b = series.baseline else { continue }
-            baseline += kWh(b, all)
-            replacedActual += kWh(series.energy, all)
+            guard let base = measure(b, all), let actual = measure(series.energy, all) else { return nil }
+            baseline += base
+            replacedActual += actual
         }
-        let ict = Layer.allCases.filter(\.isICT).reduce(0) { $0 + kWh(byLayer[$1]!, all) }
+        var ict = 0.0
+        for layer in Layer.allCases where layer.isICT {
+            guard let v = measure(byLayer[layer]!, all) else { return nil }
+            ict += v
+        }
         let savings = baseline - replacedActual
         return (baseline, savings, ict, ict - savings)
     }

@@ -9,6 +9,8 @@ public enum MonteCarlo {
     public struct RunStats: Sendable {
         public var totals: [(String, Double)]
         public var byYear: [(Int, Double)]
+        /// The balance, and each layer and fleet: (section, group or nil, key, value), in summary order.
+        public var groups: [(section: String, group: String?, key: String, value: Double)] = []
         /// Parameter draws rejected as outside their valid range in this run.
         public var redraws = 0
     }
@@ -27,14 +29,34 @@ public enum MonteCarlo {
                 totals: [("energy_kwh", b.kWh(b.total, b.all)), ("peak_kw", b.peak(b.total, b.all).kW)]
                     + (b.co2(b.total, b.all).map { [("co2_kg", $0)] } ?? [])
                     + (b.cost(b.total, b.all).map { [("cost", $0)] } ?? []),
-                byYear: b.years.map { ($0.year, b.kWh(b.total, $0.steps)) }, redraws: s.parameterRedraws)
+                byYear: b.years.map { ($0.year, b.kWh(b.total, $0.steps)) }, groups: groups(b), redraws: s.parameterRedraws)
             results.withLock { $0[k] = stats }
             done(finished.add(1, ordering: .relaxed).newValue)
         }
         return results.withLock { $0.compactMap { $0 } }
     }
 
-    /// `{"runs": N, "totals": {"energy_kwh": {"p5", "p50", "p95"}, …}, "by_year": {"2025": {"energy_kwh": {…}}}}`.
+    /// The balance (energy, and carbon and cost where the grid gives them), each layer's and each
+    /// fleet's energy, carbon and cost.
+    static func groups(_ b: Breakdown) -> [(section: String, group: String?, key: String, value: Double)] {
+        var out: [(section: String, group: String?, key: String, value: Double)] = []
+        for (unit, value) in [("kwh", b.balance as (baseline: Double, savings: Double, ict: Double, net: Double)?), ("co2_kg", b.balanceCO2), ("cost", b.balanceCost)] {
+            guard let v = value else { continue }
+            out += [("balance", nil, "savings_\(unit)", v.savings), ("balance", nil, "ict_overhead_\(unit)", v.ict), ("balance", nil, "net_\(unit)", v.net)]
+        }
+        func measures(_ series: [Double]) -> [(String, Double)] {
+            [("energy_kwh", b.kWh(series, b.all))] + (b.co2(series, b.all).map { [("co2_kg", $0)] } ?? [])
+                + (b.cost(series, b.all).map { [("cost", $0)] } ?? [])
+        }
+        for layer in Layer.allCases { out += measures(b.byLayer[layer]!).map { ("by_layer", layer.rawValue, $0.0, $0.1) } }
+        for (fleet, series) in zip(b.result.scenario.fleets, b.result.fleets) {
+            out += measures(series.energy).map { ("by_fleet", fleet.name, $0.0, $0.1) }
+        }
+        return out
+    }
+
+    /// `{"runs": N, "totals": {"energy_kwh": {"p5", "p50", "p95"}, …}, "by_year": {"2025": {"energy_kwh": {…}}},
+    /// "balance": {"net_kwh": {…}, …}, "by_layer": {"sensing": {"energy_kwh": {…}}}, "by_fleet": {…}}`.
     public static func section(_ stats: [RunStats], requested: Int? = nil) -> JSONValue {
         func bands(_ values: [Double]) -> JSONValue {
             let sorted = values.sorted()
@@ -49,6 +71,28 @@ public enum MonteCarlo {
             ("redraws", .integer(stats.reduce(0) { $0 + $1.redraws })),
             ("totals", .object(keys.enumerated().map { k, key in (key, bands(stats.map { $0.totals[k].1 })) })),
             ("by_year", .object(years.enumerated().map { k, y in (String(y), .object([("energy_kwh", bands(stats.map { $0.byYear[k].1 }))])) })),
-        ])
+        ] + groupSections(stats, bands))
+    }
+
+    /// balance, by_layer and by_fleet, each value's bands over the runs, in the first run's order.
+    static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> JSONValue) -> [(String, JSONValue)] {
+        let layout = stats.first?.groups ?? []
+        var sections: [(String, [(String, JSONValue)])] = []
+        var grouped: [String: [(String, [(String, JSONValue)])]] = [:]
+        for (k, g) in layout.enumerated() {
+            let value = bands(stats.map { $0.groups[k].value })
+            if !sections.contains(where: { $0.0 == g.section }) { sections.append((g.section, [])) }
+            if let group = g.group {
+                var list = grouped[g.section] ?? []
+                if let i = list.firstIndex(where: { $0.0 == group }) { list[i].1.append((g.key, value)) } else { list.append((group, [(g.key, value)])) }
+                grouped[g.section] = list
+            } else {
+                let i = sections.firstIndex { $0.0 == g.section }!
+                sections[i].1.append((g.key, value))
+            }
+        }
+        return sections.map { name, fields in
+            (name, grouped[name].map { .object($0.map { ($0.0, JSONValue.object($0.1)) }) } ?? .object(fields))
+        }
     }
 }

@@ -30,8 +30,12 @@ public enum SummaryBuilder {
         let r = b.result
         let s = r.scenario
         let all = b.all
+        /// Energy, peak, and the carbon and cost of that energy (null when the grid does not give them).
         func energyPeak(_ series: [Double], _ range: Range<Int>) -> [(String, JSONValue)] {
-            [("energy_kwh", .number(b.kWh(series, range))), ("peak_kw", .number(b.peak(series, range).kW))]
+            [("energy_kwh", .number(b.kWh(series, range))), ("peak_kw", .number(b.peak(series, range).kW))] + carbonCost(series, range)
+        }
+        func carbonCost(_ series: [Double], _ range: Range<Int>) -> [(String, JSONValue)] {
+            [("co2_kg", b.co2(series, range).map(JSONValue.number) ?? .null), ("cost", b.cost(series, range).map(JSONValue.number) ?? .null)]
         }
         let totalPeak = b.peak(b.total, all)
         var totals: [(String, JSONValue)] = [
@@ -69,16 +73,23 @@ public enum SummaryBuilder {
         })
         let byYear = JSONValue.object(b.years.map { year, range in
             var fields = energyPeak(b.total, range)
-            if let c = b.co2(b.total, range) { fields.append(("co2_kg", .number(c))) }
-            if let c = b.cost(b.total, range) { fields.append(("cost", .number(c))) }
-            fields.append(("by_layer", .object(Layer.allCases.map { ($0.rawValue, .object([("energy_kwh", .number(b.kWh(b.byLayer[$0]!, range)))])) })))
+            fields.append(("by_layer", .object(Layer.allCases.map {
+                ($0.rawValue, .object([("energy_kwh", .number(b.kWh(b.byLayer[$0]!, range)))] + carbonCost(b.byLayer[$0]!, range)))
+            })))
             return (String(year), .object(fields))
         })
         let bal = b.balance
-        let balance = JSONValue.object([
+        var balanceFields: [(String, JSONValue)] = [
             ("baseline_kwh", .number(bal.baseline)), ("savings_kwh", .number(bal.savings)),
             ("ict_overhead_kwh", .number(bal.ict)), ("net_kwh", .number(bal.net)),
-        ])
+        ]
+        for (suffix, value) in [("co2_kg", b.balanceCO2), ("cost", b.balanceCost)] {
+            balanceFields += [
+                ("baseline_\(suffix)", value.map { .number($0.baseline) } ?? .null), ("savings_\(suffix)", value.map { .number($0.savings) } ?? .null),
+                ("ict_overhead_\(suffix)", value.map { .number($0.ict) } ?? .null), ("net_\(suffix)", value.map { .number($0.net) } ?? .null),
+            ]
+        }
+        let balance = JSONValue.object(balanceFields)
         var sections: [(String, JSONValue)] = [
             ("urbanwatt_version", .string(run.version)),
             ("scenario", .string(s.name)),

@@ -16,29 +16,41 @@ public enum SummaryTable {
         if let c = b.cost(b.total, all) { head += " · \(number(c)) \(r.scenario.grid.currency ?? "")" }
         lines.append(head)
         lines.append("")
-        var rows: [[String]] = [["layer", "energy kWh", "share", "peak kW"]]
+        // Carbon and cost columns where the grid gives an intensity and a price.
+        let currency = r.scenario.grid.currency ?? "cost"
+        let moneyHeads = (b.carbon != nil ? ["t CO2"] : []) + (b.price != nil ? [currency] : [])
+        func money(_ series: [Double], _ range: Range<Int>) -> [String] {
+            (b.co2(series, range).map { [number($0 / 1000)] } ?? []) + (b.cost(series, range).map { [number($0)] } ?? [])
+        }
+        var rows: [[String]] = [["layer", "energy kWh", "share", "peak kW"] + moneyHeads]
         for l in Layer.allCases {
             let e = b.kWh(b.byLayer[l]!, all)
-            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(b.byLayer[l]!, all).kW)])
+            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(b.byLayer[l]!, all).kW)] + money(b.byLayer[l]!, all))
         }
         lines += table(rows)
         if b.years.count > 1 {
             lines.append("")
-            rows = [["year", "energy kWh", "peak kW"]]
-            for (y, range) in b.years { rows.append([String(y), number(b.kWh(b.total, range)), number(b.peak(b.total, range).kW)]) }
+            rows = [["year", "energy kWh", "peak kW"] + moneyHeads]
+            for (y, range) in b.years {
+                rows.append([String(y), number(b.kWh(b.total, range)), number(b.peak(b.total, range).kW)] + money(b.total, range))
+            }
             lines += table(rows)
         }
         lines.append("")
-        rows = [["fleet", "kind", "nodes", "energy kWh", "share", "messages"]]
+        rows = [["fleet", "kind", "nodes", "energy kWh", "share"] + moneyHeads + ["messages"]]
         for (f, s) in zip(r.scenario.fleets, r.fleets) {
             let e = b.kWh(s.energy, all)
             rows.append([f.name, f.kind.rawValue, String(b.steps > 0 ? Int(s.nodes[b.steps - 1]) : 0), number(e),
-                         percent(e, of: totalKWh), String(s.messages[all].reduce(0, +))])
+                         percent(e, of: totalKWh)] + money(s.energy, all) + [String(s.messages[all].reduce(0, +))])
         }
         lines += table(rows)
         let bal = b.balance
         lines.append("")
         lines.append("ICT overhead \(number(bal.ict)) kWh · savings \(number(bal.savings)) kWh (baseline \(number(bal.baseline)) kWh) · net \(number(bal.net)) kWh")
+        var netMoney: [String] = []
+        if let c = b.balanceCO2 { netMoney.append("ICT \(number(c.ict / 1000)) t CO2 · savings \(number(c.savings / 1000)) t · net \(number(c.net / 1000)) t") }
+        if let c = b.balanceCost { netMoney.append("ICT \(number(c.ict)) \(currency) · savings \(number(c.savings)) · net \(number(c.net)) \(currency)") }
+        if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,0 +1,82 @@
+import Testing
+import UrbanWattCore
+@testable import UrbanWattResults
+import UrbanWattScenario
+
+/// CO2 and cost at every level of summary.json, against figures computed by hand.
+///
+/// Two days across New Year at 400 g/kWh and 0.30 EUR/kWh: a 1 kW sensing device in district a
+/// (48 kWh: 19.2 kg, 14.4 EUR), a 500 W gateway in b (24 kWh: 9.6 kg, 7.2 EUR) and 100 W lamps in b
+/// replacing 300 W ones (4.8 kWh: 1.92 kg, 1.44 EUR; baseline 14.4 kWh, so 9.6 kWh, 3.84 kg and
+/// 2.88 EUR saved). ICT is sensing + network: 72 kWh, 28.8 kg, 21.6 EUR; net 62.4 kWh, 24.96 kg,
+/// 18.72 EUR.
+struct CarbonAndCostTests {
+    static let yaml = """
+        urbanwatt: 1
+        name: money
+        period: {start: 2025-12-31, end: 2026-01-02, step: 1 h}
+        grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}
+        districts: [a, b]
+        fleets:
+          - {name: d1, kind: device, district: a, power: 1 kW}
+          - {name: gw, kind: gateway, district: b, power: 500 W}
+          - {name: lamps, kind: device, layer: lighting, district: b, power: 100 W, replaces: {power: 300 W}}
+        """
+
+    let s: JSONValue
+
+    init() throws {
+        let scenario = try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")
+        s = SummaryBuilder.summary(Breakdown(Engine(scenario: scenario).run()), run: RunInfo(wallSeconds: 0))
+    }
+
+    func close(_ path: [String], _ expected: Double) {
+        var v: JSONValue? = s
+        for key in path { v = v?[key] }
+        guard let x = v?.doubleValue else { Issue.record("no \(path.joined(separator: "."))"); return }
+        #expect(abs(x - expected) <= 1e-9 * max(1, abs(expected)), "\(path.joined(separator: ".")) = \(x), expected \(expected)")
+    }
+
+    @Test func everyLayerKindDistrictAndFleet() {
+        close(["by_layer", "sensing", "co2_kg"], 19.2); close(["by_layer", "sensing", "cost"], 14.4)
+        close(["by_layer", "network", "co2_kg"], 9.6); close(["by_layer", "network", "cost"], 7.2)
+        close(["by_layer", "lighting", "co2_kg"], 1.92); close(["by_layer", "lighting", "cost"], 1.44)
+        close(["by_layer", "compute", "co2_kg"], 0)
+        close(["by_kind", "device", "co2_kg"], 21.12); close(["by_kind", "device", "cost"], 15.84)
+        close(["by_district", "a", "co2_kg"], 19.2); close(["by_district", "a", "cost"], 14.4)
+        close(["by_district", "b", "co2_kg"], 11.52); close(["by_district", "b", "cost"], 8.64)
+        close(["by_fleet", "gw", "co2_kg"], 9.6); close(["by_fleet", "lamps", "cost"], 1.44)
+    }
+
+    @Test func everyYearAndItsLayers() {
+        close(["by_year", "2025", "energy_kwh"], 38.4); close(["by_year", "2025", "co2_kg"], 15.36); close(["by_year", "2025", "cost"], 11.52)
+        close(["by_year", "2026", "co2_kg"], 15.36)
+        close(["by_year", "2025", "by_layer", "sensing", "co2_kg"], 9.6); close(["by_year", "2025", "by_layer", "sensing", "cost"], 7.2)
+        close(["by_year", "2026", "by_layer", "lighting", "co2_kg"], 0.96)
+    }
+
+    @Test func theBalanceInEnergyCarbonAndCost() {
+        close(["balance", "savings_kwh"], 9.6); close(["balance", "net_kwh"], 62.4)
+        close(["balance", "savings_co2_kg"], 3.84); close(["balance", "ict_overhead_co2_kg"], 28.8); close(["balance", "net_co2_kg"], 24.96)
+        close(["balance", "savings_cost"], 2.88); close(["balance", "ict_overhead_cost"], 21.6); close(["balance", "net_cost"], 18.72)
+        close(["balance", "baseline_co2_kg"], 5.76)
+    }
+
+    /// Without a grid intensity or price the fields are there, and null.
+    @Test func withoutAGridTheyAreNull() throws {
+        let scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n", with: ""), file: "x.yaml")
+        let s = SummaryBuilder.summary(Breakdown(Engine(scenario: scenario).run()), run: RunInfo(wallSeconds: 0))
+        #expect(s["by_layer"]?["sensing"]?["co2_kg"] == .null && s["balance"]?["net_cost"] == .null)
+    }
+
+    /// Monte Carlo bands cover the balance and every layer and fleet, not only the totals.
+    @Test func uncertaintyBandsCoverTheBalanceLayersAndFleets() throws {
+        let text = Self.yaml.replacingOccurrences(of: "power: 1 kW", with: "power: {uniform: [0.5 kW, 1.5 kW]}")
+        let stats = MonteCarlo.run(runs: 20) { k in try! ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: k)) }
+        let u = MonteCarlo.section(stats)
+        let p5 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p5"]?.doubleValue ?? 0, p95 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p95"]?.doubleValue ?? 0
+        #expect(p5 >= 24 && p5 < p95 && p95 <= 72)
+        #expect(u["balance"]?["net_co2_kg"]?["p50"]?.doubleValue != nil)
+        #expect(u["by_layer"]?["lighting"]?["cost"]?["p50"]?.doubleValue.map { abs($0 - 1.44) < 1e-9 } == true)
+    }
+}
