@@ -7,4 +7,7 @@ public enum BuiltinScenarios {
 
     /// The YAML text of a built-in scenario.
     public static func text(named name: String) -> String? { library.first { $0.name == name }?.text }
+
+    /// "; did you mean `mittelstadt`?" for a misspelt scenario name, or "".
+    public static func didYouMean(_ name: String) -> String { Suggestion.didYouMean(name, in: names) }
 }

@@ -41,9 +41,9 @@ public enum Catalogue {
         out.append("")
         out.append("Other defaults:")
         out.append("  streetlight on_below: -0.833° (sunset to sunrise, NOAA solar calculator)")
-        out.append("  link intensity: none (give one, e.g. 0.06 kWh/GB in 2015 halving every 2 years, Aslan et al. 2018)")
+        out.append("  link intensity: none (give one, e.g. 0.06 kWh/GB in 2015 halving every 2 years [Aslan2018])")
         out.append("  ev-charger smart: {objective: carbon|price, window: 8 h} defers each session start within the window to the lowest grid signal (needs grid.carbon_intensity or grid.price; hourly values make it matter)")
-        out.append("  datacenter pue: 1.0 (give one, e.g. 1.58 Uptime Institute 2023 average, 1.46 German DCs, Bitkom 2025)")
+        out.append("  datacenter pue: 1.0 (give one, e.g. 1.58 [Uptime2023] average, 1.46 German data centres [Bitkom2025])")
         out.append("")
         out.append("Units:")
         for d in Dimension.allCases where !d.units.isEmpty {
@@ -51,6 +51,45 @@ public enum Catalogue {
         }
         out.append("  price: CUR/kWh with an ISO currency, e.g. 0.30 EUR/kWh")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The same catalogue for programs (`urbanwatt list --format json`).
+    public static var json: JSONValue {
+        func parameters(_ list: [Parameter]) -> JSONValue {
+            .array(list.map { p in
+                var fields: [(String, JSONValue)] = [("key", .string(p.key)), ("required", .bool(p.required)),
+                                                     ("expects", .string(p.what ?? ParameterDecoder.what(p.shape)))]
+                if case .mapping(let inner) = p.shape { fields.append(("keys", parameters(inner))) }
+                return .object(fields)
+            })
+        }
+        return .object([
+            ("scenarios", .array(BuiltinScenarios.names.map { name in
+                .object([("name", .string(name)), ("default", .bool(name == BuiltinScenarios.defaultName)),
+                         ("description", .string(BuiltinScenarios.text(named: name).flatMap(descriptionLine) ?? ""))])
+            })),
+            ("kinds", .array(Kinds.all.map { k in
+                .object([("name", .string(k.name)), ("layer", .string(k.defaultLayer.rawValue)), ("summary", .string(k.summary)),
+                         ("replaces", .bool(k.replaceable)), ("keys", parameters(k.parameters))])
+            })),
+            ("radios", .array(RadioType.allCases.map { r in
+                let d = r.defaults
+                return .object([("type", .string(r.rawValue)), ("sleep_w", .number(d.sleep)),
+                                ("energy_per_uplink_j", d.energyPerUplink.map(JSONValue.number) ?? .null),
+                                ("overhead_b", .integer(d.overhead)), ("source", .string(d.source))])
+            })),
+            ("base_station_presets", .array(BaseStation.Preset.allCases.map { p in
+                let v = p.parameters
+                return .object([("name", .string(p.rawValue)), ("trx", .number(v.trx)), ("p_max_w", .number(v.pMax)), ("p0_w", .number(v.p0)),
+                                ("slope", .number(v.slope)), ("sleep_w", .number(v.sleep)), ("source", .string(BaseStation.Preset.source))])
+            })),
+            ("profiles", .array(BuiltinProfiles.all.map { e in
+                .object([("name", .string(e.name)), ("weekly_mean", .number(e.profile.weeklyMean)), ("source", .string(e.source))])
+            })),
+            ("units", .object(Dimension.allCases.filter { !$0.units.isEmpty }.map { d in
+                (d.rawValue, .object([("canonical", .string(d.canonicalUnit)), ("symbols", .array(d.units.map { .string($0.symbol) }))]))
+            })),
+        ])
     }
 
     static func descriptionLine(_ yaml: String) -> String? {

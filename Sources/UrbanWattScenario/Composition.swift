@@ -14,12 +14,15 @@ struct Composition {
     struct Origins {
         var top: [String: Int] = [:]
         var fleets: [(file: Int, keys: [String: Int])] = []
+        /// The name of each fleet, for paths that name it (`fleets[parking]`).
+        var fleetNames: [String?] = []
 
-        /// The file of the value at `path` ("fleets[3].radio.type", "period.step").
+        /// The file of the value at `path` ("fleets[parking].radio.type", "fleets[3]", "period.step").
         func file(of path: String) -> Int {
             let head = path.prefix { $0 != "." && $0 != "[" }
-            guard head == "fleets", path.hasPrefix("fleets["), let close = path.firstIndex(of: "]"),
-                  let i = Int(path[path.index(path.startIndex, offsetBy: 7)..<close]), fleets.indices.contains(i) else {
+            guard head == "fleets", path.hasPrefix("fleets["), let close = path.firstIndex(of: "]") else { return top[String(head)] ?? 0 }
+            let label = String(path[path.index(path.startIndex, offsetBy: 7)..<close])
+            guard let i = Int(label) ?? fleetNames.firstIndex(of: label), fleets.indices.contains(i) else {
                 return top[String(head)] ?? 0
             }
             let rest = path[path.index(after: close)...].drop { $0 == "." }
@@ -85,6 +88,7 @@ struct Composition {
                              _ removed: Set<String>, _ origins: inout Origins) -> Node {
         var items: [Node] = []
         origins.fleets = []
+        defer { origins.fleetNames = items.map(Self.name) }
         var mark: Mark?
         if case .sequence(let s) = parent {
             mark = s.mark

@@ -1,9 +1,12 @@
+import UrbanWattCore
+
 /// One problem found in a scenario file, located by line, column and field path.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
-    /// Field path such as `fleets[2].power`; empty for problems of the file as a whole.
+    /// Field path such as `fleets[parking].power` (a fleet by its name, or by its index when it has no
+    /// usable name); empty for problems of the file as a whole.
     public var path: String
     public var message: String
 
@@ -19,6 +22,18 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// line: control characters quoted from the file are shown as `\u{…}` escapes.
     public var description: String {
         Diagnostic.oneLine("\(file):\(line):\(column): error: " + (path.isEmpty ? "" : "\(path): ") + message)
+    }
+
+    /// The name a "did you mean `x`?" in the message proposes, if any.
+    public var suggestion: String? {
+        guard let r = message.range(of: "did you mean `") else { return nil }
+        return message[r.upperBound...].split(separator: "`").first.map(String.init)
+    }
+
+    /// `{"file", "line", "column", "path", "message", "suggestion"}` for `validate --format json`.
+    public var json: JSONValue {
+        .object([("file", .string(file)), ("line", .integer(line)), ("column", .integer(column)), ("path", .string(path)),
+                 ("message", .string(message)), ("suggestion", suggestion.map(JSONValue.string) ?? .null)])
     }
 
     static func oneLine(_ s: String) -> String {

@@ -159,8 +159,18 @@ public enum ScenarioDecoder {
         var declared = Set<String>()
         if let c = r.required(top, "fleets", in: root, what: "a list of fleets"), let items = r.list(c, what: "a list of fleets") {
             if items.isEmpty { r.error(c, "expected at least one fleet") }
+            // Fleets are named in messages by their name (`fleets[parking].power`), by their index
+            // when the name is missing, invalid or given twice.
+            var names: [String: Int] = [:]
             for item in items {
-                if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string { declared.insert(n) }
+                if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string, Name.isValid(n) { names[n, default: 0] += 1 }
+            }
+            for listed in items {
+                var item = listed
+                if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string {
+                    declared.insert(n)
+                    if names[n] == 1 { item = Cursor(node: item.node, path: "\(c.path)[\(n)]") }
+                }
                 if let fleet = FleetDecoder.decode(item, context: context, reader: r) {
                     fleets.append(fleet)
                     fleetCursors.append(item)
@@ -185,7 +195,8 @@ public enum ScenarioDecoder {
         var zone = Zone.utc
         if let t = f["timezone"], let s = r.string(t, what: "an IANA time zone such as Europe/Berlin") {
             if let z = Zone(identifier: s) { zone = z } else {
-                r.error(t, "expected an IANA time zone such as \"Europe/Berlin\", got \(t.found)")
+                r.error(t, "expected an IANA time zone such as \"Europe/Berlin\", got \(t.found)"
+                    + Suggestion.didYouMean(s, in: TimeZone.knownTimeZoneIdentifiers))
             }
         }
         var lat: Double?, lon: Double?

@@ -7,8 +7,11 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "List built-in scenarios, node kinds, radio types, base-station presets, profiles and units, with defaults and sources.")
 
+        @Option(help: "text or json.")
+        var format: OutputFormat = .text
+
         func run() {
-            print(Catalogue.text, terminator: "")
+            print(format == .json ? Catalogue.json.serialized() : Catalogue.text, terminator: "")
         }
     }
 }

@@ -166,8 +166,8 @@ import Testing
         let r = try CLI.run(["validate", path])
         #expect(r.status == 65)
         let lines = r.stderr.split(separator: "\n")
-        #expect(lines.contains { $0.hasPrefix("\(path):7:53: error: fleets[0].power: expected a power such as \"150 W\", got \"5 V\"") })
-        #expect(lines.contains { $0.contains("fleets[3].pue: expected a PUE (facility energy / IT energy) from 1 to 10") })
+        #expect(lines.contains { $0.hasPrefix("\(path):7:53: error: fleets[lamps].power: expected a power such as \"150 W\", got \"5 V\"") })
+        #expect(lines.contains { $0.contains("fleets[dc].pue: expected a PUE (facility energy / IT energy) from 1 to 10") })
         let ok = try CLI.run(["validate", try writeSmall(dir)])
         #expect(ok.status == 0)
     }
@@ -182,5 +182,53 @@ import Testing
         #expect(schema.status == 0)
         let committed = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("Scenarios/urbanwatt.schema.json"), encoding: .utf8)
         #expect(schema.stdout == committed)
+    }
+}
+
+/// Starting points and machine-readable answers.
+struct StartingPointTests {
+    @Test func newWritesAScenarioThatValidatesAloneOrBuiltOnAnother() throws {
+        let dir = CLI.temporaryFolder()
+        #expect(try CLI.run(["new", "town"], in: dir).status == 0)
+        #expect(try CLI.run(["validate", "town.yaml"], in: dir).status == 0)
+        #expect(try CLI.run(["new", "bigger", "--from", "mittelstadt"], in: dir).status == 0)
+        let bigger = try String(contentsOfFile: dir.appendingPathComponent("bigger.yaml").path, encoding: .utf8)
+        #expect(bigger.contains("extends: mittelstadt"))
+        #expect(try CLI.run(["validate", "bigger.yaml"], in: dir).status == 0)
+        let again = try CLI.run(["new", "town"], in: dir)
+        #expect(again.status == 73 && again.stderr.contains("town.yaml exists"))
+        let typo = try CLI.run(["new", "x", "--from", "mittelstat"], in: dir)
+        #expect(typo.status == 66 && typo.stderr.contains("did you mean `mittelstadt`?"))
+        #expect(try CLI.run(["new", "a/b"], in: dir).status == 64)
+    }
+
+    @Test func showPrintsABuiltInScenario() throws {
+        let r = try CLI.run(["show", "landkreis"])
+        #expect(r.status == 0 && r.stdout.contains("name: landkreis"))
+        #expect(try CLI.run(["show", "landkries"]).stderr.contains("did you mean `landkreis`?"))
+    }
+
+    @Test func validateAndListAnswerInJSON() throws {
+        let dir = CLI.temporaryFolder()
+        let path = dir.appendingPathComponent("bad.yaml").path
+        try """
+            urbanwatt: 1
+            name: bad
+            location: {latitude: 50, longitude: 8, timezone: Europe/Berln}
+            period: {start: 2025-01-01, end: 2025-01-02}
+            fleets:
+              - {name: lamps, kind: device, powr: 5 W}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["validate", path, "--format", "json"])
+        #expect(r.status == 65)
+        let found = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let byPath = Dictionary(found.map { ($0["path"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byPath["location.timezone"]?["suggestion"] as? String == "Europe/Berlin")
+        #expect(byPath["fleets[lamps].powr"]?["line"] as? Int == 6 && byPath["fleets[lamps].powr"]?["suggestion"] as? String == "power")
+        #expect(byPath["fleets[lamps].power"]?["message"] as? String == "missing; expected a power such as \"150 W\"")
+        let list = try JSONSerialization.jsonObject(with: Data(try CLI.run(["list", "--format", "json"]).stdout.utf8)) as! [String: Any]
+        let kinds = list["kinds"] as! [[String: Any]]
+        #expect(kinds.map { $0["name"] as! String }.contains("camera"))
+        #expect((list["radios"] as! [[String: Any]]).contains { ($0["source"] as! String).contains("[nRF9160]") })
     }
 }

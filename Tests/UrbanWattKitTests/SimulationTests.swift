@@ -29,7 +29,7 @@ import UrbanWattKit
             _ = try Simulation(yaml: "urbanwatt: 1\nname: x\nperiod: {start: 2025-01-01, end: 2025-01-02}\nfleets:\n  - {name: a, kind: device, power: 1e21 W}\n", file: "x.yaml")
             Issue.record("accepted 1e21 W")
         } catch {
-            #expect(error.diagnostics.map(\.description) == ["x.yaml:5:36: error: fleets[0].power: expected a power of at most 1000000000 W, got \"1e21 W\""])
+            #expect(error.diagnostics.map(\.description) == ["x.yaml:5:36: error: fleets[a].power: expected a power of at most 1000000000 W, got \"1e21 W\""])
         }
     }
 

@@ -104,12 +104,12 @@ struct CameraAndFogTests {
     }
 
     static let problems: [(String, String, String)] = [
-        ("capacity: 10 kB/s", "capacity: 10 kB/s, utilisation: 50%", "fleets[2].capacity: give either `utilisation` or `capacity`"),
-        ("capacity: 10 kB/s, forward: 20%", "utilisation: 50%, forward: 20%", "fleets[2].forward: `forward` needs `capacity`"),
-        ("capacity: 10 kB/s, forward: 20%, via: wan", "utilisation: 50%", "fleets[1].via: `fog` is a server fleet that receives no traffic"),
-        ("capacity: 10 kB/s", "capacity: 0 kB/s", "fleets[2].capacity: expected a data rate greater than zero"),
+        ("capacity: 10 kB/s", "capacity: 10 kB/s, utilisation: 50%", "fleets[fog].capacity: give either `utilisation` or `capacity`"),
+        ("capacity: 10 kB/s, forward: 20%", "utilisation: 50%, forward: 20%", "fleets[fog].forward: `forward` needs `capacity`"),
+        ("capacity: 10 kB/s, forward: 20%, via: wan", "utilisation: 50%", "fleets[wifi].via: `fog` is a server fleet that receives no traffic"),
+        ("capacity: 10 kB/s", "capacity: 0 kB/s", "fleets[fog].capacity: expected a data rate greater than zero"),
         ("capacity: 10 kB/s", "capacity: 10 kB", "`kB` is not a unit of data rate (a unit of data)"),
-        ("forward: 20%", "forward: 120%", "fleets[2].forward: expected a fraction from 0 to 100%"),
+        ("forward: 20%", "forward: 120%", "fleets[fog].forward: expected a fraction from 0 to 100%"),
     ]
 
     @Test(arguments: problems)
@@ -120,9 +120,9 @@ struct CameraAndFogTests {
 
     @Test func cameraMistakesAreLocated() {
         let cases = [
-            ("bitrate: 2 Mbit/s", "bitrate: 2 Mbit", "fleets[0].bitrate: expected a data rate such as \"2 Mbit/s\""),
-            ("bitrate: 2 Mbit/s", "bitrate: 1e30 bit/s", "fleets[0].bitrate: expected a data rate of at most"),
-            ("edge", "edge: {power: 10 W}, ignored", "fleets[0].edge.upstream: missing"),
+            ("bitrate: 2 Mbit/s", "bitrate: 2 Mbit", "fleets[cams].bitrate: expected a data rate such as \"2 Mbit/s\""),
+            ("bitrate: 2 Mbit/s", "bitrate: 1e30 bit/s", "fleets[cams].bitrate: expected a data rate of at most"),
+            ("edge", "edge: {power: 10 W}, ignored", "fleets[cams].edge.upstream: missing"),
         ]
         for (replace, with, expected) in cases {
             let text = replace == "edge" ? Self.cameras(edge: ", edge: {power: 10 W}") : Self.cameras(edge: "").replacingOccurrences(of: replace, with: with)

@@ -60,19 +60,19 @@ struct ExtendsTests {
             fleets:
               - {name: gw, power: 3 parsecs}
             """)
-        #expect(found == ["\(folder)/child.yaml:3:23: error: fleets[1].power: expected a power such as \"150 W\", got \"3 parsecs\"; `parsecs` is not a unit of power"], "\(found)")
+        #expect(found == ["\(folder)/child.yaml:3:23: error: fleets[gw].power: expected a power such as \"150 W\", got \"3 parsecs\"; `parsecs` is not a unit of power"], "\(found)")
     }
 
     @Test func aMistakeInTheParentIsFoundInTheParent() throws {
         let (folder, found) = try Self.diagnostics("extends: base.yaml\nname: child\n",
                                                    base: Self.base.replacingOccurrences(of: "power: 100 W", with: "power: 100 Q"))
-        #expect(found.count == 1 && found[0].hasPrefix("\(folder)/base.yaml:7:50: error: fleets[2].power:"), "\(found)")
+        #expect(found.count == 1 && found[0].hasPrefix("\(folder)/base.yaml:7:50: error: fleets[lamps].power:"), "\(found)")
     }
 
     /// Removing the gateway breaks the parent's route to it: the error is at the parent's `via`.
     @Test func aRouteTheChildBreaksIsReportedWhereItIsWritten() throws {
         let (folder, found) = try Self.diagnostics("extends: base.yaml\nremove: [gw]\n")
-        #expect(found.count == 1 && found[0].hasPrefix("\(folder)/base.yaml:5:98: error: fleets[0].via: unknown fleet `gw`"), "\(found)")
+        #expect(found.count == 1 && found[0].hasPrefix("\(folder)/base.yaml:5:98: error: fleets[sensors].via: unknown fleet `gw`"), "\(found)")
     }
 
     @Test(arguments: [

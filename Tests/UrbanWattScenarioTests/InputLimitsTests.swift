@@ -24,19 +24,19 @@ import UrbanWattCore
 
     /// (replace this, with that, expected fragment of the one diagnostic)
     static let cases: [(String, String, String)] = [
-        ("count: 500", "count: 1e30", "8:12: error: fleets[0].count: expected a whole number of at most 100000000, got \"1e30\""),
-        ("count: 500", "count: 4294967296", "fleets[0].count: expected a whole number of at most 100000000"),
-        ("count: 500", "count: 1.800", "fleets[0].count: expected a whole number, got \"1.800\""),
-        ("count: 500", "count: -3", "fleets[0].count: expected a whole number of at least 0"),
-        ("count: 500", "count: nan", "fleets[0].count: expected a whole number such as \"500\", got \"nan\""),
-        ("count: 500", "count: {2025: 10, 2030: 2.5}", "fleets[0].count.2030: expected a whole number, got \"2.5\""),
-        ("payload: 11 B", "payload: 9223372036854775808", "fleets[0].uplink.payload: expected a data of at most 1000000 B"),
-        ("payload: 11 B", "payload: 10.5 B", "fleets[0].uplink.payload: expected a whole number, got \"10.5 B\""),
-        ("interval: 15 min", "interval: 1e-20 s", "fleets[0].uplink.interval: expected a duration of at least 1 s"),
-        ("per_day: 2", "per_day: 1e30", "fleets[2].sessions.per_day: expected a number of at most 96"),
-        ("energy: 18 kWh", "energy: 1e30 kWh", "fleets[2].sessions.energy: expected a energy of at most"),
-        ("power: 3 W", "power: 1e21 W", "fleets[1].power: expected a power of at most 1000000000 W, got \"1e21 W\""),
-        ("power: 3 W", "power: .inf", "fleets[1].power: expected a power such as \"150 W\", got \".inf\""),
+        ("count: 500", "count: 1e30", "8:12: error: fleets[parking].count: expected a whole number of at most 100000000, got \"1e30\""),
+        ("count: 500", "count: 4294967296", "fleets[parking].count: expected a whole number of at most 100000000"),
+        ("count: 500", "count: 1.800", "fleets[parking].count: expected a whole number, got \"1.800\""),
+        ("count: 500", "count: -3", "fleets[parking].count: expected a whole number of at least 0"),
+        ("count: 500", "count: nan", "fleets[parking].count: expected a whole number such as \"500\", got \"nan\""),
+        ("count: 500", "count: {2025: 10, 2030: 2.5}", "fleets[parking].count.2030: expected a whole number, got \"2.5\""),
+        ("payload: 11 B", "payload: 9223372036854775808", "fleets[parking].uplink.payload: expected a data of at most 1000000 B"),
+        ("payload: 11 B", "payload: 10.5 B", "fleets[parking].uplink.payload: expected a whole number, got \"10.5 B\""),
+        ("interval: 15 min", "interval: 1e-20 s", "fleets[parking].uplink.interval: expected a duration of at least 1 s"),
+        ("per_day: 2", "per_day: 1e30", "fleets[ev].sessions.per_day: expected a number of at most 96"),
+        ("energy: 18 kWh", "energy: 1e30 kWh", "fleets[ev].sessions.energy: expected a energy of at most"),
+        ("power: 3 W", "power: 1e21 W", "fleets[gw].power: expected a power of at most 1000000000 W, got \"1e21 W\""),
+        ("power: 3 W", "power: .inf", "fleets[gw].power: expected a power such as \"150 W\", got \".inf\""),
         ("380 g/kWh", "1e30 g/kWh", "grid.carbon_intensity: expected a carbon of at most 10000 g/kWh"),
         ("name: gw,", "name: \"gw\\\",\\\"energy_j\\\":1e30,\\\"x\\\":\\\"\",", "fleets[1].name: expected a fleet name of 1 to 64 ASCII letters"),
         ("name: gw,", "name: \"a|b\",", "fleets[1].name: expected a fleet name"),
@@ -45,7 +45,7 @@ import UrbanWattCore
         ("name: gw,", "name: \"..\",", "fleets[1].name: expected a fleet name"),
         ("name: gw,", "name: \(String(repeating: "x", count: 65)),", "fleets[1].name: expected a fleet name of 1 to 64"),
         ("name: limits", "name: \"li mits\"", "name: expected a scenario name"),
-        ("spreading_factor: 9", "spreading_factor: 9, preamble: 1e9", "fleets[0].radio.preamble: expected a whole number of at most 65535"),
+        ("spreading_factor: 9", "spreading_factor: 9, preamble: 1e9", "fleets[parking].radio.preamble: expected a whole number of at most 65535"),
     ]
 
     @Test(arguments: cases)
@@ -67,7 +67,7 @@ import UrbanWattCore
         let text = InputLimitsTests.sensor.replacingOccurrences(of: "count: 500", with: "count: 100000000")
             .replacingOccurrences(of: "interval: 15 min, payload: 11 B", with: "interval: 1 s, payload: 1 MB")
         let found = diagnostics(text).map(\.description)
-        #expect(found.count == 1 && found[0].hasPrefix("x.yaml:6:5: error: fleets[0]: the fleets could send up to 8.6"), "got: \(found)")
+        #expect(found.count == 1 && found[0].hasPrefix("x.yaml:6:5: error: fleets[parking]: the fleets could send up to 8.6"), "got: \(found)")
         #expect(found[0].contains("more than UrbanWatt counts exactly (4.6e+18)"))
     }
 
@@ -106,7 +106,7 @@ import UrbanWattCore
         let started = Date()
         let found = diagnostics(text).map(\.description)
         #expect(Date().timeIntervalSince(started) < 1)
-        #expect(found.contains { $0.contains("fleets[1].power.uniform[0]: expected a plain value as a bound of a distribution") }, "got: \(found)")
+        #expect(found.contains { $0.contains("fleets[gw].power.uniform[0]: expected a plain value as a bound of a distribution") }, "got: \(found)")
     }
 
     /// `pue: {normal: [1.1, 0.2]}` puts 31 % of its draws below the valid 1.0. They are redrawn, not

@@ -32,18 +32,18 @@ func diagnostics(_ text: String) -> [Diagnostic] {
 
     /// (replace this, with that, expected "LINE:COLUMN: error: PATH: MESSAGE" fragment)
     static let cases: [(String, String, String)] = [
-        ("power: 150 W}", "power: 150 V}", "5:40: error: fleets[0].power: expected a power such as \"150 W\", got \"150 V\"; `V` is not a unit of power (a unit of voltage)"),
-        ("power: 150 W}", "powr: 150 W}", "5:33: error: fleets[0].powr: unknown key `powr`; did you mean `power`?"),
-        ("power: 150 W}", "power: -150 W}", "fleets[0].power: expected a power of at least 0 W, got \"-150 W\""),
-        ("pue: 1.5}", "pue: 0.9}", "7:56: error: fleets[2].pue: expected a PUE (facility energy / IT energy) from 1 to 10, got \"0.9\""),
+        ("power: 150 W}", "power: 150 V}", "5:40: error: fleets[lamps].power: expected a power such as \"150 W\", got \"150 V\"; `V` is not a unit of power (a unit of voltage)"),
+        ("power: 150 W}", "powr: 150 W}", "5:33: error: fleets[lamps].powr: unknown key `powr`; did you mean `power`?"),
+        ("power: 150 W}", "power: -150 W}", "fleets[lamps].power: expected a power of at least 0 W, got \"-150 W\""),
+        ("pue: 1.5}", "pue: 0.9}", "7:56: error: fleets[dc].pue: expected a PUE (facility energy / IT energy) from 1 to 10, got \"0.9\""),
         ("step: 15 min}", "step: 7 min}", "3:52: error: period.step: expected a step that divides a day"),
         ("end: 2026-01-01", "end: 2024-01-01", "period.end: expected an end after the start (2025-01-01), got 2024-01-01"),
         ("kind: datacenter, it_power: 10 kW, pue: 1.5}", "kind: gateway, power: 1 W, via: gw}", "routing cycle"),
-        ("via: dc}", "via: dcc}", "fleets[1].via: unknown fleet `dcc`; did you mean `dc`?"),
-        ("via: dc}", "via: lamps}", "fleets[1].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"),
+        ("via: dc}", "via: dcc}", "fleets[gw].via: unknown fleet `dcc`; did you mean `dc`?"),
+        ("via: dc}", "via: lamps}", "fleets[gw].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"),
         ("name: test", "name: Test City", "2:7: error: name: expected a scenario name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`"),
         ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
-        ("kind: device", "kind: devise", "fleets[0].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, server, datacenter, streetlight, traffic-signal, ev-charger), got \"devise\"; did you mean `device`?"),
+        ("kind: device", "kind: devise", "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, server, datacenter, streetlight, traffic-signal, ev-charger), got \"devise\"; did you mean `device`?"),
         ("name: lamps", "name: lamps/1", "fleets[0].name: expected a fleet name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit"),
         ("  - {name: gw", "  - {name: lamps", "duplicate fleet name `lamps`"),
         ("period: {start: 2025-01-01, ", "period: {start: 2025-02-30, ", "period.start: expected a date such as 2025-01-01, got \"2025-02-30\""),
@@ -84,11 +84,11 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         let text = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
             with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 1, energy: 10 kWh}, smart: {objective: price, window: 8 h}}")
         let found = diagnostics(text).map(\.description)
-        #expect(found.contains { $0.contains("fleets[0].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
+        #expect(found.contains { $0.contains("fleets[lamps].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
     }
 
     @Test func missingFieldsAreNamed() {
         let found = diagnostics(valid.replacingOccurrences(of: ", power: 150 W", with: "")).map(\.description)
-        #expect(found.contains { $0.contains("fleets[0].power: missing; expected a power such as \"150 W\"") })
+        #expect(found.contains { $0.contains("fleets[lamps].power: missing; expected a power such as \"150 W\"") })
     }
 }

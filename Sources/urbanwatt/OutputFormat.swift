@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `--format text|json` of the commands that also answer programs.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
