@@ -5,11 +5,12 @@ import UrbanWattCore
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
 public enum ResultFolder {
     public static func write(
-        _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, scenarioText: String, shardFiles: Bool = false
+        _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
+        scenarioText: String, shardFiles: Bool = false
     ) throws(OutputFolder.Failure) {
         try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
             try folder.write("summary.json", summary.serialized())
-            try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow))
+            try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow, columns: columns))
             try folder.write("fleets.csv", CSVWriters.fleets(b))
             try folder.write("report.html", Report.html(b, summary: summary))
             if shardFiles {

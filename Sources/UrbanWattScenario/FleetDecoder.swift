@@ -97,7 +97,9 @@ enum RoutingCheck {
             }
             guard let t = byName[via] else {
                 if declared.contains(via) { continue }
-                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name)))
+                let receivers = fleets.filter { $0.model.role.receives && $0.name != f.name }.map(\.name)
+                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name))
+                    + (receivers.isEmpty ? "; no fleet here receives traffic" : " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"))
                 continue
             }
             if !fleets[t].model.role.receives {

@@ -19,6 +19,9 @@ extension UrbanWatt {
         @Option(help: "Interval of timeseries.csv, a whole number of steps.")
         var resolution: String = "1h"
 
+        @Option(help: "Columns of timeseries.csv: layers (a column per layer) or fleets (a column per fleet).")
+        var timeseries: CSVWriters.Columns = .layers
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -37,7 +40,7 @@ extension UrbanWatt {
             let b = Breakdown(merged)
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
             do {
-                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, scenarioText: text)
+                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

@@ -23,6 +23,9 @@ extension UrbanWatt {
         @Option(help: "Interval of timeseries.csv, a whole number of steps.")
         var resolution: String = "1h"
 
+        @Option(help: "Columns of timeseries.csv: layers (a column per layer) or fleets (a column per fleet).")
+        var timeseries: CSVWriters.Columns = .layers
+
         @Option(help: "Monte Carlo replications: draw every uncertain parameter per run, report p5/p50/p95.")
         var runs: Int?
 
@@ -127,7 +130,7 @@ extension UrbanWatt {
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
-                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, scenarioText: loaded.text, shardFiles: shard != nil)
+                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, shardFiles: shard != nil)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

@@ -43,12 +43,14 @@ import Testing
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "keys in the contract's order")
         let csv = try String(contentsOfFile: out + "/timeseries.csv", encoding: .utf8).split(separator: "\n")
-        #expect(csv[0] == "time,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
+        #expect(csv[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
         #expect(csv.count == 1 + 744)
         #expect(csv[1].hasPrefix("2025-01-01T00:00:00Z,"))
         let fleets = try String(contentsOfFile: out + "/fleets.csv", encoding: .utf8).split(separator: "\n")
-        #expect(fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,messages,bytes")
-        #expect(fleets[1].hasPrefix("2025,lamps,device,sensing,city,1000,3720.000000,5.000000,0,0"))
+        #expect(fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,"
+            + "savings_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes")
+        // 1,000 × 5 W × 744 h = 3,720 kWh; × 400 g/kWh = 1,488 kg; × 0.25 EUR/kWh = 930 EUR; no baseline, no battery.
+        #expect(fleets[1] == "2025,lamps,device,sensing,city,1000,3720.000000,5.000000,1488.000000,930.000000,,,,,,,,0,0")
     }
 
     @Test func theSameScenarioAndSeedGiveTheSameBytes() throws {

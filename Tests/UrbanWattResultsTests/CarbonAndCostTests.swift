@@ -80,3 +80,34 @@ struct CarbonAndCostTests {
         #expect(u["by_layer"]?["lighting"]?["cost"]?["p50"]?.doubleValue.map { abs($0 - 1.44) < 1e-9 } == true)
     }
 }
+
+/// fleets.csv and timeseries.csv carry what a spreadsheet needs.
+struct DataFileTests {
+    @Test func fleetsCSVHasCarbonCostAndSavingsPerYear() throws {
+        let scenario = try ScenarioDecoder.decode(CarbonAndCostTests.yaml, file: "x.yaml")
+        let rows = CSVWriters.fleets(Breakdown(Engine(scenario: scenario).run())).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let head = rows[0]
+        #expect(head.contains("co2_kg") && head.contains("savings_cost") && head.contains("battery_life_p5_years"))
+        func cell(_ year: String, _ fleet: String, _ column: String) -> String {
+            rows.first { $0[0] == year && $0[1] == fleet }![head.firstIndex(of: column)!]
+        }
+        // One day of 2025 each: lamps 2.4 kWh (0.96 kg, 0.72 EUR), baseline 7.2 kWh, saving 4.8 kWh, 1.92 kg, 1.44 EUR.
+        #expect(cell("2025", "lamps", "energy_kwh") == "2.400000" && cell("2025", "lamps", "co2_kg") == "0.960000")
+        #expect(cell("2025", "lamps", "baseline_kwh") == "7.200000" && cell("2025", "lamps", "savings_kwh") == "4.800000")
+        #expect(cell("2025", "lamps", "savings_co2_kg") == "1.920000" && cell("2026", "lamps", "savings_cost") == "1.440000")
+        #expect(cell("2025", "gw", "cost") == "3.600000" && cell("2025", "gw", "baseline_kwh").isEmpty && cell("2025", "gw", "battery_life_mean_years").isEmpty)
+    }
+
+    /// Berlin in July is UTC+2: the row of 22:00 UTC is midnight local.
+    @Test func timeseriesHasLocalTimeAndFleetColumns() throws {
+        let text = CarbonAndCostTests.yaml.replacingOccurrences(of: "period: {start: 2025-12-31, end: 2026-01-02, step: 1 h}",
+            with: "location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}\nperiod: {start: 2025-07-01, end: 2025-07-02, step: 1 h}")
+        let b = Breakdown(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml")).run())
+        let layers = CSVWriters.timeseries(b, stepsPerRow: 1).split(separator: "\n")
+        #expect(layers[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
+        // The day starts at local midnight: 2025-06-30T22:00Z.
+        #expect(layers[1].hasPrefix("2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000"))
+        let fleets = CSVWriters.timeseries(b, stepsPerRow: 24, columns: .fleets).split(separator: "\n")
+        #expect(fleets == ["time,time_local,total_kw,d1_kw,gw_kw,lamps_kw", "2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000,0.100000"])
+    }
+}
