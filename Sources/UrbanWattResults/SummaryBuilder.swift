@@ -90,6 +90,20 @@ public enum SummaryBuilder {
             ]
         }
         let balance = JSONValue.object(balanceFields)
+        // Every coefficient with its value, unit and source (a docs/sources.md key, or "scenario").
+        func mean(_ series: [Double]?) -> Double? {
+            guard let series, b.steps > 0 else { return nil }
+            return series[0..<b.steps].reduce(0, +) / Double(b.steps)
+        }
+        func item(_ a: Assumption) -> JSONValue {
+            .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
+        }
+        var grid: [Assumption] = []
+        if let c = mean(b.carbon) { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
+        if let p = mean(b.price) { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
+        let assumptions = JSONValue.object([("grid", .array(grid.map(item)))] + s.fleets.map { f in
+            (f.name, .array(f.model.assumptions(given: f.given).map(item)))
+        })
         var sections: [(String, JSONValue)] = [
             ("urbanwatt_version", .string(run.version)),
             ("scenario", .string(s.name)),
@@ -106,6 +120,7 @@ public enum SummaryBuilder {
             ("by_fleet", byFleet),
             ("by_year", byYear),
             ("balance", balance),
+            ("assumptions", assumptions),
             ("telemetry", .object([
                 ("generated", .integer(run.generated)), ("published", .integer(run.published)), ("dropped", .integer(run.dropped)),
             ])),

@@ -72,9 +72,22 @@ enum FleetDecoder {
             }
         }
         guard let name, let model else { return nil }
-        return Fleet(
+        var fleet = Fleet(
             name: name, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
             via: via, model: model, replaces: replaces)
+        fleet.given = givenKeys(f)
+        return fleet
+    }
+}
+
+extension FleetDecoder {
+    /// The keys a fleet entry wrote, and one level below (`radio.tx_current`).
+    static func givenKeys(_ fields: [String: Cursor]) -> Set<String> {
+        var keys = Set(fields.keys)
+        for (key, c) in fields {
+            if case .mapping(let m) = c.node { for k in m.keys { if let s = k.scalar?.string { keys.insert("\(key).\(s)") } } }
+        }
+        return keys
     }
 }
 

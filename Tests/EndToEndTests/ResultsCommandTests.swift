@@ -17,6 +17,9 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         return d <= relative * s ? [] : ["\(path): \(x) vs \(y)"]
     case (let x as String, let y as String):
         return x == y ? [] : ["\(path): \(x) vs \(y)"]
+    case (let x as [Any], let y as [Any]):
+        guard x.count == y.count else { return ["\(path): \(x.count) vs \(y.count) elements"] }
+        return zip(x, y).enumerated().flatMap { k, p in sameNumbers(p.0, p.1, relative: relative, path: "\(path)[\(k)]", skip: []) }
     default:
         return "\(a)" == "\(b)" ? [] : ["\(path): \(a) vs \(b)"]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UrbanWattCore
 @testable import UrbanWattScenario
 
 /// Every figure traceable: each source key cited by a library scenario or `urbanwatt list` is in
@@ -26,6 +27,36 @@ struct CitationTests {
         }
         #expect(cited.count >= 15)
         #expect(cited.subtracting(defined).isEmpty, "cited but not in docs/sources.md: \(cited.subtracting(defined).sorted())")
+    }
+
+    /// The assumptions a run reports cite only keys of the bibliography, and name the scenario where
+    /// it gave the value: an NB-IoT sensor with its own sleep floor but the module's energy per uplink.
+    @Test func assumptionsCiteTheBibliographyOrTheScenario() throws {
+        let bibliography = try Self.read("docs/sources.md")
+        let defined = Set(bibliography.matches(of: /\*\*\[([^\]]+)\]\*\*/).map { String($0.output.1) })
+        for name in BuiltinScenarios.names {
+            let s = try ScenarioDecoder.decode(BuiltinScenarios.text(named: name)!, file: name)
+            for f in s.fleets {
+                for a in f.model.assumptions(given: f.given) {
+                    #expect(!a.source.isEmpty && Self.keys(in: a.source).isSubset(of: defined), "\(name) \(f.name).\(a.key): \(a.source)")
+                }
+            }
+        }
+        let s = try ScenarioDecoder.decode("""
+            urbanwatt: 1
+            name: a
+            period: {start: 2025-01-01, end: 2025-01-02}
+            fleets:
+              - {name: m, kind: sensor, radio: {type: nbiot}, sleep: 5 µW, uplink: {interval: 1 h, payload: 20 B}}
+              - {name: bs, kind: base-station, preset: micro, trx: 4}
+            """, file: "a.yaml")
+        let m = Dictionary(uniqueKeysWithValues: s.fleets[0].model.assumptions(given: s.fleets[0].given).map { ($0.key, $0) })
+        #expect(m["sleep"]?.source == "scenario" && abs((m["sleep"]?.value ?? 0) - 5e-6) < 1e-18)
+        #expect(m["energy_per_uplink"]?.source == "[nRF9160]" && m["energy_per_uplink"]?.value == 0.55)
+        #expect(m["uplink.overhead"]?.source == "[RFC791] [RFC768]" && m["uplink.overhead"]?.value == 28)
+        let bs = Dictionary(uniqueKeysWithValues: s.fleets[1].model.assumptions(given: s.fleets[1].given).map { ($0.key, $0) })
+        #expect(bs["trx"]?.source == "scenario" && bs["trx"]?.value == 4)
+        #expect(bs["p0"]?.source == "[Auer2011] table 2" && bs["p0"]?.value == 56)
     }
 
     @Test func nothingPointsOutsideTheRepository() throws {

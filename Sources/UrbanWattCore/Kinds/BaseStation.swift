@@ -70,5 +70,14 @@ public struct BaseStation: NodeKind, Equatable {
             slope: f.number("slope") ?? d.slope, sleep: f.number("sleep") ?? d.sleep, load: load)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        let preset = "[Auer2011] table 2"
+        return [Assumption("trx", transceivers, "", Assumption.source("trx", given: given, otherwise: preset)),
+                Assumption("p_max", maxPower, "W", Assumption.source("p_max", given: given, otherwise: preset)),
+                Assumption("p0", p0, "W", Assumption.source("p0", given: given, otherwise: preset)),
+                Assumption("slope", slope, "", Assumption.source("slope", given: given, otherwise: preset)),
+                Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: preset))]
+    }
+
     public func unitPower(_ c: StepperContext) -> [Double] { load.series(on: c.clock).map { power(load: $0) } }
 }

@@ -40,6 +40,11 @@ public struct Camera: NodeKind, Equatable {
         return Camera(power: power, bitrate: bitrate, edgePower: edgePower, upstream: upstream)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("power", power, "W", "scenario"), Assumption("bitrate", bitrate * 8, "bit/s", "scenario")]
+            + (given.contains("edge") ? [Assumption("edge.power", edgePower, "W", "scenario"), Assumption("edge.upstream", upstream, "fraction", "scenario")] : [])
+    }
+
     /// Bytes per second one camera sends upstream.
     public var sent: Double { bitrate * upstream }
 

@@ -29,6 +29,12 @@ public struct Datacenter: NodeKind, Equatable {
         return Datacenter(itPower: it, schedule: f.schedule("profile") ?? .constant(1), pue: f.number("pue") ?? 1, perByte: f.number("per_gb") ?? 0)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("it_power", itPower, "W", "scenario"),
+         Assumption("pue", pue, "", Assumption.source("pue", given: given, otherwise: "none (1.0: no overhead)")),
+         Assumption("per_gb", perByte * 1e9 / 3.6e6, "kWh/GB", Assumption.source("per_gb", given: given, otherwise: "none (0)"))]
+    }
+
     public var role: TrafficRole { .ingests }
     public func unitPower(_ c: StepperContext) -> [Double] { schedule.series(on: c.clock).map { pue * itPower * $0 } }
     public func perByte(on clock: StepClock) -> [Double]? {

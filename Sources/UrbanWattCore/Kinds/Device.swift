@@ -21,5 +21,7 @@ public struct Device: NodeKind, Equatable {
         return Device(power: power, schedule: f.schedule("profile") ?? .constant(1))
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] { [Assumption("power", power, "W", "scenario")] }
+
     public func unitPower(_ c: StepperContext) -> [Double] { schedule.series(on: c.clock).map { power * $0 } }
 }

@@ -86,6 +86,14 @@ public struct EVCharger: NodeKind, Equatable {
             startProfile: profile?.1, startProfileName: profile?.name, smart: smart)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("power", power, "W", "scenario"),
+         Assumption("standby", standby, "W", Assumption.source("standby", given: given, otherwise: "none (0 W)")),
+         Assumption("sessions.per_day", sessionsPerDay, "per day", "scenario"),
+         Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario")]
+            + (sessionEnergySD > 0 ? [Assumption("sessions.energy.sd", sessionEnergySD / 3.6e6, "kWh", "scenario")] : [])
+    }
+
     public var telemetry: TelemetryShape { .sessions(self) }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {

@@ -11,6 +11,8 @@ public struct Gateway: NodeKind, Equatable {
 
     public static func make(_ f: KindInput) -> Gateway? { f.number("power").map(Gateway.init) }
 
+    public func assumptions(given: Set<String>) -> [Assumption] { [Assumption("power", power, "W", "scenario")] }
+
     public var role: TrafficRole { .forwards }
     public func unitPower(_ c: StepperContext) -> [Double] { Array(repeating: power, count: c.clock.count) }
 }

@@ -41,6 +41,11 @@ public struct Link: NodeKind, Equatable {
         }
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("intensity.value", value * 1e9 / 3.6e6, "kWh/GB", "scenario"), Assumption("intensity.year", Double(year), "year", "scenario")]
+            + (halving.map { [Assumption("intensity.halving", $0, "years", "scenario")] } ?? [])
+    }
+
     /// J/B in calendar year `y`.
     public func intensity(year y: Int) -> Double {
         guard let h = halving, h > 0 else { return value }

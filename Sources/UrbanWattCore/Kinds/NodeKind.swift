@@ -36,6 +36,9 @@ public protocol NodeKind: Sendable {
     /// Whether shards of the fleet, each with its share of every fleet's nodes, add up to the whole
     /// run (default true).
     var isShardable: Bool { get }
+    /// Every coefficient of the model with its source; `given` holds the keys the scenario wrote
+    /// (`power`, `radio.tx_current`), which are the scenario's own (default none).
+    func assumptions(given: Set<String>) -> [Assumption]
     /// Whether `other` is the same kind with the same parameters.
     func isEqual(to other: any NodeKind) -> Bool
 }

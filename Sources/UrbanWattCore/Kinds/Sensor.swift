@@ -113,6 +113,22 @@ public struct Sensor: NodeKind, Equatable {
             payload: Int(payload), overhead: Int(overhead), battery: f.number("battery"))
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        let d = radio.type.defaults
+        let energyGiven = given.contains("radio.energy_per_uplink")
+        let meanEnergy = radio.uplinkEnergy.reduce(0) { $0 + $1.share * $1.joules }
+        let energySource = energyGiven ? "scenario" : radio.type == .lorawan
+            ? (given.contains("radio.tx_current") ? "[AN1200.13] time on air × the scenario's TX current" : "[AN1200.13] time on air × [SX1276] TX current")
+            : d.energySource
+        return [
+            Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: d.sleepSource)),
+            Assumption("energy_per_uplink", meanEnergy, "J", energySource),
+            Assumption("uplink.interval", interval, "s", "scenario"),
+            Assumption("uplink.payload", Double(payload), "B", Assumption.source("uplink.payload", given: given, otherwise: "none (0 B)")),
+            Assumption("uplink.overhead", Double(overhead), "B", Assumption.source("uplink.overhead", given: given, otherwise: d.overheadSource)),
+        ] + (battery.map { [Assumption("battery", $0 / 3600, "Wh", "scenario")] } ?? [])
+    }
+
     public var role: TrafficRole { .sends }
     public var telemetry: TelemetryShape { .uplinks(self) }
 

@@ -44,6 +44,11 @@ public struct Server: NodeKind, Equatable {
         return Server(idle: idle, max: max, utilisation: u, capacity: capacity, forward: f.number("forward") ?? 1)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("idle", idle, "W", "scenario"), Assumption("max", self.max, "W", "scenario")]
+            + (capacity.map { [Assumption("capacity", $0, "B/s", "scenario"), Assumption("forward", forward, "fraction", Assumption.source("forward", given: given, otherwise: "all (100 %)"))] } ?? [])
+    }
+
     public var role: TrafficRole { capacity == nil ? [] : .forwards }
     public var forwardShare: Double { forward }
     public var isShardable: Bool { capacity == nil }

@@ -60,6 +60,12 @@ public struct Streetlight: NodeKind, Equatable {
         return Streetlight(power: power, controller: f.number("controller") ?? 0, onBelow: f.number("on_below") ?? -0.833, dimming: dimming)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("power", power, "W", "scenario"),
+         Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)")),
+         Assumption("on_below", onBelow, "degrees", Assumption.source("on_below", given: given, otherwise: "sunset to sunrise (NOAA, -0.833°)"))]
+    }
+
     public func unitPower(_ c: StepperContext) -> [Double] {
         let solar = Solar(latitude: c.location?.latitude ?? 0, longitude: c.location?.longitude ?? 0, threshold: onBelow)
         return DarkHours.series(solar: solar, dimming: dimming, clock: c.clock).map { power * $0 + controller }

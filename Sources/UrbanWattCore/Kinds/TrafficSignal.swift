@@ -24,6 +24,11 @@ public struct TrafficSignal: NodeKind, Equatable {
         return TrafficSignal(heads: heads, lamp: lamp, controller: f.number("controller") ?? 0)
     }
 
+    public func assumptions(given: Set<String>) -> [Assumption] {
+        [Assumption("heads", heads, "", "scenario"), Assumption("lamp", lamp, "W", "scenario"),
+         Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)"))]
+    }
+
     public var power: Double { heads * lamp + controller }
     public func unitPower(_ c: StepperContext) -> [Double] { Array(repeating: power, count: c.clock.count) }
 }

@@ -11,6 +11,15 @@ public enum RadioType: String, CaseIterable, Sendable {
         /// Protocol overhead per uplink, B.
         public var overhead: Int
         public var source: String
+
+        /// The source keys of the sleep floor, the energy per uplink and the overhead.
+        public var sleepSource: String { Self.keys(in: source, matching: ["SX1276", "nRF9160", "ESP8266"]) }
+        public var energySource: String { Self.keys(in: source, matching: ["nRF9160", "ESP32"]) + (source.contains("assumed") ? " (U)" : "") }
+        public var overheadSource: String { Self.keys(in: source, matching: ["LoRaWAN1.0", "IEEE802.11", "RFC791", "RFC768"]) }
+
+        static func keys(in text: String, matching keys: [String]) -> String {
+            keys.filter { text.contains("[\($0)]") }.map { "[\($0)]" }.joined(separator: " ")
+        }
     }
 
     public var defaults: Defaults {

@@ -14,6 +14,9 @@ public struct Fleet: Sendable {
     public var model: any NodeKind
     /// The equipment this fleet replaces, with the same count and schedule (`replaces:`).
     public var replaces: (any NodeKind)?
+    /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
+    /// scenario's own; the others are defaults with their sources (`NodeKind.assumptions`).
+    public var given: Set<String> = []
 
     public init(
         name: String, layer: Layer? = nil, district: String = "city", count: YearMap = YearMap(1),
