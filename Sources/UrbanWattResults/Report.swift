@@ -9,41 +9,72 @@ public enum Report {
         .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f",
     ]
 
-    public static func html(_ b: Breakdown, summary: JSONValue) -> String {
+    public static func html(_ b: Breakdown, summary: JSONValue, scenarioText: String = "", generated: Date = Date()) -> String {
         let s = b.result.scenario
-        let totals = summary["totals"]
-        var facts = ["\(SummaryTable.number(totals?["energy_kwh"]?.doubleValue ?? 0)) kWh",
-                     "peak \(SummaryTable.number(totals?["peak_kw"]?.doubleValue ?? 0)) kW"]
-        if let c = totals?["co2_kg"]?.doubleValue { facts.append("\(SummaryTable.number(c / 1000)) t CO₂") }
-        if let c = totals?["cost"]?.doubleValue { facts.append("\(SummaryTable.number(c)) \(s.grid.currency ?? "")") }
-        let charts = [typicalDay(b), annual(b, uncertainty: summary["uncertainty"]), loadDuration(b), balance(b), topFleets(b)]
+        let charts = [typicalDay(b, months: [12, 1, 2], season: "winter"), typicalDay(b, months: [6, 7, 8], season: "summer"),
+                      annual(b, uncertainty: summary["uncertainty"]), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
+            .compactMap { $0 }
+        let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
         <style>
-        body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; }
-        h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } .facts { color: #555; margin-top: 0; }
+        body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; line-height: 1.4; }
+        h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+        h3 { font-size: 1rem; margin-bottom: 0.3rem; } .facts { color: #555; margin-top: 0; font-size: 0.9rem; }
         figure { margin: 1.5rem 0; break-inside: avoid; } svg { width: 100%; height: auto; font-family: inherit; }
         figcaption { font-size: 0.85rem; color: #555; }
-        table { border-collapse: collapse; font-size: 0.85rem; } td, th { padding: 2px 8px; text-align: right; } td:first-child, th:first-child { text-align: left; }
-        @media print { body { max-width: none; } figure { page-break-inside: avoid; } }
+        table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0 1rem; }
+        td, th { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; } td:first-child, th:first-child { text-align: left; }
+        th { border-bottom: 1px solid #999; } td, th { white-space: nowrap; } td.t, th.t { text-align: left; white-space: normal; }
+        code { font-size: 0.85rem; }
+        @page { size: A4; margin: 15mm 14mm; }
+        @media print { body { max-width: none; margin: 0; padding: 0; } figure, tr { page-break-inside: avoid; }
+          h2, h3 { page-break-after: avoid; break-after: avoid; } }
         </style></head><body>
+        <header id="header">
         <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
-        <p class="facts">\(SVGPlot.escape(s.description))<br>\(s.start) to \(s.end) · step \(s.step / 60) min · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted</strong>")<br>\(SVGPlot.escape(facts.joined(separator: " · ")))</p>
+        <p class="facts">\(SVGPlot.escape(s.description))<br>period \(s.start) to \(s.end) (day after the last) · step \(durationText(Double(s.step))) · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted: the figures cover what was simulated</strong>")<br>UrbanWatt \(UrbanWattVersion.current) · generated \(isoUTC(Int64(generated.timeIntervalSince1970))) · scenario text FNV-1a \(hash)</p>
+        </header>
+        <section id="summary"><h2>Summary</h2>
+        \(ReportText.summary(b, summary: summary))
+        </section>
+        <section id="tables"><h2>Tables</h2>
+        \(ReportText.tables(b, summary: summary))
+        </section>
+        <section id="charts"><h2>Charts</h2>
         \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))
-        <p class="facts">UrbanWatt \(UrbanWattVersion.current). Layers: sensing, network and compute are the ICT overhead; lighting and mobility the infrastructure they make smart.</p>
+        </section>
+        <section id="flows"><h2>Flows</h2>
+        <figure>\(ReportFlows.sankey(b))<figcaption>Energy from the grid through the layers to the fleets; the width of each band is its energy. Fleets under 1 % are gathered per layer.</figcaption></figure>
+        \({ let c = balance(b); return "<figure>\n\(c.svg)<figcaption>\(SVGPlot.escape(c.caption))</figcaption></figure>" }())
+        </section>
+        <section id="uncertainty"><h2>Uncertainty</h2>
+        \(ReportText.uncertainty(summary["uncertainty"]))
+        </section>
+        <section id="assumptions"><h2>Assumptions</h2>
+        \(ReportText.assumptions(summary["assumptions"]))
+        </section>
+        <section id="methodology"><h2>Methodology</h2>
+        \(ReportText.methodology(b))
+        </section>
         </body></html>
 
         """
     }
 
-    /// Mean power by local hour of the day, stacked by layer.
-    static func typicalDay(_ b: Breakdown) -> (svg: String, caption: String) {
+    /// Mean power by local hour of the day in the given months, stacked by layer; nil when the period has none of them.
+    static func typicalDay(_ b: Breakdown, months: Set<Int>, season: String) -> (svg: String, caption: String)? {
         var sums = Array(repeating: Array(repeating: 0.0, count: 24), count: Layer.allCases.count)
         var counts = Array(repeating: 0, count: 24)
+        var monthOfDay: [Int32: Int] = [:]
         for m in b.all {
+            let day = b.result.clock.localDay[m]
+            let month = monthOfDay[day] ?? CivilDate(daysSinceEpoch: Int(day)).month
+            monthOfDay[day] = month
+            guard months.contains(month) else { continue }
             let h = Int(b.result.clock.localSecondOfDay[m]) / 3600
             counts[h] += 1
             for (k, l) in Layer.allCases.enumerated() { sums[k][h] += b.byLayer[l]![m] / b.dt / 1000 }
@@ -52,7 +83,8 @@ public enum Report {
         var stacked = Array(repeating: Array(repeating: 0.0, count: 25), count: Layer.allCases.count + 1)
         for k in 0..<Layer.allCases.count { for h in 0..<24 { stacked[k + 1][h] = stacked[k][h] + means[k][h] } }
         for k in stacked.indices { stacked[k][24] = stacked[k][0] }
-        var plot = SVGPlot(title: "A typical day by layer", xLabel: "local time of day (h)", yLabel: "mean power (kW)", x: 0...24, y: 0...(stacked.last!.max() ?? 1))
+        guard counts.contains(where: { $0 > 0 }) else { return nil }
+        var plot = SVGPlot(title: "A typical \(season) day by layer", xLabel: "local time of day (h)", yLabel: "mean power (kW)", x: 0...24, y: 0...max(1e-9, stacked.last!.max() ?? 1))
         for (k, l) in Layer.allCases.enumerated() {
             // Hourly means as steps, so each hour is a flat band.
             var upper: [(Double, Double)] = [], lower: [(Double, Double)] = []
@@ -64,7 +96,7 @@ public enum Report {
         }
         let ticks = stride(from: 0, through: 24, by: 3).map { (Double($0), "\($0):00") }
         return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
-                "Mean power in each local hour over the whole period, stacked by layer.")
+                "Mean power in each local hour of the \(season) months in the period (\(season == "winter" ? "December to February" : "June to August")), stacked by layer.")
     }
 
     /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.

@@ -12,7 +12,7 @@ public enum ResultFolder {
             try folder.write("summary.json", summary.serialized())
             try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow, columns: columns))
             try folder.write("fleets.csv", CSVWriters.fleets(b))
-            try folder.write("report.html", Report.html(b, summary: summary))
+            try folder.write("report.html", Report.html(b, summary: summary, scenarioText: scenarioText))
             if shardFiles {
                 try folder.write("scenario.yaml", scenarioText)
                 let series = ShardFiles.series(b.result)

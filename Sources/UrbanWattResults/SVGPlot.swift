@@ -66,7 +66,9 @@ struct SVGPlot {
             if slanted {
                 s += "<text transform=\"translate(\(f(px(v) + 4)) \(f(base + 12))) rotate(-30)\" text-anchor=\"end\" font-size=\"11\">\(SVGPlot.escape(l))</text>\n"
             } else {
-                s += "<text x=\"\(f(px(v)))\" y=\"\(f(base + 16))\" text-anchor=\"middle\" font-size=\"12\">\(SVGPlot.escape(l))</text>\n"
+                // A label at either edge is anchored inside the picture, so it is never clipped.
+                let anchor = px(v) > SVGPlot.width - SVGPlot.right - 20 ? "end" : "middle"
+                s += "<text x=\"\(f(px(v)))\" y=\"\(f(base + 16))\" text-anchor=\"\(anchor)\" font-size=\"12\">\(SVGPlot.escape(l))</text>\n"
             }
         }
         if !xLabel.isEmpty && !slanted {

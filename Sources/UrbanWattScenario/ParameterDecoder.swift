@@ -146,6 +146,14 @@ struct ParameterDecoder {
 
     /// A plain number of years, or a duration with a unit; greater than zero and within `range`.
     func years(_ c: Cursor, _ range: ClosedRange<Double>, what: String) -> Double? {
+        // A distribution's bounds are years too (or durations with units), not seconds.
+        if case .mapping = c.node {
+            guard let v = r.distribution(c, within: range, { self.years($0, range, what: what) }) else {
+                r.error(c, "expected \(what): a number of years, a duration or a distribution of them, got \(c.found)")
+                return nil
+            }
+            return v.isNaN ? nil : v
+        }
         let value: Double
         if let s = c.scalar, let v = Double(s) {
             value = v

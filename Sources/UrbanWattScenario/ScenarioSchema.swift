@@ -145,7 +145,8 @@ public enum ScenarioSchema {
         case .schedule: return schedule
         case .profile: return string
         case .clockTime: return clock
-        case .years: return .object([("anyOf", .array([.object([("type", .string("number"))]), string]))])
+        // Years as a number, a duration with a unit, or a distribution of durations.
+        case .years: return .object([("anyOf", .array(plain + distributions))])
         case .mapping(let parameters):
             return object(parameters.map { ($0.key, self.shape($0.shape)) }, required: parameters.filter(\.required).map(\.key))
         case .list(let item): return .object([("type", .string("array")), ("items", self.shape(item))])

@@ -184,25 +184,47 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         let out = dir.appendingPathComponent("o").path
         try CLI.run(["run", "mittelstadt", "--out", out, "--quiet", "--to", "2025-03-01"])
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        for title in ["A typical day by layer", "Energy per year by layer", "Load-duration curve", "Balance: savings against ICT overhead", "Top fleets"] {
-            #expect(html.contains(title))
+        for id in ["header", "summary", "tables", "charts", "flows", "uncertainty", "assumptions", "methodology"] {
+            #expect(html.contains("id=\"\(id)\""), "section \(id)")
         }
-        #expect(html.components(separatedBy: "<svg").count - 1 == 5)
+        for title in ["A typical winter day by layer", "Energy per year by layer", "CO₂ and cost per year", "Load-duration curve",
+                      "Energy by district and layer", "Top fleets", "Energy flows", "Balance: savings against ICT overhead"] {
+            #expect(html.contains(title), "\(title)")
+        }
+        // The summary in sentences; tables with CO2 and cost; every coefficient with its source.
+        #expect(html.contains("The smart city's ICT — sensing, network and compute — uses"))
+        #expect(html.contains("<h3>By district</h3>") && html.contains("t CO₂</th>"))
+        #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }
         // Nothing is fetched: no external scripts, styles, images or fonts.
         for reference in ["src=", "href=", "@import", "url("] { #expect(!html.contains(reference)) }
         let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         try #require(browser != nil, "Chromium is installed by scripts/setup")
+        func render(_ target: String) throws -> Int32 {
+            let script = Process()
+            script.executableURL = URL(fileURLWithPath: "/bin/bash")
+            script.arguments = [CLI.repositoryRoot.appendingPathComponent("scripts/render-report").path, out + "/report.html", target]
+            script.standardOutput = FileHandle.nullDevice
+            try script.run()
+            script.waitUntilExit()
+            return script.terminationStatus
+        }
         let png = dir.appendingPathComponent("report.png").path
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: "/bin/bash")
-        script.arguments = [CLI.repositoryRoot.appendingPathComponent("scripts/render-report").path, out + "/report.html", png]
-        try script.run()
-        script.waitUntilExit()
-        #expect(script.terminationStatus == 0)
+        #expect(try render(png) == 0)
         let data = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // A blank page compresses to a few kilobytes; charts with text do not.
         #expect(data.count > 30_000)
+        // It prints: an A4 PDF of several pages whose text has every section.
+        let pdf = dir.appendingPathComponent("report.pdf").path
+        #expect(try render(pdf) == 0)
+        let info = try CLI.tool("/usr/bin/pdfinfo", [pdf])
+        #expect(info.contains("(A4)"), "\(info)")
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+        #expect((4...20).contains(pages), "\(pages) pages")
+        let text = try CLI.tool("/usr/bin/pdftotext", [pdf, "-"])
+        for heading in ["Summary", "Tables", "Charts", "Flows", "Uncertainty", "Assumptions", "Methodology"] {
+            #expect(text.contains(heading), "the PDF has \(heading)")
+        }
     }
 }

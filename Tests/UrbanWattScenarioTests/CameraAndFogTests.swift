@@ -131,3 +131,20 @@ struct CameraAndFogTests {
         }
     }
 }
+
+/// A halving time given as a distribution is in years, like a plain one (it was once read as seconds).
+struct HalvingTests {
+    @Test func aDistributionOfHalvingTimesIsInYears() throws {
+        let yaml = """
+            urbanwatt: 1
+            name: h
+            period: {start: 2025-01-01, end: 2025-01-02}
+            fleets:
+              - {name: net, kind: link, intensity: {value: 0.06 kWh/GB, year: 2015, halving: {uniform: [1.5, 2.5]}}}
+            """
+        let link = try #require(try ScenarioDecoder.decode(yaml, file: "x.yaml").fleets[0].model as? Link)
+        #expect(link.halving == 2)
+        let bad = diagnostics(yaml.replacingOccurrences(of: "[1.5, 2.5]", with: "[0, 2]")).map(\.description)
+        #expect(bad.contains { $0.contains("halving") }, "\(bad)")
+    }
+}

@@ -1,0 +1,112 @@
+import UrbanWattCore
+
+/// The report's prose and tables: the result in sentences, the tables a planner reads, the
+/// uncertainty, the assumptions with their sources, and how each model computes.
+enum ReportText {
+    static func e(_ s: String) -> String { SVGPlot.escape(s) }
+    static func mwh(_ kWh: Double) -> String { "\(SummaryTable.number(kWh / 1000)) MWh" }
+
+    /// "… uses 880 MWh (334 t CO₂, 264,000 EUR) …", with the carbon and cost the grid gives.
+    static func amount(_ b: Breakdown, kWh: Double, co2: Double?, cost: Double?) -> String {
+        var extra: [String] = []
+        if let co2 { extra.append("\(SummaryTable.number(co2 / 1000)) t CO₂") }
+        if let cost { extra.append("\(SummaryTable.number(cost)) \(b.result.scenario.grid.currency ?? "")") }
+        return mwh(kWh) + (extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")
+    }
+
+    static func summary(_ b: Breakdown, summary: JSONValue) -> String {
+        let s = b.result.scenario
+        let total = b.kWh(b.total, b.all)
+        let bal = b.balance, co2 = b.balanceCO2, cost = b.balanceCost
+        var p: [String] = []
+        let span = "\(s.start) to \(s.end)"
+        p.append("From \(span), the simulated fleets of \(e(s.name)) use \(amount(b, kWh: total, co2: b.co2(b.total, b.all), cost: b.cost(b.total, b.all))).")
+        let share = total > 0 ? String(format: "%.1f", 100 * bal.ict / total) : "0"
+        p.append("The smart city's ICT — sensing, network and compute — uses \(amount(b, kWh: bal.ict, co2: co2?.ict, cost: cost?.ict)), \(share) % of it.")
+        if bal.baseline > 0 {
+            p.append("The equipment the smart fleets replace would have used \(mwh(bal.baseline)); they save \(amount(b, kWh: bal.savings, co2: co2?.savings, cost: cost?.savings)).")
+            let verdict = bal.net < 0 ? "the city saves more than its ICT uses" : "its ICT uses more than it saves"
+            p.append("Net, ICT less savings, is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).")
+        } else {
+            p.append("No fleet declares what it replaces (`replaces:`), so there are no savings to weigh: the net is the ICT overhead.")
+        }
+        if let top = zip(s.fleets, b.result.fleets).map({ ($0.name, b.kWh($1.energy, b.all)) }).max(by: { $0.1 < $1.1 }), total > 0 {
+            let layer = Layer.allCases.max { b.kWh(b.byLayer[$0]!, b.all) < b.kWh(b.byLayer[$1]!, b.all) }!
+            p.append("The largest user is the fleet \(e(top.0)) (\(String(format: "%.1f", 100 * top.1 / total)) %), the largest layer \(layer.rawValue) (\(String(format: "%.1f", 100 * b.kWh(b.byLayer[layer]!, b.all) / total)) %).")
+        }
+        if let peak = summary["totals"]?["peak_at"]?.stringValue {
+            p.append("The highest power, \(SummaryTable.number(b.peak(b.total, b.all).kW)) kW, is reached at \(peak) UTC.")
+        }
+        if !b.result.complete { p.append("<strong>The run was interrupted: these figures cover only what was simulated.</strong>") }
+        return p.map { "<p>\($0)</p>" }.joined(separator: "\n")
+    }
+
+    /// A table; the columns in `text` are left-aligned prose (units, sources), the others figures.
+    static func table(_ head: [String], _ rows: [[String]], text: Set<Int> = []) -> String {
+        func cell(_ tag: String, _ k: Int, _ v: String) -> String { "<\(tag)\(text.contains(k) ? " class=\"t\"" : "")>\(e(v))</\(tag)>" }
+        return "<table><tr>" + head.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr>\n"
+            + rows.map { "<tr>" + $0.enumerated().map { cell("td", $0.offset, $0.element) }.joined() + "</tr>" }.joined(separator: "\n") + "</table>"
+    }
+
+    /// Energy, share, peak, CO₂ and cost by layer, year, district and fleet.
+    static func tables(_ b: Breakdown, summary: JSONValue) -> String {
+        let total = b.kWh(b.total, b.all)
+        let currency = b.result.scenario.grid.currency ?? "cost"
+        let head = ["energy kWh", "share", "peak kW"] + (b.carbon != nil ? ["t CO₂"] : []) + (b.price != nil ? [currency] : [])
+        func row(_ name: String, _ series: [Double], _ range: Range<Int>, share: Bool = true) -> [String] {
+            let kWh = b.kWh(series, range)
+            return [name, SummaryTable.number(kWh), share ? SummaryTable.percent(kWh, of: total) : "",
+                    SummaryTable.number(b.peak(series, range).kW)]
+                + (b.co2(series, range).map { [SummaryTable.number($0 / 1000)] } ?? []) + (b.cost(series, range).map { [SummaryTable.number($0)] } ?? [])
+        }
+        var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, b.byLayer[$0]!, b.all) }
+            + [row("total", b.total, b.all)])
+        out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), b.total, $0.steps, share: true) })
+        out += "<h3>By district</h3>" + table(["district"] + head, b.result.scenario.districts.map { row($0, b.byDistrict[$0]!, b.all) })
+        let fleets = zip(b.result.scenario.fleets, b.result.fleets).map { f, s in
+            let r = row(f.name, s.energy, b.all)
+            return [r[0], f.kind.rawValue, f.layer.rawValue, String(b.steps > 0 ? Int(s.nodes[b.steps - 1]) : 0)] + r.dropFirst()
+        }
+        out += "<h3>By fleet</h3>" + table(["fleet", "kind", "layer", "nodes"] + head, fleets, text: [1, 2])
+        return out
+    }
+
+    static func uncertainty(_ u: JSONValue?) -> String {
+        guard let u, case .object(let totals)? = u["totals"] else {
+            return "<p>This run used the central value of every parameter. Run with <code>--runs N</code> for p5–p95 bands of the totals, years, balance, layers and fleets, drawn from the distributions the scenario gives.</p>"
+        }
+        var rows: [[String]] = totals.map { k, v in [k] + ["p5", "p50", "p95"].map { v[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
+        if case .object(let balance)? = u["balance"] {
+            rows += balance.map { k, v in ["balance \(k)"] + ["p5", "p50", "p95"].map { v[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
+        }
+        if case .object(let years)? = u["by_year"] {
+            rows += years.map { y, v in ["\(y) energy_kwh"] + ["p5", "p50", "p95"].map { v["energy_kwh"]?[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
+        }
+        let runs = u["runs"]?.doubleValue.map { Int($0) } ?? 0
+        return "<p>\(runs) Monte Carlo runs, each with its own draw of every uncertain parameter; the bands are their 5th, 50th and 95th percentiles. The yearly bars above carry the p5–p95 whiskers.</p>"
+            + table(["figure", "p5", "p50", "p95"], rows)
+    }
+
+    static func assumptions(_ a: JSONValue?) -> String {
+        guard case .object(let groups)? = a else { return "<p>No assumptions recorded.</p>" }
+        let intro = "<p>Every coefficient the run used, with its source: a key of the project's bibliography (<code>docs/sources.md</code>), a stated default, or <em>scenario</em> where the scenario gave it (the scenario's comments cite its own sources).</p>"
+        var rows: [[String]] = []
+        for (group, items) in groups {
+            guard case .array(let list) = items else { continue }
+            for (k, item) in list.enumerated() {
+                rows.append([k == 0 ? group : "", item["key"]?.stringValue ?? "", item["value"]?.doubleValue.map { abs($0) >= 1000 ? SummaryTable.number($0) : String(format: "%g", $0) } ?? "",
+                             item["unit"]?.stringValue ?? "", item["source"]?.stringValue ?? ""])
+            }
+        }
+        return intro + table(["fleet", "coefficient", "value", "unit", "source"], rows, text: [0, 1, 3, 4])
+    }
+
+    static func methodology(_ b: Breakdown) -> String {
+        let kinds = FleetKind.allCases.filter { k in b.result.scenario.fleets.contains { $0.kind == k } }
+        var p = ["<p><strong>Engine.</strong> Each fleet is a cohort of nodes that differ only by their fixed random draws (jitter factor, uplink phase, spreading factor, charging sessions), each from the node's own stream keyed by seed, fleet and node, so nothing depends on the order of simulation. Every step of \(durationText(b.dt)) adds the energy of every fleet; traffic is routed along <code>via</code> from senders to gateways, links, servers and data centres, which add their energy per byte.</p>"]
+        for k in kinds { p.append("<p><strong>\(k.rawValue)</strong> (\(k.defaultLayer.rawValue)): \(e(k.summary)).</p>") }
+        p.append("<p><strong>Carbon and cost.</strong> Each step's energy × the grid's carbon intensity (g/kWh) and price at that step, from constant values, year maps (linear between 1 January of the listed years) or hourly shapes.</p>")
+        p.append("<p><strong>Balance.</strong> A fleet with <code>replaces:</code> is simulated twice, as it is and as the equipment it replaces; savings = baseline − actual. ICT overhead = sensing + network + compute; net = ICT overhead − savings.</p>")
+        return p.joined(separator: "\n")
+    }
+}
