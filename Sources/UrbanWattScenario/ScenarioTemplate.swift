@@ -31,7 +31,7 @@ public enum ScenarioTemplate {
           - name: lights
             kind: streetlight
             count: 1000
-            power: 42 W
+            power: {triangular: [38 W, 42 W, 48 W]}   # uncertain: without --runs the mode, 42 W; --runs draws it
             dimming: [{from: "23:00", to: "05:00", level: 50%}]
             replaces: {power: 100 W, dimming: none}
           # --- mobility
