@@ -42,7 +42,7 @@ public enum RegressionSuite {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .noInput(path) }
             if isDirectory.boolValue {
                 let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                files += entries.filter { $0.hasSuffix(".yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                files += entries.filter { $0.hasSuffix(".yaml") }.sorted().map { PathText.join(path, $0) }
             } else {
                 files.append(path)
             }
@@ -52,9 +52,8 @@ public enum RegressionSuite {
 
     /// `DIR/expected/NAME.summary.json` for `DIR/NAME.yaml`.
     public static func golden(for file: String) -> String {
-        let folder = (file as NSString).deletingLastPathComponent
-        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        return (folder as NSString).appendingPathComponent("expected/\(name).summary.json")
+        let (folder, name) = PathText.split(file)
+        return PathText.join(folder, "expected/\(PathText.stem(name)).summary.json")
     }
 
     /// Runs `simulation` and compares its summary with the golden of `file`, or writes the golden
@@ -65,10 +64,11 @@ public enum RegressionSuite {
         if !exists && !bless { return .noGolden }
         let summary = withoutRun(simulation.run().summary())
         if bless {
-            let folder = OutputFolder(path: (golden as NSString).deletingLastPathComponent)
+            let (goldenFolder, goldenName) = PathText.split(golden)
+            let folder = OutputFolder(path: goldenFolder.isEmpty ? "." : goldenFolder)
             do {
                 try folder.create()
-                try folder.write((golden as NSString).lastPathComponent, summary.serialized())
+                try folder.write(goldenName, summary.serialized())
             } catch {
                 throw .cannotWrite("\(error)")
             }

@@ -67,7 +67,7 @@ public enum CSVWriters {
     }
 
     /// A CSV field per RFC 4180: quoted, with quotes doubled, when it holds a comma, quote or line break.
-    static func field(_ s: String) -> String {
+    public static func field(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

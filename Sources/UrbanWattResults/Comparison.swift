@@ -1,12 +1,15 @@
 import Foundation
 import UrbanWattCore
 
-/// Two results side by side (`urbanwatt compare`): totals, layers, years and fleets, with absolute
-/// and relative deltas, as a table, Markdown, JSON or CSV.
+/// Two results side by side (`urbanwatt compare`): totals, balance, layers, districts, years and
+/// fleets in energy, CO2 and cost, with absolute and relative deltas, as a table, Markdown, JSON, CSV
+/// or an HTML page.
 public struct Comparison: Sendable {
     public struct Row: Sendable {
         public var section: String
         public var name: String
+        /// energy_kwh, peak_kw, co2_kg, cost, …
+        public var measure: String
         public var a: Double?
         public var b: Double?
         public var delta: Double? { a.flatMap { a in b.map { $0 - a } } }
@@ -26,14 +29,22 @@ public struct Comparison: Sendable {
         warnings = Comparison.differences(a, b, labels: labels)
         var rows: [Row] = []
         for key in ["energy_kwh", "peak_kw", "co2_kg", "cost"] {
-            rows.append(Row(section: "totals", name: key, a: a["totals"]?[key]?.doubleValue, b: b["totals"]?[key]?.doubleValue))
+            rows.append(Row(section: "totals", name: key, measure: key, a: a["totals"]?[key]?.doubleValue, b: b["totals"]?[key]?.doubleValue))
         }
-        for key in ["ict_overhead_kwh", "savings_kwh", "net_kwh"] {
-            rows.append(Row(section: "balance", name: key, a: a["balance"]?[key]?.doubleValue, b: b["balance"]?[key]?.doubleValue))
+        for key in ["ict_overhead", "savings", "net"] {
+            for unit in ["kwh", "co2_kg", "cost"] {
+                let k = "\(key)_\(unit)"
+                let x = a["balance"]?[k]?.doubleValue, y = b["balance"]?[k]?.doubleValue
+                if unit == "kwh" || x != nil || y != nil { rows.append(Row(section: "balance", name: k, measure: k, a: x, b: y)) }
+            }
         }
-        for section in ["by_layer", "by_year", "by_fleet"] {
+        // Energy of each layer, district, year and fleet, then its carbon and cost where either side has them.
+        for section in ["by_layer", "by_district", "by_year", "by_fleet"] {
             for name in Comparison.names(a[section], b[section]) {
-                rows.append(Row(section: section, name: name, a: a[section]?[name]?["energy_kwh"]?.doubleValue, b: b[section]?[name]?["energy_kwh"]?.doubleValue))
+                for measure in ["energy_kwh", "co2_kg", "cost"] {
+                    let x = a[section]?[name]?[measure]?.doubleValue, y = b[section]?[name]?[measure]?.doubleValue
+                    if measure == "energy_kwh" || x != nil || y != nil { rows.append(Row(section: section, name: name, measure: measure, a: x, b: y)) }
+                }
             }
         }
         self.rows = rows
@@ -71,7 +82,7 @@ public struct Comparison: Sendable {
         return out
     }
 
-    public enum Format: String, CaseIterable, Sendable { case table, md, json, csv }
+    public enum Format: String, CaseIterable, Sendable { case table, md, json, csv, html }
 
     public func render(_ format: Format) -> String {
         func n(_ x: Double?) -> String { x.map { SummaryTable.number($0) } ?? "-" }
@@ -79,18 +90,20 @@ public struct Comparison: Sendable {
         func raw(_ x: Double?) -> String { x.map { JSONValue.format($0) } ?? "" }
         switch format {
         case .table, .md:
-            let header = ["section", "item", labels.0, labels.1, "Δ", "Δ%"]
-            let body = [["run", "period, step, seed", runs.0, runs.1, "", ""]]
-                + rows.map { [$0.section, $0.name, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
+            let header = ["section", "item", "measure", labels.0, labels.1, "Δ", "Δ%"]
+            let body = [["run", "period, step, seed", "", runs.0, runs.1, "", ""]]
+                + rows.map { [$0.section, $0.name, $0.measure, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
             // The table goes to a terminal, where the warnings go to stderr; Markdown is a document.
             if format == .table { return SummaryTable.table([header] + body).joined(separator: "\n") + "\n" }
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
             let notes = warnings.map { "\n> **Warning:** \($0)." }
-            return ([line(header), "|---|---|--:|--:|--:|--:|"] + body.map(line) + notes).joined(separator: "\n") + "\n"
+            return ([line(header), "|---|---|---|--:|--:|--:|--:|"] + body.map(line) + notes).joined(separator: "\n") + "\n"
         case .csv:
-            return "section,item,a,b,delta,relative\n" + rows.map {
-                [$0.section, $0.name, raw($0.a), raw($0.b), raw($0.delta), raw($0.relative)].joined(separator: ",")
+            return "section,item,measure,a,b,delta,relative\n" + rows.map {
+                [$0.section, CSVWriters.field($0.name), $0.measure, raw($0.a), raw($0.b), raw($0.delta), raw($0.relative)].joined(separator: ",")
             }.joined(separator: "\n") + "\n"
+        case .html:
+            return ComparisonPage.html(self)
         case .json:
             func num(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
             return JSONValue.object([
@@ -98,7 +111,7 @@ public struct Comparison: Sendable {
                 ("runs", .object([("a", .string(runs.0)), ("b", .string(runs.1))])),
                 ("warnings", .array(warnings.map(JSONValue.string))),
                 ("rows", .array(rows.map { .object([
-                    ("section", .string($0.section)), ("item", .string($0.name)), ("a", num($0.a)), ("b", num($0.b)),
+                    ("section", .string($0.section)), ("item", .string($0.name)), ("measure", .string($0.measure)), ("a", num($0.a)), ("b", num($0.b)),
                     ("delta", num($0.delta)), ("relative", num($0.relative)),
                 ]) })),
             ]).serialized()

@@ -1,4 +1,5 @@
 import Foundation
+import UrbanWattCore
 
 /// A results folder whose files appear whole or not at all: each is written to a temporary file
 /// beside it, then renamed.
@@ -29,7 +30,7 @@ public struct OutputFolder: Sendable {
     }
 
     public func write(_ name: String, _ data: Data) throws(Failure) {
-        let target = (path as NSString).appendingPathComponent(name)
+        let target = PathText.join(path, name)
         do {
             try data.write(to: URL(fileURLWithPath: target), options: .atomic)
         } catch {

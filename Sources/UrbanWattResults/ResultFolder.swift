@@ -24,7 +24,7 @@ public enum ResultFolder {
 
     /// Reads `summary.json` of a results folder.
     public static func summary(in path: String) -> JSONValue? {
-        let file = (path as NSString).appendingPathComponent("summary.json")
+        let file = PathText.join(path, "summary.json")
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
         return try? JSONParser.parse(String(decoding: data, as: UTF8.self))
     }

@@ -100,7 +100,7 @@ public enum ShardFiles {
               let nodeSteps = header["node_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }),
               case .array(let fleetHeaders)? = header["fleets"], fleetHeaders.count == scenario.fleets.count
         else { throw Failure(description: "\(folder)/shard.json: not a shard header of this scenario") }
-        let path = (folder as NSString).appendingPathComponent("series.bin")
+        let path = PathText.join(folder, "series.bin")
         let n = clock.count
         var offset = 0
         func take<T>(_ type: T.Type) throws(Failure) -> [T] {

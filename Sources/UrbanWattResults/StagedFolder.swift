@@ -1,4 +1,5 @@
 import Foundation
+import UrbanWattCore
 
 /// Replaces a results folder as a whole: its files are written into a staging folder beside it
 /// (`.NAME.partial-PID`), which then takes the folder's place in one `renameat2(RENAME_EXCHANGE)`
@@ -9,8 +10,7 @@ public enum StagedFolder {
     /// Builds the folder at `path` with `fill`, then puts it in place.
     public static func replace(_ path: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
         let target = (path as NSString).standardizingPath
-        let parent = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
+        let (parent, name) = PathText.split(target)
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
@@ -32,7 +32,7 @@ public enum StagedFolder {
     }
 
     static func sibling(_ name: String, in parent: String, tag: String, pid: Int32) -> String {
-        ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".\(name).\(tag)-\(pid)")
+        PathText.join(parent.isEmpty ? "." : parent, ".\(name).\(tag)-\(pid)")
     }
 
     private static func put(_ staging: String, at target: String, old: String) throws(OutputFolder.Failure) {
@@ -75,8 +75,8 @@ public enum StagedFolder {
                 let prefix = ".\(name).\(tag)-"
                 guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
                 guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
-                let leftover = (folder as NSString).appendingPathComponent(entry)
-                let target = (folder as NSString).appendingPathComponent(name)
+                let leftover = PathText.join(folder, entry)
+                let target = PathText.join(folder, name)
                 if tag == "old" && !FileManager.default.fileExists(atPath: target) && rename(leftover, target) == 0 { continue }
                 try? FileManager.default.removeItem(atPath: leftover)
             }

@@ -15,14 +15,14 @@ extension UrbanWatt {
         @Argument(help: "The same for the other side.")
         var b: String
 
-        @Option(help: "table, md, json or csv.")
+        @Option(help: "table, md, json, csv or html (a page with the deltas and the charts side by side).")
         var format: String = "table"
 
         @Flag(help: "Exit 1 when the two results are not like for like (other periods, steps or seeds, or incomplete).")
         var strict = false
 
         func validate() throws {
-            if Comparison.Format(rawValue: format) == nil { throw ValidationError("--format expects table, md, json or csv, got \"\(format)\"") }
+            if Comparison.Format(rawValue: format) == nil { throw ValidationError("--format expects table, md, json, csv or html, got \"\(format)\"") }
         }
 
         func run() throws {

@@ -60,7 +60,7 @@ extension UrbanWatt {
             for name in names {
                 var loaded = try ScenarioSource.load(name)
                 try period.apply(to: &loaded.scenario)
-                let folder = out.map { names.count > 1 ? ($0 as NSString).appendingPathComponent(loaded.scenario.name) : $0 }
+                let folder = out.map { names.count > 1 ? PathText.join($0, loaded.scenario.name) : $0 }
                     ?? "out/\(loaded.scenario.name)"
                 try simulate(loaded, into: folder)
             }

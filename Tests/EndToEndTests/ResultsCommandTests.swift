@@ -164,9 +164,18 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         #expect(try CLI.run(["compare", a, b, "--strict"]).status == 1)
         #expect(try CLI.run(["compare", a, a, "--strict"]).status == 0)
         let md = try CLI.run(["compare", a, b, "--format", "md"])
-        #expect(md.stdout.hasPrefix("| section | item |"))
+        #expect(md.stdout.hasPrefix("| section | item | measure |"))
         let csv = try CLI.run(["compare", a, b, "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("section,item,a,b,delta,relative\n"))
+        #expect(csv.stdout.hasPrefix("section,item,measure,a,b,delta,relative\n"))
+        // CO2 and cost per district, and the balance in carbon.
+        #expect(csv.stdout.contains("\nby_district,residential,co2_kg,") && csv.stdout.contains("\nbalance,net_co2_kg,net_co2_kg,"))
+        // A page for a council: the warning band, the charts side by side, the deltas.
+        let html = try CLI.run(["compare", a, b, "--format", "html"])
+        #expect(html.status == 0)
+        for part in ["id=\"warnings\"", "the periods differ", "Energy by layer", "Energy by district", "<h3>By fleet</h3>", "id=\"deltas\""] {
+            #expect(html.stdout.contains(part), "\(part)")
+        }
+        #expect(!(try CLI.run(["compare", a, a, "--format", "html"]).stdout.contains("id=\"warnings\"")))
         let js = try CLI.run(["compare", a, b, "--format", "json"])
         let rows = (try JSONSerialization.jsonObject(with: Data(js.stdout.utf8)) as! [String: Any])["rows"] as! [[String: Any]]
         let energy = rows.first { $0["section"] as? String == "totals" && $0["item"] as? String == "energy_kwh" }!

@@ -234,3 +234,15 @@ struct StartingPointTests {
         #expect((list["radios"] as! [[String: Any]]).contains { ($0["source"] as! String).contains("[nRF9160]") })
     }
 }
+
+/// Output folders named in every way a user might: a one-letter relative folder once trapped in
+/// Foundation's path arithmetic.
+struct OutputPathTests {
+    @Test(arguments: ["a", "b/", "./c", "d/e", "ab"])
+    func anyOutputFolderNameIsWritten(out: String) throws {
+        let dir = CLI.temporaryFolder()
+        let r = try CLI.run(["run", "streetlight-retrofit", "--to", "2025-01-02", "--quiet", "--out", out], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(out).appendingPathComponent("summary.json").path))
+    }
+}

@@ -1,0 +1,72 @@
+import UrbanWattCore
+
+/// `compare --format html`: the two results on one self-contained page — a warning band when they
+/// are not like for like, the deltas per layer, district, year and fleet in energy, CO2 and cost,
+/// and the layers, districts and years charted side by side.
+enum ComparisonPage {
+    static func html(_ c: Comparison) -> String {
+        let e = ReportText.e
+        let warnings = c.warnings.isEmpty ? "" : "<div id=\"warnings\" class=\"warn\"><strong>Not like for like.</strong><ul>"
+            + c.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>"
+        let sections: [(id: String, title: String)] = [("totals", "Totals"), ("balance", "Balance"), ("by_layer", "By layer"),
+                                                       ("by_district", "By district"), ("by_year", "By year"), ("by_fleet", "By fleet")]
+        var tables = ""
+        for s in sections {
+            let rows = c.rows.filter { $0.section == s.id }
+            guard !rows.isEmpty else { continue }
+            tables += "<h3>\(e(s.title))</h3>" + ReportText.table(
+                ["item", "measure", c.labels.0, c.labels.1, "Δ", "Δ%"],
+                rows.map { [$0.name, $0.measure, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }, text: [0, 1])
+        }
+        let charts = ["by_layer", "by_district", "by_year"].compactMap { chart(c, section: $0) }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>UrbanWatt — \(e(c.labels.0)) and \(e(c.labels.1))</title>
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; line-height: 1.4; }
+        h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; } h3 { font-size: 1rem; }
+        .warn { background: #fff3cd; border: 1px solid #e0b000; padding: 0.5rem 1rem; margin: 1rem 0; }
+        figure { margin: 1.5rem 0; break-inside: avoid; } svg { width: 100%; height: auto; font-family: inherit; }
+        figcaption { font-size: 0.85rem; color: #555; }
+        table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0 1rem; }
+        td, th { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; white-space: nowrap; } th { border-bottom: 1px solid #999; }
+        td.t, th.t { text-align: left; }
+        @page { size: A4; margin: 15mm 14mm; } @media print { body { max-width: none; margin: 0; } figure, tr { page-break-inside: avoid; } }
+        </style></head><body>
+        <header id="header"><h1>UrbanWatt — \(e(c.labels.0)) and \(e(c.labels.1))</h1>
+        <p>\(e(c.labels.0)): \(e(c.runs.0))<br>\(e(c.labels.1)): \(e(c.runs.1))</p></header>
+        \(warnings)
+        <section id="charts"><h2>Side by side</h2>
+        \(charts.joined(separator: "\n"))
+        </section>
+        <section id="deltas"><h2>Deltas</h2>
+        <p>Δ is \(e(c.labels.1)) less \(e(c.labels.0)); Δ% is relative to \(e(c.labels.0)).</p>
+        \(tables)
+        </section>
+        </body></html>
+
+        """
+    }
+
+    static func n(_ x: Double?) -> String { x.map { SummaryTable.number($0) } ?? "-" }
+    static func pct(_ x: Double?) -> String { x.map { $0.isFinite ? String(format: "%+.1f%%", $0 * 100) : "new" } ?? "-" }
+
+    /// The energy of each item of `section` for both results, as pairs of bars.
+    static func chart(_ c: Comparison, section: String) -> String? {
+        let rows = c.rows.filter { $0.section == section && $0.measure == "energy_kwh" }
+        guard !rows.isEmpty else { return nil }
+        let top = rows.flatMap { [$0.a ?? 0, $0.b ?? 0] }.max() ?? 1
+        let title = ["by_layer": "Energy by layer", "by_district": "Energy by district", "by_year": "Energy by year"][section]!
+        var plot = SVGPlot(title: title, xLabel: "", yLabel: "energy (MWh)", x: 0...Double(rows.count), y: 0...max(1e-9, top / 1000))
+        let colors = ("#4e79a7", "#f28e2b")
+        for (i, r) in rows.enumerated() {
+            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / 1000, fill: colors.0, label: "\(c.labels.0) \(r.name): \(n((r.a ?? 0) / 1000)) MWh")
+            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / 1000, fill: colors.1, label: "\(c.labels.1) \(r.name): \(n((r.b ?? 0) / 1000)) MWh")
+        }
+        let svg = plot.render(xTicks: rows.enumerated().map { (Double($0.offset) + 0.5, $0.element.name) },
+                              legend: [(c.labels.0, colors.0), (c.labels.1, colors.1)], slanted: rows.count > 6)
+        return "<figure>\n\(svg)<figcaption>\(ReportText.e(title)) of \(ReportText.e(c.labels.0)) (left bar) and \(ReportText.e(c.labels.1)) (right bar).</figcaption></figure>"
+    }
+}
