@@ -84,7 +84,29 @@ enum ReportText {
         }
         let runs = u["runs"]?.doubleValue.map { Int($0) } ?? 0
         return "<p>\(runs) Monte Carlo runs, each with its own draw of every uncertain parameter; the bands are their 5th, 50th and 95th percentiles. The yearly bars above carry the p5–p95 whiskers.</p>"
-            + table(["figure", "p5", "p50", "p95"], rows)
+            + balanceBands(u) + table(["figure", "p5", "p50", "p95"], rows, text: [0])
+    }
+
+    /// The ICT overhead, savings and net balance as whiskers from p5 to p95 around the median, in MWh.
+    static func balanceBands(_ u: JSONValue) -> String {
+        let items = ["ict_overhead_kwh", "savings_kwh", "net_kwh"].compactMap { k -> (String, Double, Double, Double)? in
+            guard let b = u["balance"]?[k], let p5 = b["p5"]?.doubleValue, let p50 = b["p50"]?.doubleValue, let p95 = b["p95"]?.doubleValue else { return nil }
+            return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), p5 / 1000, p50 / 1000, p95 / 1000)
+        }
+        guard !items.isEmpty else { return "" }
+        let lowest = min(0, items.map(\.1).min()!), high = max(0, items.map(\.3).max()!)
+        // A round floor below zero, so the axis starts at a tick.
+        let low = lowest < 0 ? -SVGPlot.niceCeiling(-lowest) : 0
+        var plot = SVGPlot(title: "Balance over the Monte Carlo runs", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(items.count),
+                           y: low...max(high, low + 1e-9))
+        for (i, item) in items.enumerated() {
+            let x = Double(i) + 0.5
+            plot.rect(x0: x - 0.25, x1: x + 0.25, y0: item.1, y1: item.3, fill: item.0 == "net" ? "#e15759" : "#bab0ac",
+                      label: "\(item.0): p5 \(SummaryTable.number(item.1)), p50 \(SummaryTable.number(item.2)), p95 \(SummaryTable.number(item.3)) MWh")
+            plot.line([(x - 0.3, item.2), (x + 0.3, item.2)], stroke: "#000", width: 2)
+        }
+        let svg = plot.render(xTicks: items.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) })
+        return "<figure>\n\(svg)<figcaption>Each box spans p5 to p95 of the Monte Carlo runs, the line is the median; below zero, the city saves more than its ICT uses.</figcaption></figure>"
     }
 
     static func assumptions(_ a: JSONValue?) -> String {

@@ -100,7 +100,9 @@ struct SVGPlot {
 
     static func ticks(_ r: ClosedRange<Double>) -> [Double] {
         let step = niceCeiling((r.upperBound - r.lowerBound) / 5)
-        return stride(from: r.lowerBound, through: r.upperBound + step / 1000, by: step).map { $0 }
+        // Multiples of the step within the range (a range below zero has round ticks too).
+        let first = (r.lowerBound / step).rounded(.up) * step
+        return stride(from: first, through: r.upperBound + step / 1000, by: step).map { $0 }
     }
 
     static func label(_ v: Double) -> String {
