@@ -56,7 +56,7 @@ public struct Engine: Sendable {
         for (i, fleet) in scenario.fleets.enumerated() {
             let context = stepperContext(fleet)
             steppers.append(fleet.model.stepper(context))
-            if let sensors = steppers.last as? SensorStepper { series[i].batteryLives = sensors.batteryLives() }
+            series[i].batteryLives = steppers[i].batteryLives()
             perByte.append(fleet.model.perByte(on: clock).map { zip($0, context.efficiency).map(*) })
         }
         let target = scenario.fleets.map { f in f.via.flatMap { v in scenario.fleets.firstIndex { $0.name == v } } }

@@ -31,7 +31,7 @@ public struct FleetNodes: Sendable {
 
     /// A sensor node's energy per uplink, J (before jitter and efficiency).
     public func uplinkEnergy(_ j: Int) -> Double {
-        guard let s = fleet.model as? Sensor else { return 0 }
+        guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
         return s.uplinkEnergy(seed: seed, fleet: fleet.name, node: globalIndex(j))
     }
 
@@ -39,13 +39,13 @@ public struct FleetNodes: Sendable {
     /// When the interval divides the step the engine needs no phases, but telemetry still times
     /// uplinks by them.
     public func phase(_ j: Int) -> Double {
-        guard let s = fleet.model as? Sensor else { return 0 }
+        guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
         return s.phase(seed: seed, fleet: fleet.name, node: globalIndex(j))
     }
 
     /// Charging sessions (start, end in Unix seconds) of every local node, in time order.
     public func chargingSessions() -> [[(Double, Double)]] {
-        guard let charger = fleet.model as? EVCharger else { return [] }
+        guard case .sessions(let charger) = fleet.model.telemetry else { return [] }
         var out = Array(repeating: [(Double, Double)](), count: localNodes)
         ChargerStepper.forEachSession(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, grid: grid, nodes: 0..<localNodes) { j, a, b in
             out[j].append((a, b))

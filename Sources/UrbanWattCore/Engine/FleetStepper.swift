@@ -2,6 +2,12 @@
 /// Implementations keep whatever state they need between ranges.
 public protocol FleetStepper: Sendable {
     mutating func run(_ steps: Range<Int>, into series: inout FleetSeries)
+    /// The battery life of every node that ever exists, for nodes that run on batteries (default none).
+    func batteryLives() -> BatteryLives
+}
+
+extension FleetStepper {
+    public func batteryLives() -> BatteryLives { BatteryLives() }
 }
 
 /// Nodes whose power is a per-step unit power (the same for every node, times its jitter factor):
