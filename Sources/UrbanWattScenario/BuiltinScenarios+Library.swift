@@ -20,7 +20,7 @@ fleets:
     district: villages
     count: 20000                     # one per building (U)
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in from PSM
-    uplink: {interval: 24 h, payload: 16 B}
+    uplink: {interval: 24 h, payload: 16 B}   # the application's reporting interval and payload (U)
     via: mobile-backhaul
     battery: 19 Wh                   # (U)
   - name: heat-meters
@@ -28,7 +28,7 @@ fleets:
     district: kreisstadt
     count: 3000
     radio: {type: ltem}              # [nRF9160]: 105 mJ per check-in from PSM
-    uplink: {interval: 1 h, payload: 32 B}
+    uplink: {interval: 1 h, payload: 32 B}   # the application's reporting interval and payload (U)
     via: mobile-backhaul
     battery: 19 Wh                   # (U)
   - name: river-levels
@@ -36,15 +36,15 @@ fleets:
     district: villages
     count: 150
     radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range [SX1276]
-    uplink: {interval: 15 min, payload: 12 B}
+    uplink: {interval: 15 min, payload: 12 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 38 Wh                   # (U)
   - name: soil-moisture
     kind: sensor
     district: villages
     count: 400
-    radio: {type: lorawan, spreading_factor: {9: 20%, 10: 30%, 12: 50%}}
-    uplink: {interval: 1 h, payload: 10 B}
+    radio: {type: lorawan, spreading_factor: {9: 20%, 10: 30%, 12: 50%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
+    uplink: {interval: 1 h, payload: 10 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # (U)
   - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul}   # [epyon2017]
@@ -53,7 +53,7 @@ fleets:
     district: villages
     count: 4                         # share of the macro sites attributable to IoT traffic (U)
     preset: macro                    # EARTH [Auer2011]
-    load: {profile: mobile-traffic, scale: 30%}
+    load: {profile: mobile-traffic, scale: 30%}   # share of the cell load [Auer2011] daily shape, scaled (U)
   - name: mobile-backhaul
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
@@ -70,12 +70,12 @@ fleets:
     count: 9000                      # ~1 light point per 11 inhabitants ([dena]: 9 M points for 84 M people)
     power: 35 W                      # LED, 58 % below conventional [LightSavers2013]
     dimming: [{from: "22:00", to: "05:00", level: 0%}]   # night switch-off, common in rural Germany
-    replaces: {power: 80 W, dimming: none}
+    replaces: {power: 80 W, dimming: none}   # conventional lamps (U); LED saves 58 % [LightSavers2013]
   - name: town-signals
     kind: traffic-signal
     district: kreisstadt
     count: 25
-    heads: 10
+    heads: 10   # signal heads per junction (U)
     lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
   - name: chargers
@@ -84,7 +84,7 @@ fleets:
     count: 60
     power: 22 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # (U)
-    sessions: {per_day: 1.2, energy: {mean: 20 kWh, sd: 8 kWh}, profile: office}
+    sessions: {per_day: 1.2, energy: {mean: 20 kWh, sd: 8 kWh}, profile: office}   # sessions per charger and day and energy per session (U)
 
 """#),
         ("metropole", #"""
@@ -107,17 +107,17 @@ fleets:
     count: 150000
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # [SX1276] defaults
     sleep: 5 µW                      # (U)
-    uplink: {interval: 15 min, payload: 11 B}
+    uplink: {interval: 15 min, payload: 11 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # (U)
-    jitter: 5%
+    jitter: 5%   # spread of node power around the mean (U)
   - name: environment
     kind: sensor
     district: nord
     count: 50000
-    radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}
+    radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
-    uplink: {interval: 10 min, payload: 24 B}
+    uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 38 Wh                   # (U)
   - name: water-meters
@@ -125,7 +125,7 @@ fleets:
     district: sued
     count: 300000
     radio: {type: nbiot}             # [nRF9160]
-    uplink: {interval: 6 h, payload: 20 B}
+    uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
     via: backbone
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
@@ -133,14 +133,14 @@ fleets:
     district: ost
     count: 200000                    # (U)
     power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
-    jitter: 10%
+    jitter: 10%   # spread of node power around the mean (U)
   - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone}   # [epyon2017]
   - name: small-cells
     kind: base-station
     district: mitte
     count: 3000
     preset: micro                    # EARTH [Auer2011]
-    load: {profile: mobile-traffic, scale: 50%}
+    load: {profile: mobile-traffic, scale: 50%}   # share of the cell load [Auer2011] daily shape, scaled (U)
   - name: backbone
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
@@ -157,22 +157,22 @@ fleets:
     district: west
     count: 600
     idle: 79 W                       # [SPECpower] 2019–21 median
-    max: 414 W
-    utilisation: {profile: office, scale: 60%}
+    max: 414 W   # [SPECpower] 2019–21 median at full load
+    utilisation: {profile: office, scale: 60%}   # working-hours load (U)
   - name: street-lights
     kind: streetlight
     district: nord
     count: 200000                    # Berlin has ~225,000 light points (U)
     power: 45 W                      # LED [LightSavers2013]
     controller: 1 W                  # (U)
-    dimming: [{from: "23:00", to: "05:00", level: 50%}]
-    replaces: {power: 110 W, controller: 0 W, dimming: none}
-    jitter: 5%
+    dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
+    replaces: {power: 110 W, controller: 0 W, dimming: none}   # conventional lamps, 58 % more than LED [LightSavers2013] (U)
+    jitter: 5%   # spread of node power around the mean (U)
   - name: traffic-signals
     kind: traffic-signal
     district: mitte
     count: 2100
-    heads: 14
+    heads: 14   # signal heads per junction (U)
     lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
     replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
@@ -190,7 +190,7 @@ fleets:
     count: 5000
     power: 11 kW                     # [ADAC]
     standby: 5 W                     # (U)
-    sessions: {per_day: 2, energy: {mean: 18 kWh, sd: 6 kWh}, profile: evening}
+    sessions: {per_day: 2, energy: {mean: 18 kWh, sd: 6 kWh}, profile: evening}   # sessions per charger and day and energy per session (U)
 
 """#),
         ("mittelstadt-2035", #"""
@@ -213,7 +213,7 @@ fleets:
   - name: smart-meter-gateways
     count: {2025: 5000, 2032: 45000}  # [MsbG] roll-out to most of 50,000 households by 2032 (U)
     efficiency: {per_year: 3%, from: 2025}   # (U)
-    jitter: 10%
+    jitter: 10%   # spread of node power around the mean (U)
   - {name: lora-gw, count: {2025: 20, 2030: 60}}
   - name: small-cells
     count: {2025: 40, 2035: 200}
@@ -233,9 +233,9 @@ fleets:
     kind: sensor
     district: north
     count: {2025: 200, 2035: 2000}
-    radio: {type: lorawan, spreading_factor: 9}
+    radio: {type: lorawan, spreading_factor: 9}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
-    uplink: {interval: 10 min, payload: 24 B}
+    uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 38 Wh                   # (U)
 
@@ -261,16 +261,16 @@ fleets:
     count: 500
     radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 29 mA, voltage: 3.3 V}  # [SX1276], +13 dBm
     sleep: 5 µW                      # radio sleep 0.2 µA [SX1276] plus MCU (U)
-    uplink: {interval: 15 min, payload: 11 B}
+    uplink: {interval: 15 min, payload: 11 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # 2 × AA lithium (U)
   - name: air-quality
     kind: sensor
     district: north
     count: 200
-    radio: {type: lorawan, spreading_factor: 9}
+    radio: {type: lorawan, spreading_factor: 9}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
-    uplink: {interval: 10 min, payload: 24 B}
+    uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 38 Wh                   # (U)
   - name: water-meters
@@ -278,7 +278,7 @@ fleets:
     district: south
     count: 2000
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
-    uplink: {interval: 6 h, payload: 20 B}
+    uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
     via: backbone
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
@@ -293,7 +293,7 @@ fleets:
     district: centre
     count: 40
     preset: pico                     # EARTH [Auer2011]
-    load: {profile: mobile-traffic, scale: 60%}
+    load: {profile: mobile-traffic, scale: 60%}   # share of the cell load [Auer2011] daily shape, scaled (U)
   - name: backbone
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
@@ -310,8 +310,8 @@ fleets:
     district: centre
     count: 10
     idle: 79 W                       # [SPECpower] 2019–21 median
-    max: 414 W
-    utilisation: {profile: office, scale: 60%}
+    max: 414 W   # [SPECpower] 2019–21 median at full load
+    utilisation: {profile: office, scale: 60%}   # working-hours load (U)
   # --- lighting ---------------------------------------------------------------------------
   - name: led-lights
     kind: streetlight
@@ -319,19 +319,19 @@ fleets:
     count: 6000
     power: 42 W                      # LED, 58 % below the 100 W lamps it replaced [LightSavers2013]
     controller: 1 W                  # smart node per light (U)
-    dimming: [{from: "23:00", to: "05:00", level: 50%}]
-    replaces: {power: 100 W, controller: 0 W, dimming: none}
+    dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
+    replaces: {power: 100 W, controller: 0 W, dimming: none}   # the 100 W lamps of [LightSavers2013]
   - name: sodium-lights
     kind: streetlight
     district: south
     count: 5000                      # ~45 % of light points are LED already [dena]
-    power: 100 W
+    power: 100 W   # conventional lamp, as replaced above [LightSavers2013]
   # --- mobility ---------------------------------------------------------------------------
   - name: traffic-signals
     kind: traffic-signal
     district: centre
     count: 100
-    heads: 12
+    heads: 12   # signal heads per junction (U)
     lamp: 15 W                       # LED 10–25 W [ACEEE]
     controller: 50 W                 # (U)
     replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
@@ -349,7 +349,7 @@ fleets:
     count: 200
     power: 11 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # wallbox standby 2–5 W (U)
-    sessions: {per_day: 2, energy: 18 kWh, profile: evening}
+    sessions: {per_day: 2, energy: 18 kWh, profile: evening}   # sessions per charger and day and energy per session (U)
 
 """#),
         ("streetlight-retrofit", #"""
@@ -367,7 +367,7 @@ grid:
   price: 0.30 EUR/kWh                # municipal tariff (U)
 profiles:
   night-traffic:                     # share of peak road traffic by local hour (U); drives adaptive dimming
-    weekday: [0.05, 0.03, 0.02, 0.02, 0.05, 0.2, 0.6, 1.0, 0.9, 0.6, 0.55, 0.6,
+    weekday: [0.05, 0.03, 0.02, 0.02, 0.05, 0.2, 0.6, 1.0, 0.9, 0.6, 0.55, 0.6,   # night road-traffic shape (U)
               0.65, 0.6, 0.65, 0.8, 0.95, 1.0, 0.8, 0.55, 0.4, 0.3, 0.2, 0.1]
 districts: [residential, arterial]
 fleets:
@@ -377,23 +377,23 @@ fleets:
     count: 7000
     power: 29 W                      # 70 W HPS → LED at 58 % average saving [LightSavers2013]
     controller: 0.5 W                # NEMA/Zhaga node standby (U)
-    dimming: {adaptive: {profile: night-traffic, min: 30%}}
-    replaces: {power: 70 W, controller: 0 W, dimming: none}
+    dimming: {adaptive: {profile: night-traffic, min: 30%}}   # dimmed with the road traffic, never below 30 % (U)
+    replaces: {power: 70 W, controller: 0 W, dimming: none}   # 70 W high-pressure sodium (U)
   - name: arterial-led
     kind: streetlight
     district: arterial
     count: 3000
     power: 63 W                      # 150 W HPS → LED, 58 % [LightSavers2013]
     controller: 0.5 W                # (U)
-    dimming: [{from: "22:00", to: "06:00", level: 60%}]
-    replaces: {power: 150 W, controller: 0 W, dimming: none}
+    dimming: [{from: "22:00", to: "06:00", level: 60%}]   # night dimming window (U)
+    replaces: {power: 150 W, controller: 0 W, dimming: none}   # 150 W high-pressure sodium (U)
   - name: light-nodes
     kind: sensor                     # the controllers' status uplinks (their power is in `controller` above)
     district: residential
     count: 10000
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # [SX1276] defaults
     sleep: 0 W                       # mains powered; standby counted in the light fleets
-    uplink: {interval: 1 h, payload: 8 B}
+    uplink: {interval: 1 h, payload: 8 B}   # the application's reporting interval and payload (U)
     via: lora-gw
   - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul}   # [epyon2017]
   - name: backhaul
@@ -404,8 +404,8 @@ fleets:
     district: residential
     count: 2
     idle: 54 W                       # [SPECpower] single-socket median
-    max: 223 W
-    utilisation: 10%
+    max: 223 W   # [SPECpower] single-socket median at full load
+    utilisation: 10%   # a lightly used management server (U)
 
 """#),
     ]
