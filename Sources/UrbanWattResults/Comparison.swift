@@ -84,9 +84,13 @@ public struct Comparison: Sendable {
 
     public enum Format: String, CaseIterable, Sendable { case table, md, json, csv, html }
 
+    /// A figure for people: grouped digits, "-" where a side has none.
+    static func figure(_ x: Double?) -> String { x.map { SummaryTable.number($0) } ?? "-" }
+    /// A relative change: "+12.5%", "new" from zero, "-" where a side has none.
+    static func change(_ x: Double?) -> String { x.map { $0.isFinite ? String(format: "%+.1f%%", $0 * 100) : "new" } ?? "-" }
+
     public func render(_ format: Format) -> String {
-        func n(_ x: Double?) -> String { x.map { SummaryTable.number($0) } ?? "-" }
-        func pct(_ x: Double?) -> String { x.map { $0.isFinite ? String(format: "%+.1f%%", $0 * 100) : "new" } ?? "-" }
+        let n = Comparison.figure, pct = Comparison.change
         func raw(_ x: Double?) -> String { x.map { JSONValue.format($0) } ?? "" }
         switch format {
         case .table, .md:

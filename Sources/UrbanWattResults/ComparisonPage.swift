@@ -16,7 +16,7 @@ enum ComparisonPage {
             guard !rows.isEmpty else { continue }
             tables += "<h3>\(e(s.title))</h3>" + ReportText.table(
                 ["item", "measure", c.labels.0, c.labels.1, "Δ", "Δ%"],
-                rows.map { [$0.name, $0.measure, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }, text: [0, 1])
+                rows.map { [$0.name, $0.measure, Comparison.figure($0.a), Comparison.figure($0.b), Comparison.figure($0.delta), Comparison.change($0.relative)] }, text: [0, 1])
         }
         let charts = ["by_layer", "by_district", "by_year"].compactMap { chart(c, section: $0) }
         return """
@@ -25,15 +25,8 @@ enum ComparisonPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>UrbanWatt — \(e(c.labels.0)) and \(e(c.labels.1))</title>
         <style>
-        body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; line-height: 1.4; }
-        h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; } h3 { font-size: 1rem; }
+        \(Report.stylesheet)
         .warn { background: #fff3cd; border: 1px solid #e0b000; padding: 0.5rem 1rem; margin: 1rem 0; }
-        figure { margin: 1.5rem 0; break-inside: avoid; } svg { width: 100%; height: auto; font-family: inherit; }
-        figcaption { font-size: 0.85rem; color: #555; }
-        table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0 1rem; }
-        td, th { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; white-space: nowrap; } th { border-bottom: 1px solid #999; }
-        td.t, th.t { text-align: left; }
-        @page { size: A4; margin: 15mm 14mm; } @media print { body { max-width: none; margin: 0; } figure, tr { page-break-inside: avoid; } }
         </style></head><body>
         <header id="header"><h1>UrbanWatt — \(e(c.labels.0)) and \(e(c.labels.1))</h1>
         <p>\(e(c.labels.0)): \(e(c.runs.0))<br>\(e(c.labels.1)): \(e(c.runs.1))</p></header>
@@ -50,8 +43,6 @@ enum ComparisonPage {
         """
     }
 
-    static func n(_ x: Double?) -> String { x.map { SummaryTable.number($0) } ?? "-" }
-    static func pct(_ x: Double?) -> String { x.map { $0.isFinite ? String(format: "%+.1f%%", $0 * 100) : "new" } ?? "-" }
 
     /// The energy of each item of `section` for both results, as pairs of bars.
     static func chart(_ c: Comparison, section: String) -> String? {
@@ -62,8 +53,8 @@ enum ComparisonPage {
         var plot = SVGPlot(title: title, xLabel: "", yLabel: "energy (MWh)", x: 0...Double(rows.count), y: 0...max(1e-9, top / 1000))
         let colors = ("#4e79a7", "#f28e2b")
         for (i, r) in rows.enumerated() {
-            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / 1000, fill: colors.0, label: "\(c.labels.0) \(r.name): \(n((r.a ?? 0) / 1000)) MWh")
-            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / 1000, fill: colors.1, label: "\(c.labels.1) \(r.name): \(n((r.b ?? 0) / 1000)) MWh")
+            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / 1000, fill: colors.0, label: "\(c.labels.0) \(r.name): \(Comparison.figure((r.a ?? 0) / 1000)) MWh")
+            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / 1000, fill: colors.1, label: "\(c.labels.1) \(r.name): \(Comparison.figure((r.b ?? 0) / 1000)) MWh")
         }
         let svg = plot.render(xTicks: rows.enumerated().map { (Double($0.offset) + 0.5, $0.element.name) },
                               legend: [(c.labels.0, colors.0), (c.labels.1, colors.1)], slanted: rows.count > 6)

@@ -9,18 +9,9 @@ public enum Report {
         .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f",
     ]
 
-    public static func html(_ b: Breakdown, summary: JSONValue, scenarioText: String = "", generated: Date = Date()) -> String {
-        let s = b.result.scenario
-        let charts = [typicalDay(b, months: [12, 1, 2], season: "winter"), typicalDay(b, months: [6, 7, 8], season: "summer"),
-                      annual(b, uncertainty: summary["uncertainty"]), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
-            .compactMap { $0 }
-        let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
-        return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
-        <style>
+    /// The pages' one stylesheet (the report and `compare --format html`): readable on a screen,
+    /// A4 on paper, no heading left at a page's foot.
+    static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 780px; padding: 0 1rem; color: #222; line-height: 1.4; }
         h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
         h3 { font-size: 1rem; margin-bottom: 0.3rem; } .facts { color: #555; margin-top: 0; font-size: 0.9rem; }
@@ -33,6 +24,21 @@ public enum Report {
         @page { size: A4; margin: 15mm 14mm; }
         @media print { body { max-width: none; margin: 0; padding: 0; } figure, tr { page-break-inside: avoid; }
           h2, h3 { page-break-after: avoid; break-after: avoid; } }
+        """
+
+    public static func html(_ b: Breakdown, summary: JSONValue, scenarioText: String = "", generated: Date = Date()) -> String {
+        let s = b.result.scenario
+        let charts = [typicalDay(b, months: [12, 1, 2], season: "winter"), typicalDay(b, months: [6, 7, 8], season: "summer"),
+                      annual(b, uncertainty: summary["uncertainty"]), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
+            .compactMap { $0 }
+        let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
+        <style>
+        \(stylesheet)
         </style></head><body>
         <header id="header">
         <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
