@@ -47,9 +47,10 @@ public enum RunPlan {
 
     /// Refuses a run whose counts would overflow, that is expected to need more memory than
     /// `maxMemory` (default three quarters of this machine's), Monte Carlo without distributions, or
-    /// shards of a scenario that does not split. Returns the work it will take. `maxMemory` is in
+    /// shards of a scenario that does not split. Returns the work it will take, with `stepsPerRow`
+    /// steps per row of the time series and per-node telemetry when `streaming`. `maxMemory` is in
     /// bytes, with the text it was given as (for the message).
-    public static func admit(_ s: Scenario, runs: Int? = nil, sharded: Bool = false,
+    public static func admit(_ s: Scenario, runs: Int? = nil, sharded: Bool = false, stepsPerRow: Int? = nil, streaming: Bool = false,
                              maxMemory: (bytes: Double, written: String)? = nil) throws(UsageError) -> WorkEstimate {
         // --from, --to and --step may have made the period longer than the one validated.
         if let excess = TrafficLimit.excess(s) { throw UsageError(TrafficLimit.problem(s, fleet: excess.fleet, total: excess.total)) }
@@ -57,15 +58,15 @@ public enum RunPlan {
             throw UsageError("--runs: \(s.name) has no distributions ({uniform: …}, {normal: …}, {triangular: …}), so every run would give the same figures")
         }
         if sharded, let problem = Shard.problem(s) { throw UsageError("--shard: \(problem)") }
-        let estimate = WorkEstimate(s)
-        // Monte Carlo keeps one simulation per core besides the central one.
-        let copies = runs == nil ? 1.0 : 1 + Double(ProcessInfo.processInfo.activeProcessorCount)
-        let need = estimate.memoryBytes * copies
+        let estimate = WorkEstimate(s, stepsPerRow: stepsPerRow, streaming: streaming)
+        // Monte Carlo keeps one simulation per core besides the central one, each with hourly rows.
+        let cores = runs == nil ? 0.0 : Double(ProcessInfo.processInfo.activeProcessorCount)
+        let need = estimate.memoryBytes + cores * WorkEstimate(s).memoryBytes
         let limit = maxMemory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.75
         guard need > limit else { return estimate }
         let allowed = maxMemory.map { "--max-memory \($0.written)" } ?? "three quarters of this machine's memory (\(WorkEstimate.bytes(limit)))"
-        throw UsageError("\(s.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(copies > 1 ? ", × \(Int(copies)) for --runs" : "")), "
-            + "more than \(allowed); use a longer --step or a shorter period, or allow it with --max-memory")
+        throw UsageError("\(s.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(cores > 0 ? ", and \(Int(cores)) more for --runs" : "")), "
+            + "more than \(allowed); use a longer --step or --resolution, a shorter period, or allow it with --max-memory")
     }
 
     /// After an interruption while streaming, the results cover only the steps that were streamed,

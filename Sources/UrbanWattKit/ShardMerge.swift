@@ -14,6 +14,8 @@ public enum ShardMerge {
         case scenario(ScenarioErrors)
         /// Shards of different runs, missing or repeated shards, damaged series.
         case inconsistent(String)
+        /// A resolution that is not a whole number of the shards' steps.
+        case resolution(UsageError)
 
         public var description: String {
             switch self {
@@ -21,28 +23,30 @@ public enum ShardMerge {
                 "\(folder): not a shard's folder (shard.json, series.bin and scenario.yaml are written by `run --shard K/N`)"
             case .scenario(let errors): errors.description
             case .inconsistent(let problem): problem
+            case .resolution(let error): error.description
             }
         }
     }
 
-    /// The merged run, and the scenario text the shards ran (to write with the results).
-    public static func merge(folders: [String]) throws(Failure) -> (result: SimulationResult, scenarioText: String) {
-        var read: [(folder: String, header: JSONValue, series: Data, text: String)] = []
+    /// The merged run's figures, with `resolution` rows in its time series (a duration such as
+    /// 1h, a whole number of steps), and the scenario text the shards ran (to write with the results).
+    public static func merge(folders: [String], resolution: String = "1h") throws(Failure) -> (breakdown: Breakdown, scenarioText: String) {
+        var read: [(folder: String, header: JSONValue, text: String)] = []
         for folder in folders {
             guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
                   let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
                   let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
-                  let series = FileManager.default.contents(atPath: folder + "/series.bin")
+                  FileManager.default.fileExists(atPath: folder + "/series.bin")
             else { throw .notAShard(folder) }
-            read.append((folder, header, series, String(decoding: scenarioData, as: UTF8.self)))
+            read.append((folder, header, String(decoding: scenarioData, as: UTF8.self)))
         }
         do {
-            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header, $0.series) })
+            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header) })
         } catch {
             throw .inconsistent("\(error)")
         }
-        var shards: [SimulationResult] = []
-        for (folder, header, series, text) in read {
+        var shards: [(SimulationResult, SeriesFile.Reader)] = []
+        for (folder, header, text) in read {
             var scenario: Scenario
             do {
                 scenario = try ScenarioDecoder.decode(text, file: folder + "/scenario.yaml")
@@ -54,13 +58,19 @@ public enum ShardMerge {
             if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
             if let step = header["step_s"]?.doubleValue, StepClock.isValidStep(step) { scenario.step = Int64(step) }
             do {
-                shards.append(try ShardFiles.read(folder: folder, scenario: scenario, header: header, series: series))
+                shards.append(try ShardFiles.open(folder: folder, scenario: scenario, header: header))
             } catch {
                 throw .inconsistent("\(error)")
             }
         }
+        let rows: Int
         do {
-            return (try ShardFiles.merge(shards), read[0].text)
+            rows = try RunPlan.stepsPerRow(resolution, scenario: shards[0].0.scenario)
+        } catch {
+            throw .resolution(error)
+        }
+        do {
+            return (try ShardFiles.merge(shards, stepsPerRow: rows), read[0].text)
         } catch {
             throw .inconsistent("\(error)")
         }

@@ -44,9 +44,13 @@ public struct Simulation: Sendable {
     public var estimate: WorkEstimate { WorkEstimate(scenario) }
 
     /// Simulates the scenario (or one shard of its nodes); `shouldStop` is asked between chunks.
-    public func run(shard: Shard = .whole, progress: (Int, Int, Int) -> Void = { _, _, _ in },
+    /// The time series keeps one row per `resolution` (default an hour, or a step when longer);
+    /// `Outcome.write` can widen it to any whole multiple.
+    public func run(shard: Shard = .whole, resolution: Measurement<UnitDuration>? = nil, progress: (Int, Int, Int) -> Void = { _, _, _ in },
                     shouldStop: () -> Bool = { false }) -> Outcome {
-        Outcome(Engine(scenario: scenario, shard: shard).run(progress: progress, shouldStop: shouldStop))
+        let engine = Engine(scenario: scenario, shard: shard)
+        let rows = resolution.map { max(1, Int(($0.converted(to: .seconds).value / Double(scenario.step)).rounded())) }
+        return Outcome(Breakdown.run(engine, stepsPerRow: rows, progress: progress, shouldStop: shouldStop))
     }
 
     /// The scenario with run `k`'s draws of its uncertain parameters (`--runs`), with `adjust`
@@ -72,13 +76,13 @@ public struct Simulation: Sendable {
 extension Simulation {
     /// A finished (or interrupted) run with its breakdowns and summary.
     public struct Outcome: Sendable {
-        public let result: SimulationResult
         public let breakdown: Breakdown
 
-        public init(_ result: SimulationResult) {
-            self.result = result
-            breakdown = Breakdown(result)
+        public init(_ breakdown: Breakdown) {
+            self.breakdown = breakdown
         }
+
+        public var result: SimulationResult { breakdown.result }
 
         /// summary.json as a value; `run` adds the version, wall time and telemetry counters.
         public func summary(run: RunInfo = RunInfo(wallSeconds: 0)) -> JSONValue { SummaryBuilder.summary(breakdown, run: run) }
@@ -87,11 +91,11 @@ extension Simulation {
 
         /// Electricity of every fleet together over what was simulated.
         public var totalEnergy: Measurement<UnitEnergy> {
-            Measurement(value: breakdown.kWh(breakdown.total, breakdown.all), unit: .kilowattHours)
+            Measurement(value: breakdown.kWh(.total), unit: .kilowattHours)
         }
 
         /// The highest mean power of any step.
-        public var peakPower: Measurement<UnitPower> { Measurement(value: breakdown.peak(breakdown.total, breakdown.all).kW, unit: .kilowatts) }
+        public var peakPower: Measurement<UnitPower> { Measurement(value: breakdown.peak(.total).kW, unit: .kilowatts) }
 
         /// Simulated time.
         public var duration: Measurement<UnitDuration> {
@@ -101,15 +105,18 @@ extension Simulation {
         /// One fleet's electricity, nil for a fleet the scenario does not have.
         public func energy(ofFleet name: String) -> Measurement<UnitEnergy>? {
             guard let i = result.scenario.fleets.firstIndex(where: { $0.name == name }) else { return nil }
-            return Measurement(value: breakdown.kWh(result.fleets[i].energy, breakdown.all), unit: .kilowattHours)
+            return Measurement(value: breakdown.kWh(.fleet(i)), unit: .kilowattHours)
         }
 
-        /// Writes summary.json, timeseries.csv (one row per `resolution`, a whole number of steps),
-        /// fleets.csv and report.html into `folder`, replacing it as a whole.
+        /// Writes summary.json, timeseries.csv (one row per `resolution`, a whole multiple of the
+        /// rows the run kept), fleets.csv and report.html into `folder`, replacing it as a whole.
         public func write(to folder: String, resolution: Measurement<UnitDuration> = Measurement(value: 1, unit: .hours),
                           run: RunInfo = RunInfo(wallSeconds: 0), scenarioText: String = "") throws {
             let seconds = resolution.converted(to: .seconds).value
             let rows = max(1, Int((seconds / breakdown.dt).rounded()))
+            guard rows % breakdown.stepsPerRow == 0 else {
+                throw UsageError("a resolution of \(seconds) s is not a whole multiple of the \(Double(breakdown.stepsPerRow) * breakdown.dt) s rows this run kept; run with that resolution")
+            }
             try ResultFolder.write(breakdown, summary: summary(run: run), to: folder, stepsPerRow: rows, scenarioText: scenarioText)
         }
     }

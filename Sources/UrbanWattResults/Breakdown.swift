@@ -1,116 +1,163 @@
 import UrbanWattCore
 
-/// Step series summed by layer, kind, district and in total, from a simulation's fleet series.
-/// Every total, peak and chart of the results layer is read from here.
+/// A run's figures by group (the total, each layer, kind, district, fleet, and the equipment a fleet
+/// replaces) and span (the whole run or one calendar year), read from its `Tally`. Every total, peak
+/// and chart of the results layer comes from here.
 public struct Breakdown: Sendable {
-    public let result: SimulationResult
-    /// Steps with results (fewer than the period when interrupted).
-    public let steps: Int
-    /// Step length, s.
-    public let dt: Double
-    public let total: [Double]
-    public let byLayer: [Layer: [Double]]
-    public let byKind: [FleetKind: [Double]]
-    public let byDistrict: [String: [Double]]
-    /// Carbon intensity (g/kWh) and price (per kWh) at each step, when the grid gives them.
-    public let carbon: [Double]?
-    public let price: [Double]?
+    /// What energy is summed over.
+    public enum Group: Hashable, Sendable {
+        case total
+        case layer(Layer)
+        case kind(FleetKind)
+        case district(String)
+        /// The fleet at this index of the scenario.
+        case fleet(Int)
+        /// What the fleet at this index replaces (`replaces:`).
+        case baseline(Int)
+    }
 
-    public init(_ result: SimulationResult) {
+    /// Over what time.
+    public enum Span: Hashable, Sendable {
+        case all
+        /// The calendar year at this index of `years`.
+        case year(Int)
+    }
+
+    public let result: SimulationResult
+    let tally: Tally
+
+    public init(_ result: SimulationResult, _ tally: Tally) {
         self.result = result
-        steps = result.completedSteps
-        dt = Double(result.clock.step)
-        let n = result.clock.count
-        var total = [Double](repeating: 0, count: n)
-        var byLayer: [Layer: [Double]] = [:]
-        var byKind: [FleetKind: [Double]] = [:]
-        var byDistrict: [String: [Double]] = [:]
-        for l in Layer.allCases { byLayer[l] = Array(repeating: 0, count: n) }
-        for d in result.scenario.districts { byDistrict[d] = Array(repeating: 0, count: n) }
-        for (fleet, series) in zip(result.scenario.fleets, result.fleets) {
-            if byKind[fleet.kind] == nil { byKind[fleet.kind] = Array(repeating: 0, count: n) }
-            for m in 0..<result.completedSteps {
-                let e = series.energy[m]
-                total[m] += e
-                byLayer[fleet.layer]![m] += e
-                byKind[fleet.kind]![m] += e
-                byDistrict[fleet.district]![m] += e
+        self.tally = tally
+    }
+
+    /// Runs `engine`, folding each chunk into the figures (and handing it to `onChunk` too).
+    public static func run(
+        _ engine: Engine, stepsPerRow: Int? = nil, chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in },
+        shouldStop: () -> Bool = { false }, onChunk: (Range<Int>, [FleetSeries]) -> Void = { _, _ in }
+    ) -> Breakdown {
+        var tally = Tally(scenario: engine.scenario, clock: engine.clock, stepsPerRow: stepsPerRow ?? hourRows(engine.clock))
+        let result = engine.run(chunk: chunk, progress: progress, shouldStop: shouldStop) { range, series in
+            tally.add(range, series)
+            onChunk(range, series)
+        }
+        return Breakdown(result, tally)
+    }
+
+    /// Steps per hour when a step divides the hour, else 1: the default rows of timeseries.csv.
+    public static func hourRows(_ clock: StepClock) -> Int { 3600 % clock.step == 0 ? Int(3600 / clock.step) : 1 }
+
+    /// Steps with results (fewer than the period when interrupted).
+    public var steps: Int { result.completedSteps }
+    /// Step length, s.
+    public var dt: Double { Double(result.clock.step) }
+    public var scenario: Scenario { result.scenario }
+    /// Steps per row of the time series.
+    public var stepsPerRow: Int { tally.stepsPerRow }
+
+    /// The calendar years with results, in order, each with its span.
+    public var years: [(year: Int, span: Span)] {
+        tally.years.enumerated().filter { $0.element.steps.lowerBound < steps }.map { ($0.element.year, .year($0.offset)) }
+    }
+
+    /// Whether the grid gives a carbon intensity, and a price.
+    public var hasCarbon: Bool { scenario.grid.carbon != nil }
+    public var hasPrice: Bool { scenario.grid.price != nil }
+
+    private func stats(_ g: Group, _ s: Span) -> Tally.Stats {
+        guard let i = tally.index[g] else { return Tally.Stats() }
+        switch s {
+        case .all: return tally.all[i]
+        case .year(let y): return tally.byYear[y][i]
+        }
+    }
+
+    /// Energy in kWh.
+    public func kWh(_ g: Group, _ s: Span = .all) -> Double { stats(g, s).energy / 3.6e6 }
+
+    /// Highest mean power of a step, kW, and that step.
+    public func peak(_ g: Group, _ s: Span = .all) -> (kW: Double, step: Int) {
+        let st = stats(g, s)
+        return st.peak.isFinite ? (st.peak / dt / 1000, st.peakStep) : (0, 0)
+    }
+
+    /// kg CO2, nil without a grid carbon intensity.
+    public func co2(_ g: Group, _ s: Span = .all) -> Double? { hasCarbon ? stats(g, s).co2 / 1000 : nil }
+
+    /// Cost, nil without a grid price.
+    public func cost(_ g: Group, _ s: Span = .all) -> Double? { hasPrice ? stats(g, s).cost : nil }
+
+    /// A fleet's messages and bytes.
+    public func messages(fleet i: Int, _ s: Span = .all) -> Int { traffic(tally.messages, i, s) }
+    public func bytes(fleet i: Int, _ s: Span = .all) -> Int { traffic(tally.bytes, i, s) }
+
+    private func traffic(_ perYear: [[Int]], _ i: Int, _ s: Span) -> Int {
+        switch s {
+        case .all: perYear.reduce(0) { $0 + $1[i] }
+        case .year(let y): perYear[y][i]
+        }
+    }
+
+    /// A fleet's nodes at the last step of the span (with results).
+    public func nodes(fleet i: Int, _ s: Span = .all) -> Int {
+        switch s {
+        case .all: years.last.map { nodes(fleet: i, $0.span) } ?? 0
+        case .year(let y): tally.nodes[y][i]
+        }
+    }
+
+    /// Energy per row of `stepsPerRow` steps (the last row may be shorter), J: of the total
+    /// (`.total`), a layer or a fleet.
+    public func rows(_ g: Group) -> [Double] {
+        switch g {
+        case .total: tally.rows[0]
+        case .layer(let l): tally.rows[1 + Layer.allCases.firstIndex(of: l)!]
+        case .fleet(let i): tally.rows[1 + Layer.allCases.count + i]
+        default: []
+        }
+    }
+
+    /// Mean power (kW) by local hour of the day and layer over the steps in `months` (1–12), and
+    /// whether any step fell in them.
+    public func typicalDay(months: Set<Int>) -> (kW: [[Double]], any: Bool) {
+        var sums = Array(repeating: Array(repeating: 0.0, count: 24), count: Layer.allCases.count)
+        var counts = Array(repeating: 0, count: 24)
+        for month in months.sorted() where (1...12).contains(month) {
+            for h in 0..<24 {
+                counts[h] += tally.typicalSteps[month - 1][h]
+                for l in sums.indices { sums[l][h] += tally.typical[month - 1][h][l] }
             }
         }
-        self.total = total
-        self.byLayer = byLayer
-        self.byKind = byKind
-        self.byDistrict = byDistrict
-        carbon = result.scenario.grid.carbon?.series(on: result.clock)
-        price = result.scenario.grid.price?.series(on: result.clock)
+        let means = sums.map { row in row.enumerated().map { counts[$0.offset] > 0 ? $0.element / Double(counts[$0.offset]) : 0 } }
+        return (means, counts.contains { $0 > 0 })
     }
 
-    /// Step ranges of each calendar year, in order.
-    public var years: [(year: Int, steps: Range<Int>)] {
-        var out: [(Int, Range<Int>)] = []
-        var start = 0
-        for m in 0..<steps where m == steps - 1 || result.clock.year[m + 1] != result.clock.year[m] {
-            out.append((Int(result.clock.year[m]), start..<(m + 1)))
-            start = m + 1
-        }
-        return out
-    }
+    /// The load-duration curve: (hours at or above, kW) from the peak down.
+    public var loadDuration: [(hours: Double, kW: Double)] { tally.load.curve(dt: dt) }
 
-    public var all: Range<Int> { 0..<steps }
-
-    /// Energy in kWh over `range`.
-    public func kWh(_ series: [Double], _ range: Range<Int>) -> Double {
-        var s = 0.0
-        for m in range { s += series[m] }
-        return s / 3.6e6
-    }
-
-    /// Highest mean power of a step in `range`, kW, and that step.
-    public func peak(_ series: [Double], _ range: Range<Int>) -> (kW: Double, step: Int) {
-        var best = -Double.infinity, at = range.lowerBound
-        for m in range where series[m] > best {
-            best = series[m]
-            at = m
-        }
-        return range.isEmpty ? (0, 0) : (best / dt / 1000, at)
-    }
-
-    /// kg CO2 over `range` for a series, nil without a grid carbon intensity.
-    public func co2(_ series: [Double], _ range: Range<Int>) -> Double? {
-        guard let carbon else { return nil }
-        var s = 0.0
-        for m in range { s += series[m] / 3.6e6 * carbon[m] }
-        return s / 1000
-    }
-
-    /// Cost over `range`, nil without a grid price.
-    public func cost(_ series: [Double], _ range: Range<Int>) -> Double? {
-        guard let price else { return nil }
-        var s = 0.0
-        for m in range { s += series[m] / 3.6e6 * price[m] }
-        return s
-    }
+    /// Mean carbon intensity (g/kWh) and price over the steps, nil when the grid does not give them.
+    public var meanCarbon: Double? { hasCarbon && steps > 0 ? tally.carbonSum / Double(steps) : nil }
+    public var meanPrice: Double? { hasPrice && steps > 0 ? tally.priceSum / Double(steps) : nil }
 
     /// The baseline, savings, ICT overhead and net balance, kWh.
-    public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) { balance(kWh)! }
+    public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) { balance { kWh($0, .all) }! }
 
     /// The same balance in kg CO2 (nil without a carbon intensity) or in cost (nil without a price).
-    public var balanceCO2: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance(co2) }
-    public var balanceCost: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance(cost) }
+    public var balanceCO2: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance { co2($0, .all) } }
+    public var balanceCost: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance { cost($0, .all) } }
 
     /// The balance measured by `measure` over the whole run: what the replaced equipment would have
     /// used, what replacing it saved, what the ICT layers use, and ICT less savings.
-    func balance(_ measure: ([Double], Range<Int>) -> Double?) -> (baseline: Double, savings: Double, ict: Double, net: Double)? {
+    func balance(_ measure: (Group) -> Double?) -> (baseline: Double, savings: Double, ict: Double, net: Double)? {
         var baseline = 0.0, replacedActual = 0.0
-        for (fleet, series) in zip(result.scenario.fleets, result.fleets) {
-            guard fleet.replaces != nil, let b = series.baseline else { continue }
-            guard let base = measure(b, all), let actual = measure(series.energy, all) else { return nil }
+        for (i, fleet) in scenario.fleets.enumerated() where fleet.replaces != nil {
+            guard let base = measure(.baseline(i)), let actual = measure(.fleet(i)) else { return nil }
             baseline += base
             replacedActual += actual
         }
         var ict = 0.0
         for layer in Layer.allCases where layer.isICT {
-            guard let v = measure(byLayer[layer]!, all) else { return nil }
+            guard let v = measure(.layer(layer)) else { return nil }
             ict += v
         }
         let savings = baseline - replacedActual

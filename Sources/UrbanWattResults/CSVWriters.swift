@@ -10,28 +10,32 @@ public enum CSVWriters {
 
     /// Mean power per row, kW, each row the interval of `stepsPerRow` steps starting at `time`:
     /// `time,time_local,total_kw,` then a column per layer (`sensing_kw`, …) or per fleet (`parking_kw`, …).
+    /// `stepsPerRow` is a whole multiple of the rows the run kept (`Breakdown.stepsPerRow`).
     public static func timeseries(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> String {
-        let series: [(name: String, values: [Double])] = switch columns {
-        case .layers: Layer.allCases.map { ($0.rawValue, b.byLayer[$0]!) }
-        case .fleets: zip(b.result.scenario.fleets, b.result.fleets).map { ($0.name, $1.energy) }
+        let series: [(name: String, rows: [Double])] = switch columns {
+        case .layers: Layer.allCases.map { ($0.rawValue, b.rows(.layer($0))) }
+        case .fleets: b.scenario.fleets.enumerated().map { ($1.name, b.rows(.fleet($0))) }
         }
+        let total = b.rows(.total)
+        let per = max(1, k / b.stepsPerRow)
         var out = "time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n"
-        out.reserveCapacity(b.steps / k * (40 + 12 * series.count))
-        let zone = b.result.scenario.zone
-        var m = 0
-        while m < b.steps {
-            let end = min(b.steps, m + k)
-            let seconds = Double(end - m) * b.dt
+        out.reserveCapacity(total.count / per * (40 + 12 * series.count))
+        let zone = b.scenario.zone
+        var r = 0
+        while r < total.count {
+            let end = min(total.count, r + per)
+            let m = r * b.stepsPerRow
+            let seconds = Double(min(b.steps, end * b.stepsPerRow) - m) * b.dt
             func mean(_ s: [Double]) -> String {
                 var sum = 0.0
-                for i in m..<end { sum += s[i] }
+                for i in r..<end { sum += s[i] }
                 return fixed(sum / seconds / 1000)
             }
             let t = b.result.clock.time(m)
-            out += isoUTC(t) + "," + isoLocal(t, offset: zone.offset(at: t)) + "," + mean(b.total)
-            for s in series { out += "," + mean(s.values) }
+            out += isoUTC(t) + "," + isoLocal(t, offset: zone.offset(at: t)) + "," + mean(total)
+            for s in series { out += "," + mean(s.rows) }
             out += "\n"
-            m = end
+            r = end
         }
         return out
     }
@@ -44,21 +48,24 @@ public enum CSVWriters {
         var out = "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
             + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes\n"
         let year = 365.25 * 86_400
-        for (y, range) in b.years {
-            for (fleet, s) in zip(b.result.scenario.fleets, b.result.fleets) {
+        for (y, span) in b.years {
+            for (i, fleet) in b.scenario.fleets.enumerated() {
                 func optional(_ x: Double?) -> String { x.map(fixed) ?? "" }
-                let base = s.baseline
-                let lives = s.batteryLives
+                let replaces = fleet.replaces != nil
+                let lives = b.result.batteryLives[i]
+                func saving(_ measure: (Breakdown.Group, Breakdown.Span) -> Double?) -> Double? {
+                    guard replaces, let base = measure(.baseline(i), span), let actual = measure(.fleet(i), span) else { return nil }
+                    return base - actual
+                }
                 let fields: [String] = [
                     String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.district,
-                    String(s.nodes[range.upperBound - 1]), fixed(b.kWh(s.energy, range)), fixed(b.peak(s.energy, range).kW),
-                    optional(b.co2(s.energy, range)), optional(b.cost(s.energy, range)),
-                    optional(base.map { b.kWh($0, range) }), optional(base.map { b.kWh($0, range) - b.kWh(s.energy, range) }),
-                    optional(base.flatMap { bl in b.co2(bl, range).flatMap { c in b.co2(s.energy, range).map { c - $0 } } }),
-                    optional(base.flatMap { bl in b.cost(bl, range).flatMap { c in b.cost(s.energy, range).map { c - $0 } } }),
+                    String(b.nodes(fleet: i, span)), fixed(b.kWh(.fleet(i), span)), fixed(b.peak(.fleet(i), span).kW),
+                    optional(b.co2(.fleet(i), span)), optional(b.cost(.fleet(i), span)),
+                    optional(replaces ? b.kWh(.baseline(i), span) : nil), optional(saving { b.kWh($0, $1) }),
+                    optional(saving(b.co2)), optional(saving(b.cost)),
                     optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
                     optional(lives.mean.map { $0 / year }),
-                    String(s.messages[range].reduce(0, +)), String(s.bytes[range].reduce(0, +)),
+                    String(b.messages(fleet: i, span)), String(b.bytes(fleet: i, span)),
                 ]
                 out += fields.map(field).joined(separator: ",") + "\n"
             }

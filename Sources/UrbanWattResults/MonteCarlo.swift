@@ -24,12 +24,12 @@ public enum MonteCarlo {
         DispatchQueue.concurrentPerform(iterations: runs) { k in
             if shouldStop() { return }
             let s = scenario(k)
-            let b = Breakdown(Engine(scenario: s).run())
+            let b = Breakdown.run(Engine(scenario: s))
             let stats = RunStats(
-                totals: [("energy_kwh", b.kWh(b.total, b.all)), ("peak_kw", b.peak(b.total, b.all).kW)]
-                    + (b.co2(b.total, b.all).map { [("co2_kg", $0)] } ?? [])
-                    + (b.cost(b.total, b.all).map { [("cost", $0)] } ?? []),
-                byYear: b.years.map { ($0.year, b.kWh(b.total, $0.steps)) }, groups: groups(b), redraws: s.parameterRedraws)
+                totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
+                    + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])
+                    + (b.cost(.total).map { [("cost", $0)] } ?? []),
+                byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws)
             results.withLock { $0[k] = stats }
             done(finished.add(1, ordering: .relaxed).newValue)
         }
@@ -44,13 +44,12 @@ public enum MonteCarlo {
             guard let v = value else { continue }
             out += [("balance", nil, "savings_\(unit)", v.savings), ("balance", nil, "ict_overhead_\(unit)", v.ict), ("balance", nil, "net_\(unit)", v.net)]
         }
-        func measures(_ series: [Double]) -> [(String, Double)] {
-            [("energy_kwh", b.kWh(series, b.all))] + (b.co2(series, b.all).map { [("co2_kg", $0)] } ?? [])
-                + (b.cost(series, b.all).map { [("cost", $0)] } ?? [])
+        func measures(_ g: Breakdown.Group) -> [(String, Double)] {
+            [("energy_kwh", b.kWh(g))] + (b.co2(g).map { [("co2_kg", $0)] } ?? []) + (b.cost(g).map { [("cost", $0)] } ?? [])
         }
-        for layer in Layer.allCases { out += measures(b.byLayer[layer]!).map { ("by_layer", layer.rawValue, $0.0, $0.1) } }
-        for (fleet, series) in zip(b.result.scenario.fleets, b.result.fleets) {
-            out += measures(series.energy).map { ("by_fleet", fleet.name, $0.0, $0.1) }
+        for layer in Layer.allCases { out += measures(.layer(layer)).map { ("by_layer", layer.rawValue, $0.0, $0.1) } }
+        for (i, fleet) in b.scenario.fleets.enumerated() {
+            out += measures(.fleet(i)).map { ("by_fleet", fleet.name, $0.0, $0.1) }
         }
         return out
     }

@@ -73,23 +73,11 @@ public enum Report {
 
     /// Mean power by local hour of the day in the given months, stacked by layer; nil when the period has none of them.
     static func typicalDay(_ b: Breakdown, months: Set<Int>, season: String) -> (svg: String, caption: String)? {
-        var sums = Array(repeating: Array(repeating: 0.0, count: 24), count: Layer.allCases.count)
-        var counts = Array(repeating: 0, count: 24)
-        var monthOfDay: [Int32: Int] = [:]
-        for m in b.all {
-            let day = b.result.clock.localDay[m]
-            let month = monthOfDay[day] ?? CivilDate(daysSinceEpoch: Int(day)).month
-            monthOfDay[day] = month
-            guard months.contains(month) else { continue }
-            let h = Int(b.result.clock.localSecondOfDay[m]) / 3600
-            counts[h] += 1
-            for (k, l) in Layer.allCases.enumerated() { sums[k][h] += b.byLayer[l]![m] / b.dt / 1000 }
-        }
-        let means = sums.map { row in row.enumerated().map { counts[$0.offset] > 0 ? $0.element / Double(counts[$0.offset]) : 0 } }
+        let (means, any) = b.typicalDay(months: months)
         var stacked = Array(repeating: Array(repeating: 0.0, count: 25), count: Layer.allCases.count + 1)
         for k in 0..<Layer.allCases.count { for h in 0..<24 { stacked[k + 1][h] = stacked[k][h] + means[k][h] } }
         for k in stacked.indices { stacked[k][24] = stacked[k][0] }
-        guard counts.contains(where: { $0 > 0 }) else { return nil }
+        guard any else { return nil }
         var plot = SVGPlot(title: "A typical \(season) day by layer", xLabel: "local time of day (h)", yLabel: "mean power (kW)", x: 0...24, y: 0...max(1e-9, stacked.last!.max() ?? 1))
         for (k, l) in Layer.allCases.enumerated() {
             // Hourly means as steps, so each hour is a flat band.
@@ -108,7 +96,7 @@ public enum Report {
     /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.
     static func annual(_ b: Breakdown, uncertainty: JSONValue?) -> (svg: String, caption: String) {
         let years = b.years
-        let values = years.map { y in Layer.allCases.map { b.kWh(b.byLayer[$0]!, y.steps) / 1000 } }
+        let values = years.map { y in Layer.allCases.map { b.kWh(.layer($0), y.span) / 1000 } }
         var top = values.map { $0.reduce(0, +) }.max() ?? 1
         let bands = years.map { y in uncertainty?["by_year"]?[String(y.year)]?["energy_kwh"] }
         for band in bands { if let p95 = band?["p95"]?.doubleValue { top = max(top, p95 / 1000) } }
@@ -135,15 +123,18 @@ public enum Report {
 
     /// Total power sorted from highest to lowest against the hours it is reached.
     static func loadDuration(_ b: Breakdown) -> (svg: String, caption: String) {
-        let sorted = b.total[b.all].map { $0 / b.dt / 1000 }.sorted(by: >)
-        let hours = Double(sorted.count) * b.dt / 3600
-        var plot = SVGPlot(title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1), y: 0...(sorted.first ?? 1))
-        let stride_ = max(1, sorted.count / 600)
-        var points = Swift.stride(from: 0, to: sorted.count, by: stride_).map { (Double($0) * b.dt / 3600, sorted[$0]) }
-        if let last = sorted.last { points.append((hours, last)) }
+        let curve = b.loadDuration
+        let hours = Double(b.steps) * b.dt / 3600
+        var plot = SVGPlot(title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1), y: 0...(curve.first?.kW ?? 1))
+        // Each band of the histogram as a flat step from where the one above ends.
+        var points: [(Double, Double)] = []
+        for (k, p) in curve.enumerated() {
+            if k > 0 { points.append((curve[k - 1].hours, p.kW)) }
+            points.append((p.hours, p.kW))
+        }
         plot.line(points, stroke: "#4e79a7")
         let ticks = SVGPlot.ticks(0...SVGPlot.niceCeiling(hours)).filter { $0 <= hours }.map { ($0, SVGPlot.label($0)) }
-        return (plot.render(xTicks: ticks), "Each point: the total power that the city draws for at least that many hours of the period.")
+        return (plot.render(xTicks: ticks), "Each point: the total power that the city draws for at least that many hours of the period (from a histogram of the steps, to within 1/2048 of the peak).")
     }
 
     /// Baseline of the replaced equipment, what replaced it, and the ICT overhead.
@@ -162,7 +153,7 @@ public enum Report {
 
     /// The ten fleets with the most energy.
     static func topFleets(_ b: Breakdown) -> (svg: String, caption: String) {
-        let fleets = zip(b.result.scenario.fleets, b.result.fleets).map { ($0.name, $0.layer, b.kWh($1.energy, b.all) / 1000) }
+        let fleets = b.scenario.fleets.enumerated().map { ($1.name, $1.layer, b.kWh(.fleet($0)) / 1000) }
             .sorted { $0.2 > $1.2 }.prefix(10)
         var plot = SVGPlot(title: "Top fleets", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
         for (i, f) in fleets.enumerated() {

@@ -3,24 +3,24 @@ import UrbanWattCore
 extension Report {
     /// CO2 and cost of each calendar year, side by side; nil without a grid intensity or price.
     static func carbonAndCost(_ b: Breakdown) -> (svg: String, caption: String)? {
-        guard b.carbon != nil || b.price != nil else { return nil }
+        guard b.hasCarbon || b.hasPrice else { return nil }
         let years = b.years
-        let co2 = years.map { (b.co2(b.total, $0.steps) ?? 0) / 1000 }
-        let cost = years.map { (b.cost(b.total, $0.steps) ?? 0) / 1000 }
+        let co2 = years.map { (b.co2(.total, $0.span) ?? 0) / 1000 }
+        let cost = years.map { (b.cost(.total, $0.span) ?? 0) / 1000 }
         let currency = b.result.scenario.grid.currency ?? ""
         var plot = SVGPlot(title: "CO₂ and cost per year", xLabel: "calendar year", yLabel: "t CO₂ · thousand \(currency)",
                            x: 0...Double(max(1, years.count)), y: 0...max(1e-9, (co2 + cost).max() ?? 1))
         for (i, y) in years.enumerated() {
-            if b.carbon != nil {
+            if b.hasCarbon {
                 plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.48, y0: 0, y1: co2[i], fill: "#76b7b2", label: "\(y.year): \(SummaryTable.number(co2[i])) t CO₂")
             }
-            if b.price != nil {
+            if b.hasPrice {
                 plot.rect(x0: Double(i) + 0.52, x1: Double(i) + 0.9, y0: 0, y1: cost[i], fill: "#b07aa1", label: "\(y.year): \(SummaryTable.number(cost[i] * 1000)) \(currency)")
             }
         }
         let every = max(1, years.count / 12)
         let ticks = years.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset) + 0.5, String($0.element.year)) }
-        let legend = (b.carbon != nil ? [("t CO₂", "#76b7b2")] : []) + (b.price != nil ? [("thousand \(currency)", "#b07aa1")] : [])
+        let legend = (b.hasCarbon ? [("t CO₂", "#76b7b2")] : []) + (b.hasPrice ? [("thousand \(currency)", "#b07aa1")] : [])
         return (plot.render(xTicks: ticks, legend: legend),
                 "Carbon (energy × the grid's intensity at each step) and cost (× the price at each step) of each calendar year.")
     }
@@ -30,8 +30,8 @@ extension Report {
         let names = b.result.scenario.districts
         guard names.count > 1 else { return nil }
         var energy: [[Double]] = names.map { _ in Layer.allCases.map { _ in 0 } }
-        for (fleet, series) in zip(b.result.scenario.fleets, b.result.fleets) {
-            energy[names.firstIndex(of: fleet.district)!][Layer.allCases.firstIndex(of: fleet.layer)!] += b.kWh(series.energy, b.all) / 1000
+        for (i, fleet) in b.scenario.fleets.enumerated() {
+            energy[names.firstIndex(of: fleet.district)!][Layer.allCases.firstIndex(of: fleet.layer)!] += b.kWh(.fleet(i)) / 1000
         }
         var plot = SVGPlot(title: "Energy by district and layer", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(names.count),
                            y: 0...max(1e-9, energy.map { $0.reduce(0, +) }.max() ?? 1))

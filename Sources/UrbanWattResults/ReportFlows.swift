@@ -5,15 +5,15 @@ import UrbanWattCore
 enum ReportFlows {
     static func sankey(_ b: Breakdown) -> String {
         let width = 760.0, height = 420.0, top = 30.0, gap = 6.0, bar = 14.0
-        let layers = Layer.allCases.map { l in (layer: l, kWh: b.kWh(b.byLayer[l]!, b.all)) }.filter { $0.kWh > 0 }
+        let layers = Layer.allCases.map { l in (layer: l, kWh: b.kWh(.layer(l))) }.filter { $0.kWh > 0 }
         let total = layers.reduce(0) { $0 + $1.kWh }
         guard total > 0 else { return "<p>No energy was simulated.</p>" }
         // Fleets of each layer, largest first; those under 1 % of the total gathered into one band.
         var fleets: [(name: String, layer: Layer, kWh: Double)] = []
         for l in layers {
             var small = 0.0
-            let members = zip(b.result.scenario.fleets, b.result.fleets).filter { $0.0.layer == l.layer }
-                .map { ($0.0.name, b.kWh($0.1.energy, b.all)) }.sorted { $0.1 > $1.1 }
+            let members = b.scenario.fleets.enumerated().filter { $0.element.layer == l.layer }
+                .map { ($0.element.name, b.kWh(.fleet($0.offset))) }.sorted { $0.1 > $1.1 }
             for (name, e) in members {
                 if e / total < 0.01 { small += e } else { fleets.append((name, l.layer, e)) }
             }

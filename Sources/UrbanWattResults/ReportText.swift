@@ -16,11 +16,11 @@ enum ReportText {
 
     static func summary(_ b: Breakdown, summary: JSONValue) -> String {
         let s = b.result.scenario
-        let total = b.kWh(b.total, b.all)
+        let total = b.kWh(.total)
         let bal = b.balance, co2 = b.balanceCO2, cost = b.balanceCost
         var p: [String] = []
         let span = "\(s.start) to \(s.end)"
-        p.append("From \(span), the simulated fleets of \(e(s.name)) use \(amount(b, kWh: total, co2: b.co2(b.total, b.all), cost: b.cost(b.total, b.all))).")
+        p.append("From \(span), the simulated fleets of \(e(s.name)) use \(amount(b, kWh: total, co2: b.co2(.total), cost: b.cost(.total))).")
         let share = total > 0 ? String(format: "%.1f", 100 * bal.ict / total) : "0"
         p.append("The smart city's ICT — sensing, network and compute — uses \(amount(b, kWh: bal.ict, co2: co2?.ict, cost: cost?.ict)), \(share) % of it.")
         if bal.baseline > 0 {
@@ -30,12 +30,12 @@ enum ReportText {
         } else {
             p.append("No fleet declares what it replaces (`replaces:`), so there are no savings to weigh: the net is the ICT overhead.")
         }
-        if let top = zip(s.fleets, b.result.fleets).map({ ($0.name, b.kWh($1.energy, b.all)) }).max(by: { $0.1 < $1.1 }), total > 0 {
-            let layer = Layer.allCases.max { b.kWh(b.byLayer[$0]!, b.all) < b.kWh(b.byLayer[$1]!, b.all) }!
-            p.append("The largest user is the fleet \(e(top.0)) (\(String(format: "%.1f", 100 * top.1 / total)) %), the largest layer \(layer.rawValue) (\(String(format: "%.1f", 100 * b.kWh(b.byLayer[layer]!, b.all) / total)) %).")
+        if let top = s.fleets.enumerated().map({ ($1.name, b.kWh(.fleet($0))) }).max(by: { $0.1 < $1.1 }), total > 0 {
+            let layer = Layer.allCases.max { b.kWh(.layer($0)) < b.kWh(.layer($1)) }!
+            p.append("The largest user is the fleet \(e(top.0)) (\(String(format: "%.1f", 100 * top.1 / total)) %), the largest layer \(layer.rawValue) (\(String(format: "%.1f", 100 * b.kWh(.layer(layer)) / total)) %).")
         }
         if let peak = summary["totals"]?["peak_at"]?.stringValue {
-            p.append("The highest power, \(SummaryTable.number(b.peak(b.total, b.all).kW)) kW, is reached at \(peak) UTC.")
+            p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(peak) UTC.")
         }
         if !b.result.complete { p.append("<strong>The run was interrupted: these figures cover only what was simulated.</strong>") }
         return p.map { "<p>\($0)</p>" }.joined(separator: "\n")
@@ -50,22 +50,22 @@ enum ReportText {
 
     /// Energy, share, peak, CO₂ and cost by layer, year, district and fleet.
     static func tables(_ b: Breakdown, summary: JSONValue) -> String {
-        let total = b.kWh(b.total, b.all)
+        let total = b.kWh(.total)
         let currency = b.result.scenario.grid.currency ?? "cost"
-        let head = ["energy kWh", "share", "peak kW"] + (b.carbon != nil ? ["t CO₂"] : []) + (b.price != nil ? [currency] : [])
-        func row(_ name: String, _ series: [Double], _ range: Range<Int>, share: Bool = true) -> [String] {
-            let kWh = b.kWh(series, range)
+        let head = ["energy kWh", "share", "peak kW"] + (b.hasCarbon ? ["t CO₂"] : []) + (b.hasPrice ? [currency] : [])
+        func row(_ name: String, _ g: Breakdown.Group, _ span: Breakdown.Span = .all, share: Bool = true) -> [String] {
+            let kWh = b.kWh(g, span)
             return [name, SummaryTable.number(kWh), share ? SummaryTable.percent(kWh, of: total) : "",
-                    SummaryTable.number(b.peak(series, range).kW)]
-                + (b.co2(series, range).map { [SummaryTable.number($0 / 1000)] } ?? []) + (b.cost(series, range).map { [SummaryTable.number($0)] } ?? [])
+                    SummaryTable.number(b.peak(g, span).kW)]
+                + (b.co2(g, span).map { [SummaryTable.number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [SummaryTable.number($0)] } ?? [])
         }
-        var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, b.byLayer[$0]!, b.all) }
-            + [row("total", b.total, b.all)])
-        out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), b.total, $0.steps, share: true) })
-        out += "<h3>By district</h3>" + table(["district"] + head, b.result.scenario.districts.map { row($0, b.byDistrict[$0]!, b.all) })
-        let fleets = zip(b.result.scenario.fleets, b.result.fleets).map { f, s in
-            let r = row(f.name, s.energy, b.all)
-            return [r[0], f.kind.rawValue, f.layer.rawValue, String(b.steps > 0 ? Int(s.nodes[b.steps - 1]) : 0)] + r.dropFirst()
+        var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, .layer($0)) }
+            + [row("total", .total)])
+        out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
+        out += "<h3>By district</h3>" + table(["district"] + head, b.result.scenario.districts.map { row($0, .district($0)) })
+        let fleets = b.scenario.fleets.enumerated().map { i, f in
+            let r = row(f.name, .fleet(i))
+            return [r[0], f.kind.rawValue, f.layer.rawValue, String(b.nodes(fleet: i))] + r.dropFirst()
         }
         out += "<h3>By fleet</h3>" + table(["fleet", "kind", "layer", "nodes"] + head, fleets, text: [1, 2])
         return out

@@ -4,20 +4,24 @@ import UrbanWattCore
 /// Writes a run's output folder as a whole (`StagedFolder`): summary.json, timeseries.csv,
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
 public enum ResultFolder {
+    /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
+    /// gets scenario.yaml, shard.json and series.bin for `merge`.
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
-        scenarioText: String, shardFiles: Bool = false
+        scenarioText: String, series: (writer: SeriesFile.Writer, chunk: Int)? = nil
     ) throws(OutputFolder.Failure) {
+        if let series { try series.writer.finish() }
+        defer { if let series { try? FileManager.default.removeItem(atPath: series.writer.path) } }
         try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
             try folder.write("summary.json", summary.serialized())
             try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow, columns: columns))
             try folder.write("fleets.csv", CSVWriters.fleets(b))
             try folder.write("report.html", Report.html(b, summary: summary, scenarioText: scenarioText))
-            if shardFiles {
+            if let series {
                 try folder.write("scenario.yaml", scenarioText)
-                let series = ShardFiles.series(b.result)
-                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series).serialized())
-                try folder.write("series.bin", series)
+                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk).serialized())
+                let target = PathText.join(folder.path, "series.bin")
+                guard rename(series.writer.path, target) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
             }
         }
     }

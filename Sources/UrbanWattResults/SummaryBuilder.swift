@@ -29,38 +29,39 @@ public enum SummaryBuilder {
     public static func summary(_ b: Breakdown, run: RunInfo) -> JSONValue {
         let r = b.result
         let s = r.scenario
-        let all = b.all
         /// Energy, peak, and the carbon and cost of that energy (null when the grid does not give them).
-        func energyPeak(_ series: [Double], _ range: Range<Int>) -> [(String, JSONValue)] {
-            [("energy_kwh", .number(b.kWh(series, range))), ("peak_kw", .number(b.peak(series, range).kW))] + carbonCost(series, range)
+        func energyPeak(_ g: Breakdown.Group, _ span: Breakdown.Span) -> [(String, JSONValue)] {
+            [("energy_kwh", .number(b.kWh(g, span))), ("peak_kw", .number(b.peak(g, span).kW))] + carbonCost(g, span)
         }
-        func carbonCost(_ series: [Double], _ range: Range<Int>) -> [(String, JSONValue)] {
-            [("co2_kg", b.co2(series, range).map(JSONValue.number) ?? .null), ("cost", b.cost(series, range).map(JSONValue.number) ?? .null)]
+        func carbonCost(_ g: Breakdown.Group, _ span: Breakdown.Span) -> [(String, JSONValue)] {
+            [("co2_kg", b.co2(g, span).map(JSONValue.number) ?? .null), ("cost", b.cost(g, span).map(JSONValue.number) ?? .null)]
         }
-        let totalPeak = b.peak(b.total, all)
+        let totalPeak = b.peak(.total)
         var totals: [(String, JSONValue)] = [
-            ("energy_kwh", .number(b.kWh(b.total, all))),
+            ("energy_kwh", .number(b.kWh(.total))),
             ("peak_kw", .number(totalPeak.kW)),
             ("peak_at", b.steps > 0 ? .string(isoUTC(r.clock.time(totalPeak.step))) : .null),
         ]
-        totals.append(("co2_kg", b.co2(b.total, all).map(JSONValue.number) ?? .null))
-        totals.append(("cost", b.cost(b.total, all).map(JSONValue.number) ?? .null))
+        totals.append(("co2_kg", b.co2(.total).map(JSONValue.number) ?? .null))
+        totals.append(("cost", b.cost(.total).map(JSONValue.number) ?? .null))
         totals.append(("currency", s.grid.currency.map(JSONValue.string) ?? .null))
 
-        let byLayer = JSONValue.object(Layer.allCases.map { ($0.rawValue, .object(energyPeak(b.byLayer[$0]!, all))) })
-        let byKind = JSONValue.object(FleetKind.allCases.compactMap { k in b.byKind[k].map { (k.rawValue, .object(energyPeak($0, all))) } })
-        let byDistrict = JSONValue.object(s.districts.map { ($0, .object(energyPeak(b.byDistrict[$0]!, all))) })
-        let byFleet = JSONValue.object(zip(s.fleets, r.fleets).map { fleet, series in
-            var fields = energyPeak(series.energy, all)
+        let byLayer = JSONValue.object(Layer.allCases.map { ($0.rawValue, .object(energyPeak(.layer($0), .all))) })
+        let byKind = JSONValue.object(FleetKind.allCases.filter { k in s.fleets.contains { $0.kind == k } }.map { k in
+            (k.rawValue, .object(energyPeak(.kind(k), .all)))
+        })
+        let byDistrict = JSONValue.object(s.districts.map { ($0, .object(energyPeak(.district($0), .all))) })
+        let byFleet = JSONValue.object(s.fleets.enumerated().map { i, fleet in
+            var fields = energyPeak(.fleet(i), .all)
             fields += [
                 ("kind", .string(fleet.kind.rawValue)),
                 ("layer", .string(fleet.layer.rawValue)),
                 ("district", .string(fleet.district)),
-                ("nodes", .integer(b.steps > 0 ? Int(series.nodes[b.steps - 1]) : 0)),
-                ("messages", .integer(series.messages[all].reduce(0, +))),
-                ("bytes", .integer(series.bytes[all].reduce(0, +))),
+                ("nodes", .integer(b.nodes(fleet: i))),
+                ("messages", .integer(b.messages(fleet: i))),
+                ("bytes", .integer(b.bytes(fleet: i))),
             ]
-            let lives = series.batteryLives
+            let lives = r.batteryLives[i]
             if let mean = lives.mean, let p5 = lives.percentile(5) {
                 // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
                 let year = 365.25 * 86_400
@@ -68,13 +69,13 @@ public enum SummaryBuilder {
                     ("min", .number(lives.minimum / year)), ("p5", .number(p5 / year)), ("mean", .number(mean / year)),
                 ])))
             }
-            if let baseline = series.baseline { fields.append(("baseline_kwh", .number(b.kWh(baseline, all)))) }
+            if fleet.replaces != nil { fields.append(("baseline_kwh", .number(b.kWh(.baseline(i))))) }
             return (fleet.name, .object(fields))
         })
-        let byYear = JSONValue.object(b.years.map { year, range in
-            var fields = energyPeak(b.total, range)
+        let byYear = JSONValue.object(b.years.map { year, span in
+            var fields = energyPeak(.total, span)
             fields.append(("by_layer", .object(Layer.allCases.map {
-                ($0.rawValue, .object([("energy_kwh", .number(b.kWh(b.byLayer[$0]!, range)))] + carbonCost(b.byLayer[$0]!, range)))
+                ($0.rawValue, .object([("energy_kwh", .number(b.kWh(.layer($0), span)))] + carbonCost(.layer($0), span)))
             })))
             return (String(year), .object(fields))
         })
@@ -91,16 +92,12 @@ public enum SummaryBuilder {
         }
         let balance = JSONValue.object(balanceFields)
         // Every coefficient with its value, unit and source (a docs/sources.md key, or "scenario").
-        func mean(_ series: [Double]?) -> Double? {
-            guard let series, b.steps > 0 else { return nil }
-            return series[0..<b.steps].reduce(0, +) / Double(b.steps)
-        }
         func item(_ a: Assumption) -> JSONValue {
             .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
         }
         var grid: [Assumption] = []
-        if let c = mean(b.carbon) { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
-        if let p = mean(b.price) { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
+        if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
+        if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
         let assumptions = JSONValue.object([("grid", .array(grid.map(item)))] + s.fleets.map { f in
             (f.name, .array(f.model.assumptions(given: f.given).map(item)))
         })

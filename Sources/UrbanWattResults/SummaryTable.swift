@@ -5,43 +5,42 @@ import UrbanWattCore
 public enum SummaryTable {
     public static func render(_ b: Breakdown) -> String {
         let r = b.result
-        let all = b.all
-        let totalKWh = b.kWh(b.total, all)
+        let totalKWh = b.kWh(.total)
         var lines: [String] = []
         let title = "UrbanWatt — \(r.scenario.name), \(r.scenario.start) to \(r.scenario.end)" + (r.complete ? "" : " (interrupted)")
         lines.append(title)
         lines.append(String(repeating: "=", count: title.count))
-        var head = "Energy \(number(totalKWh)) kWh · peak \(number(b.peak(b.total, all).kW)) kW"
-        if let c = b.co2(b.total, all) { head += " · \(number(c / 1000)) t CO2" }
-        if let c = b.cost(b.total, all) { head += " · \(number(c)) \(r.scenario.grid.currency ?? "")" }
+        var head = "Energy \(number(totalKWh)) kWh · peak \(number(b.peak(.total).kW)) kW"
+        if let c = b.co2(.total) { head += " · \(number(c / 1000)) t CO2" }
+        if let c = b.cost(.total) { head += " · \(number(c)) \(r.scenario.grid.currency ?? "")" }
         lines.append(head)
         lines.append("")
         // Carbon and cost columns where the grid gives an intensity and a price.
         let currency = r.scenario.grid.currency ?? "cost"
-        let moneyHeads = (b.carbon != nil ? ["t CO2"] : []) + (b.price != nil ? [currency] : [])
-        func money(_ series: [Double], _ range: Range<Int>) -> [String] {
-            (b.co2(series, range).map { [number($0 / 1000)] } ?? []) + (b.cost(series, range).map { [number($0)] } ?? [])
+        let moneyHeads = (b.hasCarbon ? ["t CO2"] : []) + (b.hasPrice ? [currency] : [])
+        func money(_ g: Breakdown.Group, _ span: Breakdown.Span = .all) -> [String] {
+            (b.co2(g, span).map { [number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [number($0)] } ?? [])
         }
         var rows: [[String]] = [["layer", "energy kWh", "share", "peak kW"] + moneyHeads]
         for l in Layer.allCases {
-            let e = b.kWh(b.byLayer[l]!, all)
-            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(b.byLayer[l]!, all).kW)] + money(b.byLayer[l]!, all))
+            let e = b.kWh(.layer(l))
+            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(.layer(l)).kW)] + money(.layer(l)))
         }
         lines += table(rows)
         if b.years.count > 1 {
             lines.append("")
             rows = [["year", "energy kWh", "peak kW"] + moneyHeads]
-            for (y, range) in b.years {
-                rows.append([String(y), number(b.kWh(b.total, range)), number(b.peak(b.total, range).kW)] + money(b.total, range))
+            for (y, span) in b.years {
+                rows.append([String(y), number(b.kWh(.total, span)), number(b.peak(.total, span).kW)] + money(.total, span))
             }
             lines += table(rows)
         }
         lines.append("")
         rows = [["fleet", "kind", "nodes", "energy kWh", "share"] + moneyHeads + ["messages"]]
-        for (f, s) in zip(r.scenario.fleets, r.fleets) {
-            let e = b.kWh(s.energy, all)
-            rows.append([f.name, f.kind.rawValue, String(b.steps > 0 ? Int(s.nodes[b.steps - 1]) : 0), number(e),
-                         percent(e, of: totalKWh)] + money(s.energy, all) + [String(s.messages[all].reduce(0, +))])
+        for (i, f) in r.scenario.fleets.enumerated() {
+            let e = b.kWh(.fleet(i))
+            rows.append([f.name, f.kind.rawValue, String(b.nodes(fleet: i)), number(e),
+                         percent(e, of: totalKWh)] + money(.fleet(i)) + [String(b.messages(fleet: i))])
         }
         lines += table(rows)
         let bal = b.balance

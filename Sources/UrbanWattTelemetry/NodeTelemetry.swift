@@ -23,6 +23,8 @@ final class NodeTelemetry {
     let sampled: [Bool]?
     let dt: Double
     let start: Double
+    /// The fleet's efficiency factor at each step of the period.
+    let efficiency: [Double]
     /// Prefix sums over steps: energy per unit weight (`shared`), sleep energy (`sensor`), or
     /// efficiency × step length (`charger`).
     var cumulative: [Double] = [0]
@@ -42,6 +44,7 @@ final class NodeTelemetry {
         self.topicParts = topicParts
         dt = Double(clock.step)
         start = Double(clock.start)
+        efficiency = nodes.efficiency(0..<clock.count)
         let n = nodes.localNodes
         switch nodes.fleet.model.telemetry {
         case .uplinks(let sensor):
@@ -65,16 +68,16 @@ final class NodeTelemetry {
 
     func isSampled(_ j: Int) -> Bool { sampled?[j] ?? true }
 
-    /// Extends the prefix sums with step m of the fleet's series.
-    func extend(step m: Int, series: FleetSeries) {
+    /// Extends the prefix sums with step m, whose energy for the fleet was `energy`.
+    func extend(step m: Int, energy: Double) {
         switch model {
         case .shared:
             let w = nodes.activeWeight(m)
-            cumulative.append(cumulative[m] + (w > 0 ? series.energy[m] / w : 0))
+            cumulative.append(cumulative[m] + (w > 0 ? energy / w : 0))
         case .sensor(let s, _, _, _):
-            cumulative.append(cumulative[m] + nodes.efficiency[m] * s.sleep * dt)
+            cumulative.append(cumulative[m] + efficiency[m] * s.sleep * dt)
         case .charger:
-            cumulative.append(cumulative[m] + nodes.efficiency[m] * dt)
+            cumulative.append(cumulative[m] + efficiency[m] * dt)
         }
     }
 
@@ -96,8 +99,8 @@ final class NodeTelemetry {
             while k < list.count && list[k].0 < t1 {
                 let (s, e) = list[k]
                 k += 1
-                StepClock.forEachOverlap(from: max(s, t0), to: min(e, t1), start: start, dt: dt, count: nodes.efficiency.count) { m, span in
-                    charging += nodes.efficiency[m] * span
+                StepClock.forEachOverlap(from: max(s, t0), to: min(e, t1), start: start, dt: dt, count: efficiency.count) { m, span in
+                    charging += efficiency[m] * span
                 }
             }
             return w * (c.standby * (cumulative[b] - cumulative[a]) + (c.power - c.standby) * charging)

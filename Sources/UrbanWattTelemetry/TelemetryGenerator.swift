@@ -32,14 +32,15 @@ public final class TelemetryGenerator {
     }
 
     /// The messages of steps `range`, one batch per step, handed to `emit(step, batch)`; stops early
-    /// when `emit` returns false.
+    /// when `emit` returns false. `series` are the engine's chunk: index 0 is step `range.lowerBound`.
     public func generate(_ range: Range<Int>, series: [FleetSeries], emit: (Int, [OutgoingMessage]) -> Bool) {
         for m in range {
             var batch: [OutgoingMessage] = []
+            let i = m - range.lowerBound
             if config.mode == .fleets {
-                fleetMessages(step: m, series: series, into: &batch)
+                fleetMessages(step: m, energy: { series[$0].energy[i] }, into: &batch)
             } else {
-                for f in fleets { nodeMessages(f, step: m, series: series[f.index], into: &batch) }
+                for f in fleets { nodeMessages(f, step: m, energy: series[f.index].energy[i], into: &batch) }
             }
             generatedSteps = m + 1
             if !emit(m, batch) { return }
@@ -65,10 +66,10 @@ public final class TelemetryGenerator {
         _ = emit(end, batch)
     }
 
-    private func fleetMessages(step m: Int, series: [FleetSeries], into batch: inout [OutgoingMessage]) {
+    private func fleetMessages(step m: Int, energy: (Int) -> Double, into batch: inout [OutgoingMessage]) {
         let t = Double(clock.time(m + 1))
         for (i, f) in scenario.fleets.enumerated() {
-            let e = series[i].energy[m]
+            let e = energy(i)
             let reading = Reading(time: t, fleet: f.name, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e, seq: fleetSeq[i])
             fleetSeq[i] += 1
             let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
@@ -81,8 +82,8 @@ public final class TelemetryGenerator {
         }
     }
 
-    private func nodeMessages(_ f: NodeTelemetry, step m: Int, series: FleetSeries, into batch: inout [OutgoingMessage]) {
-        f.extend(step: m, series: series)
+    private func nodeMessages(_ f: NodeTelemetry, step m: Int, energy: Double, into batch: inout [OutgoingMessage]) {
+        f.extend(step: m, energy: energy)
         let t0 = Double(clock.time(m))
         // Nodes that appear start reporting from this step; nodes that go carry what they had.
         let n = f.nodes.active(m)
@@ -112,7 +113,7 @@ public final class TelemetryGenerator {
                     guard j < n, f.isSampled(j) else { continue }
                     let from = Int(f.lastStep[j])
                     let energy = f.carry[j] + f.energy(j, from: from, to: m + 1)
-                        + f.nodes.weight(j) * f.nodes.efficiency[m] * uplink[j]
+                        + f.nodes.weight(j) * f.efficiency[m] * uplink[j]
                     f.carry[j] = 0
                     f.lastStep[j] = Int32(m + 1)
                     batch.append(message(f, node: j, time: Double(clock.start) + cycle * interval + phases[k - 1], energy: energy))

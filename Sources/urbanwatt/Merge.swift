@@ -27,17 +27,18 @@ extension UrbanWatt {
 
         func run() throws {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
-            let merged: SimulationResult, text: String
+            let b: Breakdown, text: String
             do {
-                (merged, text) = try ShardMerge.merge(folders: folders)
+                (b, text) = try ShardMerge.merge(folders: folders, resolution: resolution)
             } catch .notAShard(let folder) {
                 throw CommandFailure(ExitStatus.noInput, ShardMerge.Failure.notAShard(folder).description)
+            } catch .resolution(let error) {
+                throw CommandFailure(ExitStatus.usage, error.description)
             } catch {
                 if case .scenario = error { printError(error.description) }  // located diagnostics, one a line
                 throw CommandFailure(ExitStatus.dataError, error.isScenario ? nil : error.description)
             }
-            let rows = try usage { try RunPlan.stepsPerRow(resolution, scenario: merged.scenario) }
-            let b = Breakdown(merged)
+            let rows = b.stepsPerRow
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
             do {
                 try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text)

@@ -86,8 +86,9 @@ extension UrbanWatt {
             let scenario = loaded.scenario
             let memory = maxMemory.flatMap { m in if case .success(let v) = QuantityParser.parse(m, as: .data) { (v, m) } else { nil } }
             let (rows, estimate) = try usage {
-                (try RunPlan.stepsPerRow(resolution, scenario: scenario),
-                 try RunPlan.admit(scenario, runs: runs, sharded: shard != nil, maxMemory: memory))
+                let rows = try RunPlan.stepsPerRow(resolution, scenario: scenario)
+                return (rows, try RunPlan.admit(scenario, runs: runs, sharded: shard != nil, stepsPerRow: rows,
+                                                streaming: broker.mqtt != nil && telemetry.telemetry == "nodes", maxMemory: memory))
             }
             let started = Date()
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
@@ -96,15 +97,34 @@ extension UrbanWatt {
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
             // While streaming, small chunks keep telemetry close to the simulation and Ctrl-C prompt.
+            let chunk = session == nil ? 672 : 4
+            // A shard writes its series as it runs, for `merge`.
+            let series = try shard.map { _ in
+                do { return (writer: try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)), chunk: chunk) } catch {
+                    throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
+                }
+            }
+            var tally = Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows)
             var result = engine.run(
-                chunk: session == nil ? 672 : 4,
+                chunk: chunk,
                 progress: progress.update,
                 shouldStop: { Interrupt.requested() || session?.shouldStop == true },
-                onChunk: { range, series in session?.publish(range, series: series, clock: engine.clock, shouldStop: Interrupt.requested) })
+                onChunk: { range, chunkSeries in
+                    // While streaming, the results cover what was streamed: a chunk counts once it is sent.
+                    session?.publish(range, series: chunkSeries, clock: engine.clock, shouldStop: Interrupt.requested)
+                    let sent = session.map { min(range.upperBound, $0.streamedSteps) } ?? range.upperBound
+                    guard sent > range.lowerBound else { return }
+                    let kept = range.lowerBound..<sent
+                    let part = kept == range ? chunkSeries : chunkSeries.map { $0.slice(0..<kept.count) }
+                    tally.add(kept, part)
+                    series?.writer.append(kept, part)
+                })
             progress.finish()
-            if Interrupt.requested() { RunPlan.reconcile(&result, streamedSteps: session?.streamedSteps) }
+            // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.
+            RunPlan.reconcile(&result, streamedSteps: tally.steps)
             if result.completedSteps == 0 && Interrupt.requested() {
                 _ = session?.finish(totals: nil, interrupted: true)
+                if let series { try? series.writer.finish(); try? FileManager.default.removeItem(atPath: series.writer.path) }
                 throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
             }
             var uncertainty: JSONValue?
@@ -117,7 +137,7 @@ extension UrbanWatt {
                 runsInterrupted = mc.finished < runs
                 uncertainty = mc.section
             }
-            let breakdown = Breakdown(result)
+            let breakdown = Breakdown(result, tally)
             var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
             info.interrupted = runsInterrupted
             var dropWarning: String?
@@ -130,7 +150,7 @@ extension UrbanWatt {
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
-                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, shardFiles: shard != nil)
+                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, series: series)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

@@ -101,8 +101,9 @@ import Testing
         (["run", "--shard", "3/2"], 64, "--shard"),
         (["run", "--runs", "1"], 64, "--runs"),
         (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
-        (["run", "--step", "1s"], 64, "mittelstadt needs about 21.2 GiB (31,536,000 steps × 14 fleets"),
-        (["run", "--step", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
+        (["run", "--step", "1s", "--resolution", "1s", "--max-memory", "1GB"], 64,
+         "mittelstadt needs about 14.1 GiB (31,536,000 steps × 14 fleets, 19,172 nodes, 31,536,000 rows"),
+        (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
         (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 365 d"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--reconnect-timeout", "nan"], 64, "--reconnect-timeout expects a duration"),
@@ -151,13 +152,14 @@ import Testing
         #expect(fleets["gw"]?["messages"] as? Int == Int(uplinks), "the gateway carries every uplink")
     }
 
-    /// 31 days at 15 min = 2,976 steps; memory 2,976 × (4 × 40 + 160) + 1,052 × 64 B + 32 MiB = 33 MiB;
+    /// 31 days at 15 min = 2,976 steps in 744 hourly rows; memory 1,052 × 64 B + 744 × ((1 total + 5 layers
+    /// + 4 fleets) × 16 + 160) B + 32 MiB = 32.3 MiB;
     /// messages 1,000 lamps × 2,976 + 50 sensors × ⌈2,678,400 / 420⌉ + 2 × 2,976 = 3.3 million.
     @Test func validateStatesTheWork() throws {
         let dir = CLI.temporaryFolder()
         let r = try CLI.run(["validate", try writeSmall(dir)])
         #expect(r.status == 0)
-        #expect(r.stdout.hasSuffix("ok (small: 2,976 steps × 4 fleets, 1,052 nodes, about 33 MiB; at most 3.3 million telemetry messages at --interval 15min)\n"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("ok (small: 2,976 steps × 4 fleets, 1,052 nodes, 744 rows, about 32 MiB; at most 3.3 million telemetry messages at --interval 15min)\n"), "\(r.stdout)")
     }
 
     @Test func validatePrintsEveryProblemWithItsLocationAndExits65() throws {

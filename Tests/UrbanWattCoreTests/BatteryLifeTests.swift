@@ -13,7 +13,7 @@ import Testing
                             payload: 20, overhead: 0, battery: 68_400)
         let s = scenario([Fleet(name: "meters", count: YearMap(Double(count)), jitter: jitter, model: sensor)],
                          to: .init(year: 2025, month: 1, day: 2))
-        return Engine(scenario: s).run().fleets[0].batteryLives
+        return Engine(scenario: s).record().result.batteryLives[0]
     }
 
     @Test func identicalNodesHaveOneLife() throws {

@@ -3,24 +3,24 @@ import Testing
 
 @Suite struct GenericKindTests {
     @Test func aThousandFiveWattDevicesUse43800kWhIn2025() {
-        let r = Engine(scenario: scenario([Fleet(name: "d", count: YearMap(1000), model: Device(power: 5, schedule: .constant(1)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "d", count: YearMap(1000), model: Device(power: 5, schedule: .constant(1)))])).record()
         #expect(close(r.kWh(), 43_800))
         #expect(r.fleets[0].nodes.last == 1000)
     }
 
     @Test func aHundredKilowattITLoadAtPUE15Uses1314000kWh() {
         let dc = Datacenter(itPower: 100_000, pue: 1.5)
-        let r = Engine(scenario: scenario([Fleet(name: "dc", model: dc)])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "dc", model: dc)])).record()
         #expect(close(r.kWh(), 1_314_000))
     }
 
     @Test func aServerAt50PercentBetween100And300WattDraws200W() {
-        let r = Engine(scenario: scenario([Fleet(name: "s", model: Server(idle: 100, max: 300, utilisation: .constant(0.5)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "s", model: Server(idle: 100, max: 300, utilisation: .constant(0.5)))])).record()
         #expect(close(r.kWh(), 200 * 8760 / 1000))
     }
 
     @Test func aGatewayDrawsItsPowerAlways() {
-        let r = Engine(scenario: scenario([Fleet(name: "g", count: YearMap(20), model: Gateway(power: 3.2))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "g", count: YearMap(20), model: Gateway(power: 3.2))])).record()
         #expect(close(r.kWh(), 20 * 3.2 * 8.76))
     }
 
@@ -28,14 +28,14 @@ import Testing
         var hours = Array(repeating: 0.0, count: 24)
         for h in 18..<22 { hours[h] = 1 }
         let p = Profile(weekday: hours)
-        let r = Engine(scenario: scenario([Fleet(name: "d", model: Device(power: 1000, schedule: .profile(name: "p", p, scale: 1)))])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "d", model: Device(power: 1000, schedule: .profile(name: "p", p, scale: 1)))])).record()
         #expect(close(r.kWh(), 4 * 365))
     }
 
     @Test func sensorsSleepAndSendUplinks() {
         // 100 sensors, 1 mJ per uplink every 15 min, 10 µW sleep: (10e-6 × 8760 h) + 35040 × 1 mJ per node.
         let sensor = Sensor(radio: Radio(type: .lorawan, energyPerUplink: 0.001), sleep: 10e-6, interval: 900, payload: 11, overhead: 13)
-        let r = Engine(scenario: scenario([Fleet(name: "s", count: YearMap(100), model: sensor)])).run()
+        let r = Engine(scenario: scenario([Fleet(name: "s", count: YearMap(100), model: sensor)])).record()
         let perNodeJ = 10e-6 * 8760 * 3600 + 35_040 * 0.001
         #expect(close(r.kWh(), 100 * perNodeJ / 3.6e6))
         #expect(r.messages() == 100 * 35_040)
@@ -47,14 +47,14 @@ import Testing
     @Test func nodeIExistsWhileIIsBelowTheFlooredCount() {
         // count rises linearly from 0 to 8760 over 2025: in hour h exactly h nodes exist.
         let f = Fleet(name: "d", count: YearMap(points: [(2025, 0), (2026, 8760)]), model: Device(power: 1, schedule: .constant(1)))
-        let r = Engine(scenario: scenario([f], step: 3600)).run()
+        let r = Engine(scenario: scenario([f], step: 3600)).record()
         #expect(close(r.kWh(), 8759.0 * 8760 / 2 / 1000))
         #expect(r.fleets[0].nodes[100] == 100)
     }
 
     @Test func efficiencyScalesPowerPerCalendarYear() {
         let f = Fleet(name: "d", efficiency: Efficiency(perYear: 0.03, from: 2025), model: Device(power: 1000, schedule: .constant(1)))
-        let r = Engine(scenario: scenario([f], to: .init(year: 2027, month: 1, day: 1), step: 3600)).run()
+        let r = Engine(scenario: scenario([f], to: .init(year: 2027, month: 1, day: 1), step: 3600)).record()
         #expect(close(r.kWh(), 8760 + 8760 * 0.97))
     }
 
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func messagesAndBytesFlowThroughTheViaChain() {
-        let r = Engine(scenario: chain()).run()
+        let r = Engine(scenario: chain()).record()
         for i in 0..<4 {
             #expect(r.messages(i) == 8_760_000)
             #expect(r.bytes(i) == 876_000_000)
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func linksAndDataCentresTurnBytesIntoEnergy() {
-        let r = Engine(scenario: chain()).run()
+        let r = Engine(scenario: chain()).record()
         #expect(close(r.kWh(2), 0.876 * 0.001875))  // 0.876 GB at 0.001875 kWh/GB in 2025
         #expect(close(r.kWh(3), 0.876 * 0.5 * 1.5))  // per_gb × PUE
         #expect(r.kWh(1) == 0)  // gateways add no energy per byte
@@ -103,20 +103,20 @@ import Testing
     }
 
     @Test func twoRunsGiveTheSameSeries() {
-        let a = Engine(scenario: jittered(false)).run(), b = Engine(scenario: jittered(false)).run()
+        let a = Engine(scenario: jittered(false)).record(), b = Engine(scenario: jittered(false)).record()
         #expect(a.fleets == b.fleets)
     }
 
     @Test func aNodesDrawsDoNotChangeWhenAnotherFleetIsAdded() {
-        let alone = Engine(scenario: jittered(false)).run()
-        let together = Engine(scenario: jittered(true)).run()
+        let alone = Engine(scenario: jittered(false)).record()
+        let together = Engine(scenario: jittered(true)).record()
         #expect(alone.fleets[0] == together.fleets[1])
     }
 
     @Test func cohortCountsEqualANodeByNodeSimulation() {
         // Interval 1000 s, step 900 s: per-node phases decide which step holds each uplink.
         let s = jittered(false)
-        let r = Engine(scenario: s).run()
+        let r = Engine(scenario: s).record()
         let clock = StepClock(from: s.start, to: s.end, step: s.step, zone: .utc)
         let fleet = s.fleets[0]
         guard let sensor = fleet.model as? Sensor else { return }
@@ -144,9 +144,9 @@ import Testing
 
     @Test func shardsAddUpToTheWholeRun() {
         let s = jittered(true)
-        let whole = Engine(scenario: s).run()
+        let whole = Engine(scenario: s).record()
         for n in [2, 3, 7] {
-            let parts = (0..<n).map { Engine(scenario: s, shard: Shard(index: $0, count: n)).run() }
+            let parts = (0..<n).map { Engine(scenario: s, shard: Shard(index: $0, count: n)).record() }
             for f in 0..<2 {
                 #expect(parts.reduce(0) { $0 + $1.messages(f) } == whole.messages(f))
                 #expect(close(parts.reduce(0) { $0 + $1.kWh(f) }, whole.kWh(f), relative: 1e-12))
@@ -156,21 +156,25 @@ import Testing
 
     @Test func anInterruptedRunStopsBetweenChunks() {
         var calls = 0
-        let r = Engine(scenario: jittered(false)).run(chunk: 96, shouldStop: { calls += 1; return calls > 3 })
+        let r = Engine(scenario: jittered(false)).run(chunk: 96, shouldStop: { calls += 1; return calls > 3 }) { _, _ in }
         #expect(r.completedSteps == 3 * 96)
         #expect(!r.complete)
     }
 }
 
 @Suite struct WorkEstimateTests {
-    /// Two fleets of 10 and 5 nodes over one day at 1 h: 24 steps × (2 × 40 + 160) B + 15 × 64 B + 32 MiB.
+    /// Two fleets of 10 and 5 nodes over one day at 15 min, hourly rows: 15 × 64 B + 24 rows × (16 B ×
+    /// (total + layers + 2 fleets) + 160 B) + 32 MiB; streaming adds 96 steps × 2 fleets × 16 B.
     @Test func theEstimateIsTheStatedFormula() {
         let s = scenario([Fleet(name: "a", count: YearMap(10), model: Gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: Gateway(power: 1))],
-                         from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 3600)
+                         from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 900)
         let e = WorkEstimate(s)
-        #expect(e.steps == 24 && e.fleets == 2 && e.nodes == 15)
-        let expected: Double = 24 * 240 + 15 * 64 + 32 * 1_048_576
+        #expect(e.steps == 96 && e.fleets == 2 && e.nodes == 15 && e.rows == 24)
+        let columns = Double(1 + Layer.allCases.count + 2)
+        let expected: Double = 15 * 64 + 24 * (columns * 16 + 160) + 32 * 1_048_576
         #expect(e.memoryBytes == expected)
+        #expect(WorkEstimate(s, stepsPerRow: 1).rows == 96)
+        #expect(WorkEstimate(s, streaming: true).memoryBytes == expected + 96 * 2 * 16)
     }
 
     /// The step count is StepClock's, daylight-saving days included, without building the clock.

@@ -7,7 +7,7 @@ func scenario(_ fleets: [Fleet], from: CivilDate = .init(year: 2025, month: 1, d
     Scenario(name: "test", seed: seed, location: location, zone: zone, start: from, end: to, step: step, fleets: fleets)
 }
 
-extension SimulationResult {
+extension Recording {
     /// Energy of fleet `i` in kWh.
     func kWh(_ i: Int = 0) -> Double { fleets[i].energy.reduce(0, +) / 3.6e6 }
     func messages(_ i: Int = 0) -> Int { fleets[i].messages.reduce(0, +) }

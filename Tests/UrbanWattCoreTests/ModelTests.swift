@@ -34,7 +34,7 @@ import Testing
 
     @Test func aBaseStationFleetIntegratesItsLoad() {
         let f = Fleet(name: "bs", model: BaseStation(preset: .macro, load: .constant(1)))
-        let r = Engine(scenario: scenario([f], step: 3600)).run()
+        let r = Engine(scenario: scenario([f], step: 3600)).record()
         #expect(close(r.kWh(), 1.344 * 8760))
     }
 }
@@ -72,8 +72,8 @@ import Testing
     @Test func streetLightsInTromsoAreOffAllJuneAndOnAllDecember() {
         let light = Fleet(name: "l", model: Streetlight(power: 100))
         let loc = Location(latitude: 69.65, longitude: 18.96)
-        let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc)).run()
-        let december = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)).run()
+        let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc)).record()
+        let december = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)).record()
         #expect(june.kWh() == 0)
         #expect(close(december.kWh(), 0.1 * 24 * 10))
     }
@@ -88,7 +88,7 @@ import Testing
         let darkHours = ((rise - day) + (day + 86_400 - set)) / 3600
         for step: Int64 in [900, 3600, 7200] {
             let light = Fleet(name: "l", model: Streetlight(power: 1000))
-            let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)).run()
+            let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)).record()
             #expect(abs(r.kWh() - darkHours) < 1e-6)
         }
     }
@@ -104,11 +104,11 @@ import Testing
         let dark = ((rise - start) + (end - set)) / 3600
         let loc = Location(latitude: 51.31, longitude: 9.48)
         let plain = Engine(scenario: scenario([Fleet(name: "l", model: Streetlight(power: 1000))], from: day,
-                                              to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
+                                              to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).record()
         #expect(plain.clock.count == 92)
         #expect(abs(plain.kWh() - dark) < 1e-6)
         let dimmed = Fleet(name: "l", model: Streetlight(power: 1000, dimming: .windows([DimmingWindow(start: 0, end: 5 * 3600, level: 0.5)])))
-        let r = Engine(scenario: scenario([dimmed], from: day, to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).run()
+        let r = Engine(scenario: scenario([dimmed], from: day, to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).record()
         #expect(abs(r.kWh() - (dark - 0.5 * 4)) < 1e-6)
     }
 
@@ -116,7 +116,7 @@ import Testing
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))
         let light = Fleet(name: "l", model: Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)])))
-        let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo, location: Location(latitude: 69.65, longitude: 18.96))).run()
+        let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo, location: Location(latitude: 69.65, longitude: 18.96))).record()
         let expected: Double = (100 * 18 + 50 * 6 + 2 * 24) / 1000
         #expect(close(r.kWh(), expected))
     }
@@ -134,7 +134,7 @@ import Testing
     /// 7,565.5 kWh, 2,635,565.5 kWh in all. The session count is Poisson with mean 146,000: its
     /// relative standard deviation is 1 / √146,000 = 0.26 %, so three of them bound the figure.
     @Test func annualEnergyIsChargersTimesSessionsTimesEnergyTimesDays() {
-        let r = Engine(scenario: chargers()).run()
+        let r = Engine(scenario: chargers()).record()
         let charging = 200.0 * 2 * 18 * 365
         let expected = charging + 0.005 * (200 * 8760 - charging / 11)
         #expect(abs(r.kWh() - expected) / expected < 3 / 146_000.0.squareRoot(), "\(r.kWh()) kWh")
@@ -142,12 +142,12 @@ import Testing
 
     @Test func sessionsNeverOverlapAndStandbyIsCounted() {
         // One charger: at no step can it charge more than the step's length.
-        let r = Engine(scenario: chargers(count: 1, sd: 6 * 3.6e6)).run()
+        let r = Engine(scenario: chargers(count: 1, sd: 6 * 3.6e6)).record()
         let perStepMax = 11_000.0 * 900
         #expect(r.fleets[0].energy.allSatisfy { $0 <= perStepMax + 1e-6 })
         // A charger that never charges draws its standby power.
         let idle = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 0, sessionEnergy: 1)
-        let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: idle)])).run()
+        let i = Engine(scenario: scenario([Fleet(name: "ev", count: YearMap(10), model: idle)])).record()
         #expect(close(i.kWh(), 10 * 5 * 8.76))
     }
 
@@ -156,12 +156,12 @@ import Testing
         var hourly = Array(repeating: 300.0, count: 24)
         for h in 16..<22 { hourly[h] = 600 }
         let grid = Grid(carbon: .hourly(Profile(weekday: hourly)))
-        func run(_ smart: SmartCharging?) -> (kWh: Double, kg: Double, result: SimulationResult) {
+        func run(_ smart: SmartCharging?) -> (kWh: Double, kg: Double, result: Recording) {
             let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
                                     startProfile: BuiltinProfiles.named("evening"), smart: smart)
             var s = scenario([Fleet(name: "ev", count: YearMap(20), model: charger)], to: .init(year: 2025, month: 3, day: 1))
             s.grid = grid
-            let r = Engine(scenario: s).run()
+            let r = Engine(scenario: s).record()
             let carbon = grid.carbon!.series(on: r.clock)
             let kg = zip(r.fleets[0].energy, carbon).reduce(0) { $0 + $1.0 / 3.6e6 * $1.1 / 1000 }
             return (r.kWh(), kg, r)
@@ -181,7 +181,7 @@ import Testing
             var s = scenario([Fleet(name: "ev", count: YearMap(200), model: charger)],
                              from: .init(year: 2025, month: 11, day: 1), to: .init(year: 2026, month: 1, day: 1))
             s.grid = Grid(carbon: carbon)
-            return Engine(scenario: s).run().fleets[0].energy
+            return Engine(scenario: s).record().fleets[0].energy
         }
         return (run(nil), run(SmartCharging(objective: .carbon, window: 8 * 3600)))
     }

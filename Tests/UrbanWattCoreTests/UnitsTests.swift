@@ -46,7 +46,7 @@ import Testing
         #expect(spring.count == 92)
         #expect(autumn.count == 100)
         // Local time jumps from 02:00 to 03:00 on the spring day.
-        #expect(spring.localSecondOfDay[8] == 3 * 3600)
+        #expect(spring.localSecondOfDay(8) == 3 * 3600)
         #expect(isoUTC(spring.start) == "2025-03-29T23:00:00Z")
     }
 

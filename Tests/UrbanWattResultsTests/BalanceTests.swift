@@ -12,7 +12,7 @@ import UrbanWattCore
             Fleet(name: "signals", count: YearMap(100), model: led, replaces: old),
             Fleet(name: "gw", model: Gateway(power: 10)),
         ])
-        return Breakdown(Engine(scenario: s).run())
+        return Breakdown.run(Engine(scenario: s))
     }
 
     @Test func savingsAndNetOfARetrofitAreComputedByHand() {

@@ -27,7 +27,7 @@ struct CarbonAndCostTests {
 
     init() throws {
         let scenario = try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")
-        s = SummaryBuilder.summary(Breakdown(Engine(scenario: scenario).run()), run: RunInfo(wallSeconds: 0))
+        s = SummaryBuilder.summary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
     }
 
     func close(_ path: [String], _ expected: Double) {
@@ -65,7 +65,7 @@ struct CarbonAndCostTests {
     /// Without a grid intensity or price the fields are there, and null.
     @Test func withoutAGridTheyAreNull() throws {
         let scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n", with: ""), file: "x.yaml")
-        let s = SummaryBuilder.summary(Breakdown(Engine(scenario: scenario).run()), run: RunInfo(wallSeconds: 0))
+        let s = SummaryBuilder.summary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
         #expect(s["by_layer"]?["sensing"]?["co2_kg"] == .null && s["balance"]?["net_cost"] == .null)
     }
 
@@ -85,7 +85,7 @@ struct CarbonAndCostTests {
 struct DataFileTests {
     @Test func fleetsCSVHasCarbonCostAndSavingsPerYear() throws {
         let scenario = try ScenarioDecoder.decode(CarbonAndCostTests.yaml, file: "x.yaml")
-        let rows = CSVWriters.fleets(Breakdown(Engine(scenario: scenario).run())).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = CSVWriters.fleets(Breakdown.run(Engine(scenario: scenario))).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let head = rows[0]
         #expect(head.contains("co2_kg") && head.contains("savings_cost") && head.contains("battery_life_p5_years"))
         func cell(_ year: String, _ fleet: String, _ column: String) -> String {
@@ -102,7 +102,7 @@ struct DataFileTests {
     @Test func timeseriesHasLocalTimeAndFleetColumns() throws {
         let text = CarbonAndCostTests.yaml.replacingOccurrences(of: "period: {start: 2025-12-31, end: 2026-01-02, step: 1 h}",
             with: "location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}\nperiod: {start: 2025-07-01, end: 2025-07-02, step: 1 h}")
-        let b = Breakdown(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml")).run())
+        let b = Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml")))
         let layers = CSVWriters.timeseries(b, stepsPerRow: 1).split(separator: "\n")
         #expect(layers[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
         // The day starts at local midnight: 2025-06-30T22:00Z.

@@ -43,13 +43,27 @@ import UrbanWattCore
             Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: sensor),
             Fleet(name: "gw", model: Gateway(power: 3), replaces: Gateway(power: 10)),
         ])
-        let r = Engine(scenario: s, shard: Shard(index: 1, count: 3)).run()
-        let series = ShardFiles.series(r)
-        let header = try JSONParser.parse(ShardFiles.header(r, scenarioText: "text", series: series).serialized())
+        let engine = Engine(scenario: s, shard: Shard(index: 1, count: 3))
+        let recorded = engine.record()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uw-shard-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Written in chunks of 5 steps, read back 7 at a time: the layout follows the header's chunk.
+        let writer = try SeriesFile.Writer(path: folder + "/series.bin")
+        let r = engine.run(chunk: 5) { range, series in writer.append(range, series) }
+        try writer.finish()
+        let header = try JSONParser.parse(ShardFiles.header(r, scenarioText: "text", series: writer, chunk: 5).serialized())
         // One shard of three is not a whole run.
-        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: "f", header: header, series: series)]) }
-        let back = try ShardFiles.read(folder: "f", scenario: s, header: header, series: series)
-        #expect(back.fleets == r.fleets)
+        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: folder, header: header)]) }
+        let (back, reader) = try ShardFiles.open(folder: folder, scenario: s, header: header)
+        var fleets = s.fleets.map { FleetSeries(steps: 0, baseline: $0.replaces != nil) }
+        while true {
+            let part = try reader.next(7)
+            if part[0].count == 0 { break }
+            for i in fleets.indices { fleets[i].append(part[i]) }
+        }
+        #expect(fleets == recorded.fleets)
+        #expect(back.batteryLives == recorded.result.batteryLives)
         #expect(back.completedSteps == r.completedSteps && back.nodeSteps == r.nodeSteps && back.shard == r.shard)
     }
 }

@@ -4,16 +4,16 @@ import UrbanWattCore
 
 /// Cameras and a fog tier, each against figures computed by hand.
 struct CameraAndFogTests {
-    static func run(_ yaml: String) throws -> SimulationResult {
-        Engine(scenario: try ScenarioDecoder.decode(yaml, file: "x.yaml")).run()
+    static func run(_ yaml: String) throws -> Recording {
+        Engine(scenario: try ScenarioDecoder.decode(yaml, file: "x.yaml")).record()
     }
 
-    static func kWh(_ r: SimulationResult, _ fleet: String) -> Double {
-        r.fleets[r.scenario.fleets.firstIndex { $0.name == fleet }!].energy.reduce(0, +) / 3.6e6
+    static func kWh(_ r: Recording, _ fleet: String) -> Double {
+        r.fleets[r.result.scenario.fleets.firstIndex { $0.name == fleet }!].energy.reduce(0, +) / 3.6e6
     }
 
-    static func bytes(_ r: SimulationResult, _ fleet: String) -> Int {
-        r.fleets[r.scenario.fleets.firstIndex { $0.name == fleet }!].bytes.reduce(0, +)
+    static func bytes(_ r: Recording, _ fleet: String) -> Int {
+        r.fleets[r.result.scenario.fleets.firstIndex { $0.name == fleet }!].bytes.reduce(0, +)
     }
 
     static func cameras(edge: String) -> String {
@@ -83,7 +83,7 @@ struct CameraAndFogTests {
         #expect(Self.bytes(r, "wan") == 216_000_000)
         #expect(abs(Self.kWh(r, "wan") - 0.00288) < 1e-12)
         #expect(abs(Self.kWh(r, "cloud") - 0.60000480) < 1e-9)
-        let total = r.scenario.fleets.map { Self.kWh(r, $0.name) }.reduce(0, +)
+        let total = r.result.scenario.fleets.map { Self.kWh(r, $0.name) }.reduce(0, +)
         #expect(abs(total - 8.0076) < 1e-5, "total \(total)")
     }
 

@@ -38,31 +38,31 @@ public struct Engine: Sendable {
         return order
     }
 
-    /// Simulates the whole period, or until `shouldStop` answers true between two chunks.
+    /// Simulates the whole period, or until `shouldStop` answers true between two chunks, handing
+    /// each chunk's series to `onChunk`; nothing per step outlives its chunk.
     ///
     /// - Parameters:
     ///   - chunk: steps per chunk; progress and interruption are checked between chunks.
     ///   - progress: called after each chunk with (steps done, steps in all, node-steps so far).
-    ///   - onChunk: called after each chunk with its steps and every fleet's series so far (telemetry).
+    ///   - onChunk: called after each chunk with its steps and every fleet's series for them (index 0
+    ///     is the chunk's first step): the results' aggregates, telemetry, a shard's series file.
     public func run(
         chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in }, shouldStop: () -> Bool = { false },
-        onChunk: (Range<Int>, [FleetSeries]) -> Void = { _, _ in }
+        onChunk: (Range<Int>, [FleetSeries]) -> Void
     ) -> SimulationResult {
         let steps = clock.count
-        let dt = Double(clock.step)
-        var series = scenario.fleets.map { FleetSeries(steps: steps, baseline: $0.replaces != nil) }
+        let fleets = scenario.fleets
         var steppers: [any FleetStepper] = []
-        var perByte: [[Double]?] = []
-        for (i, fleet) in scenario.fleets.enumerated() {
+        var contexts: [StepperContext] = []
+        for fleet in fleets {
             let context = stepperContext(fleet)
+            contexts.append(context)
             steppers.append(fleet.model.stepper(context))
-            series[i].batteryLives = steppers[i].batteryLives()
-            perByte.append(fleet.model.perByte(on: clock).map { zip($0, context.efficiency).map(*) })
         }
-        let target = scenario.fleets.map { f in f.via.flatMap { v in scenario.fleets.firstIndex { $0.name == v } } }
+        let target = fleets.map { f in f.via.flatMap { v in fleets.firstIndex { $0.name == v } } }
         // What each fleet has received and passed on so far, so that a share is forwarded without
         // rounding drift.
-        var received = Array(repeating: (messages: 0, bytes: 0), count: scenario.fleets.count)
+        var received = Array(repeating: (messages: 0, bytes: 0), count: fleets.count)
         var forwarded = received
 
         var done = 0
@@ -70,50 +70,57 @@ public struct Engine: Sendable {
         while done < steps {
             if shouldStop() { break }
             let range = done..<min(steps, done + max(1, chunk))
+            var series = fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
             for i in order {
-                steppers[i].run(range, into: &series[i])
-                if let rate = perByte[i] {
-                    for m in range { series[i].energy[m] += Double(series[i].bytes[m]) * rate[m] }
+                let window = contexts[i].window(range)
+                steppers[i].run(window, into: &series[i])
+                if let rate = fleets[i].model.perByte(on: window.clock) {
+                    let efficiency = window.efficiency
+                    for k in 0..<range.count { series[i].energy[k] += Double(series[i].bytes[k]) * (rate[k] * efficiency[k]) }
                 }
                 if let t = target[i] {
-                    let share = scenario.fleets[i].model.forwardShare
-                    for m in range {
+                    let share = fleets[i].model.forwardShare
+                    for k in 0..<range.count {
                         if share == 1 {
-                            series[t].messages[m] += series[i].messages[m]
-                            series[t].bytes[m] += series[i].bytes[m]
+                            series[t].messages[k] += series[i].messages[k]
+                            series[t].bytes[k] += series[i].bytes[k]
                         } else {
-                            received[i].messages += series[i].messages[m]
-                            received[i].bytes += series[i].bytes[m]
+                            received[i].messages += series[i].messages[k]
+                            received[i].bytes += series[i].bytes[k]
                             let messages = Int((Double(received[i].messages) * share).rounded()) - forwarded[i].messages
                             let bytes = Int((Double(received[i].bytes) * share).rounded()) - forwarded[i].bytes
                             forwarded[i].messages += messages
                             forwarded[i].bytes += bytes
-                            series[t].messages[m] += messages
-                            series[t].bytes[m] += bytes
+                            series[t].messages[k] += messages
+                            series[t].bytes[k] += bytes
                         }
                     }
                 }
-                for m in range { nodeSteps += Int(series[i].nodes[m]) }
+                for k in 0..<range.count { nodeSteps += Int(series[i].nodes[k]) }
             }
             done = range.upperBound
             onChunk(range, series)
             progress(done, steps, nodeSteps)
         }
         return SimulationResult(
-            scenario: scenario, clock: clock, shard: shard, fleets: series, completedSteps: done, nodeSteps: nodeSteps)
+            scenario: scenario, clock: clock, shard: shard, batteryLives: steppers.map { $0.batteryLives() }, completedSteps: done,
+            nodeSteps: nodeSteps)
     }
 
-    /// What a fleet's kind builds its stepper from.
+    /// Simulates the period and keeps every step of every fleet: for tests, and for small runs
+    /// that need the series themselves. Memory grows with steps × fleets.
+    public func record(shouldStop: () -> Bool = { false }) -> Recording {
+        var fleets = scenario.fleets.map { FleetSeries(steps: 0, baseline: $0.replaces != nil) }
+        let result = run(shouldStop: shouldStop) { _, chunk in
+            for (i, s) in chunk.enumerated() { fleets[i].append(s) }
+        }
+        return Recording(result: result, fleets: fleets)
+    }
+
+    /// What a fleet's kind builds its stepper from, over the whole period.
     func stepperContext(_ fleet: Fleet) -> StepperContext {
         StepperContext(
             fleet: fleet, clock: clock, seed: scenario.seed, grid: scenario.grid, location: scenario.location,
-            efficiency: efficiencySeries(fleet.efficiency),
             population: NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed))
-    }
-
-    /// The efficiency factor of each step's calendar year.
-    func efficiencySeries(_ efficiency: Efficiency?) -> [Double] {
-        guard let efficiency else { return Array(repeating: 1, count: clock.count) }
-        return clock.perYear(efficiency.factor)
     }
 }

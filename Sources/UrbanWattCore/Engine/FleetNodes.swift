@@ -7,16 +7,19 @@ public struct FleetNodes: Sendable {
     let clock: StepClock
     let seed: UInt64
     let grid: Grid
-    /// Efficiency factor per step.
-    public let efficiency: [Double]
 
-    init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, grid: Grid, efficiency: [Double]) {
+    init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, grid: Grid) {
         self.fleet = fleet
         self.population = population
         self.clock = clock
         self.seed = seed
         self.grid = grid
-        self.efficiency = efficiency
+    }
+
+    /// The efficiency factor at each of the period's `steps` (of its calendar year).
+    public func efficiency(_ steps: Range<Int>) -> [Double] {
+        guard let e = fleet.efficiency else { return Array(repeating: 1, count: steps.count) }
+        return clock.window(steps).perYear(e.factor)
     }
 
     /// Nodes of this shard that ever exist; local node `j` is global node `globalIndex(j)`.
@@ -47,9 +50,8 @@ public struct FleetNodes: Sendable {
     public func chargingSessions() -> [[(Double, Double)]] {
         guard case .sessions(let charger) = fleet.model.telemetry else { return [] }
         var out = Array(repeating: [(Double, Double)](), count: localNodes)
-        ChargerStepper.forEachSession(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, grid: grid, nodes: 0..<localNodes) { j, a, b in
-            out[j].append((a, b))
-        }
+        var sessions = ChargerSessions(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, grid: grid)
+        sessions.draw(before: .infinity) { j, a, b in out[j].append((a, b)) }
         return out
     }
 }
@@ -60,6 +62,6 @@ extension Engine {
         let fleet = scenario.fleets[i]
         return FleetNodes(
             fleet: fleet, population: NodePopulation(fleet: fleet, clock: clock, shard: shard, seed: scenario.seed), clock: clock,
-            seed: scenario.seed, grid: scenario.grid, efficiency: efficiencySeries(fleet.efficiency))
+            seed: scenario.seed, grid: scenario.grid)
     }
 }

@@ -1,5 +1,6 @@
-/// What one fleet did at every step: energy, traffic and nodes. The results layer derives every
-/// total, peak and breakdown from these series, and shards are merged by adding them.
+/// What one fleet did at each step of a chunk (or, recorded, of the whole period): energy, traffic
+/// and nodes. The results layer folds these into its totals, peaks and rows as they come, and shards
+/// are merged by adding them.
 public struct FleetSeries: Sendable, Equatable {
     /// Energy per step, J.
     public var energy: [Double]
@@ -11,8 +12,6 @@ public struct FleetSeries: Sendable, Equatable {
     public var bytes: [Int]
     /// Nodes of the fleet at each step's start (in this shard).
     public var nodes: [Int32]
-    /// Battery life of every node that ever exists, in seconds; empty without a battery.
-    public var batteryLives = BatteryLives()
 
     public init(steps: Int, baseline: Bool) {
         energy = Array(repeating: 0, count: steps)
@@ -22,27 +21,61 @@ public struct FleetSeries: Sendable, Equatable {
         nodes = Array(repeating: 0, count: steps)
     }
 
+    public var count: Int { energy.count }
+
+    /// Appends the steps of `next`.
+    public mutating func append(_ next: FleetSeries) {
+        energy += next.energy
+        if baseline != nil, let b = next.baseline { baseline! += b }
+        messages += next.messages
+        bytes += next.bytes
+        nodes += next.nodes
+    }
+
+    /// Steps `range` alone.
+    public func slice(_ range: Range<Int>) -> FleetSeries {
+        var s = FleetSeries(steps: 0, baseline: false)
+        s.energy = Array(energy[range])
+        s.baseline = baseline.map { Array($0[range]) }
+        s.messages = Array(messages[range])
+        s.bytes = Array(bytes[range])
+        s.nodes = Array(nodes[range])
+        return s
+    }
 }
 
-/// The outcome of a simulation: the scenario, its clock and one series per fleet, in scenario order.
+/// The outcome of a simulation besides its series (which went to `Engine.run`'s `onChunk`): the
+/// scenario, its clock, how far it got, and the battery lives of each fleet, in scenario order.
 public struct SimulationResult: Sendable {
     public var scenario: Scenario
     public var clock: StepClock
     public var shard: Shard
-    public var fleets: [FleetSeries]
+    /// Battery life of every node that ever exists, per fleet; empty for fleets without batteries.
+    public var batteryLives: [BatteryLives]
     /// Steps simulated; less than `clock.count` when the run was interrupted.
     public var completedSteps: Int
     /// Σ over steps of the nodes simulated.
     public var nodeSteps: Int
 
-    public init(scenario: Scenario, clock: StepClock, shard: Shard, fleets: [FleetSeries], completedSteps: Int, nodeSteps: Int) {
+    public init(scenario: Scenario, clock: StepClock, shard: Shard, batteryLives: [BatteryLives], completedSteps: Int, nodeSteps: Int) {
         self.scenario = scenario
         self.clock = clock
         self.shard = shard
-        self.fleets = fleets
+        self.batteryLives = batteryLives
         self.completedSteps = completedSteps
         self.nodeSteps = nodeSteps
     }
 
     public var complete: Bool { completedSteps == clock.count }
+}
+
+/// A simulation with every step of every fleet kept (`Engine.record`).
+public struct Recording: Sendable {
+    public var result: SimulationResult
+    /// One series per fleet, in scenario order, over the steps simulated.
+    public var fleets: [FleetSeries]
+
+    public var completedSteps: Int { result.completedSteps }
+    public var clock: StepClock { result.clock }
+    public var scenario: Scenario { result.scenario }
 }

@@ -1,7 +1,9 @@
-/// Computes one fleet's own energy and originated traffic, a range of steps at a time.
-/// Implementations keep whatever state they need between ranges.
+/// Computes one fleet's own energy and originated traffic, a chunk of steps at a time, in order.
+/// Implementations keep whatever state they need between chunks.
 public protocol FleetStepper: Sendable {
-    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries)
+    /// Fills `series` (indexed from the chunk's first step) for the steps of `window`, a chunk's
+    /// context (`StepperContext.window`).
+    mutating func run(_ window: StepperContext, into series: inout FleetSeries)
     /// The battery life of every node that ever exists, for nodes that run on batteries (default none).
     func batteryLives() -> BatteryLives
 }
@@ -13,20 +15,22 @@ extension FleetStepper {
 /// Nodes whose power is a per-step unit power (the same for every node, times its jitter factor):
 /// devices, gateways, servers, data centres' IT load, base stations, street lights, traffic signals.
 struct UnitPowerStepper: FleetStepper {
+    let kind: any NodeKind
+    /// The replaced equipment, if any.
+    let baseline: (any NodeKind)?
     let population: NodePopulation
-    /// W per node (weight 1) at each step, efficiency included.
-    let unitPower: [Double]
-    /// The same for the replaced equipment, if any.
-    let baselinePower: [Double]?
-    let dt: Double
 
-    func run(_ steps: Range<Int>, into series: inout FleetSeries) {
-        for m in steps {
-            let n = population.active(m)
-            let w = population.weight(n)
-            series.nodes[m] = Int32(n)
-            series.energy[m] = unitPower[m] * w * dt
-            if let b = baselinePower { series.baseline![m] = b[m] * w * dt }
+    func run(_ w: StepperContext, into series: inout FleetSeries) {
+        let efficiency = w.efficiency
+        let unit = kind.unitPower(w)
+        let base = baseline?.unitPower(w)
+        let dt = w.dt
+        for i in 0..<w.clock.count {
+            let n = population.active(w.first + i)
+            let weight = population.weight(n)
+            series.nodes[i] = Int32(n)
+            series.energy[i] = unit[i] * efficiency[i] * weight * dt
+            if let base { series.baseline![i] = base[i] * efficiency[i] * weight * dt }
         }
     }
 }

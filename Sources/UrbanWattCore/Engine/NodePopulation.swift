@@ -5,8 +5,11 @@
 /// of the index range, so the active nodes of a shard are always a prefix of its own nodes.
 struct NodePopulation: Sendable {
     let shard: Shard
-    /// floor(count) at each step's start, for all shards.
-    let globalCount: [Int]
+    let clock: StepClock
+    /// The fleet's count over time, and when each of its years begins; nil for a constant count.
+    let count: (map: YearMap, starts: [Int64])?
+    /// floor(count) of a constant count, for all shards.
+    let constant: Int
     /// Nodes of this shard that ever exist.
     let localNodes: Int
     /// Prefix sums of the jitter factors of this shard's nodes; nil when every factor is 1.
@@ -14,14 +17,12 @@ struct NodePopulation: Sendable {
 
     init(fleet: Fleet, clock: StepClock, shard: Shard, seed: UInt64) {
         self.shard = shard
-        if type(of: fleet.model).isSingleNode {
-            globalCount = Array(repeating: 1, count: clock.count)
-        } else if fleet.count.isConstant {
-            globalCount = Array(repeating: NodePopulation.floor(fleet.count.points[0].value), count: clock.count)
-        } else {
-            globalCount = fleet.count.series(on: clock).map(NodePopulation.floor)
-        }
-        let maxGlobal = type(of: fleet.model).isSingleNode ? 1 : max(globalCount.max() ?? 0, fleet.maximumNodes)
+        self.clock = clock
+        let single = type(of: fleet.model).isSingleNode
+        constant = single ? 1 : NodePopulation.floor(fleet.count.points[0].value)
+        count = single || fleet.count.isConstant ? nil : (fleet.count, fleet.count.yearStarts(in: clock.zone))
+        // The count is linear between its points, so its maximum is at one of them.
+        let maxGlobal = single ? 1 : max(NodePopulation.floor(fleet.count.maximum), fleet.maximumNodes)
         localNodes = shard.nodes(below: maxGlobal)
         if fleet.jitter > 0 {
             var prefix = [Double](repeating: 0, count: localNodes + 1)
@@ -43,8 +44,14 @@ struct NodePopulation: Sendable {
     /// floor with a tolerance for interpolation round-off (999.9999999999 counts as 1000).
     static func floor(_ x: Double) -> Int { max(0, Int((x + 1e-9).rounded(.down))) }
 
+    /// floor(count) at step m's start, for all shards.
+    @inline(__always) func globalCount(_ m: Int) -> Int {
+        guard let count else { return constant }
+        return NodePopulation.floor(count.map.value(at: clock.time(m), starts: count.starts))
+    }
+
     /// This shard's active nodes at step m.
-    @inline(__always) func active(_ m: Int) -> Int { shard.nodes(below: globalCount[m]) }
+    @inline(__always) func active(_ m: Int) -> Int { shard.nodes(below: globalCount(m)) }
 
     /// Sum of the weights of this shard's first `local` nodes.
     @inline(__always) func weight(_ local: Int) -> Double { weightPrefix?[local] ?? Double(local) }

@@ -6,17 +6,14 @@
 struct SensorStepper: FleetStepper {
     let population: NodePopulation
     let sensor: Sensor
-    /// Efficiency factor at each step.
-    let efficiency: [Double]
     let dt: Double
     /// Prefix sums over local nodes of weight × J per uplink; nil when every node has the same energy.
     let uplinkPrefix: [Double]?
     var phases: PhaseIndex?
 
-    init(population: NodePopulation, sensor: Sensor, efficiency: [Double], dt: Double, fleet: String, seed: UInt64) {
+    init(population: NodePopulation, sensor: Sensor, dt: Double, fleet: String, seed: UInt64) {
         self.population = population
         self.sensor = sensor
-        self.efficiency = efficiency
         self.dt = dt
         let n = population.localNodes
         let homogeneousEnergy = sensor.radio.uplinkEnergy.count == 1
@@ -49,10 +46,12 @@ struct SensorStepper: FleetStepper {
         uplinkPrefix?[local] ?? population.weight(local) * sensor.radio.uplinkEnergy[0].joules
     }
 
-    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries) {
+    mutating func run(_ window: StepperContext, into series: inout FleetSeries) {
         let interval = sensor.interval
         let bytesPerMessage = sensor.bytesPerMessage
-        for m in steps {
+        let efficiency = window.efficiency
+        for i in 0..<window.clock.count {
+            let m = window.first + i
             let n = population.active(m)
             let w = population.weight(n)
             var messages: Int
@@ -70,10 +69,10 @@ struct SensorStepper: FleetStepper {
                 messages = phases!.activeCount * full + b.count - a.count
                 uplinkJ = phases!.activeValue * Double(full) + b.value - a.value
             }
-            series.nodes[m] = Int32(n)
-            series.messages[m] = messages
-            series.bytes[m] = messages * bytesPerMessage
-            series.energy[m] = efficiency[m] * (sensor.sleep * w * dt + uplinkJ)
+            series.nodes[i] = Int32(n)
+            series.messages[i] = messages
+            series.bytes[i] = messages * bytesPerMessage
+            series.energy[i] = efficiency[i] * (sensor.sleep * w * dt + uplinkJ)
         }
     }
 

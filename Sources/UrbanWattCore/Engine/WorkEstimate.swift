@@ -1,27 +1,37 @@
 /// How much work and memory a run of a scenario takes, known before it starts, so that `validate`
 /// can state it and `run` can refuse what cannot fit instead of being killed half way.
 ///
-/// Memory is per step (every fleet's series, the clock's per-step facts and the breakdowns made from
-/// them) plus per node (phases, draws, cohort sums). The coefficients were measured on the library
-/// scenarios (peak RSS of the release build): 40 bytes per fleet and step, 160 per step, 64 per node,
-/// and 32 MiB of program; within 10 % from 35,040 to 777,600 steps and up to 10^6 nodes.
+/// The engine keeps nothing per step beyond a chunk, so memory is per node (phases, draws, cohort
+/// sums) plus per output row (each row's energy for the total, every layer and every fleet, and its
+/// line of timeseries.csv), plus, while streaming per-node telemetry, a running sum and an
+/// efficiency per fleet and step. The coefficients were measured on the library scenarios (peak RSS
+/// of the release build): 64 bytes per node, 16 per row and column plus 160 per row, 16 per fleet
+/// and step when streaming, and 32 MiB of program and chunk.
 public struct WorkEstimate: Sendable, Equatable {
     public var steps: Int
     public var fleets: Int
     /// The most nodes the fleets ever have, together.
     public var nodes: Int
+    /// Rows of timeseries.csv.
+    public var rows: Int
     /// Bytes of memory the run is expected to peak at.
     public var memoryBytes: Double
     /// Telemetry messages at most, one per node: a sensor per uplink, other nodes every
     /// `interval` seconds (the `--interval` default of 15 min), links none.
     public var messages: Double
 
-    public init(_ s: Scenario) {
-        // As StepClock counts them, without building its per-step arrays.
+    /// With `stepsPerRow` steps per row of the time series (default: an hour's, or one step when
+    /// a step does not divide the hour), and per-node telemetry when `streaming`.
+    public init(_ s: Scenario, stepsPerRow: Int? = nil, streaming: Bool = false) {
+        // As StepClock counts them, without building a clock.
         steps = Int(StepClock.span(from: s.start, to: s.end, zone: s.zone) / s.step)
         fleets = s.fleets.count
         nodes = s.fleets.reduce(0) { $0 + $1.maximumNodes }
-        memoryBytes = Double(steps) * (Double(fleets) * 40 + 160) + Double(nodes) * 64 + 32 * 1_048_576
+        let perRow = max(1, stepsPerRow ?? (3600 % s.step == 0 ? Int(3600 / s.step) : 1))
+        rows = (steps + perRow - 1) / perRow
+        let columns = Double(1 + Layer.allCases.count + fleets)
+        memoryBytes = Double(nodes) * 64 + Double(rows) * (columns * 16 + 160) + (streaming ? Double(steps) * Double(fleets) * 16 : 0)
+            + 32 * 1_048_576
         messages = WorkEstimate.messages(s, seconds: Double(steps * Int(s.step)), interval: 900)
     }
 
@@ -36,9 +46,9 @@ public struct WorkEstimate: Sendable, Equatable {
         }
     }
 
-    /// "35,040 steps × 13 fleets, 8,123 nodes, about 49 MiB".
+    /// "35,040 steps × 13 fleets, 8,123 nodes, 8,760 rows, about 49 MiB".
     public var description: String {
-        "\(grouped(steps)) steps × \(fleets) fleets, \(grouped(nodes)) nodes, about \(WorkEstimate.bytes(memoryBytes))"
+        "\(grouped(steps)) steps × \(fleets) fleets, \(grouped(nodes)) nodes, \(grouped(rows)) rows, about \(WorkEstimate.bytes(memoryBytes))"
     }
 
     /// "at most 1.7 million telemetry messages".

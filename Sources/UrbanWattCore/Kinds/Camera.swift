@@ -65,12 +65,12 @@ struct StreamStepper: FleetStepper {
     var exact = 0.0
     var counted = 0
 
-    mutating func run(_ steps: Range<Int>, into series: inout FleetSeries) {
-        power.run(steps, into: &series)
-        for m in steps {
-            exact += Double(series.nodes[m]) * bytesPerNodeStep
+    mutating func run(_ w: StepperContext, into series: inout FleetSeries) {
+        power.run(w, into: &series)
+        for i in 0..<w.clock.count {
+            exact += Double(series.nodes[i]) * bytesPerNodeStep
             let total = Int(exact.rounded())
-            series.bytes[m] = total - counted
+            series.bytes[i] = total - counted
             counted = total
         }
     }

@@ -97,7 +97,7 @@ public struct EVCharger: NodeKind, Equatable {
     public var telemetry: TelemetryShape { .sessions(self) }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
-        ChargerStepper(population: c.population, charger: self, efficiency: c.efficiency, clock: c.clock, fleet: c.fleet.name, seed: c.seed, grid: c.grid)
+        ChargerStepper(population: c.population, charger: self, clock: c.clock, fleet: c.fleet.name, seed: c.seed, grid: c.grid)
     }
 }
 
@@ -116,10 +116,8 @@ public struct SmartCharging: Sendable, Equatable {
         self.window = window
     }
 
-    /// The grid signal to minimise at each step, nil when the grid does not give it.
-    public func signal(grid: Grid, clock: StepClock) -> [Double]? {
-        (objective == .carbon ? grid.carbon : grid.price)?.series(on: clock)
-    }
+    /// The grid signal to minimise, nil when the grid does not give it.
+    public func signal(grid: Grid) -> GridSignal? { objective == .carbon ? grid.carbon : grid.price }
 
     /// A session moves only for more than this share of its carbon (or cost): smaller differences
     /// are within what a forecast can promise, and moving for them only herds sessions together.
@@ -132,7 +130,7 @@ public struct SmartCharging: Sendable, Equatable {
     /// piling onto one instant. A window that reaches past the period's `end` is not used: the
     /// signal beyond it is unknown, and deferring into the last hours would pile sessions there.
     /// `prefix` holds the running sums of the signal over steps.
-    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: [Double], start: Double, end: Double, dt: Double,
+    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double,
                           tie: Double) -> Double {
         guard arrival + window + duration <= end else { return arrival }
         let steps = prefix.count - 1

@@ -22,11 +22,13 @@ public protocol NodeKind: Sendable {
     var role: TrafficRole { get }
     /// The share of the traffic received that goes on to the fleet's `via` (default all of it).
     var forwardShare: Double { get }
-    /// W per node (weight 1, before efficiency) at each step, for kinds stepped by unit power (default 0).
+    /// W per node (weight 1, before efficiency) at each step of `context.clock` (a chunk of the
+    /// period), for kinds stepped by unit power (default 0).
     func unitPower(_ context: StepperContext) -> [Double]
-    /// J per byte received at each step, before efficiency; nil when traffic costs nothing (default).
+    /// J per byte received at each step of `clock` (a chunk), before efficiency; nil when traffic costs nothing (default).
     func perByte(on clock: StepClock) -> [Double]?
-    /// The fleet's stepper (default: unit power × active weight, and the same for `replaces:`).
+    /// The fleet's stepper, from the context of the whole period (default: unit power × active
+    /// weight, and the same for `replaces:`).
     func stepper(_ context: StepperContext) -> any FleetStepper
     /// How telemetry follows each node (default: its share of the fleet's energy).
     var telemetry: TelemetryShape { get }
@@ -74,18 +76,46 @@ public enum TelemetryShape: Sendable {
 }
 
 /// What a kind's stepper is built from: the fleet, its nodes in this shard and the scenario around it.
+/// The engine builds a stepper from the context of the whole period, then runs it on the context of
+/// each chunk of steps (`window`), so that nothing per step is kept for longer than a chunk.
 public struct StepperContext: Sendable {
     public let fleet: Fleet
+    /// The whole period, or one chunk of it (then its step 0 is the period's step `first`).
     public let clock: StepClock
+    /// The period's index of `clock`'s step 0.
+    public let first: Int
     public let seed: UInt64
     public let grid: Grid
     public let location: Location?
-    /// Efficiency factor at each step.
-    public let efficiency: [Double]
     let population: NodePopulation
+
+    init(fleet: Fleet, clock: StepClock, first: Int = 0, seed: UInt64, grid: Grid, location: Location?, population: NodePopulation) {
+        self.fleet = fleet
+        self.clock = clock
+        self.first = first
+        self.seed = seed
+        self.grid = grid
+        self.location = location
+        self.population = population
+    }
 
     /// Step length, s.
     public var dt: Double { Double(clock.step) }
+
+    /// The period's indices of `clock`'s steps.
+    public var steps: Range<Int> { first..<(first + clock.count) }
+
+    /// The efficiency factor at each step of `clock` (of its calendar year); ask a window, not the period.
+    public var efficiency: [Double] {
+        guard let e = fleet.efficiency else { return Array(repeating: 1, count: clock.count) }
+        return clock.perYear(e.factor)
+    }
+
+    /// The context of the period's steps `range` (of a period context).
+    public func window(_ range: Range<Int>) -> StepperContext {
+        StepperContext(fleet: fleet, clock: clock.window(range), first: range.lowerBound, seed: seed, grid: grid, location: location,
+                       population: population)
+    }
 }
 
 extension NodeKind {
@@ -103,9 +133,7 @@ extension NodeKind {
 
     /// Unit power × active weight at each step, with efficiency, and the same for `replaces:`.
     func unitPowerStepper(_ c: StepperContext) -> UnitPowerStepper {
-        UnitPowerStepper(
-            population: c.population, unitPower: zip(unitPower(c), c.efficiency).map(*),
-            baselinePower: c.fleet.replaces.map { zip($0.unitPower(c), c.efficiency).map(*) }, dt: c.dt)
+        UnitPowerStepper(kind: self, baseline: c.fleet.replaces, population: c.population)
     }
 
     /// The kind's handle, for names, layers and grouping.

@@ -133,7 +133,7 @@ public struct Sensor: NodeKind, Equatable {
     public var telemetry: TelemetryShape { .uplinks(self) }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
-        SensorStepper(population: c.population, sensor: self, efficiency: c.efficiency, dt: c.dt, fleet: c.fleet.name, seed: c.seed)
+        SensorStepper(population: c.population, sensor: self, dt: c.dt, fleet: c.fleet.name, seed: c.seed)
     }
 
     /// Every uplink in the period, and one more for the phase.

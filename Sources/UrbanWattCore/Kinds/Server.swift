@@ -72,32 +72,31 @@ public struct Server: NodeKind, Equatable {
 struct TrafficServerStepper: FleetStepper {
     let server: Server
     let baseline: Server?
-    let context: StepperContext
-    /// Unit power of a server (or baseline) whose utilisation is a schedule; nil for one that follows traffic.
-    let scheduled: [Double]?
-    let scheduledBaseline: [Double]?
+    let population: NodePopulation
 
     init(server: Server, baseline: Server?, context: StepperContext) {
         self.server = server
         self.baseline = baseline
-        self.context = context
-        scheduled = server.capacity == nil ? server.unitPower(context) : nil
-        scheduledBaseline = baseline.flatMap { $0.capacity == nil ? $0.unitPower(context) : nil }
+        population = context.population
     }
 
-    func run(_ steps: Range<Int>, into series: inout FleetSeries) {
-        let population = context.population
-        for m in steps {
-            let n = population.active(m)
-            let w = population.weight(n)
-            let rate = Double(series.bytes[m]) / context.dt
+    func run(_ w: StepperContext, into series: inout FleetSeries) {
+        // A server (or baseline) whose utilisation is a schedule has a unit power; one with a capacity follows traffic.
+        let scheduled = server.capacity == nil ? server.unitPower(w) : nil
+        let scheduledBaseline = baseline.flatMap { $0.capacity == nil ? $0.unitPower(w) : nil }
+        let efficiency = w.efficiency
+        let dt = w.dt
+        for i in 0..<w.clock.count {
+            let n = population.active(w.first + i)
+            let weight = population.weight(n)
+            let rate = Double(series.bytes[i]) / dt
             func power(_ s: Server, _ fixed: [Double]?) -> Double {
-                if let fixed { return fixed[m] }
+                if let fixed { return fixed[i] }
                 return n > 0 ? s.power(utilisation: Swift.min(1, rate / (Double(n) * s.capacity!))) : 0
             }
-            series.nodes[m] = Int32(n)
-            series.energy[m] = context.efficiency[m] * power(server, scheduled) * w * context.dt
-            if let b = baseline { series.baseline![m] = context.efficiency[m] * power(b, scheduledBaseline) * w * context.dt }
+            series.nodes[i] = Int32(n)
+            series.energy[i] = efficiency[i] * power(server, scheduled) * weight * dt
+            if let b = baseline { series.baseline![i] = efficiency[i] * power(b, scheduledBaseline) * weight * dt }
         }
     }
 }

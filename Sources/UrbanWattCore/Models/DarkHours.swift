@@ -45,12 +45,12 @@ public enum DarkHours {
     static func levelIntegral(_ dimming: Dimming, from a: Double, to b: Double, clock: StepClock, step m: Int) -> Double {
         if case .none = dimming { return b - a }
         let stepStart = Double(clock.time(m))
-        let dayStartLocal = Double(clock.localSecondOfDay[m])
+        let dayStartLocal = Double(clock.localSecondOfDay(m))
         var t = a
         var sum = 0.0
         while t < b {
             var local = dayStartLocal + (t - stepStart)
-            var weekend = clock.weekend[m]
+            var weekend = clock.weekend(m)
             if local >= 86_400 {  // a step that crosses local midnight
                 local -= 86_400
                 weekend = false

@@ -34,7 +34,7 @@ public struct Profile: Sendable, Equatable {
     /// Mean over each step of `clock`.
     public func series(on clock: StepClock) -> [Double] {
         (0..<clock.count).map {
-            mean(from: Int(clock.localSecondOfDay[$0]), duration: Int(clock.step), weekend: clock.weekend[$0])
+            mean(from: clock.localSecondOfDay($0), duration: Int(clock.step), weekend: clock.weekend($0))
         }
     }
 

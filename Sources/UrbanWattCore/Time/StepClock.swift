@@ -1,5 +1,7 @@
-/// The simulation's time grid: fixed steps of absolute time from the local start of the period,
-/// with the calendar facts of each step computed once (local year, weekday, second of day).
+/// The simulation's time grid: fixed steps of absolute time from the local start of the period.
+/// Calendar facts of a step (local year, day, second of day, weekend) are computed when asked, from
+/// the zone's offsets over the period, so a clock costs the same for a day and for a decade of
+/// one-second steps; `window` gives the clock of a range of steps, as the engine steps in chunks.
 ///
 /// Steps are uniform in UTC, so a day with a daylight-saving change has 92 or 100 quarter hours;
 /// local-time facts (profiles, dimming windows, years) follow the zone.
@@ -8,14 +10,9 @@ public struct StepClock: Sendable {
     public let step: Int64
     public let count: Int
     public let zone: Zone
-    /// Local calendar year of each step's start.
-    public let year: [Int32]
-    /// Local second of the day at each step's start, 0..<86400.
-    public let localSecondOfDay: [Int32]
-    /// Local day of each step's start, in days since 1970-01-01.
-    public let localDay: [Int32]
-    /// Whether each step starts on a Saturday or Sunday, local time.
-    public let weekend: [Bool]
+    /// The zone's UTC offsets over the period: `offsets[k].offset` applies from `offsets[k].from`
+    /// until the next entry (read every quarter hour of simulated time, as offsets change on one).
+    private let offsets: [(from: Int64, offset: Int64)]
 
     /// Whether `seconds` can be a step: a whole number of seconds that divides a day, so that days
     /// (and local-time windows) start on step boundaries.
@@ -56,36 +53,53 @@ public struct StepClock: Sendable {
         self.step = step
         self.count = count
         self.zone = zone
-        var year = [Int32](repeating: 0, count: count)
-        var second = [Int32](repeating: 0, count: count)
-        var day = [Int32](repeating: 0, count: count)
-        var weekend = [Bool](repeating: false, count: count)
-        var cachedOffset: Int64 = zone.offset(at: start)
-        var cachedUntil: Int64 = start  // offsets are re-read every quarter hour of simulated time
-        var lastDay = Int.min
-        var lastDate = CivilDate(year: 1970, month: 1, day: 1)
-        for i in 0..<count {
-            let t = start + Int64(i) * step
-            if t >= cachedUntil {
-                cachedOffset = zone.offset(at: t)
-                cachedUntil = t + 900 - floorMod(t, 900)
-            }
-            let local = t + cachedOffset
-            let d = Int(floorDiv(local, 86_400))
-            if d != lastDay {
-                lastDay = d
-                lastDate = CivilDate(daysSinceEpoch: d)
-            }
-            year[i] = Int32(lastDate.year)
-            second[i] = Int32(local - Int64(d) * 86_400)
-            day[i] = Int32(d)
-            weekend[i] = lastDate.isoWeekday >= 6
+        var offsets = [(from: start, offset: zone.offset(at: start))]
+        let end = start + Int64(count) * step
+        var t = start + 900 - floorMod(start, 900)
+        while t < end {
+            let o = zone.offset(at: t)
+            if o != offsets[offsets.count - 1].offset { offsets.append((t, o)) }
+            t += 900
         }
-        self.year = year
-        self.localSecondOfDay = second
-        self.localDay = day
-        self.weekend = weekend
+        self.offsets = offsets
     }
+
+    private init(start: Int64, step: Int64, count: Int, zone: Zone, offsets: [(from: Int64, offset: Int64)]) {
+        self.start = start
+        self.step = step
+        self.count = count
+        self.zone = zone
+        self.offsets = offsets
+    }
+
+    /// The clock of `steps` alone: its step 0 is this clock's step `steps.lowerBound`.
+    public func window(_ steps: Range<Int>) -> StepClock {
+        StepClock(start: time(steps.lowerBound), step: step, count: steps.count, zone: zone, offsets: offsets)
+    }
+
+    /// Local time (Unix seconds plus the zone's offset) at the start of step `i`.
+    @inline(__always) public func local(_ i: Int) -> Int64 {
+        let t = time(i)
+        // The last offset that applies at t (binary search; a year has a handful).
+        var lo = 0, hi = offsets.count
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if offsets[mid].from <= t { lo = mid } else { hi = mid }
+        }
+        return t + offsets[lo].offset
+    }
+
+    /// Local day of step `i`'s start, in days since 1970-01-01.
+    @inline(__always) public func localDay(_ i: Int) -> Int { Int(floorDiv(local(i), 86_400)) }
+
+    /// Local second of the day at step `i`'s start, 0..<86400.
+    @inline(__always) public func localSecondOfDay(_ i: Int) -> Int { Int(floorMod(local(i), 86_400)) }
+
+    /// Whether step `i` starts on a Saturday or Sunday, local time (1970-01-01 was a Thursday).
+    @inline(__always) public func weekend(_ i: Int) -> Bool { floorMod(Int64(localDay(i)) + 3, 7) >= 5 }
+
+    /// Local calendar year of step `i`'s start.
+    public func year(_ i: Int) -> Int { CivilDate(daysSinceEpoch: localDay(i)).year }
 
     /// Unix time at the start of step `i`.
     @inline(__always) public func time(_ i: Int) -> Int64 { start + Int64(i) * step }
@@ -94,21 +108,29 @@ public struct StepClock: Sendable {
 
     /// `value(year)` at every step, computed once per calendar year.
     public func perYear(_ value: (Int) -> Double) -> [Double] {
-        var cache: [Int32: Double] = [:]
-        return year.map { y in
-            if let v = cache[y] { return v }
-            let v = value(Int(y))
-            cache[y] = v
-            return v
+        var out = [Double](repeating: 0, count: count)
+        for (year, steps) in yearSpans { out.replaceSubrange(steps, with: repeatElement(value(year), count: steps.count)) }
+        return out
+    }
+
+    /// The step ranges of each calendar year the period touches, in order.
+    public var yearSpans: [(year: Int, steps: Range<Int>)] {
+        guard count > 0 else { return [] }
+        var out: [(Int, Range<Int>)] = []
+        var m = 0
+        while m < count {
+            let y = year(m)
+            // The first step of the next year: its 1 January, local midnight, on or after the step grid.
+            let next = zone.startOfDay(CivilDate(year: y + 1, month: 1, day: 1))
+            let end = min(count, max(m + 1, Int((next - start + step - 1) / step)))
+            out.append((y, m..<end))
+            m = end
         }
+        return out
     }
 
     /// The calendar years the period touches, in order.
-    public var years: [Int] {
-        var result: [Int] = []
-        for y in year where result.last != Int(y) { result.append(Int(y)) }
-        return result
-    }
+    public var years: [Int] { yearSpans.map(\.year) }
 }
 
 func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }

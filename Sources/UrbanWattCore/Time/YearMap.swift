@@ -30,12 +30,12 @@ public struct YearMap: Sendable, Equatable {
     }
 
     /// The instant each listed year begins in `zone`.
-    private func yearStarts(in zone: Zone) -> [Int64] {
+    func yearStarts(in zone: Zone) -> [Int64] {
         points.map { zone.startOfDay(CivilDate(year: $0.year, month: 1, day: 1)) }
     }
 
     /// Linear between the points, constant outside them; `starts[k]` is when point k's year begins.
-    private func value(at t: Int64, starts: [Int64]) -> Double {
+    func value(at t: Int64, starts: [Int64]) -> Double {
         if points.count == 1 || t <= starts[0] { return points[0].value }
         for k in 1..<points.count where t < starts[k] {
             let f = Double(t - starts[k - 1]) / Double(starts[k] - starts[k - 1])

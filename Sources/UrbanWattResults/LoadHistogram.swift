@@ -1,0 +1,40 @@
+/// How many steps the total power spent in each band of a histogram, for the load-duration curve
+/// without keeping every step: the bands widen (pairs merge) whenever a power exceeds the top, so
+/// the curve is drawn to within 1/`bands` of the peak whatever the run's length.
+public struct LoadHistogram: Sendable {
+    public static let bands = 2048
+    /// Band width, kW; 0 until the first power above zero.
+    private(set) var width = 0.0
+    private(set) var counts = [Int](repeating: 0, count: LoadHistogram.bands)
+    /// The highest power added, kW.
+    public private(set) var maximum = 0.0
+    public private(set) var steps = 0
+
+    public init() {}
+
+    public mutating func add(_ kW: Double) {
+        steps += 1
+        maximum = max(maximum, kW)
+        guard kW > 0 else { counts[0] += 1; return }
+        if width == 0 { width = kW * 2 / Double(LoadHistogram.bands) }
+        while kW >= width * Double(LoadHistogram.bands) {
+            for k in 0..<(LoadHistogram.bands / 2) { counts[k] = counts[2 * k] + counts[2 * k + 1] }
+            for k in (LoadHistogram.bands / 2)..<LoadHistogram.bands { counts[k] = 0 }
+            width *= 2
+        }
+        counts[Int(kW / width)] += 1
+    }
+
+    /// (hours at or above, kW) from the peak down, one point per band that holds steps, for steps of
+    /// `dt` seconds: a band's steps are drawn at its upper edge (the peak for the top one).
+    public func curve(dt: Double) -> [(hours: Double, kW: Double)] {
+        guard steps > 0 else { return [] }
+        var out: [(Double, Double)] = [(0, maximum)]
+        var above = 0
+        for k in stride(from: LoadHistogram.bands - 1, through: 0, by: -1) where counts[k] > 0 {
+            above += counts[k]
+            out.append((Double(above) * dt / 3600, min(maximum, Double(k + 1) * width)))
+        }
+        return out
+    }
+}

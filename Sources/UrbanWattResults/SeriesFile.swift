@@ -1,0 +1,152 @@
+import Foundation
+import UrbanWattCore
+
+/// A shard's `series.bin`: every fleet's step series, written chunk by chunk while the shard runs
+/// and read back chunk by chunk by `merge`, so neither holds the period in memory. Each chunk holds,
+/// per fleet in scenario order, its energy, baseline (with `replaces:`), messages, bytes and nodes
+/// for the chunk's steps, little-endian whatever the host (8, 8, 8, 8 and 4 bytes a step).
+public enum SeriesFile {
+    /// Appends chunks to a file and keeps its FNV-1a checksum.
+    public final class Writer {
+        public let path: String
+        private let handle: FileHandle
+        public private(set) var checksum: UInt64 = 0xCBF2_9CE4_8422_2325
+        public private(set) var steps = 0
+        /// The first write error; later chunks are dropped, and `finish` reports it.
+        private var failure: String?
+
+        public init(path: String) throws(OutputFolder.Failure) {
+            self.path = path
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw .cannotWrite(path, String(cString: strerror(errno)))
+            }
+            handle = h
+        }
+
+        public func append(_ range: Range<Int>, _ series: [FleetSeries]) {
+            guard failure == nil else { return }
+            var data = Data()
+            data.reserveCapacity(range.count * series.count * 36)
+            for s in series { SeriesFile.encode(s, into: &data) }
+            for byte in data {
+                checksum ^= UInt64(byte)
+                checksum = checksum &* 0x100_0000_01B3
+            }
+            do {
+                try handle.write(contentsOf: data)
+                steps = range.upperBound
+            } catch {
+                failure = "\(error.localizedDescription)"
+            }
+        }
+
+        /// Closes the file; throws the first write error (a full disk).
+        public func finish() throws(OutputFolder.Failure) {
+            try? handle.close()
+            if let failure { throw .cannotWrite(path, failure) }
+        }
+    }
+
+    static func encode(_ s: FleetSeries, into data: inout Data) {
+        func append<T>(_ a: [T]) { a.withUnsafeBytes { data.append(contentsOf: $0) } }
+        append(s.energy.map { $0.bitPattern.littleEndian })
+        if let b = s.baseline { append(b.map { $0.bitPattern.littleEndian }) }
+        append(s.messages.map { Int64($0).littleEndian })
+        append(s.bytes.map { Int64($0).littleEndian })
+        append(s.nodes.map(\.littleEndian))
+    }
+
+    /// Bytes a step takes for fleets with these `baselines` flags.
+    static func bytesPerStep(_ baselines: [Bool]) -> Int { baselines.reduce(0) { $0 + ($1 ? 36 : 28) } }
+
+    /// Reads a series file written in chunks of `chunk` steps, any number of steps at a time.
+    public final class Reader {
+        public let path: String
+        let baselines: [Bool]
+        let chunk: Int
+        let total: Int
+        private let handle: FileHandle
+        /// Steps read from the file, and those of them not yet handed out.
+        private var read = 0
+        private var buffered: [FleetSeries]
+        private var offset = 0
+
+        /// `total` steps of fleets with these `baselines` flags, chunks of `chunk` steps.
+        public init(path: String, baselines: [Bool], chunk: Int, total: Int) throws(ShardFiles.Failure) {
+            guard chunk > 0, let h = FileHandle(forReadingAtPath: path) else { throw ShardFiles.Failure(description: "\(path): cannot read") }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+            guard size == total * SeriesFile.bytesPerStep(baselines) else {
+                throw ShardFiles.Failure(description: "\(path): \(size) bytes, not the \(total * SeriesFile.bytesPerStep(baselines)) of \(total) steps of the scenario's fleets")
+            }
+            self.path = path
+            self.baselines = baselines
+            self.chunk = chunk
+            self.total = total
+            handle = h
+            buffered = baselines.map { FleetSeries(steps: 0, baseline: $0) }
+        }
+
+        deinit { try? handle.close() }
+
+        /// The next `n` steps (fewer at the end of the file).
+        public func next(_ n: Int) throws(ShardFiles.Failure) -> [FleetSeries] {
+            var out = baselines.map { FleetSeries(steps: 0, baseline: $0) }
+            var want = n
+            while want > 0 {
+                if offset == buffered.first?.count ?? 0 {
+                    guard read < total else { break }
+                    try fill()
+                }
+                let take = min(want, buffered[0].count - offset)
+                for i in out.indices { out[i].append(buffered[i].slice(offset..<(offset + take))) }
+                offset += take
+                want -= take
+            }
+            return out
+        }
+
+        private func fill() throws(ShardFiles.Failure) {
+            let steps = min(chunk, total - read)
+            let data: Data
+            do {
+                data = try handle.read(upToCount: steps * SeriesFile.bytesPerStep(baselines)) ?? Data()
+            } catch {
+                throw ShardFiles.Failure(description: "\(path): \(error.localizedDescription)")
+            }
+            guard data.count == steps * SeriesFile.bytesPerStep(baselines) else { throw ShardFiles.Failure(description: "\(path): shorter than its header says") }
+            var at = data.startIndex
+            func take<T>(_ type: T.Type) -> [T] {
+                let size = steps * MemoryLayout<T>.stride
+                defer { at += size }
+                return data[at..<(at + size)].withUnsafeBytes { raw in
+                    (0..<steps).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.stride, as: T.self) }
+                }
+            }
+            buffered = baselines.map { hasBaseline in
+                var s = FleetSeries(steps: 0, baseline: hasBaseline)
+                s.energy = take(UInt64.self).map { Double(bitPattern: UInt64(littleEndian: $0)) }
+                if hasBaseline { s.baseline = take(UInt64.self).map { Double(bitPattern: UInt64(littleEndian: $0)) } }
+                s.messages = take(Int64.self).map { Int(Int64(littleEndian: $0)) }
+                s.bytes = take(Int64.self).map { Int(Int64(littleEndian: $0)) }
+                s.nodes = take(Int32.self).map { Int32(littleEndian: $0) }
+                return s
+            }
+            read += steps
+            offset = 0
+        }
+    }
+
+    /// The FNV-1a checksum of a file, read a block at a time.
+    public static func checksum(of path: String) -> UInt64? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        while let block = try? h.read(upToCount: 1 << 20), !block.isEmpty {
+            for byte in block {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01B3
+            }
+        }
+        return hash
+    }
+}
