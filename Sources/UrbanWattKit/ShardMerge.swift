@@ -28,9 +28,12 @@ public enum ShardMerge {
         }
     }
 
-    /// The merged run's figures, with `resolution` rows in its time series (a duration such as
-    /// 1h, a whole number of steps), and the scenario text the shards ran (to write with the results).
-    public static func merge(folders: [String], resolution: String = "1h") throws(Failure) -> (breakdown: Breakdown, scenarioText: String) {
+    /// The merged run: its figures, with `resolution` rows in its time series (a duration such as
+    /// 1h, a whole number of steps), the scenario text the shards ran (to write with the results),
+    /// and, for shards of `--runs N`, every run's figures in run order with their `uncertainty`
+    /// section, the very one the unsharded `--runs N` gives.
+    public static func merge(folders: [String], resolution: String = "1h")
+        throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?) {
         var read: [(folder: String, header: JSONValue, text: String)] = []
         for folder in folders {
             guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
@@ -69,8 +72,36 @@ public enum ShardMerge {
         } catch {
             throw .resolution(error)
         }
+        guard let requested = read[0].header["runs"]?.uint64Value.flatMap({ Int(exactly: $0) }) else {
+            do {
+                return (try ShardFiles.merge(shards, stepsPerRow: rows), read[0].text, nil, nil)
+            } catch {
+                throw .inconsistent("\(error)")
+            }
+        }
+        // Shards of the Monte Carlo runs: each simulated the central run whole; their runs add up.
+        var runs: [MonteCarlo.RunStats] = []
+        for (k, (folder, _, _)) in read.enumerated() {
+            let path = folder + "/runs.csv"
+            guard let data = FileManager.default.contents(atPath: path) else { throw .inconsistent("\(path): missing") }
+            switch RunTotals.parse(String(decoding: data, as: UTF8.self)) {
+            case .success(let stats):
+                let shard = shards[k].0.shard
+                let expected = Array(stride(from: shard.index, to: requested, by: shard.count))
+                guard stats.map(\.run) == expected else {
+                    throw .inconsistent("\(path): \(stats.count) of shard \(shard)'s \(expected.count) runs (interrupted?); run that shard again")
+                }
+                runs += stats
+            case .failure(let problem): throw .inconsistent("\(path): \(problem)")
+            }
+        }
+        runs.sort { $0.run < $1.run }
+        guard let central = shards.first(where: { $0.0.shard.index == 0 }) else { throw .inconsistent("missing shard 1") }
+        var whole = central.0
+        whole.shard = .whole
         do {
-            return (try ShardFiles.merge(shards, stepsPerRow: rows), read[0].text)
+            let b = try ShardFiles.merge([(whole, central.1)], stepsPerRow: rows)
+            return (b, read[0].text, runs, runs.count >= 2 ? MonteCarlo.section(runs, requested: requested) : nil)
         } catch {
             throw .inconsistent("\(error)")
         }

@@ -61,15 +61,18 @@ public struct Simulation: Sendable {
         return s
     }
 
-    /// Monte Carlo: `runs` replications on all cores, each with its own draws. Returns the
+    /// Monte Carlo: `runs` replications on all cores, each with its own draws; with `shard` K/M,
+    /// only runs k with k mod M = K − 1 (`merge` puts the shards' runs back together). Returns the
     /// `uncertainty` section of summary.json, or nil when fewer than two runs finished before
-    /// `shouldStop`; `finished` counts them.
-    public func uncertainty(runs: Int, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
+    /// `shouldStop`; `stats` holds each finished run's figures (runs.csv).
+    public func uncertainty(runs: Int, shard: Shard = .whole, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
                             done: @escaping @Sendable (Int) -> Void = { _ in },
-                            shouldStop: @escaping @Sendable () -> Bool = { false }) -> (section: JSONValue?, finished: Int) {
+                            shouldStop: @escaping @Sendable () -> Bool = { false })
+        -> (section: JSONValue?, finished: Int, stats: [MonteCarlo.RunStats]) {
         let simulation = self
-        let stats = MonteCarlo.run(runs: runs, scenario: { simulation.sample(run: $0, adjust: adjust) }, done: done, shouldStop: shouldStop)
-        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: runs) : nil, stats.count)
+        let mine = Array(stride(from: shard.index, to: runs, by: shard.count))
+        let stats = MonteCarlo.run(runs: mine, scenario: { simulation.sample(run: $0, adjust: adjust) }, done: done, shouldStop: shouldStop)
+        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count) : nil, stats.count, stats)
     }
 }
 

@@ -79,6 +79,40 @@ public enum CSVWriters {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// The fields of one CSV line written with `field` (quoted fields, doubled quotes); nil when a
+    /// quote is left open or stray.
+    public static func fields(_ line: String) -> [String]? {
+        var out: [String] = []
+        var current = ""
+        var quoted = false, wasQuoted = false
+        var chars = line.makeIterator()
+        while let c = chars.next() {
+            if quoted {
+                if c == "\"" {
+                    // A doubled quote is a quote; a single one closes the field.
+                    var lookahead = chars
+                    if lookahead.next() == "\"" { current.append("\""); chars = lookahead } else { quoted = false }
+                } else {
+                    current.append(c)
+                }
+            } else if c == "," {
+                out.append(current)
+                current = ""
+                wasQuoted = false
+            } else if c == "\"" {
+                guard current.isEmpty && !wasQuoted else { return nil }
+                quoted = true
+                wasQuoted = true
+            } else {
+                guard !wasQuoted else { return nil }
+                current.append(c)
+            }
+        }
+        guard !quoted else { return nil }
+        out.append(current)
+        return out
+    }
+
     /// Six decimals, no exponent: enough for a milliwatt in kW.
     static func fixed(_ x: Double) -> String {
         let s = String(format: "%.6f", x)

@@ -7,6 +7,8 @@ import UrbanWattCore
 public enum MonteCarlo {
     /// The figures of one replication.
     public struct RunStats: Sendable {
+        /// The run's index (its draws are the scenario's seed and this index).
+        public var run: Int
         public var totals: [(String, Double)]
         public var byYear: [(Int, Double)]
         /// The balance, and each layer and fleet: (section, group or nil, key, value), in summary order.
@@ -15,25 +17,32 @@ public enum MonteCarlo {
         public var redraws = 0
     }
 
-    /// Runs `runs` replications on all cores; `scenario(k)` gives run k's scenario. Once
+    /// Runs replications `runs` on all cores; `scenario(k)` gives run k's scenario. Once
     /// `shouldStop` answers true no further run starts; the runs that finished are returned, in order.
-    public static func run(runs: Int, scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
+    public static func run(runs: [Int], scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
                            shouldStop: @Sendable () -> Bool = { false }) -> [RunStats] {
-        let results = Mutex<[RunStats?]>(Array(repeating: nil, count: runs))
+        let results = Mutex<[RunStats?]>(Array(repeating: nil, count: runs.count))
         let finished = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: runs) { k in
+        DispatchQueue.concurrentPerform(iterations: runs.count) { i in
             if shouldStop() { return }
+            let k = runs[i]
             let s = scenario(k)
             let b = Breakdown.run(Engine(scenario: s))
             let stats = RunStats(
-                totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
+                run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])
                     + (b.cost(.total).map { [("cost", $0)] } ?? []),
                 byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws)
-            results.withLock { $0[k] = stats }
+            results.withLock { $0[i] = stats }
             done(finished.add(1, ordering: .relaxed).newValue)
         }
         return results.withLock { $0.compactMap { $0 } }
+    }
+
+    /// Runs replications 0..<`runs`.
+    public static func run(runs: Int, scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
+                           shouldStop: @Sendable () -> Bool = { false }) -> [RunStats] {
+        run(runs: Array(0..<runs), scenario: scenario, done: done, shouldStop: shouldStop)
     }
 
     /// The balance (energy, and carbon and cost where the grid gives them), each layer's and each

@@ -5,10 +5,11 @@ import UrbanWattCore
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
 public enum ResultFolder {
     /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
-    /// gets scenario.yaml, shard.json and series.bin for `merge`.
+    /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv.
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
-        scenarioText: String, series: (writer: SeriesFile.Writer, chunk: Int)? = nil
+        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil,
+        series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil
     ) throws(OutputFolder.Failure) {
         if let series { try series.writer.finish() }
         defer { if let series { try? FileManager.default.removeItem(atPath: series.writer.path) } }
@@ -17,9 +18,10 @@ public enum ResultFolder {
             try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow, columns: columns))
             try folder.write("fleets.csv", CSVWriters.fleets(b))
             try folder.write("report.html", Report.html(b, summary: summary, scenarioText: scenarioText))
+            if let runs { try folder.write("runs.csv", RunTotals.csv(runs)) }
             if let series {
                 try folder.write("scenario.yaml", scenarioText)
-                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk).serialized())
+                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split).serialized())
                 let target = PathText.join(folder.path, "series.bin")
                 guard rename(series.writer.path, target) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
             }

@@ -12,10 +12,18 @@ public enum ShardFiles {
 
     /// What must be equal in every shard of one run, with the header key that holds it.
     static let together = [("urbanwatt_version", "version"), ("scenario", "scenario"), ("scenario_fnv1a", "scenario text"),
-                           ("seed", "seed"), ("start", "start"), ("end", "end"), ("step_s", "step")]
+                           ("seed", "seed"), ("start", "start"), ("end", "end"), ("step_s", "step"), ("split", "split"),
+                           ("runs", "Monte Carlo runs")]
+
+    /// What a run's shards divide: the nodes of every fleet, or (with `--runs N`) the Monte Carlo
+    /// runs, each shard then simulating the central run whole.
+    public enum Split: Sendable, Equatable {
+        case nodes
+        case runs(Int)
+    }
 
     /// `series` is the shard's series file, already written in chunks of `chunk` steps.
-    public static func header(_ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int) -> JSONValue {
+    public static func header(_ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes) -> JSONValue {
         let s = r.scenario
         let fleets: [JSONValue] = s.fleets.enumerated().map { i, f in
             let lives = r.batteryLives[i]
@@ -35,6 +43,8 @@ public enum ShardFiles {
             ("series_fnv1a", .string(hex(series.checksum))),
             ("chunk_steps", .integer(chunk)),
             ("shard", .string(r.shard.description)),
+            ("split", .string(split == .nodes ? "nodes" : "runs")),
+            ("runs", { if case .runs(let n) = split { .integer(n) } else { .null } }()),
             ("seed", .seed(s.seed)),
             ("start", .string(s.start.description)),
             ("end", .string(s.end.description)),

@@ -10,7 +10,10 @@ extension MQTTClient: MessageTransport {
         }
         switch rc {
         case Int32(MOSQ_ERR_SUCCESS.rawValue): return .accepted
-        case Int32(MOSQ_ERR_NO_CONN.rawValue), Int32(MOSQ_ERR_CONN_LOST.rawValue), Int32(MOSQ_ERR_NOMEM.rawValue): return .disconnected
+        // At QoS ≥ 1 libmosquitto queues the message before it tries the socket, and sends it again
+        // on reconnect: it is on its way. Handing it over a second time would publish it twice.
+        case Int32(MOSQ_ERR_NO_CONN.rawValue), Int32(MOSQ_ERR_CONN_LOST.rawValue): return qos >= 1 ? .accepted : .disconnected
+        case Int32(MOSQ_ERR_NOMEM.rawValue): return .disconnected
         case Int32(MOSQ_ERR_OVERSIZE_PACKET.rawValue), Int32(MOSQ_ERR_PAYLOAD_SIZE.rawValue):
             let limit = maximumPacketSize.map { " (\($0) bytes)" } ?? ""
             return .rejected("a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size\(limit)")

@@ -27,9 +27,9 @@ extension UrbanWatt {
 
         func run() throws {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
-            let b: Breakdown, text: String
+            let b: Breakdown, text: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?
             do {
-                (b, text) = try ShardMerge.merge(folders: folders, resolution: resolution)
+                (b, text, runs, uncertainty) = try ShardMerge.merge(folders: folders, resolution: resolution)
             } catch .notAShard(let folder) {
                 throw CommandFailure(ExitStatus.noInput, ShardMerge.Failure.notAShard(folder).description)
             } catch .resolution(let error) {
@@ -39,14 +39,15 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.dataError, error.isScenario ? nil : error.description)
             }
             let rows = b.stepsPerRow
-            let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0))
+            let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0, uncertainty: uncertainty))
             do {
-                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text)
+                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text, runs: runs)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet {
                 print(SummaryTable.render(b), terminator: "")
+                if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Merged \(folders.count) shards into \(out)/")
             }
         }

@@ -29,7 +29,7 @@ extension UrbanWatt {
         @Option(help: "Monte Carlo replications: draw every uncertain parameter per run, report p5/p50/p95.")
         var runs: Int?
 
-        @Option(help: "Simulate only shard K of N (e.g. 2/4); combine the shards with `urbanwatt merge`.")
+        @Option(help: "Simulate only shard K of N (e.g. 2/4): its share of every fleet's nodes, or with --runs its share of the runs; combine the shards with `urbanwatt merge`.")
         var shard: String?
 
         @OptionGroup(title: "Telemetry over MQTT") var broker: BrokerOptions
@@ -48,6 +48,9 @@ extension UrbanWatt {
         func validate() throws {
             if let runs, !(2...100_000).contains(runs) { throw ValidationError("--runs expects 2 to 100000 replications, got \(runs)") }
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
+            if let runs, let n = shard.flatMap(Shard.init(parsing:))?.count, n > runs {
+                throw ValidationError("--shard with --runs splits the runs: \(n) shards of \(runs) runs would leave some without a run")
+            }
             if let maxMemory { guard case .success(let v) = QuantityParser.parse(maxMemory, as: .data), v >= 1e6, v <= 1e15 else {
                 throw ValidationError("--max-memory expects an amount such as 8GB or 500MB, got \"\(maxMemory)\"")
             } }
@@ -87,20 +90,23 @@ extension UrbanWatt {
             let memory = maxMemory.flatMap { m in if case .success(let v) = QuantityParser.parse(m, as: .data) { (v, m) } else { nil } }
             let (rows, estimate) = try usage {
                 let rows = try RunPlan.stepsPerRow(resolution, scenario: scenario)
-                return (rows, try RunPlan.admit(scenario, runs: runs, sharded: shard != nil, stepsPerRow: rows,
+                // With --runs, --shard splits the Monte Carlo runs and the central run is whole.
+                return (rows, try RunPlan.admit(scenario, runs: runs, sharded: shard != nil && runs == nil, stepsPerRow: rows,
                                                 streaming: broker.mqtt != nil && telemetry.telemetry == "nodes", maxMemory: memory))
             }
             let started = Date()
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
             if !quiet && estimate.nodes >= 2_000_000 { printError("urbanwatt: setting up \(estimate.nodes) nodes…") }
-            let engine = Engine(scenario: scenario, shard: shard.flatMap(Shard.init(parsing:)) ?? .whole)
+            let part = shard.flatMap(Shard.init(parsing:)) ?? .whole
+            let engine = Engine(scenario: scenario, shard: runs == nil ? part : .whole)
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
             // While streaming, small chunks keep telemetry close to the simulation and Ctrl-C prompt.
             let chunk = session == nil ? 672 : 4
             // A shard writes its series as it runs, for `merge`.
             let series = try shard.map { _ in
-                do { return (writer: try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)), chunk: chunk) } catch {
+                let split: ShardFiles.Split = runs.map { .runs($0) } ?? .nodes
+                do { return (writer: try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)), chunk: chunk, split: split) } catch {
                     throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
                 }
             }
@@ -128,15 +134,21 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
             }
             var uncertainty: JSONValue?
+            var runStats: [MonteCarlo.RunStats]?
             var runsInterrupted = false
             if let runs, result.complete {
-                let bar = RunCounter(total: runs, style: .forStderr(quiet: quiet))
+                let mine = (runs - part.index + part.count - 1) / part.count
+                let bar = RunCounter(total: mine, style: .forStderr(quiet: quiet))
                 let period = self.period
-                let mc = loaded.uncertainty(runs: runs, adjust: { try? period.apply(to: &$0) }, done: bar.update, shouldStop: Interrupt.requested)
+                let mc = loaded.uncertainty(runs: runs, shard: part, adjust: { try? period.apply(to: &$0) }, done: bar.update,
+                                            shouldStop: Interrupt.requested)
                 bar.finish()
-                runsInterrupted = mc.finished < runs
+                runsInterrupted = mc.finished < mine
                 uncertainty = mc.section
+                runStats = mc.stats
             }
+            // A shard of the runs simulated the central run whole, but is shard K/M of the whole job.
+            if runs != nil { result.shard = part }
             let breakdown = Breakdown(result, tally)
             var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
             info.interrupted = runsInterrupted
@@ -150,7 +162,7 @@ extension UrbanWatt {
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
-                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, series: series)
+                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats, series: series)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

@@ -119,17 +119,15 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
     }
 
     @Test func monteCarloBandsSurroundTheAnalyticMeanAndRepeat() throws {
-        let dir = CLI.temporaryFolder()
-        let file = dir.appendingPathComponent("mc.yaml").path
         // 1000 devices of uniform(4 W, 6 W) for 8760 h: mean 43,800 kWh; p5 and p95 at 4.1 W and 5.9 W.
-        try """
+        let (dir, file) = try CLI.scenario("""
         urbanwatt: 1
         name: mc
         seed: 5
         period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
         fleets:
           - {name: d, kind: device, count: 1000, power: {uniform: [4 W, 6 W]}}
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+        """)
         for k in 1...2 {
             let r = try CLI.run(["run", file, "--runs", "400", "--out", dir.appendingPathComponent("o\(k)").path, "--quiet"])
             #expect(r.status == 0, "\(r.stderr)")
@@ -148,6 +146,51 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         #expect(sameNumbers(u, b["uncertainty"]!, relative: 0) == [], "same seed, same bands")
         let byYear = (u["by_year"] as! [String: [String: [String: Double]]])["2025"]!["energy_kwh"]!
         #expect(byYear["p50"] == e["p50"])
+    }
+
+    /// `--runs N --shard K/M` splits the runs, not the nodes: merged, the bands are the unsharded
+    /// run's bit for bit, and runs.csv holds every run's figures in run order.
+    @Test func shardedMonteCarloRunsMergeBitForBit() throws {
+        let (dir, file) = try CLI.scenario("""
+        urbanwatt: 1
+        name: mc
+        seed: 5
+        period: {start: 2025-12-30, end: 2026-01-03, step: 1 h}
+        grid: {carbon_intensity: 380 g/kWh}
+        fleets:
+          - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+          - {name: gw, kind: gateway, count: 3, power: {triangular: [2 W, 3 W, 5 W]}}
+          - {name: dc, kind: datacenter, it_power: 10 kW, pue: {normal: [1.5, 0.2]}}
+        """)
+        let whole = dir.appendingPathComponent("whole").path
+        #expect(try CLI.run(["run", file, "--runs", "11", "--out", whole, "--quiet"]).status == 0)
+        var folders: [String] = []
+        for k in 1...3 {
+            let f = dir.appendingPathComponent("s\(k)").path
+            let r = try CLI.run(["run", file, "--runs", "11", "--shard", "\(k)/3", "--out", f, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+            folders.append(f)
+        }
+        let merged = dir.appendingPathComponent("merged").path
+        let m = try CLI.run(["merge"] + folders + ["--out", merged, "--quiet"])
+        #expect(m.status == 0, "\(m.stderr)")
+        let a = try json(whole + "/summary.json"), b = try json(merged + "/summary.json")
+        #expect(sameNumbers(a["uncertainty"]!, b["uncertainty"]!, relative: 0) == [])
+        #expect(sameNumbers(a["totals"]!, b["totals"]!, relative: 0) == [])
+        let runs = try String(contentsOfFile: whole + "/runs.csv", encoding: .utf8)
+        #expect(try String(contentsOfFile: merged + "/runs.csv", encoding: .utf8) == runs)
+        // 11 runs, each with its redraws, 3 totals (energy, peak, CO2), 2 years, the balance and groups.
+        #expect(runs.hasPrefix("run,section,group,key,value\n0,draws,,redraws,"))
+        #expect(runs.contains("\n10,by_year,2026,energy_kwh,") && !runs.contains("\n11,"))
+        // Shard 2/3 holds runs 1, 4, 7, 10; one missing run is named.
+        let lines = try String(contentsOfFile: folders[1] + "/runs.csv", encoding: .utf8).split(separator: "\n")
+        #expect(Set(lines.dropFirst().map { $0.prefix(while: { $0 != "," }) }) == ["1", "4", "7", "10"])
+        try (lines.filter { !$0.hasPrefix("10,") }.joined(separator: "\n") + "\n").write(toFile: folders[1] + "/runs.csv", atomically: true, encoding: .utf8)
+        let short = try CLI.run(["merge"] + folders + ["--out", dir.appendingPathComponent("bad").path])
+        #expect(short.status == 65)
+        #expect(short.stderr.contains("runs.csv: 3 of shard 2/3's 4 runs"), "\(short.stderr)")
+        // More shards than runs is a mistake on the command line.
+        #expect(try CLI.run(["run", file, "--runs", "2", "--shard", "1/3", "--out", dir.appendingPathComponent("x").path]).status == 64)
     }
 
     @Test func compareShowsDeltasInEveryFormat() throws {

@@ -72,6 +72,14 @@ public struct CLI {
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// Writes a scenario's text as `name` in a new temporary folder; returns the folder and the file's path.
+    public static func scenario(_ text: String, named name: String = "scenario.yaml") throws -> (dir: URL, file: String) {
+        let dir = temporaryFolder()
+        let file = dir.appendingPathComponent(name).path
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return (dir, file)
+    }
 }
 
 /// summary.json without its `run` section, which holds wall time.
