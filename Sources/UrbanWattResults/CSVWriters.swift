@@ -114,8 +114,5 @@ public enum CSVWriters {
     }
 
     /// Six decimals, no exponent: enough for a milliwatt in kW.
-    static func fixed(_ x: Double) -> String {
-        let s = String(format: "%.6f", x)
-        return s == "-0.000000" ? "0.000000" : s
-    }
+    static func fixed(_ x: Double) -> String { FixedDecimal.format(x) }
 }

@@ -59,23 +59,24 @@ struct ChargerSessions: Sendable {
     mutating func draw(before t: Double, _ body: (Int, Double, Double) -> Void) {
         let start = Double(clock.start), end = Double(clock.end), dt = Double(clock.step)
         var starts: [Double] = []
+        let key = NodeRandom.fleetKey(seed: seed, fleet: fleet)
         while nextDay < days.count && days[nextDay].start < t {
             let day = days[nextDay]
             nextDay += 1
             // No session of this day or a later one starts before the day.
             prefix?.forget(below: day.step)
-            for j in 0..<population.localNodes {
+            let table = cumulative.map { day.weekend ? $0.weekend : $0.weekday }
+            // The chargers that exist at the day's start: a prefix of the shard's own.
+            for j in 0..<population.active(day.step) {
                 let node = population.shard.global(j)
-                guard node < population.globalCount(day.step) else { break }
-                var random = RandomSequence(NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .chargerDay, extra: UInt64(bitPattern: Int64(day.day))))
+                var random = RandomSequence(NodeRandom(fleetKey: key, node: node, purpose: .chargerDay, extra: UInt64(bitPattern: Int64(day.day))))
                 let k = random.poisson(charger.sessionsPerDay)
                 guard k > 0 else { continue }
                 starts.removeAll(keepingCapacity: true)
                 for _ in 0..<k {
                     let u = random.unit()
                     var hourOffset = u * 24
-                    if let c = cumulative {
-                        let table = day.weekend ? c.weekend : c.weekday
+                    if let table {
                         let hour = table.firstIndex { u < $0 } ?? 23
                         let below = hour == 0 ? 0 : table[hour - 1]
                         let within = table[hour] > below ? (u - below) / (table[hour] - below) : 0.5

@@ -13,9 +13,12 @@ public struct NodeRandom: Sendable {
     }
 
     public init(seed: UInt64, fleet: String, node: Int, purpose: Purpose, extra: UInt64 = 0) {
-        var h = NodeRandom.mix(seed &+ 0x9E37_79B9_7F4A_7C15)
-        h = NodeRandom.mix(h ^ NodeRandom.fnv1a(fleet))
-        h = NodeRandom.mix(h ^ UInt64(bitPattern: Int64(node)))
+        self.init(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node, purpose: purpose, extra: extra)
+    }
+
+    /// The same stream from `fleetKey(seed:fleet:)`, computed once for a fleet's many nodes and days.
+    public init(fleetKey: UInt64, node: Int, purpose: Purpose, extra: UInt64 = 0) {
+        var h = NodeRandom.mix(fleetKey ^ UInt64(bitPattern: Int64(node)))
         h = NodeRandom.mix(h ^ (purpose.rawValue &* 0xD6E8_FEB8_6659_FD93))
         key = NodeRandom.mix(h ^ extra)
     }
@@ -28,6 +31,11 @@ public struct NodeRandom: Sendable {
     /// The `n`-th draw, uniform in [0, 1).
     @inline(__always) public func unit(_ n: UInt64 = 0) -> Double {
         Double(bits(n) >> 11) * 0x1.0p-53
+    }
+
+    /// What a fleet's streams start from: its seed and name hashed.
+    public static func fleetKey(seed: UInt64, fleet: String) -> UInt64 {
+        NodeRandom.mix(NodeRandom.mix(seed &+ 0x9E37_79B9_7F4A_7C15) ^ NodeRandom.fnv1a(fleet))
     }
 
     @inline(__always) public static func mix(_ x: UInt64) -> UInt64 {
