@@ -18,6 +18,7 @@ final class NodeTelemetry {
     /// The fleet's name and kind, kept as Strings once (the message hot path only retains them).
     let name: String
     let kindName: String
+    let district: String
     let model: Model
     let topicParts: [String]
     let sampled: [Bool]?
@@ -32,6 +33,8 @@ final class NodeTelemetry {
     var lastStep: [Int32]
     var carry: [Double]
     var seq: [Int32]
+    /// Each node's energy reported so far, J (the counter its messages carry).
+    var total: [Double]
     var lastTime: [Double]
     /// Per charger, the first session that may still overlap what is not yet reported.
     var sessionCursor: [Int]
@@ -41,6 +44,7 @@ final class NodeTelemetry {
         self.nodes = nodes
         name = nodes.fleet.name
         kindName = nodes.fleet.kind.rawValue
+        district = nodes.fleet.district
         self.topicParts = topicParts
         dt = Double(clock.step)
         start = Double(clock.start)
@@ -62,6 +66,7 @@ final class NodeTelemetry {
         lastStep = Array(repeating: -1, count: n)
         carry = Array(repeating: 0, count: n)
         seq = Array(repeating: 0, count: n)
+        total = Array(repeating: 0, count: n)
         lastTime = Array(repeating: 0, count: n)
         sessionCursor = Array(repeating: 0, count: n)
     }

@@ -1,6 +1,6 @@
 import UrbanWattCore
 
-/// Reads a telemetry message in any of the four formats back into node, fleet, energy and seq, and
+/// Reads a telemetry message in any of the five formats back into node, fleet, energy and seq, and
 /// refuses anything a hostile or broken publisher could send: a payload over `maximumPayload`
 /// bytes, JSON nested deeper than `JSONParser.maximumDepth`, a seq that is not a whole number in
 /// 0…2^53, an energy that is not finite and ≥ 0, a node or fleet that is not a valid name.
@@ -34,6 +34,8 @@ public enum PayloadDecoder {
         let raw: Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid>
         if first == UInt8(ascii: "[") {
             raw = senml(text)
+        } else if text.hasPrefix("urbanwatt,") {
+            raw = influx(text)
         } else if first == UInt8(ascii: "{") {
             raw = json(text, topic: topic)
         } else {
@@ -89,6 +91,47 @@ public enum PayloadDecoder {
         let parts = baseName.split(separator: ":", omittingEmptySubsequences: true)
         guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else { return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:")) }
         return .success((String(parts[4]), nil, nil, energy, seq))
+    }
+
+    /// InfluxDB line protocol: `urbanwatt,tag=value,… field=value,… timestamp`, with `\` escaping
+    /// commas, equals signs and spaces in tags; `seq` an integer field (`3i`).
+    static func influx(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+        // Split at unescaped separators, unescaping as we go.
+        func split(_ s: Substring, at separator: Character) -> [String] {
+            var parts: [String] = [], current = "", escaped = false
+            for c in s {
+                if escaped { current.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == separator {
+                    parts.append(current)
+                    current = ""
+                } else { current.append(c) }
+            }
+            parts.append(current)
+            return parts
+        }
+        // The sections are separated by the first two unescaped spaces.
+        var sections: [Substring] = []
+        var start = text.startIndex, escaped = false
+        for i in text.indices {
+            if escaped { escaped = false; continue }
+            if text[i] == "\\" { escaped = true } else if text[i] == " " && sections.count < 2 {
+                sections.append(text[start..<i])
+                start = text.index(after: i)
+            }
+        }
+        sections.append(text[start...])
+        guard sections.count == 3 else { return .failure(Invalid(reason: "line protocol without tags, fields and a timestamp")) }
+        var tags: [String: String] = [:], fields: [String: String] = [:]
+        for pair in split(sections[0], at: ",").dropFirst() {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { tags[String(kv[0])] = String(kv[1]) }
+        }
+        for pair in sections[1].split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+        }
+        guard let node = tags["node"] else { return .failure(Invalid(reason: "line protocol without a node tag")) }
+        let seq = fields["seq"].flatMap { $0.hasSuffix("i") ? Double($0.dropLast()) : nil }
+        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq))
     }
 
     /// `…/{device}/attrs` → device.

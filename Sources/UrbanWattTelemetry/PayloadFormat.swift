@@ -1,24 +1,30 @@
 import UrbanWattCore
 
-/// One telemetry reading: a node's mean power and energy since its previous message.
+/// One telemetry reading: a node's mean power and energy since its previous message, and its
+/// energy since the run began (a counter: a time-series database needs no state to sum it).
 public struct Reading: Sendable {
     /// Unix seconds of the reading.
     public var time: Double
     public var fleet: String
+    public var district: String
     /// The node's index in its fleet; nil for a fleet-level reading (the node is the fleet).
     public var index: Int?
     public var kind: String
     public var power: Double
     public var energy: Double
+    /// J since the run began, this message's included.
+    public var total: Double
     public var seq: Int
 
-    public init(time: Double, fleet: String, index: Int?, kind: String, power: Double, energy: Double, seq: Int) {
+    public init(time: Double, fleet: String, district: String, index: Int?, kind: String, power: Double, energy: Double, total: Double, seq: Int) {
         self.time = time
         self.fleet = fleet
+        self.district = district
         self.index = index
         self.kind = kind
         self.power = power
         self.energy = energy
+        self.total = total
         self.seq = seq
     }
 
@@ -29,6 +35,23 @@ public struct Reading: Sendable {
 extension ByteWriter {
     mutating func node(_ r: Reading) {
         text(r.fleet)
+        if let i = r.index {
+            bytes.append(UInt8(ascii: "-"))
+            integer(i)
+        }
+    }
+
+    /// A tag key or value of InfluxDB line protocol: commas, equals signs and spaces escaped.
+    mutating func influxTag(_ s: String) {
+        for b in s.utf8 {
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: "=") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(b)
+        }
+    }
+
+    /// The node id as a line-protocol tag value.
+    mutating func influxNode(_ r: Reading) {
+        influxTag(r.fleet)
         if let i = r.index {
             bytes.append(UInt8(ascii: "-"))
             integer(i)
@@ -50,11 +73,13 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
     case json, senml
     case fiwareUL = "fiware-ul"
     case fiwareJSON = "fiware-json"
+    /// InfluxDB line protocol, as Telegraf's `mqtt_consumer` reads it with `data_format = "influx"`.
+    case influx
 
     /// The topic template used when `--topic` is not given: FIWARE IoT Agents listen on their own topics.
     public var defaultTopic: String {
         switch self {
-        case .json, .senml: TopicTemplate.standard
+        case .json, .senml, .influx: TopicTemplate.standard
         case .fiwareUL: "/ul/{apikey}/{node}/attrs"
         case .fiwareJSON: "/json/{apikey}/{node}/attrs"
         }
@@ -76,6 +101,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("\",\"kind\":\""); w.jsonString(r.kind)
             w.text("\",\"power_w\":"); w.number(r.power)
             w.text(",\"energy_j\":"); w.number(r.energy)
+            w.text(",\"energy_total_j\":"); w.number(r.total)
             w.text(",\"seq\":"); w.integer(r.seq)
             w.text("}")
         case .senml:
@@ -83,22 +109,38 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("[{\"bn\":\"urn:dev:urbanwatt:"); w.jsonString(scenario); w.text(":"); w.jsonNode(r)
             w.text(":\",\"bt\":"); w.number(r.time)
             w.text(",\"n\":\"power\",\"u\":\"W\",\"v\":"); w.number(r.power)
+            // The energy since the last message as its value, and since the run began as its sum.
             w.text("},{\"n\":\"energy\",\"u\":\"J\",\"v\":"); w.number(r.energy)
+            w.text(",\"s\":"); w.number(r.total)
             w.text("},{\"n\":\"seq\",\"v\":"); w.integer(r.seq)
             w.text("}]")
         case .fiwareUL:
             w.text("p|"); w.number(r.power)
             w.text("|e|"); w.number(r.energy)
+            w.text("|t|"); w.number(r.total)
             w.text("|s|"); w.integer(r.seq)
             w.text("|f|"); w.text(r.fleet)
             w.text("|TimeInstant|"); w.timestamp(r.time)
         case .fiwareJSON:
             w.text("{\"p\":"); w.number(r.power)
             w.text(",\"e\":"); w.number(r.energy)
+            w.text(",\"t\":"); w.number(r.total)
             w.text(",\"s\":"); w.integer(r.seq)
             w.text(",\"f\":\""); w.jsonString(r.fleet)
             w.text("\",\"TimeInstant\":\""); w.timestamp(r.time)
             w.text("\"}")
+        case .influx:
+            w.text("urbanwatt,scenario="); w.influxTag(scenario)
+            w.text(",district="); w.influxTag(r.district)
+            w.text(",kind="); w.influxTag(r.kind)
+            w.text(",fleet="); w.influxTag(r.fleet)
+            w.text(",node="); w.influxNode(r)
+            w.text(" power_w="); w.number(r.power)
+            w.text(",energy_j="); w.number(r.energy)
+            w.text(",energy_total_j="); w.number(r.total)
+            w.text(",seq="); w.integer(r.seq); w.text("i ")
+            // Nanoseconds, from the millisecond the other formats carry.
+            w.integer(Int((r.time * 1000).rounded()) * 1_000_000)
         }
     }
 

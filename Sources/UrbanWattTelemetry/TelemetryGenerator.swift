@@ -12,6 +12,8 @@ public final class TelemetryGenerator {
     let stepsPerMessage: Int
     let dt: Double
     private var fleetSeq: [Int]
+    /// Each fleet's energy reported so far (fleet mode), J.
+    private var fleetTotal: [Double]
     /// Steps whose messages have been generated.
     public private(set) var generatedSteps = 0
 
@@ -22,6 +24,7 @@ public final class TelemetryGenerator {
         dt = Double(clock.step)
         stepsPerMessage = max(1, Int(config.interval / clock.step))
         fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
+        fleetTotal = Array(repeating: 0, count: scenario.fleets.count)
         fleets = config.mode == .fleets ? [] : scenario.fleets.indices.map { i in
             let f = engine.scenario.fleets[i]
             let parts = config.topic.parts(scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
@@ -70,7 +73,9 @@ public final class TelemetryGenerator {
         let t = Double(clock.time(m + 1))
         for (i, f) in scenario.fleets.enumerated() {
             let e = energy(i)
-            let reading = Reading(time: t, fleet: f.name, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e, seq: fleetSeq[i])
+            fleetTotal[i] += e
+            let reading = Reading(time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e,
+                                  total: fleetTotal[i], seq: fleetSeq[i])
             fleetSeq[i] += 1
             let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
                                            fleet: f.name, apikey: config.apikey).joined(separator: f.name)
@@ -134,8 +139,9 @@ public final class TelemetryGenerator {
 
     private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
         let span = time - f.lastTime[j]
-        let reading = Reading(time: time, fleet: f.name, index: f.nodes.globalIndex(j), kind: f.kindName,
-                              power: span > 0 ? e / span : 0, energy: e, seq: Int(f.seq[j]))
+        f.total[j] += e
+        let reading = Reading(time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName,
+                              power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
         f.seq[j] += 1
         f.lastTime[j] = time
         var w = ByteWriter(capacity: 256)

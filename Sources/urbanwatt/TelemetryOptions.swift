@@ -7,7 +7,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Option(help: "nodes (one message per node per telemetry interval) or fleets (one per fleet per step).")
     var telemetry: String = "nodes"
 
-    @Option(help: "Payload format: json, senml, fiware-ul or fiware-json.")
+    @Option(help: "Payload format: json, senml, fiware-ul, fiware-json or influx (InfluxDB line protocol).")
     var payload: String = "json"
 
     @Option(help: "Topic template with {scenario} {district} {kind} {layer} {fleet} {node} (and {apikey}).")
@@ -42,7 +42,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
 
     func validate() throws {
         if TelemetryConfig.Mode(rawValue: telemetry) == nil { throw ValidationError("--telemetry expects nodes or fleets, got \"\(telemetry)\"") }
-        if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul or fiware-json, got \"\(payload)\"") }
+        if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul, fiware-json or influx, got \"\(payload)\"") }
         if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
         if !(1...10_000_000).contains(maxQueued) { throw ValidationError("--max-queued expects 1 to 10000000 messages, got \(maxQueued)") }
         guard case .success(let s) = QuantityParser.parse(sample, as: .fraction), s > 0, s <= 1 else {

@@ -5,11 +5,12 @@ import UrbanWattCore
 @testable import UrbanWattTelemetry
 
 @Suite struct PayloadTests {
-    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", index: 17, kind: "sensor", power: 0.5, energy: 450.125, seq: 3)
+    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", district: "centre", index: 17, kind: "sensor", power: 0.5, energy: 450.125,
+                          total: 1350.5, seq: 3)
 
     @Test func jsonHasTheContractsFields() throws {
         let text = PayloadFormat.json.encode(reading, scenario: "mittelstadt")
-        #expect(text == #"{"ts":"2025-01-01T00:15:00.250Z","node":"parking-17","fleet":"parking","kind":"sensor","power_w":0.5,"energy_j":450.125,"seq":3}"#)
+        #expect(text == #"{"ts":"2025-01-01T00:15:00.250Z","node":"parking-17","fleet":"parking","kind":"sensor","power_w":0.5,"energy_j":450.125,"energy_total_j":1350.5,"seq":3}"#)
     }
 
     @Test func senmlIsAnRFC8428Pack() throws {
@@ -19,12 +20,27 @@ import UrbanWattCore
         #expect(records[0]["bt"] as? Double == 1_735_690_500.25)
         #expect(records[0]["n"] as? String == "power" && records[0]["u"] as? String == "W" && records[0]["v"] as? Double == 0.5)
         #expect(records[1]["n"] as? String == "energy" && records[1]["u"] as? String == "J" && records[1]["v"] as? Double == 450.125)
+        // The counter as the energy record's sum (RFC 8428 §4.2 `s`).
+        #expect(records[1]["s"] as? Double == 1350.5)
     }
 
     @Test func fiwarePayloadsFollowTheIoTAgentConventions() {
-        #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
+        #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|t|1350.5|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
+        #expect(PayloadFormat.fiwareJSON.encode(reading, scenario: "m") == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
         #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{node}/attrs")
         #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{node}/attrs")
+    }
+
+    /// Line protocol as Telegraf and InfluxDB read it: tags escaped, seq an integer, nanoseconds.
+    @Test func influxIsLineProtocol() throws {
+        #expect(PayloadFormat.influx.encode(reading, scenario: "mittelstadt")
+            == "urbanwatt,scenario=mittelstadt,district=centre,kind=sensor,fleet=parking,node=parking-17 power_w=0.5,energy_j=450.125,energy_total_j=1350.5,seq=3i 1735690500250000000")
+        var odd = reading
+        odd.fleet = "a b,c=d"
+        let line = PayloadFormat.influx.encode(odd, scenario: "m")
+        #expect(line.contains(",fleet=a\\ b\\,c\\=d,node=a\\ b\\,c\\=d-17 "))
+        let back = try PayloadDecoder.influx(line).get()
+        #expect(back.node == "a b,c=d-17" && back.fleet == "a b,c=d" && back.energy == 450.125 && back.seq == 3)
     }
 
     @Test(arguments: PayloadFormat.allCases)

@@ -33,7 +33,15 @@ import UrbanWattTelemetry
         if format == .senml { try checkSenML(messages.map(\.payload)) }
         if format == .json {
             let first = try JSONSerialization.jsonObject(with: Data(messages[0].payload.utf8)) as! [String: Any]
-            #expect(Set(first.keys) == ["ts", "node", "fleet", "kind", "power_w", "energy_j", "seq"])
+            #expect(Set(first.keys) == ["ts", "node", "fleet", "kind", "power_w", "energy_j", "energy_total_j", "seq"])
+            // Each node's counter ends at its whole energy: the last counters add up to the run.
+            var last: [String: Double] = [:]
+            for m in messages {
+                let o = try JSONSerialization.jsonObject(with: Data(m.payload.utf8)) as! [String: Any]
+                last[o["node"] as! String] = max(last[o["node"] as! String] ?? 0, (o["energy_total_j"] as! NSNumber).doubleValue)
+            }
+            let counted = last.values.reduce(0, +)
+            #expect(abs(counted / 3.6e6 - energyKWh(s)) / energyKWh(s) < 1e-9, "counters \(counted / 3.6e6) kWh")
             #expect(messages.contains { $0.topic == "urbanwatt/teletown/north/streetlight/lights/lights-3" })
         }
         if format == .fiwareUL { #expect(messages.allSatisfy { $0.topic.hasPrefix("/ul/urbanwatt/") && $0.topic.hasSuffix("/attrs") }) }

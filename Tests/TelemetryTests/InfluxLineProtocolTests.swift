@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import UrbanWattCore
+@testable import UrbanWattScenario
+@testable import UrbanWattTelemetry
+
+/// `--payload influx` read by a real InfluxDB: every message is accepted, and the energies it sums
+/// per fleet, and the last counter per node, are the run's to 1e-9.
+@Suite(.serialized) struct InfluxLineProtocolTests {
+    @Test func aRealInfluxDBSumsTheStreamToTheRunsEnergies() throws {
+        let s = try ScenarioDecoder.decode("""
+            urbanwatt: 1
+            name: influx-day
+            location: {latitude: 51.3, longitude: 9.5, timezone: Europe/Berlin}
+            period: {start: 2025-06-01, end: 2025-06-02, step: 15 min}
+            districts: [centre, north]
+            fleets:
+              - {name: meters, kind: sensor, district: north, count: 40, jitter: 10%, radio: {type: nbiot}, uplink: {interval: 7 min, payload: 20 B}, via: gw}
+              - {name: gw, kind: gateway, count: 2, power: 3 W}
+              - {name: lamps, kind: streetlight, count: 25, power: 60 W, controller: 1 W}
+              - {name: ev, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 15 kWh}}
+            """, file: "influx-day.yaml")
+        let engine = Engine(scenario: s)
+        let recorded = engine.record()
+        let transport = InMemoryTransport()
+        var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
+        config.format = .influx
+        let session = TelemetrySession(engine: engine, config: config, transport: transport, clock: ManualClock(), options: .init())
+        try session.start()
+        _ = engine.run(chunk: 8) { range, series in session.publish(range, series: series, clock: engine.clock, shouldStop: { false }) }
+        _ = session.finish(totals: nil, interrupted: false)
+        let lines = transport.sent.filter { !$0.topic.hasSuffix("/status") }.map(\.payloadText)
+        #expect(lines.count > 5000)
+
+        let db = try InfluxDB()
+        defer { db.stop() }
+        let file = db.folder.appendingPathComponent("lines.txt")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try db.http("query", "CREATE DATABASE urbanwatt")
+        try db.http("write", "urbanwatt", file.path)
+
+        func series(_ query: String) throws -> [(tag: String, value: Double)] {
+            let answer = try JSONParser.parse(try db.http("query", query, "urbanwatt"))
+            guard case .array(let results)? = answer["results"], let first = results.first, case .array(let list)? = first["series"] else { return [] }
+            return list.compactMap { s in
+                guard case .array(let rows)? = s["values"], case .array(let row)? = rows.first, row.count == 2, let v = row[1].doubleValue else { return nil }
+                return (s["tags"]?["fleet"]?.stringValue ?? s["tags"]?["node"]?.stringValue ?? "", v)
+            }
+        }
+        let count = try series("SELECT count(seq) FROM urbanwatt").first?.value
+        #expect(count == Double(lines.count), "every line accepted")
+        let perFleet = Dictionary(uniqueKeysWithValues: try series("SELECT sum(energy_j) FROM urbanwatt GROUP BY fleet"))
+        for (i, f) in s.fleets.enumerated() {
+            let expected = recorded.fleets[i].energy.reduce(0, +)
+            let got = perFleet[f.name] ?? 0
+            #expect(abs(got - expected) <= 1e-9 * expected, "\(f.name): InfluxDB \(got) J, run \(expected) J")
+        }
+        // The counters: each node's last energy_total_j adds up to the run's total.
+        let lastTotals = try series("SELECT last(energy_total_j) FROM urbanwatt GROUP BY node").reduce(0) { $0 + $1.value }
+        let total = recorded.fleets.reduce(0) { $0 + $1.energy.reduce(0, +) }
+        #expect(abs(lastTotals - total) <= 1e-9 * total, "counters \(lastTotals) J, run \(total) J")
+        // Tags are queryable as written.
+        #expect(try series("SELECT count(seq) FROM urbanwatt WHERE district = 'north' GROUP BY fleet").map(\.tag) == ["meters"])
+    }
+}
+
+/// docker/telegraf.conf is valid TOML that reads line protocol from the topics UrbanWatt publishes
+/// its node messages on, and not the status topics.
+@Suite struct TelegrafConfigTests {
+    @Test func theShippedConfigurationReadsTheStream() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docker/telegraf.conf").standardized.path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import json, sys, tomllib
+            c = tomllib.load(open(sys.argv[1], "rb"))
+            m = c["inputs"]["mqtt_consumer"][0]
+            print(json.dumps({"format": m["data_format"], "topics": m["topics"], "db": c["outputs"]["influxdb"][0]["database"]}))
+            """, file]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let c = try JSONParser.parse(String(decoding: data, as: UTF8.self))
+        #expect(c["format"]?.stringValue == "influx" && c["db"]?.stringValue == "urbanwatt")
+        guard case .array(let topics)? = c["topics"], let filter = topics.first?.stringValue else { Issue.record("no topics"); return }
+        let node = try TopicTemplate(TopicTemplate.standard).parts(scenario: "m", district: "d", kind: "k", layer: "l", fleet: "f", apikey: "").joined(separator: "f-1")
+        #expect(TopicFilter.problem(filter) == nil)
+        // MQTT matching: `+` one whole level, `#` the rest.
+        func matches(_ topic: String) -> Bool {
+            let f = filter.split(separator: "/", omittingEmptySubsequences: false), t = topic.split(separator: "/", omittingEmptySubsequences: false)
+            for (k, level) in f.enumerated() {
+                if level == "#" { return true }
+                guard k < t.count, level == "+" || level == t[k] else { return false }
+            }
+            return f.count == t.count
+        }
+        #expect(matches(node))
+        #expect(!matches(StatusTopic.topic("m")))
+    }
+}
