@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Units, calendar, profiles, random streams, device models and the cohort engine. No I/O.
@@ -34,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
-            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto"],
+            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", .product(name: "FlyingFox", package: "FlyingFox")],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
         .target(

@@ -12,6 +12,8 @@ public struct Aggregator: Sendable {
     struct Totals: Sendable {
         var energy = 0.0
         var messages = 0
+        /// Σ over the fleet's nodes of the power of each one's latest message, W.
+        var power = 0.0
     }
 
     /// Per node: every seq up to `contiguous` was seen, and these above it.
@@ -34,6 +36,8 @@ public struct Aggregator: Sendable {
     public private(set) var scenario: String?
     private var byFleet: [String: Totals] = [:]
     private var nodes: [String: SeqTracker] = [:]
+    /// Per node, the seq and power of its latest message (a late one does not replace it).
+    private var latest: [String: (seq: Int, power: Double)] = [:]
     public private(set) var messages = 0
     public private(set) var duplicates = 0
     /// Messages refused by `PayloadDecoder` (never in the totals), and the first few with why.
@@ -71,6 +75,10 @@ public struct Aggregator: Sendable {
         messages += 1
         byFleet[d.fleet, default: Totals()].energy += d.energy
         byFleet[d.fleet, default: Totals()].messages += 1
+        if let power = d.power, d.seq > latest[d.node]?.seq ?? -1 {
+            byFleet[d.fleet, default: Totals()].power += power - (latest[d.node]?.power ?? 0)
+            latest[d.node] = (d.seq, power)
+        }
         if fleets[d.fleet] == nil, let kind = d.kind {
             let layer = FleetKind(rawValue: kind)?.defaultLayer.rawValue ?? "?"
             fleets[d.fleet] = FleetInfo(kind: kind, layer: layer, district: "?")
@@ -79,6 +87,11 @@ public struct Aggregator: Sendable {
 
     public var gaps: Int { nodes.values.reduce(0) { $0 + $1.gaps } }
     public var energyKWh: Double { byFleet.values.reduce(0) { $0 + $1.energy } / 3.6e6 }
+
+    /// Energy (J), messages and power (W) per fleet, by name.
+    public var fleetTotals: [(fleet: String, energy: Double, messages: Int, power: Double)] {
+        byFleet.sorted { $0.key < $1.key }.map { ($0.key, $0.value.energy, $0.value.messages, $0.value.power) }
+    }
 
     /// Energy (kWh) and messages grouped by a fleet attribute.
     func grouped(_ key: (String) -> String) -> [(String, Totals)] {

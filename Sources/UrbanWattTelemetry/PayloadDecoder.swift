@@ -11,6 +11,8 @@ public enum PayloadDecoder {
         public var kind: String?
         public var energy: Double
         public var seq: Int
+        /// The node's mean power since its previous message, W, when the message says it.
+        public var power: Double? = nil
     }
 
     /// Why a message was not counted.
@@ -31,7 +33,7 @@ public enum PayloadDecoder {
         guard payload.count <= maximumPayload else { return .failure(Invalid(reason: "payload of \(payload.count) bytes (at most \(maximumPayload))")) }
         guard let first = payload.first(where: { $0 != 0x20 }) else { return .failure(Invalid(reason: "empty payload")) }
         let text = String(decoding: payload, as: UTF8.self)
-        let raw: Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid>
+        let raw: Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid>
         if first == UInt8(ascii: "[") {
             raw = senml(text)
         } else if text.hasPrefix("urbanwatt,") {
@@ -47,55 +49,58 @@ public enum PayloadDecoder {
             guard Name.isValid(fleet) else { return .failure(Invalid(reason: "fleet \"\(fleet.prefix(80))\" is not a valid name")) }
             guard let energy = r.energy, energy.isFinite, energy >= 0 else { return .failure(Invalid(reason: "energy missing, negative or not finite")) }
             guard let s = r.seq, s == s.rounded(), s >= 0, s <= maximumSeq else { return .failure(Invalid(reason: "seq missing or not a whole number from 0 to 2^53 − 1")) }
-            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s)))
+            let power = r.power.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power))
         }
     }
 
     /// The urbanwatt JSON, or FIWARE JSON (whose device id is the topic level before "attrs").
-    static func json(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+    static func json(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
         let v: JSONValue
         do { v = try JSONParser.parse(text) } catch { return .failure(Invalid(reason: error.description)) }
         if let node = v["node"]?.stringValue {
-            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue))
+            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue))
         }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "no node id (neither `node` nor a FIWARE …/{device}/attrs topic)")) }
-        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue))
+        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue))
     }
 
     /// UltraLight 2.0: key|value|key|value…
-    static func ultraLight(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+    static func ultraLight(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count % 2 == 0 else { return .failure(Invalid(reason: "UltraLight with an odd number of fields")) }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "not JSON, SenML, or UltraLight on a FIWARE …/{device}/attrs topic")) }
         var fields: [Substring: Substring] = [:]
         for k in stride(from: 0, to: parts.count, by: 2) { fields[parts[k]] = parts[k + 1] }
-        return .success((node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) }))
+        return .success((node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) },
+                         fields["p"].flatMap { Double($0) }))
     }
 
     /// RFC 8428 SenML: records named base name + name; the node is the last part of the base name.
-    static func senml(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+    static func senml(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
         let records: [JSONValue]
         do {
             guard case .array(let r) = try JSONParser.parse(text) else { return .failure(Invalid(reason: "SenML that is not an array")) }
             records = r
         } catch { return .failure(Invalid(reason: error.description)) }
-        var baseName = "", energy: Double?, seq: Double?
+        var baseName = "", energy: Double?, seq: Double?, power: Double?
         for r in records {
             if let bn = r["bn"]?.stringValue { baseName = bn }
             switch r["n"]?.stringValue {
             case "energy": if r["u"]?.stringValue == "J" { energy = r["v"]?.doubleValue }
+            case "power": if r["u"]?.stringValue == "W" { power = r["v"]?.doubleValue }
             case "seq": seq = r["v"]?.doubleValue
             default: break
             }
         }
         let parts = baseName.split(separator: ":", omittingEmptySubsequences: true)
         guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else { return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:")) }
-        return .success((String(parts[4]), nil, nil, energy, seq))
+        return .success((String(parts[4]), nil, nil, energy, seq, power))
     }
 
     /// InfluxDB line protocol: `urbanwatt,tag=value,… field=value,… timestamp`, with `\` escaping
     /// commas, equals signs and spaces in tags; `seq` an integer field (`3i`).
-    static func influx(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?), Invalid> {
+    static func influx(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
         // Split at unescaped separators, unescaping as we go.
         func split(_ s: Substring, at separator: Character) -> [String] {
             var parts: [String] = [], current = "", escaped = false
@@ -131,7 +136,7 @@ public enum PayloadDecoder {
         }
         guard let node = tags["node"] else { return .failure(Invalid(reason: "line protocol without a node tag")) }
         let seq = fields["seq"].flatMap { $0.hasSuffix("i") ? Double($0.dropLast()) : nil }
-        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq))
+        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }))
     }
 
     /// `…/{device}/attrs` → device.

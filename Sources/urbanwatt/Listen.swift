@@ -29,6 +29,12 @@ extension UrbanWatt {
         @Flag(help: "Exit 0 even when sequence gaps or invalid messages were seen.")
         var allowGaps = false
 
+        @Option(help: "Serve the aggregate in the Prometheus text format at http://HOST:PORT/metrics while listening, e.g. 127.0.0.1:9464.")
+        var metrics: String?
+
+        @Option(help: "With --metrics, keep serving the final figures this long after listening ends, so a last scrape sees them (default 0s, at most 1h).")
+        var linger: String = "0s"
+
         @Option(help: "Folder for listen-summary.json.")
         var out: String = "out/listen"
 
@@ -41,6 +47,8 @@ extension UrbanWatt {
             if let problem = TopicFilter.problem(topic) { throw ValidationError("--topic \"\(topic.prefix(80))\": \(problem)") }
             if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...(365 * 86_400)) }
             if let session, !Name.isValid(session) { throw ValidationError("--session: " + Name.problem(session, what: "a session name")) }
+            if let metrics, case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
+            _ = try OptionValues.duration(linger, option: "--linger", range: 0...3600)
         }
 
         func run() throws {
@@ -58,6 +66,16 @@ extension UrbanWatt {
             } catch {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }
+            var server: MetricsServer?
+            if let metrics, case .success(let address) = MetricsServer.parse(metrics) {
+                do {
+                    server = try MetricsServer(host: address.host, port: address.port) { PrometheusText.render(listener.snapshot) }
+                } catch {
+                    listener.stop()
+                    throw CommandFailure(ExitStatus.unavailable, "--metrics \(metrics): cannot serve there: \(error)")
+                }
+                if !quiet { printError("urbanwatt: metrics at http://\(metrics)/metrics") }
+            }
             // Subscribed: what is published from now on is heard (scripts and tests wait for this line).
             if !quiet { printError("urbanwatt: listening on \(topic) at \(settings.url)") }
             Interrupt.install()
@@ -69,6 +87,12 @@ extension UrbanWatt {
                 FileHandle.standardError.write(Data(("\u{1B}[H\u{1B}[2J" + LiveTable.render(listener.snapshot)).utf8))
             }
             listener.stop()
+            if let server {
+                let seconds = (try? OptionValues.duration(linger, option: "--linger", range: 0...3600)) ?? 0
+                let until = Date().addingTimeInterval(seconds)
+                while Date() < until && !Interrupt.requested() { Thread.sleep(forTimeInterval: 0.1) }
+                server.stop()
+            }
             let aggregate = listener.snapshot
             do {
                 try StagedFolder.replace(out) { folder throws(OutputFolder.Failure) in

@@ -32,15 +32,36 @@ import UrbanWattCore
         let lines = transport.sent.filter { !$0.topic.hasSuffix("/status") }.map(\.payloadText)
         #expect(lines.count > 5000)
 
-        let db = try InfluxDB()
+        let db = try LocalService("influxdb", executables: ["/usr/bin/influxd"], ready: "ping") { folder, port in
+            let config = folder.appendingPathComponent("influxdb.conf")
+            try """
+                reporting-disabled = true
+                bind-address = "127.0.0.1:\(Broker.freePort())"
+                [meta]
+                  dir = "\(folder.path)/meta"
+                [data]
+                  dir = "\(folder.path)/data"
+                  wal-dir = "\(folder.path)/wal"
+                  query-log-enabled = false
+                [http]
+                  bind-address = "127.0.0.1:\(port)"
+                  log-enabled = false
+                [monitor]
+                  store-enabled = false
+                """.write(to: config, atomically: true, encoding: .utf8)
+            return ["-config", config.path]
+        }
         defer { db.stop() }
-        let file = db.folder.appendingPathComponent("lines.txt")
-        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        try db.http("query", "CREATE DATABASE urbanwatt")
-        try db.http("write", "urbanwatt", file.path)
+        try db.http("POST", "query", form: [("q", "CREATE DATABASE urbanwatt")])
+        // Batches of 5,000 lines, as Telegraf writes them.
+        for (k, batch) in stride(from: 0, to: lines.count, by: 5000).map({ lines[$0..<min(lines.count, $0 + 5000)] }).enumerated() {
+            let file = db.folder.appendingPathComponent("batch-\(k).txt")
+            try batch.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            try db.http("POST", "write?db=urbanwatt", file: file.path)
+        }
 
         func series(_ query: String) throws -> [(tag: String, value: Double)] {
-            let answer = try JSONParser.parse(try db.http("query", query, "urbanwatt"))
+            let answer = try JSONParser.parse(try db.http("POST", "query", form: [("q", query), ("db", "urbanwatt")]))
             guard case .array(let results)? = answer["results"], let first = results.first, case .array(let list)? = first["series"] else { return [] }
             return list.compactMap { s in
                 guard case .array(let rows)? = s["values"], case .array(let row)? = rows.first, row.count == 2, let v = row[1].doubleValue else { return nil }
