@@ -59,9 +59,9 @@ public struct Aggregator: Sendable {
         }
     }
 
-    public mutating func add(topic: String, payload: [UInt8]) {
+    public mutating func add(topic: String, payload: [UInt8], properties: MessageProperties = MessageProperties()) {
         let d: PayloadDecoder.Decoded
-        switch PayloadDecoder.decode(topic: topic, payload: payload, fleetMode: fleetMode) {
+        switch PayloadDecoder.decode(topic: topic, payload: payload, fleetMode: fleetMode, properties: properties) {
         case .success(let decoded): d = decoded
         case .failure(let why):
             invalid += 1

@@ -6,7 +6,8 @@ extension MQTTClient: MessageTransport {
         let rc = message.bytes.withUnsafeBytes { raw in
             publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
                     payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),
-                    qos: qos, retain: retain, expiry: expiry)
+                    qos: qos, retain: retain, expiry: expiry,
+                    properties: message.isStatus ? MessageProperties(contentType: "application/json") : telemetryProperties)
         }
         switch rc {
         case Int32(MOSQ_ERR_SUCCESS.rawValue): return .accepted

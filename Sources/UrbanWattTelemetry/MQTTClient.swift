@@ -67,7 +67,7 @@ public final class MQTTClient: @unchecked Sendable {
     private var networkThread: Thread?
 
     private struct Callbacks {
-        var message: (@Sendable (String, [UInt8], Bool) -> Void)?
+        var message: (@Sendable (String, [UInt8], Bool, MessageProperties) -> Void)?
         var published: (@Sendable (Int32, Int32) -> Void)?
         var connection: (@Sendable (Bool) -> Void)?
         var subscribed: (@Sendable ([Int32]) -> Void)?
@@ -75,8 +75,8 @@ public final class MQTTClient: @unchecked Sendable {
 
     private let callbacks = Mutex(Callbacks())
 
-    /// Called on the network thread for every message received: (topic, payload, retained).
-    public var onMessage: (@Sendable (String, [UInt8], Bool) -> Void)? {
+    /// Called on the network thread for every message received: (topic, payload, retained, its MQTT 5 properties).
+    public var onMessage: (@Sendable (String, [UInt8], Bool, MessageProperties) -> Void)? {
         get { callbacks.withLock { $0.message } }
         set { callbacks.withLock { $0.message = newValue } }
     }
@@ -133,10 +133,10 @@ public final class MQTTClient: @unchecked Sendable {
             let codes: [Int32] = (0..<Int(count)).map { k in granted.map { $0[k] } ?? 128 }
             MQTTClient.from(obj).onSubscribed?(codes)
         }
-        mosquitto_message_v5_callback_set(h) { _, obj, message, _ in
+        mosquitto_message_v5_callback_set(h) { _, obj, message, props in
             guard let m = message?.pointee, let topic = m.topic else { return }
             let payload = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(m.payloadlen))) } ?? []
-            MQTTClient.from(obj).onMessage?(String(cString: topic), payload, m.retain)
+            MQTTClient.from(obj).onMessage?(String(cString: topic), payload, m.retain, MessageProperties(reading: props))
         }
     }
 
@@ -176,6 +176,9 @@ public final class MQTTClient: @unchecked Sendable {
         defer { condition.unlock() }
         return state
     }
+
+    /// The properties of every telemetry message (MQTT 5 only); set before publishing starts.
+    public nonisolated(unsafe) var telemetryProperties = MessageProperties()
 
     /// The broker's maximum packet size from its CONNACK (MQTT 5), if it set one.
     public var maximumPacketSize: Int? {
@@ -305,10 +308,15 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// The hot path: hands a message with a NUL-terminated topic to libmosquitto (which copies it);
     /// returns libmosquitto's code (MOSQ_ERR_NO_CONN for QoS 0 while disconnected).
-    func publish(cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?) -> Int32 {
+    func publish(cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?,
+                 properties: MessageProperties = MessageProperties()) -> Int32 {
         var props: OpaquePointer? = nil
-        if let expiry, settings.version == .v5 {
-            mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry)
+        if settings.version == .v5 {
+            if let expiry { mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry) }
+            if let type = properties.contentType { mosquitto_property_add_string(&props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), type) }
+            for (key, value) in properties.user {
+                mosquitto_property_add_string_pair(&props, Int32(MQTT_PROP_USER_PROPERTY.rawValue), key, value)
+            }
         }
         defer { if props != nil { mosquitto_property_free_all(&props) } }
         return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
@@ -318,7 +326,7 @@ public final class MQTTClient: @unchecked Sendable {
     public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {
         let payload = Array(text.utf8)
         let rc = topic.withCString { t in
-            payload.withUnsafeBytes { publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil) }
+            payload.withUnsafeBytes { publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil, properties: MessageProperties(contentType: "application/json")) }
         }
         try MosquittoError.check(rc, "publish to \(topic)")
     }
@@ -352,5 +360,29 @@ public final class MQTTClient: @unchecked Sendable {
         condition.broadcast()
         while networkThread != nil { condition.wait() }
         state = .stopped
+    }
+}
+
+extension MessageProperties {
+    /// The content type and user properties of a received message (none under MQTT 3.1.1).
+    init(reading props: OpaquePointer?) {
+        self.init()
+        guard let props else { return }
+        var text: UnsafeMutablePointer<CChar>? = nil
+        if mosquitto_property_read_string(props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), &text, false) != nil, let t = text {
+            contentType = String(cString: t)
+            free(t)
+        }
+        var at: OpaquePointer? = props
+        var skipFirst = false
+        while let current = at {
+            var key: UnsafeMutablePointer<CChar>? = nil, value: UnsafeMutablePointer<CChar>? = nil
+            guard let found = mosquitto_property_read_string_pair(current, Int32(MQTT_PROP_USER_PROPERTY.rawValue), &key, &value, skipFirst) else { break }
+            if let k = key, let v = value { user.append((String(cString: k), String(cString: v))) }
+            free(key)
+            free(value)
+            at = found
+            skipFirst = true
+        }
     }
 }

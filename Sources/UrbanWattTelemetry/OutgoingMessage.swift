@@ -4,6 +4,8 @@ public struct OutgoingMessage: Sendable {
     public var bytes: [UInt8]
     /// Bytes of the topic, without its NUL.
     public var topicLength: Int
+    /// A status message (JSON, whatever the telemetry's format), not telemetry.
+    public var isStatus = false
 
     public init(bytes: [UInt8], topicLength: Int) {
         self.bytes = bytes
@@ -11,9 +13,10 @@ public struct OutgoingMessage: Sendable {
     }
 
     /// A message from a topic and a text payload (status messages, tests).
-    public init(topic: String, payload: String) {
+    public init(topic: String, payload: String, isStatus: Bool = false) {
         bytes = Array(topic.utf8) + [0] + Array(payload.utf8)
         topicLength = topic.utf8.count
+        self.isStatus = isStatus
     }
 
     public var topic: String { String(decoding: bytes[..<topicLength], as: UTF8.self) }

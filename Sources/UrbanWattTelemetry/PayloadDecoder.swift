@@ -1,3 +1,4 @@
+import Foundation
 import UrbanWattCore
 
 /// Reads a telemetry message in any of the five formats back into node, fleet, energy and seq, and
@@ -15,6 +16,9 @@ public enum PayloadDecoder {
         public var power: Double? = nil
     }
 
+    /// What a payload says, before its checks.
+    typealias Fields = (node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?)
+
     /// Why a message was not counted.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
         public var reason: String
@@ -28,22 +32,39 @@ public enum PayloadDecoder {
     public static let maximumSeq = 9_007_199_254_740_991.0
 
     /// `fleetMode`: the stream is one message per fleet (the `running` status says so), so the node
-    /// id is the fleet's name even when it ends in a dash and digits.
-    public static func decode(topic: String, payload: [UInt8], fleetMode: Bool = false) -> Result<Decoded, Invalid> {
+    /// id is the fleet's name even when it ends in a dash and digits. `properties` (MQTT 5): a content
+    /// type picks the format instead of the payload's first bytes, and `energy_unit` / `power_unit`
+    /// user properties convert to J and W.
+    public static func decode(topic: String, payload: [UInt8], fleetMode: Bool = false,
+                              properties: MessageProperties = MessageProperties()) -> Result<Decoded, Invalid> {
         guard payload.count <= maximumPayload else { return .failure(Invalid(reason: "payload of \(payload.count) bytes (at most \(maximumPayload))")) }
         guard let first = payload.first(where: { $0 != 0x20 }) else { return .failure(Invalid(reason: "empty payload")) }
         let text = String(decoding: payload, as: UTF8.self)
-        let raw: Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid>
-        if first == UInt8(ascii: "[") {
-            raw = senml(text)
-        } else if text.hasPrefix("urbanwatt,") {
-            raw = influx(text)
-        } else if first == UInt8(ascii: "{") {
-            raw = json(text, topic: topic)
-        } else {
-            raw = ultraLight(text, topic: topic)
+        guard let energyUnit = unit(properties.user("energy_unit"), energyUnits), let powerUnit = unit(properties.user("power_unit"), powerUnits) else {
+            return .failure(Invalid(reason: "units \(properties.user("energy_unit") ?? "J") and \(properties.user("power_unit") ?? "W") are not an energy and a power"))
         }
-        return raw.flatMap { r in
+        let type = properties.contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let raw: Result<Fields, Invalid>
+        switch type {
+        case "application/senml+json":
+            raw = first == UInt8(ascii: "[") ? senml(text) : .failure(Invalid(reason: "content type \(type!) but not a SenML array"))
+        case "application/json":
+            raw = first == UInt8(ascii: "{") ? json(text, topic: topic) : .failure(Invalid(reason: "content type \(type!) but not a JSON object"))
+        case "text/plain":
+            raw = text.hasPrefix("urbanwatt,") ? influx(text) : ultraLight(text, topic: topic)
+        default:
+            // No content type (MQTT 3.1.1, or another publisher): the first bytes tell.
+            if first == UInt8(ascii: "[") {
+                raw = senml(text)
+            } else if text.hasPrefix("urbanwatt,") {
+                raw = influx(text)
+            } else if first == UInt8(ascii: "{") {
+                raw = json(text, topic: topic)
+            } else {
+                raw = ultraLight(text, topic: topic)
+            }
+        }
+        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }) }.flatMap { r in
             guard Name.isValid(r.node) || isNodeID(r.node) else { return .failure(Invalid(reason: "node id \"\(r.node.prefix(80))\" is not a valid name")) }
             let fleet = r.fleet ?? (fleetMode ? r.node : fleet(of: r.node))
             guard Name.isValid(fleet) else { return .failure(Invalid(reason: "fleet \"\(fleet.prefix(80))\" is not a valid name")) }
@@ -55,7 +76,7 @@ public enum PayloadDecoder {
     }
 
     /// The urbanwatt JSON, or FIWARE JSON (whose device id is the topic level before "attrs").
-    static func json(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
+    static func json(_ text: String, topic: String) -> Result<Fields, Invalid> {
         let v: JSONValue
         do { v = try JSONParser.parse(text) } catch { return .failure(Invalid(reason: error.description)) }
         if let node = v["node"]?.stringValue {
@@ -66,7 +87,7 @@ public enum PayloadDecoder {
     }
 
     /// UltraLight 2.0: key|value|key|value…
-    static func ultraLight(_ text: String, topic: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
+    static func ultraLight(_ text: String, topic: String) -> Result<Fields, Invalid> {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count % 2 == 0 else { return .failure(Invalid(reason: "UltraLight with an odd number of fields")) }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "not JSON, SenML, or UltraLight on a FIWARE …/{device}/attrs topic")) }
@@ -77,7 +98,7 @@ public enum PayloadDecoder {
     }
 
     /// RFC 8428 SenML: records named base name + name; the node is the last part of the base name.
-    static func senml(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
+    static func senml(_ text: String) -> Result<Fields, Invalid> {
         let records: [JSONValue]
         do {
             guard case .array(let r) = try JSONParser.parse(text) else { return .failure(Invalid(reason: "SenML that is not an array")) }
@@ -100,7 +121,7 @@ public enum PayloadDecoder {
 
     /// InfluxDB line protocol: `urbanwatt,tag=value,… field=value,… timestamp`, with `\` escaping
     /// commas, equals signs and spaces in tags; `seq` an integer field (`3i`).
-    static func influx(_ text: String) -> Result<(node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?), Invalid> {
+    static func influx(_ text: String) -> Result<Fields, Invalid> {
         // Split at unescaped separators, unescaping as we go.
         func split(_ s: Substring, at separator: Character) -> [String] {
             var parts: [String] = [], current = "", escaped = false
@@ -137,6 +158,15 @@ public enum PayloadDecoder {
         guard let node = tags["node"] else { return .failure(Invalid(reason: "line protocol without a node tag")) }
         let seq = fields["seq"].flatMap { $0.hasSuffix("i") ? Double($0.dropLast()) : nil }
         return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }))
+    }
+
+    static let energyUnits: [String: Double] = ["J": 1, "kJ": 1e3, "MJ": 1e6, "Wh": 3600, "kWh": 3.6e6, "MWh": 3.6e9]
+    static let powerUnits: [String: Double] = ["W": 1, "mW": 1e-3, "kW": 1e3, "MW": 1e6]
+
+    /// The factor of `symbol` in `table` (1 when absent), nil for a symbol it does not know.
+    static func unit(_ symbol: String?, _ table: [String: Double]) -> Double? {
+        guard let symbol else { return 1 }
+        return table[symbol]
     }
 
     /// `…/{device}/attrs` → device.

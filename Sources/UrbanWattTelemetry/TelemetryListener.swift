@@ -30,7 +30,7 @@ public final class TelemetryListener: @unchecked Sendable {
         filters = filter == StatusTopic.filter ? [filter] : [filter, StatusTopic.filter]
         self.qos = qos
         // Weak: a callback that comes late, after the listener is gone, does nothing.
-        client.onMessage = { [weak self] topic, payload, retained in self?.received(topic, payload, retained) }
+        client.onMessage = { [weak self] topic, payload, retained, properties in self?.received(topic, payload, retained, properties) }
         client.onConnectionChange = { [weak self] up in if up { self?.subscribe() } }
         client.onSubscribed = { [weak self] codes in self?.subscribed(codes) }
     }
@@ -68,7 +68,7 @@ public final class TelemetryListener: @unchecked Sendable {
         }
     }
 
-    private func received(_ topic: String, _ payload: [UInt8], _ retained: Bool) {
+    private func received(_ topic: String, _ payload: [UInt8], _ retained: Bool, _ properties: MessageProperties) {
         condition.lock()
         defer { condition.unlock() }
         lastMessage = Date()
@@ -94,7 +94,7 @@ public final class TelemetryListener: @unchecked Sendable {
             }
             return
         }
-        aggregator.add(topic: topic, payload: payload)
+        aggregator.add(topic: topic, payload: payload, properties: properties)
     }
 
     /// A copy of the aggregate so far.

@@ -93,7 +93,7 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Announces the run with the retained `running` status; throws when the broker refuses it or
     /// cannot take it.
     public func start() throws(Failure) {
-        let status = OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID))
+        let status = OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID), isStatus: true)
         if let limit = transport.maximumPacketSize, status.bytes.count + 5 > limit {
             throw .unpublishable("the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker")
         }
@@ -143,7 +143,7 @@ public final class TelemetrySession: @unchecked Sendable {
         let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
         if failure == nil {
             let status = StatusTopic.done(scenario, runID: runID, totals: totals, counts: counts, state: interrupted ? "interrupted" : "done")
-            _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status), qos: 1, retain: true)
+            _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
             client?.disconnect()
         } else {
             client?.stop()
@@ -168,6 +168,8 @@ extension TelemetrySession {
         s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline, 1, true)
         let client: MQTTClient
         do { client = try MQTTClient(s) } catch { throw .connect(.unavailable(error.description)) }
+        // MQTT 5: every message says its content type and units.
+        client.telemetryProperties = .telemetry(config.format)
         do { try client.connect() } catch { throw .connect(error) }
         var o = options
         o.stallTimeout = settings.reconnectTimeout

@@ -121,9 +121,9 @@ extension UrbanWatt {
                     let sent = session.map { min(range.upperBound, $0.streamedSteps) } ?? range.upperBound
                     guard sent > range.lowerBound else { return }
                     let kept = range.lowerBound..<sent
-                    let part = kept == range ? chunkSeries : chunkSeries.map { $0.slice(0..<kept.count) }
-                    tally.add(kept, part)
-                    series?.writer.append(kept, part)
+                    let streamed = kept == range ? chunkSeries : chunkSeries.map { $0.slice(0..<kept.count) }
+                    tally.add(kept, streamed)
+                    series?.writer.append(kept, streamed)
                 })
             progress.finish()
             // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.

@@ -50,6 +50,20 @@ import UrbanWattCore
         #expect(d.node == "parking-17" && d.fleet == "parking" && d.energy == 450.125 && d.seq == 3)
     }
 
+    /// MQTT 5 properties: the content type picks the format, and units other than J and W convert.
+    @Test func contentTypeAndUnitsAreHonoured() throws {
+        let json = Array(PayloadFormat.json.encode(reading, scenario: "m").utf8)
+        let asSenML = PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(contentType: "application/senml+json"))
+        #expect(throws: PayloadDecoder.Invalid.self) { try asSenML.get() }
+        let kWh = try PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(contentType: "application/json; charset=utf-8",
+                                                                                                     user: [("energy_unit", "kWh"), ("power_unit", "kW")])).get()
+        #expect(kWh.energy == 450.125 * 3.6e6 && kWh.power == 500)
+        let bogus = PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(user: [("energy_unit", "parsec")]))
+        #expect(throws: PayloadDecoder.Invalid.self) { try bogus.get() }
+        let line = Array(PayloadFormat.influx.encode(reading, scenario: "m").utf8)
+        #expect(try PayloadDecoder.decode(topic: "t", payload: line, properties: .telemetry(.influx)).get().energy == 450.125)
+    }
+
     @Test func topicTemplatesFillTheirPlaceholdersAndRejectMistakes() throws {
         let t = try TopicTemplate(TopicTemplate.standard)
         #expect(t.parts(scenario: "m", district: "north", kind: "sensor", layer: "sensing", fleet: "p", apikey: "").joined(separator: "p-1") == "urbanwatt/m/north/sensor/p/p-1")

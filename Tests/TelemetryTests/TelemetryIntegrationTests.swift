@@ -47,6 +47,26 @@ import UrbanWattTelemetry
         if format == .fiwareUL { #expect(messages.allSatisfy { $0.topic.hasPrefix("/ul/urbanwatt/") && $0.topic.hasSuffix("/attrs") }) }
     }
 
+    /// MQTT 5: every telemetry message carries its payload's content type and its units as user
+    /// properties (mosquitto_sub prints them), the status messages `application/json`.
+    @Test(arguments: [PayloadFormat.senml, .influx])
+    func everyMessageSaysItsContentTypeAndUnits(format: PayloadFormat) throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let filter = format == .fiwareUL ? "/ul/#" : "urbanwatt/#"
+        let sub = try Subscriber(port: broker.port, topic: filter, extra: ["-V", "5", "-F", "%t %C|%P"])
+        let statuses = try Subscriber(port: broker.port, topic: "urbanwatt/+/status", extra: ["-V", "5", "-F", "%t %C|%P"])
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url,
+                             "--payload", format.rawValue, "--qos", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let messages = sub.finish().filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
+        #expect(messages.count > 1000)
+        let said = Set(messages.map(\.payload))
+        #expect(said == ["\(format.contentType)|power_unit:W energy_unit:J"], "\(said.prefix(3))")
+        let status = statuses.finish().filter { !Subscriber.isProbe($0) }
+        #expect(!status.isEmpty && status.allSatisfy { $0.payload == "application/json|" }, "\(status.prefix(2))")
+    }
+
     /// RFC 8428: a JSON array of records; base name and base time in the first; names, units, values.
     func checkSenML(_ payloads: [String]) throws {
         for p in payloads.prefix(200) {
