@@ -169,11 +169,12 @@ public enum PayloadDecoder {
         return table[symbol]
     }
 
-    /// `…/{device}/attrs` → device.
+    /// `…/{device}/attrs` → the node: the device id after its `{scenario}:` prefix, if any.
     static func fiwareDevice(_ topic: String) -> String? {
         let levels = topic.split(separator: "/")
         guard levels.count >= 2, levels.last == "attrs" else { return nil }
-        return String(levels[levels.count - 2])
+        let device = levels[levels.count - 2]
+        return String(device.lastIndex(of: ":").map { device[device.index(after: $0)...] } ?? device)
     }
 
     /// Node ids are `{fleet}-{index}`.

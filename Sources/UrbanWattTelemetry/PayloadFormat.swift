@@ -80,8 +80,9 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
     public var defaultTopic: String {
         switch self {
         case .json, .senml, .influx: TopicTemplate.standard
-        case .fiwareUL: "/ul/{apikey}/{node}/attrs"
-        case .fiwareJSON: "/json/{apikey}/{node}/attrs"
+        // The device id is `{scenario}:{node}` (see FiwareProvisioning), so scenarios never share a device.
+        case .fiwareUL: "/ul/{apikey}/{scenario}:{node}/attrs"
+        case .fiwareJSON: "/json/{apikey}/{scenario}:{node}/attrs"
         }
     }
 

@@ -22,12 +22,12 @@ public final class TelemetryListener: @unchecked Sendable {
 
     /// `session`: keep a persistent session under that client id, so messages published while the
     /// listener is away wait for it on the broker; without one, the broker keeps nothing.
-    public init(settings: MQTTSettings, filter: String, qos: Int32, session: String? = nil) throws(MosquittoError) {
+    public init(settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil) throws(MosquittoError) {
         var s = settings
         s.persistentSession = session != nil
         if let session { s.clientID = session }
         client = try MQTTClient(s)
-        filters = filter == StatusTopic.filter ? [filter] : [filter, StatusTopic.filter]
+        filters = wanted.contains(StatusTopic.filter) ? wanted : wanted + [StatusTopic.filter]
         self.qos = qos
         // Weak: a callback that comes late, after the listener is gone, does nothing.
         client.onMessage = { [weak self] topic, payload, retained, properties in self?.received(topic, payload, retained, properties) }

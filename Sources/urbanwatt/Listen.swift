@@ -11,8 +11,11 @@ extension UrbanWatt {
 
         @OptionGroup var broker: BrokerOptions
 
-        @Option(help: "Topic filter; MQTT 5 shared subscriptions ($share/GROUP/FILTER) split a stream between listeners.")
-        var topic: String = "urbanwatt/#"
+        @Option(help: "Topic filter, repeatable (default urbanwatt/# and the FIWARE topics /ul/urbanwatt/# and /json/urbanwatt/#); MQTT 5 shared subscriptions ($share/GROUP/FILTER) split a stream between listeners.")
+        var topic: [String] = []
+
+        /// The filters subscribed to: `--topic`, or every topic `run` publishes on with the default API key.
+        var filters: [String] { topic.isEmpty ? ["urbanwatt/#", "/ul/urbanwatt/#", "/json/urbanwatt/#"] : topic }
 
         @Option(help: "QoS of the subscription.")
         var qos: Int32 = 1
@@ -44,7 +47,9 @@ extension UrbanWatt {
         func validate() throws {
             if broker.mqtt == nil { throw ValidationError("--mqtt is required") }
             if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
-            if let problem = TopicFilter.problem(topic) { throw ValidationError("--topic \"\(topic.prefix(80))\": \(problem)") }
+            for t in topic {
+                if let problem = TopicFilter.problem(t) { throw ValidationError("--topic \"\(t.prefix(80))\": \(problem)") }
+            }
             if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...(365 * 86_400)) }
             if let session, !Name.isValid(session) { throw ValidationError("--session: " + Name.problem(session, what: "a session name")) }
             if let metrics, case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
@@ -58,7 +63,7 @@ extension UrbanWatt {
             if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
             let listener: TelemetryListener
             do {
-                listener = try TelemetryListener(settings: settings, filter: topic, qos: qos, session: session)
+                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session)
                 try listener.start()
             } catch let error as ConnectFailure {
                 if case .refused = error { throw CommandFailure(ExitStatus.noPermission, "\(error)") }
@@ -77,7 +82,7 @@ extension UrbanWatt {
                 if !quiet { printError("urbanwatt: metrics at http://\(metrics)/metrics") }
             }
             // Subscribed: what is published from now on is heard (scripts and tests wait for this line).
-            if !quiet { printError("urbanwatt: listening on \(topic) at \(settings.url)") }
+            if !quiet { printError("urbanwatt: listening on \(filters.joined(separator: ", ")) at \(settings.url)") }
             Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast

@@ -27,8 +27,8 @@ import UrbanWattCore
     @Test func fiwarePayloadsFollowTheIoTAgentConventions() {
         #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|t|1350.5|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
         #expect(PayloadFormat.fiwareJSON.encode(reading, scenario: "m") == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
-        #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{node}/attrs")
-        #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{node}/attrs")
+        #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{scenario}:{node}/attrs")
+        #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{scenario}:{node}/attrs")
     }
 
     /// Line protocol as Telegraf and InfluxDB read it: tags escaped, seq an integer, nanoseconds.

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-VALUES = [
+VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets",
     "0", "-1", "1", "2", "1e300", "-1e300", "nan", "inf", "-inf", "1e-300", "18446744073709551615", "18446744073709551616",
     "9223372036854775808", "-9223372036854775809", "1.5", "", " ", "abc", "1 parsec", "10%", "150%", "-5%", "0%",
     "2s", "0s", "1e9s", "200years", "1h", "15min", "7min", "1d", "1 ms", "3/2", "0/0", "1/0", "2/4", "max", "realtime",
@@ -29,6 +29,7 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger"]
+FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
 TRAPS = {132, 133, 134, 136, 137, 139}
 
 
@@ -42,12 +43,22 @@ def main():
     outcomes, failures = {}, []
     with tempfile.TemporaryDirectory(prefix="urbanwatt-optfuzz-") as tmp:
         for i in range(args.count):
-            command = rng.choice(["run", "run", "run", "listen"])
-            options = RUN_OPTIONS if command == "run" else LISTEN_OPTIONS
-            chosen = rng.sample(options, rng.randint(1, 3))
-            argv = [args.bin, command]
+            command = rng.choice(["run", "run", "run", "listen", "fiware"])
+            options = {"run": RUN_OPTIONS, "listen": LISTEN_OPTIONS, "fiware": FIWARE_OPTIONS}[command]
+            chosen = rng.sample(options, rng.randint(1, min(3, len(options))))
+            argv = [args.bin] + (["fiware", "provision", "streetlight-retrofit"] if command == "fiware" else [command])
             for o in chosen:
                 argv += [o, rng.choice(VALUES)]
+            if command == "fiware":
+                try:
+                    p = subprocess.run(argv, capture_output=True, timeout=60)
+                except subprocess.TimeoutExpired:
+                    failures.append((i, argv[1:], "hang: did not end within 60 s"))
+                    continue
+                outcomes[p.returncode] = outcomes.get(p.returncode, 0) + 1
+                if p.returncode not in (0, 64) or (p.returncode == 64 and not p.stderr.strip()):
+                    failures.append((i, argv[1:], f"exit {p.returncode}: {p.stderr.decode('utf-8', 'replace')[-300:]}"))
+                continue
             # Telemetry options only count with a broker: a closed port, given up on quickly.
             argv += ["--mqtt", "mqtt://127.0.0.1:9"]
             if "--reconnect-timeout" not in chosen:
