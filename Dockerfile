@@ -1,8 +1,10 @@
-# UrbanWatt in a container: build with the Swift toolchain, run on a slim Debian with libmosquitto.
+# UrbanWatt in a container: built once with the Swift toolchain from the pinned dependencies
+# (Package.resolved), run on a slim Debian with libmosquitto as an unprivileged user.
 FROM swift:6.1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libmosquitto-dev tzdata && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Package.swift ./
+COPY Package.swift Package.resolved ./
+RUN swift package resolve --force-resolved-versions
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Scenarios ./Scenarios
@@ -11,9 +13,11 @@ RUN swift build -c release --product urbanwatt --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libmosquitto1 tzdata ca-certificates libcurl4 libxml2 \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /work --create-home urbanwatt
 COPY --from=build /usr/local/bin/urbanwatt /usr/local/bin/urbanwatt
 COPY Scenarios /scenarios
+USER urbanwatt
 WORKDIR /work
 ENTRYPOINT ["urbanwatt"]
 CMD ["run"]

@@ -49,6 +49,16 @@ public struct Aggregator: Sendable {
 
     public init() {}
 
+    /// The run's balance in kWh from its `done` status (`ict_overhead`, `savings`, `net`, `baseline`), once it came.
+    public private(set) var balance: [(measure: String, kWh: Double)] = []
+
+    /// Takes the balance from the `done` status of the run followed.
+    public mutating func finished(_ status: JSONValue) {
+        balance = ["ict_overhead", "savings", "net", "baseline"].compactMap { m in
+            status["balance"]?["\(m)_kwh"]?.doubleValue.flatMap { $0.isFinite ? (m, $0) : nil }
+        }
+    }
+
     /// Learns the fleets from a `running` status.
     public mutating func running(_ status: JSONValue) {
         scenario = status["scenario"]?.stringValue ?? scenario

@@ -34,6 +34,8 @@ public enum PrometheusText {
         sample("urbanwatt_invalid_messages_total", [], Double(a.invalid))
         family("urbanwatt_sequence_gaps", "gauge", "Sequence numbers missing so far over all nodes (late messages fill them).")
         sample("urbanwatt_sequence_gaps", [], Double(a.gaps))
+        family("urbanwatt_balance_kwh", "gauge", "The run's ICT overhead, savings, net (overhead less savings) and replaced baseline, from its done status.")
+        for b in a.balance { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", b.measure)], b.kWh) }
         return out
     }
 

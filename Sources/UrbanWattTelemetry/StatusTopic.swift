@@ -23,10 +23,12 @@ public enum StatusTopic {
         ]).compact()
     }
 
-    /// `done` or `interrupted`, with the run id of `running`, the totals and the message counts.
-    public static func done(_ s: Scenario, runID: String, totals: JSONValue?, counts: TelemetrySession.Counts, state: String = "done") -> String {
+    /// `done` or `interrupted`, with the run id of `running`, the totals, the balance and the message counts.
+    public static func done(_ s: Scenario, runID: String, totals: JSONValue?, balance: JSONValue? = nil, counts: TelemetrySession.Counts,
+                            state: String = "done") -> String {
         var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name)), ("run_id", .string(runID))]
         if let totals { fields.append(("totals", totals)) }
+        if let balance { fields.append(("balance", balance)) }
         fields += [("generated", .integer(counts.generated)), ("published", .integer(counts.published)), ("dropped", .integer(counts.dropped))]
         return JSONValue.object(fields).compact()
     }

@@ -85,6 +85,7 @@ public final class TelemetryListener: @unchecked Sendable {
                 aggregator.running(status)
             case "done", "interrupted":
                 if !retained && runs.contains(run) {
+                    aggregator.finished(status)
                     doneAt = Date()
                     condition.broadcast()
                 } else {

@@ -131,7 +131,8 @@ public final class TelemetrySession: @unchecked Sendable {
 
     /// Sends what is left (a node's last remainder, or what was queued at Ctrl-C), publishes `done`
     /// (or `interrupted`) with the totals and counts, and returns the counts.
-    public func finish(totals: JSONValue?, interrupted: Bool) -> Counts {
+    /// `balance`: the run's ICT overhead, savings and net (summary.json's `balance`), for the `done` status.
+    public func finish(totals: JSONValue?, balance: JSONValue? = nil, interrupted: Bool) -> Counts {
         if failure == nil {
             generator.finish { _, batch in
                 generated += batch.count
@@ -142,7 +143,7 @@ public final class TelemetrySession: @unchecked Sendable {
         let c = publisher.counts
         let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
         if failure == nil {
-            let status = StatusTopic.done(scenario, runID: runID, totals: totals, counts: counts, state: interrupted ? "interrupted" : "done")
+            let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts, state: interrupted ? "interrupted" : "done")
             _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
             client?.disconnect()
         } else {

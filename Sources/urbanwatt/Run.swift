@@ -154,8 +154,8 @@ extension UrbanWatt {
             info.interrupted = runsInterrupted
             var dropWarning: String?
             if let session {
-                let totals = SummaryBuilder.summary(breakdown, run: info)["totals"]
-                let counts = session.finish(totals: totals, interrupted: !result.complete && session.failure == nil)
+                let summary = SummaryBuilder.summary(breakdown, run: info)
+                let counts = session.finish(totals: summary["totals"], balance: summary["balance"], interrupted: !result.complete && session.failure == nil)
                 (info.generated, info.published, info.dropped) = (counts.generated, counts.published, counts.dropped)
                 info.wallSeconds = Date().timeIntervalSince(started)
                 dropWarning = session.dropReason(counts)

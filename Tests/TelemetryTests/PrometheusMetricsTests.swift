@@ -65,6 +65,10 @@ import UrbanWattCore
         let messages = try query("max_over_time(urbanwatt_messages_total[5m])").first?.1 ?? 0
         #expect(Int(messages) == telemetry(s).published)
         #expect(try query("max_over_time(urbanwatt_invalid_messages_total[5m])").first?.1 == 0)
+        // The run's balance, from its `done` status.
+        let ict = ((s["balance"] as! [String: Any])["ict_overhead_kwh"] as! Double)
+        let scraped = try query("max_over_time(urbanwatt_balance_kwh{measure=\"ict_overhead\"}[5m])").first?.1 ?? -1
+        #expect(abs(scraped - ict) <= 1e-9 * ict, "balance \(scraped) kWh, run \(ict) kWh")
     }
 
     @Test func promtoolAcceptsTheExposition() throws {
