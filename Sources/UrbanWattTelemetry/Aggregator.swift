@@ -59,9 +59,13 @@ public struct Aggregator: Sendable {
         }
     }
 
+    /// The run's step, s, from its `running` status.
+    public private(set) var step: Double?
+
     /// Learns the fleets from a `running` status.
     public mutating func running(_ status: JSONValue) {
         scenario = status["scenario"]?.stringValue ?? scenario
+        step = status["step_s"]?.doubleValue.flatMap { $0 >= 1 && $0 <= 86_400 ? $0 : nil } ?? step
         fleetMode = status["telemetry"]?.stringValue == "fleets"
         guard case .object(let pairs)? = status["fleets"] else { return }
         for (name, v) in pairs {
@@ -69,18 +73,20 @@ public struct Aggregator: Sendable {
         }
     }
 
-    public mutating func add(topic: String, payload: [UInt8], properties: MessageProperties = MessageProperties()) {
+    /// Counts a message; returns what it said when it counted (not a duplicate, not invalid).
+    @discardableResult
+    public mutating func add(topic: String, payload: [UInt8], properties: MessageProperties = MessageProperties()) -> PayloadDecoder.Decoded? {
         let d: PayloadDecoder.Decoded
         switch PayloadDecoder.decode(topic: topic, payload: payload, fleetMode: fleetMode, properties: properties) {
         case .success(let decoded): d = decoded
         case .failure(let why):
             invalid += 1
             if invalidExamples.count < Aggregator.examplesKept { invalidExamples.append((String(topic.prefix(200)), why.reason)) }
-            return
+            return nil
         }
         guard nodes[d.node, default: SeqTracker()].insert(d.seq) else {
             duplicates += 1
-            return
+            return nil
         }
         messages += 1
         byFleet[d.fleet, default: Totals()].energy += d.energy
@@ -93,6 +99,7 @@ public struct Aggregator: Sendable {
             let layer = FleetKind(rawValue: kind)?.defaultLayer.rawValue ?? "?"
             fleets[d.fleet] = FleetInfo(kind: kind, layer: layer, district: "?")
         }
+        return d
     }
 
     public var gaps: Int { nodes.values.reduce(0) { $0 + $1.gaps } }

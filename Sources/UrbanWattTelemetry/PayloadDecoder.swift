@@ -14,10 +14,12 @@ public enum PayloadDecoder {
         public var seq: Int
         /// The node's mean power since its previous message, W, when the message says it.
         public var power: Double? = nil
+        /// When the reading was taken, Unix seconds, when the message says it.
+        public var time: Double? = nil
     }
 
     /// What a payload says, before its checks.
-    typealias Fields = (node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?)
+    typealias Fields = (node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?, time: Double?)
 
     /// Why a message was not counted.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
@@ -64,14 +66,15 @@ public enum PayloadDecoder {
                 raw = ultraLight(text, topic: topic)
             }
         }
-        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }) }.flatMap { r in
+        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }, r.time) }.flatMap { r in
             guard Name.isValid(r.node) || isNodeID(r.node) else { return .failure(Invalid(reason: "node id \"\(r.node.prefix(80))\" is not a valid name")) }
             let fleet = r.fleet ?? (fleetMode ? r.node : fleet(of: r.node))
             guard Name.isValid(fleet) else { return .failure(Invalid(reason: "fleet \"\(fleet.prefix(80))\" is not a valid name")) }
             guard let energy = r.energy, energy.isFinite, energy >= 0 else { return .failure(Invalid(reason: "energy missing, negative or not finite")) }
             guard let s = r.seq, s == s.rounded(), s >= 0, s <= maximumSeq else { return .failure(Invalid(reason: "seq missing or not a whole number from 0 to 2^53 − 1")) }
             let power = r.power.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
-            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power))
+            let time = r.time.flatMap { $0.isFinite ? $0 : nil }
+            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power, time: time))
         }
     }
 
@@ -80,10 +83,12 @@ public enum PayloadDecoder {
         let v: JSONValue
         do { v = try JSONParser.parse(text) } catch { return .failure(Invalid(reason: error.description)) }
         if let node = v["node"]?.stringValue {
-            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue))
+            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue,
+                             v["ts"]?.stringValue.flatMap(isoTime)))
         }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "no node id (neither `node` nor a FIWARE …/{device}/attrs topic)")) }
-        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue))
+        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue,
+                         v["TimeInstant"]?.stringValue.flatMap(isoTime)))
     }
 
     /// UltraLight 2.0: key|value|key|value…
@@ -94,7 +99,7 @@ public enum PayloadDecoder {
         var fields: [Substring: Substring] = [:]
         for k in stride(from: 0, to: parts.count, by: 2) { fields[parts[k]] = parts[k + 1] }
         return .success((node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) },
-                         fields["p"].flatMap { Double($0) }))
+                         fields["p"].flatMap { Double($0) }, fields["TimeInstant"].flatMap { isoTime(String($0)) }))
     }
 
     /// RFC 8428 SenML: records named base name + name; the node is the last part of the base name.
@@ -104,9 +109,10 @@ public enum PayloadDecoder {
             guard case .array(let r) = try JSONParser.parse(text) else { return .failure(Invalid(reason: "SenML that is not an array")) }
             records = r
         } catch { return .failure(Invalid(reason: error.description)) }
-        var baseName = "", energy: Double?, seq: Double?, power: Double?
+        var baseName = "", energy: Double?, seq: Double?, power: Double?, time: Double?
         for r in records {
             if let bn = r["bn"]?.stringValue { baseName = bn }
+            if let bt = r["bt"]?.doubleValue { time = bt }
             switch r["n"]?.stringValue {
             case "energy": if r["u"]?.stringValue == "J" { energy = r["v"]?.doubleValue }
             case "power": if r["u"]?.stringValue == "W" { power = r["v"]?.doubleValue }
@@ -116,7 +122,7 @@ public enum PayloadDecoder {
         }
         let parts = baseName.split(separator: ":", omittingEmptySubsequences: true)
         guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else { return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:")) }
-        return .success((String(parts[4]), nil, nil, energy, seq, power))
+        return .success((String(parts[4]), nil, nil, energy, seq, power, time))
     }
 
     /// InfluxDB line protocol: `urbanwatt,tag=value,… field=value,… timestamp`, with `\` escaping
@@ -157,7 +163,20 @@ public enum PayloadDecoder {
         }
         guard let node = tags["node"] else { return .failure(Invalid(reason: "line protocol without a node tag")) }
         let seq = fields["seq"].flatMap { $0.hasSuffix("i") ? Double($0.dropLast()) : nil }
-        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }))
+        let time = sections[2].trimmingCharacters(in: .whitespaces).split(separator: " ").first.flatMap { Int64($0) }.map { Double($0) / 1e9 }
+        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }, time))
+    }
+
+    /// `2025-01-01T00:15:00Z` or with milliseconds (`…:00.250Z`), as UrbanWatt writes it → Unix seconds.
+    static func isoTime(_ text: String) -> Double? {
+        let u = Array(text.utf8)
+        guard u.count == 20 || (u.count == 24 && u[19] == UInt8(ascii: ".")), u.last == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
+              let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
+        func number(_ r: Range<Int>) -> Int? { Int(String(decoding: u[r], as: UTF8.self)) }
+        guard let h = number(11..<13), let m = number(14..<16), let sec = number(17..<19), h < 24, m < 60, sec < 61 else { return nil }
+        let ms = u.count == 24 ? number(20..<23) : 0
+        guard let ms else { return nil }
+        return Double(date.daysSinceEpoch * 86_400 + h * 3600 + m * 60 + sec) + Double(ms) / 1000
     }
 
     static let energyUnits: [String: Double] = ["J": 1, "kJ": 1e3, "MJ": 1e6, "Wh": 3600, "kWh": 3.6e6, "MWh": 3.6e9]

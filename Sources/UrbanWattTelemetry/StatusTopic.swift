@@ -15,6 +15,7 @@ public enum StatusTopic {
             ("seed", .seed(s.seed)),
             ("start", .string(s.start.description)),
             ("end", .string(s.end.description)),
+            ("step_s", .integer(Int(s.step))),
             ("telemetry", .string(config.mode.rawValue)),
             ("payload", .string(config.format.rawValue)),
             ("fleets", .object(s.fleets.map { f in

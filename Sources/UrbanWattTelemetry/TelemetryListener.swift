@@ -95,7 +95,23 @@ public final class TelemetryListener: @unchecked Sendable {
             }
             return
         }
-        aggregator.add(topic: topic, payload: payload, properties: properties)
+        if let d = aggregator.add(topic: topic, payload: payload, properties: properties) { counted?(d, aggregator.step ?? 900) }
+    }
+
+    /// Called, under the listener's lock (so it must not call back into the listener), with every
+    /// message counted (not duplicates, not invalid) and the run's step (900 s until it is known).
+    public var onCounted: (@Sendable (PayloadDecoder.Decoded, Double) -> Void)? {
+        get { condition.withLock { counted } }
+        set { condition.withLock { counted = newValue } }
+    }
+    private var counted: (@Sendable (PayloadDecoder.Decoded, Double) -> Void)?
+
+    /// The scenario, layer and district of every fleet the `running` status named.
+    public var fleetLabels: [String: (scenario: String, layer: String, district: String)] {
+        condition.withLock {
+            let scenario = aggregator.scenario ?? ""
+            return aggregator.fleets.filter { $0.value.district != "?" }.mapValues { (scenario, $0.layer, $0.district) }
+        }
     }
 
     /// A copy of the aggregate so far.

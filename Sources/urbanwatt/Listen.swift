@@ -38,6 +38,9 @@ extension UrbanWatt {
         @Option(help: "With --metrics, keep serving the final figures this long after listening ends, so a last scrape sees them (default 0s, at most 1h).")
         var linger: String = "0s"
 
+        @Option(help: "Write per-fleet, per-step aggregates to InfluxDB 1.x, e.g. http://127.0.0.1:8086/write?db=urbanwatt (once a second, in batches, with retries).")
+        var influx: String?
+
         @Option(help: "Folder for listen-summary.json.")
         var out: String = "out/listen"
 
@@ -53,6 +56,7 @@ extension UrbanWatt {
             if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...(365 * 86_400)) }
             if let session, !Name.isValid(session) { throw ValidationError("--session: " + Name.problem(session, what: "a session name")) }
             if let metrics, case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
+            if let influx, let why = InfluxWriter.problem(influx) { throw ValidationError("--influx: \(why)") }
             _ = try OptionValues.duration(linger, option: "--linger", range: 0...3600)
         }
 
@@ -70,6 +74,12 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
             } catch {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
+            }
+            // Steps of the run (from its `running` status), or quarter hours until it is known.
+            let writer = influx.flatMap { InfluxWriter(url: $0, labels: { listener.fleetLabels }) }
+            if let writer {
+                listener.onCounted = { d, step in if let t = d.time { writer.add(fleet: d.fleet, time: t, energy: d.energy, step: step) } }
+                writer.start()
             }
             var server: MetricsServer?
             if let metrics, case .success(let address) = MetricsServer.parse(metrics) {
@@ -92,6 +102,7 @@ extension UrbanWatt {
                 FileHandle.standardError.write(Data(("\u{1B}[H\u{1B}[2J" + LiveTable.render(listener.snapshot)).utf8))
             }
             listener.stop()
+            var influxFailed = false
             if let server {
                 let seconds = (try? OptionValues.duration(linger, option: "--linger", range: 0...3600)) ?? 0
                 let until = Date().addingTimeInterval(seconds)
@@ -99,6 +110,17 @@ extension UrbanWatt {
                 server.stop()
             }
             let aggregate = listener.snapshot
+            if let writer {
+                let ok = writer.stop()
+                let c = writer.currentCounts
+                if !ok || c.dropped > 0 {
+                    printError("urbanwatt: --influx \(influx ?? ""): \(c.failedRequests) writes failed after retries\(c.lastError.map { " (\($0))" } ?? ""), "
+                        + "\(c.dropped) fleet-steps dropped past \(InfluxWriter.maximumSteps); \(c.written) lines written")
+                    influxFailed = true
+                } else if !quiet {
+                    printError("urbanwatt: \(c.written) aggregate lines written to InfluxDB")
+                }
+            }
             do {
                 try StagedFolder.replace(out) { folder throws(OutputFolder.Failure) in
                     try folder.write("listen-summary.json", aggregate.summary().serialized())
@@ -107,6 +129,7 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
+            if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
             if untilDone && !done {
                 throw CommandFailure(Interrupt.requested() ? ExitStatus.interrupted : ExitStatus.unavailable, "stopped before a `done` status arrived")
             }

@@ -32,27 +32,8 @@ import UrbanWattCore
         let lines = transport.sent.filter { !$0.topic.hasSuffix("/status") }.map(\.payloadText)
         #expect(lines.count > 5000)
 
-        let db = try LocalService("influxdb", executables: ["/usr/bin/influxd"], ready: "ping") { folder, port in
-            let config = folder.appendingPathComponent("influxdb.conf")
-            try """
-                reporting-disabled = true
-                bind-address = "127.0.0.1:\(Broker.freePort())"
-                [meta]
-                  dir = "\(folder.path)/meta"
-                [data]
-                  dir = "\(folder.path)/data"
-                  wal-dir = "\(folder.path)/wal"
-                  query-log-enabled = false
-                [http]
-                  bind-address = "127.0.0.1:\(port)"
-                  log-enabled = false
-                [monitor]
-                  store-enabled = false
-                """.write(to: config, atomically: true, encoding: .utf8)
-            return ["-config", config.path]
-        }
+        let db = try LocalService.influxDB()
         defer { db.stop() }
-        try db.http("POST", "query", form: [("q", "CREATE DATABASE urbanwatt")])
         // Batches of 5,000 lines, as Telegraf writes them.
         for (k, batch) in stride(from: 0, to: lines.count, by: 5000).map({ lines[$0..<min(lines.count, $0 + 5000)] }).enumerated() {
             let file = db.folder.appendingPathComponent("batch-\(k).txt")

@@ -1,4 +1,6 @@
 import Foundation
+import TestSupport
+import Testing
 
 /// A real server (InfluxDB, Prometheus) started by a test on free 127.0.0.1 ports in its own
 /// temporary folder, stopped by its PID; HTTP goes through a short Python helper (urllib).
@@ -83,4 +85,41 @@ final class LocalService {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
+}
+
+extension LocalService {
+    /// Debian's InfluxDB 1.x with a database `urbanwatt`.
+    static func influxDB() throws -> LocalService {
+        let db = try LocalService("influxdb", executables: ["/usr/bin/influxd"], ready: "ping") { folder, port in
+            let config = folder.appendingPathComponent("influxdb.conf")
+            try """
+                reporting-disabled = true
+                bind-address = "127.0.0.1:\(Broker.freePort())"
+                [meta]
+                  dir = "\(folder.path)/meta"
+                [data]
+                  dir = "\(folder.path)/data"
+                  wal-dir = "\(folder.path)/wal"
+                  query-log-enabled = false
+                [http]
+                  bind-address = "127.0.0.1:\(port)"
+                  log-enabled = false
+                [monitor]
+                  store-enabled = false
+                """.write(to: config, atomically: true, encoding: .utf8)
+            return ["-config", config.path]
+        }
+        try db.http("POST", "query", form: [("q", "CREATE DATABASE urbanwatt")])
+        return db
+    }
+}
+
+/// Runs the telemetry test scenario through `broker` at QoS 1 while `listener` follows it to the
+/// end; returns the run's summary.json and what the listener said.
+func streamThrough(_ broker: Broker, to listener: Listener) throws -> (summary: [String: Any], listener: (status: Int32, stderr: String)) {
+    let out = CLI.temporaryFolder().path
+    let r = try CLI.run(["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--out", out, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let l = listener.finish()
+    return (try summary(out), l)
 }

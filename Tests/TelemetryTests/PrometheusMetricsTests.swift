@@ -33,12 +33,8 @@ import UrbanWattCore
             guard Date() < deadline else { Issue.record("Prometheus never scraped the listener"); return }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        let out = CLI.temporaryFolder().path
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--out", out, "--quiet"])
-        #expect(r.status == 0, "\(r.stderr)")
-        let l = listener.finish()
+        let (s, l) = try streamThrough(broker, to: listener)
         #expect(l.status == 0, "\(l.stderr)")
-        let s = try summary(out)
 
         /// An instant query's samples: (labels, value).
         func query(_ q: String) throws -> [([String: String], Double)] {

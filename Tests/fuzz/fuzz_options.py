@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets",
+VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets", "http://127.0.0.1:9/write?db=x", "ftp://host/x", "http://",
     "0", "-1", "1", "2", "1e300", "-1e300", "nan", "inf", "-inf", "1e-300", "18446744073709551615", "18446744073709551616",
     "9223372036854775808", "-9223372036854775809", "1.5", "", " ", "abc", "1 parsec", "10%", "150%", "-5%", "0%",
     "2s", "0s", "1e9s", "200years", "1h", "15min", "7min", "1d", "1 ms", "3/2", "0/0", "1/0", "2/4", "max", "realtime",
@@ -28,7 +28,7 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
                "--qos", "--mqtt-version", "--client-id"]
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
-LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger"]
+LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx"]
 FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
 TRAPS = {132, 133, 134, 136, 137, 139}
 

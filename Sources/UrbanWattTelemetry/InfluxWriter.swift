@@ -1,0 +1,176 @@
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Writes the listener's aggregates to an InfluxDB 1.x `/write` endpoint: per fleet and simulated
+/// step, the energy and messages received, as `urbanwatt_fleet,scenario=…,layer=…,district=…,fleet=…
+/// energy_j=…,messages=…i <step start>`. A background thread writes the steps that changed once a
+/// second, up to 5,000 lines a request, retrying a failed request three times with backoff. A
+/// step written again carries its whole total, so a late message corrects it instead of adding a
+/// point. Memory is bounded: beyond `maximumSteps` fleet-steps, new ones are dropped and counted.
+public final class InfluxWriter: @unchecked Sendable {
+    public struct Counts: Sendable, Equatable {
+        /// Lines InfluxDB accepted (a fleet-step written again counts again).
+        public var written = 0
+        /// Requests that failed after their retries, and fleet-steps dropped for want of room.
+        public var failedRequests = 0
+        public var dropped = 0
+        public var lastError: String?
+    }
+
+    public static let maximumSteps = 2_000_000
+    static let batch = 5000
+
+    let url: URL
+    /// Every known fleet's (scenario, layer, district); read outside the lock.
+    let labels: @Sendable () -> [String: (scenario: String, layer: String, district: String)]
+    private let lock = NSLock()
+    private var totals: [Key: (energy: Double, messages: Int)] = [:]
+    private var dirty = Set<Key>()
+    private var counts = Counts()
+    private var thread: Thread?
+    private var stopping = false
+    private let stopped = DispatchSemaphore(value: 0)
+
+    struct Key: Hashable {
+        var fleet: String
+        var start: Int64
+    }
+
+    /// nil when `text` is not an http(s) URL with a host.
+    public init?(url text: String, labels: @escaping @Sendable () -> [String: (scenario: String, layer: String, district: String)]) {
+        guard let u = URL(string: text), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else { return nil }
+        url = u
+        self.labels = labels
+    }
+
+    /// Why `text` cannot be an InfluxDB write URL, or nil.
+    public static func problem(_ text: String) -> String? {
+        guard let u = URL(string: text), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else {
+            return "expected an http URL such as http://127.0.0.1:8086/write?db=urbanwatt, got \"\(text.prefix(80))\""
+        }
+        return nil
+    }
+
+    /// Adds a counted message's energy to its fleet's step of `dt` seconds.
+    public func add(fleet: String, time: Double, energy: Double, step dt: Double) {
+        // A reading closes an interval: it belongs to the step it ends, as the run's figures do.
+        let start = Int64(((time - 1e-6) / dt).rounded(.down) * dt)
+        let key = Key(fleet: fleet, start: start)
+        lock.withLock {
+            if totals[key] == nil && totals.count >= InfluxWriter.maximumSteps {
+                counts.dropped += 1
+                return
+            }
+            totals[key, default: (0, 0)].energy += energy
+            totals[key, default: (0, 0)].messages += 1
+            dirty.insert(key)
+        }
+    }
+
+    public var currentCounts: Counts { lock.withLock { counts } }
+
+    /// Starts writing once a second in the background.
+    public func start() {
+        let t = Thread { [self] in
+            while !lock.withLock({ stopping }) {
+                Thread.sleep(forTimeInterval: 1)
+                _ = flush(final: false)
+            }
+            stopped.signal()
+        }
+        thread = t
+        t.start()
+    }
+
+    /// Stops the background writer and writes what is left; false when some of it could not be written.
+    public func stop() -> Bool {
+        if thread != nil {
+            lock.withLock { stopping = true }
+            stopped.wait()
+        }
+        return flush(final: true)
+    }
+
+    /// Writes the fleet-steps that changed. Before the final write, fleets whose labels are not yet
+    /// known (no `running` status seen) wait, so a fleet never gets two series.
+    func flush(final: Bool) -> Bool {
+        let pending: [(Key, (energy: Double, messages: Int))] = lock.withLock {
+            let keys = dirty
+            dirty.removeAll()
+            return keys.map { ($0, totals[$0]!) }
+        }
+        let known = pending.isEmpty ? [:] : labels()
+        var lines: [String] = []
+        var written: [Key] = []
+        var waiting: [Key] = []
+        for (key, t) in pending.sorted(by: { ($0.0.start, $0.0.fleet) < ($1.0.start, $1.0.fleet) }) {
+            guard let l = known[key.fleet] ?? (final ? ("", "?", "?") : nil) else {
+                waiting.append(key)
+                continue
+            }
+            lines.append("urbanwatt_fleet,scenario=\(Self.tag(l.scenario)),layer=\(Self.tag(l.layer)),district=\(Self.tag(l.district)),fleet=\(Self.tag(key.fleet)) "
+                + "energy_j=\(t.energy),messages=\(t.messages)i \(key.start * 1_000_000_000)")
+            written.append(key)
+        }
+        var ok = true
+        var failed: [Key] = []
+        for first in stride(from: 0, to: lines.count, by: InfluxWriter.batch) {
+            let range = first..<min(lines.count, first + InfluxWriter.batch)
+            let slice = lines[range]
+            if let error = post(slice.joined(separator: "\n")) {
+                ok = false
+                lock.withLock {
+                    counts.failedRequests += 1
+                    counts.lastError = error
+                }
+                failed += written[range]
+            } else {
+                lock.withLock { counts.written += slice.count }
+            }
+        }
+        // What could not be written yet stays to be written with the next flush.
+        lock.withLock { dirty.formUnion(waiting + failed) }
+        return ok
+    }
+
+    /// POSTs `body`, retrying three times (0.5, 1, 2 s); nil on success, else why.
+    private func post(_ body: String) -> String? {
+        var why = ""
+        for attempt in 0..<4 {
+            if attempt > 0 { Thread.sleep(forTimeInterval: 0.5 * Double(1 << (attempt - 1))) }
+            var request = URLRequest(url: url, timeoutInterval: 10)
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            request.setValue("text/plain; charset=utf-8", forHTTPHeaderField: "Content-Type")
+            let done = DispatchSemaphore(value: 0)
+            let result = Mutex<(Int, String)>((0, ""))
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let text = error.map { $0.localizedDescription } ?? data.map { String(decoding: $0.prefix(300), as: UTF8.self) } ?? ""
+                result.withLock { $0 = (status, text) }
+                done.signal()
+            }.resume()
+            done.wait()
+            let (status, text) = result.withLock { $0 }
+            if (200..<300).contains(status) { return nil }
+            why = status == 0 ? text : "HTTP \(status) \(text)"
+            // A request InfluxDB refuses as malformed will not succeed on a retry.
+            if status == 400 { break }
+        }
+        return why
+    }
+
+    /// A line-protocol tag value: commas, equals signs, spaces and backslashes escaped.
+    static func tag(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c == "," || c == "=" || c == " " || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out.isEmpty ? "none" : out
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+import UrbanWattCore
+@testable import UrbanWattTelemetry
+
+/// `listen --influx`: a run streams through a real mosquitto, the listener writes per-fleet, per-step
+/// aggregates to a real InfluxDB, and InfluxDB sums them back to the run's energies and messages.
+@Suite(.serialized) struct InfluxWriterTests {
+    @Test func aRealInfluxDBHoldsTheRunPerFleetAndStep() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let db = try LocalService.influxDB()
+        defer { db.stop() }
+        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=urbanwatt",
+                                     "--out", CLI.temporaryFolder().path])
+        let (s, l) = try streamThrough(broker, to: listener)
+        #expect(l.status == 0, "\(l.stderr)")
+
+        func rows(_ q: String) throws -> [(tag: String, values: [Double])] {
+            let answer = try JSONParser.parse(try db.http("POST", "query", form: [("q", q), ("db", "urbanwatt")]))
+            guard case .array(let results)? = answer["results"], case .array(let series)? = results.first?["series"] else { return [] }
+            return series.compactMap { one in
+                guard case .array(let values)? = one["values"], case .array(let row)? = values.first else { return nil }
+                return (one["tags"]?["fleet"]?.stringValue ?? "", row.dropFirst().compactMap(\.doubleValue))
+            }
+        }
+        let fleets = s["by_fleet"] as! [String: [String: Any]]
+        let perFleet = try rows("SELECT sum(energy_j), sum(messages), count(energy_j) FROM urbanwatt_fleet GROUP BY fleet")
+        #expect(perFleet.count == fleets.count)
+        var messages = 0.0
+        for (fleet, v) in perFleet {
+            let kWh = fleets[fleet]!["energy_kwh"] as! Double
+            #expect(abs(v[0] / 3.6e6 - kWh) <= 1e-9 * kWh, "\(fleet): InfluxDB \(v[0] / 3.6e6) kWh, run \(kWh) kWh")
+            // One point per fleet and 15-minute step of the day (plus the last messages at midnight).
+            #expect(v[2] >= 1 && v[2] <= 97, "\(fleet): \(v[2]) points")
+            messages += v[1]
+        }
+        #expect(Int(messages) == telemetry(s).published)
+        // Tags from the run's `running` status.
+        #expect(try rows("SELECT count(energy_j) FROM urbanwatt_fleet WHERE district = 'north' GROUP BY fleet").map(\.tag).sorted() == ["lights", "meters"])
+        #expect(l.stderr.contains("aggregate lines written to InfluxDB"))
+    }
+
+    @Test func anUnreachableInfluxDBIsNotSilent() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        // A closed port: every write fails after its retries, and listen says so with exit 69.
+        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(Broker.freePort())/write?db=x",
+                                     "--out", CLI.temporaryFolder().path])
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--out", CLI.temporaryFolder().path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let l = listener.finish()
+        #expect(l.status == 69, "\(l.stderr)")
+        #expect(l.stderr.contains("writes failed after retries"))
+    }
+}
