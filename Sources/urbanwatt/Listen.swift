@@ -68,18 +68,21 @@ extension UrbanWatt {
             let listener: TelemetryListener
             do {
                 listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session)
-                try listener.start()
-            } catch let error as ConnectFailure {
-                if case .refused = error { throw CommandFailure(ExitStatus.noPermission, "\(error)") }
-                throw CommandFailure(ExitStatus.unavailable, "\(error)")
             } catch {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }
-            // Steps of the run (from its `running` status), or quarter hours until it is known.
+            // Attached before subscribing, so the writer sees the first message too; steps are the
+            // run's (from its `running` status), or quarter hours until it is known.
             let writer = influx.flatMap { InfluxWriter(url: $0, labels: { listener.fleetLabels }) }
             if let writer {
                 listener.onCounted = { d, step in if let t = d.time { writer.add(fleet: d.fleet, time: t, energy: d.energy, step: step) } }
                 writer.start()
+            }
+            do {
+                try listener.start()
+            } catch {
+                if case .refused = error { throw CommandFailure(ExitStatus.noPermission, "\(error)") }
+                throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }
             var server: MetricsServer?
             if let metrics, case .success(let address) = MetricsServer.parse(metrics) {

@@ -115,6 +115,39 @@ import UrbanWattCore
         #expect(!published.contains(.string("1883")))
     }
 
+    /// The Kubernetes Jobs of docs/sharding.md: YAML that parses, checked against a schema of the
+    /// fields they rely on (indexed completion with per-index retries, a deadline, a non-root
+    /// security context, and a merge that names every shard).
+    @Test func theKubernetesManifestsAreValidJobs() throws {
+        let r = try Self.python("""
+            import json, re, sys, yaml, jsonschema
+            text = open(sys.argv[1]).read()
+            docs = [d for block in re.findall(r"```yaml\\n(.*?)```", text, re.S) for d in yaml.safe_load_all(block) if d]
+            secure = {"type": "object", "required": ["runAsNonRoot", "runAsUser"],
+                      "properties": {"runAsNonRoot": {"const": True}, "runAsUser": {"type": "integer", "minimum": 1}}}
+            container = {"type": "object", "required": ["name", "image", "securityContext"],
+                         "properties": {"securityContext": {"type": "object", "required": ["allowPrivilegeEscalation"],
+                                                            "properties": {"allowPrivilegeEscalation": {"const": False}}}}}
+            job = {"type": "object", "required": ["apiVersion", "kind", "metadata", "spec"],
+                   "properties": {"apiVersion": {"const": "batch/v1"}, "kind": {"const": "Job"},
+                                  "spec": {"type": "object", "required": ["activeDeadlineSeconds", "template"],
+                                           "properties": {"activeDeadlineSeconds": {"type": "integer", "minimum": 1},
+                                                          "template": {"type": "object", "required": ["spec"],
+                                                                       "properties": {"spec": {"type": "object", "required": ["restartPolicy", "securityContext", "containers"],
+                                                                                               "properties": {"restartPolicy": {"const": "Never"}, "securityContext": secure,
+                                                                                                              "containers": {"type": "array", "minItems": 1, "items": container}}}}}}}}}
+            for d in docs:
+                jsonschema.validate(d, job)
+            shards, merge = docs[0], docs[1]
+            n = shards["spec"]["completions"]
+            assert shards["spec"]["completionMode"] == "Indexed" and shards["spec"]["backoffLimitPerIndex"] >= 1, shards["spec"]
+            named = re.findall(r"/results/shard-(\\d+)", merge["spec"]["template"]["spec"]["containers"][0]["args"][0])
+            assert sorted(map(int, named)) == list(range(1, n + 1)), named
+            print(json.dumps({"jobs": len(docs), "shards": n}))
+            """, [Self.root.appendingPathComponent("docs/sharding.md").path])
+        #expect(r.status == 0 && r.out.contains("\"jobs\": 2"), "\(r.out)")
+    }
+
     @Test func theGrafanaAndPrometheusFilesParse() throws {
         let files = ["docker/prometheus.yml", "docker/grafana/provisioning/datasources/prometheus.yml", "docker/grafana/provisioning/dashboards/urbanwatt.yml"]
         let r = try Self.python("""
