@@ -36,16 +36,13 @@ public struct Breakdown: Sendable {
         _ engine: Engine, stepsPerRow: Int? = nil, chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in },
         shouldStop: () -> Bool = { false }, onChunk: (Range<Int>, [FleetSeries]) -> Void = { _, _ in }
     ) -> Breakdown {
-        var tally = Tally(scenario: engine.scenario, clock: engine.clock, stepsPerRow: stepsPerRow ?? hourRows(engine.clock))
+        var tally = Tally(scenario: engine.scenario, clock: engine.clock, stepsPerRow: stepsPerRow ?? StepClock.stepsPerHour(engine.clock.step))
         let result = engine.run(chunk: chunk, progress: progress, shouldStop: shouldStop) { range, series in
             tally.add(range, series)
             onChunk(range, series)
         }
         return Breakdown(result, tally)
     }
-
-    /// Steps per hour when a step divides the hour, else 1: the default rows of timeseries.csv.
-    public static func hourRows(_ clock: StepClock) -> Int { 3600 % clock.step == 0 ? Int(3600 / clock.step) : 1 }
 
     /// Steps with results (fewer than the period when interrupted).
     public var steps: Int { result.completedSteps }

@@ -10,7 +10,7 @@ public enum SeriesFile {
     public final class Writer {
         public let path: String
         private let handle: FileHandle
-        public private(set) var checksum: UInt64 = 0xCBF2_9CE4_8422_2325
+        public private(set) var checksum = NodeRandom.fnv1a(bytes: [])
         public private(set) var steps = 0
         /// The first write error; later chunks are dropped, and `finish` reports it.
         private var failure: String?
@@ -28,10 +28,7 @@ public enum SeriesFile {
             var data = Data()
             data.reserveCapacity(range.count * series.count * 36)
             for s in series { SeriesFile.encode(s, into: &data) }
-            for byte in data {
-                checksum ^= UInt64(byte)
-                checksum = checksum &* 0x100_0000_01B3
-            }
+            checksum = NodeRandom.fnv1a(bytes: data, continuing: checksum)
             do {
                 try handle.write(contentsOf: data)
                 steps = range.upperBound
@@ -140,13 +137,8 @@ public enum SeriesFile {
     public static func checksum(of path: String) -> UInt64? {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? h.close() }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        while let block = try? h.read(upToCount: 1 << 20), !block.isEmpty {
-            for byte in block {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01B3
-            }
-        }
+        var hash = NodeRandom.fnv1a(bytes: [])
+        while let block = try? h.read(upToCount: 1 << 20), !block.isEmpty { hash = NodeRandom.fnv1a(bytes: block, continuing: hash) }
         return hash
     }
 }

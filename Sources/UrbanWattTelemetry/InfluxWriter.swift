@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import UrbanWattCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -112,8 +113,18 @@ public final class InfluxWriter: @unchecked Sendable {
                 waiting.append(key)
                 continue
             }
-            lines.append("urbanwatt_fleet,scenario=\(Self.tag(l.scenario)),layer=\(Self.tag(l.layer)),district=\(Self.tag(l.district)),fleet=\(Self.tag(key.fleet)) "
-                + "energy_j=\(t.energy),messages=\(t.messages)i \(key.start * 1_000_000_000)")
+            var w = ByteWriter(capacity: 160)
+            // Line protocol has no empty tag value.
+            for (k, (name, value)) in [("scenario", l.scenario), ("layer", l.layer), ("district", l.district), ("fleet", key.fleet)].enumerated() {
+                w.text(k == 0 ? "urbanwatt_fleet," : ",")
+                w.text(name)
+                w.text("=")
+                w.influxTag(value.isEmpty ? "none" : value)
+            }
+            w.text(" energy_j="); w.number(t.energy)
+            w.text(",messages="); w.integer(t.messages)
+            w.text("i "); w.integer(Int(key.start) * 1_000_000_000)
+            lines.append(String(decoding: w.bytes, as: UTF8.self))
             written.append(key)
         }
         var ok = true
@@ -162,15 +173,5 @@ public final class InfluxWriter: @unchecked Sendable {
             if status == 400 { break }
         }
         return why
-    }
-
-    /// A line-protocol tag value: commas, equals signs, spaces and backslashes escaped.
-    static func tag(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if c == "," || c == "=" || c == " " || c == "\\" { out.append("\\") }
-            out.append(c)
-        }
-        return out.isEmpty ? "none" : out
     }
 }

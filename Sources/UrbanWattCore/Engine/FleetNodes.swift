@@ -17,10 +17,7 @@ public struct FleetNodes: Sendable {
     }
 
     /// The efficiency factor at each of the period's `steps` (of its calendar year).
-    public func efficiency(_ steps: Range<Int>) -> [Double] {
-        guard let e = fleet.efficiency else { return Array(repeating: 1, count: steps.count) }
-        return clock.window(steps).perYear(e.factor)
-    }
+    public func efficiency(_ steps: Range<Int>) -> [Double] { fleet.efficiencyFactors(on: clock.window(steps)) }
 
     /// Nodes of this shard that ever exist; local node `j` is global node `globalIndex(j)`.
     public var localNodes: Int { population.localNodes }

@@ -27,7 +27,7 @@ public struct WorkEstimate: Sendable, Equatable {
         steps = Int(StepClock.span(from: s.start, to: s.end, zone: s.zone) / s.step)
         fleets = s.fleets.count
         nodes = s.fleets.reduce(0) { $0 + $1.maximumNodes }
-        let perRow = max(1, stepsPerRow ?? (3600 % s.step == 0 ? Int(3600 / s.step) : 1))
+        let perRow = max(1, stepsPerRow ?? StepClock.stepsPerHour(s.step))
         rows = (steps + perRow - 1) / perRow
         let columns = Double(1 + Layer.allCases.count + fleets)
         memoryBytes = Double(nodes) * 64 + Double(rows) * (columns * 16 + 160) + (streaming ? Double(steps) * Double(fleets) * 16 : 0)

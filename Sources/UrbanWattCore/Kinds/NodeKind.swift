@@ -105,11 +105,8 @@ public struct StepperContext: Sendable {
     /// The period's indices of `clock`'s steps.
     public var steps: Range<Int> { first..<(first + clock.count) }
 
-    /// The efficiency factor at each step of `clock` (of its calendar year); ask a window, not the period.
-    public var efficiency: [Double] {
-        guard let e = fleet.efficiency else { return Array(repeating: 1, count: clock.count) }
-        return clock.perYear(e.factor)
-    }
+    /// The efficiency factor at each step of `clock`; ask a window, not the period.
+    public var efficiency: [Double] { fleet.efficiencyFactors(on: clock) }
 
     /// The context of the period's steps `range` (of a period context).
     public func window(_ range: Range<Int>) -> StepperContext {

@@ -49,8 +49,9 @@ public struct NodeRandom: Sendable {
     public static func fnv1a(_ text: String) -> UInt64 { fnv1a(bytes: text.utf8) }
 
     /// FNV-1a 64-bit hash of bytes: a checksum that tells files apart (not a defence against tampering).
-    public static func fnv1a<S: Sequence>(bytes: S) -> UInt64 where S.Element == UInt8 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    /// `continuing` a previous hash, the bytes are hashed as if appended to the earlier ones.
+    public static func fnv1a<S: Sequence>(bytes: S, continuing hash: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64 where S.Element == UInt8 {
+        var hash = hash
         for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01B3

@@ -42,4 +42,10 @@ public struct Fleet: Sendable {
 
     /// The most nodes the fleet ever has.
     public var maximumNodes: Int { Int(count.maximum.rounded(.down)) }
+
+    /// The efficiency factor at each step of `clock` (that of its calendar year; 1 without `efficiency`).
+    public func efficiencyFactors(on clock: StepClock) -> [Double] {
+        guard let e = efficiency else { return Array(repeating: 1, count: clock.count) }
+        return clock.perYear(e.factor)
+    }
 }

@@ -14,6 +14,10 @@ public struct StepClock: Sendable {
     /// until the next entry (read every quarter hour of simulated time, as offsets change on one).
     private let offsets: [(from: Int64, offset: Int64)]
 
+    /// Steps in an hour when a step of `step` seconds divides the hour, else 1: the default rows of
+    /// the time series.
+    public static func stepsPerHour(_ step: Int64) -> Int { 3600 % step == 0 ? Int(3600 / step) : 1 }
+
     /// Whether `seconds` can be a step: a whole number of seconds that divides a day, so that days
     /// (and local-time windows) start on step boundaries.
     public static func isValidStep(_ seconds: Double) -> Bool {
