@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import UrbanWattCore
 @testable import UrbanWattTelemetry
@@ -11,16 +12,8 @@ import UrbanWattCore
 
     /// Runs `python3 -c script args…` and returns its stdout.
     static func python(_ script: String, _ arguments: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let p = try CLI.program("/usr/bin/env", ["python3", "-c", script] + arguments)
+        return (p.status, p.stdout + p.stderr)
     }
 
     @Test func everyPanelQueriesAnExposedMetric() throws {
@@ -75,19 +68,10 @@ import UrbanWattCore
             return
         }
         let compose = Self.root.appendingPathComponent("docker-compose.yml").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/docker-compose")
-        p.arguments = ["-f", compose, "--profile", "dashboards", "config"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let config = out.fileHandleForReading.readDataToEndOfFile()
-        let problem = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(String(decoding: problem, as: UTF8.self))")
+        let p = try CLI.program("/usr/bin/docker-compose", ["-f", compose, "--profile", "dashboards", "config"])
+        #expect(p.status == 0, "\(p.stderr)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-compose-\(UUID().uuidString).yml")
-        try config.write(to: file)
+        try p.stdout.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         // The resolved configuration, checked where YAML is read best.
         let r = try Self.python("""

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import UrbanWattCore
 @testable import UrbanWattScenario
@@ -71,21 +72,14 @@ import UrbanWattCore
 @Suite struct TelegrafConfigTests {
     @Test func theShippedConfigurationReadsTheStream() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docker/telegraf.conf").standardized.path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        let p = try CLI.program("/usr/bin/env", ["python3", "-c", """
             import json, sys, tomllib
             c = tomllib.load(open(sys.argv[1], "rb"))
             m = c["inputs"]["mqtt_consumer"][0]
             print(json.dumps({"format": m["data_format"], "topics": m["topics"], "db": c["outputs"]["influxdb"][0]["database"]}))
-            """, file]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let c = try JSONParser.parse(String(decoding: data, as: UTF8.self))
+            """, file])
+        #expect(p.status == 0, "\(p.stderr)")
+        let c = try JSONParser.parse(p.stdout)
         #expect(c["format"]?.stringValue == "influx" && c["db"]?.stringValue == "urbanwatt")
         guard case .array(let topics)? = c["topics"], let filter = topics.first?.stringValue else { Issue.record("no topics"); return }
         let node = try TopicTemplate(TopicTemplate.standard).parts(scenario: "m", district: "d", kind: "k", layer: "l", fleet: "f", apikey: "").joined(separator: "f-1")

@@ -54,18 +54,9 @@ final class LocalService {
             sys.stdout.write(r.read().decode())
             """
         let formJSON = "[" + form.map { "[\"\($0.0)\", \(jsonString($0.1))]" }.joined(separator: ",") + "]"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, method, "http://127.0.0.1:\(port ?? self.port)/\(path)", formJSON, file ?? ""]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let problem = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw Failure(description: "\(name) \(method) \(path): \(String(decoding: problem, as: UTF8.self).suffix(400))") }
-        return String(decoding: data, as: UTF8.self)
+        let p = try CLI.program("/usr/bin/env", ["python3", "-c", script, method, "http://127.0.0.1:\(port ?? self.port)/\(path)", formJSON, file ?? ""])
+        guard p.status == 0 else { throw Failure(description: "\(name) \(method) \(path): \(p.stderr.suffix(400))") }
+        return p.stdout
     }
 
     private func jsonString(_ s: String) -> String {

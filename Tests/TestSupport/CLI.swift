@@ -26,15 +26,33 @@ public struct CLI {
 
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+        try execute(binary, arguments, in: directory ?? repositoryRoot, environment: environment)
+    }
+
+    /// Runs another program (python3 through /usr/bin/env, promtool, docker-compose), with `input`
+    /// on its stdin, and captures what it prints.
+    @discardableResult
+    public static func program(_ path: String, _ arguments: [String], input: String? = nil) throws -> Output {
+        try execute(URL(fileURLWithPath: path), arguments, input: input)
+    }
+
+    private static func execute(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                                input: String? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? repositoryRoot
+        if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin }
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
