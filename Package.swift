@@ -33,9 +33,11 @@ let package = Package(
         .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore"], swiftSettings: swiftSettings),
         // libmosquitto (Debian: libmosquitto-dev), wrapped once by UrbanWattTelemetry.
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // Linux's epoll and eventfd, for the one event loop that drives `--clients N` connections.
+        .systemLibrary(name: "CEpoll"),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
-            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", .product(name: "FlyingFox", package: "FlyingFox")],
+            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", "CEpoll", .product(name: "FlyingFox", package: "FlyingFox")],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
         .target(

@@ -8,6 +8,9 @@ public struct RunInfo: Sendable {
     public var generated: Int
     public var published: Int
     public var dropped: Int
+    /// MQTT connections the telemetry used, and the seconds it took to open them (0, nil: none).
+    public var clients = 0
+    public var connectSeconds: Double?
     /// The `uncertainty` section of a `--runs` run.
     public var uncertainty: JSONValue?
     /// Stopped before all it was asked to do (Ctrl-C during the Monte Carlo runs).
@@ -120,7 +123,9 @@ public enum SummaryBuilder {
             ("assumptions", assumptions),
             ("telemetry", .object([
                 ("generated", .integer(run.generated)), ("published", .integer(run.published)), ("dropped", .integer(run.dropped)),
-            ])),
+            ] + (run.clients > 0 ? [
+                ("clients", .integer(run.clients)), ("connect_s", .number(((run.connectSeconds ?? 0) * 1000).rounded() / 1000)),
+            ] : []))),
         ]
         if let u = run.uncertainty { sections.append(("uncertainty", u)) }
         sections.append(

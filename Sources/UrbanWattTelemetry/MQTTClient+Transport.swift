@@ -1,7 +1,7 @@
 import CMosquitto
 
 /// The libmosquitto connection as the publisher's transport.
-extension MQTTClient: MessageTransport {
+extension MQTTClient: BrokerConnection {
     public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         let rc = message.bytes.withUnsafeBytes { raw in
             publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),

@@ -310,14 +310,7 @@ public final class MQTTClient: @unchecked Sendable {
     /// returns libmosquitto's code (MOSQ_ERR_NO_CONN for QoS 0 while disconnected).
     func publish(cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?,
                  properties: MessageProperties = MessageProperties()) -> Int32 {
-        var props: OpaquePointer? = nil
-        if settings.version == .v5 {
-            if let expiry { mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry) }
-            if let type = properties.contentType { mosquitto_property_add_string(&props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), type) }
-            for (key, value) in properties.user {
-                mosquitto_property_add_string_pair(&props, Int32(MQTT_PROP_USER_PROPERTY.rawValue), key, value)
-            }
-        }
+        var props = settings.version == .v5 ? properties.list(expiry: expiry) : nil
         defer { if props != nil { mosquitto_property_free_all(&props) } }
         return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
     }
@@ -384,5 +377,18 @@ extension MessageProperties {
             at = found
             skipFirst = true
         }
+    }
+}
+
+extension MessageProperties {
+    /// These properties (and a message expiry) as a libmosquitto property list; nil when empty.
+    func list(expiry: UInt32?) -> OpaquePointer? {
+        var props: OpaquePointer? = nil
+        if let expiry { mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry) }
+        if let type = contentType { mosquitto_property_add_string(&props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), type) }
+        for (key, value) in user {
+            mosquitto_property_add_string_pair(&props, Int32(MQTT_PROP_USER_PROPERTY.rawValue), key, value)
+        }
+        return props
     }
 }

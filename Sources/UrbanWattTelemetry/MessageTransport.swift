@@ -14,6 +14,26 @@ public protocol MessageTransport: AnyObject, Sendable {
     /// message handed over (≥ 128: refused), `connection(up)` when the connection goes or returns.
     /// Passing nil removes them; the publisher does so before it goes away.
     func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?)
+    /// Why messages already handed over can never be sent, found after `send` returned (a transport
+    /// that publishes on a thread of its own); nil while all is well.
+    var failureReason: String? { get }
+}
+
+extension MessageTransport {
+    public var failureReason: String? { nil }
+}
+
+/// A transport that is a live connection to a broker, opened before the run and closed after it:
+/// one `MQTTClient`, or an `MQTTClientPool` of many.
+public protocol BrokerConnection: MessageTransport {
+    /// Connects, retrying with backoff until the reconnect timeout, and waits for the broker's answer.
+    func connect() throws(ConnectFailure)
+    /// Says goodbye (DISCONNECT, so no last will is published) and stops.
+    func disconnect()
+    /// Stops without a goodbye (after a failure).
+    func stop()
+    /// Properties of every telemetry message (MQTT 5); set before publishing starts.
+    var telemetryProperties: MessageProperties { get set }
 }
 
 /// What became of a message handed to a transport.

@@ -6,6 +6,9 @@ public struct OutgoingMessage: Sendable {
     public var topicLength: Int
     /// A status message (JSON, whatever the telemetry's format), not telemetry.
     public var isStatus = false
+    /// Which connection carries it under `--clients N` (this mod N): the same for all of a node's
+    /// messages, so they stay in order.
+    public var route: UInt32 = 0
 
     public init(bytes: [UInt8], topicLength: Int) {
         self.bytes = bytes

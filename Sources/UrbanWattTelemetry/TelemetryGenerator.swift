@@ -83,7 +83,9 @@ public final class TelemetryGenerator {
             w.text(topic)
             w.bytes.append(0)
             config.format.encode(reading, scenario: scenario.name, into: &w)
-            batch.append(OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count))
+            var message = OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count)
+            message.route = UInt32(i)
+            batch.append(message)
         }
     }
 
@@ -152,6 +154,9 @@ public final class TelemetryGenerator {
         let topicLength = w.bytes.count
         w.bytes.append(0)
         config.format.encode(reading, scenario: scenario.name, into: &w)
-        return OutgoingMessage(bytes: w.bytes, topicLength: topicLength)
+        var message = OutgoingMessage(bytes: w.bytes, topicLength: topicLength)
+        // Consecutive nodes on consecutive connections; each fleet starts at a different one.
+        message.route = UInt32(truncatingIfNeeded: f.index &* 7919 &+ reading.index!)
+        return message
     }
 }

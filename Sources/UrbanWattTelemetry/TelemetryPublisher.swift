@@ -216,6 +216,7 @@ public final class TelemetryPublisher: @unchecked Sendable {
         if failure == nil && transport.hasGivenUp {
             failure = .lost("lost the broker and could not reconnect within \(durationText(options.stallTimeout))")
         }
+        if failure == nil, let why = transport.failureReason { failure = .unpublishable(why) }
         if failure == nil && inFlight > 0 && transport.isConnected && clock.now() - lastProgress > options.stallTimeout {
             failure = .lost("the broker stopped acknowledging: no answer for \(durationText(options.stallTimeout)) with \(inFlight) messages in flight")
         }

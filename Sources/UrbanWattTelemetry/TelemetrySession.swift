@@ -17,6 +17,10 @@ public final class TelemetrySession: @unchecked Sendable {
         public var maxQueued = 100_000
         /// How long to wait for a broker that stopped answering (`--reconnect-timeout`).
         public var stallTimeout: Double = 60
+        /// MQTT connections the nodes are spread over (`--clients`).
+        public var clients = 1
+        /// Connections opened per second at most (`--connect-rate`); nil: as fast as they complete.
+        public var connectRate: Double?
 
         public init() {}
     }
@@ -63,7 +67,9 @@ public final class TelemetrySession: @unchecked Sendable {
     private var generated = 0
     private(set) public var failure: Failure?
     /// The connection this session opened (`connect`), closed by `finish`.
-    private var client: MQTTClient?
+    private var client: (any BrokerConnection)?
+    /// Seconds it took to open all the connections (`connect`).
+    public private(set) var connectSeconds: Double?
 
     public init(engine: Engine, config: TelemetryConfig, transport: any MessageTransport, clock: any TelemetryClock = SystemClock(),
                 options: Options, runID: String = TelemetrySession.newRunID()) {
@@ -167,15 +173,22 @@ extension TelemetrySession {
         var s = settings
         s.persistentSession = options.qos > 0
         s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline, 1, true)
-        let client: MQTTClient
-        do { client = try MQTTClient(s) } catch { throw .connect(.unavailable(error.description)) }
+        var client: any BrokerConnection
+        do {
+            client = options.clients > 1 ? try MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate) : try MQTTClient(s)
+        } catch {
+            throw .connect(.unavailable(error.description))
+        }
         // MQTT 5: every message says its content type and units.
         client.telemetryProperties = .telemetry(config.format)
+        let started = SystemClock().now()
         do { try client.connect() } catch { throw .connect(error) }
+        let connected = SystemClock().now() - started
         var o = options
         o.stallTimeout = settings.reconnectTimeout
         let session = TelemetrySession(engine: engine, config: config, transport: client, options: o)
         session.client = client
+        session.connectSeconds = connected
         do {
             try session.start()
         } catch {

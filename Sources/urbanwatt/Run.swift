@@ -46,6 +46,9 @@ extension UrbanWatt {
         var json = false
 
         func validate() throws {
+            if telemetry.clients > 1, let url = broker.mqtt.flatMap(BrokerURL.init), url.tls {
+                throw ValidationError("--clients \(telemetry.clients) speaks plain MQTT; with mqtts:// use one connection")
+            }
             if let runs, !(2...100_000).contains(runs) { throw ValidationError("--runs expects 2 to 100000 replications, got \(runs)") }
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
             if let runs, let n = shard.flatMap(Shard.init(parsing:))?.count, n > runs {
@@ -79,7 +82,11 @@ extension UrbanWatt {
                 printError("urbanwatt: streaming at most \(Int(count)) messages to \(settings.url)")
             }
             do {
-                return try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
+                let session = try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
+                if !quiet && telemetry.clients > 1, let seconds = session.connectSeconds {
+                    printError("urbanwatt: \(telemetry.clients) clients connected in \(String(format: "%.2f", seconds)) s (\(Int(Double(telemetry.clients) / max(seconds, 1e-6))) a second)")
+                }
+                return session
             } catch {
                 throw CommandFailure(ExitStatus.telemetry(error), "\(error)")
             }
@@ -157,6 +164,7 @@ extension UrbanWatt {
                 let summary = SummaryBuilder.summary(breakdown, run: info)
                 let counts = session.finish(totals: summary["totals"], balance: summary["balance"], interrupted: !result.complete && session.failure == nil)
                 (info.generated, info.published, info.dropped) = (counts.generated, counts.published, counts.dropped)
+                (info.clients, info.connectSeconds) = (telemetry.clients, session.connectSeconds)
                 info.wallSeconds = Date().timeIntervalSince(started)
                 dropWarning = session.dropReason(counts)
             }

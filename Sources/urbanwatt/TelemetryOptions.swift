@@ -40,6 +40,15 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Flag(help: "Exit 1 (after writing the results) when any message was dropped.")
     var failOnDrop = false
 
+    @Option(help: "MQTT connections to spread the nodes over (1 to 100000), each with its own client id {client-id}-{k}, session and last will, on one event loop.")
+    var clients: Int = 1
+
+    @Option(help: "Open at most this many connections a second (0.1 to 1000000); default: as fast as the broker answers.")
+    var connectRate: Double?
+
+    static let clientsRange = 1...100_000
+    static let connectRateRange: ClosedRange<Double> = 0.1...1_000_000
+
     func validate() throws {
         if TelemetryConfig.Mode(rawValue: telemetry) == nil { throw ValidationError("--telemetry expects nodes or fleets, got \"\(telemetry)\"") }
         if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul, fiware-json or influx, got \"\(payload)\"") }
@@ -52,6 +61,10 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         _ = try OptionValues.duration(interval, option: "--interval", range: TelemetryOptions.intervalRange)
         if let expiry { _ = try OptionValues.duration(expiry, option: "--expiry", range: TelemetryOptions.expiryRange) }
         do { _ = try TopicTemplate(topic ?? PayloadFormat(rawValue: payload)!.defaultTopic) } catch { throw ValidationError(error.description) }
+        if !TelemetryOptions.clientsRange.contains(clients) { throw ValidationError("--clients expects 1 to 100000 connections, got \(clients)") }
+        if let connectRate, !TelemetryOptions.connectRateRange.contains(connectRate) {
+            throw ValidationError("--connect-rate expects 0.1 to 1000000 connections a second, got \(connectRate)")
+        }
         if !Name.isValid(apikey) { throw ValidationError("--apikey: " + Name.problem(apikey, what: "an API key")) }
     }
 
@@ -92,6 +105,8 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         if let expiry, let e = try? OptionValues.duration(expiry, option: "--expiry", range: TelemetryOptions.expiryRange) { o.expiry = UInt32(e.rounded()) }
         if case .factor(let f) = speedValue { o.speed = f }
         o.maxQueued = maxQueued
+        o.clients = clients
+        o.connectRate = connectRate
         return o
     }
 }

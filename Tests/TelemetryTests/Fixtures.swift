@@ -34,8 +34,9 @@ func summary(_ folder: String) throws -> [String: Any] {
 
 func energyKWh(_ s: [String: Any]) -> Double { (s["totals"] as! [String: Any])["energy_kwh"] as! Double }
 func telemetry(_ s: [String: Any]) -> (published: Int, dropped: Int, generated: Int) {
-    let t = s["telemetry"] as! [String: Int]
-    return (t["published"]!, t["dropped"]!, t["generated"]!)
+    let t = s["telemetry"] as! [String: Any]
+    func count(_ key: String) -> Int { (t[key] as! NSNumber).intValue }
+    return (count("published"), count("dropped"), count("generated"))
 }
 
 /// Runs the test scenario against `broker` with `arguments`, stops the broker after `after` seconds

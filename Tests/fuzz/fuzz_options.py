@@ -20,12 +20,12 @@ VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets", "http://127.0.0.1:9/wri
     "2s", "0s", "1e9s", "200years", "1h", "15min", "7min", "1d", "1 ms", "3/2", "0/0", "1/0", "2/4", "max", "realtime",
     "8GB", "1B", "1e30GB", "a|b", "a/b", "#", "+", "a\x01b", "x" * 5000, "urbanwatt/{node}", "{bogus}", "$share/g/#",
     "2025-13-01", "2025-02-30", "9999-12-31", "1900-01-01", "0000-01-01", "2025-06-01",
-    "influx", "127.0.0.1:0", "127.0.0.1:65536", "localhost:19999", "1.2.3:80", "01.2.3.4:80", "[::1]:80", "127.0.0.1:",
+    "influx", "100000", "100001", "0.05", "1e6", "1e7", "20000", "127.0.0.1:0", "127.0.0.1:65536", "localhost:19999", "1.2.3:80", "01.2.3.4:80", "[::1]:80", "127.0.0.1:",
 ]
 
 RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "--shard", "--max-memory", "--sample",
                "--interval", "--speed", "--expiry", "--max-queued", "--topic", "--apikey", "--payload", "--telemetry",
-               "--qos", "--mqtt-version", "--client-id"]
+               "--qos", "--mqtt-version", "--client-id", "--clients", "--connect-rate"]
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx"]
