@@ -82,4 +82,27 @@ import Testing
         #expect(throws: MQTTPacketError.self) { try read([0x20, 4, 0, 0, 9, 0x21]) }
         #expect(throws: MQTTPacketError.self) { try read([0x20, 4, 0, 0, 1, 0x7F]) }
     }
+
+    /// Whatever a hostile broker sends, reading ends in a packet, a wait for more bytes or an
+    /// error, never a trap: 200,000 random byte strings, half of them with a plausible first byte.
+    @Test func randomBytesNeverTrap() {
+        var g = SystemRandomNumberGenerator()
+        var outcomes = [0, 0, 0]
+        for k in 0..<200_000 {
+            var bytes = (0..<Int.random(in: 0...40, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            if k % 2 == 0 && !bytes.isEmpty { bytes[0] = [0x20, 0x40, 0x50, 0x70, 0xD0, 0xE0].randomElement(using: &g)! }
+            if k % 4 == 0 && bytes.count > 1 { bytes[1] = UInt8(bytes.count - 2) }
+            do {
+                if let (_, n) = try read(bytes, v5: k % 3 != 0) {
+                    #expect(n <= bytes.count)
+                    outcomes[0] += 1
+                } else {
+                    outcomes[1] += 1
+                }
+            } catch {
+                outcomes[2] += 1
+            }
+        }
+        #expect(outcomes.allSatisfy { $0 > 0 }, "packets, waits, errors: \(outcomes)")
+    }
 }
