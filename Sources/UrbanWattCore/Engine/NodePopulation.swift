@@ -25,12 +25,9 @@ struct NodePopulation: Sendable {
         let maxGlobal = single ? 1 : max(NodePopulation.floor(fleet.count.maximum), fleet.maximumNodes)
         localNodes = shard.nodes(below: maxGlobal)
         if fleet.jitter > 0 {
-            var prefix = [Double](repeating: 0, count: localNodes + 1)
-            for j in 0..<localNodes {
-                prefix[j + 1] = prefix[j] + NodePopulation.jitterFactor(
-                    seed: seed, fleet: fleet.name, node: shard.global(j), jitter: fleet.jitter)
+            weightPrefix = CompensatedSum.prefixSums(count: localNodes) { j in
+                NodePopulation.jitterFactor(seed: seed, fleet: fleet.name, node: shard.global(j), jitter: fleet.jitter)
             }
-            weightPrefix = prefix
         } else {
             weightPrefix = nil
         }

@@ -10,10 +10,14 @@ struct PhaseIndex: Sendable {
     private let rank: [Int32]
     private let values: [Double]
     private var countTree: [Int32]
+    /// Each cell's value and the rounding it lost (Neumaier), so sums stay exact to about one
+    /// rounding however many nodes came and went.
     private var valueTree: [Double]
+    private var valueLost: [Double]
+    private var active = CompensatedSum()
     private(set) var activeNodes = 0
     private(set) var activeCount = 0
-    private(set) var activeValue = 0.0
+    var activeValue: Double { active.value }
 
     /// `phases[j]` and `values[j]` of the shard's `j`-th node.
     init(phases: [Double], values: [Double]) {
@@ -25,10 +29,13 @@ struct PhaseIndex: Sendable {
         self.values = values
         countTree = Array(repeating: 0, count: phases.count + 1)
         valueTree = Array(repeating: 0, count: phases.count + 1)
+        valueLost = Array(repeating: 0, count: phases.count + 1)
     }
 
     /// Makes exactly the first `n` local nodes active.
     mutating func setActive(_ n: Int) {
+        // Many nodes at once (the first step, a jump in the count): rebuild, in O(N).
+        if n - activeNodes > max(1024, countTree.count / 16) { return rebuild(n) }
         while activeNodes < n {
             update(activeNodes, sign: 1)
             activeNodes += 1
@@ -39,14 +46,43 @@ struct PhaseIndex: Sendable {
         }
     }
 
+    /// The trees of exactly the first `n` nodes: each cell's leaf, then each cell added to its
+    /// parent once, in index order (a cell is complete before it is passed on).
+    private mutating func rebuild(_ n: Int) {
+        for i in countTree.indices {
+            countTree[i] = 0
+            valueTree[i] = 0
+            valueLost[i] = 0
+        }
+        active = CompensatedSum()
+        for j in 0..<n {
+            let r = Int(rank[j]) + 1
+            countTree[r] = 1
+            valueTree[r] = values[j]
+            active.add(values[j])
+        }
+        for i in 1..<countTree.count {
+            let parent = i + (i & -i)
+            guard parent < countTree.count else { continue }
+            countTree[parent] += countTree[i]
+            // A parent has at most log₂ N children: plain sums stay within a few roundings.
+            valueTree[parent] += valueTree[i]
+            valueLost[parent] += valueLost[i]
+        }
+        activeNodes = n
+        activeCount = n
+    }
+
     private mutating func update(_ j: Int, sign: Int32) {
         let v = values[j] * Double(sign)
         activeCount += Int(sign)
-        activeValue += v
+        active.add(v)
         var i = Int(rank[j]) + 1
         while i < countTree.count {
             countTree[i] += sign
-            valueTree[i] += v
+            let s = valueTree[i], t = s + v
+            valueLost[i] += abs(s) >= abs(v) ? (s - t) + v : (v - t) + s
+            valueTree[i] = t
             i += i & -i
         }
     }
@@ -55,12 +91,14 @@ struct PhaseIndex: Sendable {
     func below(_ r: Double) -> (count: Int, value: Double) {
         var i = lowerBound(sortedPhases, r)
         var c: Int32 = 0
-        var v = 0.0
+        // At most log₂ N cells: plain sums stay within a few roundings.
+        var v = 0.0, lost = 0.0
         while i > 0 {
             c += countTree[i]
             v += valueTree[i]
+            lost += valueLost[i]
             i -= i & -i
         }
-        return (Int(c), v)
+        return (Int(c), v + lost)
     }
 }

@@ -24,9 +24,7 @@ struct SensorStepper: FleetStepper {
             }
         }
         if let perNode {
-            var prefix = [Double](repeating: 0, count: n + 1)
-            for j in 0..<n { prefix[j + 1] = prefix[j] + perNode[j] }
-            uplinkPrefix = prefix
+            uplinkPrefix = CompensatedSum.prefixSums(count: n) { perNode[$0] }
         } else {
             uplinkPrefix = nil
         }
