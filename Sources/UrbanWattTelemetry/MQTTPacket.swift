@@ -142,6 +142,8 @@ enum MQTTPacket {
     }
 
     static let pingreq: [UInt8] = [0xC0, 0]
+    /// The largest packet read from a broker, bytes.
+    static let maxIncoming = 65_536
     static let disconnect: [UInt8] = [0xE0, 0]
 
     // MARK: Reading
@@ -162,6 +164,9 @@ enum MQTTPacket {
             shift += 7
             if shift > 21 { throw MQTTPacketError(text: "a packet length longer than four bytes") }
         }
+        // A publisher receives acknowledgements and a CONNACK, all small: a larger packet is refused
+        // before it is buffered, so a hostile broker cannot make 10,000 connections hold 256 MB each.
+        if remaining > maxIncoming { throw MQTTPacketError(text: "a packet of \(remaining) bytes (a publisher expects at most \(maxIncoming))") }
         guard bytes.count >= k + remaining else { return nil }
         let body = UnsafeBufferPointer(rebasing: bytes[k..<(k + remaining)])
         return (try decode(type: bytes[0] >> 4, body: body, v5: v5), k + remaining)

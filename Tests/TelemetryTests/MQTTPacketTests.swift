@@ -77,6 +77,8 @@ import Testing
 
     @Test func refusesWhatMQTTDoesNotAllow() {
         #expect(throws: MQTTPacketError.self) { try read([0x40, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) }
+        // A 16 MB packet is refused from its length alone, before its bytes arrive.
+        #expect(throws: MQTTPacketError.self) { try read([0x30, 0x80, 0x80, 0x80, 0x08]) }
         #expect(throws: MQTTPacketError.self) { try read([0x40, 1, 0]) }
         // A property list that claims more than the packet holds.
         #expect(throws: MQTTPacketError.self) { try read([0x20, 4, 0, 0, 9, 0x21]) }
