@@ -112,6 +112,25 @@ import Testing
         #expect(abs(r.kWh() - (dark - 0.5 * 4)) < 1e-6)
     }
 
+    /// Fleets of a chunk share their dark hours when place, threshold and dimming agree, and only
+    /// then: a dimmed, an undimmed and a twilight-switched fleet together give what each gives alone.
+    @Test func streetLightsShareTheSunOnlyWhenTheyAgree() throws {
+        let berlin = try #require(Zone(identifier: "Europe/Berlin"))
+        let loc = Location(latitude: 51.31, longitude: 9.48)
+        let fleets = [
+            Fleet(name: "a", model: Streetlight(power: 100)),
+            Fleet(name: "b", model: Streetlight(power: 100, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)]))),
+            Fleet(name: "c", model: Streetlight(power: 100, onBelow: -6)),
+            Fleet(name: "d", model: Streetlight(power: 100)),
+        ]
+        func run(_ f: [Fleet]) -> Recording {
+            Engine(scenario: scenario(f, from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 4, day: 1), zone: berlin, location: loc)).record()
+        }
+        let together = run(fleets)
+        for (i, f) in fleets.enumerated() { #expect(together.fleets[i].energy == run([f]).fleets[0].energy, "\(f.name)") }
+        #expect(together.kWh(0) > together.kWh(1) && together.kWh(2) < together.kWh(0) && together.kWh(3) == together.kWh(0))
+    }
+
     @Test func dimmingWindowsApplyInLocalTime() throws {
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))

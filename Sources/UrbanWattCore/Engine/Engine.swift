@@ -71,8 +71,9 @@ public struct Engine: Sendable {
             if shouldStop() { break }
             let range = done..<min(steps, done + max(1, chunk))
             var series = fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
+            let facts = ChunkFacts()
             for i in order {
-                let window = contexts[i].window(range)
+                let window = contexts[i].window(range, facts: facts)
                 steppers[i].run(window, into: &series[i])
                 if let rate = fleets[i].model.perByte(on: window.clock) {
                     let efficiency = window.efficiency

@@ -88,8 +88,11 @@ public struct StepperContext: Sendable {
     public let grid: Grid
     public let location: Location?
     let population: NodePopulation
+    /// What the fleets of this chunk share (nil outside the engine's chunks: computed by each).
+    let facts: ChunkFacts?
 
-    init(fleet: Fleet, clock: StepClock, first: Int = 0, seed: UInt64, grid: Grid, location: Location?, population: NodePopulation) {
+    init(fleet: Fleet, clock: StepClock, first: Int = 0, seed: UInt64, grid: Grid, location: Location?, population: NodePopulation,
+         facts: ChunkFacts? = nil) {
         self.fleet = fleet
         self.clock = clock
         self.first = first
@@ -97,6 +100,7 @@ public struct StepperContext: Sendable {
         self.grid = grid
         self.location = location
         self.population = population
+        self.facts = facts
     }
 
     /// Step length, s.
@@ -108,10 +112,16 @@ public struct StepperContext: Sendable {
     /// The efficiency factor at each step of `clock`; ask a window, not the period.
     public var efficiency: [Double] { fleet.efficiencyFactors(on: clock) }
 
-    /// The context of the period's steps `range` (of a period context).
-    public func window(_ range: Range<Int>) -> StepperContext {
+    /// The context of the period's steps `range` (of a period context), sharing `facts` with the
+    /// other fleets of the chunk.
+    public func window(_ range: Range<Int>, facts: ChunkFacts? = nil) -> StepperContext {
         StepperContext(fleet: fleet, clock: clock.window(range), first: range.lowerBound, seed: seed, grid: grid, location: location,
-                       population: population)
+                       population: population, facts: facts)
+    }
+
+    /// The street lights' dark-hour series over this context's steps, shared within the chunk.
+    func darkHours(solar: Solar, dimming: Dimming) -> [Double] {
+        facts?.darkHours(solar: solar, dimming: dimming, clock: clock) ?? DarkHours.series(solar: solar, dimming: dimming, clock: clock)
     }
 }
 

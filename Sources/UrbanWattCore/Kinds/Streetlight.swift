@@ -68,7 +68,7 @@ public struct Streetlight: NodeKind, Equatable {
 
     public func unitPower(_ c: StepperContext) -> [Double] {
         let solar = Solar(latitude: c.location?.latitude ?? 0, longitude: c.location?.longitude ?? 0, threshold: onBelow)
-        return DarkHours.series(solar: solar, dimming: dimming, clock: c.clock).map { power * $0 + controller }
+        return c.darkHours(solar: solar, dimming: dimming).map { power * $0 + controller }
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Sun position after the NOAA solar calculator's equations (Meeus, "Astronomical Algorithms"),
 /// and the daylight interval of each day for a threshold elevation.
-public struct Solar: Sendable {
+public struct Solar: Sendable, Equatable {
     public var latitude: Double
     public var longitude: Double
     /// Elevation of the sun's centre below which it counts as down, degrees.
