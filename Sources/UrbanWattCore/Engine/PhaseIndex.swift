@@ -81,7 +81,7 @@ struct PhaseIndex: Sendable {
         while i < countTree.count {
             countTree[i] += sign
             let s = valueTree[i], t = s + v
-            valueLost[i] += abs(s) >= abs(v) ? (s - t) + v : (v - t) + s
+            valueLost[i] += CompensatedSum.lost(s, v, t)
             valueTree[i] = t
             i += i & -i
         }

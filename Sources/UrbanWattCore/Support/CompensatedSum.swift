@@ -10,9 +10,13 @@ public struct CompensatedSum: Sendable {
 
     public mutating func add(_ x: Double) {
         let t = sum + x
-        // The low-order bits lost in `t`, from whichever operand is larger.
-        compensation += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
+        compensation += CompensatedSum.lost(sum, x, t)
         sum = t
+    }
+
+    /// What rounding lost when `a + b` became `t` (Neumaier): the low-order bits of the smaller operand.
+    @inline(__always) static func lost(_ a: Double, _ b: Double, _ t: Double) -> Double {
+        abs(a) >= abs(b) ? (a - t) + b : (b - t) + a
     }
 
     public var value: Double { sum + compensation }
