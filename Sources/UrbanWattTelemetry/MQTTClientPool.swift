@@ -38,6 +38,9 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private let poller: Poller
     private let outbox = Mutex<[Handover]>([])
     private let connectedCount = Atomic<Int>(0)
+    /// MQTT 5 properties encoded, for status messages (`true`) and telemetry, with their expiry:
+    /// the same bytes size the packet in `send` and go out on the loop thread.
+    private let encodedProperties = Mutex<[Bool: (expiry: UInt32?, bytes: [UInt8])]>([:])
     private let v5: Bool
 
     // Guarded by `condition`: what the caller's thread waits for.
@@ -60,7 +63,6 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private var rampStart = 0.0
     private var retrying: [Int] = []
     private var drained: [Handover] = []
-    private var encodedProperties: [Bool: (expiry: UInt32?, bytes: [UInt8])] = [:]
     private var events: PoolConnection.Events!
 
     public nonisolated(unsafe) var telemetryProperties = MessageProperties()
@@ -84,7 +86,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
             connected: { [unowned self] c, reason, limit in connected(c, reason, maximumPacketSize: limit) })
         for c in connections {
             c.keepAlive = Double(settings.keepAlive)
-            c.encodeProperties = { [unowned self] item in properties(item) }
+            c.encodeProperties = { [unowned self] item in properties(status: item.message.isStatus, expiry: item.expiry) }
         }
     }
 
@@ -159,7 +161,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
 
     public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         if let why = failureReason { return .rejected(why) }
-        if let limit = maximumPacketSize, message.packetSize(qos: qos, v5: v5, properties: message.isStatus ? nil : telemetryProperties, expiry: expiry) > limit {
+        if let limit = maximumPacketSize, message.packetSize(qos: qos, properties: properties(status: message.isStatus, expiry: expiry)) > limit {
             return .rejected("a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size (\(limit) bytes)")
         }
         // At QoS 0 a message for a connection that is down would be lost: keep it.
@@ -348,14 +350,15 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     }
 
     /// A message's MQTT 5 properties, encoded once per kind (status or telemetry) and expiry.
-    private func properties(_ item: PoolConnection.Item) -> [UInt8]? {
+    private func properties(status: Bool, expiry: UInt32?) -> [UInt8]? {
         guard v5 else { return nil }
-        let status = item.message.isStatus
-        if let cached = encodedProperties[status], cached.expiry == item.expiry { return cached.bytes }
-        let p = status ? MessageProperties(contentType: "application/json") : telemetryProperties
-        let bytes = MQTTPacket.publishProperties(p, expiry: item.expiry)
-        encodedProperties[status] = (item.expiry, bytes)
-        return bytes
+        return encodedProperties.withLock { cache in
+            if let cached = cache[status], cached.expiry == expiry { return cached.bytes }
+            let p = status ? MessageProperties(contentType: "application/json") : telemetryProperties
+            let bytes = MQTTPacket.publishProperties(p, expiry: expiry)
+            cache[status] = (expiry, bytes)
+            return bytes
+        }
     }
 
     // MARK: Events, on the loop thread

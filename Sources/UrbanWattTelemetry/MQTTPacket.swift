@@ -263,17 +263,11 @@ struct MQTTPacketError: Error, CustomStringConvertible {
 }
 
 extension OutgoingMessage {
-    /// The size of this message's PUBLISH packet (MQTT 3.1.1 / 5), as a broker's maximum packet
-    /// size counts it: fixed header, topic, packet id (QoS ≥ 1), properties, payload.
-    func packetSize(qos: Int32, v5: Bool, properties: MessageProperties?, expiry: UInt32?) -> Int {
-        var props = 0
-        if v5 {
-            if expiry != nil { props += 5 }
-            if let type = properties?.contentType ?? (isStatus ? "application/json" : nil) { props += 3 + type.utf8.count }
-            for (k, v) in properties?.user ?? [] { props += 5 + k.utf8.count + v.utf8.count }
-            props += MQTTPacket.varintSize(props)
-        }
-        let remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + props + (bytes.count - topicLength - 1)
+    /// The size of this message's PUBLISH packet, as a broker's maximum packet size counts it:
+    /// fixed header, topic, packet id (QoS ≥ 1), `properties` as `MQTTPacket.publishProperties`
+    /// encodes them (nil under MQTT 3.1.1), payload.
+    func packetSize(qos: Int32, properties: [UInt8]?) -> Int {
+        let remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + (properties?.count ?? 0) + (bytes.count - topicLength - 1)
         return 1 + MQTTPacket.varintSize(remaining) + remaining
     }
 }
