@@ -122,7 +122,7 @@ public struct Breakdown: Sendable {
         for month in months.sorted() where (1...12).contains(month) {
             for h in 0..<24 {
                 counts[h] += tally.typicalSteps[month - 1][h]
-                for l in sums.indices { sums[l][h] += tally.typical[month - 1][h][l] }
+                for l in sums.indices { sums[l][h] += tally.typical[((month - 1) * 24 + h) * sums.count + l] }
             }
         }
         let means = sums.map { row in row.enumerated().map { counts[$0.offset] > 0 ? $0.element / Double(counts[$0.offset]) : 0 } }

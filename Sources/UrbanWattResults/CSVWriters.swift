@@ -18,26 +18,33 @@ public enum CSVWriters {
         }
         let total = b.rows(.total)
         let per = max(1, k / b.stepsPerRow)
-        var out = "time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n"
-        out.reserveCapacity(total.count / per * (40 + 12 * series.count))
-        let zone = b.scenario.zone
+        var out = ByteWriter(capacity: total.count / per * (52 + 12 * series.count) + 4096)
+        out.text("time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n")
+        let clock = b.result.clock
         var r = 0
         while r < total.count {
             let end = min(total.count, r + per)
             let m = r * b.stepsPerRow
             let seconds = Double(min(b.steps, end * b.stepsPerRow) - m) * b.dt
-            func mean(_ s: [Double]) -> String {
+            func mean(_ s: [Double]) {
                 var sum = 0.0
                 for i in r..<end { sum += s[i] }
-                return fixed(sum / seconds / 1000)
+                out.fixed(sum / seconds / 1000)
             }
-            let t = b.result.clock.time(m)
-            out += isoUTC(t) + "," + isoLocal(t, offset: zone.offset(at: t)) + "," + mean(total)
-            for s in series { out += "," + mean(s.rows) }
-            out += "\n"
+            let t = clock.time(m)
+            out.timestamp(Double(t))
+            out.bytes.append(UInt8(ascii: ","))
+            out.localTimestamp(t, offset: clock.local(m) - t)
+            out.bytes.append(UInt8(ascii: ","))
+            mean(total)
+            for s in series {
+                out.bytes.append(UInt8(ascii: ","))
+                mean(s.rows)
+            }
+            out.bytes.append(UInt8(ascii: "\n"))
             r = end
         }
-        return out
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,

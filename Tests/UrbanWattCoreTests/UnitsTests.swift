@@ -50,6 +50,27 @@ import Testing
         #expect(isoUTC(spring.start) == "2025-03-29T23:00:00Z")
     }
 
+    /// The clock asks the zone at its announced transitions only; that must find every offset change
+    /// that asking at every quarter hour finds: daylight saving started and abolished, half-hour
+    /// saving, standard offsets moved, a zone without any.
+    @Test(arguments: ["Europe/Berlin", "America/Sao_Paulo", "Asia/Tehran", "Australia/Lord_Howe", "Europe/Moscow", "Asia/Kolkata",
+                      "Pacific/Apia", "America/Santiago", "UTC"])
+    func offsetsAtTransitionsEqualOffsetsAtEveryQuarterHour(_ identifier: String) throws {
+        let zone = try #require(Zone(identifier: identifier))
+        let from = zone.startOfDay(CivilDate(year: 2005, month: 1, day: 1)), to = zone.startOfDay(CivilDate(year: 2041, month: 1, day: 1))
+        var sampled = [(from: from, offset: zone.offset(at: from))]
+        var t = from + 900 - floorMod(from, 900)
+        while t < to {
+            let o = zone.offset(at: t)
+            if o != sampled[sampled.count - 1].offset { sampled.append((t, o)) }
+            t += 900
+        }
+        let fast = StepClock.offsets(zone, from: from, to: to)
+        #expect(fast.map(\.from) == sampled.map(\.from))
+        #expect(fast.map(\.offset) == sampled.map(\.offset))
+        #expect(sampled.count > 1 || identifier == "UTC" || identifier == "Asia/Kolkata")
+    }
+
     @Test func aLeapYearHas366Days() {
         let clock = StepClock(from: .init(year: 2024, month: 1, day: 1), to: .init(year: 2025, month: 1, day: 1), step: 900, zone: .utc)
         #expect(clock.count == 366 * 96)

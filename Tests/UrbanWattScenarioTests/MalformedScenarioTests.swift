@@ -87,6 +87,22 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.contains { $0.contains("fleets[lamps].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
     }
 
+    /// 13 sessions of 11 kWh at 11 kW keep a charger busy 13 h a day: past the expected model's half.
+    @Test func expectedSessionsRefuseChargersBusyMoreThanHalfTheDay() {
+        let text = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
+            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 13, energy: 11 kWh, model: expected}}")
+        let found = diagnostics(text)
+        #expect(found.contains { $0.description.contains("fleets[lamps].sessions.model: expected sessions need chargers busy at most half the day on average, found 13.0 h a day") },
+                "got: \(found.map(\.description))")
+        #expect(found.first?.line == 5)
+        let fine = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
+            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 12, energy: 11 kWh, model: expected}}")
+        #expect(diagnostics(fine).isEmpty)
+        let unknown = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
+            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 1, energy: 11 kWh, model: average}}")
+        #expect(diagnostics(unknown).contains { $0.description.contains("sessions.model") && $0.description.contains("drawn") })
+    }
+
     @Test func missingFieldsAreNamed() {
         let found = diagnostics(valid.replacingOccurrences(of: ", power: 150 W", with: "")).map(\.description)
         #expect(found.contains { $0.contains("fleets[lamps].power: missing; expected a power such as \"150 W\"") })

@@ -41,6 +41,8 @@ EXTREMES = [
     "{triangular: [3, 2, 1]}", "{uniform: [nan, 1]}", "12:30", "2025-02-30", "9999-01-01",
     # At the edge of the valid ranges: accepted, and must run.
     "10000000", "1000000000 W", "96", "1 s", "1 MB", "65535", "{normal: [1.1, 0.5]}",
+    # Choices: valid for a charger's `sessions.model`, wrong type anywhere else.
+    "expected", "drawn",
 ]
 
 HOSTILE_NAMES = [

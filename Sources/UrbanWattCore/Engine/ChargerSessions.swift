@@ -12,8 +12,7 @@ struct ChargerSessions: Sendable {
     let clock: StepClock
     let fleet: String
     let seed: UInt64
-    /// Local days of the period: their start, whether a weekend, and the step they start in.
-    let days: [(day: Int, start: Double, weekend: Bool, step: Int)]
+    let days: [ChargerDay]
     /// The cumulative start profile by hour, weekday and weekend; nil for uniform starts.
     let cumulative: (weekday: [Double], weekend: [Double])?
     var nextDay = 0
@@ -32,17 +31,7 @@ struct ChargerSessions: Sendable {
         if let signal = charger.smart?.signal(grid: grid) {
             prefix = SignalPrefix(signal: signal, clock: clock)
         }
-        if clock.count > 0 && charger.power > 0 {
-            let start = Double(clock.start), dt = Double(clock.step)
-            days = (clock.localDay(0)...clock.localDay(clock.count - 1)).map { d in
-                let date = CivilDate(daysSinceEpoch: d)
-                let s = Double(clock.zone.startOfDay(date))
-                let m = min(clock.count - 1, max(0, Int(((s - start) / dt).rounded(.down))))
-                return (d, s, date.isoWeekday >= 6, m)
-            }
-        } else {
-            days = []
-        }
+        days = ChargerDay.days(of: clock, charging: charger.power > 0)
         cumulative = charger.startProfile.map { p in
             func cum(_ v: [Double]) -> [Double] {
                 var c: [Double] = []

@@ -18,6 +18,7 @@ public struct EVCharger: NodeKind, Equatable {
                 ]),
             ]), required: true, what: "an energy per session such as \"18 kWh\""),
             Parameter("profile", .profile),
+            Parameter("model", .choice(SessionModel.allCases.map(\.rawValue)), what: "drawn (every session) or expected (their mean)"),
         ]), required: true, what: "{per_day: 2, energy: 18 kWh, profile: evening}"),
         Parameter("smart", .mapping([
             Parameter("objective", .choice(SmartCharging.Objective.allCases.map(\.rawValue)), what: "an objective"),
@@ -43,10 +44,28 @@ public struct EVCharger: NodeKind, Equatable {
     public var startProfileName: String?
     /// Deferring sessions to cleaner or cheaper hours; nil charges at once.
     public var smart: SmartCharging?
+    public var model: SessionModel
+
+    /// How a fleet's sessions become energy.
+    public enum SessionModel: String, Sendable, CaseIterable {
+        /// Every session of every charger drawn from its own random stream (`ChargerSessions`).
+        case drawn
+        /// Their mean, per day and fleet (`ExpectedSessions`): no sampling noise and no cost per
+        /// session, for decades and many runs; without a charger's queue.
+        case expected
+    }
+
+    /// The largest share of a day a charger may be busy on average under the expected model: above
+    /// it sessions queue behind each other, which only the drawn model follows.
+    public static let maximumExpectedUtilisation = 0.5
+
+    /// Mean share of the day a charger spends charging.
+    public var utilisation: Double { power > 0 ? sessionsPerDay * sessionEnergy / power / 86_400 : 0 }
 
     public init(
         power: Double, standby: Double = 0, sessionsPerDay: Double, sessionEnergy: Double,
-        sessionEnergySD: Double = 0, startProfile: Profile? = nil, startProfileName: String? = nil, smart: SmartCharging? = nil
+        sessionEnergySD: Double = 0, startProfile: Profile? = nil, startProfileName: String? = nil, smart: SmartCharging? = nil,
+        model: SessionModel = .drawn
     ) {
         self.power = power
         self.standby = standby
@@ -56,6 +75,7 @@ public struct EVCharger: NodeKind, Equatable {
         self.startProfile = startProfile
         self.startProfileName = startProfileName
         self.smart = smart
+        self.model = model
     }
 
     public static func make(_ f: KindInput) -> EVCharger? {
@@ -81,20 +101,29 @@ public struct EVCharger: NodeKind, Equatable {
             }
             smart = SmartCharging(objective: objective, window: window)
         }
-        return EVCharger(
+        let model = sessions.text("model").flatMap(SessionModel.init(rawValue:)) ?? .drawn
+        let charger = EVCharger(
             power: power, standby: f.number("standby") ?? 0, sessionsPerDay: perDay, sessionEnergy: energy, sessionEnergySD: sd,
-            startProfile: profile?.1, startProfileName: profile?.name, smart: smart)
+            startProfile: profile?.1, startProfileName: profile?.name, smart: smart, model: model)
+        if model == .expected && charger.utilisation > maximumExpectedUtilisation {
+            let busy = (charger.utilisation * 24 * 10).rounded() / 10
+            sessions.error("model", "expected sessions need chargers busy at most half the day on average, found \(busy) h a day (per_day × energy ÷ power); above that sessions queue, which only `model: drawn` follows")
+            return nil
+        }
+        return charger
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         [Assumption("power", power, "W", "scenario"),
          Assumption("standby", standby, "W", Assumption.source("standby", given: given, otherwise: "none (0 W)")),
-         Assumption("sessions.per_day", sessionsPerDay, "per day", "scenario"),
+         Assumption("sessions.per_day", sessionsPerDay, "per day",
+                    model == .drawn ? "scenario" : "scenario; model: expected (the sessions' mean, without queues)"),
          Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario")]
             + (sessionEnergySD > 0 ? [Assumption("sessions.energy.sd", sessionEnergySD / 3.6e6, "kWh", "scenario")] : [])
     }
 
-    public var telemetry: TelemetryShape { .sessions(self) }
+    /// Drawn sessions report each charger's own; expected ones, each charger's share of the mean.
+    public var telemetry: TelemetryShape { model == .drawn ? .sessions(self) : .shared }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
         ChargerStepper(population: c.population, charger: self, clock: c.clock, fleet: c.fleet.name, seed: c.seed, grid: c.grid)
@@ -127,12 +156,22 @@ public struct SmartCharging: Sendable, Equatable {
     /// itself, for a session of `duration` seconds: the lowest mean signal, if it saves more than
     /// `minimumSaving` against starting at once; among starts that tie, the one `tie` (uniform in
     /// [0, 1), the session's own draw) picks, so tied sessions spread over their window instead of
-    /// piling onto one instant. A window that reaches past the period's `end` is not used: the
-    /// signal beyond it is unknown, and deferring into the last hours would pile sessions there.
-    /// `prefix` holds the running sums of the signal over steps.
+    /// piling onto one instant. `prefix` holds the running sums of the signal over steps.
     static func bestStart(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double,
                           tie: Double) -> Double {
-        guard arrival + window + duration <= end else { return arrival }
+        guard let ties = choice(arrival: arrival, duration: duration, window: window, prefix: prefix, start: start, end: end, dt: dt) else {
+            return arrival
+        }
+        return ties[min(ties.count - 1, Int(tie * Double(ties.count)))]
+    }
+
+    /// The later starts (step boundaries) that tie for the lowest mean signal, when deferring saves
+    /// more than `minimumSaving`; nil to start at the arrival. A window that reaches past the
+    /// period's `end` is not used: the signal beyond it is unknown, and deferring into the last
+    /// hours would pile sessions there. Drawn and expected sessions alike decide here.
+    static func choice(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double)
+        -> [Double]? {
+        guard arrival + window + duration <= end else { return nil }
         let steps = prefix.count - 1
         func mean(_ t: Double) -> Double {
             // Whole steps covered, approximating partial steps by their whole value.
@@ -148,8 +187,7 @@ public struct SmartCharging: Sendable, Equatable {
             t += dt
         }
         let best = candidates.map(\.v).min()!
-        guard best.isFinite, now - best > minimumSaving * abs(now) else { return arrival }
-        let ties = candidates.filter { $0.v <= best + 1e-9 * abs(best) }
-        return ties[min(ties.count - 1, Int(tie * Double(ties.count)))].t
+        guard best.isFinite, now - best > minimumSaving * abs(now) else { return nil }
+        return candidates.filter { $0.v <= best + 1e-9 * abs(best) }.map(\.t)
     }
 }

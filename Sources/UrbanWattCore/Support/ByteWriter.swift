@@ -48,20 +48,26 @@ public struct ByteWriter: Sendable {
     public mutating func integer(_ n: Int) {
         if n < 0 { bytes.append(UInt8(ascii: "-")) }
         // The magnitude as unsigned: -Int.min does not fit an Int.
-        var v = n.magnitude
-        if v < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(v))
-            return
+        digits(n.magnitude, count: 0)
+    }
+
+    /// `v` in decimal, with leading zeros to at least `count` digits.
+    @inline(__always) private mutating func digits(_ v: UInt, count: Int) {
+        var width = 1, p: UInt = 10
+        while width < 20 && v >= p {
+            width += 1
+            p = p &* 10
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, room for the 20 digits of UInt64.max
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
+        width = max(width, count)
+        let base = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        bytes.withUnsafeMutableBufferPointer { buf in
+            var v = v, k = base + width - 1
             while v > 0 {
-                buf[count] = UInt8(ascii: "0") + UInt8(v % 10)
+                buf[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
                 v /= 10
-                count += 1
+                k -= 1
             }
-            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buf[k]) }
         }
     }
 
@@ -71,13 +77,10 @@ public struct ByteWriter: Sendable {
         if !x.isFinite { text("null") } else if x == x.rounded(), abs(x) < 1e15 { integer(Int(x)) } else { text(x.description) }
     }
 
+    /// `n` with leading zeros to `width` digits (a sign first when negative).
     public mutating func padded(_ n: Int, width: Int) {
-        var p = 10
-        for _ in 1..<width {
-            if n < p { bytes.append(UInt8(ascii: "0")) }
-            p *= 10
-        }
-        integer(n)
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(n.magnitude, count: width)
     }
 
     /// ISO 8601 UTC (`2025-01-01T00:15:00Z`), with milliseconds when the time is not whole seconds.
@@ -85,6 +88,26 @@ public struct ByteWriter: Sendable {
         var whole = Int64(t.rounded(.down))
         var ms = Int(((t - Double(whole)) * 1000).rounded())
         if ms == 1000 { whole += 1; ms = 0 }
+        dateTime(whole)
+        if ms != 0 {
+            bytes.append(UInt8(ascii: "."))
+            padded(ms, width: 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// ISO 8601 local time with its UTC offset (`2025-07-01T02:00:00+02:00`): `t` is Unix seconds,
+    /// `offset` the zone's offset from UTC then, in seconds.
+    public mutating func localTimestamp(_ t: Int64, offset: Int64) {
+        dateTime(t + offset)
+        bytes.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+        let minutes = Int(offset.magnitude / 60)
+        padded(minutes / 60, width: 2); bytes.append(UInt8(ascii: ":"))
+        padded(minutes % 60, width: 2)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss` of whole seconds since the epoch.
+    private mutating func dateTime(_ whole: Int64) {
         let days = Int(whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400)
         let second = Int(whole - Int64(days) * 86_400)
         let date = CivilDate(daysSinceEpoch: days)
@@ -94,10 +117,5 @@ public struct ByteWriter: Sendable {
         padded(second / 3600, width: 2); bytes.append(UInt8(ascii: ":"))
         padded(second / 60 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
         padded(second % 60, width: 2)
-        if ms != 0 {
-            bytes.append(UInt8(ascii: "."))
-            padded(ms, width: 3)
-        }
-        bytes.append(UInt8(ascii: "Z"))
     }
 }

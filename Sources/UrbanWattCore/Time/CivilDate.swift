@@ -71,15 +71,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 }
 
-/// Formats a Unix time as ISO 8601 UTC, `2025-01-01T00:15:00Z`.
 /// ISO 8601 local time with its UTC offset, "2025-07-01T02:00:00+02:00".
 public func isoLocal(_ unixSeconds: Int64, offset: Int64) -> String {
-    let utc = isoUTC(unixSeconds + offset).dropLast()
-    let sign = offset < 0 ? "-" : "+", minutes = abs(offset) / 60
-    let hh = minutes / 60, mm = minutes % 60
-    return utc + sign + (hh < 10 ? "0" : "") + String(hh) + ":" + (mm < 10 ? "0" : "") + String(mm)
+    var w = ByteWriter(capacity: 25)
+    w.localTimestamp(unixSeconds, offset: offset)
+    return String(decoding: w.bytes, as: UTF8.self)
 }
 
+/// ISO 8601 UTC, `2025-01-01T00:15:00Z`.
 public func isoUTC(_ unixSeconds: Int64) -> String {
     var w = ByteWriter(capacity: 20)
     w.timestamp(Double(unixSeconds))

@@ -41,6 +41,25 @@ public struct StepClock: Sendable {
         }
     }
 
+    /// Calls `body(step, seconds)` for every step that intervals of `duration` starting anywhere in
+    /// [a, b) overlap, with `weight` × the integral over the start of the overlap's seconds: the
+    /// expected charging of `weight` × (b − a) sessions arriving uniformly over [a, b).
+    public static func spreadUniformStarts(from a: Double, to b: Double, duration: Double, weight: Double, start: Double, dt: Double, count: Int,
+                                           _ body: (Int, Double) -> Void) {
+        guard b > a, duration > 0 else { return }
+        // The overlap of [s, s + d) with a step [t0, t0 + dt) is R(s + d) − R(s), R(x) = clamp(x − t0, 0, dt);
+        // Q is R's antiderivative, so the integral over s in [a, b) is Q(b + d) − Q(a + d) − Q(b) + Q(a).
+        func q(_ x: Double) -> Double { x <= 0 ? 0 : x < dt ? x * x / 2 : dt * dt / 2 + dt * (x - dt) }
+        let first = max(0, Int(((a - start) / dt).rounded(.down)))
+        let last = min(count, Int(((b + duration - start) / dt).rounded(.up)))
+        guard first < last else { return }
+        for m in first..<last {
+            let t0 = start + Double(m) * dt
+            let seconds = q(b + duration - t0) - q(a + duration - t0) - q(b - t0) + q(a - t0)
+            if seconds > 0 { body(m, weight * seconds) }
+        }
+    }
+
     /// Seconds from the local start of `from` to the local start of `to`: a period's length,
     /// daylight-saving days included, without building a clock.
     public static func span(from: CivilDate, to: CivilDate, zone: Zone) -> Int64 {
@@ -57,15 +76,21 @@ public struct StepClock: Sendable {
         self.step = step
         self.count = count
         self.zone = zone
-        var offsets = [(from: start, offset: zone.offset(at: start))]
-        let end = start + Int64(count) * step
-        var t = start + 900 - floorMod(start, 900)
-        while t < end {
-            let o = zone.offset(at: t)
-            if o != offsets[offsets.count - 1].offset { offsets.append((t, o)) }
-            t += 900
+        self.offsets = StepClock.offsets(zone, from: start, to: start + Int64(count) * step)
+    }
+
+    /// The zone's offsets over [from, to), each from the first quarter hour (of Unix time) at or
+    /// after its transition: asked at each transition the zone announces, not at every quarter hour.
+    static func offsets(_ zone: Zone, from: Int64, to end: Int64) -> [(from: Int64, offset: Int64)] {
+        var offsets = [(from: from, offset: zone.offset(at: from))]
+        var t = from
+        while let next = zone.nextTransition(after: t), next < end {
+            t = next
+            let quarter = next + floorMod(-next, 900)
+            let o = zone.offset(at: quarter)
+            if quarter < end && o != offsets[offsets.count - 1].offset { offsets.append((quarter, o)) }
         }
-        self.offsets = offsets
+        return offsets
     }
 
     private init(start: Int64, step: Int64, count: Int, zone: Zone, offsets: [(from: Int64, offset: Int64)]) {

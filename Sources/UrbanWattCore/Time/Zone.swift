@@ -19,6 +19,16 @@ public struct Zone: Sendable {
         Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unixSeconds))))
     }
 
+    /// The first instant after `unixSeconds` at which the zone's offset may change (a daylight-saving
+    /// or standard-time transition), nil when it has none ahead.
+    public func nextTransition(after unixSeconds: Int64) -> Int64? {
+        guard let date = timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: TimeInterval(unixSeconds))) else {
+            return nil
+        }
+        let t = Int64(date.timeIntervalSince1970.rounded(.up))
+        return t > unixSeconds ? t : unixSeconds + 1
+    }
+
     /// The instant at which `date` begins locally (00:00, or the first valid local time after a gap).
     public func startOfDay(_ date: CivilDate) -> Int64 {
         let local = Int64(date.daysSinceEpoch) * 86_400

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import UrbanWattResults
+import UrbanWattCore
 
-/// Six decimals written by hand agree with printf's `%.6f` everywhere, ties included.
+/// Decimals and times written byte by byte agree with printf's `%.Nf` and with the calendar.
 struct FixedDecimalTests {
     @Test func agreesWithPrintfOnAMillionValues() {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -28,5 +28,24 @@ struct FixedDecimalTests {
             if got != expected { mismatches.append("\(x): \(got) instead of \(expected)") }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    @Test func otherDigitCountsAgreeWithPrintf() {
+        let values: [Double] = [0, 0.5, 1.5, 2.5, -2.5, 0.125, 123.456789, -0.004, 9.995, 1e17, 0x1p63, 0x1p64 + 2048, 0x1p74, 1e-20]
+        for digits in [0, 1, 2, 3, 9, 18] {
+            for x in values {
+                var expected = String(format: "%.\(digits)f", x)
+                if expected.hasPrefix("-"), expected.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { expected.removeFirst() }
+                #expect(FixedDecimal.format(x, digits: digits) == expected, "\(x) with \(digits) digits")
+            }
+        }
+    }
+
+    @Test func localTimesCarryTheirOffset() {
+        // 2025-07-01T00:00:00Z is 1751328000.
+        #expect(isoLocal(1_751_328_000, offset: 7200) == "2025-07-01T02:00:00+02:00")
+        #expect(isoLocal(1_751_328_000, offset: -16_200) == "2025-06-30T19:30:00-04:30")
+        #expect(isoLocal(1_751_328_000, offset: 0) == "2025-07-01T00:00:00+00:00")
+        #expect(isoLocal(-1, offset: 3600) == "1970-01-01T00:59:59+01:00")
     }
 }
