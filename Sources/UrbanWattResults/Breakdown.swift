@@ -31,17 +31,20 @@ public struct Breakdown: Sendable {
         self.tally = tally
     }
 
-    /// Runs `engine`, folding each chunk into the figures (and handing it to `onChunk` too).
+    /// Runs `engine`, folding each chunk into the figures (and handing it to `onChunk` too); with
+    /// `concurrent`, the folding runs on a second core beside the engine (`ChunkFolder`).
     public static func run(
-        _ engine: Engine, stepsPerRow: Int? = nil, chunk: Int = 672, progress: (Int, Int, Int) -> Void = { _, _, _ in },
+        _ engine: Engine, stepsPerRow: Int? = nil, chunk: Int = 672, concurrent: Bool = true, progress: (Int, Int, Int) -> Void = { _, _, _ in },
         shouldStop: () -> Bool = { false }, onChunk: (Range<Int>, [FleetSeries]) -> Void = { _, _ in }
     ) -> Breakdown {
-        var tally = Tally(scenario: engine.scenario, clock: engine.clock, stepsPerRow: stepsPerRow ?? StepClock.stepsPerHour(engine.clock.step))
+        let tally = ChunkFolder(
+            Tally(scenario: engine.scenario, clock: engine.clock, stepsPerRow: stepsPerRow ?? StepClock.stepsPerHour(engine.clock.step)),
+            concurrent: concurrent)
         let result = engine.run(chunk: chunk, progress: progress, shouldStop: shouldStop) { range, series in
-            tally.add(range, series)
+            tally.submit { $0.add(range, series) }
             onChunk(range, series)
         }
-        return Breakdown(result, tally)
+        return Breakdown(result, tally.finish())
     }
 
     /// Steps with results (fewer than the period when interrupted).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import UrbanWattCore
 
 /// `timeseries.csv` and `fleets.csv`.
@@ -10,19 +11,43 @@ public enum CSVWriters {
 
     /// Mean power per row, kW, each row the interval of `stepsPerRow` steps starting at `time`:
     /// `time,time_local,total_kw,` then a column per layer (`sensing_kw`, …) or per fleet (`parking_kw`, …).
-    /// `stepsPerRow` is a whole multiple of the rows the run kept (`Breakdown.stepsPerRow`).
+    /// `stepsPerRow` is a whole multiple of the rows the run kept (`Breakdown.stepsPerRow`). A long
+    /// series is written in pieces on all cores, each piece's bytes as one writer would write them.
     public static func timeseries(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> String {
+        String(decoding: timeseriesBytes(b, stepsPerRow: k, columns: columns), as: UTF8.self)
+    }
+
+    /// timeseries.csv as UTF-8 bytes, for writing without a copy into a String.
+    public static func timeseriesBytes(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> [UInt8] {
         let series: [(name: String, rows: [Double])] = switch columns {
         case .layers: Layer.allCases.map { ($0.rawValue, b.rows(.layer($0))) }
         case .fleets: b.scenario.fleets.enumerated().map { ($1.name, b.rows(.fleet($0))) }
         }
         let total = b.rows(.total)
         let per = max(1, k / b.stepsPerRow)
-        var out = ByteWriter(capacity: total.count / per * (52 + 12 * series.count) + 4096)
-        out.text("time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n")
+        let rows = (total.count + per - 1) / per
+        let pieces = rows >= 8192 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let parts = Mutex(Array(repeating: [UInt8](), count: pieces))
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            let bytes = timeseriesRows(b, total: total, series: series.map(\.rows), per: per,
+                                       rows: rows * piece / pieces ..< rows * (piece + 1) / pieces)
+            parts.withLock { $0[piece] = bytes }
+        }
+        let header = "time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n"
+        return parts.withLock { parts in
+            var out = Array(header.utf8)
+            out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
+            for part in parts { out += part }
+            return out
+        }
+    }
+
+    /// The lines of timeseries.csv for output rows `rows`, each the mean of `per` kept rows.
+    private static func timeseriesRows(_ b: Breakdown, total: [Double], series: [[Double]], per: Int, rows: Range<Int>) -> [UInt8] {
+        var out = ByteWriter(capacity: rows.count * (52 + 12 * series.count))
         let clock = b.result.clock
-        var r = 0
-        while r < total.count {
+        for row in rows {
+            let r = row * per
             let end = min(total.count, r + per)
             let m = r * b.stepsPerRow
             let seconds = Double(min(b.steps, end * b.stepsPerRow) - m) * b.dt
@@ -39,12 +64,11 @@ public enum CSVWriters {
             mean(total)
             for s in series {
                 out.bytes.append(UInt8(ascii: ","))
-                mean(s.rows)
+                mean(s)
             }
             out.bytes.append(UInt8(ascii: "\n"))
-            r = end
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.bytes
     }
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,

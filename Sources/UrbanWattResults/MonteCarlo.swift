@@ -27,7 +27,7 @@ public enum MonteCarlo {
             if shouldStop() { return }
             let k = runs[i]
             let s = scenario(k)
-            let b = Breakdown.run(Engine(scenario: s))
+            let b = Breakdown.run(Engine(scenario: s), concurrent: false)
             let stats = RunStats(
                 run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import UrbanWattCore
 
 /// Writes a run's output folder as a whole (`StagedFolder`): summary.json, timeseries.csv,
@@ -13,11 +14,23 @@ public enum ResultFolder {
     ) throws(OutputFolder.Failure) {
         if let series { try series.writer.finish() }
         defer { if let series { try? FileManager.default.removeItem(atPath: series.writer.path) } }
+        // The time series beside the rest: each takes a while for a decade of hours.
+        let texts = Mutex((timeseries: [UInt8](), summary: "", fleets: "", report: ""))
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                let csv = CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
+                texts.withLock { $0.timeseries = csv }
+            } else {
+                let (json, fleets, report) = (summary.serialized(), CSVWriters.fleets(b), Report.html(b, summary: summary, scenarioText: scenarioText))
+                texts.withLock { ($0.summary, $0.fleets, $0.report) = (json, fleets, report) }
+            }
+        }
+        let text = texts.withLock { $0 }
         try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
-            try folder.write("summary.json", summary.serialized())
-            try folder.write("timeseries.csv", CSVWriters.timeseries(b, stepsPerRow: stepsPerRow, columns: columns))
-            try folder.write("fleets.csv", CSVWriters.fleets(b))
-            try folder.write("report.html", Report.html(b, summary: summary, scenarioText: scenarioText))
+            try folder.write("summary.json", text.summary)
+            try folder.write("timeseries.csv", bytes: text.timeseries)
+            try folder.write("fleets.csv", text.fleets)
+            try folder.write("report.html", text.report)
             if let runs { try folder.write("runs.csv", RunTotals.csv(runs)) }
             if let series {
                 try folder.write("scenario.yaml", scenarioText)

@@ -84,11 +84,13 @@ public struct Tally: Sendable {
         typicalSteps = Array(repeating: Array(repeating: 0, count: 24), count: 12)
     }
 
-    /// Folds the steps `range` (the next ones) with every fleet's series for them. The arrays are
-    /// taken out of `self` for the chunk, so that each step updates plain arrays in place; every
-    /// sum adds its terms in step order, as a step-by-step fold would.
+    /// Folds the steps `range` (the next ones) with every fleet's series for them. The chunk's
+    /// group energies go into one step-major array first; then each sum runs down its column in a
+    /// local variable. Every sum still adds its terms in step order, as a step-by-step fold would,
+    /// so the figures do not depend on the chunk size.
     public mutating func add(_ range: Range<Int>, _ series: [FleetSeries]) {
         precondition(range.lowerBound == steps, "chunks come in order")
+        let n = range.count
         let window = clock.window(range)
         let carbon = scenario.grid.carbon?.series(on: window)
         let price = scenario.grid.price?.series(on: window)
@@ -97,75 +99,84 @@ public struct Tally: Sendable {
         let layerGroup = 1
         let groupCount = groups.count
         let fleetGroup = index[.fleet(0)] ?? groupCount
-        let baselineGroups = scenario.fleets.indices.map { index[.baseline($0)] }
         let dt = Double(clock.step)
-        let sums = sums
-        var v = [Double](repeating: 0, count: groupCount)
-        var all = self.all, byYear = self.byYear, rows = self.rows, typical = self.typical
-        var messages = self.messages, bytes = self.bytes, nodes = self.nodes
-        self.all = []; self.byYear = []; self.rows = []; self.typical = []
-        self.messages = []; self.bytes = []; self.nodes = []
-        // The open row's sums, written back when the row or the chunk ends.
-        var row = rows[0].count - 1
-        var open = rows.map { $0.last ?? 0 }
-        func closeRow() {
-            guard row >= 0 else { return }
-            for r in rows.indices { rows[r][row] = open[r] }
-        }
-        var i = 0
-        while i < range.count {
-            while range.lowerBound + i >= years[year].steps.upperBound { year += 1 }
-            let segmentEnd = min(range.count, years[year].steps.upperBound - range.lowerBound)
-            var yearStats = byYear[year], yearMessages = messages[year], yearBytes = bytes[year], yearNodes = nodes[year]
-            byYear[year] = []
-            for i in i..<segmentEnd {
-                let m = range.lowerBound + i
-                for g in 0..<fleetGroup { v[g] = 0 }
-                for f in 0..<fleets {
-                    let e = series[f].energy[i]
-                    for g in sums[4 * f ..< 4 * f + 4] { v[g] += e }
-                    v[fleetGroup + f] = e
-                    if let g = baselineGroups[f] { v[g] = series[f].baseline![i] }
-                    yearMessages[f] += series[f].messages[i]
-                    yearBytes[f] += series[f].bytes[i]
-                    yearNodes[f] = Int(series[f].nodes[i])
-                }
-                let c = carbon?[i], p = price?[i]
-                for g in 0..<groupCount {
-                    all[g].add(v[g], step: m, carbon: c, price: p)
-                    yearStats[g].add(v[g], step: m, carbon: c, price: p)
-                }
-                if m % stepsPerRow == 0 {
-                    closeRow()
-                    for r in rows.indices { rows[r].append(0) }
-                    row += 1
-                    for r in open.indices { open[r] = 0 }
-                }
-                open[0] += v[0]
-                for l in 0..<layers { open[1 + l] += v[layerGroup + l] }
-                for f in 0..<fleets { open[1 + layers + f] += v[fleetGroup + f] }
-                let day = window.localDay(i)
-                if day != lastDay {
-                    lastDay = day
-                    month = CivilDate(daysSinceEpoch: day).month - 1
-                }
-                let hour = window.localSecondOfDay(i) / 3600
-                typicalSteps[month][hour] += 1
-                let cell = (month * 24 + hour) * layers
-                for l in 0..<layers { typical[cell + l] += v[layerGroup + l] / dt / 1000 }
-                load.add(v[0] / dt / 1000)
-                carbonSum += c ?? 0
-                priceSum += p ?? 0
+        // v[i × groups + g]: the energy of group g at the chunk's step i.
+        var v = [Double](repeating: 0, count: n * groupCount)
+        for f in 0..<fleets {
+            let energy = series[f].energy
+            let targets = Array(sums[4 * f ..< 4 * f + 4])
+            for i in 0..<n {
+                let base = i * groupCount
+                for g in targets { v[base + g] += energy[i] }
+                v[base + fleetGroup + f] = energy[i]
             }
-            byYear[year] = yearStats
-            messages[year] = yearMessages
-            bytes[year] = yearBytes
-            nodes[year] = yearNodes
-            i = segmentEnd
+            if let g = index[.baseline(f)], let baseline = series[f].baseline {
+                for i in 0..<n { v[i * groupCount + g] = baseline[i] }
+            }
         }
-        closeRow()
-        self.all = all; self.byYear = byYear; self.rows = rows; self.typical = typical
-        self.messages = messages; self.bytes = bytes; self.nodes = nodes
+        var i0 = 0
+        while i0 < n {
+            while range.lowerBound + i0 >= years[year].steps.upperBound { year += 1 }
+            let i1 = min(n, years[year].steps.upperBound - range.lowerBound)
+            for g in 0..<groupCount {
+                var a = all[g], y = byYear[year][g]
+                for i in i0..<i1 {
+                    let e = v[i * groupCount + g], m = range.lowerBound + i
+                    a.add(e, step: m, carbon: carbon?[i], price: price?[i])
+                    y.add(e, step: m, carbon: carbon?[i], price: price?[i])
+                }
+                all[g] = a
+                byYear[year][g] = y
+            }
+            for f in 0..<fleets {
+                var sent = 0, size = 0
+                for i in i0..<i1 {
+                    sent += series[f].messages[i]
+                    size += series[f].bytes[i]
+                }
+                messages[year][f] += sent
+                bytes[year][f] += size
+                nodes[year][f] = Int(series[f].nodes[i1 - 1])
+            }
+            i0 = i1
+        }
+        // The rows of timeseries.csv: total, layers, fleets.
+        for r in rows.indices {
+            let g = r == 0 ? 0 : r <= layers ? layerGroup + r - 1 : fleetGroup + r - 1 - layers
+            var column = rows[r]
+            rows[r] = []
+            var open = column.last ?? 0
+            for i in 0..<n {
+                if (range.lowerBound + i) % stepsPerRow == 0 {
+                    if !column.isEmpty { column[column.count - 1] = open }
+                    column.append(0)
+                    open = 0
+                }
+                open += v[i * groupCount + g]
+            }
+            if !column.isEmpty { column[column.count - 1] = open }
+            rows[r] = column
+        }
+        // Typical days: the cell (month, local hour) of each step.
+        var cells = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            let day = window.localDay(i)
+            if day != lastDay {
+                lastDay = day
+                month = CivilDate(daysSinceEpoch: day).month - 1
+            }
+            let hour = window.localSecondOfDay(i) / 3600
+            typicalSteps[month][hour] += 1
+            cells[i] = (month * 24 + hour) * layers
+        }
+        for l in 0..<layers {
+            for i in 0..<n { typical[cells[i] + l] += v[i * groupCount + layerGroup + l] / dt / 1000 }
+        }
+        for i in 0..<n {
+            load.add(v[i * groupCount] / dt / 1000)
+            carbonSum += carbon?[i] ?? 0
+            priceSum += price?[i] ?? 0
+        }
         steps = range.upperBound
     }
 }

@@ -117,7 +117,9 @@ extension UrbanWatt {
                     throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
                 }
             }
-            var tally = Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows)
+            // Without streaming, the tally and the series file fold the chunks on a second core.
+            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer),
+                                     concurrent: session == nil)
             var result = engine.run(
                 chunk: chunk,
                 progress: progress.update,
@@ -129,9 +131,12 @@ extension UrbanWatt {
                     guard sent > range.lowerBound else { return }
                     let kept = range.lowerBound..<sent
                     let streamed = kept == range ? chunkSeries : chunkSeries.map { $0.slice(0..<kept.count) }
-                    tally.add(kept, streamed)
-                    series?.writer.append(kept, streamed)
+                    folder.submit { state in
+                        state.tally.add(kept, streamed)
+                        state.series?.append(kept, streamed)
+                    }
                 })
+            let tally = folder.finish().tally
             progress.finish()
             // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.
             RunPlan.reconcile(&result, streamedSteps: tally.steps)

@@ -46,29 +46,40 @@ public struct ByteWriter: Sendable {
     private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     public mutating func integer(_ n: Int) {
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        // The magnitude as unsigned: -Int.min does not fit an Int.
-        digits(n.magnitude, count: 0)
+        compose { p in
+            var i = 0
+            if n < 0 { p[i] = UInt8(ascii: "-"); i += 1 }
+            // The magnitude as unsigned: -Int.min does not fit an Int.
+            return ByteWriter.put(n.magnitude, width: 1, into: p, at: i)
+        }
     }
 
-    /// `v` in decimal, with leading zeros to at least `count` digits.
-    @inline(__always) private mutating func digits(_ v: UInt, count: Int) {
-        var width = 1, p: UInt = 10
-        while width < 20 && v >= p {
-            width += 1
-            p = p &* 10
+    /// Lets `body` write up to 64 bytes on the stack (returning how many), then appends them at once:
+    /// one append per number or time instead of one per character.
+    @inline(__always) mutating func compose(_ body: (UnsafeMutableRawBufferPointer) -> Int) {
+        var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { p in
+            let n = body(p)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[0..<n]))
         }
-        width = max(width, count)
-        let base = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        bytes.withUnsafeMutableBufferPointer { buf in
-            var v = v, k = base + width - 1
-            while v > 0 {
-                buf[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
-                k -= 1
-            }
+    }
+
+    /// Writes `v` in decimal, with leading zeros to at least `width` digits, at `p[i...]`; returns
+    /// the index after it.
+    @inline(__always) static func put(_ v: UInt, width: Int, into p: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
+        var count = 1, limit: UInt = 10
+        while count < 20 && v >= limit {
+            count += 1
+            limit = limit &* 10
         }
+        count = max(count, width)
+        var v = v, k = i + count - 1
+        while k >= i {
+            p[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+            k -= 1
+        }
+        return i + count
     }
 
     /// A JSON number: whole numbers without a fraction, else the shortest representation that reads
@@ -79,8 +90,11 @@ public struct ByteWriter: Sendable {
 
     /// `n` with leading zeros to `width` digits (a sign first when negative).
     public mutating func padded(_ n: Int, width: Int) {
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        digits(n.magnitude, count: width)
+        compose { p in
+            var i = 0
+            if n < 0 { p[i] = UInt8(ascii: "-"); i += 1 }
+            return ByteWriter.put(n.magnitude, width: min(width, 40), into: p, at: i)
+        }
     }
 
     /// ISO 8601 UTC (`2025-01-01T00:15:00Z`), with milliseconds when the time is not whole seconds.
@@ -88,34 +102,48 @@ public struct ByteWriter: Sendable {
         var whole = Int64(t.rounded(.down))
         var ms = Int(((t - Double(whole)) * 1000).rounded())
         if ms == 1000 { whole += 1; ms = 0 }
-        dateTime(whole)
-        if ms != 0 {
-            bytes.append(UInt8(ascii: "."))
-            padded(ms, width: 3)
+        compose { p in
+            var i = ByteWriter.dateTime(whole, into: p)
+            if ms != 0 {
+                p[i] = UInt8(ascii: ".")
+                i = ByteWriter.put(UInt(ms), width: 3, into: p, at: i + 1)
+            }
+            p[i] = UInt8(ascii: "Z")
+            return i + 1
         }
-        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// ISO 8601 local time with its UTC offset (`2025-07-01T02:00:00+02:00`): `t` is Unix seconds,
     /// `offset` the zone's offset from UTC then, in seconds.
     public mutating func localTimestamp(_ t: Int64, offset: Int64) {
-        dateTime(t + offset)
-        bytes.append(UInt8(ascii: offset < 0 ? "-" : "+"))
-        let minutes = Int(offset.magnitude / 60)
-        padded(minutes / 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        padded(minutes % 60, width: 2)
+        compose { p in
+            var i = ByteWriter.dateTime(t + offset, into: p)
+            p[i] = UInt8(ascii: offset < 0 ? "-" : "+")
+            let minutes = UInt(offset.magnitude / 60)
+            i = ByteWriter.put(minutes / 60, width: 2, into: p, at: i + 1)
+            p[i] = UInt8(ascii: ":")
+            return ByteWriter.put(minutes % 60, width: 2, into: p, at: i + 1)
+        }
     }
 
-    /// `YYYY-MM-DDThh:mm:ss` of whole seconds since the epoch.
-    private mutating func dateTime(_ whole: Int64) {
+    /// `YYYY-MM-DDThh:mm:ss` of whole seconds since the epoch at `p[0...]` (a sign before a year
+    /// before 0); the index after it.
+    private static func dateTime(_ whole: Int64, into p: UnsafeMutableRawBufferPointer) -> Int {
         let days = Int(whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400)
-        let second = Int(whole - Int64(days) * 86_400)
+        let second = UInt(whole - Int64(days) * 86_400)
         let date = CivilDate(daysSinceEpoch: days)
-        padded(date.year, width: 4); bytes.append(UInt8(ascii: "-"))
-        padded(date.month, width: 2); bytes.append(UInt8(ascii: "-"))
-        padded(date.day, width: 2); bytes.append(UInt8(ascii: "T"))
-        padded(second / 3600, width: 2); bytes.append(UInt8(ascii: ":"))
-        padded(second / 60 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        padded(second % 60, width: 2)
+        var i = 0
+        if date.year < 0 { p[0] = UInt8(ascii: "-"); i = 1 }
+        i = put(date.year.magnitude, width: 4, into: p, at: i)
+        p[i] = UInt8(ascii: "-")
+        i = put(UInt(date.month), width: 2, into: p, at: i + 1)
+        p[i] = UInt8(ascii: "-")
+        i = put(UInt(date.day), width: 2, into: p, at: i + 1)
+        p[i] = UInt8(ascii: "T")
+        i = put(second / 3600, width: 2, into: p, at: i + 1)
+        p[i] = UInt8(ascii: ":")
+        i = put(second / 60 % 60, width: 2, into: p, at: i + 1)
+        p[i] = UInt8(ascii: ":")
+        return put(second % 60, width: 2, into: p, at: i + 1)
     }
 }

@@ -31,20 +31,26 @@ extension ByteWriter {
                 if rest > half || (rest == half && q & 1 == 1) { q += 1 }
             }  // else below 2^-75 × 10^18: rounds to zero
         }
-        if x < 0 && q != 0 { bytes.append(UInt8(ascii: "-")) }
-        let fraction: UInt64
-        if q <= UInt128(Int.max) {
-            // The common case, |x| × 10^digits below 2^63: 64-bit division.
-            let small = UInt64(q)
-            integer(Int(small / power))
-            fraction = small % power
-        } else {
+        let negative = x < 0 && q != 0
+        guard q <= UInt128(Int.max) else {
+            if negative { bytes.append(UInt8(ascii: "-")) }
             text(String(q / UInt128(power)))
-            fraction = UInt64(q % UInt128(power))
+            if digits > 0 {
+                bytes.append(UInt8(ascii: "."))
+                padded(Int(UInt64(q % UInt128(power))), width: digits)
+            }
+            return
         }
-        guard digits > 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        padded(Int(fraction), width: digits)
+        // The common case, |x| × 10^digits below 2^63: 64-bit division, one append.
+        let small = UInt(UInt64(q))
+        compose { p in
+            var i = 0
+            if negative { p[0] = UInt8(ascii: "-"); i = 1 }
+            i = ByteWriter.put(small / UInt(power), width: 1, into: p, at: i)
+            guard digits > 0 else { return i }
+            p[i] = UInt8(ascii: ".")
+            return ByteWriter.put(small % UInt(power), width: digits, into: p, at: i + 1)
+        }
     }
 }
 
