@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 // The scenario types (Scenario, Fleet, CivilDate, YearMap, JSONValue) come with the front door.
 @_exported import UrbanWattCore
 import UrbanWattResults
@@ -54,25 +55,62 @@ public struct Simulation: Sendable {
     }
 
     /// The scenario with run `k`'s draws of its uncertain parameters (`--runs`), with `adjust`
-    /// applied (the same period and step overrides as the central run).
-    public func sample(run k: Int, adjust: (inout Scenario) -> Void = { _ in }) -> Scenario {
-        var s = (try? ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k))) ?? scenario
-        adjust(&s)
-        return s
+    /// applied (the same period and step overrides as the central run). Draws that break a check
+    /// spanning parameters (a server's `max` below its `idle`) are drawn again as a whole, up to
+    /// `maximumRunRedraws` times, and counted in the run's redraws: the joint distribution is
+    /// truncated to valid scenarios, as each parameter's is to its range. Throws the last attempt's
+    /// problems when no attempt is valid, instead of running something else.
+    public func sample(run k: Int, adjust: (inout Scenario) -> Void = { _ in }) throws(ScenarioErrors) -> Scenario {
+        var problems = ScenarioErrors([])
+        for attempt in 0...Simulation.maximumRunRedraws {
+            do {
+                var s = try ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k, attempt: attempt))
+                s.parameterRedraws += attempt
+                adjust(&s)
+                return s
+            } catch {
+                problems = error
+            }
+        }
+        throw problems
     }
+
+    /// How often a run's draws are drawn again as a whole before `sample` gives up.
+    public static let maximumRunRedraws = 100
 
     /// Monte Carlo: `runs` replications on all cores, each with its own draws; with `shard` K/M,
     /// only runs k with k mod M = K − 1 (`merge` puts the shards' runs back together). Returns the
     /// `uncertainty` section of summary.json, or nil when fewer than two runs finished before
-    /// `shouldStop`; `stats` holds each finished run's figures (runs.csv).
+    /// `shouldStop`; `stats` holds each finished run's figures (runs.csv). Throws, naming the run,
+    /// when a run's draws never make a valid scenario (`sample`).
     public func uncertainty(runs: Int, shard: Shard = .whole, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
                             done: @escaping @Sendable (Int) -> Void = { _ in },
-                            shouldStop: @escaping @Sendable () -> Bool = { false })
+                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws(RunDrawError)
         -> (section: JSONValue?, finished: Int, stats: [MonteCarlo.RunStats]) {
         let simulation = self
         let mine = Array(stride(from: shard.index, to: runs, by: shard.count))
-        let stats = MonteCarlo.run(runs: mine, scenario: { simulation.sample(run: $0, adjust: adjust) }, done: done, shouldStop: shouldStop)
+        let failure = Mutex<RunDrawError?>(nil)
+        let stats = MonteCarlo.run(runs: mine, scenario: { k in
+            do throws(ScenarioErrors) {
+                return try simulation.sample(run: k, adjust: adjust)
+            } catch {
+                failure.withLock { $0 = $0 ?? RunDrawError(run: k, problems: error) }
+                return nil
+            }
+        }, done: done, shouldStop: { shouldStop() || failure.withLock { $0 != nil } })
+        if let error = failure.withLock({ $0 }) { throw error }
         return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count) : nil, stats.count, stats)
+    }
+}
+
+/// A Monte Carlo run whose draws broke the scenario's checks in every attempt (`Simulation.sample`).
+public struct RunDrawError: Error, Sendable, CustomStringConvertible {
+    public var run: Int
+    public var problems: ScenarioErrors
+
+    public var description: String {
+        "\(problems.description)\nrun \(run)'s draws of the uncertain parameters broke these checks in \(Simulation.maximumRunRedraws + 1) attempts; "
+            + "narrow the distributions so that their values agree"
     }
 }
 

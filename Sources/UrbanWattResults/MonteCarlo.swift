@@ -19,14 +19,15 @@ public enum MonteCarlo {
 
     /// Runs replications `runs` on all cores; `scenario(k)` gives run k's scenario. Once
     /// `shouldStop` answers true no further run starts; the runs that finished are returned, in order.
-    public static func run(runs: [Int], scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
+    /// A nil scenario skips the run (its caller says why).
+    public static func run(runs: [Int], scenario: @Sendable (Int) -> Scenario?, done: @Sendable (Int) -> Void = { _ in },
                            shouldStop: @Sendable () -> Bool = { false }) -> [RunStats] {
         let results = Mutex<[RunStats?]>(Array(repeating: nil, count: runs.count))
         let finished = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: runs.count) { i in
             if shouldStop() { return }
             let k = runs[i]
-            let s = scenario(k)
+            guard let s = scenario(k) else { return }
             let b = Breakdown.run(Engine(scenario: s), concurrent: false)
             let stats = RunStats(
                 run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]

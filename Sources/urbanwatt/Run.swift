@@ -152,8 +152,14 @@ extension UrbanWatt {
                 let mine = (runs - part.index + part.count - 1) / part.count
                 let bar = RunCounter(total: mine, style: .forStderr(quiet: quiet))
                 let period = self.period
-                let mc = loaded.uncertainty(runs: runs, shard: part, adjust: { try? period.apply(to: &$0) }, done: bar.update,
-                                            shouldStop: Interrupt.requested)
+                let mc: (section: JSONValue?, finished: Int, stats: [MonteCarlo.RunStats])
+                do {
+                    mc = try loaded.uncertainty(runs: runs, shard: part, adjust: { try? period.apply(to: &$0) }, done: bar.update,
+                                                shouldStop: Interrupt.requested)
+                } catch {
+                    bar.finish()
+                    throw CommandFailure(ExitStatus.dataError, "\(error)\nnothing written to \(path)/")
+                }
                 bar.finish()
                 runsInterrupted = mc.finished < mine
                 uncertainty = mc.section

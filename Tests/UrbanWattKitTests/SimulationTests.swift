@@ -42,10 +42,47 @@ import UrbanWattKit
             fleets:
               - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
             """)
-        let u = sim.uncertainty(runs: 20)
+        let u = try sim.uncertainty(runs: 20)
         #expect(u.finished == 20)
         let p50 = try #require(u.section?["totals"]?["energy_kwh"]?["p50"]?.doubleValue)
         // 100 × 5 W × 168 h = 84 kWh at the centre; a draw is uniform in [67.2, 100.8] kWh.
         #expect(p50 > 67.2 && p50 < 100.8)
     }
+
+    /// A server whose `idle` and `max` are both uncertain: about one run in five draws `max` below
+    /// `idle`. Such a run is drawn again as a whole (counted as a redraw), never replaced by the
+    /// central scenario (100 W idle, 150 W max, half load: 125 W × 168 h = 21 kWh). Draws that
+    /// (almost) never agree stop the Monte Carlo with the run and the check that failed.
+    @Test func runsWhoseDrawsBreakACheckAreDrawnAgainOrRefused() throws {
+        func server(idle: String, max: String) throws -> Simulation {
+            try Simulation(yaml: """
+                urbanwatt: 1
+                name: servers
+                period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+                fleets:
+                  - {name: srv, kind: server, idle: \(idle), max: \(max), utilisation: 50%}
+                """, file: "servers.yaml")
+        }
+        let sim = try server(idle: "{uniform: [50 W, 150 W]}", max: "{uniform: [100 W, 200 W]}")
+        let u = try sim.uncertainty(runs: 40)
+        let energies = u.stats.compactMap { $0.totals.first { $0.0 == "energy_kwh" }?.1 }
+        #expect(energies.count == 40)
+        #expect(!energies.contains(21))
+        #expect(u.stats.reduce(0) { $0 + $1.redraws } > 0)
+        for k in 0..<40 {
+            let s = try sim.sample(run: k)
+            guard case let server as Server = s.fleets[0].model else { Issue.record("not a server"); continue }
+            #expect(server.max >= server.idle)
+        }
+        let hopeless = try server(idle: "{triangular: [0 W, 100 W, 100000 W]}", max: "{triangular: [100 W, 101 W, 102 W]}")
+        do {
+            _ = try hopeless.uncertainty(runs: 40)
+            Issue.record("ran draws that break the scenario's checks")
+        } catch {
+            #expect(error.description.contains("servers.yaml:5:"))
+            #expect(error.description.contains("fleets[srv].max: expected `max` of at least `idle`"))
+            #expect(error.description.contains("run \(error.run)'s draws of the uncertain parameters broke these checks in 101 attempts"))
+        }
+    }
 }
+

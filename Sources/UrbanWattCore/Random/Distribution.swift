@@ -37,7 +37,9 @@ public enum Distribution: Sendable, Equatable {
 /// independent of each other.
 public enum ParameterSampler: Sendable, Equatable {
     case central
-    case draw(seed: UInt64, run: Int)
+    /// Run `run`'s draws; a later `attempt` draws the whole run again, when the first draws broke a
+    /// check that spans parameters (a server's `max` below its `idle`).
+    case draw(seed: UInt64, run: Int, attempt: Int = 0)
 
     /// How often a draw outside the valid range is redrawn before the sampler gives up and clamps
     /// (only a distribution with nearly all its mass outside the range gets that far).
@@ -49,9 +51,11 @@ public enum ParameterSampler: Sendable, Equatable {
         switch self {
         case .central:
             return (min(max(d.central, range.lowerBound), range.upperBound), 0)
-        case .draw(let seed, let run):
+        case .draw(let seed, let run, let again):
+            // The first attempt keeps the streams runs have always had.
+            let key = again == 0 ? path : "\(path)#\(again)"
             for attempt in 0...ParameterSampler.maximumRedraws {
-                let r = NodeRandom(seed: seed, fleet: path, node: run, purpose: .parameter)
+                let r = NodeRandom(seed: seed, fleet: key, node: run, purpose: .parameter)
                 let v = d.sample(r.unit(UInt64(2 * attempt)), r.unit(UInt64(2 * attempt + 1)))
                 if range.contains(v) { return (v, attempt) }
             }
