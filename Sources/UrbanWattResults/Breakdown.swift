@@ -108,14 +108,7 @@ public struct Breakdown: Sendable {
 
     /// Energy per row of `stepsPerRow` steps (the last row may be shorter), J: of the total
     /// (`.total`), a layer or a fleet.
-    public func rows(_ g: Group) -> [Double] {
-        switch g {
-        case .total: tally.rows[0]
-        case .layer(let l): tally.rows[1 + Layer.allCases.firstIndex(of: l)!]
-        case .fleet(let i): tally.rows[1 + Layer.allCases.count + i]
-        default: []
-        }
-    }
+    public func rows(_ g: Group) -> [Double] { tally.rows(g) }
 
     /// Mean power (kW) by local hour of the day and layer over the steps in `months` (1–12), and
     /// whether any step fell in them.

@@ -19,38 +19,52 @@ public enum CSVWriters {
 
     /// timeseries.csv as UTF-8 bytes, for writing without a copy into a String.
     public static func timeseriesBytes(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> [UInt8] {
-        let series: [(name: String, rows: [Double])] = switch columns {
-        case .layers: Layer.allCases.map { ($0.rawValue, b.rows(.layer($0))) }
-        case .fleets: b.scenario.fleets.enumerated().map { ($1.name, b.rows(.fleet($0))) }
-        }
+        let series = timeseriesColumns(columns, b.scenario) { b.rows($0) }
         let total = b.rows(.total)
         let per = max(1, k / b.stepsPerRow)
         let rows = (total.count + per - 1) / per
         let pieces = rows >= 8192 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         let parts = Mutex(Array(repeating: [UInt8](), count: pieces))
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
-            let bytes = timeseriesRows(b, total: total, series: series.map(\.rows), per: per,
-                                       rows: rows * piece / pieces ..< rows * (piece + 1) / pieces)
-            parts.withLock { $0[piece] = bytes }
+            var out = ByteWriter(capacity: rows / pieces * (52 + 12 * series.count))
+            timeseriesLines(into: &out, b.result.clock, stepsPerRow: b.stepsPerRow, steps: b.steps, total: total, series: series.map(\.rows),
+                            per: per, rows: rows * piece / pieces ..< rows * (piece + 1) / pieces)
+            parts.withLock { $0[piece] = out.bytes }
         }
-        let header = "time,time_local,total_kw," + series.map { field("\($0.name)_kw") }.joined(separator: ",") + "\n"
         return parts.withLock { parts in
-            var out = Array(header.utf8)
-            out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
-            for part in parts { out += part }
-            return out
+            var out = timeseriesHeader(series.map(\.name))
+            out.bytes.reserveCapacity(out.bytes.count + parts.reduce(0) { $0 + $1.count })
+            for part in parts { out.bytes += part }
+            return out.bytes
         }
     }
 
-    /// The lines of timeseries.csv for output rows `rows`, each the mean of `per` kept rows.
-    private static func timeseriesRows(_ b: Breakdown, total: [Double], series: [[Double]], per: Int, rows: Range<Int>) -> [UInt8] {
-        var out = ByteWriter(capacity: rows.count * (52 + 12 * series.count))
-        let clock = b.result.clock
+    /// The columns after the total, by name: layers or fleets, each with its rows from `rows`.
+    static func timeseriesColumns(_ columns: Columns, _ scenario: Scenario, rows: (Breakdown.Group) -> [Double])
+        -> [(name: String, rows: [Double])] {
+        switch columns {
+        case .layers: Layer.allCases.map { ($0.rawValue, rows(.layer($0))) }
+        case .fleets: scenario.fleets.enumerated().map { ($1.name, rows(.fleet($0))) }
+        }
+    }
+
+    /// The header line of timeseries.csv for the columns `names`.
+    static func timeseriesHeader(_ names: [String]) -> ByteWriter {
+        var out = ByteWriter(capacity: 0)
+        out.text("time,time_local,total_kw," + names.map { field("\($0)_kw") }.joined(separator: ",") + "\n")
+        return out
+    }
+
+    /// Appends the lines of timeseries.csv for output rows `rows`, each the mean of `per` kept rows
+    /// of `stepsPerRow` steps on `clock`, of which the first `steps` were simulated.
+    static func timeseriesLines(into out: inout ByteWriter, _ clock: StepClock, stepsPerRow: Int, steps: Int, total: [Double], series: [[Double]],
+                                per: Int, rows: Range<Int>) {
+        let dt = Double(clock.step)
         for row in rows {
             let r = row * per
             let end = min(total.count, r + per)
-            let m = r * b.stepsPerRow
-            let seconds = Double(min(b.steps, end * b.stepsPerRow) - m) * b.dt
+            let m = r * stepsPerRow
+            let seconds = Double(min(steps, end * stepsPerRow) - m) * dt
             func mean(_ s: [Double]) {
                 var sum = 0.0
                 for i in r..<end { sum += s[i] }
@@ -68,7 +82,6 @@ public enum CSVWriters {
             }
             out.bytes.append(UInt8(ascii: "\n"))
         }
-        return out.bytes
     }
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,

@@ -6,10 +6,11 @@ import UrbanWattCore
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
 public enum ResultFolder {
     /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
-    /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv.
+    /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv. With
+    /// `timeseries`, the run wrote timeseries.csv as it went (`TimeseriesText`, at the run's rows).
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
-        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil,
+        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil, timeseries: [UInt8]? = nil,
         series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil
     ) throws(OutputFolder.Failure) {
         if let series { try series.writer.finish() }
@@ -18,7 +19,7 @@ public enum ResultFolder {
         let texts = Mutex((timeseries: [UInt8](), summary: "", fleets: "", report: ""))
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
-                let csv = CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
+                let csv = timeseries ?? CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
                 texts.withLock { $0.timeseries = csv }
             } else {
                 let (json, fleets, report) = (summary.serialized(), CSVWriters.fleets(b), Report.html(b, summary: summary, scenarioText: scenarioText))

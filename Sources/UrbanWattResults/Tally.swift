@@ -84,6 +84,16 @@ public struct Tally: Sendable {
         typicalSteps = Array(repeating: Array(repeating: 0, count: 24), count: 12)
     }
 
+    /// Energy per row (J) of the total, a layer or a fleet; none for other groups.
+    func rows(_ g: Breakdown.Group) -> [Double] {
+        switch g {
+        case .total: rows[0]
+        case .layer(let l): rows[1 + Layer.allCases.firstIndex(of: l)!]
+        case .fleet(let i): rows[1 + Layer.allCases.count + i]
+        default: []
+        }
+    }
+
     /// Folds the steps `range` (the next ones) with every fleet's series for them. The chunk's
     /// group energies go into one step-major array first; then each sum runs down its column in a
     /// local variable. Every sum still adds its terms in step order, as a step-by-step fold would,

@@ -1409,7 +1409,8 @@ fleets:
         ("mittelstadt-2035", #"""
 # Mittelstadt 2025–2035: the smart-city roll-out year by year — sensors and smart-meter gateways
 # grow, LED replaces sodium, chargers multiply, equipment gets more efficient and the grid cleaner.
-# Built on mittelstadt: only what changes over the decade is written here.
+# Built on mittelstadt: only what changes over the decade is written here. The trends, the data
+# centre's PUE and the charging sessions are uncertain: `--runs` gives the decade's band.
 urbanwatt: 1
 extends: mittelstadt
 name: mittelstadt-2035
@@ -1425,17 +1426,17 @@ fleets:
     count: {2025: 2000, 2032: 25000}
   - name: smart-meter-gateways
     count: {2025: 5000, 2032: 45000}  # [MsbG] roll-out to most of 50,000 households by 2032 (U)
-    efficiency: {per_year: 3%, from: 2025}   # (U)
+    efficiency: {per_year: {triangular: [0%, 3%, 5%]}, from: 2025}   # (U)
     jitter: 10%   # spread of node power around the mean (U)
   - {name: lora-gw, count: {2025: 20, 2030: 60}}
   - name: small-cells
     count: {2025: 40, 2035: 200}
-    efficiency: {per_year: 5%, from: 2025}   # (U)
+    efficiency: {per_year: {triangular: [2%, 5%, 8%]}, from: 2025}   # (U)
   - name: city-dc
-    pue: 1.46                        # German data centres [Bitkom2025]
+    pue: {triangular: [1.2, 1.46, 1.7]}   # German data centres 1.46 [Bitkom2025]; range (U)
   - name: platform-servers
     count: {2025: 10, 2035: 30}
-    efficiency: {per_year: 4%, from: 2025}   # (U)
+    efficiency: {per_year: {triangular: [2%, 4%, 6%]}, from: 2025}   # (U)
   - name: led-lights
     count: {2025: 6000, 2030: 11000}
   - name: sodium-lights
@@ -1444,7 +1445,7 @@ fleets:
     count: {2025: 200, 2030: 800, 2035: 1500}
     # The sessions' mean per day (model: expected): a decade of 1,500 chargers needs their energy and
     # load shape, not one draw of 6 million sessions; chargers are busy 3.3 h a day, little queueing.
-    sessions: {per_day: 2, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt (U)
+    sessions: {per_day: {triangular: [1, 2, 3]}, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt; range (U)
   - name: environment
     kind: sensor
     district: north

@@ -118,7 +118,8 @@ extension UrbanWatt {
                 }
             }
             // Without streaming, the tally and the series file fold the chunks on a second core.
-            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer),
+            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer,
+                                      text: TimeseriesText(columns: timeseries, scenario: scenario)),
                                      concurrent: session == nil)
             var result = engine.run(
                 chunk: chunk,
@@ -134,9 +135,10 @@ extension UrbanWatt {
                     folder.submit { state in
                         state.tally.add(kept, streamed)
                         state.series?.append(kept, streamed)
+                        state.text.append(state.tally)
                     }
                 })
-            let tally = folder.finish().tally
+            var (tally, _, text) = folder.finish()
             progress.finish()
             // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.
             RunPlan.reconcile(&result, streamedSteps: tally.steps)
@@ -181,7 +183,8 @@ extension UrbanWatt {
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
-                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats, series: series)
+                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
+                                       timeseries: text.finish(breakdown), series: series)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
