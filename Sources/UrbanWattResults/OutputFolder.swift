@@ -29,6 +29,12 @@ public struct OutputFolder: Sendable {
         try write(name, Data(text.utf8))
     }
 
+    /// Moves the file at `file` (written beside the folder while the run ran) into it as `name`.
+    public func adopt(_ file: String, as name: String) throws(Failure) {
+        let target = PathText.join(path, name)
+        guard rename(file, target) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
+    }
+
     public func write(_ name: String, bytes: [UInt8]) throws(Failure) {
         let failure: Failure? = bytes.withUnsafeBytes { raw in
             // The array outlives the write: no copy into the Data.

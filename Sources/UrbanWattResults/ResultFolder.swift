@@ -7,19 +7,24 @@ import UrbanWattCore
 public enum ResultFolder {
     /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
     /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv. With
-    /// `timeseries`, the run wrote timeseries.csv as it went (`TimeseriesText`, at the run's rows).
+    /// `timeseries`, the run wrote timeseries.csv as it went (at the run's rows), and it moves in.
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
-        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil, timeseries: [UInt8]? = nil,
+        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
         series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil
     ) throws(OutputFolder.Failure) {
+        defer {
+            if let series { try? FileManager.default.removeItem(atPath: series.writer.path) }
+            if let timeseries { try? FileManager.default.removeItem(atPath: timeseries.path) }
+        }
         if let series { try series.writer.finish() }
-        defer { if let series { try? FileManager.default.removeItem(atPath: series.writer.path) } }
-        // The time series beside the rest: each takes a while for a decade of hours.
+        if let timeseries { try timeseries.finish(b) }
+        // Without a time series written as the run went, it is formatted beside the rest: each takes
+        // a while for a decade of hours.
         let texts = Mutex((timeseries: [UInt8](), summary: "", fleets: "", report: ""))
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            if task == 0 {
-                let csv = timeseries ?? CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
+        DispatchQueue.concurrentPerform(iterations: timeseries == nil ? 2 : 1) { task in
+            if task == 1 {
+                let csv = CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
                 texts.withLock { $0.timeseries = csv }
             } else {
                 let (json, fleets, report) = (summary.serialized(), CSVWriters.fleets(b), Report.html(b, summary: summary, scenarioText: scenarioText))
@@ -29,15 +34,14 @@ public enum ResultFolder {
         let text = texts.withLock { $0 }
         try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
             try folder.write("summary.json", text.summary)
-            try folder.write("timeseries.csv", bytes: text.timeseries)
+            if let timeseries { try folder.adopt(timeseries.path, as: "timeseries.csv") } else { try folder.write("timeseries.csv", bytes: text.timeseries) }
             try folder.write("fleets.csv", text.fleets)
             try folder.write("report.html", text.report)
             if let runs { try folder.write("runs.csv", RunTotals.csv(runs)) }
             if let series {
                 try folder.write("scenario.yaml", scenarioText)
                 try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split).serialized())
-                let target = PathText.join(folder.path, "series.bin")
-                guard rename(series.writer.path, target) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
+                try folder.adopt(series.writer.path, as: "series.bin")
             }
         }
     }

@@ -31,7 +31,7 @@ public enum StagedFolder {
         }
     }
 
-    /// A file beside the folder at `path` (`.NAME.series-PID`) for what a run writes while it runs
+    /// A file beside the folder at `path` (`.NAME.TAG-PID`) for what a run writes while it runs
     /// and `replace` then moves into the folder; a killed run's is removed like its staging folder.
     public static func scratchFile(for path: String, tag: String = "series") -> String {
         let (parent, name) = PathText.split((path as NSString).standardizingPath)
@@ -79,7 +79,7 @@ public enum StagedFolder {
         let folder = parent.isEmpty ? "." : parent
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for entry in entries {
-            for tag in ["partial", "old", "series"] {
+            for tag in ["partial", "old", "series", "timeseries"] {
                 let prefix = ".\(name).\(tag)-"
                 guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
                 guard kill(pid, 0) != 0 && errno == ESRCH else { continue }

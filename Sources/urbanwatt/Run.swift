@@ -118,8 +118,15 @@ extension UrbanWatt {
                 }
             }
             // Without streaming, the tally and the series file fold the chunks on a second core.
-            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer,
-                                      text: TimeseriesText(columns: timeseries, scenario: scenario)),
+            let text: TimeseriesFile
+            do {
+                text = try TimeseriesFile(path: StagedFolder.scratchFile(for: path, tag: "timeseries"), columns: timeseries, scenario: scenario)
+            } catch {
+                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
+            }
+            // Moved into the results folder when they are written; gone whatever else happens.
+            defer { try? FileManager.default.removeItem(atPath: text.path) }
+            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer, text: text),
                                      concurrent: session == nil)
             var result = engine.run(
                 chunk: chunk,
@@ -138,7 +145,7 @@ extension UrbanWatt {
                         state.text.append(state.tally)
                     }
                 })
-            var (tally, _, text) = folder.finish()
+            let tally = folder.finish().tally
             progress.finish()
             // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.
             RunPlan.reconcile(&result, streamedSteps: tally.steps)
@@ -184,7 +191,7 @@ extension UrbanWatt {
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
-                                       timeseries: text.finish(breakdown), series: series)
+                                       timeseries: text, series: series)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import UrbanWattCore
 @testable import UrbanWattResults
@@ -37,24 +38,28 @@ struct ChunkedRunTests {
         #expect(try Self.summary(chunk: chunk) == Self.summary(chunk: 672))
     }
 
-    /// timeseries.csv written as the run goes (`TimeseriesText`, fed after every chunk) is the file
-    /// written at the end, byte for byte: chunks that end inside a row, rows of 7 steps that leave
-    /// the last one short (576 steps), layer and fleet columns, and the folding on a second core.
+    /// timeseries.csv written as the run goes (`TimeseriesFile`, fed after every chunk on the
+    /// folding core) is the file written at the end, byte for byte: chunks that end inside a row,
+    /// rows of 7 steps that leave the last one short (576 steps), layer and fleet columns.
     @Test(arguments: [(1, 7), (5, 7), (96, 4), (100_000, 7), (13, 1)])
     func theTimeseriesWrittenAsTheRunGoesIsTheOneWrittenAtTheEnd(chunk: Int, stepsPerRow: Int) throws {
         let s = try ScenarioDecoder.decode(Self.yaml, file: "chunks.yaml")
         for columns in CSVWriters.Columns.allCases {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("timeseries-\(UUID().uuidString).csv").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let folder = ChunkFolder((tally: Tally(scenario: s, clock: Engine(scenario: s).clock, stepsPerRow: stepsPerRow),
-                                      text: TimeseriesText(columns: columns, scenario: s)))
+                                      text: try TimeseriesFile(path: path, columns: columns, scenario: s)))
             let result = Engine(scenario: s).run(chunk: chunk) { range, series in
                 folder.submit { state in
                     state.tally.add(range, series)
                     state.text.append(state.tally)
                 }
             }
-            var (tally, text) = folder.finish()
+            let (tally, text) = folder.finish()
             let b = Breakdown(result, tally)
-            #expect(text.finish(b) == CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns), "\(columns)")
+            try text.finish(b)
+            let written = try #require(FileManager.default.contents(atPath: path))
+            #expect(Array(written) == CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns), "\(columns)")
         }
     }
 
