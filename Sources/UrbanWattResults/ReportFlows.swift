@@ -23,7 +23,7 @@ enum ReportFlows {
         let minimum = 13.0
         let usable = height - top - 10 - (gap + minimum) * Double(max(fleets.count, layers.count))
         let scale = max(0.01, usable) / total
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
+        func f(_ x: Double) -> String { FixedDecimal.format(x, digits: 1) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"Energy flows\">\n"
         s += "<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">Energy flows: grid → layers → fleets (\(SummaryTable.number(total / 1000)) MWh)</text>\n"
         let x0 = 40.0, x1 = 300.0, x2 = 520.0
@@ -50,7 +50,7 @@ enum ReportFlows {
             used[fl.layer, default: 0] += h
             s += band(x1 + bar, from, x2, fleetY, h, Report.colors[fl.layer]!)
             s += "<rect x=\"\(f(x2))\" y=\"\(f(fleetY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(Report.colors[fl.layer]!)\"/>\n"
-            s += "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(String(format: "%.1f", 100 * fl.kWh / total)) %</text>\n"
+            s += "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(FixedDecimal.format(100 * fl.kWh / total, digits: 1)) %</text>\n"
             fleetY += max(h, minimum) + gap
         }
         return s + "</svg>\n"
@@ -59,7 +59,7 @@ enum ReportFlows {
     /// A band from (xa, ya) to (xb, yb), `h` high, with curved edges.
     static func band(_ xa: Double, _ ya: Double, _ xb: Double, _ yb: Double, _ h: Double, _ color: String) -> String {
         let mx = (xa + xb) / 2
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
+        func f(_ x: Double) -> String { FixedDecimal.format(x, digits: 1) }
         return "<path d=\"M\(f(xa)),\(f(ya)) C\(f(mx)),\(f(ya)) \(f(mx)),\(f(yb)) \(f(xb)),\(f(yb)) L\(f(xb)),\(f(yb + h)) C\(f(mx)),\(f(yb + h)) \(f(mx)),\(f(ya + h)) \(f(xa)),\(f(ya + h)) Z\" fill=\"\(color)\" fill-opacity=\"0.45\"/>\n"
     }
 }

@@ -21,7 +21,7 @@ enum ReportText {
         var p: [String] = []
         let span = "\(s.start) to \(s.end)"
         p.append("From \(span), the simulated fleets of \(e(s.name)) use \(amount(b, kWh: total, co2: b.co2(.total), cost: b.cost(.total))).")
-        let share = total > 0 ? String(format: "%.1f", 100 * bal.ict / total) : "0"
+        let share = total > 0 ? FixedDecimal.format(100 * bal.ict / total, digits: 1) : "0"
         p.append("The smart city's ICT — sensing, network and compute — uses \(amount(b, kWh: bal.ict, co2: co2?.ict, cost: cost?.ict)), \(share) % of it.")
         if bal.baseline > 0 {
             p.append("The equipment the smart fleets replace would have used \(mwh(bal.baseline)); they save \(amount(b, kWh: bal.savings, co2: co2?.savings, cost: cost?.savings)).")
@@ -32,7 +32,7 @@ enum ReportText {
         }
         if let top = s.fleets.enumerated().map({ ($1.name, b.kWh(.fleet($0))) }).max(by: { $0.1 < $1.1 }), total > 0 {
             let layer = Layer.allCases.max { b.kWh(.layer($0)) < b.kWh(.layer($1)) }!
-            p.append("The largest user is the fleet \(e(top.0)) (\(String(format: "%.1f", 100 * top.1 / total)) %), the largest layer \(layer.rawValue) (\(String(format: "%.1f", 100 * b.kWh(.layer(layer)) / total)) %).")
+            p.append("The largest user is the fleet \(e(top.0)) (\(FixedDecimal.format(100 * top.1 / total, digits: 1)) %), the largest layer \(layer.rawValue) (\(FixedDecimal.format(100 * b.kWh(.layer(layer)) / total, digits: 1)) %).")
         }
         if let peak = summary["totals"]?["peak_at"]?.stringValue {
             p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(peak) UTC.")

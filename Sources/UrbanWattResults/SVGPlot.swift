@@ -1,4 +1,5 @@
 import Foundation
+import UrbanWattCore
 
 /// A small SVG plotting surface: a frame with "nice" axis ticks, axis titles with units, a legend,
 /// and primitives in data coordinates. Charts build on it; the output is inline SVG text.
@@ -83,7 +84,7 @@ struct SVGPlot {
         return s + "</svg>\n"
     }
 
-    func f(_ x: Double) -> String { String(format: "%.1f", x) }
+    func f(_ x: Double) -> String { FixedDecimal.format(x, digits: 1) }
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")

@@ -68,7 +68,7 @@ public enum SummaryTable {
     /// Thousands separators; one decimal below 100.
     public static func number(_ x: Double) -> String {
         if abs(x) < 0.05 { return "0.0" }
-        if abs(x) < 100 { return String(format: "%.1f", x) }
+        if abs(x) < 100 { return FixedDecimal.format(x, digits: 1) }
         guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? String(format: "%.3e", x) : "n/a" }
         let n = Int(x.rounded())
         let digits = String(abs(n))
@@ -81,6 +81,6 @@ public enum SummaryTable {
     }
 
     static func percent(_ x: Double, of total: Double) -> String {
-        total > 0 ? String(format: "%.1f%%", 100 * x / total) : "-"
+        total > 0 ? FixedDecimal.format(100 * x / total, digits: 1) + "%" : "-"
     }
 }

@@ -15,14 +15,19 @@ public struct Tally: Sendable {
         var peak = -Double.infinity
         var peakStep = 0
 
-        @inline(__always) mutating func add(_ e: Double, step m: Int, carbon: Double?, price: Double?) {
-            energy += e
-            if let carbon { co2 += e / 3.6e6 * carbon }
-            if let price { cost += e / 3.6e6 * price }
-            if e > peak {
-                peak = e
-                peakStep = m
+        /// Adds the energies `v[base + i]` of the chunk's steps `steps`, the chunk's step 0 being
+        /// step `first`; `carbon` and `price` by step, empty when the grid does not give them.
+        @inline(__always) mutating func add(_ v: [Double], from base: Int, steps: Range<Int>, first: Int, carbon: [Double], price: [Double]) {
+            for i in steps {
+                let e = v[base + i]
+                energy += e
+                if e > peak {
+                    peak = e
+                    peakStep = first + i
+                }
             }
+            if !carbon.isEmpty { for i in steps { co2 += v[base + i] / 3.6e6 * carbon[i] } }
+            if !price.isEmpty { for i in steps { cost += v[base + i] / 3.6e6 * price[i] } }
         }
     }
 
@@ -95,8 +100,7 @@ public struct Tally: Sendable {
     }
 
     /// Folds the steps `range` (the next ones) with every fleet's series for them. The chunk's
-    /// group energies go into one step-major array first; then each sum runs down its column in a
-    /// local variable. Every sum still adds its terms in step order, as a step-by-step fold would,
+    /// group energies go into one group-major array first; then each sum runs down its column. Every sum still adds its terms in step order, as a step-by-step fold would,
     /// so the figures do not depend on the chunk size.
     public mutating func add(_ range: Range<Int>, _ series: [FleetSeries]) {
         precondition(range.lowerBound == steps, "chunks come in order")
@@ -110,18 +114,16 @@ public struct Tally: Sendable {
         let groupCount = groups.count
         let fleetGroup = index[.fleet(0)] ?? groupCount
         let dt = Double(clock.step)
-        // v[i × groups + g]: the energy of group g at the chunk's step i.
+        // v[g × n + i]: the energy of group g at the chunk's step i.
         var v = [Double](repeating: 0, count: n * groupCount)
         for f in 0..<fleets {
             let energy = series[f].energy
-            let targets = Array(sums[4 * f ..< 4 * f + 4])
-            for i in 0..<n {
-                let base = i * groupCount
-                for g in targets { v[base + g] += energy[i] }
-                v[base + fleetGroup + f] = energy[i]
+            for g in sums[4 * f ..< 4 * f + 4] {
+                for i in 0..<n { v[g * n + i] += energy[i] }
             }
+            v.replaceSubrange((fleetGroup + f) * n ..< (fleetGroup + f + 1) * n, with: energy)
             if let g = index[.baseline(f)], let baseline = series[f].baseline {
-                for i in 0..<n { v[i * groupCount + g] = baseline[i] }
+                v.replaceSubrange(g * n ..< (g + 1) * n, with: baseline)
             }
         }
         var i0 = 0
@@ -129,14 +131,8 @@ public struct Tally: Sendable {
             while range.lowerBound + i0 >= years[year].steps.upperBound { year += 1 }
             let i1 = min(n, years[year].steps.upperBound - range.lowerBound)
             for g in 0..<groupCount {
-                var a = all[g], y = byYear[year][g]
-                for i in i0..<i1 {
-                    let e = v[i * groupCount + g], m = range.lowerBound + i
-                    a.add(e, step: m, carbon: carbon?[i], price: price?[i])
-                    y.add(e, step: m, carbon: carbon?[i], price: price?[i])
-                }
-                all[g] = a
-                byYear[year][g] = y
+                all[g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
+                byYear[year][g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
             }
             for f in 0..<fleets {
                 var sent = 0, size = 0
@@ -150,19 +146,22 @@ public struct Tally: Sendable {
             }
             i0 = i1
         }
-        // The rows of timeseries.csv: total, layers, fleets.
+        // The rows of timeseries.csv: total, layers, fleets; which steps begin a row.
+        let firstStart = (stepsPerRow - range.lowerBound % stepsPerRow) % stepsPerRow
+        var starts = [Bool](repeating: false, count: n)
+        for i in stride(from: firstStart, to: n, by: stepsPerRow) { starts[i] = true }
         for r in rows.indices {
             let g = r == 0 ? 0 : r <= layers ? layerGroup + r - 1 : fleetGroup + r - 1 - layers
             var column = rows[r]
             rows[r] = []
             var open = column.last ?? 0
             for i in 0..<n {
-                if (range.lowerBound + i) % stepsPerRow == 0 {
+                if starts[i] {
                     if !column.isEmpty { column[column.count - 1] = open }
                     column.append(0)
                     open = 0
                 }
-                open += v[i * groupCount + g]
+                open += v[g * n + i]
             }
             if !column.isEmpty { column[column.count - 1] = open }
             rows[r] = column
@@ -180,10 +179,10 @@ public struct Tally: Sendable {
             cells[i] = (month * 24 + hour) * layers
         }
         for l in 0..<layers {
-            for i in 0..<n { typical[cells[i] + l] += v[i * groupCount + layerGroup + l] / dt / 1000 }
+            for i in 0..<n { typical[cells[i] + l] += v[(layerGroup + l) * n + i] / dt / 1000 }
         }
         for i in 0..<n {
-            load.add(v[i * groupCount] / dt / 1000)
+            load.add(v[i] / dt / 1000)
             carbonSum += carbon?[i] ?? 0
             priceSum += price?[i] ?? 0
         }

@@ -65,7 +65,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// Writes `v` in decimal, with leading zeros to at least `width` digits, at `p[i...]`; returns
-    /// the index after it.
+    /// the index after it. Two digits at a time, from a table of the hundred pairs.
     @inline(__always) static func put(_ v: UInt, width: Int, into p: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
         var count = 1, limit: UInt = 10
         while count < 20 && v >= limit {
@@ -73,14 +73,33 @@ public struct ByteWriter: Sendable {
             limit = limit &* 10
         }
         count = max(count, width)
-        var v = v, k = i + count - 1
-        while k >= i {
-            p[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-            v /= 10
+        var v = v, k = i + count
+        digitPairs.withUnsafeBufferPointer { pairs in
+            while v >= 100 {
+                let r = Int(v % 100) * 2
+                v /= 100
+                k -= 2
+                p[k] = pairs[r]
+                p[k + 1] = pairs[r + 1]
+            }
+            if v >= 10 {
+                k -= 2
+                p[k] = pairs[Int(v) * 2]
+                p[k + 1] = pairs[Int(v) * 2 + 1]
+            } else {
+                k -= 1
+                p[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v)
+            }
+        }
+        while k > i {
             k -= 1
+            p[k] = UInt8(ascii: "0")
         }
         return i + count
     }
+
+    /// "00", "01", … "99".
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 
     /// A JSON number: whole numbers without a fraction, else the shortest representation that reads
     /// back as the same Double; `null` for NaN and infinities, which JSON cannot write.

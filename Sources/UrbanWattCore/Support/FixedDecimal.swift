@@ -43,13 +43,15 @@ extension ByteWriter {
         }
         // The common case, |x| × 10^digits below 2^63: 64-bit division, one append.
         let small = UInt(UInt64(q))
+        // Six digits, the time series' case, divide by a constant: a multiplication.
+        let (whole, fraction) = digits == 6 ? small.quotientAndRemainder(dividingBy: 1_000_000) : small.quotientAndRemainder(dividingBy: UInt(power))
         compose { p in
             var i = 0
             if negative { p[0] = UInt8(ascii: "-"); i = 1 }
-            i = ByteWriter.put(small / UInt(power), width: 1, into: p, at: i)
+            i = ByteWriter.put(whole, width: 1, into: p, at: i)
             guard digits > 0 else { return i }
             p[i] = UInt8(ascii: ".")
-            return ByteWriter.put(small % UInt(power), width: digits, into: p, at: i + 1)
+            return ByteWriter.put(fraction, width: digits, into: p, at: i + 1)
         }
     }
 }
