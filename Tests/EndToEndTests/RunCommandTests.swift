@@ -176,6 +176,27 @@ import Testing
         #expect(ok.status == 0)
     }
 
+    /// Draws of `idle` and `max` that almost never agree: `--runs` stops with the check and the run
+    /// (exit 65), writes nothing, and leaves no scratch file beside the folder it would have written.
+    @Test func runsWhoseDrawsNeverAgreeStopWithTheCheckAndWriteNothing() throws {
+        let dir = CLI.temporaryFolder()
+        let path = dir.appendingPathComponent("servers.yaml").path
+        try """
+            urbanwatt: 1
+            name: servers
+            period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+            fleets:
+              - {name: srv, kind: server, idle: {triangular: [0 W, 100 W, 100000 W]}, max: {triangular: [100 W, 101 W, 102 W]}, utilisation: 50%}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["run", path, "--runs", "40", "--out", out, "--quiet"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("\(path):5:") && r.stderr.contains("fleets[srv].max: expected `max` of at least `idle`"), "\(r.stderr)")
+        #expect(r.stderr.contains("draws of the uncertain parameters broke these checks in 101 attempts"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["servers.yaml"])
+    }
+
     @Test func listAndSchemaDescribeTheFormat() throws {
         let list = try CLI.run(["list"])
         #expect(list.status == 0)
