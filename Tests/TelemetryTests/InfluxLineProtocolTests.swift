@@ -6,7 +6,8 @@ import UrbanWattCore
 @testable import UrbanWattTelemetry
 
 /// `--payload influx` read by a real InfluxDB: every message is accepted, and the energies it sums
-/// per fleet, and the last counter per node, are the run's to 1e-9.
+/// per fleet, and the last counter per node, are the run's to 1e-9 (drawn chargers report their own
+/// sessions, expected ones their share of the fleet's mean).
 @Suite(.serialized) struct InfluxLineProtocolTests {
     @Test func aRealInfluxDBSumsTheStreamToTheRunsEnergies() throws {
         let s = try ScenarioDecoder.decode("""
@@ -20,6 +21,7 @@ import UrbanWattCore
               - {name: gw, kind: gateway, count: 2, power: 3 W}
               - {name: lamps, kind: streetlight, count: 25, power: 60 W, controller: 1 W}
               - {name: ev, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 15 kWh}}
+              - {name: ev-mean, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 15 kWh, model: expected}}
             """, file: "influx-day.yaml")
         let engine = Engine(scenario: s)
         let recorded = engine.record()
