@@ -100,8 +100,9 @@ public struct Tally: Sendable {
     }
 
     /// Folds the steps `range` (the next ones) with every fleet's series for them. The chunk's
-    /// group energies go into one group-major array first; then each sum runs down its column. Every sum still adds its terms in step order, as a step-by-step fold would,
-    /// so the figures do not depend on the chunk size.
+    /// group energies go into one group-major array first; then each sum runs down its column.
+    /// Every sum still adds its terms in step order, as a step-by-step fold would, so the figures
+    /// do not depend on the chunk size.
     public mutating func add(_ range: Range<Int>, _ series: [FleetSeries]) {
         precondition(range.lowerBound == steps, "chunks come in order")
         let n = range.count

@@ -117,7 +117,6 @@ extension UrbanWatt {
                     throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
                 }
             }
-            // Without streaming, the tally and the series file fold the chunks on a second core.
             let text: TimeseriesFile
             do {
                 text = try TimeseriesFile(path: StagedFolder.scratchFile(for: path, tag: "timeseries"), columns: timeseries, scenario: scenario)
@@ -125,7 +124,11 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             // Moved into the results folder when they are written; gone whatever else happens.
-            defer { try? FileManager.default.removeItem(atPath: text.path) }
+            defer {
+                try? FileManager.default.removeItem(atPath: text.path)
+                if let series { try? FileManager.default.removeItem(atPath: series.writer.path) }
+            }
+            // Without streaming, the tally, the series file and timeseries.csv fold the chunks on a second core.
             let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer, text: text),
                                      concurrent: session == nil)
             var result = engine.run(
