@@ -15,6 +15,10 @@ struct ChargerSessions: Sendable {
     let days: [ChargerDay]
     /// The cumulative start profile by hour, weekday and weekend; nil for uniform starts.
     let cumulative: (weekday: [Double], weekend: [Double])?
+    /// For each of `guideBuckets` equal slices of [0, 1), the first hour whose cumulative share
+    /// exceeds the slice's start: where the search for a draw in that slice begins (weekday, weekend).
+    let guide: (weekday: [Int], weekend: [Int])?
+    static let guideBuckets = 256
     var nextDay = 0
     /// When each local charger's last session ends.
     var busyUntil: [Double]
@@ -41,6 +45,14 @@ struct ChargerSessions: Sendable {
             }
             return (cum(p.weekday), cum(p.weekend ?? p.weekday))
         }
+        guide = cumulative.map { c in
+            func guide(_ table: [Double]) -> [Int] {
+                (0..<ChargerSessions.guideBuckets).map { b in
+                    table.firstIndex { Double(b) / Double(ChargerSessions.guideBuckets) < $0 } ?? 24
+                }
+            }
+            return (guide(c.weekday), guide(c.weekend))
+        }
     }
 
     /// Calls `body(local node, start, end)` for every session of the days not drawn yet that begin
@@ -55,6 +67,7 @@ struct ChargerSessions: Sendable {
             // No session of this day or a later one starts before the day.
             prefix?.forget(below: day.step)
             let table = cumulative.map { day.weekend ? $0.weekend : $0.weekday }
+            let guide = guide.map { day.weekend ? $0.weekend : $0.weekday }
             // The chargers that exist at the day's start: a prefix of the shard's own.
             for j in 0..<population.active(day.step) {
                 let node = population.shard.global(j)
@@ -65,8 +78,12 @@ struct ChargerSessions: Sendable {
                 for _ in 0..<k {
                     let u = random.unit()
                     var hourOffset = u * 24
-                    if let table {
-                        let hour = table.firstIndex { u < $0 } ?? 23
+                    if let table, let guide {
+                        // The first hour whose cumulative share exceeds u (23 if none), searched
+                        // from where u's slice of [0, 1) begins.
+                        var hour = guide[min(ChargerSessions.guideBuckets - 1, Int(u * Double(ChargerSessions.guideBuckets)))]
+                        while hour < 24 && !(u < table[hour]) { hour += 1 }
+                        if hour == 24 { hour = 23 }
                         let below = hour == 0 ? 0 : table[hour - 1]
                         let within = table[hour] > below ? (u - below) / (table[hour] - below) : 0.5
                         hourOffset = Double(hour) + within

@@ -11,11 +11,37 @@ struct ChargerStepper: FleetStepper {
     /// One of the two, by the charger's `model`.
     var drawn: ChargerSessions?
     var expected: ExpectedSessions?
-    /// Σ over chargers of weight × seconds spent charging, for the steps from `pendingFirst` on
-    /// (`pending[head]` is step `pendingFirst`).
-    var pending: [Double] = []
-    var head = 0
-    var pendingFirst = 0
+    var pending = PendingCharge()
+
+    /// Σ over chargers of weight × seconds spent charging, for the steps from `first` on
+    /// (`values[head]` is step `first`).
+    struct PendingCharge {
+        var values: [Double] = []
+        var head = 0
+        var first = 0
+
+        mutating func add(_ m: Int, _ seconds: Double) {
+            // Sessions start on or after their day, which no earlier chunk has reached.
+            let k = head + max(0, m - first)
+            if k >= values.count { values.append(contentsOf: repeatElement(0, count: k + 1 - values.count)) }
+            values[k] += seconds
+        }
+
+        func at(_ m: Int) -> Double {
+            let k = head + m - first
+            return k < values.count ? values[k] : 0
+        }
+
+        /// Forgets the steps before `m`; compacts when they are most of the buffer.
+        mutating func forget(below m: Int) {
+            head = min(values.count, head + m - first)
+            first = m
+            if head > values.count / 2 {
+                values.removeFirst(head)
+                head = 0
+            }
+        }
+    }
 
     init(population: NodePopulation, charger: EVCharger, clock: StepClock, fleet: String, seed: UInt64, grid: Grid) {
         self.population = population
@@ -28,40 +54,26 @@ struct ChargerStepper: FleetStepper {
     }
 
     mutating func run(_ w: StepperContext, into series: inout FleetSeries) {
-        let start = Double(period.start), dt = w.dt
+        let start = Double(period.start), dt = w.dt, count = period.count
         let population = population
-        var pending = self.pending, head = self.head, first = pendingFirst
-        func add(_ m: Int, _ seconds: Double) {
-            // Sessions start on or after their day, which no earlier chunk has reached.
-            let k = head + max(0, m - first)
-            if k >= pending.count { pending.append(contentsOf: repeatElement(0, count: k + 1 - pending.count)) }
-            pending[k] += seconds
-        }
+        var pending = self.pending
+        self.pending = PendingCharge()
         // Every session that can touch the chunk starts on a day that begins before the chunk ends.
         let before = Double(w.clock.end)
         drawn?.draw(before: before) { j, a, b in
             let weight = population.weight(of: j)
-            StepClock.forEachOverlap(from: a, to: b, start: start, dt: dt, count: period.count) { m, span in add(m, weight * span) }
+            StepClock.forEachOverlap(from: a, to: b, start: start, dt: dt, count: count) { m, span in pending.add(m, weight * span) }
         }
-        expected?.spread(before: before, weight: { population.weight(population.active($0)) }, add)
+        expected?.spread(before: before, weight: { population.weight(population.active($0)) }) { m, seconds in pending.add(m, seconds) }
         let efficiency = w.efficiency
         for i in 0..<w.clock.count {
             let n = population.active(w.first + i)
             let weight = population.weight(n)
-            let k = head + w.first + i - first
-            let charging = k < pending.count ? pending[k] : 0
+            let charging = pending.at(w.first + i)
             series.nodes[i] = Int32(n)
             series.energy[i] = efficiency[i] * (charger.power * charging + charger.standby * max(0, weight * dt - charging))
         }
-        // Forget the chunk's steps; compact when they are most of the buffer.
-        head = min(pending.count, head + w.first + w.clock.count - first)
-        first = w.first + w.clock.count
-        if head > pending.count / 2 {
-            pending.removeFirst(head)
-            head = 0
-        }
+        pending.forget(below: w.first + w.clock.count)
         self.pending = pending
-        self.head = head
-        pendingFirst = first
     }
 }
