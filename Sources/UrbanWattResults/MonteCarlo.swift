@@ -28,7 +28,9 @@ public enum MonteCarlo {
             if shouldStop() { return }
             let k = runs[i]
             guard let s = scenario(k) else { return }
-            let b = Breakdown.run(Engine(scenario: s), concurrent: false)
+            // A run keeps its totals only: one row for the whole period, not one an hour.
+            let engine = Engine(scenario: s)
+            let b = Breakdown.run(engine, stepsPerRow: max(1, engine.clock.count), concurrent: false)
             let stats = RunStats(
                 run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])

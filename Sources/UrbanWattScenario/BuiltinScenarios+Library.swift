@@ -1443,9 +1443,9 @@ fleets:
     count: {2025: 5000, 2030: 0}     # replaced by LED by 2030
   - name: chargers
     count: {2025: 200, 2030: 800, 2035: 1500}
-    # The sessions' mean per day (model: expected): a decade of 1,500 chargers needs their energy and
-    # load shape, not one draw of 6 million sessions; chargers are busy 3.3 h a day, little queueing.
-    sessions: {per_day: {triangular: [1, 2, 3]}, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt; range (U)
+    # The sessions' mean (model: expected): a decade of 1,500 chargers needs their energy and load
+    # shape, queues included, not one draw of 6 million sessions (docs: EV chargers).
+    sessions: {per_day: {triangular: [1.5, 2, 2.4]}, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt; range (U)
   - name: environment
     kind: sensor
     district: north

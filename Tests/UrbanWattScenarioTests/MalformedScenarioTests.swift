@@ -87,20 +87,22 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.contains { $0.contains("fleets[lamps].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
     }
 
-    /// 13 sessions of 11 kWh at 11 kW keep a charger busy 13 h a day: past the expected model's half.
-    @Test func expectedSessionsRefuseChargersBusyMoreThanHalfTheDay() {
-        let text = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
-            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 13, energy: 11 kWh, model: expected}}")
-        let found = diagnostics(text)
-        #expect(found.contains { $0.description.contains("fleets[lamps].sessions.model: expected sessions need chargers busy at most half the day on average, found 13.0 h a day") },
-                "got: \(found.map(\.description))")
-        #expect(found.first?.line == 5)
-        let fine = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
-            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 12, energy: 11 kWh, model: expected}}")
-        #expect(diagnostics(fine).isEmpty)
-        let unknown = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
-            with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 1, energy: 11 kWh, model: average}}")
-        #expect(diagnostics(unknown).contains { $0.description.contains("sessions.model") && $0.description.contains("drawn") })
+    /// 5 sessions of 11 kWh at 11 kW keep a charger busy 5 h a day: past the expected model's 4 h.
+    /// Smart charging queues deferred sessions at the cheapest hour: refused with it too.
+    @Test func expectedSessionsRefuseBusyAndSmartChargers() {
+        func with(_ charger: String) -> String {
+            valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}", with: "  - {name: lamps, kind: ev-charger, power: 11 kW, \(charger)}")
+        }
+        let busy = diagnostics(with("sessions: {per_day: 5, energy: 11 kWh, model: expected}"))
+        #expect(busy.contains { $0.description.contains("fleets[lamps].sessions.model: expected sessions need chargers busy at most 4 h a day on average, found 5.0 h") },
+                "got: \(busy.map(\.description))")
+        #expect(busy.first?.line == 5)
+        #expect(diagnostics(with("sessions: {per_day: 4, energy: 11 kWh, model: expected}")).isEmpty)
+        let smart = diagnostics(with("sessions: {per_day: 1, energy: 11 kWh, model: expected}, smart: {objective: carbon, window: 8 h}")
+            .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: 380 g/kWh}\nfleets:"))
+        #expect(smart.contains { $0.description.contains("sessions.model: expected sessions cannot follow smart charging") }, "got: \(smart.map(\.description))")
+        let unknown = diagnostics(with("sessions: {per_day: 1, energy: 11 kWh, model: average}"))
+        #expect(unknown.contains { $0.description.contains("sessions.model") && $0.description.contains("drawn") })
     }
 
     @Test func missingFieldsAreNamed() {

@@ -49,7 +49,7 @@ struct ChargerStepper: FleetStepper {
         period = clock
         switch charger.model {
         case .drawn: drawn = ChargerSessions(population: population, charger: charger, clock: clock, fleet: fleet, seed: seed, grid: grid)
-        case .expected: expected = ExpectedSessions(charger: charger, clock: clock, grid: grid)
+        case .expected: expected = ExpectedSessions(charger: charger, clock: clock)
         }
     }
 

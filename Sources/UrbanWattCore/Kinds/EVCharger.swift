@@ -50,14 +50,15 @@ public struct EVCharger: NodeKind, Equatable {
     public enum SessionModel: String, Sendable, CaseIterable {
         /// Every session of every charger drawn from its own random stream (`ChargerSessions`).
         case drawn
-        /// Their mean, per day and fleet (`ExpectedSessions`): no sampling noise and no cost per
-        /// session, for decades and many runs; without a charger's queue.
+        /// Their mean, for the fleet (`ExpectedSessions`): no sampling noise and no cost per
+        /// session, for decades and many runs.
         case expected
     }
 
-    /// The largest share of a day a charger may be busy on average under the expected model: above
-    /// it sessions queue behind each other, which only the drawn model follows.
-    public static let maximumExpectedUtilisation = 0.5
+    /// The largest share of a day a charger may be busy on average under the expected model (4 h),
+    /// the range it was checked against the drawn model in: busier chargers queue longer than its
+    /// quarter-hour approximation of the queue was shown to follow.
+    public static let maximumExpectedUtilisation = 1.0 / 6
 
     /// Mean share of the day a charger spends charging.
     public var utilisation: Double { power > 0 ? sessionsPerDay * sessionEnergy / power / 86_400 : 0 }
@@ -105,9 +106,13 @@ public struct EVCharger: NodeKind, Equatable {
         let charger = EVCharger(
             power: power, standby: f.number("standby") ?? 0, sessionsPerDay: perDay, sessionEnergy: energy, sessionEnergySD: sd,
             startProfile: profile?.1, startProfileName: profile?.name, smart: smart, model: model)
+        if model == .expected && smart != nil {
+            sessions.error("model", "expected sessions cannot follow smart charging: deferred sessions queue at the cheapest hour, which only `model: drawn` follows")
+            return nil
+        }
         if model == .expected && charger.utilisation > maximumExpectedUtilisation {
             let busy = (charger.utilisation * 24 * 10).rounded() / 10
-            sessions.error("model", "expected sessions need chargers busy at most half the day on average, found \(busy) h a day (per_day × energy ÷ power); above that sessions queue, which only `model: drawn` follows")
+            sessions.error("model", "expected sessions need chargers busy at most 4 h a day on average, found \(busy) h (per_day × energy ÷ power); busier chargers need `model: drawn`")
             return nil
         }
         return charger
@@ -117,7 +122,7 @@ public struct EVCharger: NodeKind, Equatable {
         [Assumption("power", power, "W", "scenario"),
          Assumption("standby", standby, "W", Assumption.source("standby", given: given, otherwise: "none (0 W)")),
          Assumption("sessions.per_day", sessionsPerDay, "per day",
-                    model == .drawn ? "scenario" : "scenario; model: expected (the sessions' mean, without queues)"),
+                    model == .drawn ? "scenario" : "scenario; model: expected (the sessions' mean, queues included)"),
          Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario")]
             + (sessionEnergySD > 0 ? [Assumption("sessions.energy.sd", sessionEnergySD / 3.6e6, "kWh", "scenario")] : [])
     }
@@ -156,22 +161,12 @@ public struct SmartCharging: Sendable, Equatable {
     /// itself, for a session of `duration` seconds: the lowest mean signal, if it saves more than
     /// `minimumSaving` against starting at once; among starts that tie, the one `tie` (uniform in
     /// [0, 1), the session's own draw) picks, so tied sessions spread over their window instead of
-    /// piling onto one instant. `prefix` holds the running sums of the signal over steps.
+    /// piling onto one instant. A window that reaches past the period's `end` is not used: the
+    /// signal beyond it is unknown, and deferring into the last hours would pile sessions there.
+    /// `prefix` holds the running sums of the signal over steps.
     static func bestStart(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double,
                           tie: Double) -> Double {
-        guard let ties = choice(arrival: arrival, duration: duration, window: window, prefix: prefix, start: start, end: end, dt: dt) else {
-            return arrival
-        }
-        return ties[min(ties.count - 1, Int(tie * Double(ties.count)))]
-    }
-
-    /// The later starts (step boundaries) that tie for the lowest mean signal, when deferring saves
-    /// more than `minimumSaving`; nil to start at the arrival. A window that reaches past the
-    /// period's `end` is not used: the signal beyond it is unknown, and deferring into the last
-    /// hours would pile sessions there. Drawn and expected sessions alike decide here.
-    static func choice(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double)
-        -> [Double]? {
-        guard arrival + window + duration <= end else { return nil }
+        guard arrival + window + duration <= end else { return arrival }
         let steps = prefix.count - 1
         func mean(_ t: Double) -> Double {
             // Whole steps covered, approximating partial steps by their whole value.
@@ -187,7 +182,8 @@ public struct SmartCharging: Sendable, Equatable {
             t += dt
         }
         let best = candidates.map(\.v).min()!
-        guard best.isFinite, now - best > minimumSaving * abs(now) else { return nil }
-        return candidates.filter { $0.v <= best + 1e-9 * abs(best) }.map(\.t)
+        guard best.isFinite, now - best > minimumSaving * abs(now) else { return arrival }
+        let ties = candidates.filter { $0.v <= best + 1e-9 * abs(best) }
+        return ties[min(ties.count - 1, Int(tie * Double(ties.count)))].t
     }
 }

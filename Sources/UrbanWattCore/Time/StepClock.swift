@@ -41,25 +41,6 @@ public struct StepClock: Sendable {
         }
     }
 
-    /// Calls `body(step, seconds)` for every step that intervals of `duration` starting anywhere in
-    /// [a, b) overlap, with `weight` × the integral over the start of the overlap's seconds: the
-    /// expected charging of `weight` × (b − a) sessions arriving uniformly over [a, b).
-    public static func spreadUniformStarts(from a: Double, to b: Double, duration: Double, weight: Double, start: Double, dt: Double, count: Int,
-                                           _ body: (Int, Double) -> Void) {
-        guard b > a, duration > 0 else { return }
-        // The overlap of [s, s + d) with a step [t0, t0 + dt) is R(s + d) − R(s), R(x) = clamp(x − t0, 0, dt);
-        // Q is R's antiderivative, so the integral over s in [a, b) is Q(b + d) − Q(a + d) − Q(b) + Q(a).
-        func q(_ x: Double) -> Double { x <= 0 ? 0 : x < dt ? x * x / 2 : dt * dt / 2 + dt * (x - dt) }
-        let first = max(0, Int(((a - start) / dt).rounded(.down)))
-        let last = min(count, Int(((b + duration - start) / dt).rounded(.up)))
-        guard first < last else { return }
-        for m in first..<last {
-            let t0 = start + Double(m) * dt
-            let seconds = q(b + duration - t0) - q(a + duration - t0) - q(b - t0) + q(a - t0)
-            if seconds > 0 { body(m, weight * seconds) }
-        }
-    }
-
     /// Seconds from the local start of `from` to the local start of `to`: a period's length,
     /// daylight-saving days included, without building a clock.
     public static func span(from: CivilDate, to: CivilDate, zone: Zone) -> Int64 {
