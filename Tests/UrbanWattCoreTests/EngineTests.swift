@@ -228,3 +228,24 @@ import Testing
         #expect(WorkEstimate(s).steps == StepClock(from: s.start, to: s.end, step: s.step, zone: s.zone).count)
     }
 }
+
+/// The phase index's bucket order is the comparison sort's: by phase, then by node, with ties,
+/// zeros, a phase at the top and clustered phases.
+@Suite struct PhaseOrderTests {
+    @Test(arguments: [0, 1, 2, 17, 1000, 100_000])
+    func bucketOrderEqualsTheComparisonSort(count: Int) {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(count)
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1p-53
+        }
+        var phases = (0..<count).map { _ in next() * 600 }
+        // Ties, zeros, the maximum twice, and a cluster in one narrow band.
+        for k in stride(from: 0, to: count, by: 7) { phases[k] = phases[k / 2] }
+        for k in stride(from: 3, to: count, by: 11) { phases[k] = 0 }
+        for k in stride(from: 5, to: count, by: 13) { phases[k] = 300 + next() * 1e-9 }
+        if count > 4 { phases[count - 1] = 600; phases[1] = 600 }
+        let expected = phases.indices.sorted { phases[$0] < phases[$1] || (phases[$0] == phases[$1] && $0 < $1) }
+        #expect(PhaseIndex.order(phases) == expected)
+    }
+}

@@ -25,8 +25,9 @@ struct NodePopulation: Sendable {
         let maxGlobal = single ? 1 : max(NodePopulation.floor(fleet.count.maximum), fleet.maximumNodes)
         localNodes = shard.nodes(below: maxGlobal)
         if fleet.jitter > 0 {
+            let key = NodeRandom.fleetKey(seed: seed, fleet: fleet.name)
             weightPrefix = CompensatedSum.prefixSums(count: localNodes) { j in
-                NodePopulation.jitterFactor(seed: seed, fleet: fleet.name, node: shard.global(j), jitter: fleet.jitter)
+                NodePopulation.jitterFactor(fleetKey: key, node: shard.global(j), jitter: fleet.jitter)
             }
         } else {
             weightPrefix = nil
@@ -35,7 +36,12 @@ struct NodePopulation: Sendable {
 
     /// A node's fixed power factor, uniform in [1 − jitter, 1 + jitter] from its own stream.
     static func jitterFactor(seed: UInt64, fleet: String, node: Int, jitter: Double) -> Double {
-        1 + jitter * (2 * NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .jitter).unit() - 1)
+        jitterFactor(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node, jitter: jitter)
+    }
+
+    /// The same from the fleet's key, hashed once for its many nodes.
+    static func jitterFactor(fleetKey: UInt64, node: Int, jitter: Double) -> Double {
+        1 + jitter * (2 * NodeRandom(fleetKey: fleetKey, node: node, purpose: .jitter).unit() - 1)
     }
 
     /// floor with a tolerance for interpolation round-off (999.9999999999 counts as 1000).

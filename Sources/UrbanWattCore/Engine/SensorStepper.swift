@@ -17,10 +17,11 @@ struct SensorStepper: FleetStepper {
         self.dt = dt
         let n = population.localNodes
         let homogeneousEnergy = sensor.radio.uplinkEnergy.count == 1
+        let key = NodeRandom.fleetKey(seed: seed, fleet: fleet)
         var perNode: [Double]? = nil
         if !homogeneousEnergy {
             perNode = (0..<n).map { j in
-                population.weight(of: j) * sensor.uplinkEnergy(seed: seed, fleet: fleet, node: population.shard.global(j))
+                population.weight(of: j) * sensor.uplinkEnergy(fleetKey: key, node: population.shard.global(j))
             }
         }
         if let perNode {
@@ -34,7 +35,7 @@ struct SensorStepper: FleetStepper {
         } else {
             let e = sensor.radio.uplinkEnergy[0].joules
             let values = perNode ?? (0..<n).map { population.weight(of: $0) * e }
-            let ph = (0..<n).map { sensor.phase(seed: seed, fleet: fleet, node: population.shard.global($0)) }
+            let ph = (0..<n).map { sensor.phase(fleetKey: key, node: population.shard.global($0)) }
             phases = PhaseIndex(phases: ph, values: values)
         }
     }

@@ -63,14 +63,24 @@ public struct Sensor: NodeKind, Equatable {
 
     /// A node's energy per uplink, J (before jitter and efficiency): its own draw of the radio's options.
     public func uplinkEnergy(seed: UInt64, fleet: String, node: Int) -> Double {
+        uplinkEnergy(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node)
+    }
+
+    /// The same from the fleet's key (`NodeRandom.fleetKey`), hashed once for its many nodes.
+    public func uplinkEnergy(fleetKey: UInt64, node: Int) -> Double {
         if radio.uplinkEnergy.count == 1 { return radio.uplinkEnergy[0].joules }
-        let u = NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .spreadingFactor).unit()
+        let u = NodeRandom(fleetKey: fleetKey, node: node, purpose: .spreadingFactor).unit()
         return radio.uplinkEnergy[radio.option(for: u)].joules
     }
 
     /// A node's uplink phase, s from the period start: its uplinks are at phase + k × interval.
     public func phase(seed: UInt64, fleet: String, node: Int) -> Double {
-        NodeRandom(seed: seed, fleet: fleet, node: node, purpose: .phase).unit() * interval
+        phase(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node)
+    }
+
+    /// The same from the fleet's key (`NodeRandom.fleetKey`), hashed once for its many nodes.
+    public func phase(fleetKey: UInt64, node: Int) -> Double {
+        NodeRandom(fleetKey: fleetKey, node: node, purpose: .phase).unit() * interval
     }
 
     public static func make(_ f: KindInput) -> Sensor? {
