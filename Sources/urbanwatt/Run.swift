@@ -154,7 +154,7 @@ extension UrbanWatt {
             RunPlan.reconcile(&result, streamedSteps: tally.steps)
             if result.completedSteps == 0 && Interrupt.requested() {
                 _ = session?.finish(totals: nil, interrupted: true)
-                if let series { try? series.writer.finish(); try? FileManager.default.removeItem(atPath: series.writer.path) }
+                if let series { try? series.writer.finish() }
                 throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
             }
             var uncertainty: JSONValue?

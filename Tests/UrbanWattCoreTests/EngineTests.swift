@@ -125,7 +125,7 @@ import Testing
         let counts = fleet.count.series(on: clock).map { Int(($0 + 1e-9).rounded(.down)) }
         for i in 0..<500 {
             let phase = NodeRandom(seed: s.seed, fleet: "a", node: i, purpose: .phase).unit() * 1000
-            let w = NodePopulation.jitterFactor(seed: s.seed, fleet: "a", node: i, jitter: 0.1)
+            let w = NodePopulation.jitterFactor(fleetKey: NodeRandom.fleetKey(seed: s.seed, fleet: "a"), node: i, jitter: 0.1)
             let option = sensor.radio.option(for: NodeRandom(seed: s.seed, fleet: "a", node: i, purpose: .spreadingFactor).unit())
             var t = phase
             while t < Double(clock.count) * 900 {

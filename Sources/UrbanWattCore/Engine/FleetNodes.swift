@@ -6,6 +6,8 @@ public struct FleetNodes: Sendable {
     let population: NodePopulation
     let clock: StepClock
     let seed: UInt64
+    /// The fleet's random key (`NodeRandom.fleetKey`), hashed once for its many nodes.
+    let fleetKey: UInt64
     let grid: Grid
 
     init(fleet: Fleet, population: NodePopulation, clock: StepClock, seed: UInt64, grid: Grid) {
@@ -13,6 +15,7 @@ public struct FleetNodes: Sendable {
         self.population = population
         self.clock = clock
         self.seed = seed
+        fleetKey = NodeRandom.fleetKey(seed: seed, fleet: fleet.name)
         self.grid = grid
     }
 
@@ -32,7 +35,7 @@ public struct FleetNodes: Sendable {
     /// A sensor node's energy per uplink, J (before jitter and efficiency).
     public func uplinkEnergy(_ j: Int) -> Double {
         guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
-        return s.uplinkEnergy(seed: seed, fleet: fleet.name, node: globalIndex(j))
+        return s.uplinkEnergy(fleetKey: fleetKey, node: globalIndex(j))
     }
 
     /// A sensor node's uplink phase, s from the period start (its uplinks are at phase + k × interval).
@@ -40,7 +43,7 @@ public struct FleetNodes: Sendable {
     /// uplinks by them.
     public func phase(_ j: Int) -> Double {
         guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
-        return s.phase(seed: seed, fleet: fleet.name, node: globalIndex(j))
+        return s.phase(fleetKey: fleetKey, node: globalIndex(j))
     }
 
     /// Charging sessions (start, end in Unix seconds) of every local node, in time order.

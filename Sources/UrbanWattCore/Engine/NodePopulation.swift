@@ -35,11 +35,7 @@ struct NodePopulation: Sendable {
     }
 
     /// A node's fixed power factor, uniform in [1 − jitter, 1 + jitter] from its own stream.
-    static func jitterFactor(seed: UInt64, fleet: String, node: Int, jitter: Double) -> Double {
-        jitterFactor(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node, jitter: jitter)
-    }
-
-    /// The same from the fleet's key, hashed once for its many nodes.
+    /// `fleetKey` is `NodeRandom.fleetKey`, hashed once for the fleet's many nodes.
     static func jitterFactor(fleetKey: UInt64, node: Int, jitter: Double) -> Double {
         1 + jitter * (2 * NodeRandom(fleetKey: fleetKey, node: node, purpose: .jitter).unit() - 1)
     }

@@ -61,12 +61,8 @@ public struct Sensor: NodeKind, Equatable {
     /// Bytes one uplink puts on the network.
     public var bytesPerMessage: Int { payload + overhead }
 
-    /// A node's energy per uplink, J (before jitter and efficiency): its own draw of the radio's options.
-    public func uplinkEnergy(seed: UInt64, fleet: String, node: Int) -> Double {
-        uplinkEnergy(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node)
-    }
-
-    /// The same from the fleet's key (`NodeRandom.fleetKey`), hashed once for its many nodes.
+    /// A node's energy per uplink, J (before jitter and efficiency): its own draw of the radio's
+    /// options, from the fleet's key (`NodeRandom.fleetKey`), hashed once for its many nodes.
     public func uplinkEnergy(fleetKey: UInt64, node: Int) -> Double {
         if radio.uplinkEnergy.count == 1 { return radio.uplinkEnergy[0].joules }
         let u = NodeRandom(fleetKey: fleetKey, node: node, purpose: .spreadingFactor).unit()
@@ -74,11 +70,6 @@ public struct Sensor: NodeKind, Equatable {
     }
 
     /// A node's uplink phase, s from the period start: its uplinks are at phase + k × interval.
-    public func phase(seed: UInt64, fleet: String, node: Int) -> Double {
-        phase(fleetKey: NodeRandom.fleetKey(seed: seed, fleet: fleet), node: node)
-    }
-
-    /// The same from the fleet's key (`NodeRandom.fleetKey`), hashed once for its many nodes.
     public func phase(fleetKey: UInt64, node: Int) -> Double {
         NodeRandom(fleetKey: fleetKey, node: node, purpose: .phase).unit() * interval
     }
