@@ -64,6 +64,10 @@ public enum RegressionSuite {
         if !exists && !bless { return .noGolden }
         let summary = withoutRun(simulation.run().summary())
         if bless {
+            // Blessing replaces a golden, never a file of the same name that is not one.
+            if exists && (try? JSONParser.parse(String(decoding: FileManager.default.contents(atPath: golden) ?? Data(), as: UTF8.self)))?["urbanwatt_version"] == nil {
+                throw .cannotWrite("will not replace \(golden): it is not an UrbanWatt summary (move it away, or remove it yourself)")
+            }
             let (goldenFolder, goldenName) = PathText.split(golden)
             let folder = OutputFolder(path: goldenFolder.isEmpty ? "." : goldenFolder)
             do {

@@ -8,9 +8,16 @@ public struct OutputFolder: Sendable {
 
     public enum Failure: Error, CustomStringConvertible {
         case cannotWrite(String, String)
+        /// A folder that holds an entry UrbanWatt did not write: it is never replaced.
+        case foreign(String, entry: String)
+        /// A place UrbanWatt will not write its results to, and why.
+        case refused(String, String)
         public var description: String {
             switch self {
             case .cannotWrite(let path, let why): "cannot write \(path): \(why)"
+            case .foreign(let path, let entry):
+                "will not replace \(path): it holds \(entry), which UrbanWatt did not write (--out a new folder, or remove it yourself)"
+            case .refused(let path, let why): "will not write results to \(path): \(why)"
             }
         }
     }
@@ -46,12 +53,37 @@ public struct OutputFolder: Sendable {
         if let failure { throw failure }
     }
 
+    /// Writes `data` as `name` through `.NAME.writing` and a rename, so the file appears whole or
+    /// not at all; a killed write leaves only a name that `FolderOwnership` knows to remove.
     public func write(_ name: String, _ data: Data) throws(Failure) {
         let target = PathText.join(path, name)
-        do {
-            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
-        } catch {
-            throw .cannotWrite(target, error.localizedDescription)
+        let temporary = PathText.join(path, Self.temporaryName(name))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
+        let failure: Int32? = data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = writeBytes(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return errno }
+                offset += n
+            }
+            return nil
+        }
+        let closed = close(fd) == 0 ? nil : errno
+        if let error = failure ?? closed {
+            unlink(temporary)
+            throw .cannotWrite(target, String(cString: strerror(error)))
+        }
+        guard rename(temporary, target) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .cannotWrite(target, why)
         }
     }
+
+    /// Where `write` puts `name` while writing it.
+    static func temporaryName(_ name: String) -> String { ".\(name).writing" }
 }
+
+/// The C library's `write`, out of the reach of `OutputFolder.write`'s name.
+private func writeBytes(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

@@ -8,9 +8,10 @@ public enum ResultFolder {
     /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
     /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv. With
     /// `timeseries`, the run wrote timeseries.csv as it went (at the run's rows), and it moves in.
+    /// `command` names the writer in the folder's manifest.
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
-        scenarioText: String, runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
+        scenarioText: String, command: String = "run", runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
         series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil
     ) throws(OutputFolder.Failure) {
         defer {
@@ -32,7 +33,7 @@ public enum ResultFolder {
             }
         }
         let text = texts.withLock { $0 }
-        try StagedFolder.replace(path) { folder throws(OutputFolder.Failure) in
+        try StagedFolder.replace(path, command: command) { folder throws(OutputFolder.Failure) in
             try folder.write("summary.json", text.summary)
             if let timeseries { try folder.adopt(timeseries.path, as: "timeseries.csv") } else { try folder.write("timeseries.csv", bytes: text.timeseries) }
             try folder.write("fleets.csv", text.fleets)

@@ -6,27 +6,44 @@ import UrbanWattCore
 /// (or two renames where the file system cannot exchange). A run killed while writing leaves the
 /// previous folder intact and a staging folder that the next write to the same place removes; a
 /// full disk leaves the previous folder intact and reports what could not be written.
+///
+/// Only a folder that is absent, empty or marked by UrbanWatt is replaced (`FolderOwnership`); the
+/// files a marked folder holds beside UrbanWatt's are kept in the new one.
 public enum StagedFolder {
-    /// Builds the folder at `path` with `fill`, then puts it in place.
-    public static func replace(_ path: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
-        let target = (path as NSString).standardizingPath
+    /// Refuses, before any work, a place `replace` would refuse: the current folder, a link, a
+    /// file, or a folder holding what UrbanWatt did not write.
+    public static func checkReplaceable(_ path: String) throws(OutputFolder.Failure) {
+        _ = try FolderOwnership.check(FolderOwnership.resolve(path))
+    }
+
+    /// Builds the folder at `path` with `fill`, marks it as written by `command`, then puts it in
+    /// place.
+    public static func replace(_ path: String, command: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
+        let target = try FolderOwnership.resolve(path)
         let (parent, name) = PathText.split(target)
-        let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         } catch {
             throw .cannotWrite(parent, error.localizedDescription)
         }
         removeLeftovers(of: name, in: parent)
+        let verdict = try FolderOwnership.check(target)
         let staging = sibling(name, in: parent, tag: "partial", pid: getpid())
-        try? fm.removeItem(atPath: staging)
-        do {
-            let folder = OutputFolder(path: staging)
-            try folder.create()
-            try fill(folder)
+        FolderOwnership.removeOwned(staging, twins: target)
+        guard mkdir(staging, 0o755) == 0 else { throw .cannotWrite(staging, String(cString: strerror(errno))) }
+        do throws(OutputFolder.Failure) {
+            let runID = RunID.random()
+            try FolderManifest(command: command, runID: runID, state: .writing, files: []).write(in: staging)
+            try fill(OutputFolder(path: staging))
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: staging) else {
+                throw .cannotWrite(staging, "cannot list what was written")
+            }
+            let files = entries.filter { $0 != FolderManifest.fileName }
+            try FolderManifest(command: command, runID: runID, state: .complete, files: files).write(in: staging)
+            if case .ours(_, let kept) = verdict { try FolderOwnership.keep(kept, from: target, into: staging) }
             try put(staging, at: target, old: sibling(name, in: parent, tag: "old", pid: getpid()))
         } catch {
-            try? fm.removeItem(atPath: staging)
+            FolderOwnership.removeOwned(staging, twins: target)
             throw error
         }
     }
@@ -51,7 +68,7 @@ public enum StagedFolder {
         }
         guard isFolder.boolValue else { throw .cannotWrite(target, "it is a file, not a folder") }
         if exchange(staging, target) {
-            try? FileManager.default.removeItem(atPath: staging)  // now the previous folder
+            FolderOwnership.removeOwned(staging, twins: target)  // now the previous folder
             return
         }
         guard rename(target, old) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }
@@ -60,7 +77,7 @@ public enum StagedFolder {
             _ = rename(old, target)
             throw .cannotWrite(target, why)
         }
-        try? FileManager.default.removeItem(atPath: old)
+        FolderOwnership.removeOwned(old, twins: target)
     }
 
     /// Swaps two paths atomically with Linux's renameat2(RENAME_EXCHANGE), looked up at run time:
@@ -73,8 +90,9 @@ public enum StagedFolder {
         return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
     }
 
-    /// Removes `.NAME.partial-PID` folders left by processes no longer alive, and puts back a
-    /// `.NAME.old-PID` whose process died between its two renames.
+    /// Removes what UrbanWatt owns of the `.NAME.partial-PID` folders and scratch files left by
+    /// processes no longer alive, and puts back a `.NAME.old-PID` whose process died between its
+    /// two renames.
     private static func removeLeftovers(of name: String, in parent: String) {
         let folder = parent.isEmpty ? "." : parent
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
@@ -86,7 +104,10 @@ public enum StagedFolder {
                 let leftover = PathText.join(folder, entry)
                 let target = PathText.join(folder, name)
                 if tag == "old" && !FileManager.default.fileExists(atPath: target) && rename(leftover, target) == 0 { continue }
-                try? FileManager.default.removeItem(atPath: leftover)
+                var info = stat()
+                guard lstat(leftover, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFREG && (tag == "series" || tag == "timeseries") { unlink(leftover) }
+                FolderOwnership.removeOwned(leftover, twins: target)
             }
         }
     }

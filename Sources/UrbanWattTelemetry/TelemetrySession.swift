@@ -72,7 +72,7 @@ public final class TelemetrySession: @unchecked Sendable {
     public private(set) var connectSeconds: Double?
 
     public init(engine: Engine, config: TelemetryConfig, transport: any MessageTransport, clock: any TelemetryClock = SystemClock(),
-                options: Options, runID: String = TelemetrySession.newRunID()) {
+                options: Options, runID: String = RunID.random()) {
         scenario = engine.scenario
         self.config = config
         self.options = options
@@ -88,12 +88,6 @@ public final class TelemetrySession: @unchecked Sendable {
         p.dropOldest = options.speed != nil
         p.stallTimeout = options.stallTimeout
         publisher = TelemetryPublisher(transport: transport, clock: clock, options: p)
-    }
-
-    /// A random 64-bit id in hex.
-    public static func newRunID() -> String {
-        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Announces the run with the retained `running` status; throws when the broker refuses it or

@@ -61,6 +61,8 @@ extension UrbanWatt {
         }
 
         func run() throws {
+            // Before listening for minutes: a folder holding what UrbanWatt did not write is never replaced.
+            do { try StagedFolder.checkReplaceable(out) } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
             guard var settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
             let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
             // --timeout bounds the whole listen, connecting included.
@@ -125,7 +127,7 @@ extension UrbanWatt {
                 }
             }
             do {
-                try StagedFolder.replace(out) { folder throws(OutputFolder.Failure) in
+                try StagedFolder.replace(out, command: "listen") { folder throws(OutputFolder.Failure) in
                     try folder.write("listen-summary.json", aggregate.summary().serialized())
                 }
             } catch {

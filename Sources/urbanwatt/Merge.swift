@@ -27,6 +27,7 @@ extension UrbanWatt {
 
         func run() throws {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
+            try checkOut()
             let b: Breakdown, text: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?
             do {
                 (b, text, runs, uncertainty) = try ShardMerge.merge(folders: folders, resolution: resolution)
@@ -41,7 +42,7 @@ extension UrbanWatt {
             let rows = b.stepsPerRow
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0, uncertainty: uncertainty))
             do {
-                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text, runs: runs)
+                try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text, command: "merge", runs: runs)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
@@ -50,6 +51,25 @@ extension UrbanWatt {
                 if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Merged \(folders.count) shards into \(out)/")
             }
+        }
+    }
+}
+
+extension UrbanWatt.Merge {
+    /// Refuses, before merging, an `--out` that `ResultFolder.write` would refuse, or that is one of
+    /// the shards, holds one or lies inside one: replacing it would destroy an input.
+    func checkOut() throws {
+        do {
+            let target = try FolderOwnership.resolve(out)
+            for folder in folders {
+                let shard = try FolderOwnership.resolve(folder)
+                if target == shard || shard.hasPrefix(target + "/") || target.hasPrefix(shard + "/") {
+                    throw OutputFolder.Failure.refused(out, "it is, holds or lies in the shard \(folder); merge into a new folder")
+                }
+            }
+            try StagedFolder.checkReplaceable(out)
+        } catch {
+            throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
         }
     }
 }

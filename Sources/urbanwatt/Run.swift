@@ -68,6 +68,8 @@ extension UrbanWatt {
                 try period.apply(to: &loaded.scenario)
                 let folder = out.map { names.count > 1 ? PathText.join($0, loaded.scenario.name) : $0 }
                     ?? "out/\(loaded.scenario.name)"
+                // Before any work: a folder holding what UrbanWatt did not write is never replaced.
+                do { try StagedFolder.checkReplaceable(folder) } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
                 try simulate(loaded, into: folder)
             }
         }

@@ -67,3 +67,59 @@ import UrbanWattCore
         #expect(back.completedSteps == r.completedSteps && back.nodeSteps == r.nodeSteps && back.shard == r.shard)
     }
 }
+
+/// The staged replacement's own guarantees, without a run: a failed fill leaves the previous
+/// folder and what the user added as they were, and a dead process's leftovers lose only what
+/// UrbanWatt wrote.
+@Suite struct StagedFolderOwnershipTests {
+    static func folder() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-staged-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func aFailedFillLeavesTheFolderAndTheUsersFiles() throws {
+        let root = Self.folder(), out = root + "/r"
+        try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in try folder.write("a.txt", "first") }
+        try "mine".write(toFile: out + "/mine.txt", atomically: true, encoding: .utf8)
+        #expect(throws: OutputFolder.Failure.self) {
+            try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in
+                try folder.write("a.txt", "second")
+                throw .cannotWrite("disk", "full")
+            }
+        }
+        #expect(try String(contentsOfFile: out + "/a.txt", encoding: .utf8) == "first")
+        #expect(try String(contentsOfFile: out + "/mine.txt", encoding: .utf8) == "mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["r"])
+        try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in try folder.write("b.txt", "third") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [".urbanwatt-manifest.json", "b.txt", "mine.txt"])
+        #expect(FolderManifest.read(in: out)?.files == ["b.txt"])
+    }
+
+    /// A dead process's staging folder: what it wrote goes, a file it holds that is nobody's twin
+    /// stays (the folder with it); one that is the same inode as the result's goes.
+    @Test func leftoversLoseOnlyWhatUrbanWattOwns() throws {
+        let root = Self.folder(), out = root + "/r"
+        try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in try folder.write("a.txt", "result") }
+        try "kept".write(toFile: out + "/kept.txt", atomically: true, encoding: .utf8)
+        let dead: Int32 = 4_000_000  // above pid_max: no such process
+        for (tag, lonely) in [("partial", "lonely.txt"), ("old", "lonely2.txt")] {
+            let leftover = root + "/.r.\(tag)-\(dead)"
+            try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
+            try FolderManifest(command: "test", runID: "1", state: .complete, files: ["a.txt"]).write(in: leftover)
+            try "old result".write(toFile: leftover + "/a.txt", atomically: true, encoding: .utf8)
+            try "nobody's twin".write(toFile: leftover + "/" + lonely, atomically: true, encoding: .utf8)
+            #expect(link(out + "/kept.txt", leftover + "/kept.txt") == 0)
+        }
+        let writing = root + "/.r.partial-\(dead + 1)"
+        try FileManager.default.createDirectory(atPath: writing, withIntermediateDirectories: true)
+        try FolderManifest(command: "test", runID: "2", state: .writing, files: []).write(in: writing)
+        try "half".write(toFile: writing + "/a.txt", atomically: true, encoding: .utf8)
+        try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in try folder.write("a.txt", "new") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [".r.old-\(dead)", ".r.partial-\(dead)", "r"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/.r.partial-\(dead)").sorted() == [".urbanwatt-manifest.json", "lonely.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/.r.old-\(dead)").sorted() == [".urbanwatt-manifest.json", "lonely2.txt"])
+        #expect(try String(contentsOfFile: out + "/kept.txt", encoding: .utf8) == "kept")
+        #expect(try String(contentsOfFile: out + "/a.txt", encoding: .utf8) == "new")
+    }
+}

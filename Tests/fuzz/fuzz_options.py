@@ -2,7 +2,8 @@
 """Fuzzes the command line: every numeric, duration and name option of `run`, `listen`, `compare`
 and `merge` with hostile values. Asserts that nothing traps or hangs and that each refusal says what
 is wrong: exit 0, 64 (usage, with a message naming the option), 65, 66, 69 (no broker: the
-telemetry options point at a closed port with a short timeout) or 73.
+telemetry options point at a closed port with a short timeout) or 73; and that no `--out`, however
+hostile (`.`, `/`, a folder holding a thesis, a link), removes or changes a file UrbanWatt did not write.
 
 Usage: fuzz_options.py --bin .build/release/urbanwatt [--count 400] [--seed 1]
 Prints the outcome classes and `N passed, M failed`; exits 1 on any failure.
@@ -31,6 +32,34 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx"]
 FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
 TRAPS = {132, 133, 134, 136, 137, 139}
+# `--out` values run from a sandbox folder holding files that are not UrbanWatt's: whatever the
+# value, those files must be there, unchanged, afterwards.
+OUT_VALUES = [".", "..", "/", "./", "docs", "docs/", "docs/thesis.tex", "../precious", "link", "~", "keep.txt",
+              "new/deep/folder", "x" * 300, "docs/../docs"]
+SENTINELS = {"cwd/keep.txt": "keep", "cwd/docs/thesis.tex": "thesis", "precious/data.txt": "data"}
+
+
+def make_sandbox(tmp):
+    for path, text in SENTINELS.items():
+        os.makedirs(os.path.dirname(os.path.join(tmp, path)), exist_ok=True)
+        with open(os.path.join(tmp, path), "w") as f:
+            f.write(text)
+    link = os.path.join(tmp, "cwd", "link")
+    if not os.path.lexists(link):
+        os.symlink(os.path.join(tmp, "cwd", "docs"), link)
+    return os.path.join(tmp, "cwd")
+
+
+def sentinels_lost(tmp):
+    lost = []
+    for path, text in SENTINELS.items():
+        try:
+            with open(os.path.join(tmp, path)) as f:
+                if f.read() != text:
+                    lost.append(path + " changed")
+        except OSError:
+            lost.append(path + " gone")
+    return lost
 
 
 def main():
@@ -39,9 +68,11 @@ def main():
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)  # hostile --out values run from a sandbox folder
     rng = random.Random(args.seed)
     outcomes, failures = {}, []
     with tempfile.TemporaryDirectory(prefix="urbanwatt-optfuzz-") as tmp:
+        sandbox = make_sandbox(tmp)
         for i in range(args.count):
             command = rng.choice(["run", "run", "run", "listen", "fiware"])
             options = {"run": RUN_OPTIONS, "listen": LISTEN_OPTIONS, "fiware": FIWARE_OPTIONS}[command]
@@ -63,20 +94,26 @@ def main():
             argv += ["--mqtt", "mqtt://127.0.0.1:9"]
             if "--reconnect-timeout" not in chosen:
                 argv += ["--reconnect-timeout", "0.3s"]
+            hostile_out = rng.random() < 0.2
+            out = rng.choice(OUT_VALUES) if hostile_out else os.path.join(tmp, "out" if command == "run" else "listen")
             if command == "run":
                 if "--to" not in chosen and "--from" not in chosen:
                     argv += ["--to", "2025-01-02"]
-                argv += ["--quiet", "--out", os.path.join(tmp, "out")]
+                argv += ["--quiet", "--out", out]
             else:
-                argv += ["--quiet", "--out", os.path.join(tmp, "listen")]
+                argv += ["--quiet", "--out", out]
                 if "--timeout" not in chosen:
                     argv += ["--timeout", "1s"]
             try:
-                p = subprocess.run(argv, capture_output=True, timeout=60)
+                p = subprocess.run(argv, capture_output=True, timeout=60, cwd=sandbox if hostile_out else None)
             except subprocess.TimeoutExpired:
                 failures.append((i, argv[1:], "hang: did not end within 60 s"))
                 outcomes["hang"] = outcomes.get("hang", 0) + 1
                 continue
+            lost = sentinels_lost(tmp)
+            if lost:
+                failures.append((i, argv[1:], "deleted what it did not write: " + ", ".join(lost)))
+                make_sandbox(tmp)
             err = p.stderr.decode("utf-8", errors="replace")
             code = p.returncode
             outcomes[code] = outcomes.get(code, 0) + 1

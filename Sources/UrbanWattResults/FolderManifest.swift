@@ -1,0 +1,66 @@
+import Foundation
+import UrbanWattCore
+
+/// The mark UrbanWatt leaves in every folder it writes, `.urbanwatt-manifest.json`: the command,
+/// a run id and the names of the files it wrote. It is how a later write knows which files it may
+/// replace; a file that is not listed belongs to somebody else and is never removed.
+///
+/// A staging folder's manifest says `"state": "writing"` until its files are complete: such a
+/// folder was created empty by UrbanWatt and only UrbanWatt wrote into it, so a killed run's staging
+/// folder may be removed whole.
+public struct FolderManifest: Sendable, Equatable {
+    public static let fileName = ".urbanwatt-manifest.json"
+
+    public enum State: String, Sendable { case writing, complete }
+
+    public var command: String
+    public var runID: String
+    public var state: State
+    /// Plain file names inside the folder (no `/`), sorted.
+    public var files: [String]
+
+    public init(command: String, runID: String, state: State, files: [String]) {
+        self.command = command
+        self.runID = runID
+        self.state = state
+        self.files = files.sorted()
+    }
+
+    public func serialized() -> String {
+        JSONValue.object([
+            ("urbanwatt_manifest", .integer(1)), ("version", .string(UrbanWattVersion.current)), ("command", .string(command)),
+            ("run_id", .string(runID)), ("state", .string(state.rawValue)), ("files", .array(files.map(JSONValue.string))),
+        ]).serialized()
+    }
+
+    /// The manifest of `folder`, nil when it has none or one that is not UrbanWatt's. A listed
+    /// name with a `/`, or `.`/`..`, makes the whole manifest invalid: it could point outside.
+    public static func read(in folder: String) -> FolderManifest? {
+        let path = PathText.join(folder, fileName)
+        var info = stat()
+        // Only a regular file: a link named like the manifest could make any folder look like ours.
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 1 << 20,
+              let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+              json["urbanwatt_manifest"] == .integer(1),
+              let command = json["command"]?.stringValue, let runID = json["run_id"]?.stringValue,
+              let state = json["state"]?.stringValue.flatMap(State.init(rawValue:)),
+              case .array(let items)? = json["files"] else { return nil }
+        var files: [String] = []
+        for item in items {
+            guard let name = item.stringValue, isPlainName(name), name != fileName else { return nil }
+            files.append(name)
+        }
+        return FolderManifest(command: command, runID: runID, state: state, files: files)
+    }
+
+    /// Writes the manifest into `folder` (through a temporary file and a rename).
+    public func write(in folder: String) throws(OutputFolder.Failure) {
+        try OutputFolder(path: folder).write(Self.fileName, serialized())
+    }
+
+    /// A name that stays inside its folder.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
+    }
+}

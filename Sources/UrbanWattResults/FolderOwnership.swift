@@ -1,0 +1,151 @@
+import Foundation
+import UrbanWattCore
+
+/// Which files in a results folder are UrbanWatt's, so that replacing the folder never deletes
+/// anything else. A folder may be replaced when it is absent, empty, or marked by a
+/// `FolderManifest`; in a marked folder the files its manifest does not list (a rendered PDF, notes)
+/// are kept: hard-linked into the new folder before the swap, and unlinked from the old one only
+/// once the new one is seen to hold the same file. An unmarked folder that holds anything is
+/// refused, naming the first entry found.
+public enum FolderOwnership {
+    /// What stands at a results path.
+    public enum Verdict: Sendable, Equatable {
+        case absent
+        case empty
+        /// Marked by UrbanWatt; `kept` are the entries its manifest does not list.
+        case ours(FolderManifest, kept: [String])
+    }
+
+    /// `path` made absolute and standardised, refused when it is the current folder or holds it
+    /// (`--out .`, `--out ..`, `--out /`): replacing it would pull the folder from under the shell.
+    public static func resolve(_ path: String) throws(OutputFolder.Failure) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = (path.hasPrefix("/") ? path : PathText.join(cwd, path)) as NSString
+        let target = absolute.standardizingPath
+        let real = realPath(target) ?? target
+        if real == "/" || cwd == real || cwd.hasPrefix(real + "/") {
+            throw .refused(path, "it is the current folder or holds it; name a new folder inside it")
+        }
+        return target
+    }
+
+    /// Whether UrbanWatt may replace what stands at `target` (absolute), and what it must keep.
+    public static func check(_ target: String) throws(OutputFolder.Failure) -> Verdict {
+        var info = stat()
+        guard lstat(target, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return .absent }
+            throw .cannotWrite(target, String(cString: strerror(errno)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK: throw .refused(target, "it is a symbolic link; name the folder it points to, or a new one")
+        default: throw .refused(target, "it is a file, not a folder")
+        }
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: target).sorted() } catch {
+            throw .cannotWrite(target, error.localizedDescription)
+        }
+        if entries.isEmpty { return .empty }
+        guard let manifest = FolderManifest.read(in: target) else {
+            throw .foreign(target, entry: firstFile(entries[0], in: target))
+        }
+        let kept = entries.filter { !isOwned($0, in: target, by: manifest) }
+        return .ours(manifest, kept: kept)
+    }
+
+    /// Hard-links `entries` of `source` into `destination` (folders are made anew, their contents
+    /// linked), so they outlive the swap. Refused when the new result writes an entry of that name
+    /// or the file system cannot link: nothing is moved, and the caller removes its staging folder.
+    static func keep(_ entries: [String], from source: String, into destination: String) throws(OutputFolder.Failure) {
+        for entry in entries {
+            let to = PathText.join(destination, entry)
+            var info = stat()
+            if lstat(to, &info) == 0 {
+                throw .refused(source, "it holds \(entry), which UrbanWatt did not write and the new result would replace; move it away first")
+            }
+            if let why = linkTree(PathText.join(source, entry), to) {
+                throw .refused(source, "it holds \(entry), which UrbanWatt did not write and cannot keep across the new result (\(why))")
+            }
+        }
+    }
+
+    /// Removes what UrbanWatt owns in `folder` and the folder itself once nothing else is left.
+    /// An entry its manifest does not list goes only when `twins` holds the very same file (the
+    /// same inode) at the same place: a kept file already linked into the new result. A staging
+    /// folder still `writing` was created empty and written only by UrbanWatt, and goes whole.
+    /// True when the folder is gone.
+    @discardableResult
+    static func removeOwned(_ folder: String, twins: String?) -> Bool {
+        var info = stat()
+        guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return false }
+        guard let manifest = FolderManifest.read(in: folder) else { return rmdir(folder) == 0 }
+        if manifest.state == .writing { return (try? FileManager.default.removeItem(atPath: folder)) != nil }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for entry in entries where entry != FolderManifest.fileName {
+            let path = PathText.join(folder, entry)
+            if isOwned(entry, in: folder, by: manifest) {
+                unlink(path)
+            } else if let twins, sameFiles(path, PathText.join(twins, entry)) {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        guard left == [FolderManifest.fileName] else { return false }
+        unlink(PathText.join(folder, FolderManifest.fileName))
+        return rmdir(folder) == 0
+    }
+
+    /// A regular file the manifest lists, or the temporary file of one.
+    private static func isOwned(_ entry: String, in folder: String, by manifest: FolderManifest) -> Bool {
+        if entry == FolderManifest.fileName || entry == OutputFolder.temporaryName(FolderManifest.fileName) { return true }
+        let listed = manifest.files.contains(entry) || manifest.files.contains { OutputFolder.temporaryName($0) == entry }
+        var info = stat()
+        return listed && lstat(PathText.join(folder, entry), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Links `source` at `destination`: a file (or link, or other node) by a hard link, a folder by
+    /// a new folder of links. The reason when it cannot.
+    private static func linkTree(_ source: String, _ destination: String) -> String? {
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return String(cString: strerror(errno)) }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return link(source, destination) == 0 ? nil : String(cString: strerror(errno))
+        }
+        guard mkdir(destination, info.st_mode & 0o7777) == 0 else { return String(cString: strerror(errno)) }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
+        for entry in entries {
+            if let why = linkTree(PathText.join(source, entry), PathText.join(destination, entry)) { return why }
+        }
+        return nil
+    }
+
+    /// Whether `a` and `b` are the same files: the same inode for a file, and for a folder the same
+    /// entries, each the same.
+    private static func sameFiles(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard lstat(a, &x) == 0, lstat(b, &y) == 0 else { return false }
+        guard x.st_mode & S_IFMT == S_IFDIR else { return x.st_dev == y.st_dev && x.st_ino == y.st_ino }
+        guard y.st_mode & S_IFMT == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: a) else { return false }
+        return entries.allSatisfy { sameFiles(PathText.join(a, $0), PathText.join(b, $0)) }
+    }
+
+    /// `entry`, or the first file found below it when it is a folder ("chapters/one.tex"), as the
+    /// user will recognise it.
+    private static func firstFile(_ entry: String, in folder: String) -> String {
+        var path = entry
+        for _ in 0..<16 {
+            var info = stat()
+            let full = PathText.join(folder, path)
+            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return path }
+            guard let next = (try? FileManager.default.contentsOfDirectory(atPath: full))?.sorted().first else { return path + "/" }
+            path += "/" + next
+        }
+        return path
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
