@@ -84,7 +84,33 @@ public enum ScenarioDecoder {
             i += length
         }
         if !diagnostics.isEmpty { throw ScenarioErrors(diagnostics) }
-        return String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let line = firstLineNotAMapping(text) {
+            throw ScenarioErrors([Diagnostic(file: file, line: line, column: 1, path: "",
+                message: "not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")])
+        }
+        return text
+    }
+
+    /// The line number of the first line that is neither blank, a comment, a document marker nor a
+    /// top-level `key:`, when that line shows the file is not a scenario; nil for one that may be.
+    /// A file given by mistake (`extends: /etc/shadow`) is refused here, before YAML could quote it.
+    static func firstLineNotAMapping(_ text: String) -> Int? {
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let trimmed = line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if line.hasPrefix("---") || line.hasPrefix("%") || line.hasPrefix("{") { return nil }
+            var key = trimmed.drop { $0 == "\"" || $0 == "'" }
+            guard let first = key.first, first.isLetter || first == "_" else { return number }
+            key = key.drop { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            key = key.drop { $0 == "\"" || $0 == "'" || $0 == " " }
+            guard key.hasPrefix(":") else { return number }
+            let after = key.dropFirst().first
+            return after == nil || after == " " || after == "\t" || after == "\r" ? nil : number
+        }
+        return nil
     }
 
     static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {

@@ -12,7 +12,7 @@ struct Cursor {
     /// A short description of what the node is, for "got …" in messages.
     var found: String {
         switch node {
-        case .scalar(let s): s.string.isEmpty ? "nothing" : "\"\(s.string)\""
+        case .scalar(let s): s.string.isEmpty ? "nothing" : "\"\(Self.shown(s.string))\""
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
@@ -20,6 +20,12 @@ struct Cursor {
     }
 
     var scalar: String? { node.scalar?.string }
+
+    /// A found value as an error quotes it: its first line, at most 60 characters.
+    static func shown(_ value: String) -> String {
+        let line = value.prefix { $0 != "\n" && $0 != "\r" }
+        return line.count > 60 || line.count < value.count ? line.prefix(60) + "…" : value
+    }
 
     /// A plain scalar YAML 1.1 reads as null.
     var isNull: Bool {

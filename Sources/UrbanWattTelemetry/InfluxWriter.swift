@@ -51,7 +51,7 @@ public final class InfluxWriter: @unchecked Sendable {
     /// Why `text` cannot be an InfluxDB write URL, or nil.
     public static func problem(_ text: String) -> String? {
         guard let u = URL(string: text), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else {
-            return "expected an http URL such as http://127.0.0.1:8086/write?db=urbanwatt, got \"\(text.prefix(80))\""
+            return "expected an http URL such as http://127.0.0.1:8086/write?db=urbanwatt, got \"\(Redaction.url(String(text.prefix(200))).prefix(80))\""
         }
         return nil
     }

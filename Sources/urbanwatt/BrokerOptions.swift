@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UrbanWattCore
 import UrbanWattTelemetry
 
 /// How to reach a broker: URL, credentials (never on the command line), TLS files, client id.
@@ -32,7 +33,7 @@ struct BrokerOptions: ParsableArguments, Sendable {
 
     func validate() throws {
         if let mqtt, BrokerURL(mqtt) == nil {
-            throw ValidationError("--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(mqtt)\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)")
+            throw ValidationError("--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(Redaction.url(mqtt))\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)")
         }
         if MQTTSettings.Version(rawValue: mqttVersion) == nil { throw ValidationError("--mqtt-version expects 5 or 3.1.1, got \"\(mqttVersion)\"") }
         _ = try OptionValues.duration(reconnectTimeout, option: "--reconnect-timeout", range: BrokerOptions.reconnectRange)

@@ -22,8 +22,15 @@ extension UrbanWatt {
         @Flag(help: "Rewrite the golden summaries from this run.")
         var bless = false
 
-        @Option(help: "Relative tolerance for every scenario, overriding theirs.")
+        @Option(help: "Relative tolerance for every scenario, overriding theirs (0 to 1; 0.001 is 0.1 %).")
         var tolerance: Double?
+
+        func validate() throws {
+            // nan, inf or 1e308 would pass any golden: a check that cannot fail.
+            if let tolerance, !(0...1).contains(tolerance) {
+                throw ValidationError("--tolerance expects a relative tolerance from 0 to 1 (0.001 is 0.1 %), got \(tolerance)")
+            }
+        }
 
         func run() throws {
             var failed = 0, checked = 0

@@ -119,7 +119,7 @@ extension UrbanWatt {
                 let ok = writer.stop()
                 let c = writer.currentCounts
                 if !ok || c.dropped > 0 {
-                    printError("urbanwatt: --influx \(influx ?? ""): \(c.failedRequests) writes failed after retries\(c.lastError.map { " (\($0))" } ?? ""), "
+                    printError("urbanwatt: --influx \(Redaction.url(influx ?? "")): \(c.failedRequests) writes failed after retries\(c.lastError.map { " (\($0))" } ?? ""), "
                         + "\(c.dropped) fleet-steps dropped past \(InfluxWriter.maximumSteps); \(c.written) lines written")
                     influxFailed = true
                 } else if !quiet {

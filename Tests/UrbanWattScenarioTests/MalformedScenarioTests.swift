@@ -110,3 +110,23 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.contains { $0.contains("fleets[lamps].power: missing; expected a power such as \"150 W\"") })
     }
 }
+
+/// What an error may show of the user's input: a scenario is recognised by its first line before
+/// YAML could quote a file given by mistake, and URLs lose their secrets.
+@Suite struct EchoTests {
+    @Test func aScenarioIsRecognisedByItsFirstLine() {
+        for text in ["# a comment\n\n  urbanwatt: 1\n", "---\nurbanwatt: 1\n", "{urbanwatt: 1}\n", "\"urbanwatt\": 1\n", "name:\n", "", "\n# only\n"] {
+            #expect(ScenarioDecoder.firstLineNotAMapping(text) == nil, "\(text)")
+        }
+        for (text, line) in [("root:x:0:0:root:/root:/bin/bash\n", 1), ("# c\n- a\n", 2), ("plain text\n", 1), ("key:value\n", 1), ("1: a\n", 1)] {
+            #expect(ScenarioDecoder.firstLineNotAMapping(text) == line, "\(text)")
+        }
+    }
+
+    @Test func urlsLoseTheirSecrets() {
+        #expect(Redaction.url("http://u:pw@h:8086/write?db=x&u=me&p=pw&token=t") == "http://u:***@h:8086/write?db=x&u=me&p=***&token=***")
+        #expect(Redaction.url("mqtt://user@host:1883") == "mqtt://user@host:1883")
+        #expect(Redaction.url("http://h/x?a=b@c:d") == "http://h/x?a=b@c:d")
+        #expect(Redaction.url("no url at all") == "no url at all")
+    }
+}
