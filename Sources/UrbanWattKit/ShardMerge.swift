@@ -101,7 +101,7 @@ public enum ShardMerge {
         whole.shard = .whole
         do {
             let b = try ShardFiles.merge([(whole, central.1)], stepsPerRow: rows)
-            return (b, read[0].text, runs, runs.count >= 2 ? MonteCarlo.section(runs, requested: requested) : nil)
+            return (b, read[0].text, runs, runs.count >= 2 ? MonteCarlo.section(runs, requested: requested, parameters: whole.scenario.uncertainParameters.count) : nil)
         } catch {
             throw .inconsistent("\(error)")
         }

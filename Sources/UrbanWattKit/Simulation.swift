@@ -65,7 +65,7 @@ public struct Simulation: Sendable {
         for attempt in 0...Simulation.maximumRunRedraws {
             do {
                 var s = try ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k, attempt: attempt))
-                s.parameterRedraws += attempt
+                s.runRedraws = attempt
                 adjust(&s)
                 return s
             } catch {
@@ -77,6 +77,11 @@ public struct Simulation: Sendable {
 
     /// How often a run's draws are drawn again as a whole before `sample` gives up.
     public static let maximumRunRedraws = 100
+
+    /// Above this share of rejected draws of one parameter, `uncertainty` refuses the runs; above
+    /// `warningRedrawShare` of all draws, the command line warns.
+    public static let maximumRedrawShare = 0.5
+    public static let warningRedrawShare = 0.01
 
     /// Monte Carlo: `runs` replications on all cores, each with its own draws; with `shard` K/M,
     /// only runs k with k mod M = K − 1 (`merge` puts the shards' runs back together). Returns the
@@ -99,17 +104,35 @@ public struct Simulation: Sendable {
             }
         }, done: done, shouldStop: { shouldStop() || failure.withLock { $0 != nil } })
         if let error = failure.withLock({ $0 }) { throw error }
-        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count) : nil, stats.count, stats)
+        // Mostly redrawn: the distribution lies mostly outside the valid range, and the runs sample
+        // a sliver of it that the user did not write.
+        if let worst = MonteCarlo.mostRedrawn(stats), worst.share > Simulation.maximumRedrawShare {
+            throw RunDrawError(run: nil, problems: ScenarioErrors([]), mostlyRedrawn: worst)
+        }
+        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count, parameters: scenario.uncertainParameters.count) : nil,
+                stats.count, stats)
     }
 }
 
-/// A Monte Carlo run whose draws broke the scenario's checks in every attempt (`Simulation.sample`).
+/// A Monte Carlo run whose draws broke the scenario's checks in every attempt (`Simulation.sample`),
+/// or a parameter whose draws were mostly outside its valid range.
 public struct RunDrawError: Error, Sendable, CustomStringConvertible {
-    public var run: Int
+    public var run: Int?
     public var problems: ScenarioErrors
+    public var mostlyRedrawn: (path: String, share: Double)?
+
+    public init(run: Int?, problems: ScenarioErrors, mostlyRedrawn: (path: String, share: Double)? = nil) {
+        self.run = run
+        self.problems = problems
+        self.mostlyRedrawn = mostlyRedrawn
+    }
 
     public var description: String {
-        "\(problems.description)\nrun \(run)'s draws of the uncertain parameters broke these checks in \(Simulation.maximumRunRedraws + 1) attempts; "
+        if let (path, share) = mostlyRedrawn {
+            return "\(path): \(Int((share * 100).rounded())) % of its draws fell outside its valid range and were drawn again "
+                + "(more than \(Int(Simulation.maximumRedrawShare * 100)) %): the runs would sample a sliver of the distribution; narrow it to the valid range"
+        }
+        return "\(problems.description)\nrun \(run ?? 0)'s draws of the uncertain parameters broke these checks in \(Simulation.maximumRunRedraws + 1) attempts; "
             + "narrow the distributions so that their values agree"
     }
 }

@@ -12,17 +12,20 @@ public struct LoadHistogram: Sendable {
 
     public init() {}
 
+    /// Adds one step's power; one that is not finite (validation keeps them out) is passed over:
+    /// a band cannot hold it, and doubling the width toward it would never end.
     public mutating func add(_ kW: Double) {
+        guard kW.isFinite else { return }
         steps += 1
         maximum = max(maximum, kW)
         guard kW > 0 else { counts[0] += 1; return }
-        if width == 0 { width = kW * 2 / Double(LoadHistogram.bands) }
+        if width == 0 { width = max(kW * 2 / Double(LoadHistogram.bands), .leastNormalMagnitude) }
         while kW >= width * Double(LoadHistogram.bands) {
             for k in 0..<(LoadHistogram.bands / 2) { counts[k] = counts[2 * k] + counts[2 * k + 1] }
             for k in (LoadHistogram.bands / 2)..<LoadHistogram.bands { counts[k] = 0 }
             width *= 2
         }
-        counts[Int(kW / width)] += 1
+        counts[min(LoadHistogram.bands - 1, Int(kW / width))] += 1
     }
 
     /// (hours at or above, kW) from the peak down, one point per band that holds steps, for steps of

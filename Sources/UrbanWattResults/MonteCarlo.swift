@@ -15,6 +15,8 @@ public enum MonteCarlo {
         public var groups: [(section: String, group: String?, key: String, value: Double)] = []
         /// Parameter draws rejected as outside their valid range in this run.
         public var redraws = 0
+        /// Those of `redraws` that each parameter's own range rejected, by path (not in runs.csv).
+        public var redrawsByParameter: [String: Int] = [:]
     }
 
     /// Runs replications `runs` on all cores; `scenario(k)` gives run k's scenario. Once
@@ -35,7 +37,8 @@ public enum MonteCarlo {
                 run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])
                     + (b.cost(.total).map { [("cost", $0)] } ?? []),
-                byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws)
+                byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws,
+                redrawsByParameter: s.redrawsByParameter)
             results.withLock { $0[i] = stats }
             done(finished.add(1, ordering: .relaxed).newValue)
         }
@@ -68,7 +71,9 @@ public enum MonteCarlo {
 
     /// `{"runs": N, "totals": {"energy_kwh": {"p5", "p50", "p95"}, …}, "by_year": {"2025": {"energy_kwh": {…}}},
     /// "balance": {"net_kwh": {…}, …}, "by_layer": {"sensing": {"energy_kwh": {…}}}, "by_fleet": {…}}`.
-    public static func section(_ stats: [RunStats], requested: Int? = nil) -> JSONValue {
+    /// `parameters` is how many uncertain parameters each run draws: `redraw_share` is the share of
+    /// all draws that were rejected, redraws / (redraws + runs × parameters).
+    public static func section(_ stats: [RunStats], requested: Int? = nil, parameters: Int) -> JSONValue {
         func bands(_ values: [Double]) -> JSONValue {
             let sorted = values.sorted()
             return .object([("p5", .number(percentile(sorted, 5))), ("p50", .number(percentile(sorted, 50))), ("p95", .number(percentile(sorted, 95)))])
@@ -80,9 +85,26 @@ public enum MonteCarlo {
             ("requested", .integer(requested ?? stats.count)),
             // Draws outside a quantity's valid range are redrawn (truncated distributions): how many.
             ("redraws", .integer(stats.reduce(0) { $0 + $1.redraws })),
+            ("redraw_share", .number(redrawShare(stats, parameters: parameters))),
             ("totals", .object(keys.enumerated().map { k, key in (key, bands(stats.map { $0.totals[k].1 })) })),
             ("by_year", .object(years.enumerated().map { k, y in (String(y), .object([("energy_kwh", bands(stats.map { $0.byYear[k].1 }))])) })),
         ] + groupSections(stats, bands))
+    }
+
+    /// The share of draws rejected over `stats`: 0 without draws.
+    public static func redrawShare(_ stats: [RunStats], parameters: Int) -> Double {
+        let rejected = Double(stats.reduce(0) { $0 + $1.redraws })
+        let accepted = Double(stats.count * parameters)
+        return rejected + accepted > 0 ? rejected / (rejected + accepted) : 0
+    }
+
+    /// The parameter whose draws were most often rejected over `stats`, with its share of rejected
+    /// draws (each run accepts one), or nil when none was.
+    public static func mostRedrawn(_ stats: [RunStats]) -> (path: String, share: Double)? {
+        var rejected: [String: Int] = [:]
+        for s in stats { rejected.merge(s.redrawsByParameter, uniquingKeysWith: +) }
+        guard let (path, count) = rejected.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), count > 0 else { return nil }
+        return (path, Double(count) / Double(count + stats.count))
     }
 
     /// balance, by_layer and by_fleet, each value's bands over the runs, in the first run's order.

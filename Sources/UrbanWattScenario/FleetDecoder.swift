@@ -7,12 +7,13 @@ struct FleetContext {
     var hasLocation: Bool
     var hasCarbon = false
     var hasPrice = false
+    var years: ClosedRange<Int>?
 
     func profile(named name: String) -> Profile? { profiles[name] ?? BuiltinProfiles.named(name) }
 
     var profileNames: [String] { Array(profiles.keys) + BuiltinProfiles.all.map(\.name) }
 
-    var kind: KindContext { KindContext(hasLocation: hasLocation, hasCarbon: hasCarbon, hasPrice: hasPrice) }
+    var kind: KindContext { KindContext(hasLocation: hasLocation, hasCarbon: hasCarbon, hasPrice: hasPrice, years: years) }
 }
 
 /// Reads one entry of `fleets:`.

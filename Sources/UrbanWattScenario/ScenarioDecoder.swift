@@ -30,7 +30,7 @@ public enum ScenarioDecoder {
         reader.origins = origins
         var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
         scenario?.uncertainParameters = reader.uncertain
-        scenario?.parameterRedraws = reader.redraws
+        scenario?.redrawsByParameter = reader.redraws
         if let scenario, reader.diagnostics.isEmpty { return scenario }
         let order = { (d: Diagnostic) in (reader.files.firstIndex(of: d.file) ?? 0, d.line, d.column) }
         throw ScenarioErrors(reader.diagnostics.sorted { order($0) < order($1) })
@@ -179,7 +179,8 @@ public enum ScenarioDecoder {
             checkTolerance = r.fraction(t)
         }
         let context = FleetContext(
-            profiles: profiles, districts: districts, hasLocation: location != nil, hasCarbon: grid.carbon != nil, hasPrice: grid.price != nil)
+            profiles: profiles, districts: districts, hasLocation: location != nil, hasCarbon: grid.carbon != nil, hasPrice: grid.price != nil,
+            years: period.flatMap { $0.start < $0.end ? $0.start.year...$0.end.year : nil })
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []
         var declared = Set<String>()

@@ -42,7 +42,8 @@ final class YAMLReader {
     /// Paths of the parameters given as distributions.
     private(set) var uncertain: [String] = []
     /// Draws rejected because they fell outside their quantity's valid range (`--runs` only).
-    private(set) var redraws = 0
+    /// Draws rejected as outside their valid range, by parameter path (`--runs`).
+    private(set) var redraws: [String: Int] = [:]
 
     /// The files of an `extends` chain (the first is `file`) and where each part came from.
     var files: [String]
@@ -255,8 +256,11 @@ final class YAMLReader {
             d = .triangular(min: b[0], mode: b[1], max: b[2])
         }
         uncertain.append(c.path)
-        let draw = sampler.value(of: d, at: c.path, within: range)
-        redraws += draw.redraws
+        guard let draw = sampler.value(of: d, at: c.path, within: range) else {
+            error(at, "no draw fell \(allowed) in \(ParameterSampler.maximumRedraws + 1) attempts: the distribution lies outside the valid range")
+            return .nan
+        }
+        redraws[c.path, default: 0] += draw.redraws
         return draw.value
     }
 

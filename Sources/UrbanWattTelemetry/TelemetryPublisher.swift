@@ -96,35 +96,51 @@ public final class TelemetryPublisher: @unchecked Sendable {
     /// Adds `messages` and publishes them. With `until` (paced speeds), releases them evenly until
     /// that time on the clock and keeps draining until it is reached; without, as fast as the window
     /// allows, waiting while the queue is full. Returns false once publishing has failed.
+    ///
+    /// `stop`, asked at least every `pollInterval` of a paced wait (a step at `--speed realtime`
+    /// lasts minutes), ends the pacing: the rest of `messages` is queued at once and the call
+    /// returns, so Ctrl-C stops a paced run within a second. It may also draw progress.
     @discardableResult
-    public func enqueue(_ messages: [OutgoingMessage], until deadline: Double? = nil) -> Bool {
+    public func enqueue(_ messages: [OutgoingMessage], until deadline: Double? = nil, stop: (() -> Bool)? = nil) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         let start = clock.now()
         let span = max(0, (deadline ?? start) - start)
         var released = 0
+        var stopped = false
+        /// Waits until `time`, or a poll interval when `stop` is given; true once `stop` says so.
+        func wait(until time: Double) -> Bool {
+            guard let stop else { clock.wait(condition, until: time); return false }
+            clock.wait(condition, until: min(time, clock.now() + TelemetryPublisher.pollInterval))
+            condition.unlock()
+            defer { condition.lock() }
+            return stop()
+        }
         while released < messages.count {
             if checkFailureLocked() != nil { return false }
             // Message k is due at start + span × k / n; release every message due by now.
-            func due(_ k: Int) -> Double { start + span * Double(k) / Double(messages.count) }
+            func due(_ k: Int) -> Double { stopped ? -.infinity : start + span * Double(k) / Double(messages.count) }
             while released < messages.count && clock.now() >= due(released) {
                 if !pushLocked(messages[released]) { return false }
                 released += 1
             }
             drainLocked()
-            if released < messages.count { clock.wait(condition, until: due(released)) }
+            if released < messages.count && !stopped { stopped = wait(until: due(released)) }
         }
         // The simulation waits for the step's wall time: keep the broker busy meanwhile.
         if let deadline {
-            while clock.now() < deadline {
+            while clock.now() < deadline && !stopped {
                 if checkFailureLocked() != nil { return false }
                 drainLocked()
                 // Woken by acknowledgements (half the window free) and reconnects.
-                clock.wait(condition, until: deadline)
+                stopped = wait(until: deadline)
             }
         }
         return checkFailureLocked() == nil
     }
+
+    /// How often a paced wait asks its `stop`.
+    public static let pollInterval = 0.2
 
     /// Sends everything queued and waits for the acknowledgements. Returns false on a failure,
     /// including a broker that stays silent for `stallTimeout`.

@@ -116,7 +116,9 @@ public final class TelemetrySession: @unchecked Sendable {
 
     /// Publishes the messages of a simulated chunk, paced when a speed is set (each step's messages
     /// spread over the step's wall time); stops early when `shouldStop` answers true.
-    public func publish(_ range: Range<Int>, series: [FleetSeries], clock steps: StepClock, shouldStop: () -> Bool = { false }) {
+    /// `shouldStop` is asked before each step and every `TelemetryPublisher.pollInterval` of a paced
+    /// wait (where it may draw progress too): once it answers true, pacing ends.
+    public func publish(_ range: Range<Int>, series: [FleetSeries], clock steps: StepClock, shouldStop: @escaping () -> Bool = { false }) {
         guard failure == nil else { return }
         generator.generate(range, series: series) { m, batch in
             // A generated step is always queued (its nodes count it as reported), so that after a
@@ -124,7 +126,7 @@ public final class TelemetrySession: @unchecked Sendable {
             generated += batch.count
             let stopping = shouldStop()
             let due = stopping ? nil : options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
-            if !publisher.enqueue(batch, until: due), let f = publisher.failed { failure = Failure(f) }
+            if !publisher.enqueue(batch, until: due, stop: due == nil ? nil : shouldStop), let f = publisher.failed { failure = Failure(f) }
             return failure == nil && !stopping
         }
     }

@@ -23,8 +23,7 @@ enum ExitStatus {
     static let unavailable = ExitCode(69)
     static let cannotCreate = ExitCode(73)
     static let noPermission = ExitCode(77)
-    static let interrupted = ExitCode(130)
-    /// Messages were dropped and `--fail-on-drop` asked for it to count as a failure.
+    /// Messages were dropped and `--allow-drops` was not given.
     static let dropped = ExitCode(1)
 
     /// A telemetry failure's code: 77 when the broker refused us, else 69.

@@ -136,12 +136,14 @@ extension UrbanWatt {
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
             if untilDone && !done {
-                throw CommandFailure(Interrupt.requested() ? ExitStatus.interrupted : ExitStatus.unavailable, "stopped before a `done` status arrived")
+                throw CommandFailure(Interrupt.requested() ? Interrupt.exitCode : ExitStatus.unavailable, "stopped before a `done` status arrived")
             }
             if !allowGaps && (aggregate.gaps > 0 || aggregate.invalid > 0) {
                 let example = aggregate.invalidExamples.first.map { "; first invalid on \($0.topic): \($0.reason)" } ?? ""
                 throw CommandFailure(ExitStatus.internalError, "the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
             }
+            // Stopped by Ctrl-C or SIGTERM: what was heard is written; the code says how it ended.
+            if Interrupt.requested() { throw CommandFailure(Interrupt.exitCode, "interrupted; what was received is in \(out)/") }
         }
     }
 }

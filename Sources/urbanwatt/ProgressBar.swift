@@ -28,7 +28,14 @@ final class ProgressBar {
         lastDraw = style == .lines ? started : .distantPast
     }
 
+    private var last = (done: 0, total: 0, nodeSteps: 0)
+
+    /// Draws again with the last figures when an interval has passed: a paced run spends minutes
+    /// between two chunks, and its progress must still appear every 10 s.
+    func tick() { update(done: last.done, total: last.total, nodeSteps: last.nodeSteps) }
+
     func update(done: Int, total: Int, nodeSteps: Int) {
+        last = (done, total, nodeSteps)
         guard style != .off, total > 0 else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= style.interval || (done == total && style == .bar) else { return }

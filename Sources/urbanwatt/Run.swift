@@ -139,7 +139,10 @@ extension UrbanWatt {
                 shouldStop: { Interrupt.requested() || session?.shouldStop == true },
                 onChunk: { range, chunkSeries in
                     // While streaming, the results cover what was streamed: a chunk counts once it is sent.
-                    session?.publish(range, series: chunkSeries, clock: engine.clock, shouldStop: Interrupt.requested)
+                    session?.publish(range, series: chunkSeries, clock: engine.clock) {
+                        progress.tick()
+                        return Interrupt.requested()
+                    }
                     let sent = session.map { min(range.upperBound, $0.streamedSteps) } ?? range.upperBound
                     guard sent > range.lowerBound else { return }
                     let kept = range.lowerBound..<sent
@@ -157,7 +160,7 @@ extension UrbanWatt {
             if result.completedSteps == 0 && Interrupt.requested() {
                 _ = session?.finish(totals: nil, interrupted: true)
                 if let series { try? series.writer.finish() }
-                throw CommandFailure(ExitStatus.interrupted, "interrupted before the first simulated step; nothing written to \(path)/")
+                throw CommandFailure(Interrupt.exitCode, "interrupted before the first simulated step; nothing written to \(path)/")
             }
             var uncertainty: JSONValue?
             var runStats: [MonteCarlo.RunStats]?
@@ -177,6 +180,10 @@ extension UrbanWatt {
                 bar.finish()
                 runsInterrupted = mc.finished < mine
                 uncertainty = mc.section
+                if let share = mc.section?["redraw_share"]?.doubleValue, share > Simulation.warningRedrawShare {
+                    printError("urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
+                        + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
+                }
                 runStats = mc.stats
             }
             // A shard of the runs simulated the central run whole, but is shard K/M of the whole job.
@@ -216,10 +223,11 @@ extension UrbanWatt {
             }
             if !result.complete || Interrupt.requested() {
                 let finished = uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0
-                throw CommandFailure(ExitStatus.interrupted, RunPlan.interruption(result, runsFinished: info.interrupted ? finished : nil, runsRequested: runs))
+                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: info.interrupted ? finished : nil, runsRequested: runs))
             }
-            if telemetry.failOnDrop && info.dropped > 0 {
-                throw CommandFailure(ExitStatus.dropped, "--fail-on-drop: \(info.dropped) messages were dropped")
+            if !telemetry.allowDrops && info.dropped > 0 {
+                throw CommandFailure(ExitStatus.dropped, "\(info.dropped) of \(info.generated) messages dropped, \(info.published) published "
+                    + "(results written to \(path)/; --allow-drops makes this exit 0)")
             }
         }
     }

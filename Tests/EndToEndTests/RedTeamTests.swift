@@ -38,4 +38,62 @@ import Testing
         #expect(r.status == 64, "\(r.stderr)")
         #expect(r.stderr.contains("--tolerance expects a relative tolerance from 0 to 1"), "\(r.stderr)")
     }
+
+    static let link = """
+    urbanwatt: 1
+    name: link
+    period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+    fleets:
+      - {name: sensors, kind: sensor, count: 10, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 100 B}, via: net}
+      - {name: net, kind: link, intensity: INTENSITY}
+    """
+
+    /// A halving that extrapolates past physics (2^175 times the value, or an intensity of zero or
+    /// infinity) is refused at validation, located at `halving`; one that stays in range runs.
+    @Test(arguments: [("{value: 0.06 kWh/GB, year: 2200, halving: 1 year}", "2025"), ("{value: 0.06 kWh/GB, year: 2026, halving: 1e-300 years}", "2025"),
+                      ("{value: 0.06 kWh/GB, year: 2024, halving: 1e-300 years}", "2025")])
+    func aLinkExtrapolatedPastPhysicsIsRefused(intensity: String, year: String) throws {
+        let (_, file) = try CLI.scenario(Self.link.replacingOccurrences(of: "INTENSITY", with: intensity))
+        let r = try CLI.run(["validate", file])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("fleets[net].intensity.halving: the intensity would reach"), "\(r.stderr)")
+        #expect(r.stderr.contains("in \(year)") || r.stderr.contains("in 2026"), "\(r.stderr)")
+        let fine = try CLI.scenario(Self.link.replacingOccurrences(of: "INTENSITY", with: "{value: 0.06 kWh/GB, year: 2015, halving: 2 years}"))
+        #expect(try CLI.run(["validate", fine.file]).status == 0)
+    }
+
+    static let pue = """
+    urbanwatt: 1
+    name: pue
+    period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+    fleets:
+      - {name: dc, kind: datacenter, it_power: 1 kW, pue: PUE}
+    """
+
+    /// `pue: {normal: [1, 1e9]}` once gave every run the central 24 kWh after 50,000 redraws,
+    /// silently: now no run is written and the parameter is named.
+    @Test func aDistributionMostlyOutsideItsRangeIsAnError() throws {
+        let (dir, file) = try CLI.scenario(Self.pue.replacingOccurrences(of: "PUE", with: "{normal: [1, 1e9]}"))
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["run", file, "--runs", "50", "--out", out, "--quiet"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("fleets[dc].pue"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// `pue: {normal: [1.1, 0.2]}` rejects Φ(−0.5) = 30.85 % of its draws (below 1): between 1 % and
+    /// 50 %, a warning and `uncertainty.redraw_share`; `{normal: [2, 0.1]}` rejects none and is quiet.
+    @Test func aMonteCarloThatRedrawsSaysSo() throws {
+        let (dir, file) = try CLI.scenario(Self.pue.replacingOccurrences(of: "PUE", with: "{normal: [1.1, 0.2]}"))
+        let out = dir.appendingPathComponent("out").path
+        let r = try CLI.run(["run", file, "--runs", "400", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("of the parameter draws fell outside their valid ranges"), "\(r.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let share = (summary["uncertainty"] as! [String: Any])["redraw_share"] as! Double
+        #expect(abs(share - 0.3085) < 0.03, "redraw_share \(share)")
+        let quiet = try CLI.scenario(Self.pue.replacingOccurrences(of: "PUE", with: "{normal: [2, 0.1]}"))
+        let q = try CLI.run(["run", quiet.file, "--runs", "20", "--out", quiet.dir.appendingPathComponent("out").path])
+        #expect(q.status == 0 && !q.stderr.contains("drawn again"), "\(q.stderr)")
+    }
 }

@@ -55,12 +55,66 @@ import Testing
     }
 }
 
+/// Ctrl-C and SIGTERM stop a streaming run within a second at any pace, also when a script started
+/// it in the background (its shell starts it with SIGINT ignored), write what was simulated,
+/// publish `interrupted` and exit 128 + the signal; a paced run shows progress every 10 s.
+@Suite(.serialized) struct InterruptTests {
+    @Test(arguments: [(SIGINT, "realtime", false, 10.5), (SIGTERM, "60", false, 2.0), (SIGINT, "realtime", true, 2.0), (SIGTERM, "8640", true, 1.0)])
+    func aSignalStopsWithinASecond(signo: Int32, speed: String, fromAScript: Bool, after: Double) throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let out = CLI.temporaryFolder().path
+        var command = [CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--mqtt", broker.url, "--speed", speed, "--to", "2025-06-21"]
+        // A script's background job: bash starts it with SIGINT ignored, and exec keeps that.
+        if fromAScript { command = ["/bin/bash", "-c", "trap '' INT; exec \"$@\"", "bash"] + command }
+        let run = unmaskedProcess(command)
+        let stderr = Pipe()
+        run.standardError = stderr
+        run.standardOutput = FileHandle.nullDevice
+        try run.run()
+        Thread.sleep(forTimeInterval: after)
+        let sent = Date()
+        kill(run.processIdentifier, signo)
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        let latency = Date().timeIntervalSince(sent)
+        #expect(run.terminationStatus == 128 + signo, "\(text)")
+        #expect(latency < 1.0, "stopped \(latency) s after the signal")
+        let s = try summary(out)
+        #expect(s["complete"] as? Bool == false)
+        #expect(telemetry(s).published > 0 && telemetry(s).published == telemetry(s).generated)
+        // The period starts at local midnight, 2025-05-31T22:00Z; progress shows UTC dates.
+        if after > 10 { #expect(text.contains("urbanwatt: simulated to 2025-05-31"), "no progress line in \(after) s: \(text)") }
+        let status = try CLI.program("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"])
+        #expect(status.stdout.contains("\"state\":\"interrupted\""), "\(status.stdout)")
+    }
+}
+
+extension InterruptTests {
+    /// `listen` stopped by SIGTERM (docker compose stop) or Ctrl-C writes what it heard and exits
+    /// 143 or 130, within a second.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func listenWritesWhatItHeardOnASignal(signo: Int32) throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let out = CLI.temporaryFolder().path + "/listen"
+        let listener = try Listener(["--mqtt", broker.url, "--out", out])
+        Thread.sleep(forTimeInterval: 0.5)
+        let sent = Date()
+        kill(listener.process.processIdentifier, signo)
+        let (status, stderr) = listener.finish()
+        #expect(Date().timeIntervalSince(sent) < 1.0)
+        #expect(status == 128 + signo, "\(stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/listen-summary.json"), "\(stderr)")
+    }
+}
+
 /// Flow control through a real broker outage; `FlowControlTests` covers the same logic without a broker.
 @Suite(.serialized) struct BrokerOutageTests {
     @Test func atARealTimeSpeedAFullQueueDropsTheOldestAndCountsThem() throws {
         let broker = try Broker()
         defer { broker.stop() }
-        let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--max-queued", "200"])
+        let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--max-queued", "200", "--allow-drops"])
         #expect(r.overlapped, "the outage fell outside the run")
         #expect(r.status == 0, "\(r.stderr)")
         let t = telemetry(r.summary)
@@ -104,17 +158,19 @@ import Testing
         let maxRate = Double(generated) / wall
         // Simulated seconds per wall second that ask for half the maximum message rate.
         let half = days * 86_400 * (maxRate / 2) / Double(generated)
-        let paced = try run(["--speed", String(half), "--fail-on-drop"])
+        let paced = try run(["--speed", String(half)])
         #expect(paced.status == 0, "\(paced.stderr)")
         let t = telemetry(paced.summary)
         #expect(t.dropped == 0 && t.published == generated, "at \(Int(maxRate / 2)) msg/s of \(Int(maxRate)): \(t)")
         let pacedWall = (paced.summary["run"] as! [String: Any])["wall_s"] as! Double
         #expect(pacedWall >= days * 86_400 / half * 0.95, "the run kept the pace")
         // Asking for four times the maximum rate with a small queue must drop, count and say it.
-        let over = try run(["--speed", String(half * 8), "--fail-on-drop"])
+        let over = try run(["--speed", String(half * 8)])
         let o = telemetry(over.summary)
         #expect(over.status == 1, "\(over.stderr)")
         #expect(o.dropped > 0 && o.published + o.dropped == o.generated)
         #expect(over.stderr.contains("dropped \(o.dropped) of \(o.generated) messages"))
+        // Dropping is a failure unless asked for: exit 1 with the counts in the last line.
+        #expect(over.stderr.split(separator: "\n").last?.contains("\(o.dropped) of \(o.generated) messages dropped, \(o.published) published") == true, "\(over.stderr)")
     }
 }

@@ -81,7 +81,7 @@ import UrbanWattKit
         } catch {
             #expect(error.description.contains("servers.yaml:5:"))
             #expect(error.description.contains("fleets[srv].max: expected `max` of at least `idle`"))
-            #expect(error.description.contains("run \(error.run)'s draws of the uncertain parameters broke these checks in 101 attempts"))
+            #expect(error.description.contains("run \(error.run ?? -1)'s draws of the uncertain parameters broke these checks in 101 attempts"))
         }
     }
 }

@@ -73,7 +73,7 @@ struct CarbonAndCostTests {
     @Test func uncertaintyBandsCoverTheBalanceLayersAndFleets() throws {
         let text = Self.yaml.replacingOccurrences(of: "power: 1 kW", with: "power: {uniform: [0.5 kW, 1.5 kW]}")
         let stats = MonteCarlo.run(runs: 20) { k in try! ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: k)) }
-        let u = MonteCarlo.section(stats)
+        let u = MonteCarlo.section(stats, parameters: 1)
         let p5 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p5"]?.doubleValue ?? 0, p95 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p95"]?.doubleValue ?? 0
         #expect(p5 >= 24 && p5 < p95 && p95 <= 72)
         #expect(u["balance"]?["net_co2_kg"]?["p50"]?.doubleValue != nil)

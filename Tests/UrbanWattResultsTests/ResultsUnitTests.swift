@@ -123,3 +123,15 @@ import UrbanWattCore
         #expect(try String(contentsOfFile: out + "/a.txt", encoding: .utf8) == "new")
     }
 }
+
+/// The load histogram takes any input and ends: infinity, NaN and the smallest subnormal once
+/// looped forever doubling a width of zero or toward infinity.
+@Suite struct LoadHistogramBoundsTests {
+    @Test func anyPowerEnds() {
+        var h = LoadHistogram()
+        for kW in [Double.infinity, .nan, 5e-324, .leastNormalMagnitude, 1, .greatestFiniteMagnitude, 3, -.infinity] { h.add(kW) }
+        #expect(h.steps == 5)
+        #expect(h.maximum == .greatestFiniteMagnitude)
+        #expect(h.curve(dt: 3600).first?.kW == .greatestFiniteMagnitude)
+    }
+}

@@ -36,7 +36,13 @@ public struct Link: NodeKind, Equatable {
         case .number(let v): return Link(value: v)
         case .fields(let m):
             guard let value = m.number("value") else { return nil }
-            return Link(value: value, year: m.number("year").map { Int($0) } ?? 2000, halving: m.number("halving"))
+            let link = Link(value: value, year: m.number("year").map { Int($0) } ?? 2000, halving: m.number("halving"))
+            if let years = f.context.years, let (y, v) = link.outOfRange(over: years) {
+                m.error("halving", "the intensity would reach \(v) J/B in \(y), outside 0 to \(Dimension.intensity.limit) J/B "
+                    + "(halving every \(link.halving ?? 0) years from \(link.year)); give a year closer to the period or a longer halving")
+                return nil
+            }
+            return link
         default: return nil
         }
     }
@@ -44,6 +50,16 @@ public struct Link: NodeKind, Equatable {
     public func assumptions(given: Set<String>) -> [Assumption] {
         [Assumption("intensity.value", value * 1e9 / 3.6e6, "kWh/GB", "scenario"), Assumption("intensity.year", Double(year), "year", "scenario")]
             + (halving.map { [Assumption("intensity.halving", $0, "years", "scenario")] } ?? [])
+    }
+
+    /// The first year of `years` whose intensity leaves (0, limit] (an extrapolation past physics:
+    /// 2^175 times the value, or zero), with that intensity.
+    func outOfRange(over years: ClosedRange<Int>) -> (year: Int, intensity: Double)? {
+        for y in [years.lowerBound, years.upperBound] {
+            let v = intensity(year: y)
+            if !(v > 0 && v <= Dimension.intensity.limit) { return (y, v) }
+        }
+        return nil
     }
 
     /// J/B in calendar year `y`.

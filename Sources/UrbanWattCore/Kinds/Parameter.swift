@@ -62,11 +62,15 @@ public struct KindContext: Sendable {
     public var hasLocation: Bool
     public var hasCarbon: Bool
     public var hasPrice: Bool
+    /// The calendar years the scenario's period touches, for kinds whose figures extrapolate over
+    /// time and must stay finite over it; nil when the period could not be read.
+    public var years: ClosedRange<Int>?
 
-    public init(hasLocation: Bool = false, hasCarbon: Bool = false, hasPrice: Bool = false) {
+    public init(hasLocation: Bool = false, hasCarbon: Bool = false, hasPrice: Bool = false, years: ClosedRange<Int>? = nil) {
         self.hasLocation = hasLocation
         self.hasCarbon = hasCarbon
         self.hasPrice = hasPrice
+        self.years = years
     }
 }
 

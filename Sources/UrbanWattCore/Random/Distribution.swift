@@ -41,13 +41,15 @@ public enum ParameterSampler: Sendable, Equatable {
     /// check that spans parameters (a server's `max` below its `idle`).
     case draw(seed: UInt64, run: Int, attempt: Int = 0)
 
-    /// How often a draw outside the valid range is redrawn before the sampler gives up and clamps
-    /// (only a distribution with nearly all its mass outside the range gets that far).
+    /// How often a draw outside the valid range is redrawn before the sampler gives up (only a
+    /// distribution with nearly all its mass outside the range gets that far).
     public static let maximumRedraws = 1000
 
     /// The value of `d` for the parameter at `path`, within `range`: a draw outside it is redrawn
     /// (a truncated distribution, not a pile-up at the bound); `redraws` says how many were rejected.
-    public func value(of d: Distribution, at path: String, within range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> (value: Double, redraws: Int) {
+    /// Nil when no draw in `maximumRedraws + 1` fell within the range: the distribution lies outside
+    /// it, and running the central value instead would be a silent fallback.
+    public func value(of d: Distribution, at path: String, within range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> (value: Double, redraws: Int)? {
         switch self {
         case .central:
             return (min(max(d.central, range.lowerBound), range.upperBound), 0)
@@ -59,7 +61,7 @@ public enum ParameterSampler: Sendable, Equatable {
                 let v = d.sample(r.unit(UInt64(2 * attempt)), r.unit(UInt64(2 * attempt + 1)))
                 if range.contains(v) { return (v, attempt) }
             }
-            return (min(max(d.central, range.lowerBound), range.upperBound), ParameterSampler.maximumRedraws)
+            return nil
         }
     }
 }

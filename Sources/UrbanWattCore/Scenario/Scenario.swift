@@ -17,8 +17,13 @@ public struct Scenario: Sendable {
     public var checkTolerance: Double?
     /// Field paths of the parameters given as distributions.
     public var uncertainParameters: [String] = []
-    /// Draws of those parameters rejected as outside their valid range and drawn again (`--runs`).
-    public var parameterRedraws = 0
+    /// Draws of those parameters rejected as outside their valid range and drawn again (`--runs`),
+    /// by parameter path.
+    public var redrawsByParameter: [String: Int] = [:]
+    /// Whole sets of draws made again because they broke a check spanning parameters.
+    public var runRedraws = 0
+    /// Every rejected draw: each parameter's, and the run's redraws counted once per parameter.
+    public var parameterRedraws: Int { redrawsByParameter.values.reduce(0, +) + runRedraws * uncertainParameters.count }
 
     public init(
         name: String, description: String = "", seed: UInt64 = 0, location: Location? = nil, zone: Zone = .utc,
