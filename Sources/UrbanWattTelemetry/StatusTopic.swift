@@ -34,5 +34,7 @@ public enum StatusTopic {
         return JSONValue.object(fields).compact()
     }
 
-    public static let offline = "{\"state\":\"offline\"}"
+    /// The last will: the broker publishes it when the run's connection dies without a word (kill -9,
+    /// out of memory, a lost host), and a listener following that run ends on it.
+    public static func offline(runID: String) -> String { "{\"state\":\"offline\",\"run_id\":\"\(runID)\"}" }
 }

@@ -15,6 +15,10 @@ public final class TelemetryListener: @unchecked Sendable {
     private var aggregator = Aggregator()
     private var runs: Set<String> = []
     private var doneAt: Date?
+    private var lostRun: String?
+
+    /// The run id of a followed run whose last will (`offline`) arrived: it died mid-stream.
+    public var lost: String? { condition.withLock { lostRun } }
     private var lastMessage = Date()
     private var granted: [Int32] = []
     /// Statuses that did not end the listener: a `done` of a run not seen starting, or unreadable.
@@ -91,6 +95,14 @@ public final class TelemetryListener: @unchecked Sendable {
                 } else {
                     ignoredStatuses += 1
                 }
+            case "offline":
+                // The broker's last will for a run that died: no `done` will ever come.
+                if !retained && runs.contains(run) {
+                    lostRun = run
+                    condition.broadcast()
+                } else {
+                    ignoredStatuses += 1
+                }
             default: break
             }
             return
@@ -133,6 +145,7 @@ public final class TelemetryListener: @unchecked Sendable {
             condition.unlock()
             if untilDone, let done, Date().timeIntervalSince(done) >= grace, quietFor >= min(grace, 0.2) { return true }
             if shouldStop() { return done != nil }
+            if condition.withLock({ lostRun }) != nil { return false }
             if let timeout, Date().timeIntervalSince(started) > timeout { return done != nil }
             if client.hasGivenUp { return false }
             tick()

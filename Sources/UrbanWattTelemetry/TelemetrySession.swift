@@ -168,7 +168,8 @@ extension TelemetrySession {
     public static func connect(engine: Engine, config: TelemetryConfig, settings: MQTTSettings, options: Options) throws(Failure) -> TelemetrySession {
         var s = settings
         s.persistentSession = options.qos > 0
-        s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline, 1, true)
+        let runID = RunID.random()
+        s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline(runID: runID), 1, true)
         var client: any BrokerConnection
         do {
             client = options.clients > 1 ? try MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate) : try MQTTClient(s)
@@ -182,7 +183,7 @@ extension TelemetrySession {
         let connected = SystemClock().now() - started
         var o = options
         o.stallTimeout = settings.reconnectTimeout
-        let session = TelemetrySession(engine: engine, config: config, transport: client, options: o)
+        let session = TelemetrySession(engine: engine, config: config, transport: client, options: o, runID: runID)
         session.client = client
         session.connectSeconds = connected
         do {

@@ -135,6 +135,9 @@ extension UrbanWatt {
             }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
+            if let run = listener.lost {
+                throw CommandFailure(ExitStatus.internalError, "the run \(run) was lost mid-stream (the broker published its last will); what was received is in \(out)/")
+            }
             if untilDone && !done {
                 throw CommandFailure(Interrupt.requested() ? Interrupt.exitCode : ExitStatus.unavailable, "stopped before a `done` status arrived")
             }
