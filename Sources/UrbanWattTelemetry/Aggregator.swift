@@ -52,8 +52,14 @@ public struct Aggregator: Sendable {
     /// The run's balance in kWh from its `done` status (`ict_overhead`, `savings`, `net`, `baseline`), once it came.
     public private(set) var balance: [(measure: String, kWh: Double)] = []
 
-    /// Takes the balance from the `done` status of the run followed.
+    /// Messages each fleet sent, from the `done` status (empty before it).
+    private var sentByFleet: [String: Int] = [:]
+
+    /// Takes the balance and the messages sent per fleet from the `done` status of the run followed.
     public mutating func finished(_ status: JSONValue) {
+        if case .object(let pairs)? = status["messages_by_fleet"] {
+            for (fleet, n) in pairs { if let n = n.doubleValue, n >= 0, n < 1e15 { sentByFleet[fleet, default: 0] += Int(n) } }
+        }
         balance = ["ict_overhead", "savings", "net", "baseline"].compactMap { m in
             status["balance"]?["\(m)_kwh"]?.doubleValue.flatMap { $0.isFinite ? (m, $0) : nil }
         }
@@ -102,7 +108,13 @@ public struct Aggregator: Sendable {
         return d
     }
 
-    public var gaps: Int { nodes.values.reduce(0) { $0 + $1.gaps } }
+    /// Messages never received: the holes in each node's sequence, or, once `done` said how many
+    /// each fleet sent, those minus the ones received, which also counts a tail that never came.
+    public var gaps: Int {
+        let holes = nodes.values.reduce(0) { $0 + $1.gaps }
+        let missing = sentByFleet.reduce(0) { $0 + max(0, $1.value - (byFleet[$1.key]?.messages ?? 0)) }
+        return max(holes, missing)
+    }
     public var energyKWh: Double { byFleet.values.reduce(0) { $0 + $1.energy } / 3.6e6 }
 
     /// Energy (J), messages and power (W) per fleet, by name.

@@ -16,9 +16,15 @@ public struct MQTTSettings: Sendable {
     public var keepAlive: Int32 = 30
     /// Keep the session (and unacknowledged QoS ≥ 1 messages) across reconnects.
     public var persistentSession = false
+    /// MQTT 5's receive maximum, the incoming QoS 1 and 2 messages in flight at once; nil keeps
+    /// libmosquitto's 20.
+    public var receiveMaximum: Int32?
     /// Give up reconnecting (or connecting at all) after this many seconds.
     public var reconnectTimeout: Double = 60
     public var will: (topic: String, payload: String, qos: Int32, retain: Bool)?
+    /// Published (QoS 1, retained) on every reconnection: a broker that restarts or loses the
+    /// connection publishes the last will, and this says the run is alive after all.
+    public var announcement: (topic: String, payload: String)?
 
     public init(url: BrokerURL, clientID: String) {
         self.url = url
@@ -112,12 +118,8 @@ public final class MQTTClient: @unchecked Sendable {
         try MosquittoError.check(mosquitto_threaded_set(h, true), "mosquitto_threaded_set")
         let protocolVersion = Int32(settings.version == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311)
         try MosquittoError.check(mosquitto_int_option(h, MOSQ_OPT_PROTOCOL_VERSION, protocolVersion), "set protocol version")
-        if settings.version == .v5 {
-            // libmosquitto 2.0.11 (Debian 12) loses count of incoming QoS 2 handshakes under a stream:
-            // with its default receive maximum of 20 it closes the connection after about 20 messages
-            // ("protocol error"), with 100 after about 5,000, losing the rest. The largest quota the
-            // protocol allows keeps a listener's stream whole (ListenerQoSTests: 200,000 messages).
-            try MosquittoError.check(mosquitto_int_option(h, MOSQ_OPT_RECEIVE_MAXIMUM, 65_535), "set receive maximum")
+        if settings.version == .v5, let maximum = settings.receiveMaximum {
+            try MosquittoError.check(mosquitto_int_option(h, MOSQ_OPT_RECEIVE_MAXIMUM, maximum), "set receive maximum")
         }
         if let user = settings.url.username {
             try MosquittoError.check(mosquitto_username_pw_set(h, user, settings.password), "set username")
@@ -135,7 +137,7 @@ public final class MQTTClient: @unchecked Sendable {
             MQTTClient.from(obj).connected(rc, maximumPacketSize: said ? Int(limit) : nil)
         }
         mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTClient.from(obj).disconnected() }
-        mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).onPublished?(mid, reason) }
+        mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).published(mid, reason) }
         mosquitto_subscribe_v5_callback_set(h) { _, obj, _, count, granted, _ in
             let codes: [Int32] = (0..<Int(count)).map { k in granted.map { $0[k] } ?? 128 }
             MQTTClient.from(obj).onSubscribed?(codes)
@@ -161,10 +163,32 @@ public final class MQTTClient: @unchecked Sendable {
         connackCode = rc
         packetLimit = maximumPacketSize
         if rc == 0 && state == .connecting { state = .connected }
+        if rc == 0 { connections += 1 }
+        let again = rc == 0 && connections > 1
         condition.broadcast()
         condition.unlock()
+        if again, let (topic, payload) = settings.announcement {
+            let bytes = Array(payload.utf8)
+            var mid: Int32 = 0
+            condition.lock()  // before its acknowledgement can arrive
+            if mosquitto_publish_v5(handle, &mid, topic, Int32(bytes.count), bytes, 1, true, nil) == Int32(MOSQ_ERR_SUCCESS.rawValue) {
+                announcements.insert(mid)
+            }
+            condition.unlock()
+        }
         if rc == 0 { onConnectionChange?(true) }
     }
+
+    /// The announcements' message ids: their acknowledgements are the client's, not the caller's.
+    private var announcements: Set<Int32> = []
+
+    private func published(_ mid: Int32, _ reason: Int32) {
+        if condition.withLock({ announcements.remove(mid) != nil }) { return }
+        onPublished?(mid, reason)
+    }
+
+    /// Successful connections so far: the first, then each reconnection.
+    private var connections = 0
 
     private func disconnected() {
         condition.lock()

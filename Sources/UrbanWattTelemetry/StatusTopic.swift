@@ -24,13 +24,17 @@ public enum StatusTopic {
         ]).compact()
     }
 
-    /// `done` or `interrupted`, with the run id of `running`, the totals, the balance and the message counts.
+    /// `done` or `interrupted`, with the run id of `running`, the totals, the balance, the message
+    /// counts and the messages generated per fleet (a listener counts those it never got as gaps).
     public static func done(_ s: Scenario, runID: String, totals: JSONValue?, balance: JSONValue? = nil, counts: TelemetrySession.Counts,
-                            state: String = "done") -> String {
+                            messagesByFleet: [Int] = [], state: String = "done") -> String {
         var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name)), ("run_id", .string(runID))]
         if let totals { fields.append(("totals", totals)) }
         if let balance { fields.append(("balance", balance)) }
         fields += [("generated", .integer(counts.generated)), ("published", .integer(counts.published)), ("dropped", .integer(counts.dropped))]
+        if messagesByFleet.count == s.fleets.count {
+            fields.append(("messages_by_fleet", .object(zip(s.fleets, messagesByFleet).map { ($0.name, .integer($1)) })))
+        }
         return JSONValue.object(fields).compact()
     }
 

@@ -16,6 +16,9 @@ public final class TelemetryGenerator {
     private var fleetTotal: [Double]
     /// Steps whose messages have been generated.
     public private(set) var generatedSteps = 0
+    /// Messages generated per fleet (by index), named in the `done` status so that a listener sees a
+    /// tail it never received as gaps.
+    public private(set) var messagesByFleet: [Int]
 
     public init(engine: Engine, config: TelemetryConfig) {
         self.config = config
@@ -25,6 +28,7 @@ public final class TelemetryGenerator {
         stepsPerMessage = max(1, Int(config.interval / clock.step))
         fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
         fleetTotal = Array(repeating: 0, count: scenario.fleets.count)
+        messagesByFleet = Array(repeating: 0, count: scenario.fleets.count)
         fleets = config.mode == .fleets ? [] : scenario.fleets.indices.map { i in
             let f = engine.scenario.fleets[i]
             let parts = config.topic.parts(scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
@@ -77,6 +81,7 @@ public final class TelemetryGenerator {
             let reading = Reading(time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e,
                                   total: fleetTotal[i], seq: fleetSeq[i])
             fleetSeq[i] += 1
+            messagesByFleet[i] += 1
             let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
                                            fleet: f.name, apikey: config.apikey).joined(separator: f.name)
             var w = ByteWriter(capacity: 256)
@@ -145,6 +150,7 @@ public final class TelemetryGenerator {
         let reading = Reading(time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName,
                               power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
         f.seq[j] += 1
+        messagesByFleet[f.index] += 1
         f.lastTime[j] = time
         var w = ByteWriter(capacity: 256)
         for (k, part) in f.topicParts.enumerated() {

@@ -145,7 +145,8 @@ public final class TelemetrySession: @unchecked Sendable {
         let c = publisher.counts
         let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
         if failure == nil {
-            let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts, state: interrupted ? "interrupted" : "done")
+            let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,
+                                          messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
             _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
             client?.disconnect()
         } else {
@@ -170,6 +171,7 @@ extension TelemetrySession {
         s.persistentSession = options.qos > 0
         let runID = RunID.random()
         s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline(runID: runID), 1, true)
+        s.announcement = (StatusTopic.topic(engine.scenario.name), StatusTopic.running(engine.scenario, config: config, runID: runID))
         var client: any BrokerConnection
         do {
             client = options.clients > 1 ? try MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate) : try MQTTClient(s)

@@ -93,4 +93,17 @@ import UrbanWattCore
         #expect(a.gaps == 5)  // seqs 0, 1, 2, 4, 5 missing
         #expect(abs(a.energyKWh - 900.25 / 3.6e6) < 1e-15)
     }
+
+    /// A tail that never came has no hole to show: the `done` status's messages per fleet reveal it.
+    @Test func aMissingTailCountsAsGapsOnceDoneSaysWhatWasSent() {
+        var a = Aggregator()
+        for seq in 0..<5 {
+            var r = reading
+            r.seq = seq
+            a.add(topic: "t", payload: Array(PayloadFormat.json.encode(r, scenario: "m").utf8))
+        }
+        #expect(a.gaps == 0)
+        a.finished(.object([("messages_by_fleet", .object([(reading.fleet, .integer(9))]))]))
+        #expect(a.gaps == 4)  // seqs 5 to 8 sent, never received
+    }
 }
