@@ -26,6 +26,15 @@ public final class InfluxWriter: @unchecked Sendable {
     static let batch = 5000
 
     let url: URL
+    /// How long one write may take before it counts as failed: URLSession on Linux never gave up on
+    /// a server that accepts the connection and never answers.
+    public static let requestTimeout = 10.0
+    /// No write starts after this (listen's `--timeout`, plus one request for the last write).
+    public var deadline: Date? {
+        get { lock.withLock { end } }
+        set { lock.withLock { end = newValue } }
+    }
+    private var end: Date?
     /// Every known fleet's (scenario, layer, district); read outside the lock.
     let labels: @Sendable () -> [String: (scenario: String, layer: String, district: String)]
     private let lock = NSLock()
@@ -153,19 +162,26 @@ public final class InfluxWriter: @unchecked Sendable {
         var why = ""
         for attempt in 0..<4 {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.5 * Double(1 << (attempt - 1))) }
-            var request = URLRequest(url: url, timeoutInterval: 10)
+            let limit = min(InfluxWriter.requestTimeout, deadline.map { $0.timeIntervalSinceNow } ?? .infinity)
+            guard limit > 0 else { return why.isEmpty ? "past the listen's --timeout" : why }
+            var request = URLRequest(url: url, timeoutInterval: limit)
             request.httpMethod = "POST"
             request.httpBody = Data(body.utf8)
             request.setValue("text/plain; charset=utf-8", forHTTPHeaderField: "Content-Type")
             let done = DispatchSemaphore(value: 0)
             let result = Mutex<(Int, String)>((0, ""))
-            URLSession.shared.dataTask(with: request) { data, response, error in
+            let task = URLSession.shared.dataTask(with: request) { data, response, error in
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 let text = error.map { $0.localizedDescription } ?? data.map { String(decoding: $0.prefix(300), as: UTF8.self) } ?? ""
                 result.withLock { $0 = (status, text) }
                 done.signal()
-            }.resume()
-            done.wait()
+            }
+            task.resume()
+            if done.wait(timeout: .now() + limit) == .timedOut {
+                task.cancel()
+                why = "no answer within \(Int(limit.rounded(.up))) s"
+                continue
+            }
             let (status, text) = result.withLock { $0 }
             if (200..<300).contains(status) { return nil }
             why = status == 0 ? text : "HTTP \(status) \(text)"

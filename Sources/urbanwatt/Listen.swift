@@ -76,6 +76,8 @@ extension UrbanWatt {
             // Attached before subscribing, so the writer sees the first message too; steps are the
             // run's (from its `running` status), or quarter hours until it is known.
             let writer = influx.flatMap { InfluxWriter(url: $0, labels: { listener.fleetLabels }) }
+            // --timeout bounds the writes too: the last one gets one request's time after it.
+            writer?.deadline = limit.map { Date().addingTimeInterval($0 + InfluxWriter.requestTimeout) }
             if let writer {
                 listener.onCounted = { d, step in if let t = d.time { writer.add(fleet: d.fleet, time: t, energy: d.energy, step: step) } }
                 writer.start()

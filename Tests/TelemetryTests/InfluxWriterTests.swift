@@ -54,4 +54,31 @@ import UrbanWattCore
         #expect(l.status == 69, "\(l.stderr)")
         #expect(l.stderr.contains("writes failed after retries"))
     }
+
+    /// A server that accepts the connection and never answers (a socket listening, never read):
+    /// the listen's --timeout bounds it, each write fails after its timeout, and listen says so.
+    @Test func anInfluxDBThatNeverAnswersEndsWithTheTimeout() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        #expect(listen(fd, 64) == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let listener = try Listener(["--mqtt", broker.url, "--timeout", "4", "--influx", "http://127.0.0.1:\(port)/write?db=x",
+                                     "--out", CLI.temporaryFolder().path + "/l"])
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--out", CLI.temporaryFolder().path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let l = listener.finish()
+        // 4 s of listening, then at most one request's 10 s for the last write.
+        #expect(Date().timeIntervalSince(started) < 4 + 10 + 3, "\(l.stderr)")
+        #expect(l.status == 69, "\(l.stderr)")
+        #expect(l.stderr.contains("writes failed after retries"), "\(l.stderr)")
+    }
 }
