@@ -47,7 +47,27 @@ public struct Aggregator: Sendable {
     public private(set) var fleetMode = false
     static let examplesKept = 10
 
+    /// Distinct fleets counted at the most (`listen --max-series`): each is an aggregate, three
+    /// Prometheus series and an InfluxDB series, so a stream of new names cannot grow them without
+    /// bound. A message of a fleet past the cap is invalid.
+    public var maximumFleets = Aggregator.defaultMaximumFleets
+    public static let defaultMaximumFleets = 10_000
+    /// Energy counted so far, J: kept finite (a message that would overflow it is invalid).
+    private var energyJ = 0.0
+
     public init() {}
+
+    /// Counts every message `payload` holds: one, or one per line of an InfluxDB line-protocol
+    /// batch (Telegraf writes several lines to one payload, and each is a reading).
+    public mutating func addAll(topic: String, payload: [UInt8], properties: MessageProperties = MessageProperties()) -> [PayloadDecoder.Decoded] {
+        guard payload.starts(with: Array("urbanwatt,".utf8)), payload.contains(0x0A) else {
+            return add(topic: topic, payload: payload, properties: properties).map { [$0] } ?? []
+        }
+        return payload.split(separator: 0x0A).compactMap { line in
+            let text = line.last == 0x0D ? line.dropLast() : line
+            return text.allSatisfy({ $0 == 0x20 }) ? nil : add(topic: topic, payload: Array(text), properties: properties)
+        }
+    }
 
     /// The run's balance in kWh from its `done` status (`ict_overhead`, `savings`, `net`, `baseline`), once it came.
     public private(set) var balance: [(measure: String, kWh: Double)] = []
@@ -86,8 +106,15 @@ public struct Aggregator: Sendable {
         switch PayloadDecoder.decode(topic: topic, payload: payload, fleetMode: fleetMode, properties: properties) {
         case .success(let decoded): d = decoded
         case .failure(let why):
-            invalid += 1
-            if invalidExamples.count < Aggregator.examplesKept { invalidExamples.append((String(topic.prefix(200)), why.reason)) }
+            refuse(topic, why.reason)
+            return nil
+        }
+        if byFleet[d.fleet] == nil && byFleet.count >= maximumFleets {
+            refuse(topic, "a fleet beyond the \(maximumFleets) counted (--max-series)")
+            return nil
+        }
+        guard (energyJ + d.energy).isFinite else {
+            refuse(topic, "energy of \(d.energy) J would take the total past the finite range")
             return nil
         }
         guard nodes[d.node, default: SeqTracker()].insert(d.seq) else {
@@ -95,6 +122,7 @@ public struct Aggregator: Sendable {
             return nil
         }
         messages += 1
+        energyJ += d.energy
         byFleet[d.fleet, default: Totals()].energy += d.energy
         byFleet[d.fleet, default: Totals()].messages += 1
         if let power = d.power, d.seq > latest[d.node]?.seq ?? -1 {
@@ -110,6 +138,11 @@ public struct Aggregator: Sendable {
 
     /// Messages never received: the holes in each node's sequence, or, once `done` said how many
     /// each fleet sent, those minus the ones received, which also counts a tail that never came.
+    private mutating func refuse(_ topic: String, _ reason: String) {
+        invalid += 1
+        if invalidExamples.count < Aggregator.examplesKept { invalidExamples.append((String(topic.prefix(200)), reason)) }
+    }
+
     public var gaps: Int {
         let holes = nodes.values.reduce(0) { $0 + $1.gaps }
         let missing = sentByFleet.reduce(0) { $0 + max(0, $1.value - (byFleet[$1.key]?.messages ?? 0)) }

@@ -35,7 +35,9 @@ public final class TelemetryListener: @unchecked Sendable {
 
     /// `session`: keep a persistent session under that client id, so messages published while the
     /// listener is away wait for it on the broker; without one, the broker keeps nothing.
-    public init(settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil) throws(MosquittoError) {
+    public init(settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil,
+                maximumFleets: Int = Aggregator.defaultMaximumFleets) throws(MosquittoError) {
+        aggregator.maximumFleets = maximumFleets
         var s = settings
         s.persistentSession = session != nil
         if let session { s.clientID = session }
@@ -125,7 +127,7 @@ public final class TelemetryListener: @unchecked Sendable {
             }
             return
         }
-        if let d = aggregator.add(topic: topic, payload: payload, properties: properties) {
+        for d in aggregator.addAll(topic: topic, payload: payload, properties: properties) {
             (lostRun, lostSince) = (nil, nil)  // a run that still sends is not lost
             counted?(d, aggregator.step ?? 900)
         }

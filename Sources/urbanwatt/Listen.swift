@@ -47,6 +47,11 @@ extension UrbanWatt {
         @Flag(help: "No live table.")
         var quiet = false
 
+        @Option(help: "Distinct fleets counted at the most (1 to 1000000; each is an aggregate and four series); messages of further fleets count as invalid.")
+        var maxSeries: Int = Aggregator.defaultMaximumFleets
+
+        static let maxSeriesRange = 1...1_000_000
+
         func validate() throws {
             if broker.mqtt == nil { throw ValidationError("--mqtt is required") }
             if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
@@ -58,6 +63,9 @@ extension UrbanWatt {
             if let metrics, case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
             if let influx, let why = InfluxWriter.problem(influx) { throw ValidationError("--influx: \(why)") }
             _ = try OptionValues.duration(linger, option: "--linger", range: 0...3600)
+            if !Self.maxSeriesRange.contains(maxSeries) {
+                throw ValidationError("--max-series expects a whole number from 1 to 1000000, got \(maxSeries)")
+            }
         }
 
         func run() throws {
@@ -69,7 +77,7 @@ extension UrbanWatt {
             if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
             let listener: TelemetryListener
             do {
-                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session)
+                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session, maximumFleets: maxSeries)
             } catch {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }

@@ -94,6 +94,28 @@ import UrbanWattCore
         #expect(abs(a.energyKWh - 900.25 / 3.6e6) < 1e-15)
     }
 
+    /// Totals stay finite (two messages of 1e308 J made them null), new fleet names stop at the
+    /// cap, and a Telegraf batch of five line-protocol lines counts five readings.
+    @Test func theAggregateCannotBeOverflowedFloodedOrShortCounted() {
+        var a = Aggregator()
+        a.maximumFleets = 3
+        for (k, fleet) in ["a", "b", "c", "d", "e"].enumerated() {
+            var r = reading
+            (r.fleet, r.energy, r.index) = (fleet, k < 2 ? 1e308 : 1, k)
+            a.add(topic: "t", payload: Array(PayloadFormat.json.encode(r, scenario: "m").utf8))
+        }
+        #expect(a.messages == 3 && a.invalid == 2, "\(a.messages) counted, \(a.invalidExamples)")  // b overflows; e is a fourth fleet
+        #expect(a.energyKWh.isFinite && a.invalidExamples.map(\.reason).contains { $0.contains("--max-series") })
+        var batch = Aggregator()
+        let lines = (0..<5).map { seq -> String in
+            var r = reading
+            r.seq = seq
+            return PayloadFormat.influx.encode(r, scenario: "m")
+        }
+        #expect(batch.addAll(topic: "t", payload: Array((lines.joined(separator: "\n") + "\n").utf8)).count == 5)
+        #expect(batch.messages == 5 && abs(batch.energyKWh - 5 * reading.energy / 3.6e6) < 1e-15)
+    }
+
     /// A tail that never came has no hole to show: the `done` status's messages per fleet reveal it.
     @Test func aMissingTailCountsAsGapsOnceDoneSaysWhatWasSent() {
         var a = Aggregator()

@@ -29,7 +29,7 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
                "--qos", "--mqtt-version", "--client-id", "--clients", "--connect-rate"]
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
-LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx"]
+LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx", "--max-series"]
 FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
 TRAPS = {132, 133, 134, 136, 137, 139}
 # `--out` values run from a sandbox folder holding files that are not UrbanWatt's: whatever the
