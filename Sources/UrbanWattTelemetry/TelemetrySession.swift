@@ -144,6 +144,11 @@ public final class TelemetrySession: @unchecked Sendable {
         if failure == nil && !publisher.flush(), let f = publisher.failed { failure = Failure(f) }
         let c = publisher.counts
         let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
+        // Every generated message ends published or dropped; one that did neither is a bug to say.
+        if failure == nil && counts.generated != counts.published + counts.dropped {
+            failure = .lost("\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
+                + "(\(counts.published) published, \(counts.dropped) dropped)")
+        }
         if failure == nil {
             let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,
                                           messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
@@ -158,6 +163,11 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Why messages were dropped, for the warning on stderr; nil when none were.
     public func dropReason(_ counts: Counts) -> String? {
         guard counts.dropped > 0 else { return nil }
+        let lost = publisher.lostWithConnections
+        if lost > 0 {
+            return "dropped \(counts.dropped) of \(counts.generated) messages, \(lost) of them handed over at QoS 0 and lost with a connection "
+                + "the broker closed (a broker closes it on a publish its ACL refuses; at QoS 1 and 2 such a refusal is reported instead)"
+        }
         return "dropped \(counts.dropped) of \(counts.generated) messages: the broker took fewer than the pace asked for "
             + "(\(options.speed.map { "--speed \($0)" } ?? "")), or was away, and the queue (--max-queued \(options.maxQueued)) overflowed; "
             + "use --speed max, a larger --max-queued, or a faster broker"

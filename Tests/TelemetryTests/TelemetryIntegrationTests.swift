@@ -168,6 +168,27 @@ import UrbanWattTelemetry
         #expect(inURL.status == 64, "a password in the URL is refused")
     }
 
+    /// At QoS 0 a refused publish gets no answer: mosquitto closes the connection, and what was in
+    /// flight is lost. Those messages count as dropped (the run exits 1 and says why), so generated
+    /// = published + dropped; the red team's run exited 0 with 44,971 of 84,809 unaccounted.
+    @Test func anACLDenialAtQoS0LeavesNoMessageUnaccounted() throws {
+        let folder = CLI.temporaryFolder()
+        let acl = folder.appendingPathComponent("acl").path
+        try "topic deny urbanwatt/teletown/north/#\ntopic readwrite #\n".write(toFile: acl, atomically: true, encoding: .utf8)
+        let broker = try Broker(listener: "allow_anonymous true\nacl_file \(acl)\n")
+        defer { broker.stop() }
+        let out = folder.appendingPathComponent("o").path
+        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "0"])
+        let t = telemetry(try summary(out))
+        #expect(t.generated == t.published + t.dropped, "\(t)")
+        if t.dropped > 0 {
+            #expect(r.status == 1, "\(r.stderr)")
+            #expect(r.stderr.contains("lost with a connection"), "\(r.stderr)")
+        } else {
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+    }
+
     @Test func anACLDenialGives77() throws {
         let folder = CLI.temporaryFolder()
         let acl = folder.appendingPathComponent("acl").path
