@@ -162,8 +162,13 @@ struct Composition {
                 reader.error(c, "cannot read `\(file)`")
                 return nil
             }
-            do { text = try ScenarioDecoder.text(of: data, file: file) } catch {
+            do { text = try ScenarioDecoder.text(of: data, file: file, checkStart: false) } catch {
                 reader.append(error.diagnostics)
+                return nil
+            }
+            // A file given by mistake (`extends: /etc/shadow`): refused here, none of it quoted.
+            if ScenarioDecoder.firstLineNotAMapping(text) != nil {
+                reader.error(c, "`\(file)` is not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")
                 return nil
             }
         } else {

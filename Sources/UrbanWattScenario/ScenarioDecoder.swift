@@ -54,7 +54,9 @@ public enum ScenarioDecoder {
     /// The text of a scenario file: UTF-8, with a byte-order mark allowed and dropped. Bytes that are
     /// not UTF-8 and control characters (other than tab, line feed and carriage return) are reported
     /// at their line and column, before the YAML parser would report them at 1:1.
-    public static func text(of data: Data, file: String) throws(ScenarioErrors) -> String {
+    /// `checkStart`: refuse a file whose first line is not a mapping (`firstLineNotAMapping`); a
+    /// parent named by `extends` is checked by `Composition`, which locates the problem there.
+    public static func text(of data: Data, file: String, checkStart: Bool = true) throws(ScenarioErrors) -> String {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var line = 1, column = 1
@@ -85,7 +87,7 @@ public enum ScenarioDecoder {
         }
         if !diagnostics.isEmpty { throw ScenarioErrors(diagnostics) }
         let text = String(decoding: bytes, as: UTF8.self)
-        if let line = firstLineNotAMapping(text) {
+        if checkStart, let line = firstLineNotAMapping(text) {
             throw ScenarioErrors([Diagnostic(file: file, line: line, column: 1, path: "",
                 message: "not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")])
         }

@@ -50,6 +50,17 @@ HOSTILE_NAMES = [
     "a#b", "", "x" * 300, "é", "a b", "a\\nb", "-", ".", "..", "a=b", "a;b", "a'b",
 ]
 
+# `extends` targets: files that are not scenarios (never quoted back), devices, the mutant itself
+# (a cycle), built-ins, paths that climb out, names past the limits.
+EXTENDS = ["/etc/passwd", "/etc/shadow", "/dev/zero", "/dev/null", "/proc/self/environ", "mittelstadt", "deutschland",
+           "nonexistent", "{self}", "../" * 20 + "etc/shadow", "x" * 300, "/", ".", "mittelstadt.yaml", "[a, b]", "{a: 1}", "~"]
+REMOVES = ["[lights]", "[parking, parking]", "[nonexistent]", "5", "[]", "lights", "[\"\"]", "{a: 1}", "[" + ", ".join(["f"] * 50) + "]"]
+# Link intensities that extrapolate: tiny and huge halvings, years at the limits.
+LINKS = ["{value: 0.06 kWh/GB, year: %s, halving: %s}" % (y, h)
+         for y in ["1900", "2025", "2200", "2026"] for h in ["1e-300 years", "1 year", "1000 years", "0 years", "0.01 years"]]
+DISTRIBUTIONS = ["{normal: [1, 1e9]}", "{uniform: [0, 0]}", "{triangular: [0, 0, 0]}", "{normal: [1.1, 0.2]}", "{uniform: [1, 1e30]}",
+                 "{normal: [5 W, 5 W]}", "{triangular: [1 W, 2 W, 1e9 W]}", "{uniform: [1 W, 2 W]}"]
+
 UNITS = ["W", "kW", "J", "kWh", "s", "min", "B", "GB", "%", "g/kWh", "mA", "V", "Hz", "bogus", "W/s"]
 
 KEY_VALUE = re.compile(r"^(\s*-?\s*)([A-Za-z_]+):(\s+)([^#{}\[\]\n][^#\n]*?)(\s*(#.*)?)$")
@@ -79,8 +90,28 @@ def value_sites(text):
 def mutate(text, rng):
     """One mutation of `text`; returns (class, mutant bytes)."""
     kind = rng.choice(["extreme", "extreme", "extreme", "name", "unit", "structure", "alias",
-                       "encoding", "truncate", "duplicate-key"])
+                       "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
+    if kind == "composition":
+        op = rng.choice(["extends", "remove", "link", "distribution"])
+        lines = text.splitlines(keepends=True)
+        top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
+        if op == "extends":
+            lines = [l for l in lines if not l.startswith("extends:")]
+            lines.insert(top + 1, "extends: %s\n" % rng.choice(EXTENDS))
+        elif op == "remove":
+            lines = [l for l in lines if not l.startswith("remove:")]
+            lines.insert(top + 1, "remove: %s\n" % rng.choice(REMOVES))
+        elif op == "link":
+            fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
+            entry = "  - {name: fuzzlink, kind: link, intensity: %s}\n" % rng.choice(LINKS)
+            lines.insert(fleets + 1 if fleets is not None else len(lines), entry)
+        else:
+            numeric = [s for s in sites if s[2] in ("power", "pue", "it_power", "standby", "idle", "max", "jitter", "per_day")] or sites
+            if numeric:
+                start, end, _ = rng.choice(numeric)
+                return "composition", (text[:start] + rng.choice(DISTRIBUTIONS) + text[end:]).encode("utf-8")
+        return "composition", "".join(lines).encode("utf-8")
     if kind in ("extreme", "unit", "name") and sites:
         if kind == "name":
             named = [s for s in sites if s[2] in ("name", "district", "via")] or sites
@@ -197,10 +228,10 @@ def schema_problem(schema, data):
     return None if error is None else f"the schema refuses what validate accepts: {error.message[:200]} at {list(error.absolute_path)}"
 
 
-def run_one(binary, path, data, out, schema=None):
+def run_one(binary, path, data, out, schema=None, runs=True):
     line_count = data.count(b"\n") + 1
     try:
-        v = subprocess.run([binary, "validate", path], capture_output=True, timeout=10)
+        v = subprocess.run([binary, "validate", path], capture_output=True, timeout=10, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return "hang", "validate did not end within 10 s"
     err = v.stderr.decode("utf-8", errors="replace")
@@ -234,6 +265,21 @@ def run_one(binary, path, data, out, schema=None):
     bad = [k for k, v in totals.items() if isinstance(v, (int, float)) and not math.isfinite(v)]
     if bad or summary.get("complete") is not True:
         return "wrong-result", f"totals {bad} not finite or run not complete"
+    # Uncertain inputs: a few Monte Carlo runs draw them (redraws, cross checks, mostly-outside ranges).
+    if runs and re.search(rb"\{(uniform|normal|triangular):", data):
+        try:
+            m = subprocess.run([binary, "run", path, "--quiet", "--out", out, "--from", "2030-03-02", "--to", "2030-03-03", "--runs", "3"],
+                               capture_output=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            return "hang", "three Monte Carlo runs of a day did not end within 60 s"
+        err = m.stderr.decode("utf-8", errors="replace")
+        if m.returncode in TRAPS or m.returncode < 0:
+            return "crash", f"run --runs 3 exit {m.returncode}: {err[-300:]}"
+        if m.returncode in (64, 65):
+            return ("refused", None) if err.strip() else ("wrong-exit", "--runs refused without saying why")
+        if m.returncode != 0:
+            return "wrong-exit", f"run --runs 3 exit {m.returncode}: {err[-300:]}"
+        return "ran-runs", None
     return "ran", None
 
 
@@ -262,9 +308,11 @@ def main():
             name = rng.choice(names)
             kind, data = mutate(lib[name], rng)
             path = os.path.join(tmp, f"mutant-{i}.yaml")
+            data = data.replace(b"{self}", f"mutant-{i}.yaml".encode())
             with open(path, "wb") as f:
                 f.write(data)
-            outcome, problem = run_one(args.bin, path, data, os.path.join(tmp, "out"), schema)
+            # The national and million-node scenarios take seconds a run: their Monte Carlo is benchmarked, not fuzzed.
+            outcome, problem = run_one(args.bin, path, data, os.path.join(tmp, "out"), schema, runs=name not in ("deutschland.yaml", "metropole.yaml"))
             classes[kind] = classes.get(kind, 0) + 1
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             done += 1
