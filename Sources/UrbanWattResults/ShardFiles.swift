@@ -36,7 +36,7 @@ public enum ShardFiles {
                 ("battery_life_bins", .array(lives.bins.map { .integer($0) })),
             ])
         }
-        return .object([
+        return sealed([
             ("urbanwatt_version", .string(UrbanWattVersion.current)),
             ("scenario", .string(s.name)),
             ("scenario_fnv1a", .string(hex(NodeRandom.fnv1a(scenarioText)))),
@@ -56,6 +56,19 @@ public enum ShardFiles {
         ])
     }
 
+    /// `fields` with `header_fnv1a`: FNV-1a over their compact text, continued from the series'
+    /// checksum, so that neither file can change without the other noticing. It catches accidents
+    /// (a folder relabelled, a field edited, a series from another shard), not tampering: anyone
+    /// can recompute an FNV-1a.
+    static func sealed(_ fields: [(String, JSONValue)]) -> JSONValue {
+        .object(fields + [("header_fnv1a", .string(hex(seal(fields))))])
+    }
+
+    static func seal(_ fields: [(String, JSONValue)]) -> UInt64 {
+        let series = fields.first { $0.0 == "series_fnv1a" }?.1.stringValue.flatMap { UInt64($0, radix: 16) } ?? 0
+        return NodeRandom.fnv1a(bytes: Array(JSONValue.object(fields).compact().utf8), continuing: series)
+    }
+
     static func hex(_ v: UInt64) -> String {
         let h = String(v, radix: 16)
         return String(repeating: "0", count: 16 - h.count) + h
@@ -70,6 +83,9 @@ public enum ShardFiles {
             let sum = SeriesFile.checksum(of: PathText.join(s.folder, "series.bin")).map(hex) ?? "unreadable"
             guard s.header["series_fnv1a"]?.stringValue == sum else {
                 throw Failure(description: "\(s.folder): series.bin does not match its shard.json (checksum \(sum), header \(s.header["series_fnv1a"]?.stringValue ?? "none")): a damaged or mixed-up shard")
+            }
+            guard case .object(let pairs) = s.header, s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" })) else {
+                throw Failure(description: "\(s.folder): shard.json does not match its own checksum: it was edited or damaged (the shard's label, counters or battery lives)")
             }
             for (key, what) in together where s.header[key] != first.header[key] {
                 let a = s.header[key]?.compact() ?? "none", b = first.header[key]?.compact() ?? "none"
@@ -118,6 +134,19 @@ public enum ShardFiles {
         return (result, reader)
     }
 
+    /// A shard's series against its own label: at the first step each fleet has the nodes its K/N
+    /// takes of the fleet's count (node i belongs to shard i mod N). A shard labelled as another
+    /// whose fleets split unevenly shows here.
+    static func checkNodes(_ series: [FleetSeries], of result: SimulationResult) throws(Failure) {
+        for (i, fleet) in result.scenario.fleets.enumerated() where !series[i].nodes.isEmpty {
+            let expected = result.shard.nodes(below: fleet.globalNodes(atStep: 0, on: result.clock))
+            guard Int(series[i].nodes[0]) == expected else {
+                throw Failure(description: "shard \(result.shard): fleet \(fleet.name) has \(series[i].nodes[0]) nodes at the first step, "
+                    + "where shard \(result.shard) of its \(fleet.name) would have \(expected): the series is another shard's")
+            }
+        }
+    }
+
     /// Adds the shards of one run, a chunk of steps at a time, into the unsharded run's figures.
     /// Shards must be 1..N of the same N.
     public static func merge(_ shards: [(SimulationResult, SeriesFile.Reader)], stepsPerRow: Int) throws(Failure) -> Breakdown {
@@ -137,8 +166,9 @@ public enum ShardFiles {
         while done < completed {
             let range = done..<min(completed, done + 672)
             var sum = first.scenario.fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
-            for (_, reader) in ordered {
+            for (result, reader) in ordered {
                 let part = try reader.next(range.count)
+                if done == 0 { try checkNodes(part, of: result) }
                 for (i, s) in part.enumerated() {
                     for k in 0..<range.count {
                         sum[i].energy[k] += s.energy[k]

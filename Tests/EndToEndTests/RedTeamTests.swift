@@ -96,4 +96,22 @@ import Testing
         let q = try CLI.run(["run", quiet.file, "--runs", "20", "--out", quiet.dir.appendingPathComponent("out").path])
         #expect(q.status == 0 && !q.stderr.contains("drawn again"), "\(q.stderr)")
     }
+
+    /// Shard 2's folder relabelled "3/3" merged in place of the real shard 3 with exit 0 and a total
+    /// 1.2 % low: its header is now sealed with its series, and an edit breaks the seal.
+    @Test func aRelabelledShardIsRefused() throws {
+        let root = CLI.temporaryFolder().path
+        let shards = (1...3).map { root + "/s\($0)" }
+        for (k, folder) in shards.enumerated() {
+            let r = try CLI.run(["run", "mittelstadt", "--shard", "\(k + 1)/3", "--out", folder, "--from", "2025-06-01", "--to", "2025-06-02", "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let header = shards[1] + "/shard.json"
+        let text = try String(contentsOfFile: header, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"shard\": \"2/3\"", with: "\"shard\": \"3/3\"").write(toFile: header, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["merge", shards[0], shards[1], "--out", root + "/merged", "--quiet"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("s2: shard.json does not match its own checksum"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/merged"))
+    }
 }

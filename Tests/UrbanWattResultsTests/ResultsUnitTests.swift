@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UrbanWattCore
+import UrbanWattScenario
 @testable import UrbanWattResults
 
 /// The pieces `check`, `compare`, Monte Carlo and `merge` are built from, each on its own.
@@ -133,5 +134,52 @@ import UrbanWattCore
         #expect(h.steps == 5)
         #expect(h.maximum == .greatestFiniteMagnitude)
         #expect(h.curve(dt: 3600).first?.kW == .greatestFiniteMagnitude)
+    }
+}
+
+/// A shard proves what it is: its header is sealed with the series' checksum, and its series'
+/// nodes must be those its K/N takes of every fleet.
+@Suite struct ShardProofTests {
+    static let yaml = """
+    urbanwatt: 1
+    name: shards
+    period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+    fleets:
+      - {name: lamps, kind: device, count: 100, power: 50 W}
+      - {name: gw, kind: gateway, count: 7, power: 3 W}
+    """
+
+    /// 100 devices in 3 shards are 34, 33, 33; 7 gateways 3, 2, 2. Shard 1's series labelled 2/3 or
+    /// 3/3 is refused; shard 2's labelled 3/3 has the same counts and passes this check (the seal
+    /// of its header is what refuses it then).
+    @Test func aSeriesMustHaveItsShardsNodes() throws {
+        let s = try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")
+        func series(_ k: Int) -> (SimulationResult, [FleetSeries]) {
+            var first: [FleetSeries] = []
+            let result = Engine(scenario: s, shard: Shard(index: k, count: 3)).run { range, chunk in if range.lowerBound == 0 { first = chunk } }
+            return (result, first)
+        }
+        for k in 0..<3 {
+            let (result, own) = series(k)
+            #expect(throws: Never.self) { try ShardFiles.checkNodes(own, of: result) }
+        }
+        let (_, one) = series(0)
+        let (two, _) = series(1), (three, _) = series(2)
+        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkNodes(one, of: two) }
+        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkNodes(one, of: three) }
+    }
+
+    @Test func anEditedHeaderBreaksItsSeal() {
+        let fields: [(String, JSONValue)] = [("series_fnv1a", .string("00000000000000ff")), ("shard", .string("2/3")), ("seed", .integer(1))]
+        let sealed = ShardFiles.sealed(fields)
+        guard case .object(let pairs) = sealed else { Issue.record("not an object"); return }
+        #expect(sealed["header_fnv1a"]?.stringValue == ShardFiles.hex(ShardFiles.seal(Array(pairs.dropLast()))))
+        var relabelled = fields
+        relabelled[1].1 = .string("3/3")
+        #expect(ShardFiles.seal(relabelled) != ShardFiles.seal(fields))
+        // Parsed back from its text, the header still matches its seal.
+        let parsed = try? JSONParser.parse(sealed.serialized())
+        guard case .object(let back)? = parsed else { Issue.record("not parsed"); return }
+        #expect(back.last?.1.stringValue == ShardFiles.hex(ShardFiles.seal(Array(back.dropLast()))))
     }
 }

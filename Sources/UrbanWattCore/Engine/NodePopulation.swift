@@ -49,6 +49,7 @@ struct NodePopulation: Sendable {
         return NodePopulation.floor(count.map.value(at: clock.time(m), starts: count.starts))
     }
 
+
     /// This shard's active nodes at step m.
     @inline(__always) func active(_ m: Int) -> Int { shard.nodes(below: globalCount(m)) }
 
@@ -59,5 +60,15 @@ struct NodePopulation: Sendable {
     @inline(__always) func weight(of j: Int) -> Double {
         guard let p = weightPrefix else { return 1 }
         return p[j + 1] - p[j]
+    }
+}
+
+extension Fleet {
+    /// The fleet's nodes at step m's start, all shards together, without drawing anything: what a
+    /// shard's series must show (`merge` checks a shard's K/N against it).
+    public func globalNodes(atStep m: Int, on clock: StepClock) -> Int {
+        if type(of: model).isSingleNode { return 1 }
+        if count.isConstant { return NodePopulation.floor(count.points[0].value) }
+        return NodePopulation.floor(count.value(at: clock.time(m), starts: count.yearStarts(in: clock.zone)))
     }
 }
