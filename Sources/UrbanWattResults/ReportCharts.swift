@@ -25,13 +25,27 @@ extension Report {
                 "Carbon (energy × the grid's intensity at each step) and cost (× the price at each step) of each calendar year.")
     }
 
+    static let maximumBars = 40
+
     /// Energy of each district, stacked by layer; nil for a scenario of one district.
     static func districts(_ b: Breakdown) -> (svg: String, caption: String)? {
-        let names = b.result.scenario.districts
-        guard names.count > 1 else { return nil }
-        var energy: [[Double]] = names.map { _ in Layer.allCases.map { _ in 0 } }
+        let all = b.result.scenario.districts
+        guard all.count > 1 else { return nil }
+        let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var byDistrict: [[Double]] = all.map { _ in Layer.allCases.map { _ in 0 } }
         for (i, fleet) in b.scenario.fleets.enumerated() {
-            energy[names.firstIndex(of: fleet.district)!][Layer.allCases.firstIndex(of: fleet.layer)!] += b.kWh(.fleet(i)) / 1000
+            guard let d = index[fleet.district], let l = Layer.allCases.firstIndex(of: fleet.layer) else { continue }
+            byDistrict[d][l] += b.kWh(.fleet(i)) / 1000
+        }
+        // At most `maximumBars` bars: the largest districts, the rest together as one.
+        var order = Array(all.indices)
+        if all.count > maximumBars { order = Array(order.sorted { byDistrict[$0].reduce(0, +) > byDistrict[$1].reduce(0, +) }.prefix(maximumBars - 1)) }
+        var names = order.map { all[$0] }
+        var energy = order.map { byDistrict[$0] }
+        if order.count < all.count {
+            let kept = Set(order)
+            names.append("\(all.count - order.count) others")
+            energy.append(Layer.allCases.indices.map { l in all.indices.reduce(0.0) { kept.contains($1) ? $0 : $0 + byDistrict[$1][l] } })
         }
         var plot = SVGPlot(title: "Energy by district and layer", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(names.count),
                            y: 0...max(1e-9, energy.map { $0.reduce(0, +) }.max() ?? 1))

@@ -62,13 +62,38 @@ enum ReportText {
         var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, .layer($0)) }
             + [row("total", .total)])
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
-        out += "<h3>By district</h3>" + table(["district"] + head, b.result.scenario.districts.map { row($0, .district($0)) })
-        let fleets = b.scenario.fleets.enumerated().map { i, f in
+        let districts = b.result.scenario.districts
+        let shownDistricts = largest(districts.count) { b.kWh(.district(districts[$0])) }
+        out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) })
+            + omitted(districts.count, shown: shownDistricts, what: "districts") { b.kWh(.district(districts[$0])) }
+        let fleetCount = b.scenario.fleets.count
+        let shownFleets = largest(fleetCount) { b.kWh(.fleet($0)) }
+        let fleets = shownFleets.map { i in
+            let f = b.scenario.fleets[i]
             let r = row(f.name, .fleet(i))
             return [r[0], f.kind.rawValue, f.layer.rawValue, String(b.nodes(fleet: i))] + r.dropFirst()
         }
         out += "<h3>By fleet</h3>" + table(["fleet", "kind", "layer", "nodes"] + head, fleets, text: [1, 2])
+            + omitted(fleetCount, shown: shownFleets, what: "fleets") { b.kWh(.fleet($0)) }
         return out
+    }
+
+    /// Rows a table shows at the most: a page of 300,000 districts was 214 MB and took 853 MB to write.
+    static let maximumRows = 1000
+
+    /// The indices of `count` items a table shows: all in order, or the `maximumRows` with the most
+    /// energy, largest first.
+    static func largest(_ count: Int, energy: (Int) -> Double) -> [Int] {
+        guard count > maximumRows else { return Array(0..<count) }
+        return Array((0..<count).map { ($0, energy($0)) }.sorted { $0.1 > $1.1 }.prefix(maximumRows).map(\.0))
+    }
+
+    /// A sentence under a table that shows `shown` of `count` items, with what the others use.
+    static func omitted(_ count: Int, shown: [Int], what: String, energy: (Int) -> Double) -> String {
+        guard shown.count < count else { return "" }
+        let kept = Set(shown)
+        let rest = (0..<count).reduce(0.0) { kept.contains($1) ? $0 : $0 + energy($1) }
+        return "<p>The \(shown.count) \(what) with the most energy of \(count); the other \(count - shown.count) use \(SummaryTable.number(rest)) kWh together (summary.json holds every one).</p>"
     }
 
     static func uncertainty(_ u: JSONValue?) -> String {
@@ -113,14 +138,17 @@ enum ReportText {
         guard case .object(let groups)? = a else { return "<p>No assumptions recorded.</p>" }
         let intro = "<p>Every coefficient the run used, with its source: a key of the project's bibliography (<code>docs/sources.md</code>), a stated default, or <em>scenario</em> where the scenario gave it (the scenario's comments cite its own sources).</p>"
         var rows: [[String]] = []
+        var left = 0
         for (group, items) in groups {
             guard case .array(let list) = items else { continue }
+            if rows.count >= maximumRows { left += list.count; continue }
             for (k, item) in list.enumerated() {
                 rows.append([k == 0 ? group : "", item["key"]?.stringValue ?? "", item["value"]?.doubleValue.map { abs($0) >= 1000 ? SummaryTable.number($0) : String(format: "%g", $0) } ?? "",
                              item["unit"]?.stringValue ?? "", item["source"]?.stringValue ?? ""])
             }
         }
-        return intro + table(["fleet", "coefficient", "value", "unit", "source"], rows, text: [0, 1, 3, 4])
+        let more = left > 0 ? "<p>\(left) more coefficients of further fleets are in summary.json (`assumptions`).</p>" : ""
+        return intro + table(["fleet", "coefficient", "value", "unit", "source"], rows, text: [0, 1, 3, 4]) + more
     }
 
     static func methodology(_ b: Breakdown) -> String {
