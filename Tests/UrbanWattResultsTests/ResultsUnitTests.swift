@@ -183,3 +183,23 @@ import UrbanWattScenario
         #expect(back.last?.1.stringValue == ShardFiles.hex(ShardFiles.seal(Array(back.dropLast()))))
     }
 }
+
+/// The report says which sessions model each charger fleet uses, and what its peak then means.
+@Suite struct ChargingModelNoteTests {
+    @Test func eachChargerFleetsModelIsNamed() throws {
+        let s = try ScenarioDecoder.decode("""
+        urbanwatt: 1
+        name: ev
+        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+        fleets:
+          - {name: depot, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh}}
+          - {name: street, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh, model: expected}}
+          - {name: gw, kind: gateway, count: 1, power: 3 W}
+        """, file: "x.yaml")
+        let note = try #require(ReportText.chargingModels(s))
+        #expect(note.contains("Drawn (every session from its own random stream; the peak is that of one realisation of the sessions): depot."))
+        #expect(note.contains("the peak is the peak of the mean load") && note.contains("): street."))
+        let none = try ScenarioDecoder.decode("urbanwatt: 1\nname: n\nperiod: {start: 2025-01-01, end: 2025-01-02, step: 1 h}\nfleets:\n  - {name: gw, kind: gateway, count: 1, power: 3 W}\n", file: "y.yaml")
+        #expect(ReportText.chargingModels(none) == nil)
+    }
+}
