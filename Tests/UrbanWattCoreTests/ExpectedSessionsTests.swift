@@ -30,6 +30,24 @@ import Testing
     /// Queues move charging later, never away: what the fleet charged plus the work still queued
     /// at the period's end is every session's energy, 300 chargers × 3 a day × 12 kWh × 10 days =
     /// 108,000 kWh (at 11 kW), to rounding, with an energy spread, a growing fleet and a peaked profile.
+    /// A shrinking fleet keeps its queued work: chargers that retire finish what they had, as a
+    /// drawn session in progress does. 600 chargers for five days, then 300, then 100: charged +
+    /// queued is still every session's energy (before, the retired chargers' queues were lost).
+    @Test func aShrinkingFleetKeepsItsQueuedWork() {
+        let c = charger(perDay: 3, kWh: 12, sd: 4, profile: BuiltinProfiles.named("evening"))
+        let clock = StepClock(from: .init(year: 2025, month: 1, day: 1), to: .init(year: 2025, month: 1, day: 11), step: 900, zone: .utc)
+        var sessions = ExpectedSessions(charger: c, clock: clock)
+        var charged = 0.0
+        // Retiring in the evening rush, when queues are longest.
+        func chargers(_ m: Int) -> Double { m < 5 * 96 + 76 ? 600 : m < 8 * 96 + 80 ? 300 : 100 }
+        sessions.spread(before: .infinity, weight: chargers) { _, seconds in charged += seconds }
+        let days = (0..<10).reduce(0.0) { $0 + chargers($1 * 96) }
+        let z = 3.0
+        let mean = 12 * 0.5 * erfc(-z / 2.0.squareRoot()) + 4 * exp(-z * z / 2) / (2 * Double.pi).squareRoot()
+        let expected = days * 3 * mean / 11 * 3600
+        #expect(abs((charged + sessions.remainingWork) / expected - 1) < 1e-9, "\(charged) s charged, \(sessions.remainingWork) s queued, \(expected) s arrived")
+    }
+
     @Test func chargedAndQueuedWorkIsEverySessionsEnergy() {
         let c = charger(perDay: 3, kWh: 12, sd: 4, profile: BuiltinProfiles.named("evening"))
         let clock = StepClock(from: .init(year: 2025, month: 1, day: 1), to: .init(year: 2025, month: 1, day: 11), step: 900, zone: .utc)

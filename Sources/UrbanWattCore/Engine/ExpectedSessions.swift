@@ -158,6 +158,11 @@ struct ExpectedSessions: Sendable {
                 let old = self.weight / w
                 for k in 0...top { work[k] *= old }
                 work[0] += 1 - old
+            } else if w < self.weight && top > 0 {
+                // Chargers retire with their share of every work level and finish it, as a drawn
+                // session in progress does: the fleet's queued work is kept, not dropped.
+                if retired.count <= top { retired += repeatElement(0, count: top + 1 - retired.count) }
+                for k in 1...top { retired[k] += work[k] * (self.weight - w) }
             }
             self.weight = w
             let arriving = head < arrivals.count ? arrivals[head] : 0
@@ -184,8 +189,15 @@ struct ExpectedSessions: Sendable {
                 work[top] = 0
                 top -= 1
             }
-            if charged > 0 && w > 0 {
-                let perSecond = w * charged / tick
+            // Retired chargers with work charge the whole tick, and take no arrivals.
+            var retiredCharged = 0.0
+            if !retired.isEmpty {
+                for k in 1..<retired.count { retiredCharged += retired[k]; retired[k - 1] = retired[k] }
+                retired[retired.count - 1] = 0
+                if retiredCharged == 0 { retired.removeAll() }
+            }
+            if (charged > 0 && w > 0) || retiredCharged > 0 {
+                let perSecond = (w > 0 ? w * charged / tick : 0) + retiredCharged
                 StepClock.forEachOverlap(from: a, to: min(a + tick, end), start: start, dt: dt, count: clock.count) { m, span in body(m, perSecond * span) }
             }
             tickBase += 1
@@ -198,8 +210,12 @@ struct ExpectedSessions: Sendable {
 
     /// The charging the fleet has left, s: the work still queued, counted by the chargers' weight.
     var remainingWork: Double {
-        (0...top).reduce(0) { $0 + work[$1] * Double($1) } * ExpectedSessions.tick * weight
+        ((0...top).reduce(0) { $0 + work[$1] * Double($1) } * weight
+            + retired.indices.reduce(0) { $0 + retired[$1] * Double($1) }) * ExpectedSessions.tick
     }
+
+    /// Chargers retired while they had work, by the ticks of work left (in chargers' weight).
+    private var retired: [Double] = []
 
     /// Adds `count` expected arrivals of the fleet to the tick that holds `time`.
     private mutating func arrive(_ count: Double, at time: Double, start: Double) {
