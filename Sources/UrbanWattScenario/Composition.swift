@@ -163,7 +163,10 @@ struct Composition {
                 return nil
             }
             do { text = try ScenarioDecoder.text(of: data, file: file, checkStart: false) } catch {
-                reader.append(error.diagnostics)
+                // Reported where the child names it, with where in the parent (not what is there).
+                let first = error.diagnostics.first.map { "\($0.line):\($0.column): \($0.message)" } ?? "unreadable"
+                let more = error.diagnostics.count > 1 ? " (and \(error.diagnostics.count - 1) more)" : ""
+                reader.error(c, "`\(file)` cannot be read as a scenario: \(first)\(more)")
                 return nil
             }
             // A file given by mistake (`extends: /etc/shadow`): refused here, none of it quoted.

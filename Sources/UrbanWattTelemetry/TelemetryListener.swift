@@ -17,6 +17,10 @@ public final class TelemetryListener: @unchecked Sendable {
     private var doneAt: Date?
     private var lostRun: String?
     private var lostSince: Date?
+    /// The lost run's scenario, whose messages (topics name it) show the run alive after all.
+    private var lostScenario: String?
+    /// Each followed run's scenario, from its `running` status.
+    private var scenarios: [String: String] = [:]
     private var finishedRuns: Set<String> = []
 
     /// How long after a run's last will the listener waits for it to announce itself again or send
@@ -103,6 +107,7 @@ public final class TelemetryListener: @unchecked Sendable {
             switch status["state"]?.stringValue {
             case "running":
                 runs.insert(run)
+                scenarios[run] = status["scenario"]?.stringValue
                 if lostRun == run { (lostRun, lostSince) = (nil, nil) }  // it reconnected
                 aggregator.running(status)
             case "done", "interrupted":
@@ -119,7 +124,7 @@ public final class TelemetryListener: @unchecked Sendable {
                 // The broker's last will: the run died (no `done` will ever come), or its connection
                 // or the broker went and it is reconnecting (it then announces itself again).
                 if !retained && runs.contains(run) && !finishedRuns.contains(run) {
-                    (lostRun, lostSince) = (run, Date())
+                    (lostRun, lostSince, lostScenario) = (run, Date(), status["scenario"]?.stringValue ?? scenarios[run])
                 } else {
                     ignoredStatuses += 1
                 }
@@ -128,7 +133,8 @@ public final class TelemetryListener: @unchecked Sendable {
             return
         }
         for d in aggregator.addAll(topic: topic, payload: payload, properties: properties) {
-            (lostRun, lostSince) = (nil, nil)  // a run that still sends is not lost
+            // A run that still sends is not lost; another run's messages say nothing of it.
+            if let s = lostScenario, topic.contains(s) { (lostRun, lostSince) = (nil, nil) }
             counted?(d, aggregator.step ?? 900)
         }
     }

@@ -58,9 +58,6 @@ public final class TelemetryPublisher: @unchecked Sendable {
     private var inFlight = 0
     private var acknowledged = 0
     private var dropped = 0
-    /// Of `dropped`, the QoS 0 messages handed over but lost with a connection.
-    private var lostWithConnection = 0
-    public var lostWithConnections: Int { locked { lostWithConnection } }
     /// A status message is in flight alone (`publishAndWait`); its acknowledgement is not counted
     /// as telemetry, and its reason code lands in `controlReason`.
     private var awaitingControl = false
@@ -265,13 +262,9 @@ public final class TelemetryPublisher: @unchecked Sendable {
     private func connectionChanged(_ up: Bool) {
         condition.lock()
         // QoS 0 messages handed over are lost with the connection; QoS ≥ 1 ones are re-sent.
-        // Counted as dropped: a broker that closes the connection on each refused publish (an ACL at
-        // QoS 0) otherwise left thousands of messages neither published nor dropped.
-        if !up && options.qos == 0 {
-            dropped += inFlight
-            lostWithConnection += inFlight
-            inFlight = 0
-        }
+        // QoS 0 messages handed over are lost with the connection (the session counts them at the
+        // end: generated − published − dropped); QoS ≥ 1 ones are re-sent.
+        if !up && options.qos == 0 { inFlight = 0 }
         // Silence while away is the reconnect timeout's business, not a stall.
         lastProgress = clock.now()
         condition.broadcast()

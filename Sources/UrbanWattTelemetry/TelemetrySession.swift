@@ -62,6 +62,8 @@ public final class TelemetrySession: @unchecked Sendable {
     let transport: any MessageTransport
     let clock: any TelemetryClock
     let generator: TelemetryGenerator
+    /// QoS 0 messages handed over and lost with a connection, counted in `finish` among the dropped.
+    private var lostWithConnections = 0
     let publisher: TelemetryPublisher
     private var wallStart = 0.0
     private var generated = 0
@@ -143,7 +145,13 @@ public final class TelemetrySession: @unchecked Sendable {
         }
         if failure == nil && !publisher.flush(), let f = publisher.failed { failure = Failure(f) }
         let c = publisher.counts
-        let counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
+        var counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
+        // At QoS 0 a message handed over is lost with its connection without a word (a broker closes
+        // it on a publish its ACL refuses): what is neither published nor dropped was lost so.
+        if options.qos == 0 && failure == nil && counts.generated > counts.published + counts.dropped {
+            lostWithConnections = counts.generated - counts.published - counts.dropped
+            counts.dropped += lostWithConnections
+        }
         // Every generated message ends published or dropped; one that did neither is a bug to say.
         if failure == nil && counts.generated != counts.published + counts.dropped {
             failure = .lost("\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
@@ -163,7 +171,7 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Why messages were dropped, for the warning on stderr; nil when none were.
     public func dropReason(_ counts: Counts) -> String? {
         guard counts.dropped > 0 else { return nil }
-        let lost = publisher.lostWithConnections
+        let lost = lostWithConnections
         if lost > 0 {
             return "dropped \(counts.dropped) of \(counts.generated) messages, \(lost) of them handed over at QoS 0 and lost with a connection "
                 + "the broker closed (a broker closes it on a publish its ACL refuses; at QoS 1 and 2 such a refusal is reported instead)"

@@ -106,9 +106,10 @@ extension UrbanWatt {
                 }
                 if !quiet { printError("urbanwatt: metrics at http://\(metrics)/metrics") }
             }
+            // Before the line scripts wait for: a signal sent on seeing it must find the handler.
+            Interrupt.install()
             // Subscribed: what is published from now on is heard (scripts and tests wait for this line).
             if !quiet { printError("urbanwatt: listening on \(filters.joined(separator: ", ")) at \(settings.url)") }
-            Interrupt.install()
             let live = !quiet && isatty(2) == 1
             var lastDraw = Date.distantPast
             let done = listener.wait(untilDone: untilDone, timeout: limit, shouldStop: Interrupt.requested) {
