@@ -85,8 +85,8 @@ public enum FolderOwnership {
             let path = PathText.join(folder, entry)
             if isOwned(entry, in: folder, by: manifest) {
                 unlink(path)
-            } else if let twins, sameFiles(path, PathText.join(twins, entry)) {
-                try? FileManager.default.removeItem(atPath: path)
+            } else if let twins {
+                removeTwins(path, of: PathText.join(twins, entry))
             }
         }
         let left = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -111,22 +111,27 @@ public enum FolderOwnership {
         guard info.st_mode & S_IFMT == S_IFDIR else {
             return link(source, destination) == 0 ? nil : String(cString: strerror(errno))
         }
+        // Unreadable: refused, rather than kept as an empty folder while its files stay behind.
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: source) else { return "cannot list \(source)" }
         guard mkdir(destination, info.st_mode & 0o7777) == 0 else { return String(cString: strerror(errno)) }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
         for entry in entries {
             if let why = linkTree(PathText.join(source, entry), PathText.join(destination, entry)) { return why }
         }
         return nil
     }
 
-    /// Whether `a` and `b` are the same files: the same inode for a file, and for a folder the same
-    /// entries, each the same.
-    private static func sameFiles(_ a: String, _ b: String) -> Bool {
+    /// Removes `a` where `b` is the very same file (the same inode), entry by entry for a folder,
+    /// which goes only once empty: whatever is not linked into the new result stays.
+    private static func removeTwins(_ a: String, of b: String) {
         var x = stat(), y = stat()
-        guard lstat(a, &x) == 0, lstat(b, &y) == 0 else { return false }
-        guard x.st_mode & S_IFMT == S_IFDIR else { return x.st_dev == y.st_dev && x.st_ino == y.st_ino }
-        guard y.st_mode & S_IFMT == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: a) else { return false }
-        return entries.allSatisfy { sameFiles(PathText.join(a, $0), PathText.join(b, $0)) }
+        guard lstat(a, &x) == 0, lstat(b, &y) == 0 else { return }
+        guard x.st_mode & S_IFMT == S_IFDIR else {
+            if x.st_dev == y.st_dev && x.st_ino == y.st_ino { unlink(a) }
+            return
+        }
+        guard y.st_mode & S_IFMT == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: a) else { return }
+        for entry in entries { removeTwins(PathText.join(a, entry), of: PathText.join(b, entry)) }
+        rmdir(a)
     }
 
     /// `entry`, or the first file found below it when it is a folder ("chapters/one.tex"), as the

@@ -27,7 +27,7 @@ public enum StagedFolder {
             throw .cannotWrite(parent, error.localizedDescription)
         }
         removeLeftovers(of: name, in: parent)
-        let verdict = try FolderOwnership.check(target)
+        _ = try FolderOwnership.check(target)  // refused before any work; checked again before the swap
         let staging = sibling(name, in: parent, tag: "partial", pid: getpid())
         FolderOwnership.removeOwned(staging, twins: target)
         guard mkdir(staging, 0o755) == 0 else { throw .cannotWrite(staging, String(cString: strerror(errno))) }
@@ -40,7 +40,8 @@ public enum StagedFolder {
             }
             let files = entries.filter { $0 != FolderManifest.fileName }
             try FolderManifest(command: command, runID: runID, state: .complete, files: files).write(in: staging)
-            if case .ours(_, let kept) = verdict { try FolderOwnership.keep(kept, from: target, into: staging) }
+            // Again: what the user put there while the files were written is kept too.
+            if case .ours(_, let kept) = try FolderOwnership.check(target) { try FolderOwnership.keep(kept, from: target, into: staging) }
             try put(staging, at: target, old: sibling(name, in: parent, tag: "old", pid: getpid()))
         } catch {
             FolderOwnership.removeOwned(staging, twins: target)
