@@ -19,7 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Units, calendar, profiles, random streams, device models and the cohort engine. No I/O.
@@ -37,7 +38,8 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
-            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", "CEpoll", .product(name: "FlyingFox", package: "FlyingFox")],
+            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
         .target(

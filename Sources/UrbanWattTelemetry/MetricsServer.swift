@@ -1,12 +1,26 @@
 import Dispatch
-import FlyingFox
 import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
 
 /// Serves `GET /metrics` (the Prometheus text format from `render`) on a loopback or LAN address
-/// while the listener runs; FlyingFox's HTTP server on its own task.
+/// while the listener runs: Hummingbird's HTTP/1 server on SwiftNIO, on its own task, hardened
+/// against a client that would starve it. Headers are limited (8 KiB a field, 16 KiB in all, 100
+/// fields: two requests with 1 MB headers pinned both cores of the server this replaced), an idle
+/// connection is closed after `idleTimeout`, and at most `maximumConnections` are open at once, so
+/// idle clients cannot exhaust the open-files limit and stop the accept loop.
 public final class MetricsServer: @unchecked Sendable {
-    private let server: HTTPServer
     private var task: Task<Void, any Error>?
+    public static let idleTimeout: TimeAmount = .seconds(10)
+    public static let maximumConnections = 64
+    /// The server's own log lines (started, shut down) would interleave with the live table.
+    static let quiet: Logger = {
+        var logger = Logger(label: "urbanwatt.metrics")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// "127.0.0.1:9464" → (host, port), or why not: an IPv4 address (or `localhost`) and a port from 1 to 65535.
     public static func parse(_ text: String) -> Result<(host: String, port: UInt16), AddressError> {
@@ -28,42 +42,43 @@ public final class MetricsServer: @unchecked Sendable {
 
     /// Starts serving and returns once the socket listens; throws when it cannot (address in use).
     public init(host: String, port: UInt16, render: @escaping @Sendable () -> String) throws {
-        server = HTTPServer(address: try .inet(ip4: host, port: port))
-        let server = server
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: PrometheusText.contentType], body: .init(byteBuffer: ByteBuffer(string: render())))
+        }
         let started = DispatchSemaphore(value: 0)
         let failure = Failure()
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: Self.idleTimeout, httpDecoderConfiguration: decoder)),
+            configuration: .init(address: .hostname(host, port: Int(port)), serverName: "urbanwatt",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(Self.maximumConnections)),
+            onServerRunning: { _ in started.signal() },
+            logger: Self.quiet)
         task = Task {
-            await server.appendRoute("GET /metrics") { _ in
-                HTTPResponse(statusCode: .ok, headers: [.contentType: PrometheusText.contentType], body: Data(render().utf8))
-            }
             do {
-                try await server.run()
+                try await app.runService(gracefulShutdownSignals: [])
             } catch {
                 failure.set(error)
                 started.signal()
                 throw error
             }
         }
-        Task {
-            try? await server.waitUntilListening(timeout: 5)
-            started.signal()
-        }
-        started.wait()
+        guard started.wait(timeout: .now() + 10) == .success else { throw Failure.NotListening() }
         if let error = failure.error { throw error }
     }
 
+    /// Stops serving: the task's cancellation shuts the server down gracefully.
     public func stop() {
-        let server = server
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            await server.stop(timeout: 1)
-            done.signal()
-        }
-        _ = done.wait(timeout: .now() + 2)
         task?.cancel()
+        task = nil
     }
 
     private final class Failure: @unchecked Sendable {
+        struct NotListening: Error, CustomStringConvertible {
+            var description: String { "the server did not start listening within 10 s" }
+        }
         private let lock = NSLock()
         private var stored: (any Error)?
         var error: (any Error)? { lock.withLock { stored } }

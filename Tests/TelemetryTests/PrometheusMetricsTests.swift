@@ -94,3 +94,67 @@ import UrbanWattCore
         #expect(PrometheusText.escape("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
     }
 }
+
+/// The `--metrics` endpoint cannot be starved: the red team's two requests with 1 MB headers pinned
+/// both cores of the server it had, and idle connections filled the open-files limit until its
+/// accept loop died for good. Against `listen --metrics` on a free loopback port.
+@Suite(.serialized) struct MetricsEndpointTests {
+    /// Opens a TCP connection to 127.0.0.1:`port`; the descriptor.
+    static func connect(_ port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var timeout = timeval(tv_sec: 40, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Sends `request` on a new connection and returns what comes back before the server closes it.
+    static func exchange(_ port: Int, _ request: [UInt8]) -> String {
+        let fd = connect(port)
+        defer { close(fd) }
+        var sent = 0
+        while sent < request.count {
+            let n = request.withUnsafeBytes { send(fd, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        var reply = [UInt8](), buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            reply += buffer[..<n]
+            if String(decoding: reply, as: UTF8.self).contains("urbanwatt_messages_total") || reply.count > 1 << 20 { break }
+        }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    static let scrape = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+
+    @Test func oversizedHeadersAreRefusedAndIdleConnectionsCannotStarveIt() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let port = Broker.freePort()
+        let listener = try Listener(["--mqtt", broker.url, "--metrics", "127.0.0.1:\(port)", "--timeout", "60", "--out", CLI.temporaryFolder().path + "/l"])
+        defer { kill(listener.process.processIdentifier, SIGINT); _ = listener.finish() }
+        #expect(Self.exchange(port, Self.scrape).contains("urbanwatt_messages_total"))
+        // Two requests with 1 MB headers: refused at once, and the next scrape is served.
+        let started = Date()
+        for _ in 0..<2 {
+            let huge = Array("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + Array("\r\n\r\n".utf8)
+            #expect(!Self.exchange(port, huge).contains("urbanwatt_up"))
+        }
+        #expect(Date().timeIntervalSince(started) < 5, "the oversized headers took \(Date().timeIntervalSince(started)) s")
+        #expect(Self.exchange(port, Self.scrape).contains("urbanwatt_messages_total"))
+        // Twice as many idle connections as it takes: the cap holds the rest back in the backlog, the
+        // idle timeout closes each round of them, and the scrape behind them is served after two.
+        let idle = (0..<(2 * MetricsServer.maximumConnections)).map { _ in Self.connect(port) }
+        defer { idle.forEach { close($0) } }
+        let waited = Date()
+        #expect(Self.exchange(port, Self.scrape).contains("urbanwatt_messages_total"))
+        #expect(Date().timeIntervalSince(waited) < 2 * 10 + 5, "a scrape behind idle connections took \(Date().timeIntervalSince(waited)) s")
+    }
+}
