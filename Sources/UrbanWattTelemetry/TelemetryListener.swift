@@ -36,6 +36,13 @@ public final class TelemetryListener: @unchecked Sendable {
     private var granted: [Int32] = []
     /// Statuses that did not end the listener: a `done` of a run not seen starting, or unreadable.
     public private(set) var ignoredStatuses = 0
+    /// Connections to the broker lost so far (each is retried).
+    public var connectionLosses: Int { condition.withLock { losses } }
+    private var losses = 0
+    private var stopping = false
+    /// Called on the network thread when the connection is lost: the count so far, and whether a
+    /// session keeps the messages meanwhile. Set before `start`.
+    public var onConnectionLost: (@Sendable (Int, Bool) -> Void)?
 
     /// `session`: keep a persistent session under that client id, so messages published while the
     /// listener is away wait for it on the broker; without one, the broker keeps nothing.
@@ -56,7 +63,19 @@ public final class TelemetryListener: @unchecked Sendable {
         self.qos = qos
         // Weak: a callback that comes late, after the listener is gone, does nothing.
         client.onMessage = { [weak self] topic, payload, retained, properties in self?.received(topic, payload, retained, properties) }
-        client.onConnectionChange = { [weak self] up in if up { self?.subscribe() } }
+        let persistent = session != nil
+        client.onConnectionChange = { [weak self] up in
+            guard let self else { return }
+            if up { self.subscribe(); return }
+            // Said, not silent: without a session the broker keeps nothing meanwhile, and what is
+            // published until the reconnection is lost (gaps, once `done` says what was sent).
+            guard let count = self.condition.withLock({ () -> Int? in
+                if self.stopping { return nil }  // our own goodbye
+                self.losses += 1
+                return self.losses
+            }) else { return }
+            self.onConnectionLost?(count, persistent)
+        }
         client.onSubscribed = { [weak self] codes in self?.subscribed(codes) }
     }
 
@@ -182,5 +201,8 @@ public final class TelemetryListener: @unchecked Sendable {
         }
     }
 
-    public func stop() { client.disconnect() }
+    public func stop() {
+        condition.withLock { stopping = true }
+        client.disconnect()
+    }
 }

@@ -90,6 +90,11 @@ extension UrbanWatt {
                 listener.onCounted = { d, step in if let t = d.time { writer.add(fleet: d.fleet, time: t, energy: d.energy, step: step) } }
                 writer.start()
             }
+            let url = settings.url
+            listener.onConnectionLost = { count, kept in
+                printError("urbanwatt: lost the connection to \(url) (\(count) so far); reconnecting"
+                    + (kept ? ", the session keeps what is published meanwhile" : "; without --session what is published meanwhile is lost"))
+            }
             do {
                 try listener.start()
             } catch {
