@@ -63,37 +63,29 @@ enum ReportText {
             + [row("total", .total)])
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
         let districts = b.result.scenario.districts
-        let shownDistricts = largest(districts.count) { b.kWh(.district(districts[$0])) }
-        out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) })
-            + omitted(districts.count, shown: shownDistricts, what: "districts") { b.kWh(.district(districts[$0])) }
-        let fleetCount = b.scenario.fleets.count
-        let shownFleets = largest(fleetCount) { b.kWh(.fleet($0)) }
+        let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
+        out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote
+        let (shownFleets, fleetNote) = largest(b.scenario.fleets.indices.map { b.kWh(.fleet($0)) }, what: "fleets")
         let fleets = shownFleets.map { i in
             let f = b.scenario.fleets[i]
             let r = row(f.name, .fleet(i))
             return [r[0], f.kind.rawValue, f.layer.rawValue, String(b.nodes(fleet: i))] + r.dropFirst()
         }
-        out += "<h3>By fleet</h3>" + table(["fleet", "kind", "layer", "nodes"] + head, fleets, text: [1, 2])
-            + omitted(fleetCount, shown: shownFleets, what: "fleets") { b.kWh(.fleet($0)) }
+        out += "<h3>By fleet</h3>" + table(["fleet", "kind", "layer", "nodes"] + head, fleets, text: [1, 2]) + fleetNote
         return out
     }
 
     /// Rows a table shows at the most: a page of 300,000 districts was 214 MB and took 853 MB to write.
     static let maximumRows = 1000
 
-    /// The indices of `count` items a table shows: all in order, or the `maximumRows` with the most
-    /// energy, largest first.
-    static func largest(_ count: Int, energy: (Int) -> Double) -> [Int] {
-        guard count > maximumRows else { return Array(0..<count) }
-        return Array((0..<count).map { ($0, energy($0)) }.sorted { $0.1 > $1.1 }.prefix(maximumRows).map(\.0))
-    }
-
-    /// A sentence under a table that shows `shown` of `count` items, with what the others use.
-    static func omitted(_ count: Int, shown: [Int], what: String, energy: (Int) -> Double) -> String {
-        guard shown.count < count else { return "" }
-        let kept = Set(shown)
-        let rest = (0..<count).reduce(0.0) { kept.contains($1) ? $0 : $0 + energy($1) }
-        return "<p>The \(shown.count) \(what) with the most energy of \(count); the other \(count - shown.count) use \(SummaryTable.number(rest)) kWh together (summary.json holds every one).</p>"
+    /// The indices of the items a table shows, given each one's energy: all in order, or the
+    /// `maximumRows` with the most energy, largest first, with a sentence for what the others use.
+    static func largest(_ energy: [Double], what: String) -> (shown: [Int], note: String) {
+        guard energy.count > maximumRows else { return (Array(energy.indices), "") }
+        let ranked = energy.indices.sorted { energy[$0] > energy[$1] }
+        let rest = ranked.dropFirst(maximumRows).reduce(0.0) { $0 + energy[$1] }
+        return (Array(ranked.prefix(maximumRows)),
+                "<p>The \(maximumRows) \(what) with the most energy of \(energy.count); the other \(energy.count - maximumRows) use \(SummaryTable.number(rest)) kWh together (summary.json holds every one).</p>")
     }
 
     static func uncertainty(_ u: JSONValue?) -> String {

@@ -17,9 +17,8 @@ public final class TelemetryListener: @unchecked Sendable {
     private var doneAt: Date?
     private var lostRun: String?
     private var lostSince: Date?
-    /// The lost run's scenario, whose messages (topics name it) show the run alive after all.
-    private var lostScenario: String?
-    /// Each followed run's scenario, from its `running` status.
+    /// Each followed run's scenario, from its `running` status: a message whose topic names the
+    /// lost run's scenario shows the run alive after all.
     private var scenarios: [String: String] = [:]
     private var finishedRuns: Set<String> = []
 
@@ -37,7 +36,6 @@ public final class TelemetryListener: @unchecked Sendable {
     /// Statuses that did not end the listener: a `done` of a run not seen starting, or unreadable.
     public private(set) var ignoredStatuses = 0
     /// Connections to the broker lost so far (each is retried).
-    public var connectionLosses: Int { condition.withLock { losses } }
     private var losses = 0
     private var stopping = false
     /// Called on the network thread when the connection is lost: the count so far, and whether a
@@ -143,7 +141,7 @@ public final class TelemetryListener: @unchecked Sendable {
                 // The broker's last will: the run died (no `done` will ever come), or its connection
                 // or the broker went and it is reconnecting (it then announces itself again).
                 if !retained && runs.contains(run) && !finishedRuns.contains(run) {
-                    (lostRun, lostSince, lostScenario) = (run, Date(), status["scenario"]?.stringValue ?? scenarios[run])
+                    (lostRun, lostSince) = (run, Date())
                 } else {
                     ignoredStatuses += 1
                 }
@@ -153,7 +151,7 @@ public final class TelemetryListener: @unchecked Sendable {
         }
         for d in aggregator.addAll(topic: topic, payload: payload, properties: properties) {
             // A run that still sends is not lost; another run's messages say nothing of it.
-            if let s = lostScenario, topic.contains(s) { (lostRun, lostSince) = (nil, nil) }
+            if let s = lostRun.flatMap({ scenarios[$0] }), topic.contains(s) { (lostRun, lostSince) = (nil, nil) }
             counted?(d, aggregator.step ?? 900)
         }
     }

@@ -49,7 +49,6 @@ struct NodePopulation: Sendable {
         return NodePopulation.floor(count.map.value(at: clock.time(m), starts: count.starts))
     }
 
-
     /// This shard's active nodes at step m.
     @inline(__always) func active(_ m: Int) -> Int { shard.nodes(below: globalCount(m)) }
 

@@ -9,7 +9,7 @@
 /// and step when streaming, and 32 MiB of program and chunk; and, measured on scenarios of 5,000 to
 /// 50,000 fleets and 10,000 to 150,000 districts (83 to 520 MB), 11 KiB per fleet (its steppers,
 /// tables, report rows and coefficients) and 1.2 KiB per district. The estimate stays above the
-/// measured peak and within 1.6 times it (`WorkEstimateTests`).
+/// measured peak and within 1.4 times it there (`MemoryEstimateTests` checks 2×).
 public struct WorkEstimate: Sendable, Equatable {
     public var steps: Int
     public var fleets: Int
