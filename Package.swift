@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Units, calendar, profiles, random streams, device models and the cohort engine. No I/O.
@@ -30,8 +31,8 @@ let package = Package(
             name: "UrbanWattScenario",
             dependencies: ["UrbanWattCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
-        // Summary, CSV and table writers.
-        .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore"], swiftSettings: swiftSettings),
+        // Summary, CSV and table writers; shard files (HMAC-SHA256 from swift-crypto for keyed seals).
+        .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // libmosquitto (Debian: libmosquitto-dev), wrapped once by UrbanWattTelemetry.
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // Linux's epoll and eventfd, for the one event loop that drives `--clients N` connections.

@@ -31,8 +31,9 @@ public enum ShardMerge {
     /// The merged run: its figures, with `resolution` rows in its time series (a duration such as
     /// 1h, a whole number of steps), the scenario text the shards ran (to write with the results),
     /// and, for shards of `--runs N`, every run's figures in run order with their `uncertainty`
-    /// section, the very one the unsharded `--runs N` gives.
-    public static func merge(folders: [String], resolution: String = "1h")
+    /// section, the very one the unsharded `--runs N` gives. With `key`, every shard must be sealed
+    /// with it (`run --shard K/N --key-file`).
+    public static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
         throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?) {
         var read: [(folder: String, header: JSONValue, text: String)] = []
         for folder in folders {
@@ -44,7 +45,7 @@ public enum ShardMerge {
             read.append((folder, header, String(decoding: scenarioData, as: UTF8.self)))
         }
         do {
-            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header) })
+            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header) }, key: key)
         } catch {
             throw .inconsistent("\(error)")
         }

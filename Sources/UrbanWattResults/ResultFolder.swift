@@ -12,7 +12,7 @@ public enum ResultFolder {
     public static func write(
         _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
         scenarioText: String, command: String = "run", runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
-        series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil
+        series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil, key: ShardKey? = nil
     ) throws(OutputFolder.Failure) {
         defer {
             if let series { try? FileManager.default.removeItem(atPath: series.writer.path) }
@@ -33,15 +33,23 @@ public enum ResultFolder {
             }
         }
         let text = texts.withLock { $0 }
+        let runsCSV = runs.map(RunTotals.csv)
         try StagedFolder.replace(path, command: command) { folder throws(OutputFolder.Failure) in
             try folder.write("summary.json", text.summary)
             if let timeseries { try folder.adopt(timeseries.path, as: "timeseries.csv") } else { try folder.write("timeseries.csv", bytes: text.timeseries) }
             try folder.write("fleets.csv", text.fleets)
             try folder.write("report.html", text.report)
-            if let runs { try folder.write("runs.csv", RunTotals.csv(runs)) }
+            if let runsCSV { try folder.write("runs.csv", runsCSV) }
             if let series {
                 try folder.write("scenario.yaml", scenarioText)
-                try folder.write("shard.json", ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split).serialized())
+                let header: JSONValue
+                do {
+                    header = try ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split,
+                                                   key: key, runsCSV: runsCSV)
+                } catch {
+                    throw .cannotWrite(PathText.join(path, "shard.json"), "\(error)")
+                }
+                try folder.write("shard.json", header.serialized())
                 try folder.adopt(series.writer.path, as: "series.bin")
             }
         }

@@ -22,8 +22,11 @@ public enum ShardFiles {
         case runs(Int)
     }
 
-    /// `series` is the shard's series file, already written in chunks of `chunk` steps.
-    public static func header(_ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes) -> JSONValue {
+    /// `series` is the shard's series file, already written in chunks of `chunk` steps. With `key`,
+    /// the header is also sealed with it over every file `merge` reads (`runsCSV`, the text of
+    /// runs.csv, when the shard writes one).
+    public static func header(_ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes,
+                              key: ShardKey? = nil, runsCSV: String? = nil) throws(Failure) -> JSONValue {
         let s = r.scenario
         let fleets: [JSONValue] = s.fleets.enumerated().map { i, f in
             let lives = r.batteryLives[i]
@@ -36,7 +39,7 @@ public enum ShardFiles {
                 ("battery_life_bins", .array(lives.bins.map { .integer($0) })),
             ])
         }
-        return sealed([
+        let fields: [(String, JSONValue)] = [
             ("urbanwatt_version", .string(UrbanWattVersion.current)),
             ("scenario", .string(s.name)),
             ("scenario_fnv1a", .string(hex(NodeRandom.fnv1a(scenarioText)))),
@@ -53,7 +56,14 @@ public enum ShardFiles {
             ("completed_steps", .integer(r.completedSteps)),
             ("node_steps", .integer(r.nodeSteps)),
             ("fleets", .array(fleets)),
-        ])
+        ]
+        guard let key else { return sealed(fields) }
+        var parts: [ShardKey.Part] = [.bytes("scenario.yaml", Array(scenarioText.utf8)), .file("series.bin", series.path)]
+        if let runsCSV { parts.append(.bytes("runs.csv", Array(runsCSV.utf8))) }
+        guard case .object(let all) = sealed(fields + [("keyed_files", .array(parts.map { .string($0.name) }))]),
+              let code = key.code(fields: all, parts: parts)
+        else { throw Failure(description: "\(series.path): cannot read the series back to seal it") }
+        return .object(all + [("header_hmac_sha256", .string(ShardKey.hex(code)))])
     }
 
     /// `fields` with `header_fnv1a`: FNV-1a over their compact text, continued from the series'
@@ -75,18 +85,20 @@ public enum ShardFiles {
     }
 
     /// Checks that shards belong to one run: the same version, scenario text, seed, period and step,
-    /// each series file as its header says, and K/N once each for one N. The error names the shard
+    /// each series file as its header says, and K/N once each for one N; with `key`, that each shard
+    /// is sealed with it. A shard sealed with a key is refused without it. The error names the shard
     /// and what differs.
-    public static func checkTogether(_ shards: [(folder: String, header: JSONValue)]) throws(Failure) {
+    public static func checkTogether(_ shards: [(folder: String, header: JSONValue)], key: ShardKey? = nil) throws(Failure) {
         guard let first = shards.first else { throw Failure(description: "no shards to merge") }
         for s in shards {
             let sum = SeriesFile.checksum(of: PathText.join(s.folder, "series.bin")).map(hex) ?? "unreadable"
             guard s.header["series_fnv1a"]?.stringValue == sum else {
                 throw Failure(description: "\(s.folder): series.bin does not match its shard.json (checksum \(sum), header \(s.header["series_fnv1a"]?.stringValue ?? "none")): a damaged or mixed-up shard")
             }
-            guard case .object(let pairs) = s.header, s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" })) else {
+            guard case .object(let pairs) = s.header, s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" && $0.0 != "header_hmac_sha256" })) else {
                 throw Failure(description: "\(s.folder): shard.json does not match its own checksum: it was edited or damaged (the shard's label, counters or battery lives)")
             }
+            try checkKeyed(s.folder, s.header, key: key)
             for (key, what) in together where s.header[key] != first.header[key] {
                 let a = s.header[key]?.compact() ?? "none", b = first.header[key]?.compact() ?? "none"
                 throw Failure(description: "\(s.folder): another run than \(first.folder): \(what) \(a), not \(b)")
@@ -103,6 +115,32 @@ public enum ShardFiles {
         }
         let missing = (0..<n).filter { seen[$0] == nil }.map { "\($0 + 1)/\(n)" }
         if !missing.isEmpty { throw Failure(description: "missing shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))") }
+    }
+
+    /// A shard's keyed seal under `key`: present exactly when a key is given, over the files the
+    /// shard must have (runs.csv too for shards of Monte Carlo runs), and matching.
+    static func checkKeyed(_ folder: String, _ header: JSONValue, key: ShardKey?) throws(Failure) {
+        let sealed = header["header_hmac_sha256"]?.stringValue
+        guard let key else {
+            if sealed != nil { throw Failure(description: "\(folder): the shard is sealed with a key: give merge the --key-file it was written with") }
+            return
+        }
+        guard let sealed, case .object(let pairs) = header, case .array(let listed)? = header["keyed_files"] else {
+            throw Failure(description: "\(folder): the shard carries no keyed seal (it was written without --key-file), so it cannot be checked against the key")
+        }
+        var required = ["scenario.yaml", "series.bin"]
+        if header["runs"]?.uint64Value != nil { required.append("runs.csv") }
+        let names = listed.compactMap(\.stringValue)
+        guard names.count == listed.count, names == ShardKey.files.filter(names.contains), Set(required).isSubset(of: names) else {
+            throw Failure(description: "\(folder): shard.json's keyed_files lists \(listed.map { $0.compact() }.joined(separator: ", ")), not the files the shard must seal (\(required.joined(separator: ", ")))")
+        }
+        let parts = names.map { ShardKey.Part.file($0, PathText.join(folder, $0)) }
+        guard let code = key.code(fields: pairs.filter { $0.0 != "header_hmac_sha256" }, parts: parts) else {
+            throw Failure(description: "\(folder): cannot read \(names.joined(separator: ", ")) to check the keyed seal")
+        }
+        guard ShardKey.matches(sealed, code) else {
+            throw Failure(description: "\(folder): the shard does not match its keyed seal: its files were altered after it was written, or it was sealed with another key")
+        }
     }
 
     /// Opens a shard written for `scenario` (already decoded from the folder's scenario.yaml with the
@@ -163,13 +201,16 @@ public enum ShardFiles {
         var lives = first.scenario.fleets.map { _ in BatteryLives() }
         for (result, _) in ordered { for i in lives.indices { lives[i].merge(result.batteryLives[i]) } }
         var done = 0
+        // Each shard's node steps, recomputed from its series rather than taken from its header.
+        var nodeSteps = ordered.map { _ in 0 }
         while done < completed {
             let range = done..<min(completed, done + 672)
             var sum = first.scenario.fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
-            for (result, reader) in ordered {
+            for (j, (result, reader)) in ordered.enumerated() {
                 let part = try reader.next(range.count)
                 if done == 0 { try checkNodes(part, of: result) }
                 for (i, s) in part.enumerated() {
+                    nodeSteps[j] += s.nodes.reduce(0) { $0 + Int($1) }
                     for k in 0..<range.count {
                         sum[i].energy[k] += s.energy[k]
                         sum[i].messages[k] += s.messages[k]
@@ -182,9 +223,12 @@ public enum ShardFiles {
             tally.add(range, sum)
             done = range.upperBound
         }
+        for (j, (result, _)) in ordered.enumerated() where result.completedSteps == completed && result.nodeSteps != nodeSteps[j] {
+            throw Failure(description: "shard \(result.shard): shard.json counts \(result.nodeSteps) node steps where its series holds \(nodeSteps[j])")
+        }
         let result = SimulationResult(
             scenario: first.scenario, clock: first.clock, shard: .whole, batteryLives: lives,
-            completedSteps: completed, nodeSteps: ordered.reduce(0) { $0 + $1.0.nodeSteps })
+            completedSteps: completed, nodeSteps: nodeSteps.reduce(0, +))
         return Breakdown(result, tally)
     }
 }

@@ -38,7 +38,7 @@ struct BrokerOptions: ParsableArguments, Sendable {
         if MQTTSettings.Version(rawValue: mqttVersion) == nil { throw ValidationError("--mqtt-version expects 5 or 3.1.1, got \"\(mqttVersion)\"") }
         _ = try OptionValues.duration(reconnectTimeout, option: "--reconnect-timeout", range: BrokerOptions.reconnectRange)
         for (flag, path) in [("--cafile", cafile), ("--cert", cert), ("--key", key), ("--password-file", passwordFile)] {
-            if let path, !FileManager.default.isReadableFile(atPath: path) { throw ValidationError("\(flag): cannot read \(path)") }
+            if let path { try OptionValues.readableFile(path, option: flag) }
         }
     }
 

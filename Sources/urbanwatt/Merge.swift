@@ -22,15 +22,19 @@ extension UrbanWatt {
         @Option(help: "Columns of timeseries.csv: layers (a column per layer) or fleets (a column per fleet).")
         var timeseries: CSVWriters.Columns = .layers
 
+        @Option(help: "The secret the shards were sealed with (`run --shard K/N --key-file`); every shard must match it.")
+        var keyFile: String?
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
         func run() throws {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
+            let key = try keyFile.map(ShardKey.load)
             try checkOut()
             let b: Breakdown, text: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?
             do {
-                (b, text, runs, uncertainty) = try ShardMerge.merge(folders: folders, resolution: resolution)
+                (b, text, runs, uncertainty) = try ShardMerge.merge(folders: folders, resolution: resolution, key: key)
             } catch .notAShard(let folder) {
                 throw CommandFailure(ExitStatus.noInput, ShardMerge.Failure.notAShard(folder).description)
             } catch .resolution(let error) {
@@ -70,6 +74,15 @@ extension UrbanWatt.Merge {
             try StagedFolder.checkReplaceable(out)
         } catch {
             throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
+        }
+    }
+}
+
+extension ShardKey {
+    /// The key of `--key-file`, or exit 66 (a file that cannot be read) or 64 (not a usable key).
+    static func load(_ file: String) throws -> ShardKey {
+        do { return try ShardKey(file: file) } catch {
+            throw CommandFailure(FileManager.default.isReadableFile(atPath: file) ? ExitStatus.usage : ExitStatus.noInput, error.description)
         }
     }
 }

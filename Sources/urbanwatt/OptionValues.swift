@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import UrbanWattCore
 
 /// Command-line values with units and ranges: every duration option takes units (`2s`, `15min`,
@@ -18,5 +19,14 @@ enum OptionValues {
             throw ValidationError("\(option) expects \(what) from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return v
+    }
+
+    /// A file the command reads whole: readable and regular (a device such as /dev/urandom would be
+    /// read for ever).
+    static func readableFile(_ path: String, option: String) throws(ValidationError) {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("\(option): cannot read \(path)") }
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType == .typeRegular else {
+            throw ValidationError("\(option): \(path) is not a regular file")
+        }
     }
 }

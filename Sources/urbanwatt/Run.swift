@@ -32,6 +32,9 @@ extension UrbanWatt {
         @Option(help: "Simulate only shard K of N (e.g. 2/4): its share of every fleet's nodes, or with --runs its share of the runs; combine the shards with `urbanwatt merge`.")
         var shard: String?
 
+        @Option(help: "Seal the shard with this secret (16 bytes to 1 MiB, e.g. from `head -c 32 /dev/urandom`), for shards that pass through storage you do not trust; `merge --key-file` checks it.")
+        var keyFile: String?
+
         @OptionGroup(title: "Telemetry over MQTT") var broker: BrokerOptions
 
         @OptionGroup(title: "Telemetry content and pacing") var telemetry: TelemetryOptions
@@ -54,6 +57,7 @@ extension UrbanWatt {
             if let runs, let n = shard.flatMap(Shard.init(parsing:))?.count, n > runs {
                 throw ValidationError("--shard with --runs splits the runs: \(n) shards of \(runs) runs would leave some without a run")
             }
+            if keyFile != nil && shard == nil { throw ValidationError("--key-file seals a shard's files for merge: use it with --shard K/N") }
             if let maxMemory { guard case .success(let v) = QuantityParser.parse(maxMemory, as: .data), v >= 1e6, v <= 1e15 else {
                 throw ValidationError("--max-memory expects an amount such as 8GB or 500MB, got \"\(maxMemory)\"")
             } }
@@ -62,6 +66,7 @@ extension UrbanWatt {
         func run() throws {
             // From the start: Ctrl-C during set-up must not end the process without a word.
             Interrupt.install()
+            let key = try keyFile.map(ShardKey.load)
             let names: [String?] = scenarios.isEmpty ? [nil] : scenarios.map { $0 }
             for name in names {
                 var loaded = try ScenarioSource.load(name)
@@ -70,7 +75,7 @@ extension UrbanWatt {
                     ?? "out/\(loaded.scenario.name)"
                 // Before any work: a folder holding what UrbanWatt did not write is never replaced.
                 do { try StagedFolder.checkReplaceable(folder) } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
-                try simulate(loaded, into: folder)
+                try simulate(loaded, into: folder, key: key)
             }
         }
 
@@ -94,7 +99,7 @@ extension UrbanWatt {
             }
         }
 
-        func simulate(_ loaded: Simulation, into path: String) throws {
+        func simulate(_ loaded: Simulation, into path: String, key: ShardKey?) throws {
             let scenario = loaded.scenario
             let memory = maxMemory.flatMap { m in if case .success(let v) = QuantityParser.parse(m, as: .data) { (v, m) } else { nil } }
             let (rows, estimate) = try usage {
@@ -203,7 +208,7 @@ extension UrbanWatt {
             let summary = SummaryBuilder.summary(breakdown, run: info)
             do {
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
-                                       timeseries: text, series: series)
+                                       timeseries: text, series: series, key: key)
             } catch {
                 throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }

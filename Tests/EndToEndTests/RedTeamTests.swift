@@ -114,4 +114,10 @@ import Testing
         #expect(r.stderr.contains("s2: shard.json does not match its own checksum"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/merged"))
     }
+
+    /// A secret read from a device would be read for ever: files read whole must be regular files.
+    @Test func aSecretFromADeviceIsRefused() throws {
+        let r = try CLI.run(["run", "mittelstadt", "--mqtt", "mqtt://127.0.0.1:9", "--password-file", "/dev/zero", "--out", CLI.temporaryFolder().path + "/o"])
+        #expect(r.status == 64 && r.stderr.contains("--password-file: /dev/zero is not a regular file"), "\(r.stderr)")
+    }
 }
