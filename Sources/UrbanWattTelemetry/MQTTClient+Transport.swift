@@ -3,6 +3,7 @@ import CMosquitto
 /// The libmosquitto connection as the publisher's transport.
 extension MQTTClient: BrokerConnection {
     public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
+        noteStatus(message, retain: retain)
         let rc = message.bytes.withUnsafeBytes { raw in
             publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
                     payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),

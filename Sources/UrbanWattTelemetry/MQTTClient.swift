@@ -21,10 +21,10 @@ public struct MQTTSettings: Sendable {
     public var receiveMaximum: Int32?
     /// Give up reconnecting (or connecting at all) after this many seconds.
     public var reconnectTimeout: Double = 60
+    /// The run's `offline` status. A connection lost without DISCONNECT makes the broker publish
+    /// it; each reconnection then publishes the last retained status sent again (QoS 1), so that a
+    /// run still alive says `running` again, and one that ended keeps its `done`.
     public var will: (topic: String, payload: String, qos: Int32, retain: Bool)?
-    /// Published (QoS 1, retained) on every reconnection: a broker that restarts or loses the
-    /// connection publishes the last will, and this says the run is alive after all.
-    public var announcement: (topic: String, payload: String)?
 
     public init(url: BrokerURL, clientID: String) {
         self.url = url
@@ -167,12 +167,15 @@ public final class MQTTClient: @unchecked Sendable {
         let again = rc == 0 && connections > 1
         condition.broadcast()
         condition.unlock()
-        if again, let (topic, payload) = settings.announcement {
-            let bytes = Array(payload.utf8)
-            var mid: Int32 = 0
+        if again {
             condition.lock()  // before its acknowledgement can arrive
-            if mosquitto_publish_v5(handle, &mid, topic, Int32(bytes.count), bytes, 1, true, nil) == Int32(MOSQ_ERR_SUCCESS.rawValue) {
-                announcements.insert(mid)
+            if let status = lastStatus {
+                var mid: Int32 = 0
+                let rc = status.bytes.withUnsafeBytes { raw in
+                    mosquitto_publish_v5(handle, &mid, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count - status.topicLength - 1),
+                                         raw.baseAddress! + status.topicLength + 1, 1, true, nil)
+                }
+                if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) { announcements.insert(mid) }
             }
             condition.unlock()
         }
@@ -181,6 +184,13 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// The announcements' message ids: their acknowledgements are the client's, not the caller's.
     private var announcements: Set<Int32> = []
+    /// The last retained status message sent, published again on each reconnection.
+    private var lastStatus: OutgoingMessage?
+
+    /// Remembers `message` when it is a retained status, to publish again after a reconnection.
+    func noteStatus(_ message: OutgoingMessage, retain: Bool) {
+        if message.isStatus && retain { condition.withLock { lastStatus = message } }
+    }
 
     private func published(_ mid: Int32, _ reason: Int32) {
         if condition.withLock({ announcements.remove(mid) != nil }) { return }

@@ -63,6 +63,8 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private var rampStart = 0.0
     private var retrying: [Int] = []
     private var drained: [Handover] = []
+    /// The last retained status message sent, published again on a connection that reconnects.
+    private var lastStatus: OutgoingMessage?
     private var events: PoolConnection.Events!
 
     public nonisolated(unsafe) var telemetryProperties = MessageProperties()
@@ -166,6 +168,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         }
         // At QoS 0 a message for a connection that is down would be lost: keep it.
         if qos == 0 && !isConnected { return .disconnected }
+        if message.isStatus && retain { locked { lastStatus = message } }
         let k = message.isStatus ? 0 : Int(message.route % UInt32(count))
         let ring = outbox.withLock { items in
             items.append(Handover(connection: k, item: PoolConnection.Item(message: message, qos: qos, retain: retain, expiry: expiry)))
@@ -377,6 +380,11 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         handshaking -= 1
         c.delay = 0.5
         c.downSince = nil
+        // Every connection carries the run's last will, which the broker published when this one
+        // was lost: the run's last status says again that it is alive, or done.
+        if c.connections > 1, let status = locked({ lastStatus }) {
+            c.enqueue(PoolConnection.Item(message: status, qos: 1, retain: true, expiry: nil, announcement: true))
+        }
         let up = connectedCount.add(1, ordering: .acquiringAndReleasing).newValue
         var notify: (@Sendable (Bool) -> Void)?
         locked {

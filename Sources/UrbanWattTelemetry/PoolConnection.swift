@@ -14,6 +14,8 @@ final class PoolConnection {
         var expiry: UInt32?
         /// QoS 2: PUBREC received, PUBREL sent; only PUBCOMP is awaited.
         var released = false
+        /// The run's status sent again after a reconnection: its acknowledgement is the pool's own.
+        var announcement = false
     }
 
     /// What the pool hears from a connection.
@@ -27,6 +29,8 @@ final class PoolConnection {
     /// This connection's CONNECT: its id, keep-alive, session, last will and credentials.
     let connectPacket: [UInt8]
     private(set) var state = State.closed
+    /// CONNACKs accepted so far: the first, then each reconnection.
+    private(set) var connections = 0
     private(set) var fd: Int32 = -1
     // The pool's bookkeeping: the poller's view, the outbox pass, reconnect backoff.
     var watchedFD: Int32 = -1
@@ -193,6 +197,7 @@ final class PoolConnection {
     private func handle(_ incoming: MQTTPacket.Incoming, v5: Bool, now: Double, events: Events) -> Bool {
         switch incoming {
         case .connack(let reason, let limit, let receive, let serverKeepAlive):
+            if reason == 0 { connections += 1 }
             events.connected(self, reason, limit)
             guard reason == 0 else { return fail("refused: \(MQTTReason.text(reason))") }
             state = .up
@@ -200,14 +205,14 @@ final class PoolConnection {
             if let serverKeepAlive { keepAlive = Double(serverKeepAlive) }
             resend()
         case .puback(let id, let reason), .pubcomp(let id, let reason):
-            guard inflight.removeValue(forKey: id) != nil else { break }
-            events.acknowledged(reason)
+            guard let item = inflight.removeValue(forKey: id) else { break }
+            if !item.announcement { events.acknowledged(reason) }
             release()
         case .pubrec(let id, let reason):
-            guard inflight[id] != nil else { break }
+            guard let item = inflight[id] else { break }
             if reason >= 128 {
                 inflight.removeValue(forKey: id)
-                events.acknowledged(reason)
+                if !item.announcement { events.acknowledged(reason) }
                 release()
             } else {
                 inflight[id]!.released = true

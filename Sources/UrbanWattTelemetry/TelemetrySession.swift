@@ -189,7 +189,6 @@ extension TelemetrySession {
         s.persistentSession = options.qos > 0
         let runID = RunID.random()
         s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline(runID: runID), 1, true)
-        s.announcement = (StatusTopic.topic(engine.scenario.name), StatusTopic.running(engine.scenario, config: config, runID: runID))
         var client: any BrokerConnection
         do {
             client = options.clients > 1 ? try MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate) : try MQTTClient(s)

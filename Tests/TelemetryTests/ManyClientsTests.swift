@@ -81,6 +81,35 @@ import UrbanWattTelemetry
         #expect(heard.filter { $0.payload.hasPrefix("{\"state\":\"offline\",\"run_id\":") }.count == 6, "\(heard.map(\.payload))")
     }
 
+    /// A connection the broker drops (here another client takes over its id) leaves the run's last
+    /// will, `offline`; the reconnected connection says `running` again, so a listener does not
+    /// count a live run as lost. One client and a pool of four.
+    @Test(arguments: [1, 4]) func aReconnectedRunSaysItIsAliveAgain(clients: Int) throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let statuses = try Subscriber(port: broker.port, topic: "urbanwatt/teletown/#")
+        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
+                                   "--mqtt", broker.url, "--speed", "realtime", "--clients", "\(clients)", "--client-id", "alive"])
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !((try? String(contentsOf: statuses.file, encoding: .utf8)) ?? "").contains("running") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let intruder = unmaskedProcess(["/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(broker.port), "-i", clients == 1 ? "alive" : "alive-2",
+                                        "-t", "elsewhere", "-m", "x"])
+        try intruder.run()
+        intruder.waitUntilExit()
+        Thread.sleep(forTimeInterval: 3)
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 130)
+        let states = statuses.finish(quiet: 1).filter { $0.topic == "urbanwatt/teletown/status" }.compactMap { m in
+            m.payload.range(of: #""state":"[a-z]+""#, options: .regularExpression).map { String(m.payload[$0].dropFirst(9).dropLast()) }
+        }
+        #expect(states == ["running", "offline", "running", "interrupted"], "\(states)")
+    }
+
     @Test func connectionsRampAtTheConnectRate() throws {
         let broker = try Broker()
         defer { broker.stop() }
