@@ -27,6 +27,10 @@ public final class TelemetryPublisher: @unchecked Sendable {
         public var dropOldest = false
         /// How long in-flight messages may go unacknowledged on a live connection (`--reconnect-timeout`).
         public var stallTimeout: Double = 60
+        /// True once the run is interrupted (Ctrl-C): from then on the broker gets `grace` seconds
+        /// more, after which nothing waits for it: what is queued or unacknowledged counts dropped.
+        public var interrupted: @Sendable () -> Bool = { false }
+        public var grace = 0.5
 
         public init() {}
     }
@@ -58,6 +62,11 @@ public final class TelemetryPublisher: @unchecked Sendable {
     private var inFlight = 0
     private var acknowledged = 0
     private var dropped = 0
+    /// When an interrupted run stops waiting for the broker; set at the first wait that sees it.
+    private var giveUpAt: Double?
+    /// Set when that time came with messages unacknowledged: they were counted dropped, and their
+    /// late acknowledgements are ignored.
+    public private(set) var abandoned = false
     /// A status message is in flight alone (`publishAndWait`); its acknowledgement is not counted
     /// as telemetry, and its reason code lands in `controlReason`.
     private var awaitingControl = false
@@ -151,8 +160,26 @@ public final class TelemetryPublisher: @unchecked Sendable {
             if checkFailureLocked() != nil { return false }
             drainLocked()
             if pending + inFlight == 0 { return true }
+            if givingUpLocked() {
+                abandonLocked()
+                return true
+            }
             clock.wait(condition, until: clock.now() + 0.05)
         }
+    }
+
+    /// Whether an interrupted run's grace is over (starting it when the interruption is first seen).
+    private func givingUpLocked() -> Bool {
+        if giveUpAt == nil && options.interrupted() { giveUpAt = clock.now() + options.grace }
+        return giveUpAt.map { clock.now() >= $0 } ?? false
+    }
+
+    /// Counts what is queued or unacknowledged as dropped, once the broker had its grace.
+    private func abandonLocked() {
+        dropped += pending + inFlight
+        head = queue.count
+        inFlight = 0
+        abandoned = true
     }
 
     /// Publishes one message with its own QoS and retain flag after everything queued, and waits for
@@ -171,7 +198,9 @@ public final class TelemetryPublisher: @unchecked Sendable {
         let result = transport.send(message, qos: qos, retain: retain, expiry: nil)
         condition.lock()
         guard result == .accepted else { return nil }
-        let deadline = clock.now() + options.stallTimeout
+        // An interrupted run waits for its status as long as for its messages, and little more
+        // when the broker let those go unanswered.
+        let deadline = clock.now() + (giveUpAt == nil ? options.stallTimeout : abandoned ? min(0.2, options.grace) : options.grace)
         while controlReason == nil && clock.now() < deadline && !transport.hasGivenUp {
             clock.wait(condition, until: min(deadline, clock.now() + 0.05))
         }
@@ -189,6 +218,10 @@ public final class TelemetryPublisher: @unchecked Sendable {
             drainLocked()
             if pending < options.capacity { break }
             if checkFailureLocked() != nil { return false }
+            if givingUpLocked() {
+                dropped += 1
+                return true
+            }
             clock.wait(condition, until: clock.now() + 0.05)
         }
         queue.append(m)
@@ -242,6 +275,10 @@ public final class TelemetryPublisher: @unchecked Sendable {
     private func acknowledge(_ reason: Int32) {
         condition.lock()
         lastProgress = clock.now()
+        if abandoned && !awaitingControl {
+            condition.unlock()
+            return
+        }
         if awaitingControl {
             controlReason = reason
             condition.broadcast()

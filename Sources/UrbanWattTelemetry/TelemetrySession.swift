@@ -21,6 +21,9 @@ public final class TelemetrySession: @unchecked Sendable {
         public var clients = 1
         /// Connections opened per second at most (`--connect-rate`); nil: as fast as they complete.
         public var connectRate: Double?
+        /// True once the run is interrupted: the broker then gets half a second more, not
+        /// `stallTimeout`, so Ctrl-C ends a run within a second even with a broker that hangs.
+        public var interrupted: @Sendable () -> Bool = { false }
 
         public init() {}
     }
@@ -89,6 +92,7 @@ public final class TelemetrySession: @unchecked Sendable {
         p.capacity = options.maxQueued
         p.dropOldest = options.speed != nil
         p.stallTimeout = options.stallTimeout
+        p.interrupted = options.interrupted
         publisher = TelemetryPublisher(transport: transport, clock: clock, options: p)
     }
 
@@ -160,8 +164,10 @@ public final class TelemetrySession: @unchecked Sendable {
         if failure == nil {
             let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,
                                           messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
-            _ = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
-            client?.disconnect()
+            let heard = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
+            // A broker that ignored an interrupted run's last messages would not read a goodbye
+            // either: leave at once (it publishes `offline` when it comes back).
+            if heard == nil && publisher.abandoned { client?.stop() } else { client?.disconnect() }
         } else {
             client?.stop()
         }
@@ -176,8 +182,11 @@ public final class TelemetrySession: @unchecked Sendable {
             return "dropped \(counts.dropped) of \(counts.generated) messages, \(lost) of them handed over at QoS 0 and lost with a connection "
                 + "the broker closed (a broker closes it on a publish its ACL refuses; at QoS 1 and 2 such a refusal is reported instead)"
         }
+        let interrupted = "the run was interrupted while the broker had not taken or acknowledged them within half a second"
+        // At --speed max a full queue waits: only an interruption drops.
+        guard let speed = options.speed else { return "dropped \(counts.dropped) of \(counts.generated) messages: \(interrupted)" }
         return "dropped \(counts.dropped) of \(counts.generated) messages: the broker took fewer than the pace asked for "
-            + "(\(options.speed.map { "--speed \($0)" } ?? "")), or was away, and the queue (--max-queued \(options.maxQueued)) overflowed; "
+            + "(--speed \(FixedDecimal.format(speed, digits: 0))), or was away, and the queue (--max-queued \(options.maxQueued)) overflowed\(publisher.abandoned ? ", or \(interrupted)" : ""); "
             + "use --speed max, a larger --max-queued, or a faster broker"
     }
 }

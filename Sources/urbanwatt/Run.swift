@@ -89,7 +89,9 @@ extension UrbanWatt {
                 printError("urbanwatt: streaming at most \(Int(count)) messages to \(settings.url)")
             }
             do {
-                let session = try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: telemetry.sessionOptions)
+                var options = telemetry.sessionOptions
+                options.interrupted = { Interrupt.requested() }
+                let session = try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: options)
                 if !quiet && telemetry.clients > 1, let seconds = session.connectSeconds {
                     printError("urbanwatt: \(telemetry.clients) clients connected in \(String(format: "%.2f", seconds)) s (\(Int(Double(telemetry.clients) / max(seconds, 1e-6))) a second)")
                 }

@@ -91,6 +91,36 @@ import Testing
 }
 
 extension InterruptTests {
+    /// At `--speed max` into a broker that hangs (SIGSTOP), a full queue holds the simulation and
+    /// nothing is acknowledged: Ctrl-C still ends the run within a second, the unacknowledged
+    /// messages counted dropped (generated = published + dropped), exit 130.
+    @Test(arguments: [1, 4]) func ctrlCEndsARunIntoAHungBrokerWithinASecond(clients: Int) throws {
+        let broker = try Broker()
+        defer {
+            broker.thaw()
+            broker.stop()
+        }
+        let out = CLI.temporaryFolder().path
+        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
+                                   "--clients", "\(clients)", "--to", "2025-07-31"])
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        broker.freeze()
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(run.isRunning, "the run ended before the broker hung")
+        let sent = Date()
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        let latency = Date().timeIntervalSince(sent)
+        #expect(run.terminationStatus == 130)
+        #expect(latency < 1.0, "stopped \(latency) s after the signal")
+        let s = try summary(out)
+        #expect(s["complete"] as? Bool == false)
+        let t = telemetry(s)
+        #expect(t.dropped > 0 && t.published + t.dropped == t.generated, "\(t)")
+    }
+
     /// `listen` stopped by SIGTERM (docker compose stop) or Ctrl-C writes what it heard and exits
     /// 143 or 130, within a second.
     @Test(arguments: [SIGTERM, SIGINT])
