@@ -18,19 +18,51 @@ public struct FolderManifest: Sendable, Equatable {
     public var state: State
     /// Plain file names inside the folder (no `/`), sorted.
     public var files: [String]
+    /// Each file's size and modification time as written: a listed file edited since is no longer
+    /// UrbanWatt's to replace. Manifests written before stamps have none, and their files are owned.
+    public var stamps: [String: Stamp]
 
-    public init(command: String, runID: String, state: State, files: [String]) {
+    /// A file's size in bytes and modification time in nanoseconds, as `lstat` gives them.
+    public struct Stamp: Sendable, Equatable {
+        public var bytes: Int64
+        public var modifiedNS: Int64
+
+        /// The stamp of the regular file at `path`, nil for anything else.
+        public init?(of path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+            bytes = Int64(info.st_size)
+            modifiedNS = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        }
+
+        init(bytes: Int64, modifiedNS: Int64) {
+            self.bytes = bytes
+            self.modifiedNS = modifiedNS
+        }
+    }
+
+    public init(command: String, runID: String, state: State, files: [String], stamps: [String: Stamp] = [:]) {
         self.command = command
         self.runID = runID
         self.state = state
         self.files = files.sorted()
+        self.stamps = stamps
     }
 
     public func serialized() -> String {
         JSONValue.object([
             ("urbanwatt_manifest", .integer(1)), ("version", .string(UrbanWattVersion.current)), ("command", .string(command)),
             ("run_id", .string(runID)), ("state", .string(state.rawValue)), ("files", .array(files.map(JSONValue.string))),
+            ("stamps", .object(files.compactMap { name in
+                stamps[name].map { (name, .array([.integer(Int($0.bytes)), .integer(Int($0.modifiedNS))])) }
+            })),
         ]).serialized()
+    }
+
+    /// Whether `name` in `folder` is a regular file the manifest lists, unchanged since it was written.
+    func owns(_ name: String, in folder: String) -> Bool {
+        guard files.contains(name), let now = Stamp(of: PathText.join(folder, name)) else { return false }
+        return stamps[name].map { $0 == now } ?? true
     }
 
     /// The manifest of `folder`, nil when it has none or one that is not UrbanWatt's. A listed
@@ -51,7 +83,15 @@ public struct FolderManifest: Sendable, Equatable {
             guard let name = item.stringValue, isPlainName(name), name != fileName else { return nil }
             files.append(name)
         }
-        return FolderManifest(command: command, runID: runID, state: state, files: files)
+        var stamps: [String: Stamp] = [:]
+        if case .object(let pairs)? = json["stamps"] {
+            for (name, value) in pairs {
+                guard case .array(let v) = value, v.count == 2, let bytes = v[0].uint64Value, let ns = v[1].uint64Value,
+                      let b = Int64(exactly: bytes), let n = Int64(exactly: ns) else { return nil }
+                stamps[name] = Stamp(bytes: b, modifiedNS: n)
+            }
+        }
+        return FolderManifest(command: command, runID: runID, state: state, files: files, stamps: stamps)
     }
 
     /// Writes the manifest into `folder` (through a temporary file and a rename).

@@ -50,6 +50,10 @@ public enum FolderOwnership {
             throw .foreign(target, entry: firstFile(entries[0], in: target))
         }
         let kept = entries.filter { !isOwned($0, in: target, by: manifest) }
+        // A file UrbanWatt wrote and someone edited since: the next result would write it again.
+        if let edited = kept.first(where: manifest.files.contains) {
+            throw .refused(target, "its \(edited) was changed after UrbanWatt wrote it, and the new result would replace it; move it away first")
+        }
         return .ours(manifest, kept: kept)
     }
 
@@ -95,12 +99,13 @@ public enum FolderOwnership {
         return rmdir(folder) == 0
     }
 
-    /// A regular file the manifest lists, or the temporary file of one.
+    /// A regular file the manifest lists, unchanged since, or the temporary file of one.
     private static func isOwned(_ entry: String, in folder: String, by manifest: FolderManifest) -> Bool {
         if entry == FolderManifest.fileName || entry == OutputFolder.temporaryName(FolderManifest.fileName) { return true }
-        let listed = manifest.files.contains(entry) || manifest.files.contains { OutputFolder.temporaryName($0) == entry }
-        var info = stat()
-        return listed && lstat(PathText.join(folder, entry), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        if manifest.files.contains(where: { OutputFolder.temporaryName($0) == entry }) {
+            return FolderManifest.Stamp(of: PathText.join(folder, entry)) != nil
+        }
+        return manifest.owns(entry, in: folder)
     }
 
     /// Links `source` at `destination`: a file (or link, or other node) by a hard link, a folder by

@@ -39,7 +39,8 @@ public enum StagedFolder {
                 throw .cannotWrite(staging, "cannot list what was written")
             }
             let files = entries.filter { $0 != FolderManifest.fileName }
-            try FolderManifest(command: command, runID: runID, state: .complete, files: files).write(in: staging)
+            let stamps = Dictionary(uniqueKeysWithValues: files.compactMap { name in FolderManifest.Stamp(of: PathText.join(staging, name)).map { (name, $0) } })
+            try FolderManifest(command: command, runID: runID, state: .complete, files: files, stamps: stamps).write(in: staging)
             // Again: what the user put there while the files were written is kept too.
             if case .ours(_, let kept) = try FolderOwnership.check(target) { try FolderOwnership.keep(kept, from: target, into: staging) }
             try put(staging, at: target, old: sibling(name, in: parent, tag: "old", pid: getpid()))

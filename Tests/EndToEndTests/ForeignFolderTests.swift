@@ -105,6 +105,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["outside", "result"])
     }
 
+    /// A file UrbanWatt wrote and a user edited since (notes added to report.html) is refused
+    /// before the run, and stays as edited; so is one whose size is the same but not its time.
+    @Test func anEditedResultFileIsNotReplaced() throws {
+        let out = CLI.temporaryFolder().path + "/result"
+        let first = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = out + "/report.html"
+        try (try String(contentsOfFile: report, encoding: .utf8) + "<!-- my notes -->").write(toFile: report, atomically: false, encoding: .utf8)
+        let again = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
+        #expect(again.status == 73 && again.stderr.contains("its report.html was changed after UrbanWatt wrote it"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: report, encoding: .utf8).hasSuffix("<!-- my notes -->"))
+        // Touched only: the same bytes, a later time. Refused too: UrbanWatt cannot tell.
+        let fleets = out + "/fleets.csv"
+        try FileManager.default.moveItem(atPath: report, toPath: out + "/../notes.html")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: fleets)
+        let touched = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
+        #expect(touched.status == 73 && touched.stderr.contains("its fleets.csv was changed"), "\(touched.stderr)")
+        try FileManager.default.removeItem(atPath: fleets)
+        let clean = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
+        #expect(clean.status == 0, "\(clean.stderr)")
+    }
+
     /// A manifest that lists a name reaching outside its folder marks nothing.
     @Test func aManifestPointingOutsideMarksNothing() throws {
         let root = CLI.temporaryFolder().path
