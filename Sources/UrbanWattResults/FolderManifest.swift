@@ -29,10 +29,9 @@ public struct FolderManifest: Sendable, Equatable {
 
         /// The stamp of the regular file at `path`, nil for anything else.
         public init?(of path: String) {
-            var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-            bytes = Int64(info.st_size)
-            modifiedNS = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            guard let file = FileStatus(path), file.isRegularFile else { return nil }
+            bytes = Int64(file.info.st_size)
+            modifiedNS = Int64(file.info.st_mtim.tv_sec) * 1_000_000_000 + Int64(file.info.st_mtim.tv_nsec)
         }
 
         init(bytes: Int64, modifiedNS: Int64) {
@@ -69,9 +68,8 @@ public struct FolderManifest: Sendable, Equatable {
     /// name with a `/`, or `.`/`..`, makes the whole manifest invalid: it could point outside.
     public static func read(in folder: String) -> FolderManifest? {
         let path = PathText.join(folder, fileName)
-        var info = stat()
         // Only a regular file: a link named like the manifest could make any folder look like ours.
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 1 << 20,
+        guard let file = FileStatus(path), file.isRegularFile, file.info.st_size < 1 << 20,
               let data = FileManager.default.contents(atPath: path),
               let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
               json["urbanwatt_manifest"] == .integer(1),

@@ -31,16 +31,12 @@ public enum FolderOwnership {
 
     /// Whether UrbanWatt may replace what stands at `target` (absolute), and what it must keep.
     public static func check(_ target: String) throws(OutputFolder.Failure) -> Verdict {
-        var info = stat()
-        guard lstat(target, &info) == 0 else {
+        guard let status = FileStatus(target) else {
             if errno == ENOENT || errno == ENOTDIR { return .absent }
             throw .cannotWrite(target, String(cString: strerror(errno)))
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFDIR: break
-        case S_IFLNK: throw .refused(target, "it is a symbolic link; name the folder it points to, or a new one")
-        default: throw .refused(target, "it is a file, not a folder")
-        }
+        if status.isLink { throw .refused(target, "it is a symbolic link; name the folder it points to, or a new one") }
+        if !status.isDirectory { throw .refused(target, "it is a file, not a folder") }
         let entries: [String]
         do { entries = try FileManager.default.contentsOfDirectory(atPath: target).sorted() } catch {
             throw .cannotWrite(target, error.localizedDescription)
@@ -63,8 +59,7 @@ public enum FolderOwnership {
     static func keep(_ entries: [String], from source: String, into destination: String) throws(OutputFolder.Failure) {
         for entry in entries {
             let to = PathText.join(destination, entry)
-            var info = stat()
-            if lstat(to, &info) == 0 {
+            if FileStatus(to) != nil {
                 throw .refused(source, "it holds \(entry), which UrbanWatt did not write and the new result would replace; move it away first")
             }
             if let why = linkTree(PathText.join(source, entry), to) {
@@ -80,8 +75,7 @@ public enum FolderOwnership {
     /// True when the folder is gone.
     @discardableResult
     static func removeOwned(_ folder: String, twins: String?) -> Bool {
-        var info = stat()
-        guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return false }
+        guard FileStatus(folder)?.isDirectory == true else { return false }
         guard let manifest = FolderManifest.read(in: folder) else { return rmdir(folder) == 0 }
         if manifest.state == .writing { return (try? FileManager.default.removeItem(atPath: folder)) != nil }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -111,14 +105,13 @@ public enum FolderOwnership {
     /// Links `source` at `destination`: a file (or link, or other node) by a hard link, a folder by
     /// a new folder of links. The reason when it cannot.
     private static func linkTree(_ source: String, _ destination: String) -> String? {
-        var info = stat()
-        guard lstat(source, &info) == 0 else { return String(cString: strerror(errno)) }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
+        guard let status = FileStatus(source) else { return String(cString: strerror(errno)) }
+        guard status.isDirectory else {
             return link(source, destination) == 0 ? nil : String(cString: strerror(errno))
         }
         // Unreadable: refused, rather than kept as an empty folder while its files stay behind.
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: source) else { return "cannot list \(source)" }
-        guard mkdir(destination, info.st_mode & 0o7777) == 0 else { return String(cString: strerror(errno)) }
+        guard mkdir(destination, status.info.st_mode & 0o7777) == 0 else { return String(cString: strerror(errno)) }
         for entry in entries {
             if let why = linkTree(PathText.join(source, entry), PathText.join(destination, entry)) { return why }
         }
@@ -128,13 +121,12 @@ public enum FolderOwnership {
     /// Removes `a` where `b` is the very same file (the same inode), entry by entry for a folder,
     /// which goes only once empty: whatever is not linked into the new result stays.
     private static func removeTwins(_ a: String, of b: String) {
-        var x = stat(), y = stat()
-        guard lstat(a, &x) == 0, lstat(b, &y) == 0 else { return }
-        guard x.st_mode & S_IFMT == S_IFDIR else {
-            if x.st_dev == y.st_dev && x.st_ino == y.st_ino { unlink(a) }
+        guard let x = FileStatus(a), let y = FileStatus(b) else { return }
+        guard x.isDirectory else {
+            if x.isSameFile(as: y) { unlink(a) }
             return
         }
-        guard y.st_mode & S_IFMT == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: a) else { return }
+        guard y.isDirectory, let entries = try? FileManager.default.contentsOfDirectory(atPath: a) else { return }
         for entry in entries { removeTwins(PathText.join(a, entry), of: PathText.join(b, entry)) }
         rmdir(a)
     }
@@ -144,9 +136,8 @@ public enum FolderOwnership {
     private static func firstFile(_ entry: String, in folder: String) -> String {
         var path = entry
         for _ in 0..<16 {
-            var info = stat()
             let full = PathText.join(folder, path)
-            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return path }
+            guard FileStatus(full)?.isDirectory == true else { return path }
             guard let next = (try? FileManager.default.contentsOfDirectory(atPath: full))?.sorted().first else { return path + "/" }
             path += "/" + next
         }

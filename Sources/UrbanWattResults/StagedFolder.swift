@@ -106,9 +106,8 @@ public enum StagedFolder {
                 let leftover = PathText.join(folder, entry)
                 let target = PathText.join(folder, name)
                 if tag == "old" && !FileManager.default.fileExists(atPath: target) && rename(leftover, target) == 0 { continue }
-                var info = stat()
-                guard lstat(leftover, &info) == 0 else { continue }
-                if info.st_mode & S_IFMT == S_IFREG && (tag == "series" || tag == "timeseries") { unlink(leftover) }
+                guard let status = FileStatus(leftover) else { continue }
+                if status.isRegularFile && (tag == "series" || tag == "timeseries") { unlink(leftover) }
                 FolderOwnership.removeOwned(leftover, twins: target)
             }
         }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import UrbanWattKit
+import UrbanWattResults
 import UrbanWattTelemetry
 
 /// Why a command ends without success: the one error type of the command line. `UrbanWatt.main`
@@ -33,4 +35,15 @@ enum ExitStatus {
         default: unavailable
         }
     }
+}
+
+/// Runs `body`, turning the library's `UsageError` into exit 64 with its message.
+func usage<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as UsageError { throw CommandFailure(ExitStatus.usage, error.description) }
+}
+
+/// Runs `body`, turning a results folder or file that cannot be written or may not be replaced
+/// into exit 73 with its message.
+func writing<T>(_ body: () throws(OutputFolder.Failure) -> T) throws -> T {
+    do { return try body() } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
 }

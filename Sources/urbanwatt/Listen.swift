@@ -70,7 +70,7 @@ extension UrbanWatt {
 
         func run() throws {
             // Before listening for minutes: a folder holding what UrbanWatt did not write is never replaced.
-            do { try StagedFolder.checkReplaceable(out) } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
+            try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(out) }
             guard var settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
             let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
             // --timeout bounds the whole listen, connecting included.
@@ -142,12 +142,10 @@ extension UrbanWatt {
                     printError("urbanwatt: \(c.written) aggregate lines written to InfluxDB")
                 }
             }
-            do {
+            try writing { () throws(OutputFolder.Failure) in
                 try StagedFolder.replace(out, command: "listen") { folder throws(OutputFolder.Failure) in
                     try folder.write("listen-summary.json", aggregate.summary().serialized())
                 }
-            } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }

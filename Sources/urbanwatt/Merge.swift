@@ -45,10 +45,8 @@ extension UrbanWatt {
             }
             let rows = b.stepsPerRow
             let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0, uncertainty: uncertainty))
-            do {
+            try writing { () throws(OutputFolder.Failure) in
                 try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text, command: "merge", runs: runs)
-            } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if !quiet {
                 print(SummaryTable.render(b), terminator: "")
@@ -63,7 +61,7 @@ extension UrbanWatt.Merge {
     /// Refuses, before merging, an `--out` that `ResultFolder.write` would refuse, or that is one of
     /// the shards, holds one or lies inside one: replacing it would destroy an input.
     func checkOut() throws {
-        do {
+        try writing { () throws(OutputFolder.Failure) in
             let target = try FolderOwnership.resolve(out)
             for folder in folders {
                 let shard = try FolderOwnership.resolve(folder)
@@ -72,8 +70,6 @@ extension UrbanWatt.Merge {
                 }
             }
             try StagedFolder.checkReplaceable(out)
-        } catch {
-            throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
         }
     }
 }

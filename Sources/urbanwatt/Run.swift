@@ -74,7 +74,7 @@ extension UrbanWatt {
                 let folder = out.map { names.count > 1 ? PathText.join($0, loaded.scenario.name) : $0 }
                     ?? "out/\(loaded.scenario.name)"
                 // Before any work: a folder holding what UrbanWatt did not write is never replaced.
-                do { try StagedFolder.checkReplaceable(folder) } catch { throw CommandFailure(ExitStatus.cannotCreate, "\(error)") }
+                try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(folder) }
                 try simulate(loaded, into: folder, key: key)
             }
         }
@@ -122,15 +122,10 @@ extension UrbanWatt {
             // A shard writes its series as it runs, for `merge`.
             let series = try shard.map { _ in
                 let split: ShardFiles.Split = runs.map { .runs($0) } ?? .nodes
-                do { return (writer: try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)), chunk: chunk, split: split) } catch {
-                    throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
-                }
+                return (writer: try writing { () throws(OutputFolder.Failure) in try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)) }, chunk: chunk, split: split)
             }
-            let text: TimeseriesFile
-            do {
-                text = try TimeseriesFile(path: StagedFolder.scratchFile(for: path, tag: "timeseries"), columns: timeseries, scenario: scenario)
-            } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
+            let text = try writing { () throws(OutputFolder.Failure) in
+                try TimeseriesFile(path: StagedFolder.scratchFile(for: path, tag: "timeseries"), columns: timeseries, scenario: scenario)
             }
             // Moved into the results folder when they are written; gone whatever else happens.
             defer {
@@ -208,11 +203,9 @@ extension UrbanWatt {
                 dropWarning = session.dropReason(counts)
             }
             let summary = SummaryBuilder.summary(breakdown, run: info)
-            do {
+            try writing { () throws(OutputFolder.Failure) in
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
                                        timeseries: text, series: series, key: key)
-            } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
             }
             if json {
                 print(summary.serialized(), terminator: "")
@@ -258,9 +251,4 @@ struct PeriodOptions: ParsableArguments, Sendable {
         try usage { try RunPlan.override(&s, seed: seed, from: from, to: to, step: step) }
     }
 
-}
-
-/// Runs `body`, turning the library's `UsageError` into exit 64 with its message.
-func usage<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as UsageError { throw CommandFailure(ExitStatus.usage, error.description) }
 }
