@@ -52,7 +52,8 @@ public enum ConnectFailure: Error, CustomStringConvertible, Sendable {
 /// before the handle is destroyed, so no callback outlives the client.
 ///
 /// An explicit state machine, every change under one lock (`condition`) and broadcast, so that
-/// waiting is waiting on the condition, never a sleep or a poll:
+/// waiting is waiting on the condition (bounded by a deadline; only the backoff between two
+/// connection attempts sleeps):
 /// `stopped` → `connecting` (CONNECT sent, or reconnecting) → `connected` → `disconnecting`
 /// (DISCONNECT sent) → `stopped` (the network thread has ended).
 /// `@unchecked Sendable`: `condition` guards all mutable state; the callbacks have their own lock.

@@ -12,9 +12,8 @@ import Testing
 
     /// Every session starts in hour 18 and lasts half an hour, so rarely (10^-4 a day) that none
     /// waits: hour 18 charges 0.5 × 0.5 h + the integral of (1 h − s) for s from 0.5 to 1 h
-    /// (0.125 h) = 0.375 h a session, hour 19 the other 0.125 h. The quarter-hour grid gives the
-    /// same: a session arriving in a quarter hour charges 7.5 min of it on average, the next 15 and
-    /// the one after that 7.5.
+    /// (0.125 h) = 0.375 h a session, hour 19 the other 0.125 h. The half-hour grid of ticks gives
+    /// the same: a session arriving in a tick charges 15 min of it on average and 15 of the next.
     @Test func aStartHourSpreadsOverTheHoursItsSessionsCover() {
         var hourly = Array(repeating: 0.0, count: 24)
         hourly[18] = 1

@@ -131,6 +131,25 @@ import Testing
         #expect(together.kWh(0) > together.kWh(1) && together.kWh(2) < together.kWh(0) && together.kWh(3) == together.kWh(0))
     }
 
+    /// After the clocks go forward, 3-hour steps start at 01:00, 04:00 … 22:00 local, and the
+    /// 22:00 step runs to 01:00 the next day. Its last hour takes the next day's profile: from
+    /// Friday into Saturday, two hours at the weekday level 1 and one at the weekend level 0.5
+    /// (it took the weekday level for all three). Tromsø in April is dark from 22:00 to 01:00.
+    @Test func aStepAcrossLocalMidnightTakesTheNextDaysProfile() throws {
+        let oslo = try #require(Zone(identifier: "Europe/Oslo"))
+        let clock = StepClock(from: .init(year: 2025, month: 3, day: 28), to: .init(year: 2025, month: 4, day: 8), step: 3 * 3600, zone: oslo)
+        let profile = Profile(weekday: Array(repeating: 1, count: 24), weekend: Array(repeating: 0.5, count: 24))
+        let series = DarkHours.series(solar: Solar(latitude: 69.65, longitude: 18.96), dimming: .adaptive(profileName: "p", profile, minimum: 0), clock: clock)
+        func step(_ day: Int, at hour: Int) throws -> Double {
+            let local = CivilDate(year: 2025, month: 4, day: day).daysSinceEpoch
+            let m = try #require((0..<clock.count).first { clock.localDay($0) == local && clock.localSecondOfDay($0) == hour * 3600 })
+            return series[m]
+        }
+        #expect(abs(try step(4, at: 22) - 2.5 / 3) < 1e-12, "Friday into Saturday")
+        #expect(abs(try step(5, at: 22) - 0.5) < 1e-12, "Saturday into Sunday")
+        #expect(abs(try step(6, at: 22) - 2.0 / 3) < 1e-12, "Sunday into Monday")
+    }
+
     @Test func dimmingWindowsApplyInLocalTime() throws {
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))

@@ -4,7 +4,8 @@
 /// The engine reads no clock and does no I/O; progress and interruption go through the closures
 /// given to `run`.
 ///
-/// - Complexity: O(steps × fleets) plus O(N log N) once for fleets with per-node variation.
+/// - Complexity: O(steps × fleets) plus O(N) once for fleets with per-node variation (their
+///   phases bucketed by `PhaseIndex`).
 public struct Engine: Sendable {
     public let scenario: Scenario
     public let clock: StepClock

@@ -17,7 +17,7 @@ import Foundation
 /// split between whole ticks so the mean stays exact; the tail of the work distribution below
 /// `negligible` of the busy chargers is served at once. So the energy is the drawn model's mean, and the load its shape,
 /// queues included: within 2.6 % of 10,000 drawn chargers at every hour from 4:00 to midnight and
-/// 2–4.5 % low from midnight to 4:00, at 1 and 2.4 sessions of 18 kWh a day (docs: EV chargers). Chargers that join
+/// 2–4.5 % low from midnight to 4:00, at 2.4 sessions of 18 kWh and 1 of 11 kWh a day (docs: EV chargers). Chargers that join
 /// the fleet join idle. What it leaves out: smart charging (validation refuses it), and the spread
 /// of the fleet around its mean (so its peak is the mean's, below one draw's).
 struct ExpectedSessions: Sendable {

@@ -57,7 +57,7 @@ public struct EVCharger: NodeKind, Equatable {
 
     /// The largest share of a day a charger may be busy on average under the expected model (4 h),
     /// the range it was checked against the drawn model in: busier chargers queue longer than its
-    /// quarter-hour approximation of the queue was shown to follow.
+    /// half-hour approximation of the queue (`ExpectedSessions.tick`) was shown to follow.
     public static let maximumExpectedUtilisation = 1.0 / 6
 
     /// Mean share of the day a charger spends charging.

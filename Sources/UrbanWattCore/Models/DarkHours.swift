@@ -51,9 +51,9 @@ public enum DarkHours {
         while t < b {
             var local = dayStartLocal + (t - stepStart)
             var weekend = clock.weekend(m)
-            if local >= 86_400 {  // a step that crosses local midnight
+            if local >= 86_400 {  // a step that crosses local midnight: the rest is in the next day
                 local -= 86_400
-                weekend = false
+                weekend = StepClock.isWeekend(localDay: clock.localDay(m) + 1)
             }
             let (level, until) = dimming.level(at: Int(local), weekend: weekend)
             let span = min(b - t, max(1, Double(until) - local))

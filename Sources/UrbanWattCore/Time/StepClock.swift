@@ -11,7 +11,8 @@ public struct StepClock: Sendable {
     public let count: Int
     public let zone: Zone
     /// The zone's UTC offsets over the period: `offsets[k].offset` applies from `offsets[k].from`
-    /// until the next entry (read every quarter hour of simulated time, as offsets change on one).
+    /// until the next entry (asked at each transition the zone announces, from the first quarter
+    /// hour at or after it: offsets change on one).
     private let offsets: [(from: Int64, offset: Int64)]
 
     /// Steps in an hour when a step of `step` seconds divides the hour, else 1: the default rows of
@@ -106,7 +107,10 @@ public struct StepClock: Sendable {
     @inline(__always) public func localSecondOfDay(_ i: Int) -> Int { Int(floorMod(local(i), 86_400)) }
 
     /// Whether step `i` starts on a Saturday or Sunday, local time (1970-01-01 was a Thursday).
-    @inline(__always) public func weekend(_ i: Int) -> Bool { floorMod(Int64(localDay(i)) + 3, 7) >= 5 }
+    @inline(__always) public func weekend(_ i: Int) -> Bool { StepClock.isWeekend(localDay: localDay(i)) }
+
+    /// Whether a day (days since 1970-01-01, a Thursday) is a Saturday or a Sunday.
+    @inline(__always) public static func isWeekend(localDay day: Int) -> Bool { floorMod(Int64(day) + 3, 7) >= 5 }
 
     /// Local calendar year of step `i`'s start.
     public func year(_ i: Int) -> Int { CivilDate(daysSinceEpoch: localDay(i)).year }
