@@ -39,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
-            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "UrbanWattResults", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).

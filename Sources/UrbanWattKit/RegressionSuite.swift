@@ -62,7 +62,7 @@ public enum RegressionSuite {
         let golden = golden(for: file)
         let exists = FileManager.default.fileExists(atPath: golden)
         if !exists && !bless { return .noGolden }
-        let summary = withoutRun(simulation.run().summary())
+        let summary = withoutRun(simulation.run().summary().json())
         if bless {
             // Blessing replaces a golden, never a file of the same name that is not one.
             if exists && (try? JSONParser.parse(String(decoding: FileManager.default.contents(atPath: golden) ?? Data(), as: UTF8.self)))?["urbanwatt_version"] == nil {

@@ -34,7 +34,7 @@ public enum ShardMerge {
     /// section, the very one the unsharded `--runs N` gives. With `key`, every shard must be sealed
     /// with it (`run --shard K/N --key-file`).
     public static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
-        throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?) {
+        throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?) {
         var read: [(folder: String, header: JSONValue, text: String)] = []
         for folder in folders {
             guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),

@@ -91,7 +91,7 @@ public struct Simulation: Sendable {
     public func uncertainty(runs: Int, shard: Shard = .whole, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
                             done: @escaping @Sendable (Int) -> Void = { _ in },
                             shouldStop: @escaping @Sendable () -> Bool = { false }) throws(RunDrawError)
-        -> (section: JSONValue?, finished: Int, stats: [MonteCarlo.RunStats]) {
+        -> (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats]) {
         let simulation = self
         let mine = Array(stride(from: shard.index, to: runs, by: shard.count))
         let failure = Mutex<RunDrawError?>(nil)
@@ -149,7 +149,7 @@ extension Simulation {
         public var result: SimulationResult { breakdown.result }
 
         /// summary.json as a value; `run` adds the version, wall time and telemetry counters.
-        public func summary(run: RunInfo = RunInfo(wallSeconds: 0)) -> JSONValue { SummaryBuilder.summary(breakdown, run: run) }
+        public func summary(run: RunInfo = RunInfo(wallSeconds: 0)) -> RunSummary { RunSummary(breakdown, run: run) }
 
         public var complete: Bool { result.complete }
 

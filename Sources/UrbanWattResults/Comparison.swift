@@ -23,27 +23,32 @@ public struct Comparison: Sendable {
     /// Differences that make the figures not like for like (a day beside a year, another step or seed).
     public var warnings: [String]
 
-    public init(_ a: JSONValue, _ b: JSONValue, labels: (String, String)) {
+    public init(_ a: RunSummary, _ b: RunSummary, labels: (String, String)) {
         self.labels = labels
         runs = (Comparison.run(a), Comparison.run(b))
         warnings = Comparison.differences(a, b, labels: labels)
-        var rows: [Row] = []
-        for key in ["energy_kwh", "peak_kw", "co2_kg", "cost"] {
-            rows.append(Row(section: "totals", name: key, measure: key, a: a["totals"]?[key]?.doubleValue, b: b["totals"]?[key]?.doubleValue))
+        func totals(_ s: RunSummary) -> [Double?] { [s.totals.energyKWh, s.totals.peakKW, s.totals.co2Kg, s.totals.cost] }
+        var rows = zip(["energy_kwh", "peak_kw", "co2_kg", "cost"], zip(totals(a), totals(b))).map { key, v in
+            Row(section: "totals", name: key, measure: key, a: v.0, b: v.1)
         }
         for key in ["ict_overhead", "savings", "net"] {
-            for unit in ["kwh", "co2_kg", "cost"] {
+            for (unit, side) in [("kwh", { (b: RunSummary.Balance) in Optional(b.kWh) }), ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost })] {
                 let k = "\(key)_\(unit)"
-                let x = a["balance"]?[k]?.doubleValue, y = b["balance"]?[k]?.doubleValue
+                let x = side(a.balance)?.value(key), y = side(b.balance)?.value(key)
                 if unit == "kwh" || x != nil || y != nil { rows.append(Row(section: "balance", name: k, measure: k, a: x, b: y)) }
             }
         }
         // Energy of each layer, district, year and fleet, then its carbon and cost where either side has them.
-        for section in ["by_layer", "by_district", "by_year", "by_fleet"] {
-            for name in Comparison.names(a[section], b[section]) {
-                for measure in ["energy_kwh", "co2_kg", "cost"] {
-                    let x = a[section]?[name]?[measure]?.doubleValue, y = b[section]?[name]?[measure]?.doubleValue
-                    if measure == "energy_kwh" || x != nil || y != nil { rows.append(Row(section: section, name: name, measure: measure, a: x, b: y)) }
+        func years(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byYear.map { RunSummary.Named(name: String($0.year), value: $0.figures) } }
+        func fleets(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byFleet.map { RunSummary.Named(name: $0.name, value: $0.figures) } }
+        let sections = [("by_layer", a.byLayer, b.byLayer), ("by_district", a.byDistrict, b.byDistrict), ("by_year", years(a), years(b)), ("by_fleet", fleets(a), fleets(b))]
+        for (section, x, y) in sections {
+            let byName = [x, y].map { Dictionary($0.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
+            for name in Comparison.names(x, y) {
+                let fx = byName[0][name], fy = byName[1][name]
+                for (measure, value) in [("energy_kwh", { (f: RunSummary.Figures) in Optional(f.energyKWh) }), ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost })] {
+                    let vx = fx.flatMap(value), vy = fy.flatMap(value)
+                    if measure == "energy_kwh" || vx != nil || vy != nil { rows.append(Row(section: section, name: name, measure: measure, a: vx, b: vy)) }
                 }
             }
         }
@@ -51,34 +56,32 @@ public struct Comparison: Sendable {
     }
 
     /// "2025-01-01 to 2026-01-01, step 900 s, seed 42".
-    static func run(_ s: JSONValue) -> String {
-        let p = s["period"]
-        let step = p?["step_s"]?.compact() ?? "?"
-        let incomplete = s["complete"] == .bool(false) ? ", incomplete" : ""
-        return "\(p?["start"]?.stringValue ?? "?") to \(p?["end"]?.stringValue ?? "?"), step \(step) s, seed \(s["seed"]?.compact() ?? "?")\(incomplete)"
+    static func run(_ s: RunSummary) -> String {
+        "\(s.period.start) to \(s.period.end), step \(s.period.stepSeconds) s, seed \(s.seed)\(s.complete ? "" : ", incomplete")"
     }
 
-    static func differences(_ a: JSONValue, _ b: JSONValue, labels: (String, String)) -> [String] {
+    static func differences(_ a: RunSummary, _ b: RunSummary, labels: (String, String)) -> [String] {
         var out: [String] = []
-        func period(_ s: JSONValue) -> String { "\(s["period"]?["start"]?.stringValue ?? "?") to \(s["period"]?["end"]?.stringValue ?? "?")" }
+        func period(_ s: RunSummary) -> String { "\(s.period.start) to \(s.period.end)" }
         let fields: [(String, String, String)] = [
             ("periods", period(a), period(b)),
-            ("steps", (a["period"]?["step_s"]?.compact() ?? "?") + " s", (b["period"]?["step_s"]?.compact() ?? "?") + " s"),
-            ("seeds", a["seed"]?.compact() ?? "?", b["seed"]?.compact() ?? "?"),
+            ("steps", "\(a.period.stepSeconds) s", "\(b.period.stepSeconds) s"),
+            ("seeds", String(a.seed), String(b.seed)),
         ]
         for (what, x, y) in fields where x != y {
             out.append("the \(what) differ: \(labels.0) \(x), \(labels.1) \(y)")
         }
-        for (label, s) in [(labels.0, a), (labels.1, b)] where s["complete"] == .bool(false) {
+        for (label, s) in [(labels.0, a), (labels.1, b)] where !s.complete {
             out.append("\(label) is incomplete (interrupted)")
         }
         return out
     }
 
-    /// Keys of both objects, those of `a` first.
-    static func names(_ a: JSONValue?, _ b: JSONValue?) -> [String] {
+    /// Names of both lists, those of `a` first.
+    static func names<T>(_ a: [RunSummary.Named<T>], _ b: [RunSummary.Named<T>]) -> [String] {
         var out: [String] = []
-        for v in [a, b] { if case .object(let p)? = v { for (k, _) in p where !out.contains(k) { out.append(k) } } }
+        var seen = Set<String>()
+        for item in a + b where seen.insert(item.name).inserted { out.append(item.name) }
         return out
     }
 

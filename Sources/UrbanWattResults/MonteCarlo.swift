@@ -69,26 +69,24 @@ public enum MonteCarlo {
         return out
     }
 
-    /// `{"runs": N, "totals": {"energy_kwh": {"p5", "p50", "p95"}, …}, "by_year": {"2025": {"energy_kwh": {…}}},
-    /// "balance": {"net_kwh": {…}, …}, "by_layer": {"sensing": {"energy_kwh": {…}}}, "by_fleet": {…}}`.
-    /// `parameters` is how many uncertain parameters each run draws: `redraw_share` is the share of
-    /// all draws that were rejected, redraws / (redraws + runs × parameters).
-    public static func section(_ stats: [RunStats], requested: Int? = nil, parameters: Int) -> JSONValue {
-        func bands(_ values: [Double]) -> JSONValue {
+    /// The bands of every figure over the runs (`uncertainty` in summary.json). `parameters` is
+    /// how many uncertain parameters each run draws: `redraw_share` is the share of all draws that
+    /// were rejected, redraws / (redraws + runs × parameters).
+    public static func section(_ stats: [RunStats], requested: Int? = nil, parameters: Int) -> RunSummary.Uncertainty {
+        func bands(_ values: [Double]) -> RunSummary.Band {
             let sorted = values.sorted()
-            return .object([("p5", .number(percentile(sorted, 5))), ("p50", .number(percentile(sorted, 50))), ("p95", .number(percentile(sorted, 95)))])
+            return RunSummary.Band(p5: percentile(sorted, 5), p50: percentile(sorted, 50), p95: percentile(sorted, 95))
         }
         let keys = stats.first?.totals.map(\.0) ?? []
         let years = stats.first?.byYear.map(\.0) ?? []
-        return .object([
-            ("runs", .integer(stats.count)),
-            ("requested", .integer(requested ?? stats.count)),
+        let (balance, byLayer, byFleet) = groupSections(stats, bands)
+        return RunSummary.Uncertainty(
+            runs: stats.count, requested: requested ?? stats.count,
             // Draws outside a quantity's valid range are redrawn (truncated distributions): how many.
-            ("redraws", .integer(stats.reduce(0) { $0 + $1.redraws })),
-            ("redraw_share", .number(redrawShare(stats, parameters: parameters))),
-            ("totals", .object(keys.enumerated().map { k, key in (key, bands(stats.map { $0.totals[k].1 })) })),
-            ("by_year", .object(years.enumerated().map { k, y in (String(y), .object([("energy_kwh", bands(stats.map { $0.byYear[k].1 }))])) })),
-        ] + groupSections(stats, bands))
+            redraws: stats.reduce(0) { $0 + $1.redraws }, redrawShare: redrawShare(stats, parameters: parameters),
+            totals: keys.enumerated().map { k, key in RunSummary.Named(name: key, value: bands(stats.map { $0.totals[k].1 })) },
+            byYear: years.enumerated().map { k, y in RunSummary.Named(name: String(y), value: bands(stats.map { $0.byYear[k].1 })) },
+            balance: balance, byLayer: byLayer, byFleet: byFleet)
     }
 
     /// The share of draws rejected over `stats`: 0 without draws.
@@ -108,24 +106,18 @@ public enum MonteCarlo {
     }
 
     /// balance, by_layer and by_fleet, each value's bands over the runs, in the first run's order.
-    static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> JSONValue) -> [(String, JSONValue)] {
-        let layout = stats.first?.groups ?? []
-        var sections: [(String, [(String, JSONValue)])] = []
-        var grouped: [String: [(String, [(String, JSONValue)])]] = [:]
-        for (k, g) in layout.enumerated() {
-            let value = bands(stats.map { $0.groups[k].value })
-            if !sections.contains(where: { $0.0 == g.section }) { sections.append((g.section, [])) }
-            if let group = g.group {
-                var list = grouped[g.section] ?? []
-                if let i = list.firstIndex(where: { $0.0 == group }) { list[i].1.append((g.key, value)) } else { list.append((group, [(g.key, value)])) }
-                grouped[g.section] = list
-            } else {
-                let i = sections.firstIndex { $0.0 == g.section }!
-                sections[i].1.append((g.key, value))
-            }
+    static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> RunSummary.Band)
+        -> (balance: [RunSummary.Named<RunSummary.Band>], byLayer: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>],
+            byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]) {
+        var balance: [RunSummary.Named<RunSummary.Band>] = []
+        var grouped: [String: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]] = [:]
+        for (k, g) in (stats.first?.groups ?? []).enumerated() {
+            let value = RunSummary.Named(name: g.key, value: bands(stats.map { $0.groups[k].value }))
+            guard let group = g.group else { balance.append(value); continue }
+            var list = grouped[g.section] ?? []
+            if let i = list.firstIndex(where: { $0.name == group }) { list[i].value.append(value) } else { list.append(RunSummary.Named(name: group, value: [value])) }
+            grouped[g.section] = list
         }
-        return sections.map { name, fields in
-            (name, grouped[name].map { .object($0.map { ($0.0, JSONValue.object($0.1)) }) } ?? .object(fields))
-        }
+        return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [])
     }
 }

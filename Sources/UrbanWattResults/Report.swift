@@ -26,10 +26,10 @@ public enum Report {
           h2, h3 { page-break-after: avoid; break-after: avoid; } }
         """
 
-    public static func html(_ b: Breakdown, summary: JSONValue, scenarioText: String = "", generated: Date = Date()) -> String {
+    public static func html(_ b: Breakdown, summary: RunSummary, scenarioText: String = "", generated: Date = Date()) -> String {
         let s = b.result.scenario
         let charts = [typicalDay(b, months: [12, 1, 2], season: "winter"), typicalDay(b, months: [6, 7, 8], season: "summer"),
-                      annual(b, uncertainty: summary["uncertainty"]), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
+                      annual(b, uncertainty: summary.uncertainty), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
             .compactMap { $0 }
         let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
         return """
@@ -48,7 +48,7 @@ public enum Report {
         \(ReportText.summary(b, summary: summary))
         </section>
         <section id="tables"><h2>Tables</h2>
-        \(ReportText.tables(b, summary: summary))
+        \(ReportText.tables(b))
         </section>
         <section id="charts"><h2>Charts</h2>
         \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))
@@ -58,10 +58,10 @@ public enum Report {
         \({ let c = balance(b); return "<figure>\n\(c.svg)<figcaption>\(SVGPlot.escape(c.caption))</figcaption></figure>" }())
         </section>
         <section id="uncertainty"><h2>Uncertainty</h2>
-        \(ReportText.uncertainty(summary["uncertainty"]))
+        \(ReportText.uncertainty(summary.uncertainty))
         </section>
         <section id="assumptions"><h2>Assumptions</h2>
-        \(ReportText.assumptions(summary["assumptions"]))
+        \(ReportText.assumptions(summary.assumptions))
         </section>
         <section id="methodology"><h2>Methodology</h2>
         \(ReportText.methodology(b))
@@ -94,12 +94,12 @@ public enum Report {
     }
 
     /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.
-    static func annual(_ b: Breakdown, uncertainty: JSONValue?) -> (svg: String, caption: String) {
+    static func annual(_ b: Breakdown, uncertainty: RunSummary.Uncertainty?) -> (svg: String, caption: String) {
         let years = b.years
         let values = years.map { y in Layer.allCases.map { b.kWh(.layer($0), y.span) / 1000 } }
         var top = values.map { $0.reduce(0, +) }.max() ?? 1
-        let bands = years.map { y in uncertainty?["by_year"]?[String(y.year)]?["energy_kwh"] }
-        for band in bands { if let p95 = band?["p95"]?.doubleValue { top = max(top, p95 / 1000) } }
+        let bands = years.map { y in uncertainty?.year(y.year) }
+        for band in bands { if let p95 = band?.p95 { top = max(top, p95 / 1000) } }
         var plot = SVGPlot(title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (MWh)", x: 0...Double(max(1, years.count)), y: 0...top)
         for (i, v) in values.enumerated() {
             var base = 0.0
@@ -108,7 +108,7 @@ public enum Report {
                           label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) MWh")
                 base += v[k]
             }
-            if let lo = bands[i]?["p5"]?.doubleValue, let hi = bands[i]?["p95"]?.doubleValue {
+            if let lo = bands[i]?.p5, let hi = bands[i]?.p95 {
                 let x = Double(i) + 0.5
                 plot.line([(x, lo / 1000), (x, hi / 1000)], stroke: "#000", width: 1.5)
                 plot.line([(x - 0.1, lo / 1000), (x + 0.1, lo / 1000)], stroke: "#000", width: 1.5)

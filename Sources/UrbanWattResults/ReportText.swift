@@ -14,7 +14,7 @@ enum ReportText {
         return mwh(kWh) + (extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")
     }
 
-    static func summary(_ b: Breakdown, summary: JSONValue) -> String {
+    static func summary(_ b: Breakdown, summary: RunSummary) -> String {
         let s = b.result.scenario
         let total = b.kWh(.total)
         let bal = b.balance, co2 = b.balanceCO2, cost = b.balanceCost
@@ -34,7 +34,7 @@ enum ReportText {
             let layer = Layer.allCases.max { b.kWh(.layer($0)) < b.kWh(.layer($1)) }!
             p.append("The largest user is the fleet \(e(top.0)) (\(FixedDecimal.format(100 * top.1 / total, digits: 1)) %), the largest layer \(layer.rawValue) (\(FixedDecimal.format(100 * b.kWh(.layer(layer)) / total, digits: 1)) %).")
         }
-        if let peak = summary["totals"]?["peak_at"]?.stringValue {
+        if let peak = summary.totals.peakAt {
             p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(peak) UTC.")
         }
         if !b.result.complete { p.append("<strong>The run was interrupted: these figures cover only what was simulated.</strong>") }
@@ -49,7 +49,7 @@ enum ReportText {
     }
 
     /// Energy, share, peak, CO₂ and cost by layer, year, district and fleet.
-    static func tables(_ b: Breakdown, summary: JSONValue) -> String {
+    static func tables(_ b: Breakdown) -> String {
         let total = b.kWh(.total)
         let currency = b.result.scenario.grid.currency ?? "cost"
         let head = ["energy kWh", "share", "peak kW"] + (b.hasCarbon ? ["t CO₂"] : []) + (b.hasPrice ? [currency] : [])
@@ -88,27 +88,22 @@ enum ReportText {
                 "<p>The \(maximumRows) \(what) with the most energy of \(energy.count); the other \(energy.count - maximumRows) use \(SummaryTable.number(rest)) kWh together (summary.json holds every one).</p>")
     }
 
-    static func uncertainty(_ u: JSONValue?) -> String {
-        guard let u, case .object(let totals)? = u["totals"] else {
+    static func uncertainty(_ u: RunSummary.Uncertainty?) -> String {
+        guard let u else {
             return "<p>This run used the central value of every parameter. Run with <code>--runs N</code> for p5–p95 bands of the totals, years, balance, layers and fleets, drawn from the distributions the scenario gives.</p>"
         }
-        var rows: [[String]] = totals.map { k, v in [k] + ["p5", "p50", "p95"].map { v[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
-        if case .object(let balance)? = u["balance"] {
-            rows += balance.map { k, v in ["balance \(k)"] + ["p5", "p50", "p95"].map { v[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
-        }
-        if case .object(let years)? = u["by_year"] {
-            rows += years.map { y, v in ["\(y) energy_kwh"] + ["p5", "p50", "p95"].map { v["energy_kwh"]?[$0]?.doubleValue.map(SummaryTable.number) ?? "-" } }
-        }
-        let runs = u["runs"]?.doubleValue.map { Int($0) } ?? 0
-        return "<p>\(runs) Monte Carlo runs, each with its own draw of every uncertain parameter; the bands are their 5th, 50th and 95th percentiles. The yearly bars above carry the p5–p95 whiskers.</p>"
+        func row(_ name: String, _ band: RunSummary.Band) -> [String] { [name] + [band.p5, band.p50, band.p95].map(SummaryTable.number) }
+        let rows = u.totals.map { row($0.name, $0.value) } + u.balance.map { row("balance \($0.name)", $0.value) }
+            + u.byYear.map { row("\($0.name) energy_kwh", $0.value) }
+        return "<p>\(u.runs) Monte Carlo runs, each with its own draw of every uncertain parameter; the bands are their 5th, 50th and 95th percentiles. The yearly bars above carry the p5–p95 whiskers.</p>"
             + balanceBands(u) + table(["figure", "p5", "p50", "p95"], rows, text: [0])
     }
 
     /// The ICT overhead, savings and net balance as whiskers from p5 to p95 around the median, in MWh.
-    static func balanceBands(_ u: JSONValue) -> String {
+    static func balanceBands(_ u: RunSummary.Uncertainty) -> String {
         let items = ["ict_overhead_kwh", "savings_kwh", "net_kwh"].compactMap { k -> (String, Double, Double, Double)? in
-            guard let b = u["balance"]?[k], let p5 = b["p5"]?.doubleValue, let p50 = b["p50"]?.doubleValue, let p95 = b["p95"]?.doubleValue else { return nil }
-            return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), p5 / 1000, p50 / 1000, p95 / 1000)
+            guard let b = u.balance(k) else { return nil }
+            return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), b.p5 / 1000, b.p50 / 1000, b.p95 / 1000)
         }
         guard !items.isEmpty else { return "" }
         let lowest = min(0, items.map(\.1).min()!), high = max(0, items.map(\.3).max()!)
@@ -126,17 +121,16 @@ enum ReportText {
         return "<figure>\n\(svg)<figcaption>Each box spans p5 to p95 of the Monte Carlo runs, the line is the median; below zero, the city saves more than its ICT uses.</figcaption></figure>"
     }
 
-    static func assumptions(_ a: JSONValue?) -> String {
-        guard case .object(let groups)? = a else { return "<p>No assumptions recorded.</p>" }
+    static func assumptions(_ groups: [RunSummary.Named<[Assumption]>]) -> String {
+        guard !groups.isEmpty else { return "<p>No assumptions recorded.</p>" }
         let intro = "<p>Every coefficient the run used, with its source: a key of the project's bibliography (<code>docs/sources.md</code>), a stated default, or <em>scenario</em> where the scenario gave it (the scenario's comments cite its own sources).</p>"
         var rows: [[String]] = []
         var left = 0
-        for (group, items) in groups {
-            guard case .array(let list) = items else { continue }
-            if rows.count >= maximumRows { left += list.count; continue }
-            for (k, item) in list.enumerated() {
-                rows.append([k == 0 ? group : "", item["key"]?.stringValue ?? "", item["value"]?.doubleValue.map { abs($0) >= 1000 ? SummaryTable.number($0) : String(format: "%g", $0) } ?? "",
-                             item["unit"]?.stringValue ?? "", item["source"]?.stringValue ?? ""])
+        for group in groups {
+            if rows.count >= maximumRows { left += group.value.count; continue }
+            for (k, item) in group.value.enumerated() {
+                rows.append([k == 0 ? group.name : "", item.key, abs(item.value) >= 1000 ? SummaryTable.number(item.value) : String(format: "%g", item.value),
+                             item.unit, item.source])
             }
         }
         let more = left > 0 ? "<p>\(left) more coefficients of further fleets are in summary.json (`assumptions`).</p>" : ""

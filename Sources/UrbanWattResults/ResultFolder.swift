@@ -10,7 +10,7 @@ public enum ResultFolder {
     /// `timeseries`, the run wrote timeseries.csv as it went (at the run's rows), and it moves in.
     /// `command` names the writer in the folder's manifest.
     public static func write(
-        _ b: Breakdown, summary: JSONValue, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
+        _ b: Breakdown, summary: RunSummary, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
         scenarioText: String, command: String = "run", runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
         series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil, key: ShardKey? = nil
     ) throws(OutputFolder.Failure) {
@@ -28,7 +28,7 @@ public enum ResultFolder {
                 let csv = CSVWriters.timeseriesBytes(b, stepsPerRow: stepsPerRow, columns: columns)
                 texts.withLock { $0.timeseries = csv }
             } else {
-                let (json, fleets, report) = (summary.serialized(), CSVWriters.fleets(b), Report.html(b, summary: summary, scenarioText: scenarioText))
+                let (json, fleets, report) = (summary.json().serialized(), CSVWriters.fleets(b), Report.html(b, summary: summary, scenarioText: scenarioText))
                 texts.withLock { ($0.summary, $0.fleets, $0.report) = (json, fleets, report) }
             }
         }
@@ -55,10 +55,20 @@ public enum ResultFolder {
         }
     }
 
+    /// Why a results folder's summary cannot be read.
+    public struct ReadFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Reads `summary.json` of a results folder.
-    public static func summary(in path: String) -> JSONValue? {
+    public static func summary(in path: String) throws(ReadFailure) -> RunSummary {
         let file = PathText.join(path, "summary.json")
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        return try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+        guard let data = FileManager.default.contents(atPath: file) else { throw ReadFailure(description: "\(file): missing or unreadable") }
+        guard let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else { throw ReadFailure(description: "\(file): not valid JSON") }
+        do {
+            return try RunSummary(json: json)
+        } catch {
+            throw ReadFailure(description: "\(file): not an UrbanWatt summary: \(error)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import UrbanWattCore
+import UrbanWattResults
 
 /// Totals of received telemetry by fleet, kind, layer and district, with per-node sequence checks:
 /// duplicates (re-sent QoS ≥ 1 messages) are counted once, gaps are reported.
@@ -69,8 +70,8 @@ public struct Aggregator: Sendable {
         }
     }
 
-    /// The run's balance in kWh from its `done` status (`ict_overhead`, `savings`, `net`, `baseline`), once it came.
-    public private(set) var balance: [(measure: String, kWh: Double)] = []
+    /// The run's balance from its `done` status, once it came (nil when it had none it could read).
+    public private(set) var balance: RunSummary.Balance?
 
     /// Messages each fleet sent, from the `done` status (empty before it).
     private var sentByFleet: [String: Int] = [:]
@@ -80,9 +81,9 @@ public struct Aggregator: Sendable {
         if case .object(let pairs)? = status["messages_by_fleet"] {
             for (fleet, n) in pairs { if let n = n.doubleValue, n >= 0, n < 1e15 { sentByFleet[fleet, default: 0] += Int(n) } }
         }
-        balance = ["ict_overhead", "savings", "net", "baseline"].compactMap { m in
-            status["balance"]?["\(m)_kwh"]?.doubleValue.flatMap { $0.isFinite ? (m, $0) : nil }
-        }
+        let read = status["balance"].flatMap { try? RunSummary.Balance(JSONReader($0)) }
+        let k = read?.kWh
+        balance = k.map { [$0.baseline, $0.savings, $0.ictOverhead, $0.net].allSatisfy(\.isFinite) } == true ? read : nil
     }
 
     /// The run's step, s, from its `running` status.

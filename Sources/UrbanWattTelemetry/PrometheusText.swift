@@ -1,4 +1,5 @@
 import UrbanWattCore
+import UrbanWattResults
 
 /// The listener's aggregate in the Prometheus text exposition format (version 0.0.4), rendered from
 /// a snapshot at each scrape, so a fleet's labels come from the run's `running` status even when
@@ -35,7 +36,9 @@ public enum PrometheusText {
         family("urbanwatt_sequence_gaps", "gauge", "Sequence numbers missing so far over all nodes (late messages fill them).")
         sample("urbanwatt_sequence_gaps", [], Double(a.gaps))
         family("urbanwatt_balance_kwh", "gauge", "The run's ICT overhead, savings, net (overhead less savings) and replaced baseline, from its done status.")
-        for b in a.balance { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", b.measure)], b.kWh) }
+        if let k = a.balance?.kWh {
+            for m in ["ict_overhead", "savings", "net", "baseline"] { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", m)], k.value(m)) }
+        }
         return out
     }
 

@@ -1,4 +1,5 @@
 import UrbanWattCore
+import UrbanWattResults
 
 /// The retained status of a run, `urbanwatt/{scenario}/status`: `running` on connect (with the fleets,
 /// so listeners can place every node), `done` with the totals, `interrupted`, and `offline` as the
@@ -26,11 +27,11 @@ public enum StatusTopic {
 
     /// `done` or `interrupted`, with the run id of `running`, the totals, the balance, the message
     /// counts and the messages generated per fleet (a listener counts those it never got as gaps).
-    public static func done(_ s: Scenario, runID: String, totals: JSONValue?, balance: JSONValue? = nil, counts: TelemetrySession.Counts,
+    public static func done(_ s: Scenario, runID: String, totals: RunSummary.Totals?, balance: RunSummary.Balance? = nil, counts: TelemetrySession.Counts,
                             messagesByFleet: [Int] = [], state: String = "done") -> String {
         var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name)), ("run_id", .string(runID))]
-        if let totals { fields.append(("totals", totals)) }
-        if let balance { fields.append(("balance", balance)) }
+        if let totals { fields.append(("totals", totals.json())) }
+        if let balance { fields.append(("balance", balance.json())) }
         fields += [("generated", .integer(counts.generated)), ("published", .integer(counts.published)), ("dropped", .integer(counts.dropped))]
         if messagesByFleet.count == s.fleets.count {
             fields.append(("messages_by_fleet", .object(zip(s.fleets, messagesByFleet).map { ($0.name, .integer($1)) })))

@@ -1,5 +1,6 @@
 import Foundation
 import UrbanWattCore
+import UrbanWattResults
 
 /// A run's telemetry from the `running` status to `done`: turns each simulated chunk into messages,
 /// paces them at the chosen speed through a `TelemetryPublisher`, and at the end flushes and
@@ -140,7 +141,7 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Sends what is left (a node's last remainder, or what was queued at Ctrl-C), publishes `done`
     /// (or `interrupted`) with the totals and counts, and returns the counts.
     /// `balance`: the run's ICT overhead, savings and net (summary.json's `balance`), for the `done` status.
-    public func finish(totals: JSONValue?, balance: JSONValue? = nil, interrupted: Bool) -> Counts {
+    public func finish(totals: RunSummary.Totals?, balance: RunSummary.Balance? = nil, interrupted: Bool) -> Counts {
         if failure == nil {
             generator.finish { _, batch in
                 generated += batch.count

@@ -27,7 +27,7 @@ extension UrbanWatt {
 
         func run() throws {
             let left = try summary(a), right = try summary(b)
-            let labels = (left["scenario"]?.stringValue ?? a, right["scenario"]?.stringValue ?? b)
+            let labels = (left.scenario, right.scenario)
             let distinct = labels.0 == labels.1 ? (a, b) : labels
             let comparison = Comparison(left, right, labels: distinct)
             print(comparison.render(Comparison.Format(rawValue: format)!), terminator: "")
@@ -35,13 +35,10 @@ extension UrbanWatt {
             if strict && !comparison.warnings.isEmpty { throw CommandFailure(ExitStatus.internalError, "--strict: the two results are not like for like") }
         }
 
-        func summary(_ argument: String) throws -> JSONValue {
+        func summary(_ argument: String) throws -> RunSummary {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
-                guard let s = ResultFolder.summary(in: argument) else {
-                    throw CommandFailure(ExitStatus.noInput, "\(argument)/summary.json: missing or not valid JSON")
-                }
-                return s
+                do { return try ResultFolder.summary(in: argument) } catch { throw CommandFailure(ExitStatus.noInput, error.description) }
             }
             return try ScenarioSource.load(argument).run().summary()
         }

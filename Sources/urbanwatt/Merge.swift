@@ -32,7 +32,7 @@ extension UrbanWatt {
             guard !folders.isEmpty else { throw ValidationError("name the shards' folders") }
             let key = try keyFile.map(ShardKey.load)
             try checkOut()
-            let b: Breakdown, text: String, runs: [MonteCarlo.RunStats]?, uncertainty: JSONValue?
+            let b: Breakdown, text: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?
             do {
                 (b, text, runs, uncertainty) = try ShardMerge.merge(folders: folders, resolution: resolution, key: key)
             } catch .notAShard(let folder) {
@@ -44,7 +44,7 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.dataError, error.isScenario ? nil : error.description)
             }
             let rows = b.stepsPerRow
-            let summary = SummaryBuilder.summary(b, run: RunInfo(wallSeconds: 0, uncertainty: uncertainty))
+            let summary = RunSummary(b, run: RunInfo(wallSeconds: 0, uncertainty: uncertainty))
             try writing { () throws(OutputFolder.Failure) in
                 try ResultFolder.write(b, summary: summary, to: out, stepsPerRow: rows, columns: timeseries, scenarioText: text, command: "merge", runs: runs)
             }

@@ -164,14 +164,14 @@ extension UrbanWatt {
                 if let series { try? series.writer.finish() }
                 throw CommandFailure(Interrupt.exitCode, "interrupted before the first simulated step; nothing written to \(path)/")
             }
-            var uncertainty: JSONValue?
+            var uncertainty: RunSummary.Uncertainty?
             var runStats: [MonteCarlo.RunStats]?
             var runsInterrupted = false
             if let runs, result.complete {
                 let mine = (runs - part.index + part.count - 1) / part.count
                 let bar = RunCounter(total: mine, style: .forStderr(quiet: quiet))
                 let period = self.period
-                let mc: (section: JSONValue?, finished: Int, stats: [MonteCarlo.RunStats])
+                let mc: (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats])
                 do {
                     mc = try loaded.uncertainty(runs: runs, shard: part, adjust: { try? period.apply(to: &$0) }, done: bar.update,
                                                 shouldStop: Interrupt.requested)
@@ -182,7 +182,7 @@ extension UrbanWatt {
                 bar.finish()
                 runsInterrupted = mc.finished < mine
                 uncertainty = mc.section
-                if let share = mc.section?["redraw_share"]?.doubleValue, share > Simulation.warningRedrawShare {
+                if let share = mc.section?.redrawShare, share > Simulation.warningRedrawShare {
                     printError("urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
                         + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
                 }
@@ -193,26 +193,26 @@ extension UrbanWatt {
             let breakdown = Breakdown(result, tally)
             var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
             info.interrupted = runsInterrupted
+            var summary = RunSummary(breakdown, run: info)
             var dropWarning: String?
             if let session {
-                let summary = SummaryBuilder.summary(breakdown, run: info)
-                let counts = session.finish(totals: summary["totals"], balance: summary["balance"], interrupted: !result.complete && session.failure == nil)
-                (info.generated, info.published, info.dropped) = (counts.generated, counts.published, counts.dropped)
-                (info.clients, info.connectSeconds) = (telemetry.clients, session.connectSeconds)
-                info.wallSeconds = Date().timeIntervalSince(started)
+                let counts = session.finish(totals: summary.totals, balance: summary.balance, interrupted: !result.complete && session.failure == nil)
+                summary.telemetry = RunSummary.Telemetry(generated: counts.generated, published: counts.published, dropped: counts.dropped,
+                                                         clients: telemetry.clients, connectSeconds: session.connectSeconds)
+                summary.run.wallSeconds = Date().timeIntervalSince(started)
                 dropWarning = session.dropReason(counts)
             }
-            let summary = SummaryBuilder.summary(breakdown, run: info)
             try writing { () throws(OutputFolder.Failure) in
                 try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
                                        timeseries: text, series: series, key: key)
             }
             if json {
-                print(summary.serialized(), terminator: "")
+                print(summary.json().serialized(), terminator: "")
             } else if !quiet {
                 print(SummaryTable.render(breakdown), terminator: "")
                 if session != nil {
-                    print("Telemetry: \(info.published) messages published, \(info.dropped) dropped, of \(info.generated) generated")
+                    let t = summary.telemetry
+                    print("Telemetry: \(t.published) messages published, \(t.dropped) dropped, of \(t.generated) generated")
                 }
                 if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
@@ -222,11 +222,11 @@ extension UrbanWatt {
                 throw CommandFailure(ExitStatus.telemetry(failure), "\(failure); results so far written to \(path)/")
             }
             if !result.complete || Interrupt.requested() {
-                let finished = uncertainty?["runs"]?.doubleValue.map { Int($0) } ?? 0
-                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: info.interrupted ? finished : nil, runsRequested: runs))
+                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: runsInterrupted ? uncertainty?.runs ?? 0 : nil, runsRequested: runs))
             }
-            if !telemetry.allowDrops && info.dropped > 0 {
-                throw CommandFailure(ExitStatus.dropped, "\(info.dropped) of \(info.generated) messages dropped, \(info.published) published "
+            let t = summary.telemetry
+            if !telemetry.allowDrops && t.dropped > 0 {
+                throw CommandFailure(ExitStatus.dropped, "\(t.dropped) of \(t.generated) messages dropped, \(t.published) published "
                     + "(results written to \(path)/; --allow-drops makes this exit 0)")
             }
         }

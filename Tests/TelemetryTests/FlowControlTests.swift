@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import UrbanWattCore
 import UrbanWattScenario
+import UrbanWattResults
 @testable import UrbanWattTelemetry
 
 /// Flow control on the in-memory transport and a manual clock: no broker, no sleeps, the same result
@@ -168,7 +169,7 @@ import UrbanWattScenario
         try session.start()
         let result = engine.run(chunk: 4, onChunk: { range, series in session.publish(range, series: series, clock: engine.clock) })
         #expect(result.complete)
-        let counts = session.finish(totals: .object([("energy_kwh", .number(1))]), interrupted: false)
+        let counts = session.finish(totals: RunSummary.Totals(energyKWh: 1, peakKW: 0), interrupted: false)
         let sent = transport.sent
         #expect(sent.first?.topic == "urbanwatt/flowtown/status")
         #expect(sent.first?.payloadText.contains("\"state\":\"running\",\"scenario\":\"flowtown\",\"run_id\":\"00000000000000ab\"") == true)

@@ -9,8 +9,7 @@ import UrbanWattKit
         city.scenario.end = CivilDate(year: 2025, month: 1, day: 2)
         let day = city.run()
         #expect(day.complete)
-        let summary = day.summary()
-        let kWh = try #require(summary["totals"]?["energy_kwh"]?.doubleValue)
+        let kWh = day.summary().totals.energyKWh
         #expect(abs(day.totalEnergy.converted(to: .kilowattHours).value - kWh) < 1e-9 * kWh)
         #expect(day.duration.converted(to: .hours).value == 24)
         // The fleets add up to the total.
@@ -44,7 +43,7 @@ import UrbanWattKit
             """)
         let u = try sim.uncertainty(runs: 20)
         #expect(u.finished == 20)
-        let p50 = try #require(u.section?["totals"]?["energy_kwh"]?["p50"]?.doubleValue)
+        let p50 = try #require(u.section?.total("energy_kwh")?.p50)
         // 100 × 5 W × 168 h = 84 kWh at the centre; a draw is uniform in [67.2, 100.8] kWh.
         #expect(p50 > 67.2 && p50 < 100.8)
     }

@@ -21,7 +21,7 @@ import UrbanWattCore
                       model: Device(power: 100, schedule: .profile(name: "lamp", Profile(weekday: lampShape), scale: 1))),
                 Fleet(name: "gw", district: "south", count: YearMap(2), model: Gateway(power: 5)),
             ])
-        return SummaryBuilder.summary(Breakdown.run(Engine(scenario: s)), run: RunInfo(version: "t", wallSeconds: 0))
+        return RunSummary(Breakdown.run(Engine(scenario: s)), run: RunInfo(version: "t", wallSeconds: 0)).json()
     }
 
     func value(_ v: JSONValue?) -> Double { v?.doubleValue ?? .nan }

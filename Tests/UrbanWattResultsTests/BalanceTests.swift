@@ -24,7 +24,7 @@ import UrbanWattCore
     }
 
     @Test func theSummaryReportsTheBalanceAndEveryLayer() {
-        let json = SummaryBuilder.summary(retrofit(), run: RunInfo(version: "t", wallSeconds: 0))
+        let json = RunSummary(retrofit(), run: RunInfo(version: "t", wallSeconds: 0)).json()
         #expect(json["balance"]?["savings_kwh"]?.doubleValue.map { abs($0 - 1_314_000) < 1e-6 } == true)
         #expect(json["by_layer"]?["mobility"]?["energy_kwh"]?.doubleValue.map { abs($0 - 201_480) < 1e-6 } == true)
         #expect(json["by_fleet"]?["signals"]?["baseline_kwh"] != nil)
@@ -39,7 +39,7 @@ import UrbanWattCore
     }
 
     @Test func jsonRoundTripsThroughTheParser() throws {
-        let json = SummaryBuilder.summary(retrofit(), run: RunInfo(version: "t", wallSeconds: 1.5))
+        let json = RunSummary(retrofit(), run: RunInfo(version: "t", wallSeconds: 1.5)).json()
         #expect(try JSONParser.parse(json.serialized()) == json)
     }
 }

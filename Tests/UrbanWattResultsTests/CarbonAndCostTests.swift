@@ -27,7 +27,7 @@ struct CarbonAndCostTests {
 
     init() throws {
         let scenario = try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")
-        s = SummaryBuilder.summary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
+        s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0)).json()
     }
 
     func close(_ path: [String], _ expected: Double) {
@@ -65,7 +65,7 @@ struct CarbonAndCostTests {
     /// Without a grid intensity or price the fields are there, and null.
     @Test func withoutAGridTheyAreNull() throws {
         let scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n", with: ""), file: "x.yaml")
-        let s = SummaryBuilder.summary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
+        let s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0)).json()
         #expect(s["by_layer"]?["sensing"]?["co2_kg"] == .null && s["balance"]?["net_cost"] == .null)
     }
 
@@ -73,7 +73,7 @@ struct CarbonAndCostTests {
     @Test func uncertaintyBandsCoverTheBalanceLayersAndFleets() throws {
         let text = Self.yaml.replacingOccurrences(of: "power: 1 kW", with: "power: {uniform: [0.5 kW, 1.5 kW]}")
         let stats = MonteCarlo.run(runs: 20) { k in try! ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: k)) }
-        let u = MonteCarlo.section(stats, parameters: 1)
+        let u = MonteCarlo.section(stats, parameters: 1).json()
         let p5 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p5"]?.doubleValue ?? 0, p95 = u["by_fleet"]?["d1"]?["energy_kwh"]?["p95"]?.doubleValue ?? 0
         #expect(p5 >= 24 && p5 < p95 && p95 <= 72)
         #expect(u["balance"]?["net_co2_kg"]?["p50"]?.doubleValue != nil)

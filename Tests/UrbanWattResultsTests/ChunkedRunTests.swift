@@ -25,7 +25,7 @@ struct ChunkedRunTests {
 
     static func summary(chunk: Int) throws -> JSONValue {
         let s = try ScenarioDecoder.decode(yaml, file: "chunks.yaml")
-        var summary = SummaryBuilder.summary(Breakdown.run(Engine(scenario: s), chunk: chunk), run: RunInfo(version: "t", wallSeconds: 0))
+        var summary = RunSummary(Breakdown.run(Engine(scenario: s), chunk: chunk), run: RunInfo(version: "t", wallSeconds: 0)).json()
         if case .object(var fields) = summary {
             fields.removeAll { $0.0 == "run" }
             summary = .object(fields)

@@ -23,14 +23,49 @@ import UrbanWattScenario
         #expect(abs((m[0].relative ?? 0) - 1.0 / 101) < 1e-12)
     }
 
+    /// summary.json is written from the typed summary and read back into the same value, its
+    /// uncertainty bands included; a file that is not a summary names the key and what it found.
+    @Test func theSummaryRoundTripsThroughJSON() throws {
+        let s = Scenario(name: "rt", seed: UInt64.max, start: .init(year: 2025, month: 12, day: 31), end: .init(year: 2026, month: 1, day: 2), step: 3600,
+                         grid: Grid(carbon: .yearly(YearMap(380)), price: .yearly(YearMap(0.3)), currency: "EUR"), fleets: [
+            Fleet(name: "lamps", model: Gateway(power: 3), replaces: Gateway(power: 10)),
+            Fleet(name: "s", count: YearMap(20), via: "lamps", model: Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]),
+                                                                           sleep: 1e-5, interval: 600, payload: 20, overhead: 10, battery: 68_400)),
+        ])
+        let b = Breakdown.run(Engine(scenario: s))
+        let stats = MonteCarlo.run(runs: 3) { _ in s }
+        var info = RunInfo(wallSeconds: 1.25, generated: 10, published: 9, dropped: 1, uncertainty: MonteCarlo.section(stats, parameters: 0))
+        info.clients = 4
+        info.connectSeconds = 0.5
+        let summary = RunSummary(b, run: info)
+        #expect(summary.byYear.map(\.year) == [2025, 2026] && summary.byFleet[1].batteryLifeYears != nil && summary.byFleet[0].baselineKWh != nil)
+        let back = try RunSummary(json: JSONParser.parse(summary.json().serialized()))
+        #expect(back == summary)
+        #expect(back.json().serialized() == summary.json().serialized())
+        var broken = summary.json()
+        if case .object(var pairs) = broken, let i = pairs.firstIndex(where: { $0.0 == "by_fleet" }) {
+            pairs[i].1 = .object([("lamps", .object([("energy_kwh", .string("many"))]))])
+            broken = .object(pairs)
+        }
+        #expect(throws: JSONReader.Failure.self) { try RunSummary(json: broken) }
+        do { _ = try RunSummary(json: broken) } catch { #expect(error.description == "by_fleet.lamps.energy_kwh: expected a number, found \"many\"") }
+    }
+
     @Test func aComparisonGivesDeltasAndRelativeChanges() throws {
-        let a = try JSONParser.parse(#"{"seed": 1, "period": {"start": "2025-01-01", "end": "2026-01-01", "step_s": 900}, "totals": {"energy_kwh": 200}}"#)
-        let b = try JSONParser.parse(#"{"seed": 1, "period": {"start": "2025-01-01", "end": "2026-01-01", "step_s": 900}, "totals": {"energy_kwh": 150}}"#)
+        let s = Scenario(name: "c", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
+                         fleets: [Fleet(name: "d", model: Gateway(power: 3))])
+        var a = RunSummary(Breakdown.run(Engine(scenario: s)), run: RunInfo(wallSeconds: 0))
+        a.seed = 1
+        a.period.end = "2026-01-01"
+        a.totals.energyKWh = 200
+        var b = a
+        b.totals.energyKWh = 150
         let c = Comparison(a, b, labels: ("a", "b"))
         let energy = try #require(c.rows.first { $0.section == "totals" && $0.name == "energy_kwh" })
         #expect(energy.delta == -50 && energy.relative == -0.25)
         #expect(c.warnings.isEmpty)
-        let other = try JSONParser.parse(#"{"seed": 2, "period": {"start": "2025-01-01", "end": "2025-02-01", "step_s": 3600}, "complete": false}"#)
+        var other = a
+        (other.seed, other.period.end, other.period.stepSeconds, other.complete) = (2, "2025-02-01", 3600, false)
         #expect(Comparison(a, other, labels: ("a", "o")).warnings == [
             "the periods differ: a 2025-01-01 to 2026-01-01, o 2025-01-01 to 2025-02-01", "the steps differ: a 900 s, o 3600 s",
             "the seeds differ: a 1, o 2", "o is incomplete (interrupted)",

@@ -10,4 +10,6 @@ city.scenario.fleets = city.scenario.fleets.filter { $0.district == "centre" }.m
 }
 let january = city.run()
 print("centre, January 2025: \(january.totalEnergy.converted(to: .kilowattHours).value.rounded()) kWh, peak \(january.peakPower)")
+let lighting = january.summary().layer(.lighting)?.energyKWh ?? 0  // summary.json's figures, by property
+print("of which street lights: \(lighting.rounded()) kWh")
 try january.write(to: "out/centre-january")

@@ -1,0 +1,228 @@
+import UrbanWattCore
+
+/// `summary.json` and back: the only place that knows its keys. The writing side keeps the
+/// contract's key order byte for byte (the goldens check it); the reading side (`compare`, the
+/// listener's `done` status) names the key and what it found when a file is not a summary.
+extension RunSummary {
+    public func json() -> JSONValue {
+        var sections: [(String, JSONValue)] = [
+            ("urbanwatt_version", .string(version)),
+            ("scenario", .string(scenario)),
+            ("seed", .seed(seed)),
+            ("period", .object([
+                ("start", .string(period.start)), ("end", .string(period.end)),
+                ("step_s", .integer(period.stepSeconds)), ("steps", .integer(period.steps)),
+            ])),
+            ("complete", .bool(complete)),
+            ("totals", totals.json()),
+            ("by_layer", .object(byLayer.map { ($0.name, $0.value.json()) })),
+            ("by_kind", .object(byKind.map { ($0.name, $0.value.json()) })),
+            ("by_district", .object(byDistrict.map { ($0.name, $0.value.json()) })),
+            ("by_fleet", .object(byFleet.map { ($0.name, $0.json()) })),
+            ("by_year", .object(byYear.map { y in
+                (String(y.year), .object(y.figures.fields() + [("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) }))]))
+            })),
+            ("balance", balance.json()),
+            ("assumptions", .object(assumptions.map { group in
+                (group.name, .array(group.value.map { a in
+                    .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
+                }))
+            })),
+            ("telemetry", .object([
+                ("generated", .integer(telemetry.generated)), ("published", .integer(telemetry.published)), ("dropped", .integer(telemetry.dropped)),
+            ] + (telemetry.clients > 0 ? [
+                ("clients", .integer(telemetry.clients)), ("connect_s", .number(((telemetry.connectSeconds ?? 0) * 1000).rounded() / 1000)),
+            ] : []))),
+        ]
+        if let uncertainty { sections.append(("uncertainty", uncertainty.json())) }
+        sections.append(("run", .object([
+            ("wall_s", .number((run.wallSeconds * 1000).rounded() / 1000)),
+            ("node_steps", .integer(run.nodeSteps)),
+            ("shard", .string(run.shard)),
+        ])))
+        return .object(sections)
+    }
+
+    /// Reads a summary written by `json()`; the error names the key and what it found.
+    public init(json: JSONValue) throws(JSONReader.Failure) {
+        do {
+            try self.init(reading: JSONReader(json))
+        } catch let failure as JSONReader.Failure {
+            throw failure
+        } catch {
+            throw JSONReader.Failure(path: "", expected: "a summary", found: "\(error)")
+        }
+    }
+
+    private init(reading r: JSONReader) throws {
+        version = try r.string("urbanwatt_version")
+        scenario = try r.string("scenario")
+        seed = try r.seed("seed")
+        let p = try r.object("period")
+        period = Period(start: try p.string("start"), end: try p.string("end"), stepSeconds: try p.int("step_s"), steps: try p.int("steps"))
+        complete = try r.bool("complete")
+        totals = try Totals(try r.object("totals"))
+        byLayer = try r.object("by_layer").entries { Named(name: $0, value: try Figures($1)) }
+        byKind = try r.object("by_kind").entries { Named(name: $0, value: try Figures($1)) }
+        byDistrict = try r.object("by_district").entries { Named(name: $0, value: try Figures($1)) }
+        byFleet = try r.object("by_fleet").entries { name, f in
+            var battery: (min: Double, p5: Double, mean: Double)?
+            if let life = try f.optionalObject("battery_life_years") { battery = (try life.double("min"), try life.double("p5"), try life.double("mean")) }
+            return Fleet(name: name, figures: try Figures(f), kind: try f.string("kind"), layer: try f.string("layer"), district: try f.string("district"),
+                         nodes: try f.int("nodes"), messages: try f.int("messages"), bytes: try f.int("bytes"),
+                         batteryLifeYears: battery,
+                         baselineKWh: try f.optionalDouble("baseline_kwh"))
+        }
+        byYear = try r.object("by_year").entries { year, y in
+            guard let number = Int(year) else { throw y.failure(expected: "a calendar year as its key", found: year) }
+            return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) })
+        }
+        balance = try Balance(try r.object("balance"))
+        assumptions = try r.object("assumptions").entries { group, list in
+            Named(name: group, value: try list.items { a in
+                Assumption(try a.string("key"), try a.double("value"), try a.string("unit"), try a.string("source"))
+            })
+        }
+        let t = try r.object("telemetry")
+        telemetry = Telemetry(generated: try t.int("generated"), published: try t.int("published"), dropped: try t.int("dropped"),
+                              clients: try t.optionalInt("clients") ?? 0, connectSeconds: try t.optionalDouble("connect_s"))
+        uncertainty = nil
+        if let u = try r.optionalObject("uncertainty") { uncertainty = try Uncertainty(u) }
+        let facts = try r.object("run")
+        run = RunFacts(wallSeconds: try facts.double("wall_s"), nodeSteps: try facts.int("node_steps"), shard: try facts.string("shard"))
+    }
+}
+
+extension RunSummary.Figures {
+    func fields() -> [(String, JSONValue)] {
+        [("energy_kwh", .number(energyKWh)), ("peak_kw", .number(peakKW)), ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))]
+    }
+
+    func json() -> JSONValue { .object(fields()) }
+
+    init(_ r: JSONReader) throws {
+        self.init(energyKWh: try r.double("energy_kwh"), peakKW: try r.double("peak_kw"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+    }
+}
+
+extension RunSummary.Amount {
+    func json() -> JSONValue { .object([("energy_kwh", .number(energyKWh)), ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))]) }
+
+    init(_ r: JSONReader) throws {
+        self.init(energyKWh: try r.double("energy_kwh"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+    }
+}
+
+extension RunSummary.Totals {
+    public func json() -> JSONValue {
+        .object([
+            ("energy_kwh", .number(energyKWh)), ("peak_kw", .number(peakKW)), ("peak_at", peakAt.map(JSONValue.string) ?? .null),
+            ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost)), ("currency", currency.map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    public init(_ r: JSONReader) throws {
+        self.init(energyKWh: try r.double("energy_kwh"), peakKW: try r.double("peak_kw"), peakAt: try r.optionalString("peak_at"),
+                  co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"), currency: try r.optionalString("currency"))
+    }
+}
+
+extension RunSummary.Fleet {
+    func json() -> JSONValue {
+        var fields = figures.fields() + [
+            ("kind", .string(kind)), ("layer", .string(layer)), ("district", .string(district)),
+            ("nodes", .integer(nodes)), ("messages", .integer(messages)), ("bytes", .integer(bytes)),
+        ]
+        if let life = batteryLifeYears {
+            fields.append(("battery_life_years", .object([("min", .number(life.min)), ("p5", .number(life.p5)), ("mean", .number(life.mean))])))
+        }
+        if let baselineKWh { fields.append(("baseline_kwh", .number(baselineKWh))) }
+        return .object(fields)
+    }
+}
+
+extension RunSummary.Balance {
+    /// The measures and units of the balance's keys, in the contract's order: `savings_co2_kg`.
+    static let measures = ["baseline", "savings", "ict_overhead", "net"]
+    static let units = ["kwh", "co2_kg", "cost"]
+
+    public func json() -> JSONValue {
+        let sides = [kWh, co2Kg, cost]
+        return .object(zip(Self.units, sides).flatMap { unit, parts in
+            Self.measures.map { m in ("\(m)_\(unit)", .optional(parts.map { $0.value(m) })) }
+        })
+    }
+
+    public init(_ r: JSONReader) throws {
+        /// All four parts in `unit`, or nil when one is null (a grid without carbon or price).
+        func parts(_ unit: String) throws -> RunSummary.Parts? {
+            var v: [Double] = []
+            for m in Self.measures {
+                guard let x = try r.optionalDouble("\(m)_\(unit)") else { return nil }
+                v.append(x)
+            }
+            return RunSummary.Parts(baseline: v[0], savings: v[1], ictOverhead: v[2], net: v[3])
+        }
+        guard let kWh = try parts("kwh") else { throw r.failure(expected: "baseline_kwh, savings_kwh, ict_overhead_kwh and net_kwh as numbers", found: "null") }
+        self.init(kWh: kWh, co2Kg: try parts("co2_kg"), cost: try parts("cost"))
+    }
+}
+
+extension RunSummary.Parts {
+    /// A part by its key's measure: baseline, savings, ict_overhead, net.
+    public func value(_ measure: String) -> Double {
+        switch measure {
+        case "baseline": baseline
+        case "savings": savings
+        case "ict_overhead": ictOverhead
+        default: net
+        }
+    }
+}
+
+extension RunSummary.Uncertainty {
+    public func json() -> JSONValue {
+        func bands(_ list: [RunSummary.Named<RunSummary.Band>]) -> JSONValue { .object(list.map { ($0.name, $0.value.json()) }) }
+        func groups(_ list: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]) -> JSONValue { .object(list.map { ($0.name, bands($0.value)) }) }
+        var sections: [(String, JSONValue)] = [
+            ("runs", .integer(runs)), ("requested", .integer(requested)), ("redraws", .integer(redraws)), ("redraw_share", .number(redrawShare)),
+            ("totals", bands(totals)),
+            ("by_year", .object(byYear.map { ($0.name, .object([("energy_kwh", $0.value.json())])) })),
+        ]
+        if !balance.isEmpty { sections.append(("balance", bands(balance))) }
+        if !byLayer.isEmpty { sections.append(("by_layer", groups(byLayer))) }
+        if !byFleet.isEmpty { sections.append(("by_fleet", groups(byFleet))) }
+        return .object(sections)
+    }
+
+    init(_ r: JSONReader) throws {
+        func bands(_ o: JSONReader?) throws -> [RunSummary.Named<RunSummary.Band>] {
+            try o?.entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1)) } ?? []
+        }
+        func groups(_ key: String) throws -> [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>] {
+            try r.optionalObject(key)?.entries { RunSummary.Named(name: $0, value: try bands($1)) } ?? []
+        }
+        self.init(runs: try r.int("runs"), requested: try r.int("requested"), redraws: try r.int("redraws"), redrawShare: try r.double("redraw_share"),
+                  totals: try bands(r.object("totals")),
+                  byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
+                  balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"))
+    }
+
+    /// The band of a total (energy_kwh, peak_kw, co2_kg, cost) or balance key (net_kwh).
+    public func total(_ key: String) -> RunSummary.Band? { totals.first { $0.name == key }?.value }
+    public func balance(_ key: String) -> RunSummary.Band? { balance.first { $0.name == key }?.value }
+    public func year(_ year: Int) -> RunSummary.Band? { byYear.first { $0.name == String(year) }?.value }
+}
+
+extension RunSummary.Band {
+    func json() -> JSONValue { .object([("p5", .number(p5)), ("p50", .number(p50)), ("p95", .number(p95))]) }
+
+    init(_ r: JSONReader) throws {
+        self.init(p5: try r.double("p5"), p50: try r.double("p50"), p95: try r.double("p95"))
+    }
+}
+
+extension JSONValue {
+    /// A number, or null.
+    static func optional(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+}

@@ -1,0 +1,208 @@
+import UrbanWattCore
+
+/// A run's results as values: what `summary.json` holds, read by property by every consumer (the
+/// report, the terminal tables, `compare`, the `done` status, the listener). JSON is written and
+/// read only at the edge (`RunSummary+JSON.swift`), in the contract's key order.
+public struct RunSummary: Sendable, Equatable {
+    public struct Period: Sendable, Equatable {
+        public var start: String
+        public var end: String
+        public var stepSeconds: Int
+        public var steps: Int
+    }
+
+    /// Energy, the highest mean power of a step, and the carbon and cost of that energy (nil where
+    /// the grid gives none).
+    public struct Figures: Sendable, Equatable {
+        public var energyKWh: Double
+        public var peakKW: Double
+        public var co2Kg: Double?
+        public var cost: Double?
+    }
+
+    /// Energy with its carbon and cost, without a peak (a layer within a year).
+    public struct Amount: Sendable, Equatable {
+        public var energyKWh: Double
+        public var co2Kg: Double?
+        public var cost: Double?
+    }
+
+    /// A value under a name, in the order the summary lists them (layers, districts, years).
+    public struct Named<Value: Sendable & Equatable>: Sendable, Equatable {
+        public var name: String
+        public var value: Value
+    }
+
+    public struct Totals: Sendable, Equatable {
+        public var energyKWh: Double
+        public var peakKW: Double
+        /// When the peak is reached, ISO 8601 UTC; nil for a run without steps.
+        public var peakAt: String?
+        public var co2Kg: Double?
+        public var cost: Double?
+        public var currency: String?
+
+        public init(energyKWh: Double, peakKW: Double, peakAt: String? = nil, co2Kg: Double? = nil, cost: Double? = nil, currency: String? = nil) {
+            (self.energyKWh, self.peakKW, self.peakAt, self.co2Kg, self.cost, self.currency) = (energyKWh, peakKW, peakAt, co2Kg, cost, currency)
+        }
+    }
+
+    public struct Fleet: Sendable, Equatable {
+        public var name: String
+        public var figures: Figures
+        public var kind: String
+        public var layer: String
+        public var district: String
+        /// Nodes at the last step.
+        public var nodes: Int
+        public var messages: Int
+        public var bytes: Int
+        /// The shortest, 5th-percentile and mean battery life in years, for battery-powered fleets.
+        public var batteryLifeYears: (min: Double, p5: Double, mean: Double)?
+        /// What the equipment the fleet replaces would have used (`replaces:`).
+        public var baselineKWh: Double?
+
+        public static func == (a: Fleet, b: Fleet) -> Bool {
+            a.name == b.name && a.figures == b.figures && a.kind == b.kind && a.layer == b.layer && a.district == b.district && a.nodes == b.nodes
+                && a.messages == b.messages && a.bytes == b.bytes && a.baselineKWh == b.baselineKWh
+                && a.batteryLifeYears.map { [$0.min, $0.p5, $0.mean] } == b.batteryLifeYears.map { [$0.min, $0.p5, $0.mean] }
+        }
+    }
+
+    public struct Year: Sendable, Equatable {
+        public var year: Int
+        public var figures: Figures
+        public var byLayer: [Named<Amount>]
+    }
+
+    /// What the replaced equipment would have used, what replacing it saved, what the ICT layers
+    /// use, and ICT less savings.
+    public struct Parts: Sendable, Equatable {
+        public var baseline: Double
+        public var savings: Double
+        public var ictOverhead: Double
+        public var net: Double
+    }
+
+    public struct Balance: Sendable, Equatable {
+        public var kWh: Parts
+        public var co2Kg: Parts?
+        public var cost: Parts?
+    }
+
+    public struct Telemetry: Sendable, Equatable {
+        /// Messages generated, acknowledged by the broker, and dropped.
+        public var generated = 0
+        public var published = 0
+        public var dropped = 0
+        /// MQTT connections used (0: the summary names none) and the seconds it took to open them.
+        public var clients = 0
+        public var connectSeconds: Double?
+
+        public init(generated: Int = 0, published: Int = 0, dropped: Int = 0, clients: Int = 0, connectSeconds: Double? = nil) {
+            (self.generated, self.published, self.dropped, self.clients, self.connectSeconds) = (generated, published, dropped, clients, connectSeconds)
+        }
+    }
+
+    /// The 5th, 50th and 95th percentiles of a figure over Monte Carlo runs.
+    public struct Band: Sendable, Equatable {
+        public var p5: Double
+        public var p50: Double
+        public var p95: Double
+    }
+
+    /// The `uncertainty` section of a `--runs` run.
+    public struct Uncertainty: Sendable, Equatable {
+        public var runs: Int
+        public var requested: Int
+        /// Draws outside a quantity's valid range, drawn again, and their share of all draws.
+        public var redraws: Int
+        public var redrawShare: Double
+        /// energy_kwh, peak_kw, co2_kg, cost.
+        public var totals: [Named<Band>]
+        /// Each year's energy.
+        public var byYear: [Named<Band>]
+        /// savings_kwh, ict_overhead_kwh, net_kwh, and in CO2 and cost where the grid gives them.
+        public var balance: [Named<Band>]
+        /// Each layer's and each fleet's energy_kwh, co2_kg and cost.
+        public var byLayer: [Named<[Named<Band>]>]
+        public var byFleet: [Named<[Named<Band>]>]
+    }
+
+    /// The run itself: wall time, node steps, and which shard.
+    public struct RunFacts: Sendable, Equatable {
+        public var wallSeconds: Double
+        public var nodeSteps: Int
+        public var shard: String
+    }
+
+    public var version: String
+    public var scenario: String
+    public var seed: UInt64
+    public var period: Period
+    /// False when interrupted, or when fewer Monte Carlo runs finished than asked.
+    public var complete: Bool
+    public var totals: Totals
+    public var byLayer: [Named<Figures>]
+    public var byKind: [Named<Figures>]
+    public var byDistrict: [Named<Figures>]
+    public var byFleet: [Fleet]
+    public var byYear: [Year]
+    public var balance: Balance
+    /// Every coefficient with its value, unit and source: the grid's, then each fleet's.
+    public var assumptions: [Named<[Assumption]>]
+    public var telemetry: Telemetry
+    public var uncertainty: Uncertainty?
+    public var run: RunFacts
+
+    /// The figures of `layer`.
+    public func layer(_ layer: Layer) -> Figures? { byLayer.first { $0.name == layer.rawValue }?.value }
+}
+
+extension RunSummary {
+    /// The summary of a run's figures and what the run knows besides (`RunInfo`).
+    public init(_ b: Breakdown, run info: RunInfo) {
+        let r = b.result
+        let s = r.scenario
+        func figures(_ g: Breakdown.Group, _ span: Breakdown.Span = .all) -> Figures {
+            Figures(energyKWh: b.kWh(g, span), peakKW: b.peak(g, span).kW, co2Kg: b.co2(g, span), cost: b.cost(g, span))
+        }
+        let totalPeak = b.peak(.total)
+        version = info.version
+        scenario = s.name
+        seed = s.seed
+        period = Period(start: s.start.description, end: s.end.description, stepSeconds: Int(r.clock.step), steps: r.clock.count)
+        complete = r.complete && !info.interrupted
+        totals = Totals(energyKWh: b.kWh(.total), peakKW: totalPeak.kW, peakAt: b.steps > 0 ? isoUTC(r.clock.time(totalPeak.step)) : nil,
+                        co2Kg: b.co2(.total), cost: b.cost(.total), currency: s.grid.currency)
+        byLayer = Layer.allCases.map { Named(name: $0.rawValue, value: figures(.layer($0))) }
+        byKind = FleetKind.allCases.filter { k in s.fleets.contains { $0.kind == k } }.map { Named(name: $0.rawValue, value: figures(.kind($0))) }
+        byDistrict = s.districts.map { Named(name: $0, value: figures(.district($0))) }
+        byFleet = s.fleets.enumerated().map { i, fleet in
+            let lives = r.batteryLives[i]
+            let year = 365.25 * 86_400
+            // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
+            let battery = lives.mean.flatMap { mean in lives.percentile(5).map { (min: lives.minimum / year, p5: $0 / year, mean: mean / year) } }
+            return Fleet(name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
+                         nodes: b.nodes(fleet: i), messages: b.messages(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
+                         baselineKWh: fleet.replaces != nil ? b.kWh(.baseline(i)) : nil)
+        }
+        byYear = b.years.map { year, span in
+            Year(year: year, figures: figures(.total, span), byLayer: Layer.allCases.map {
+                Named(name: $0.rawValue, value: Amount(energyKWh: b.kWh(.layer($0), span), co2Kg: b.co2(.layer($0), span), cost: b.cost(.layer($0), span)))
+            })
+        }
+        func parts(_ p: (baseline: Double, savings: Double, ict: Double, net: Double)) -> Parts {
+            Parts(baseline: p.baseline, savings: p.savings, ictOverhead: p.ict, net: p.net)
+        }
+        balance = Balance(kWh: parts(b.balance), co2Kg: b.balanceCO2.map(parts), cost: b.balanceCost.map(parts))
+        var grid: [Assumption] = []
+        if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
+        if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
+        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given)) }
+        telemetry = Telemetry(generated: info.generated, published: info.published, dropped: info.dropped, clients: info.clients,
+                              connectSeconds: info.clients > 0 ? info.connectSeconds : nil)
+        uncertainty = info.uncertainty
+        run = RunFacts(wallSeconds: info.wallSeconds, nodeSteps: r.nodeSteps, shard: r.shard.description)
+    }
+}
