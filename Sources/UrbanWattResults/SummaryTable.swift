@@ -70,14 +70,7 @@ public enum SummaryTable {
         if abs(x) < 0.05 { return "0.0" }
         if abs(x) < 100 { return FixedDecimal.format(x, digits: 1) }
         guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? String(format: "%.3e", x) : "n/a" }
-        let n = Int(x.rounded())
-        let digits = String(abs(n))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
+        return FixedDecimal.grouped(Int(x.rounded()))
     }
 
     static func percent(_ x: Double, of total: Double) -> String {

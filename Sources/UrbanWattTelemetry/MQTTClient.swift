@@ -239,7 +239,7 @@ public final class MQTTClient: @unchecked Sendable {
     /// Connects, retrying with backoff until `reconnectTimeout`, and waits for the broker's answer.
     public func connect() throws(ConnectFailure) {
         let deadline = Date().addingTimeInterval(settings.reconnectTimeout)
-        var delay = 0.5
+        var backoff = Backoff()
         var lastError = ""
         while true {
             var props: OpaquePointer? = nil
@@ -268,8 +268,7 @@ public final class MQTTClient: @unchecked Sendable {
             }
             if Date() >= deadline { throw .unavailable("cannot reach the broker at \(settings.url) within \(Int(settings.reconnectTimeout)) s: \(lastError)") }
             // A backoff on the caller's thread before the next attempt (no network thread runs yet).
-            Thread.sleep(forTimeInterval: min(delay * Double.random(in: 0.8...1.2), max(0, deadline.timeIntervalSinceNow)))
-            delay = min(30, delay * 2)
+            Thread.sleep(forTimeInterval: min(backoff.next(), max(0, deadline.timeIntervalSinceNow)))
         }
     }
 
@@ -317,9 +316,9 @@ public final class MQTTClient: @unchecked Sendable {
             if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) || isStopping { continue }
             if rc == Int32(MOSQ_ERR_CONN_REFUSED.rawValue), let code = connackSnapshot(), MQTTReason.isAuthRefusal(code) { break }
             let lost = Date()
-            var delay = 0.5
+            var backoff = Backoff()
             while !isStopping {
-                if pause(delay * Double.random(in: 0.8...1.2)) { return }
+                if pause(backoff.next()) { return }
                 if mosquitto_reconnect(handle) == Int32(MOSQ_ERR_SUCCESS.rawValue) { break }
                 if Date().timeIntervalSince(lost) > settings.reconnectTimeout {
                     condition.lock()
@@ -328,7 +327,6 @@ public final class MQTTClient: @unchecked Sendable {
                     condition.unlock()
                     return
                 }
-                delay = min(30, delay * 2)
             }
         }
     }

@@ -312,8 +312,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
 
     private func scheduleRetry(_ c: PoolConnection, now: Double) {
         if c.retryAt == nil { retrying.append(c.index) }
-        c.retryAt = now + c.delay * Double.random(in: 0.8...1.2)
-        c.delay = min(30, c.delay * 2)
+        c.retryAt = now + c.backoff.next()
     }
 
     /// Keeps the poller's view of `c`'s socket in step with it after every read, write or close
@@ -378,7 +377,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
             return
         }
         handshaking -= 1
-        c.delay = 0.5
+        c.backoff.reset()
         c.downSince = nil
         // Every connection carries the run's last will, which the broker published when this one
         // was lost: the run's last status says again that it is alive, or done.

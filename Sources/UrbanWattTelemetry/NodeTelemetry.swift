@@ -53,7 +53,7 @@ final class NodeTelemetry {
         switch nodes.fleet.model.telemetry {
         case .uplinks(let sensor):
             let phases = (0..<n).map(nodes.phase)
-            let order = (0..<n).sorted { phases[$0] < phases[$1] }
+            let order = PhaseIndex.order(phases)  // by phase, then index: the engine's order
             model = .sensor(sensor, order: order.map { Int32($0) }, sortedPhases: order.map { phases[$0] }, uplink: (0..<n).map(nodes.uplinkEnergy))
         case .sessions(let charger):
             model = .charger(charger, sessions: nodes.chargingSessions())

@@ -37,7 +37,7 @@ final class PoolConnection {
     var watchingWrite = false
     var touched = false
     var retryAt: Double?
-    var delay = 0.5
+    var backoff = Backoff()
     var downSince: Double?
 
     private var output: [UInt8] = []

@@ -29,24 +29,15 @@ public final class TelemetrySession: @unchecked Sendable {
         public init() {}
     }
 
+    /// Why a run's telemetry ended early: the connection could not be made, or publishing failed.
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case connect(ConnectFailure)
-        case refused(String)
-        case lost(String)
-        case unpublishable(String)
+        case publish(TelemetryPublisher.Failure)
 
         public var description: String {
             switch self {
             case .connect(let c): c.description
-            case .refused(let s), .lost(let s), .unpublishable(let s): s
-            }
-        }
-
-        init(_ f: TelemetryPublisher.Failure) {
-            switch f {
-            case .refused(let s): self = .refused(s)
-            case .lost(let s): self = .lost(s)
-            case .unpublishable(let s): self = .unpublishable(s)
+            case .publish(let p): p.description
             }
         }
     }
@@ -102,15 +93,15 @@ public final class TelemetrySession: @unchecked Sendable {
     public func start() throws(Failure) {
         let status = OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID), isStatus: true)
         if let limit = transport.maximumPacketSize, status.bytes.count + 5 > limit {
-            throw .unpublishable("the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker")
+            throw .publish(.unpublishable("the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker"))
         }
         switch publisher.publishAndWait(status, qos: 1, retain: true) {
         case .some(let code) where code >= 128:
-            throw .refused("the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTReason.text(code))")
+            throw .publish(.refused("the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTReason.text(code))"))
         case .some: break
         case .none:
-            throw publisher.failed.map(Failure.init) ?? .lost("the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
-                + "\(durationText(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it")
+            throw .publish(publisher.failed ?? .lost("the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
+                + "\(durationText(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it"))
         }
         wallStart = clock.now()
     }
@@ -133,7 +124,7 @@ public final class TelemetrySession: @unchecked Sendable {
             generated += batch.count
             let stopping = shouldStop()
             let due = stopping ? nil : options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
-            if !publisher.enqueue(batch, until: due, stop: due == nil ? nil : shouldStop), let f = publisher.failed { failure = Failure(f) }
+            if !publisher.enqueue(batch, until: due, stop: due == nil ? nil : shouldStop), let f = publisher.failed { failure = .publish(f) }
             return failure == nil && !stopping
         }
     }
@@ -148,7 +139,7 @@ public final class TelemetrySession: @unchecked Sendable {
                 return publisher.enqueue(batch)
             }
         }
-        if failure == nil && !publisher.flush(), let f = publisher.failed { failure = Failure(f) }
+        if failure == nil && !publisher.flush(), let f = publisher.failed { failure = .publish(f) }
         let c = publisher.counts
         var counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
         // At QoS 0 a message handed over is lost with its connection without a word (a broker closes
@@ -159,8 +150,8 @@ public final class TelemetrySession: @unchecked Sendable {
         }
         // Every generated message ends published or dropped; one that did neither is a bug to say.
         if failure == nil && counts.generated != counts.published + counts.dropped {
-            failure = .lost("\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
-                + "(\(counts.published) published, \(counts.dropped) dropped)")
+            failure = .publish(.lost("\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
+                + "(\(counts.published) published, \(counts.dropped) dropped)"))
         }
         if failure == nil {
             let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,

@@ -31,7 +31,7 @@ enum ExitStatus {
     /// A telemetry failure's code: 77 when the broker refused us, else 69.
     static func telemetry(_ f: TelemetrySession.Failure) -> ExitCode {
         switch f {
-        case .connect(.refused), .refused: noPermission
+        case .connect(.refused), .publish(.refused): noPermission
         default: unavailable
         }
     }

@@ -4,7 +4,7 @@
 ///
 /// A node with phase φ and interval I has sent `q + [φ < r]` uplinks by time `t = qI + r` (t ≥ 0),
 /// so the uplinks of all active nodes in `[s, e)` follow from two such queries.
-struct PhaseIndex: Sendable {
+package struct PhaseIndex: Sendable {
     private let sortedPhases: [Double]
     /// Position of each local node in `sortedPhases`.
     private let rank: [Int32]
@@ -36,7 +36,7 @@ struct PhaseIndex: Sendable {
     /// index order, then each bucket sorted by insertion (stable). Phases are drawn uniformly, so a
     /// bucket holds about one node and the whole costs O(N) instead of a comparison sort's
     /// O(N log N), which was half of setting up a national scenario.
-    static func order(_ phases: [Double]) -> [Int] {
+    package static func order(_ phases: [Double]) -> [Int] {
         let n = phases.count
         guard n > 1, let top = phases.max(), top > 0 else { return Array(0..<n) }
         let scale = Double(n) / top

@@ -51,13 +51,13 @@ public struct WorkEstimate: Sendable, Equatable {
 
     /// "35,040 steps × 13 fleets, 8,123 nodes, 8,760 rows, about 49 MiB".
     public var description: String {
-        "\(grouped(steps)) steps × \(fleets) fleets, \(grouped(nodes)) nodes, \(grouped(rows)) rows, about \(WorkEstimate.bytes(memoryBytes))"
+        "\(FixedDecimal.grouped(steps)) steps × \(fleets) fleets, \(FixedDecimal.grouped(nodes)) nodes, \(FixedDecimal.grouped(rows)) rows, about \(WorkEstimate.bytes(memoryBytes))"
     }
 
     /// "at most 1.7 million telemetry messages".
     public var messagesDescription: String {
         let m = messages
-        let text = m >= 1e9 ? "\((m / 1e8).rounded() / 10) billion" : m >= 1e6 ? "\((m / 1e5).rounded() / 10) million" : grouped(Int(m))
+        let text = m >= 1e9 ? "\((m / 1e8).rounded() / 10) billion" : m >= 1e6 ? "\((m / 1e5).rounded() / 10) million" : FixedDecimal.grouped(Int(m))
         return "at most \(text) telemetry messages"
     }
 
@@ -65,13 +65,4 @@ public struct WorkEstimate: Sendable, Equatable {
         b >= 1_073_741_824 ? "\((b / 1_073_741_824 * 10).rounded() / 10) GiB" : "\(Int((b / 1_048_576).rounded())) MiB"
     }
 
-    private func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return out
-    }
 }

@@ -89,10 +89,9 @@ public struct RandomSequence: Sendable {
         return k
     }
 
-    /// A normal draw (Box–Muller).
+    /// A normal draw (Box–Muller, as `Distribution.normal` draws).
     public mutating func normal(mean: Double, sd: Double) -> Double {
-        let u1 = max(unit(), 0x1.0p-53)
-        let u2 = unit()
-        return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        let u1 = unit()
+        return Distribution.normal(mean: mean, sd: sd).sample(u1, unit())
     }
 }

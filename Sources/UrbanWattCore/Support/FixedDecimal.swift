@@ -63,4 +63,15 @@ public enum FixedDecimal {
         w.fixed(x, digits: digits)
         return String(decoding: w.bytes, as: UTF8.self)
     }
+
+    /// A whole number with thousands separators: 1,234,567.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = n < 0 ? "-" : ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return out
+    }
 }
