@@ -110,119 +110,74 @@ extension UrbanWatt {
                 return (rows, try RunPlan.admit(scenario, runs: runs, sharded: shard != nil && runs == nil, stepsPerRow: rows,
                                                 streaming: broker.mqtt != nil && telemetry.telemetry == "nodes", maxMemory: memory))
             }
-            let started = Date()
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
             if !quiet && estimate.nodes >= 2_000_000 { printError("urbanwatt: setting up \(estimate.nodes) nodes…") }
-            let part = shard.flatMap(Shard.init(parsing:)) ?? .whole
-            let engine = Engine(scenario: scenario, shard: runs == nil ? part : .whole)
+            var job = RunJob(folder: path, stepsPerRow: rows)
+            (job.columns, job.runs, job.shard, job.key) = (timeseries, runs, shard.flatMap(Shard.init(parsing:)), key)
+            let period = self.period
+            job.adjust = { try? period.apply(to: &$0) }
+            let engine = loaded.engine(for: job)
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
-            // While streaming, small chunks keep telemetry close to the simulation and Ctrl-C prompt.
-            let chunk = session == nil ? 672 : 4
-            // A shard writes its series as it runs, for `merge`.
-            let series = try shard.map { _ in
-                let split: ShardFiles.Split = runs.map { .runs($0) } ?? .nodes
-                return (writer: try writing { () throws(OutputFolder.Failure) in try SeriesFile.Writer(path: StagedFolder.scratchFile(for: path)) }, chunk: chunk, split: split)
-            }
-            let text = try writing { () throws(OutputFolder.Failure) in
-                try TimeseriesFile(path: StagedFolder.scratchFile(for: path, tag: "timeseries"), columns: timeseries, scenario: scenario)
-            }
-            // Moved into the results folder when they are written; gone whatever else happens.
-            defer {
-                try? FileManager.default.removeItem(atPath: text.path)
-                if let series { try? FileManager.default.removeItem(atPath: series.writer.path) }
-            }
-            // Without streaming, the tally, the series file and timeseries.csv fold the chunks on a second core.
-            let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: rows), series: series?.writer, text: text),
-                                     concurrent: session == nil)
-            var result = engine.run(
-                chunk: chunk,
-                progress: progress.update,
-                shouldStop: { Interrupt.requested() || session?.shouldStop == true },
-                onChunk: { range, chunkSeries in
-                    // While streaming, the results cover what was streamed: a chunk counts once it is sent.
-                    session?.publish(range, series: chunkSeries, clock: engine.clock) {
+            let counter = runs.map { _ in RunCounter(total: job.shardRuns, style: .forStderr(quiet: quiet)) }
+            var dropWarning: String?
+            var hooks = RunJob.Hooks()
+            hooks.progress = progress.update
+            hooks.shouldStop = { Interrupt.requested() || session?.shouldStop == true }
+            hooks.simulated = progress.finish
+            hooks.runFinished = { done in counter?.update(done) }
+            if let session {
+                hooks.stream = { range, series in
+                    session.publish(range, series: series, clock: engine.clock) {
                         progress.tick()
                         return Interrupt.requested()
                     }
-                    let sent = session.map { min(range.upperBound, $0.streamedSteps) } ?? range.upperBound
-                    guard sent > range.lowerBound else { return }
-                    let kept = range.lowerBound..<sent
-                    let streamed = kept == range ? chunkSeries : chunkSeries.map { $0.slice(0..<kept.count) }
-                    folder.submit { state in
-                        state.tally.add(kept, streamed)
-                        state.series?.append(kept, streamed)
-                        state.text.append(state.tally)
-                    }
-                })
-            let tally = folder.finish().tally
-            progress.finish()
-            // The results cover the steps folded: after Ctrl-C or a broker failure while streaming, those streamed.
-            RunPlan.reconcile(&result, streamedSteps: tally.steps)
-            if result.completedSteps == 0 && Interrupt.requested() {
-                _ = session?.finish(totals: nil, interrupted: true)
-                if let series { try? series.writer.finish() }
-                throw CommandFailure(Interrupt.exitCode, "interrupted before the first simulated step; nothing written to \(path)/")
-            }
-            var uncertainty: RunSummary.Uncertainty?
-            var runStats: [MonteCarlo.RunStats]?
-            var runsInterrupted = false
-            if let runs, result.complete {
-                let mine = (runs - part.index + part.count - 1) / part.count
-                let bar = RunCounter(total: mine, style: .forStderr(quiet: quiet))
-                let period = self.period
-                let mc: (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats])
-                do {
-                    mc = try loaded.uncertainty(runs: runs, shard: part, adjust: { try? period.apply(to: &$0) }, done: bar.update,
-                                                shouldStop: Interrupt.requested)
-                } catch {
-                    bar.finish()
-                    throw CommandFailure(ExitStatus.dataError, "\(error)\nnothing written to \(path)/")
+                    return max(0, session.streamedSteps - range.lowerBound)
                 }
-                bar.finish()
-                runsInterrupted = mc.finished < mine
-                uncertainty = mc.section
-                if let share = mc.section?.redrawShare, share > Simulation.warningRedrawShare {
-                    printError("urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
-                        + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
+                hooks.streamEnded = { summary in
+                    let interrupted = summary.map { !$0.complete || Interrupt.requested() } ?? true
+                    let counts = session.finish(totals: summary?.totals, balance: summary?.balance, interrupted: interrupted && session.failure == nil)
+                    dropWarning = session.dropReason(counts)
+                    return RunSummary.Telemetry(generated: counts.generated, published: counts.published, dropped: counts.dropped,
+                                                clients: telemetry.clients, connectSeconds: session.connectSeconds)
                 }
-                runStats = mc.stats
             }
-            // A shard of the runs simulated the central run whole, but is shard K/M of the whole job.
-            if runs != nil { result.shard = part }
-            let breakdown = Breakdown(result, tally)
-            var info = RunInfo(wallSeconds: Date().timeIntervalSince(started), uncertainty: uncertainty)
-            info.interrupted = runsInterrupted
-            var summary = RunSummary(breakdown, run: info)
-            var dropWarning: String?
-            if let session {
-                let counts = session.finish(totals: summary.totals, balance: summary.balance, interrupted: !result.complete && session.failure == nil)
-                summary.telemetry = RunSummary.Telemetry(generated: counts.generated, published: counts.published, dropped: counts.dropped,
-                                                         clients: telemetry.clients, connectSeconds: session.connectSeconds)
-                summary.run.wallSeconds = Date().timeIntervalSince(started)
-                dropWarning = session.dropReason(counts)
+            let outcome: RunJob.Outcome
+            do {
+                outcome = try loaded.execute(job, engine: engine, hooks: hooks)
+                counter?.finish()
+            } catch {
+                counter?.finish()
+                switch error {
+                case .cannotWrite: throw CommandFailure(ExitStatus.cannotCreate, error.description)
+                case .draws: throw CommandFailure(ExitStatus.dataError, "\(error)\nnothing written to \(path)/")
+                case .interruptedBeforeStart: throw CommandFailure(Interrupt.exitCode, "\(error); nothing written to \(path)/")
+                }
             }
-            try writing { () throws(OutputFolder.Failure) in
-                try ResultFolder.write(breakdown, summary: summary, to: path, stepsPerRow: rows, columns: timeseries, scenarioText: loaded.text, runs: runStats,
-                                       timeseries: text, series: series, key: key)
+            let summary = outcome.summary
+            if let share = summary.uncertainty?.redrawShare, share > Simulation.warningRedrawShare {
+                printError("urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
+                    + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
             }
             if json {
                 print(summary.json().serialized(), terminator: "")
             } else if !quiet {
-                print(SummaryTable.render(breakdown), terminator: "")
+                print(SummaryTable.render(outcome.breakdown), terminator: "")
                 if session != nil {
                     let t = summary.telemetry
                     print("Telemetry: \(t.published) messages published, \(t.dropped) dropped, of \(t.generated) generated")
                 }
-                if let uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
+                if let uncertainty = summary.uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
             }
             if let dropWarning { printError("urbanwatt: warning: \(dropWarning)") }
             if let failure = session?.failure {
                 throw CommandFailure(ExitStatus.telemetry(failure), "\(failure); results so far written to \(path)/")
             }
+            let result = outcome.breakdown.result
             if !result.complete || Interrupt.requested() {
-                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: runsInterrupted ? uncertainty?.runs ?? 0 : nil, runsRequested: runs))
+                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: outcome.runsInterrupted ? summary.uncertainty?.runs ?? 0 : nil,
+                                                                              runsRequested: runs))
             }
             let t = summary.telemetry
             if !telemetry.allowDrops && t.dropped > 0 {

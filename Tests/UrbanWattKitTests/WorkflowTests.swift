@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import UrbanWattCore
 import UrbanWattKit
+import UrbanWattResults
 
 /// The workflows the command line only calls: run planning, the regression suite and shard merging.
 struct WorkflowTests {
@@ -33,6 +34,40 @@ struct WorkflowTests {
             #expect(error.description.contains("more than --max-memory 1MB"))
         }
         #expect(throws: UsageError.self) { try RunPlan.admit(s, runs: 10) }
+    }
+
+    /// The command line's run path, through the library: 10 × 100 W for 48 h is 48 kWh; shard 1/2
+    /// holds 5 lamps (24 kWh) and writes the files `merge` reads; a stream that lets 30 of the 48
+    /// hourly steps out leaves results that cover those 30 (30 kWh), marked incomplete.
+    @Test func aJobRunsShardsAndStreamsThroughTheLibrary() throws {
+        let sim = try Simulation(yaml: Self.yaml)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-job-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try sim.execute(RunJob(folder: root + "/whole", stepsPerRow: 1))
+        #expect(abs(whole.summary.totals.energyKWh - 48) < 1e-9 && whole.summary.complete)
+        var job = RunJob(folder: root + "/half", stepsPerRow: 1)
+        job.shard = Shard(parsing: "1/2")
+        let half = try sim.execute(job)
+        #expect(abs(half.summary.totals.energyKWh - 24) < 1e-9 && half.summary.run.shard == "1/2")
+        for file in ["shard.json", "series.bin", "scenario.yaml", "summary.json", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: root + "/half/" + file), "\(file)")
+        }
+        var hooks = RunJob.Hooks()
+        var streamed = 0
+        hooks.stream = { range, _ in
+            let out = max(0, min(range.count, 30 - range.lowerBound))
+            streamed += out
+            return out
+        }
+        hooks.shouldStop = { false }
+        var ended: RunSummary?
+        hooks.streamEnded = { summary in
+            ended = summary
+            return RunSummary.Telemetry(generated: 7, published: 7)
+        }
+        let partial = try sim.execute(RunJob(folder: root + "/stream", stepsPerRow: 1), hooks: hooks)
+        #expect(streamed == 30 && abs(partial.summary.totals.energyKWh - 30) < 1e-9 && !partial.summary.complete)
+        #expect(ended?.totals.energyKWh == partial.summary.totals.energyKWh && partial.summary.telemetry.published == 7)
     }
 
     /// 10 × 100 W for 48 h is 48 kWh: blessed, then passed, then a golden edited by hand fails.
