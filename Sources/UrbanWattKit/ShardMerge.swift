@@ -35,25 +35,53 @@ public enum ShardMerge {
     /// with it (`run --shard K/N --key-file`).
     public static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
         throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?) {
-        var read: [(folder: String, header: JSONValue, text: String)] = []
-        for folder in folders {
+        // With a key, what is merged is what was checked: scenario.yaml and runs.csv are read once
+        // into memory and series.bin copied once into a private folder, whatever the storage
+        // returns on a second read.
+        let scratch = key == nil ? nil : FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-merge-\(UUID().uuidString)").path
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var read: [Read] = []
+        for (k, folder) in folders.enumerated() {
             guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
                   let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
                   let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
                   FileManager.default.fileExists(atPath: folder + "/series.bin")
             else { throw .notAShard(folder) }
-            read.append((folder, header, String(decoding: scenarioData, as: UTF8.self)))
+            var series = folder + "/series.bin"
+            if let scratch {
+                let copy = scratch + "/\(k).series.bin"
+                do {
+                    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                    try FileManager.default.copyItem(atPath: series, toPath: copy)
+                } catch {
+                    throw .inconsistent("\(series): cannot copy it to check it: \(error.localizedDescription)")
+                }
+                series = copy
+            }
+            read.append(Read(folder: folder, header: header, raw: String(decoding: headerData, as: UTF8.self), scenario: Array(scenarioData),
+                             runs: FileManager.default.contents(atPath: folder + "/runs.csv").map(Array.init), series: series))
         }
         do {
-            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header) }, key: key)
+            for s in read {
+                try ShardFiles.checkKeyed(s.folder, s.header, raw: s.raw, key: key) { name in
+                    switch name {
+                    case "scenario.yaml": .bytes(name, s.scenario)
+                    case "series.bin": .file(name, s.series)
+                    case "runs.csv": s.runs.map { .bytes(name, $0) }
+                    default: nil
+                    }
+                }
+            }
+            try ShardFiles.checkTogether(read.map { ($0.folder, $0.header, $0.series) })
         } catch {
             throw .inconsistent("\(error)")
         }
         var shards: [(SimulationResult, SeriesFile.Reader)] = []
-        for (folder, header, text) in read {
+        for shard in read {
+            let (folder, header) = (shard.folder, shard.header)
             var scenario: Scenario
             do {
-                scenario = try ScenarioDecoder.decode(text, file: folder + "/scenario.yaml")
+                scenario = try ScenarioDecoder.decode(shard.text, file: folder + "/scenario.yaml")
             } catch {
                 throw .scenario(error)
             }
@@ -62,7 +90,7 @@ public enum ShardMerge {
             if let e = header["end"]?.stringValue.flatMap(CivilDate.init(iso:)) { scenario.end = e }
             if let step = header["step_s"]?.doubleValue, StepClock.isValidStep(step) { scenario.step = Int64(step) }
             do {
-                shards.append(try ShardFiles.open(folder: folder, scenario: scenario, header: header))
+                shards.append(try ShardFiles.open(folder: folder, scenario: scenario, header: header, series: shard.series))
             } catch {
                 throw .inconsistent("\(error)")
             }
@@ -82,9 +110,9 @@ public enum ShardMerge {
         }
         // Shards of the Monte Carlo runs: each simulated the central run whole; their runs add up.
         var runs: [MonteCarlo.RunStats] = []
-        for (k, (folder, _, _)) in read.enumerated() {
-            let path = folder + "/runs.csv"
-            guard let data = FileManager.default.contents(atPath: path) else { throw .inconsistent("\(path): missing") }
+        for (k, shard) in read.enumerated() {
+            let path = shard.folder + "/runs.csv"
+            guard let data = shard.runs else { throw .inconsistent("\(path): missing") }
             switch RunTotals.parse(String(decoding: data, as: UTF8.self)) {
             case .success(let stats):
                 let shard = shards[k].0.shard
@@ -106,5 +134,17 @@ public enum ShardMerge {
         } catch {
             throw .inconsistent("\(error)")
         }
+    }
+
+    /// A shard's folder as read: its header (parsed and as text), its scenario text and runs.csv
+    /// (bytes, as checked), and the series file to use.
+    struct Read {
+        var folder: String
+        var header: JSONValue
+        var raw: String
+        var scenario: [UInt8]
+        var runs: [UInt8]?
+        var series: String
+        var text: String { String(decoding: scenario, as: UTF8.self) }
     }
 }

@@ -22,21 +22,20 @@ public struct FolderManifest: Sendable, Equatable {
     /// UrbanWatt's to replace. Manifests written before stamps have none, and their files are owned.
     public var stamps: [String: Stamp]
 
-    /// A file's size in bytes and modification time in nanoseconds, as `lstat` gives them.
+    /// A file's size in bytes and modification time (seconds and nanoseconds), as `lstat` gives them.
     public struct Stamp: Sendable, Equatable {
-        public var bytes: Int64
-        public var modifiedNS: Int64
+        public var bytes: Int
+        public var seconds: Int
+        public var nanoseconds: Int
 
         /// The stamp of the regular file at `path`, nil for anything else.
         public init?(of path: String) {
             guard let file = FileStatus(path), file.isRegularFile else { return nil }
-            bytes = Int64(file.info.st_size)
-            modifiedNS = Int64(file.info.st_mtim.tv_sec) * 1_000_000_000 + Int64(file.info.st_mtim.tv_nsec)
+            (bytes, seconds, nanoseconds) = (Int(file.info.st_size), Int(file.info.st_mtim.tv_sec), Int(file.info.st_mtim.tv_nsec))
         }
 
-        init(bytes: Int64, modifiedNS: Int64) {
-            self.bytes = bytes
-            self.modifiedNS = modifiedNS
+        init(bytes: Int, seconds: Int, nanoseconds: Int) {
+            (self.bytes, self.seconds, self.nanoseconds) = (bytes, seconds, nanoseconds)
         }
     }
 
@@ -53,7 +52,7 @@ public struct FolderManifest: Sendable, Equatable {
             ("urbanwatt_manifest", .integer(1)), ("version", .string(UrbanWattVersion.current)), ("command", .string(command)),
             ("run_id", .string(runID)), ("state", .string(state.rawValue)), ("files", .array(files.map(JSONValue.string))),
             ("stamps", .object(files.compactMap { name in
-                stamps[name].map { (name, .array([.integer(Int($0.bytes)), .integer(Int($0.modifiedNS))])) }
+                stamps[name].map { (name, .array([.integer($0.bytes), .integer($0.seconds), .integer($0.nanoseconds)])) }
             })),
         ]).serialized()
     }
@@ -81,12 +80,14 @@ public struct FolderManifest: Sendable, Equatable {
             guard let name = item.stringValue, isPlainName(name), name != fileName else { return nil }
             files.append(name)
         }
+        // A stamp that cannot be read (another format, a hand edit) leaves its file owned, as
+        // before stamps: it never makes the folder foreign.
         var stamps: [String: Stamp] = [:]
         if case .object(let pairs)? = json["stamps"] {
             for (name, value) in pairs {
-                guard case .array(let v) = value, v.count == 2, let bytes = v[0].uint64Value, let ns = v[1].uint64Value,
-                      let b = Int64(exactly: bytes), let n = Int64(exactly: ns) else { return nil }
-                stamps[name] = Stamp(bytes: b, modifiedNS: n)
+                guard case .array(let v) = value, v.count == 3, case .integer(let b) = v[0], case .integer(let s) = v[1], case .integer(let n) = v[2]
+                else { continue }
+                stamps[name] = Stamp(bytes: b, seconds: s, nanoseconds: n)
             }
         }
         return FolderManifest(command: command, runID: runID, state: state, files: files, stamps: stamps)

@@ -55,6 +55,12 @@ public struct JSONReader: Sendable {
         return d
     }
 
+    /// A number that must be there, where null stands for a figure that was not finite.
+    public func figure(_ key: String) throws(Failure) -> Double {
+        let c = try present(key, "a number or null")
+        return c.value == .null ? .nan : try double(key)
+    }
+
     public func optionalDouble(_ key: String) throws(Failure) -> Double? {
         let c = child(key)
         if c.value == .null { return nil }

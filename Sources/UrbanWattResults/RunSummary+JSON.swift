@@ -78,18 +78,21 @@ extension RunSummary {
             return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) })
         }
         balance = try Balance(try r.object("balance"))
-        assumptions = try r.object("assumptions").entries { group, list in
+        // The figures above are what a summary is read for (`compare`); what follows is read where
+        // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
+        assumptions = (try? r.object("assumptions").entries { group, list in
             Named(name: group, value: try list.items { a in
                 Assumption(try a.string("key"), try a.double("value"), try a.string("unit"), try a.string("source"))
             })
-        }
-        let t = try r.object("telemetry")
-        telemetry = Telemetry(generated: try t.int("generated"), published: try t.int("published"), dropped: try t.int("dropped"),
-                              clients: try t.optionalInt("clients") ?? 0, connectSeconds: try t.optionalDouble("connect_s"))
-        uncertainty = nil
-        if let u = try r.optionalObject("uncertainty") { uncertainty = try Uncertainty(u) }
-        let facts = try r.object("run")
-        run = RunFacts(wallSeconds: try facts.double("wall_s"), nodeSteps: try facts.int("node_steps"), shard: try facts.string("shard"))
+        }) ?? []
+        let t = try? r.object("telemetry")
+        telemetry = Telemetry(generated: (try? t?.int("generated")) ?? 0, published: (try? t?.int("published")) ?? 0,
+                              dropped: (try? t?.int("dropped")) ?? 0, clients: (try? t?.optionalInt("clients")) ?? 0,
+                              connectSeconds: (try? t?.optionalDouble("connect_s")) ?? nil)
+        uncertainty = (try? r.optionalObject("uncertainty")).flatMap { u in u.flatMap { try? Uncertainty($0) } }
+        let facts = try? r.object("run")
+        run = RunFacts(wallSeconds: (try? facts?.double("wall_s")) ?? 0, nodeSteps: (try? facts?.int("node_steps")) ?? 0,
+                       shard: (try? facts?.string("shard")) ?? "1/1")
     }
 }
 
@@ -101,7 +104,7 @@ extension RunSummary.Figures {
     func json() -> JSONValue { .object(fields()) }
 
     init(_ r: JSONReader) throws {
-        self.init(energyKWh: try r.double("energy_kwh"), peakKW: try r.double("peak_kw"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+        self.init(energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
     }
 }
 
@@ -109,7 +112,7 @@ extension RunSummary.Amount {
     func json() -> JSONValue { .object([("energy_kwh", .number(energyKWh)), ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))]) }
 
     init(_ r: JSONReader) throws {
-        self.init(energyKWh: try r.double("energy_kwh"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+        self.init(energyKWh: try r.figure("energy_kwh"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
     }
 }
 
@@ -122,7 +125,7 @@ extension RunSummary.Totals {
     }
 
     public init(_ r: JSONReader) throws {
-        self.init(energyKWh: try r.double("energy_kwh"), peakKW: try r.double("peak_kw"), peakAt: try r.optionalString("peak_at"),
+        self.init(energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), peakAt: try r.optionalString("peak_at"),
                   co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"), currency: try r.optionalString("currency"))
     }
 }

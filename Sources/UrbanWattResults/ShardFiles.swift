@@ -85,20 +85,18 @@ public enum ShardFiles {
     }
 
     /// Checks that shards belong to one run: the same version, scenario text, seed, period and step,
-    /// each series file as its header says, and K/N once each for one N; with `key`, that each shard
-    /// is sealed with it. A shard sealed with a key is refused without it. The error names the shard
-    /// and what differs.
-    public static func checkTogether(_ shards: [(folder: String, header: JSONValue)], key: ShardKey? = nil) throws(Failure) {
+    /// each series file (at `series`, the folder's series.bin or a private copy of it) as its header
+    /// says, and K/N once each for one N. The error names the shard and what differs.
+    public static func checkTogether(_ shards: [(folder: String, header: JSONValue, series: String)]) throws(Failure) {
         guard let first = shards.first else { throw Failure(description: "no shards to merge") }
         for s in shards {
-            let sum = SeriesFile.checksum(of: PathText.join(s.folder, "series.bin")).map(hex) ?? "unreadable"
+            let sum = SeriesFile.checksum(of: s.series).map(hex) ?? "unreadable"
             guard s.header["series_fnv1a"]?.stringValue == sum else {
                 throw Failure(description: "\(s.folder): series.bin does not match its shard.json (checksum \(sum), header \(s.header["series_fnv1a"]?.stringValue ?? "none")): a damaged or mixed-up shard")
             }
             guard case .object(let pairs) = s.header, s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" && $0.0 != "header_hmac_sha256" })) else {
                 throw Failure(description: "\(s.folder): shard.json does not match its own checksum: it was edited or damaged (the shard's label, counters or battery lives)")
             }
-            try checkKeyed(s.folder, s.header, key: key)
             for (key, what) in together where s.header[key] != first.header[key] {
                 let a = s.header[key]?.compact() ?? "none", b = first.header[key]?.compact() ?? "none"
                 throw Failure(description: "\(s.folder): another run than \(first.folder): \(what) \(a), not \(b)")
@@ -118,8 +116,13 @@ public enum ShardFiles {
     }
 
     /// A shard's keyed seal under `key`: present exactly when a key is given, over the files the
-    /// shard must have (runs.csv too for shards of Monte Carlo runs), and matching.
-    static func checkKeyed(_ folder: String, _ header: JSONValue, key: ShardKey?) throws(Failure) {
+    /// shard must have (runs.csv too for shards of Monte Carlo runs), and matching. `raw` is
+    /// shard.json as read: it must be the header exactly as written, since the seal covers its
+    /// values (a `42.0` for `42` would read the same and mean something else). `files` gives each
+    /// file's bytes as they will be merged (in memory, or a private copy), so that what is checked
+    /// is what is used, whatever the storage returns on a second read.
+    public static func checkKeyed(_ folder: String, _ header: JSONValue, raw: String, key: ShardKey?,
+                                  files: (String) -> ShardKey.Part?) throws(Failure) {
         let sealed = header["header_hmac_sha256"]?.stringValue
         guard let key else {
             if sealed != nil { throw Failure(description: "\(folder): the shard is sealed with a key: give merge the --key-file it was written with") }
@@ -134,8 +137,11 @@ public enum ShardFiles {
         guard names.count == listed.count, names == ShardKey.files.filter(names.contains), Set(required).isSubset(of: names) else {
             throw Failure(description: "\(folder): shard.json's keyed_files lists \(listed.map { $0.compact() }.joined(separator: ", ")), not the files the shard must seal (\(required.joined(separator: ", ")))")
         }
-        let parts = names.map { ShardKey.Part.file($0, PathText.join(folder, $0)) }
-        guard let code = key.code(fields: pairs.filter { $0.0 != "header_hmac_sha256" }, parts: parts) else {
+        guard raw == header.serialized() else {
+            throw Failure(description: "\(folder): shard.json is not as UrbanWatt writes it (its text was edited), so its keyed seal cannot vouch for it")
+        }
+        let parts = names.compactMap(files)
+        guard parts.count == names.count, let code = key.code(fields: pairs.filter { $0.0 != "header_hmac_sha256" }, parts: parts) else {
             throw Failure(description: "\(folder): cannot read \(names.joined(separator: ", ")) to check the keyed seal")
         }
         guard ShardKey.matches(sealed, code) else {
@@ -145,7 +151,8 @@ public enum ShardFiles {
 
     /// Opens a shard written for `scenario` (already decoded from the folder's scenario.yaml with the
     /// header's overrides applied): its result and a reader of its series.
-    public static func open(folder: String, scenario: Scenario, header: JSONValue) throws(Failure) -> (SimulationResult, SeriesFile.Reader) {
+    /// `series` is the shard's series.bin, or the private copy that was checked.
+    public static func open(folder: String, scenario: Scenario, header: JSONValue, series: String) throws(Failure) -> (SimulationResult, SeriesFile.Reader) {
         let clock = StepClock(from: scenario.start, to: scenario.end, step: scenario.step, zone: scenario.zone)
         guard let shardText = header["shard"]?.stringValue, let shard = Shard(parsing: shardText),
               let completed = header["completed_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), completed <= clock.count,
@@ -166,7 +173,7 @@ public enum ShardFiles {
             }
             lives.append(BatteryLives(count: nodes, sum: sum, minimum: minimum, bins: counts))
         }
-        let reader = try SeriesFile.Reader(path: PathText.join(folder, "series.bin"), baselines: scenario.fleets.map { $0.replaces != nil },
+        let reader = try SeriesFile.Reader(path: series, baselines: scenario.fleets.map { $0.replaces != nil },
                                            chunk: chunk, total: completed)
         let result = SimulationResult(scenario: scenario, clock: clock, shard: shard, batteryLives: lives, completedSteps: completed, nodeSteps: nodeSteps)
         return (result, reader)

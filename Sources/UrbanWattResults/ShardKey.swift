@@ -15,13 +15,15 @@ public struct ShardKey: Sendable {
 
     /// The key is the file's bytes as they are (a trailing newline included): 16 bytes to 1 MiB.
     public init(file: String) throws(ShardFiles.Failure) {
-        // A regular file only: /dev/urandom would be read for ever.
-        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
-            throw ShardFiles.Failure(description: "--key-file: \(file) is not a regular file (save the key in one: `head -c 32 /dev/urandom > shard.key`)")
-        }
-        if let size = attributes?[.size] as? Int, size > Self.maximumBytes {
-            throw ShardFiles.Failure(description: "--key-file: \(file) holds \(size) bytes; a key takes \(Self.minimumBytes) bytes to 1 MiB")
+        // A regular file only, through links (a mounted secret is one): /dev/urandom would be read for ever.
+        var info = stat()
+        if stat(file, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw ShardFiles.Failure(description: "--key-file: \(file) is not a regular file (save the key in one: `head -c 32 /dev/urandom > shard.key`)")
+            }
+            if info.st_size > Self.maximumBytes {
+                throw ShardFiles.Failure(description: "--key-file: \(file) holds \(info.st_size) bytes; a key takes \(Self.minimumBytes) bytes to 1 MiB")
+            }
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ShardFiles.Failure(description: "--key-file: cannot read \(file)")
@@ -34,7 +36,7 @@ public struct ShardKey: Sendable {
     }
 
     /// One part of what is sealed: bytes in memory, or a file read a block at a time.
-    enum Part {
+    public enum Part {
         case bytes(String, [UInt8])
         case file(String, String)
 

@@ -192,15 +192,19 @@ public final class TelemetryPublisher: @unchecked Sendable {
             awaitingControl = false
             condition.unlock()
         }
-        awaitingControl = true
+        // Interrupted: the broker has its grace from now even if nothing was left to flush.
+        _ = givingUpLocked()
+        // Once messages went unanswered, an acknowledgement could be a late one of theirs, not the
+        // status's: send it, and do not wait for a broker that let the rest go.
+        let waitForAnswer = !abandoned
+        awaitingControl = waitForAnswer
         controlReason = nil
         condition.unlock()
         let result = transport.send(message, qos: qos, retain: retain, expiry: nil)
         condition.lock()
-        guard result == .accepted else { return nil }
-        // An interrupted run waits for its status as long as for its messages, and little more
-        // when the broker let those go unanswered.
-        let deadline = clock.now() + (giveUpAt == nil ? options.stallTimeout : abandoned ? min(0.2, options.grace) : options.grace)
+        guard result == .accepted, waitForAnswer else { return nil }
+        // An interrupted run waits for its status until its grace ends.
+        let deadline = giveUpAt.map { max($0, clock.now() + 0.2) } ?? clock.now() + options.stallTimeout
         while controlReason == nil && clock.now() < deadline && !transport.hasGivenUp {
             clock.wait(condition, until: min(deadline, clock.now() + 0.05))
         }

@@ -157,9 +157,9 @@ public final class TelemetrySession: @unchecked Sendable {
             let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,
                                           messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
             let heard = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
-            // A broker that ignored an interrupted run's last messages would not read a goodbye
-            // either: leave at once (it publishes `offline` when it comes back).
-            if heard == nil && publisher.abandoned { client?.stop() } else { client?.disconnect() }
+            // A broker that ignored an interrupted run's last messages, or its status, would not
+            // read a goodbye either: leave at once (it publishes `offline` when it comes back).
+            if heard == nil && interrupted { client?.stop() } else { client?.disconnect() }
         } else {
             client?.stop()
         }

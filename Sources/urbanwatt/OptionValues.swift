@@ -21,12 +21,12 @@ enum OptionValues {
         return v
     }
 
-    /// A file the command reads whole: readable and regular (a device such as /dev/urandom would be
-    /// read for ever).
+    /// A file the command reads whole: readable and regular, through links (certificates under
+    /// /etc/letsencrypt/live and mounted secrets are links); a device such as /dev/urandom would be
+    /// read for ever.
     static func readableFile(_ path: String, option: String) throws(ValidationError) {
         guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("\(option): cannot read \(path)") }
-        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType == .typeRegular else {
-            throw ValidationError("\(option): \(path) is not a regular file")
-        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw ValidationError("\(option): \(path) is not a regular file") }
     }
 }

@@ -125,6 +125,14 @@ import Testing
         try FileManager.default.removeItem(atPath: fleets)
         let clean = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
         #expect(clean.status == 0, "\(clean.stderr)")
+        // Times past 2262 (nanoseconds beyond 64 bits) and before 1970 are stamps like any other.
+        for date in [Date(timeIntervalSince1970: 10_500_000_000), Date(timeIntervalSince1970: -86_400)] {
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: out + "/summary.json")
+            let far = try CLI.run(["run", "mittelstadt", "--out", out] + Self.day)
+            #expect(far.status == 73 && far.stderr.contains("its summary.json was changed"), "\(far.stderr)")
+            try FileManager.default.removeItem(atPath: out + "/summary.json")
+            #expect(try CLI.run(["run", "mittelstadt", "--out", out] + Self.day).status == 0)
+        }
     }
 
     /// A manifest that lists a name reaching outside its folder marks nothing.

@@ -111,6 +111,24 @@ import UrbanWattCore
         #expect(edited.status == 65 && edited.stderr.contains("\(single): the shard does not match its keyed seal"), "\(edited.stderr)")
     }
 
+    /// The seal covers the header's values, so its text must be as written: `"seed": 42.0` reads as
+    /// the same number but would no longer be taken as the seed the shard ran with. A key behind a
+    /// link (a mounted secret) is a key.
+    @Test func aHeaderRewrittenToTheSameValuesIsRefusedAndALinkedKeyWorks() throws {
+        let secret = try key("shard.key", bytes: 32)
+        let linked = root + "/linked.key"
+        try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: secret)
+        let keyed = try shards(key: linked, count: 1)
+        let path = keyed[0] + "/shard.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"seed\": 42,"))
+        try text.replacingOccurrences(of: "\"seed\": 42,", with: "\"seed\": 42.0,").write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try merge(keyed, key: secret)
+        #expect(r.status == 65 && r.stderr.contains("shard.json is not as UrbanWatt writes it"), "\(r.stderr)")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try merge(keyed, key: linked, out: "m8").status == 0)
+    }
+
     /// Shards of Monte Carlo runs seal runs.csv too: one run's figure edited is refused.
     @Test func keyedRunShardsSealTheirRuns() throws {
         let secret = try key("shard.key", bytes: 32)

@@ -105,6 +105,25 @@ import UrbanWattResults
         #expect(p.counts.published == 0)
     }
 
+    /// Interrupted into a broker that stopped answering: with messages in flight, they count
+    /// dropped after the half-second grace and the status is sent without waiting; with nothing in
+    /// flight, the status is waited for until the grace ends, not the 60 s stall timeout.
+    @Test func anInterruptedRunWaitsForAHungBrokerOnlyItsGrace() {
+        for inFlight in [5, 0] {
+            let clock = ManualClock()
+            let transport = InMemoryTransport(acknowledgement: .manual)
+            var o = Self.options(capacity: 100, window: 10, dropOldest: false)
+            o.interrupted = { true }
+            let p = TelemetryPublisher(transport: transport, clock: clock, options: o)
+            #expect(p.enqueue(Self.messages(inFlight)))
+            let status = OutgoingMessage(topic: "urbanwatt/x/status", payload: "{}", isStatus: true)
+            #expect(p.publishAndWait(status, qos: 1, retain: true) == nil)
+            #expect(clock.now() <= 0.55, "waited \(clock.now()) s with \(inFlight) in flight")
+            #expect(p.counts.dropped == inFlight && p.counts.published == 0 && p.abandoned == (inFlight > 0))
+            #expect(transport.sent.last?.topic == "urbanwatt/x/status")
+        }
+    }
+
     @Test func aBrokerAwayFillsTheQueueAndARestartDrainsIt() {
         let clock = ManualClock()
         let transport = InMemoryTransport()

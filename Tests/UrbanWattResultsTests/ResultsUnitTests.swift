@@ -48,6 +48,17 @@ import UrbanWattScenario
             broken = .object(pairs)
         }
         #expect(throws: JSONReader.Failure.self) { try RunSummary(json: broken) }
+        // A summary of an earlier version (bands without redraw_share, no run section) still reads
+        // for compare, and a figure written as null (not finite) reads as NaN.
+        var older = summary.json()
+        if case .object(var pairs) = older {
+            pairs.removeAll { $0.0 == "run" }
+            if let i = pairs.firstIndex(where: { $0.0 == "uncertainty" }), case .object(let u) = pairs[i].1 { pairs[i].1 = .object(u.filter { $0.0 != "redraw_share" }) }
+            if let i = pairs.firstIndex(where: { $0.0 == "by_district" }) { pairs[i].1 = .object([("city", .object([("energy_kwh", .null), ("peak_kw", .number(1))]))]) }
+            older = .object(pairs)
+        }
+        let read = try RunSummary(json: older)
+        #expect(read.uncertainty == nil && read.totals == summary.totals && read.byDistrict[0].value.energyKWh.isNaN)
         do { _ = try RunSummary(json: broken) } catch { #expect(error.description == "by_fleet.lamps.energy_kwh: expected a number, found \"many\"") }
     }
 
@@ -90,8 +101,8 @@ import UrbanWattScenario
         try writer.finish()
         let header = try JSONParser.parse(ShardFiles.header(r, scenarioText: "text", series: writer, chunk: 5).serialized())
         // One shard of three is not a whole run.
-        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: folder, header: header)]) }
-        let (back, reader) = try ShardFiles.open(folder: folder, scenario: s, header: header)
+        #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: folder, header: header, series: folder + "/series.bin")]) }
+        let (back, reader) = try ShardFiles.open(folder: folder, scenario: s, header: header, series: folder + "/series.bin")
         var fleets = s.fleets.map { FleetSeries(steps: 0, baseline: $0.replaces != nil) }
         while true {
             let part = try reader.next(7)
