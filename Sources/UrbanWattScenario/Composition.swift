@@ -97,8 +97,11 @@ struct Composition {
                 origins.fleets.append(parentOrigins.map { $0.fleets.indices.contains(j) ? $0.fleets[j] : (parentIndex, [:]) } ?? (parentIndex, [:]))
             }
         }
+        // `fleets:` left empty (its examples commented out, as `urbanwatt new --from` writes it)
+        // changes no fleet, as no `fleets:` at all.
+        let empty = child.map { Cursor(node: $0, path: "").isNull || $0.scalar?.string == "" } ?? true
         guard case .sequence(let s)? = child else {
-            if child != nil { origins.top["fleets"] = childIndex; return child! }
+            if let child, !empty { origins.top["fleets"] = childIndex; return child }
             return .sequence(Node.Sequence(items, .implicit, .block, mark))
         }
         origins.top["fleets"] = childIndex

@@ -95,8 +95,15 @@ extension FleetDecoder {
 /// Checks `via:` routes: targets exist, receive traffic, and form no cycle.
 enum RoutingCheck {
     /// `declared` holds the names of every fleet entry, including those that failed to decode, so that
-    /// one broken fleet does not also make every route to it an error.
-    static func check(_ fleets: [Fleet], cursors: [Cursor], declared: Set<String>, reader r: YAMLReader) {
+    /// one broken fleet does not also make every route to it an error. The entries that failed
+    /// (`undecoded`) still have their `via` checked against those names: a misspelt target is one
+    /// more problem to report at once, not one found after the others are fixed.
+    static func check(_ fleets: [Fleet], cursors: [Cursor], declared: Set<String>, undecoded: [Cursor] = [], reader r: YAMLReader) {
+        for c in undecoded {
+            let at = viaCursor(c)
+            guard at.path != c.path, let via = at.scalar, !declared.contains(via) else { continue }
+            r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: declared.sorted()))
+        }
         let byName = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         for (i, f) in fleets.enumerated() where !seen.insert(f.name).inserted {

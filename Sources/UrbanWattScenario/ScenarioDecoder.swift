@@ -194,6 +194,7 @@ public enum ScenarioDecoder {
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []
         var declared = Set<String>()
+        var undecoded: [Cursor] = []
         if let c = r.required(top, "fleets", in: root, what: "a list of fleets"), let items = r.list(c, what: "a list of fleets") {
             if items.isEmpty { r.error(c, "expected at least one fleet") }
             // Fleets are cohorts: a city needs tens, a country hundreds. Each costs about 11 KiB and
@@ -217,10 +218,12 @@ public enum ScenarioDecoder {
                 if let fleet = FleetDecoder.decode(item, context: context, reader: r) {
                     fleets.append(fleet)
                     fleetCursors.append(item)
+                } else {
+                    undecoded.append(item)
                 }
             }
         }
-        RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, reader: r)
+        RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, undecoded: undecoded, reader: r)
         guard let period else { return nil }
         let scenario = Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,
@@ -325,6 +328,12 @@ public enum ScenarioDecoder {
         if case .mapping(let m) = c.node, m.count == 1, m.keys.first?.scalar?.string == "hourly" {
             let f = r.mapping(c, allowed: ["hourly"], what: "{hourly: [24 values]}")
             return f?["hourly"].flatMap { r.hourly($0, range: nil, dimension: .carbon) }.map { .hourly(Profile(weekday: $0)) }
+        }
+        // A mapping whose keys are not years was meant as another form: name the three there are.
+        if case .mapping(let m) = c.node, let key = m.keys.compactMap({ $0.scalar?.string }).first(where: { Int($0) == nil }) {
+            r.error(c, "expected a carbon intensity such as 380 g/kWh, a year map such as {2025: 380 g/kWh, 2035: 150 g/kWh} "
+                + "or {hourly: [24 values in g/kWh]}, got a mapping with `\(key)`" + Suggestion.didYouMean(key, in: ["hourly"]))
+            return nil
         }
         return r.yearMap(c, .carbon).map { .yearly($0) }
     }

@@ -52,7 +52,8 @@ public enum ScenarioTemplate {
         description: \(base) with my changes.
         # period: {start: 2025-01-01, end: 2031-01-01, step: 1 h}
         # remove: [a-fleet-name]
-        fleets: []
+        # Fleets to change or add (uncomment a line, or write your own):
+        fleets:
           # - {name: a-fleet-of-\(base), count: {2025: 100, 2030: 800}}
           # - {name: my-new-fleet, kind: device, count: 50, power: 6 W}
 

@@ -1,10 +1,17 @@
 /// "Did you mean …?" for a misspelt key or name.
 enum Suggestion {
-    /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+    /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo,
+    /// or one that starts like it (`streetlamp`, `streetlight`: the first 6 letters) or holds it
+    /// whole (`charger`, `ev-charger`).
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+        let w = word.lowercased()
+        let scored = candidates.map { ($0, distance(w, $0.lowercased())) }
+        if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) { return best.0 }
+        func related(_ c: String) -> Bool {
+            let c = c.lowercased()
+            return zip(w, c).prefix { $0 == $1 }.count >= 6 || (w.count >= 5 && c.contains(w)) || (c.count >= 5 && w.contains(c))
+        }
+        return scored.filter { related($0.0) }.min(by: { $0.1 < $1.1 })?.0
     }
 
     /// ", did you mean `x`?" or "" — ready to append to a message.

@@ -37,6 +37,18 @@ struct ExtendsTests {
         return (folder, e.diagnostics.map(\.description))
     }
 
+    /// The template `urbanwatt new --from` writes validates as it is, and with its example fleet
+    /// uncommented: `fleets:` with only comments under it changes no fleet (issue 24: the template's
+    /// `fleets: []` turned malformed YAML once a line under it was uncommented).
+    @Test func theExtendingTemplateValidatesAsWrittenAndWithItsExampleUncommented() throws {
+        let template = ScenarioTemplate.extending("base.yaml", name: "mine")
+        guard case .success(let as_) = try Self.load(child: template).result else { Issue.record("the template as written is refused"); return }
+        #expect(as_.fleets.count == 3)
+        let edited = template.replacingOccurrences(of: "  # - {name: my-new-fleet", with: "  - {name: my-new-fleet")
+        guard case .success(let added) = try Self.load(child: edited).result else { Issue.record("the template with its example is refused"); return }
+        #expect(added.fleets.map(\.name) == ["sensors", "gw", "lamps", "my-new-fleet"])
+    }
+
     @Test func fleetsAreOverriddenKeyByKeyAddedAndRemoved() throws {
         let (_, result) = try Self.load(child: """
             extends: base.yaml

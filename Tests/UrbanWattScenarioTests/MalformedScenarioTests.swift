@@ -66,6 +66,22 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.map(\.line) == [5, 6, 7])
     }
 
+    /// Issue 24: a file with several mistakes reports the misspelt `via` of a fleet that has other
+    /// mistakes too (it was found only once alone); a kind written as a near word is suggested; a
+    /// grid given as a mapping that is no year map names the forms there are.
+    @Test func mistakesBesideOthersAndNearWordsAreNamed() {
+        let text = valid.replacingOccurrences(of: "- {name: gw, kind: gateway, power: 3 W, via: dc}",
+                                              with: "- {name: gw, kind: gateway, power: 3 V, via: dcc}")
+            .replacingOccurrences(of: "kind: device", with: "kind: streetlamp")
+            .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: {profile: [300]}}\nfleets:")
+        let found = diagnostics(text).map(\.description)
+        #expect(found.contains { $0.contains("fleets[gw].via: unknown fleet `dcc`; did you mean `dc`?") }, "\(found)")
+        #expect(found.contains { $0.contains("got \"streetlamp\"; did you mean `streetlight`?") }, "\(found)")
+        #expect(found.contains { $0.contains("grid.carbon_intensity: expected a carbon intensity such as 380 g/kWh, a year map") && $0.contains("got a mapping with `profile`") }, "\(found)")
+        #expect(Suggestion.closest(to: "charger", in: FleetKind.allCases.map(\.rawValue)) == "ev-charger")
+        #expect(Suggestion.closest(to: "lamp", in: FleetKind.allCases.map(\.rawValue)) == nil)
+    }
+
     @Test(arguments: [
         ("", "1:1: error: the file is empty"),
         ("just a string", "1:1: error: expected a scenario mapping"),
