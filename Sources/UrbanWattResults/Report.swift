@@ -159,7 +159,9 @@ public enum Report {
         for (i, f) in fleets.enumerated() {
             plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) MWh")
         }
-        let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, String($0.element.0.prefix(16))) }
+        // Slanted labels have room for most names; a longer one ends in an ellipsis (the bar's
+        // tooltip has it whole).
+        let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, $0.element.0.count > 24 ? $0.element.0.prefix(23) + "…" : $0.element.0) }
         return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }, slanted: true), "The fleets that use the most energy, coloured by layer.")
     }
 }

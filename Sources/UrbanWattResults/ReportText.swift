@@ -1,3 +1,4 @@
+import Foundation
 import UrbanWattCore
 
 /// The report's prose and tables: the result in sentences, the tables a planner reads, the
@@ -34,14 +35,46 @@ enum ReportText {
             let layer = Layer.allCases.max { b.kWh(.layer($0)) < b.kWh(.layer($1)) }!
             p.append("The largest user is the fleet \(e(top.0)) (\(FixedDecimal.format(100 * top.1 / total, digits: 1)) %), the largest layer \(layer.rawValue) (\(FixedDecimal.format(100 * b.kWh(.layer(layer)) / total, digits: 1)) %).")
         }
-        if let peak = summary.totals.peakAt {
-            p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(peak) UTC.")
+        if summary.totals.peakAt != nil {
+            p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(localTime(b, step: b.peak(.total).step)).")
         }
         if !b.result.complete { p.append("<strong>The run was interrupted: these figures cover only what was simulated.</strong>") }
         return p.map { "<p>\($0)</p>" }.joined(separator: "\n")
     }
 
     /// A table; the columns in `text` are left-aligned prose (units, sources), the others figures.
+    /// `text` escaped, with `names` in backticks set as code.
+    static func prose(_ text: String) -> String {
+        let parts = e(text).split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count % 2 == 1 else { return e(text) }  // an odd backtick: leave it as written
+        return parts.enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : String($0.element) }.joined()
+    }
+
+    /// When a step starts, on the scenario's local clock: "2034-12-31 19:00 (Europe/Berlin)", or
+    /// "… 18:00 UTC".
+    static func localTime(_ b: Breakdown, step: Int) -> String {
+        let clock = b.result.clock
+        let second = clock.localSecondOfDay(step)
+        let time = "\(CivilDate(daysSinceEpoch: clock.localDay(step))) \(String(format: "%02d:%02d", second / 3600, second / 60 % 60))"
+        let zone = b.scenario.zone.identifier
+        return zone == "UTC" ? "\(time) UTC" : "\(time) (\(zone))"
+    }
+
+    /// A coefficient as a reader takes it in: a year as written (2015, not 2,015), thousands
+    /// grouped, small values in decimals (0.000005, not 5e-06).
+    static func value(_ a: Assumption) -> String {
+        let v = a.value
+        if a.unit == "year" && v.rounded() == v { return String(Int(v)) }
+        if abs(v) >= 1000 { return SummaryTable.number(v) }
+        if v != 0 && abs(v) < 0.001 {
+            let digits = min(15, 2 - Int(log10(abs(v)).rounded(.down)))
+            var text = FixedDecimal.format(v, digits: digits)
+            while text.hasSuffix("0") { text.removeLast() }
+            return text
+        }
+        return String(format: "%g", v)
+    }
+
     static func table(_ head: [String], _ rows: [[String]], text: Set<Int> = []) -> String {
         func cell(_ tag: String, _ k: Int, _ v: String) -> String { "<\(tag)\(text.contains(k) ? " class=\"t\"" : "")>\(e(v))</\(tag)>" }
         return "<table><tr>" + head.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr>\n"
@@ -129,8 +162,7 @@ enum ReportText {
         for group in groups {
             if rows.count >= maximumRows { left += group.value.count; continue }
             for (k, item) in group.value.enumerated() {
-                rows.append([k == 0 ? group.name : "", item.key, abs(item.value) >= 1000 ? SummaryTable.number(item.value) : String(format: "%g", item.value),
-                             item.unit, item.source])
+                rows.append([k == 0 ? group.name : "", item.key, value(item), item.unit, item.source])
             }
         }
         let more = left > 0 ? "<p>\(left) more coefficients of further fleets are in summary.json (`assumptions`).</p>" : ""
@@ -158,7 +190,7 @@ enum ReportText {
     static func methodology(_ b: Breakdown) -> String {
         let kinds = FleetKind.allCases.filter { k in b.result.scenario.fleets.contains { $0.kind == k } }
         var p = ["<p><strong>Engine.</strong> Each fleet is a cohort of nodes that differ only by their fixed random draws (jitter factor, uplink phase, spreading factor, charging sessions), each from the node's own stream keyed by seed, fleet and node, so nothing depends on the order of simulation. Every step of \(durationText(b.dt)) adds the energy of every fleet; traffic is routed along <code>via</code> from senders to gateways, links, servers and data centres, which add their energy per byte.</p>"]
-        for k in kinds { p.append("<p><strong>\(k.rawValue)</strong> (\(k.defaultLayer.rawValue)): \(e(k.summary)).</p>") }
+        for k in kinds { p.append("<p><strong>\(k.rawValue)</strong> (\(k.defaultLayer.rawValue)): \(prose(k.summary)).</p>") }
         if let note = chargingModels(b.result.scenario) { p.append(note) }
         p.append("<p><strong>Carbon and cost.</strong> Each step's energy × the grid's carbon intensity (g/kWh) and price at that step, from constant values, year maps (linear between 1 January of the listed years) or hourly shapes.</p>")
         p.append("<p><strong>Balance.</strong> A fleet with <code>replaces:</code> is simulated twice, as it is and as the equipment it replaces; savings = baseline − actual. ICT overhead = sensing + network + compute; net = ICT overhead − savings.</p>")

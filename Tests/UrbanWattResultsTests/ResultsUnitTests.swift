@@ -248,4 +248,18 @@ import UrbanWattScenario
         let none = try ScenarioDecoder.decode("urbanwatt: 1\nname: n\nperiod: {start: 2025-01-01, end: 2025-01-02, step: 1 h}\nfleets:\n  - {name: gw, kind: gateway, count: 1, power: 3 W}\n", file: "y.yaml")
         #expect(ReportText.chargingModels(none) == nil)
     }
+
+    /// Issue 24: a year reads 2015, not 2,015; a small coefficient 0.000005, not 5e-06; a name in
+    /// backticks is code; the peak is told on the scenario's clock, not as "…Z UTC".
+    @Test func theReportWritesFiguresAsAReaderTakesThemIn() throws {
+        #expect(ReportText.value(Assumption("intensity.year", 2015, "year", "s")) == "2015")
+        #expect(ReportText.value(Assumption("sleep", 5e-6, "W", "s")) == "0.000005")
+        #expect(ReportText.value(Assumption("sleep", 9.99e-6, "W", "s")) == "0.00000999")
+        #expect(ReportText.value(Assumption("power", 15_000, "W", "s")) == "15,000" && ReportText.value(Assumption("pue", 1.5, "", "s")) == "1.5")
+        #expect(ReportText.prose("halving every `halving` years <") == "halving every <code>halving</code> years &lt;")
+        let berlin = try #require(Zone(identifier: "Europe/Berlin"))
+        let s = Scenario(name: "p", zone: berlin, start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
+                         fleets: [Fleet(name: "d", model: Gateway(power: 3))])
+        #expect(ReportText.localTime(Breakdown.run(Engine(scenario: s)), step: 76) == "2025-01-01 19:00 (Europe/Berlin)")
+    }
 }
