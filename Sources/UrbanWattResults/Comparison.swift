@@ -38,7 +38,8 @@ public struct Comparison: Sendable {
                 if unit == "kwh" || x != nil || y != nil { rows.append(Row(section: "balance", name: k, measure: k, a: x, b: y)) }
             }
         }
-        // Energy of each layer, district, year and fleet, then its carbon and cost where either side has them.
+        // Energy and peak of each layer, district, year and fleet, then its carbon and cost where
+        // either side has them: a variant that moves load (smart charging) changes the peak, not the energy.
         func years(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byYear.map { RunSummary.Named(name: String($0.year), value: $0.figures) } }
         func fleets(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byFleet.map { RunSummary.Named(name: $0.name, value: $0.figures) } }
         let sections = [("by_layer", a.byLayer, b.byLayer), ("by_district", a.byDistrict, b.byDistrict), ("by_year", years(a), years(b)), ("by_fleet", fleets(a), fleets(b))]
@@ -46,9 +47,12 @@ public struct Comparison: Sendable {
             let byName = [x, y].map { Dictionary($0.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
             for name in Comparison.names(x, y) {
                 let fx = byName[0][name], fy = byName[1][name]
-                for (measure, value) in [("energy_kwh", { (f: RunSummary.Figures) in Optional(f.energyKWh) }), ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost })] {
+                for (measure, value) in [("energy_kwh", { (f: RunSummary.Figures) in Optional(f.energyKWh) }), ("peak_kw", { Optional($0.peakKW) }),
+                                         ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost })] {
                     let vx = fx.flatMap(value), vy = fy.flatMap(value)
-                    if measure == "energy_kwh" || vx != nil || vy != nil { rows.append(Row(section: section, name: name, measure: measure, a: vx, b: vy)) }
+                    if measure == "energy_kwh" || measure == "peak_kw" || vx != nil || vy != nil {
+                        rows.append(Row(section: section, name: name, measure: measure, a: vx, b: vy))
+                    }
                 }
             }
         }
@@ -74,7 +78,44 @@ public struct Comparison: Sendable {
         for (label, s) in [(labels.0, a), (labels.1, b)] where !s.complete {
             out.append("\(label) is incomplete (interrupted)")
         }
+        // Other fleets: the totals hold other equipment, not the same equipment run otherwise.
+        let fleets = (Set(a.byFleet.map(\.name)), Set(b.byFleet.map(\.name)))
+        if fleets.0 != fleets.1 {
+            func some(_ names: Set<String>) -> String {
+                let sorted = names.sorted()
+                return sorted.prefix(5).joined(separator: ", ") + (sorted.count > 5 ? " and \(sorted.count - 5) more" : "")
+            }
+            let only = [(labels.0, fleets.0.subtracting(fleets.1)), (labels.1, fleets.1.subtracting(fleets.0))].filter { !$0.1.isEmpty }
+            out.append("the fleets differ: " + only.map { "only \($0.0) has \(some($0.1))" }.joined(separator: "; "))
+        }
+        // Another grid: the same energy is other carbon and cost.
+        func grid(_ s: RunSummary, _ key: String) -> Double? { s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == key }?.value }
+        for (key, what, unit) in [("carbon_intensity", "carbon intensity", "g/kWh"), ("price", "price", "/kWh")] {
+            let x = grid(a, key), y = grid(b, key)
+            guard x != nil || y != nil, !Comparison.same(x, y) else { continue }
+            func text(_ v: Double?, _ s: RunSummary) -> String {
+                v.map { FixedDecimal.format($0, digits: unit == "g/kWh" ? 1 : 4) + " " + (unit == "g/kWh" ? unit : (s.totals.currency ?? "") + unit) } ?? "none"
+            }
+            out.append("the grids differ: mean \(what) \(labels.0) \(text(x, a)), \(labels.1) \(text(y, b))")
+        }
+        if let x = a.totals.currency, let y = b.totals.currency, x != y { out.append("the currencies differ: \(labels.0) \(x), \(labels.1) \(y)") }
         return out
+    }
+
+    /// Equal to a relative 1e-9 (the grid's mean is a sum over steps), or both absent.
+    static func same(_ x: Double?, _ y: Double?) -> Bool {
+        guard let x, let y else { return x == nil && y == nil }
+        return abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    }
+
+    /// What a measure is, for people (the table, Markdown and the page; CSV and JSON keep the keys).
+    static func measureName(_ key: String) -> String {
+        let names = ["energy_kwh": "energy (kWh)", "peak_kw": "peak (kW)", "co2_kg": "CO₂ (kg)", "cost": "cost"]
+        if let name = names[key] { return name }
+        for (unit, text) in [("_kwh", " (kWh)"), ("_co2_kg", " CO₂ (kg)"), ("_cost", " cost")] where key.hasSuffix(unit) {
+            return String(key.dropLast(unit.count)).replacingOccurrences(of: "_", with: " ") + text
+        }
+        return key.replacingOccurrences(of: "_", with: " ")
     }
 
     /// Names of both lists, those of `a` first.
@@ -99,7 +140,8 @@ public struct Comparison: Sendable {
         case .table, .md:
             let header = ["section", "item", "measure", labels.0, labels.1, "Δ", "Δ%"]
             let body = [["run", "period, step, seed", "", runs.0, runs.1, "", ""]]
-                + rows.map { [$0.section, $0.name, $0.measure, n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
+                + rows.map { [$0.section.replacingOccurrences(of: "_", with: " "), $0.section == "totals" || $0.section == "balance" ? "" : $0.name,
+                              Comparison.measureName($0.measure), n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
             // The table goes to a terminal, where the warnings go to stderr; Markdown is a document.
             if format == .table { return SummaryTable.table([header] + body).joined(separator: "\n") + "\n" }
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }

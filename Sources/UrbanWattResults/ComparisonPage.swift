@@ -16,9 +16,10 @@ enum ComparisonPage {
             guard !rows.isEmpty else { continue }
             tables += "<h3>\(e(s.title))</h3>" + ReportText.table(
                 ["item", "measure", c.labels.0, c.labels.1, "Δ", "Δ%"],
-                rows.map { [$0.name, $0.measure, Comparison.figure($0.a), Comparison.figure($0.b), Comparison.figure($0.delta), Comparison.change($0.relative)] }, text: [0, 1])
+                rows.map { [s.id == "totals" || s.id == "balance" ? "" : $0.name, Comparison.measureName($0.measure), Comparison.figure($0.a), Comparison.figure($0.b), Comparison.figure($0.delta), Comparison.change($0.relative)] }, text: [0, 1])
         }
-        let charts = ["by_layer", "by_district", "by_year"].compactMap { chart(c, section: $0) }
+        let charts = [("by_layer", "energy_kwh"), ("by_layer", "peak_kw"), ("by_district", "energy_kwh"), ("by_year", "energy_kwh"), ("by_year", "peak_kw")]
+            .compactMap { chart(c, section: $0.0, measure: $0.1) }
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -44,17 +45,20 @@ enum ComparisonPage {
     }
 
 
-    /// The energy of each item of `section` for both results, as pairs of bars.
-    static func chart(_ c: Comparison, section: String) -> String? {
-        let rows = c.rows.filter { $0.section == section && $0.measure == "energy_kwh" }
+    /// The energy (MWh) or peak (kW) of each item of `section` for both results, as pairs of bars.
+    static func chart(_ c: Comparison, section: String, measure: String) -> String? {
+        let rows = c.rows.filter { $0.section == section && $0.measure == measure }
         guard !rows.isEmpty else { return nil }
+        let energy = measure == "energy_kwh"
+        let (scale, unit) = energy ? (1000.0, "MWh") : (1.0, "kW")
         let top = rows.flatMap { [$0.a ?? 0, $0.b ?? 0] }.max() ?? 1
-        let title = ["by_layer": "Energy by layer", "by_district": "Energy by district", "by_year": "Energy by year"][section]!
-        var plot = SVGPlot(title: title, xLabel: "", yLabel: "energy (MWh)", x: 0...Double(rows.count), y: 0...max(1e-9, top / 1000))
+        let what = ["by_layer": "layer", "by_district": "district", "by_year": "year"][section]!
+        let title = (energy ? "Energy" : "Peak power") + " by " + what
+        var plot = SVGPlot(title: title, xLabel: "", yLabel: (energy ? "energy" : "peak") + " (\(unit))", x: 0...Double(rows.count), y: 0...max(1e-9, top / scale))
         let colors = ("#4e79a7", "#f28e2b")
         for (i, r) in rows.enumerated() {
-            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / 1000, fill: colors.0, label: "\(c.labels.0) \(r.name): \(Comparison.figure((r.a ?? 0) / 1000)) MWh")
-            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / 1000, fill: colors.1, label: "\(c.labels.1) \(r.name): \(Comparison.figure((r.b ?? 0) / 1000)) MWh")
+            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / scale, fill: colors.0, label: "\(c.labels.0) \(r.name): \(Comparison.figure((r.a ?? 0) / scale)) \(unit)")
+            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / scale, fill: colors.1, label: "\(c.labels.1) \(r.name): \(Comparison.figure((r.b ?? 0) / scale)) \(unit)")
         }
         let svg = plot.render(xTicks: rows.enumerated().map { (Double($0.offset) + 0.5, $0.element.name) },
                               legend: [(c.labels.0, colors.0), (c.labels.1, colors.1)], slanted: rows.count > 6)

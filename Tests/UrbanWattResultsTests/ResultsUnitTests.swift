@@ -81,6 +81,13 @@ import UrbanWattScenario
             "the periods differ: a 2025-01-01 to 2026-01-01, o 2025-01-01 to 2025-02-01", "the steps differ: a 900 s, o 3600 s",
             "the seeds differ: a 1, o 2", "o is incomplete (interrupted)",
         ])
+        // Another grid, or other fleets: the same energy means other carbon, or other equipment.
+        var cleaner = a
+        cleaner.assumptions = [RunSummary.Named(name: "grid", value: [Assumption("carbon_intensity", 150, "g/kWh (mean over the period)", "scenario")])]
+        cleaner.byFleet[0].name = "other"
+        #expect(Comparison(a, cleaner, labels: ("a", "c")).warnings == [
+            "the fleets differ: only a has d; only c has other", "the grids differ: mean carbon intensity a none, c 150.0 g/kWh",
+        ])
     }
 
     @Test func shardFilesRoundTripBitForBit() throws {
