@@ -119,8 +119,10 @@ enum RoutingCheck {
             guard let t = byName[via] else {
                 if declared.contains(via) { continue }
                 let receivers = fleets.filter { $0.model.role.receives && $0.name != f.name }.map(\.name)
-                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: fleets.map(\.name))
-                    + (receivers.isEmpty ? "; no fleet here receives traffic" : " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"))
+                // Named from every entry, also those with mistakes of their own (not yet decoded).
+                let note = !receivers.isEmpty ? " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"
+                    : declared.count == fleets.count ? "; no fleet here receives traffic" : ""
+                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: declared.sorted()) + note)
                 continue
             }
             if !fleets[t].model.role.receives {

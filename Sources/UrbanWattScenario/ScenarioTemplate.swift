@@ -1,3 +1,4 @@
+import UrbanWattCore
 /// The commented scenarios `urbanwatt new` writes to start from.
 public enum ScenarioTemplate {
     /// A small town with one fleet of each layer, every key commented.
@@ -40,8 +41,18 @@ public enum ScenarioTemplate {
         """
     }
 
-    /// A scenario that extends `base`: what to change, with examples commented out.
-    public static func extending(_ base: String, name: String) -> String {
+    /// A scenario that extends `base`: what to change, with examples commented out, each of which
+    /// validates once uncommented: they name `parent`'s own fleets (one whose count can change, and
+    /// one no route depends on, to remove) when it is given.
+    public static func extending(_ base: String, name: String, parent: Scenario? = nil) -> String {
+        let countable = parent?.fleets.filter { !$0.kind.type.isSingleNode } ?? []
+        let counted = (countable.first { $0.layer == .sensing } ?? countable.first)?.name ?? "a-fleet-of-\(base)"
+        let routed = Set(parent?.fleets.compactMap(\.via) ?? [])
+        let removable = parent?.fleets.last { !routed.contains($0.name) && $0.name != counted }?.name ?? "a-fleet-name"
+        return extendingText(base, name: name, counted: counted, removable: removable)
+    }
+
+    private static func extendingText(_ base: String, name: String, counted: String, removable: String) -> String {
         """
         # \(name): built on \(base). Everything of \(base) applies; write here only what differs.
         # Top-level keys replace \(base)'s; a fleet named like one of \(base)'s changes only the keys
@@ -51,10 +62,10 @@ public enum ScenarioTemplate {
         name: \(name)
         description: \(base) with my changes.
         # period: {start: 2025-01-01, end: 2031-01-01, step: 1 h}
-        # remove: [a-fleet-name]
+        # remove: [\(removable)]
         # Fleets to change or add (uncomment a line, or write your own):
         fleets:
-          # - {name: a-fleet-of-\(base), count: {2025: 100, 2030: 800}}
+          # - {name: \(counted), count: {2025: 100, 2030: 800}}
           # - {name: my-new-fleet, kind: device, count: 50, power: 6 W}
 
         """

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UrbanWattCore
+import UrbanWattKit
 import UrbanWattScenario
 
 extension UrbanWatt {
@@ -35,7 +36,8 @@ extension UrbanWatt {
                 }
                 // A file is named relative to the new one, as `extends` reads it.
                 let target = isFile ? relative(from, to: path) : from
-                text = ScenarioTemplate.extending(target, name: name)
+                // The examples name the parent's own fleets, so that each validates once uncommented.
+                text = ScenarioTemplate.extending(target, name: name, parent: try? Simulation.load(from).scenario)
             } else {
                 text = ScenarioTemplate.standalone(name: name)
             }

@@ -37,16 +37,28 @@ struct ExtendsTests {
         return (folder, e.diagnostics.map(\.description))
     }
 
-    /// The template `urbanwatt new --from` writes validates as it is, and with its example fleet
-    /// uncommented: `fleets:` with only comments under it changes no fleet (issue 24: the template's
-    /// `fleets: []` turned malformed YAML once a line under it was uncommented).
-    @Test func theExtendingTemplateValidatesAsWrittenAndWithItsExampleUncommented() throws {
-        let template = ScenarioTemplate.extending("base.yaml", name: "mine")
-        guard case .success(let as_) = try Self.load(child: template).result else { Issue.record("the template as written is refused"); return }
-        #expect(as_.fleets.count == 3)
-        let edited = template.replacingOccurrences(of: "  # - {name: my-new-fleet", with: "  - {name: my-new-fleet")
-        guard case .success(let added) = try Self.load(child: edited).result else { Issue.record("the template with its example is refused"); return }
-        #expect(added.fleets.map(\.name) == ["sensors", "gw", "lamps", "my-new-fleet"])
+    /// The template `urbanwatt new --from` writes validates as it is and with each of its examples
+    /// uncommented, for every built-in scenario: `fleets:` with only comments under it changes no
+    /// fleet, and the examples name the parent's own fleets (issue 24: the template's `fleets: []`
+    /// turned malformed YAML once a line under it was uncommented, and its placeholders named no fleet).
+    @Test(arguments: BuiltinScenarios.names)
+    func theExtendingTemplateValidatesWithEachExampleUncommented(base: String) throws {
+        let parent = try ScenarioDecoder.decode(try #require(BuiltinScenarios.text(named: base)), file: "<built-in \(base)>")
+        let template = ScenarioTemplate.extending(base, name: "mine", parent: parent)
+        let lines = template.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let examples = lines.indices.filter { lines[$0].hasPrefix("# period:") || lines[$0].hasPrefix("# remove:") || lines[$0].hasPrefix("  # - {") }
+        #expect(examples.count == 4)
+        for k in [nil] + examples.map(Optional.some) {
+            var edited = lines
+            if let k { edited[k] = edited[k].replacingOccurrences(of: "# ", with: "", options: [], range: edited[k].range(of: "# ")) }
+            let text = edited.joined(separator: "\n")
+            do {
+                let s = try ScenarioDecoder.decode(text, file: "mine.yaml")
+                #expect(s.name == "mine")
+            } catch {
+                Issue.record("\(base), line \(k.map { edited[$0] } ?? "none") uncommented: \(error.description)")
+            }
+        }
     }
 
     @Test func fleetsAreOverriddenKeyByKeyAddedAndRemoved() throws {

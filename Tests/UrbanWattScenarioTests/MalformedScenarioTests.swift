@@ -66,6 +66,28 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         #expect(found.map(\.line) == [5, 6, 7])
     }
 
+    /// Issue 24: seven independent mistakes planted in one file, seven problems reported in one pass,
+    /// each at its own line.
+    @Test func sevenPlantedMistakesGiveSevenProblems() {
+        let text = """
+            urbanwatt: 1
+            name: planted
+            seed: -1
+            period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
+            districts: [north, south]
+            grid: {carbon_intensity: {profile: [300]}}
+            fleets:
+              - {name: gateways, kind: gateway, power: 3 V}
+              - {name: lamps, kind: streetlamp, power: 40 W}
+              - {name: s, kind: sensor, count: 10, colour: red, radio: {type: nbiot}, uplink: {interval: 1 h}, via: gatways}
+              - {name: d, kind: device, count: 5, power: 10 W, district: nort}
+            """
+        let found = diagnostics(text)
+        #expect(found.map(\.line) == [3, 6, 8, 9, 10, 10, 11], "\(found.map(\.description))")
+        // The gateway fleet has a mistake of its own, and is still a name to suggest.
+        #expect(found.contains { $0.description.hasSuffix("fleets[s].via: unknown fleet `gatways`; did you mean `gateways`?") }, "\(found.map(\.description))")
+    }
+
     /// Issue 24: a file with several mistakes reports the misspelt `via` of a fleet that has other
     /// mistakes too (it was found only once alone); a kind written as a near word is suggested; a
     /// grid given as a mapping that is no year map names the forms there are.
