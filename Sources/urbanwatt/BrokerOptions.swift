@@ -23,7 +23,7 @@ struct BrokerOptions: ParsableArguments, Sendable {
     @Option(help: "MQTT client id (default urbanwatt-<scenario>-<pid>).")
     var clientId: String?
 
-    @Option(help: "MQTT protocol: 5 or 3.1.1.")
+    @Option(help: "MQTT protocol: 5 or 3.1.1.", completion: Completions.mqttVersion)
     var mqttVersion: String = "5"
 
     @Option(help: "How long to keep retrying a lost or first connection, or to wait for a broker that stopped answering, before giving up (exit 69); e.g. 60s, 5min (0.1 s to 1 d).")

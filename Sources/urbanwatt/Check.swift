@@ -16,7 +16,7 @@ extension UrbanWatt {
             --bless writes the goldens anew.
             """)
 
-        @Argument(help: "Scenario files or folders of scenarios (default: Scenarios).")
+        @Argument(help: "Scenario files or folders of scenarios (default: Scenarios).", completion: .file(extensions: ["yaml", "yml"]))
         var paths: [String] = []
 
         @Flag(help: "Rewrite the golden summaries from this run.")

@@ -9,13 +9,13 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "Compare two results side by side: result folders, or scenarios (run first).")
 
-        @Argument(help: "A result folder (with summary.json), a scenario file or a built-in scenario name.")
+        @Argument(help: "A result folder (with summary.json), a scenario file or a built-in scenario name.", completion: Completions.scenario)
         var a: String
 
-        @Argument(help: "The same for the other side.")
+        @Argument(help: "The same for the other side.", completion: Completions.scenario)
         var b: String
 
-        @Option(help: "table, md, json, csv or html (a page with the deltas and the charts side by side).")
+        @Option(help: "table, md, json, csv or html (a page with the deltas and the charts side by side).", completion: .list(Comparison.Format.allCases.map(\.rawValue)))
         var format: String = "table"
 
         @Flag(help: "Exit 1 when the two results are not like for like (other periods, steps or seeds, or incomplete).")

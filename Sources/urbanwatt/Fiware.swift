@@ -19,16 +19,16 @@ extension UrbanWatt {
                     Fiware-ServicePath headers), then stream with the same --payload and --apikey.
                     """)
 
-            @Argument(help: "A built-in scenario name or a YAML file (default: the built-in default).")
+            @Argument(help: "A built-in scenario name or a YAML file (default: the built-in default).", completion: Completions.scenario)
             var scenario: String?
 
-            @Option(help: "fiware-ul (UltraLight 2.0, resource /iot/d) or fiware-json (resource /iot/json).")
+            @Option(help: "fiware-ul (UltraLight 2.0, resource /iot/d) or fiware-json (resource /iot/json).", completion: .list(["fiware-ul", "fiware-json"]))
             var payload: String = "fiware-ul"
 
             @Option(help: "The API key the devices publish under, as `run --apikey`.")
             var apikey: String = "urbanwatt"
 
-            @Option(help: "nodes (a device per node) or fleets (a device per fleet, for `run --telemetry fleets`).")
+            @Option(help: "nodes (a device per node) or fleets (a device per fleet, for `run --telemetry fleets`).", completion: Completions.telemetry)
             var devices: String = "nodes"
 
             func validate() throws {

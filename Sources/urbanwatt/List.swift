@@ -7,7 +7,7 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "List built-in scenarios, node kinds, radio types, base-station presets, profiles and units, with defaults and sources.")
 
-        @Option(help: "text or json.")
+        @Option(help: "text or json.", completion: Completions.textOrJSON)
         var format: OutputFormat = .text
 
         func run() {

@@ -17,7 +17,7 @@ extension UrbanWatt {
         /// The filters subscribed to: `--topic`, or every topic `run` publishes on with the default API key.
         var filters: [String] { topic.isEmpty ? ["urbanwatt/#", "/ul/urbanwatt/#", "/json/urbanwatt/#"] : topic }
 
-        @Option(help: "QoS of the subscription.")
+        @Option(help: "QoS of the subscription.", completion: Completions.qos)
         var qos: Int32 = 1
 
         @Flag(help: "Stop at the `done` status of a run seen starting (its run id matches the `running` status).")

@@ -10,7 +10,7 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "Combine the output folders of all shards of one run into the unsharded results.")
 
-        @Argument(help: "The shards' output folders (from `run --shard K/N`).")
+        @Argument(help: "The shards' output folders (from `run --shard K/N`).", completion: .directory)
         var folders: [String]
 
         @Option(help: "Output folder for the merged results.")

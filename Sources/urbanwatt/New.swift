@@ -12,7 +12,7 @@ extension UrbanWatt {
         @Argument(help: "The new scenario's name (letters, digits, -, _ and .).")
         var name: String
 
-        @Option(help: "Build on this scenario (a built-in name or a file): the new one extends it.")
+        @Option(help: "Build on this scenario (a built-in name or a file): the new one extends it.", completion: Completions.scenario)
         var from: String?
 
         @Option(help: "Where to write (default: NAME.yaml in the current folder).")

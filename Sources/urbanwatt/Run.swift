@@ -12,7 +12,7 @@ extension UrbanWatt {
             abstract: "Simulate scenarios and write summary.json, timeseries.csv, fleets.csv and report.html.",
             discussion: "Without a scenario, runs the built-in default (\(BuiltinScenarios.defaultName)).")
 
-        @Argument(help: "Scenario files or built-in scenario names.")
+        @Argument(help: "Scenario files or built-in scenario names.", completion: Completions.scenario)
         var scenarios: [String] = []
 
         @Option(help: "Output folder (default out/<scenario>; with several scenarios, DIR/<scenario>).")

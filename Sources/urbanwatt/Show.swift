@@ -6,7 +6,7 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "Print a built-in scenario's YAML, to read or to copy.")
 
-        @Argument(help: "A built-in scenario (urbanwatt list names them).")
+        @Argument(help: "A built-in scenario (urbanwatt list names them).", completion: .list(BuiltinScenarios.names))
         var scenario: String
 
         func run() throws {

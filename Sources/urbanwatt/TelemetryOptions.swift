@@ -4,10 +4,10 @@ import UrbanWattTelemetry
 
 /// What and how `run --mqtt` publishes.
 struct TelemetryOptions: ParsableArguments, Sendable {
-    @Option(help: "nodes (one message per node per telemetry interval) or fleets (one per fleet per step).")
+    @Option(help: "nodes (one message per node per telemetry interval) or fleets (one per fleet per step).", completion: Completions.telemetry)
     var telemetry: String = "nodes"
 
-    @Option(help: "Payload format: json, senml, fiware-ul, fiware-json or influx (InfluxDB line protocol).")
+    @Option(help: "Payload format: json, senml, fiware-ul, fiware-json or influx (InfluxDB line protocol).", completion: Completions.payload)
     var payload: String = "json"
 
     @Option(help: "Topic template with {scenario} {district} {kind} {layer} {fleet} {node} (and {apikey}).")
@@ -22,7 +22,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Option(help: "Seconds between messages of nodes that are not sensors (sensors publish per uplink), e.g. 15min.")
     var interval: String = "15min"
 
-    @Option(help: "QoS 0, 1 or 2.")
+    @Option(help: "QoS 0, 1 or 2.", completion: Completions.qos)
     var qos: Int32 = 0
 
     @Flag(help: "Publish telemetry retained.")
@@ -31,7 +31,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Option(help: "MQTT 5 message expiry, e.g. 1h.")
     var expiry: String?
 
-    @Option(help: "max (as fast as the broker accepts), realtime, or simulated seconds per wall second.")
+    @Option(help: "max (as fast as the broker accepts), realtime, or simulated seconds per wall second.", completion: Completions.speed)
     var speed: String = "max"
 
     @Option(help: "Messages held while the broker is slow or away; full: pause (max speed) or drop the oldest.")

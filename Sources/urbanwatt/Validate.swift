@@ -10,10 +10,10 @@ extension UrbanWatt {
             abstract: "Check scenario files and print every problem found (exit 65 if any).",
             discussion: "With --format json, stdout is one JSON array of every problem: {file, line, column, path, message, suggestion}.")
 
-        @Argument(help: "Scenario files (YAML).")
+        @Argument(help: "Scenario files (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenarios: [String]
 
-        @Option(help: "text (a line per problem on stderr) or json (an array on stdout).")
+        @Option(help: "text (a line per problem on stderr) or json (an array on stdout).", completion: Completions.textOrJSON)
         var format: OutputFormat = .text
 
         func validate() throws {
