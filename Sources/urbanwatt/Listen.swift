@@ -41,8 +41,8 @@ extension UrbanWatt {
         @Option(help: "Write per-fleet, per-step aggregates to InfluxDB 1.x, e.g. http://127.0.0.1:8086/write?db=urbanwatt (once a second, in batches, with retries).")
         var influx: String?
 
-        @Option(help: "Folder for listen-summary.json.")
-        var out: String = "out/listen"
+        @Option(help: "Folder for listen-summary.json (default out/listen-SCENARIO, after the run heard).")
+        var out: String?
 
         @Flag(help: "No live table.")
         var quiet = false
@@ -70,7 +70,7 @@ extension UrbanWatt {
 
         func run() throws {
             // Before listening for minutes: a folder holding what UrbanWatt did not write is never replaced.
-            try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(out) }
+            if let out { try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(out) } }
             guard var settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
             let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
             // --timeout bounds the whole listen, connecting included.
@@ -142,11 +142,7 @@ extension UrbanWatt {
                     printError("urbanwatt: \(c.written) aggregate lines written to InfluxDB")
                 }
             }
-            try writing { () throws(OutputFolder.Failure) in
-                try StagedFolder.replace(out, command: "listen") { folder throws(OutputFolder.Failure) in
-                    try folder.write("listen-summary.json", aggregate.summary().serialized())
-                }
-            }
+            let out = try write(aggregate)
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
             if let run = listener.lost {
@@ -161,6 +157,36 @@ extension UrbanWatt {
             }
             // Stopped by Ctrl-C or SIGTERM: what was heard is written; the code says how it ended.
             if Interrupt.requested() { throw CommandFailure(Interrupt.exitCode, "interrupted; what was received is in \(out)/") }
+        }
+    }
+}
+
+extension UrbanWatt.Listen {
+    /// Writes listen-summary.json into `--out`, or by default into out/listen-SCENARIO after the
+    /// run heard (a name from the network, used only when it is a valid scenario name). A default
+    /// folder that may not be replaced (it holds what UrbanWatt did not write) gives way to a new
+    /// one beside it rather than losing what was heard. Returns the folder.
+    func write(_ aggregate: Aggregator) throws -> String {
+        let summary = aggregate.summary().serialized()
+        func put(_ folder: String) throws(OutputFolder.Failure) {
+            try StagedFolder.replace(folder, command: "listen") { f throws(OutputFolder.Failure) in try f.write("listen-summary.json", summary) }
+        }
+        if let out {
+            try writing { () throws(OutputFolder.Failure) in try put(out) }
+            return out
+        }
+        let heard = aggregate.scenario.flatMap { Name.isValid($0) && $0 != "." && $0 != ".." ? $0 : nil }
+        let folder = "out/listen" + (heard.map { "-\($0)" } ?? "")
+        do {
+            try put(folder)
+            return folder
+        } catch .refused, .foreign {
+            let beside = folder + "-\(Int(Date().timeIntervalSince1970))"
+            printError("urbanwatt: \(folder)/ holds what UrbanWatt did not write; writing to \(beside)/ instead")
+            try writing { () throws(OutputFolder.Failure) in try put(beside) }
+            return beside
+        } catch {
+            throw CommandFailure(ExitStatus.cannotCreate, "\(error)")
         }
     }
 }

@@ -165,9 +165,11 @@ final class Listener {
     private let stderrPipe = Pipe()
     private var seen = Data()
 
-    init(_ arguments: [String], timeout: Double = 15) throws {
+    /// `directory`: the listener's working folder (where a default `--out` goes).
+    init(_ arguments: [String], timeout: Double = 15, directory: URL? = nil) throws {
         process.executableURL = CLI.binary
         process.arguments = ["listen"] + arguments
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderrPipe
         try process.run()

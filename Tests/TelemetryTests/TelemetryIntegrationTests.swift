@@ -83,11 +83,13 @@ import UrbanWattTelemetry
         }
     }
 
+    /// Without --out, the listener writes out/listen-SCENARIO of the run it heard (issue 24).
     @Test func listenTotalsEqualTheRunsSummary() throws {
         let broker = try Broker()
         defer { broker.stop() }
-        let listenOut = CLI.temporaryFolder().path
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--out", listenOut, "--timeout", "60"])
+        let cwd = CLI.temporaryFolder()
+        let listenOut = cwd.appendingPathComponent("out/listen-teletown").path
+        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60"], directory: cwd)
         let out = CLI.temporaryFolder().path
         let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--payload", "senml", "--qos", "1"])
         #expect(r.status == 0, "\(r.stderr)")
