@@ -9,15 +9,15 @@ public enum ScenarioSchema {
             ("$id", .string("https://urbanwatt.example/schema/scenario-1.json")),
             ("title", .string("UrbanWatt scenario")),
             ("type", .string("object")),
-            // A scenario that extends another inherits what it does not give, and a fleet named like one
-            // of the parent's gives only the keys it overrides.
+            // A scenario that extends another inherits what it does not give (`fleets:` left empty
+            // changes none), and a fleet named like one of the parent's gives only the keys it overrides.
             ("if", .object([("required", .array([.string("extends")]))])),
             ("then", .object([("properties", .object([("fleets", .object([
                 ("items", .object([("anyOf", .array([fleets, .object([("type", .string("object")), ("required", .array([.string("name")]))])]))])),
             ]))]))])),
             ("else", .object([
                 ("required", .array(["urbanwatt", "name", "period", "fleets"].map(JSONValue.string))),
-                ("properties", .object([("fleets", .object([("items", fleets)]))])),
+                ("properties", .object([("fleets", .object([("type", .string("array")), ("items", fleets)]))])),
             ])),
             ("additionalProperties", .bool(false)),
             ("properties", .object([
@@ -43,7 +43,8 @@ public enum ScenarioSchema {
                 ])),
                 ("districts", .object([("type", .string("array")), ("items", name), ("minItems", .integer(1)),
                                        ("maxItems", .integer(ScenarioDecoder.maximumDistricts))])),
-                ("fleets", .object([("type", .string("array")), ("maxItems", .integer(ScenarioDecoder.maximumFleets))])),
+                // Left empty (null) only in a scenario that extends another: no fleet changes.
+                ("fleets", .object([("type", .array([.string("array"), .string("null")])), ("maxItems", .integer(ScenarioDecoder.maximumFleets))])),
                 ("check", object([("tolerance", quantity(.fraction))])),
                 ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
                 ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),
