@@ -20,13 +20,16 @@ public struct Comparison: Sendable {
     public var rows: [Row]
     /// What each side ran: period, step, seed, completeness.
     public var runs: (String, String)
-    /// Differences that make the figures not like for like (a day beside a year, another step or seed).
+    /// Differences that make the figures not like for like (a day beside a year, another step or
+    /// seed, other fleets, another grid), and those in the fleets named as `expected` (the change a
+    /// variant is about), which `--strict` lets pass.
     public var warnings: [String]
+    public var expected: [String]
 
-    public init(_ a: RunSummary, _ b: RunSummary, labels: (String, String)) {
+    public init(_ a: RunSummary, _ b: RunSummary, labels: (String, String), expected intended: Set<String> = []) {
         self.labels = labels
         runs = (Comparison.run(a), Comparison.run(b))
-        warnings = Comparison.differences(a, b, labels: labels)
+        (warnings, expected) = Comparison.differences(a, b, labels: labels, expected: intended)
         func totals(_ s: RunSummary) -> [Double?] { [s.totals.energyKWh, s.totals.peakKW, s.totals.co2Kg, s.totals.cost] }
         var rows = zip(["energy_kwh", "peak_kw", "co2_kg", "cost"], zip(totals(a), totals(b))).map { key, v in
             Row(section: "totals", name: key, measure: key, a: v.0, b: v.1)
@@ -62,50 +65,6 @@ public struct Comparison: Sendable {
     /// "2025-01-01 to 2026-01-01, step 900 s, seed 42".
     static func run(_ s: RunSummary) -> String {
         "\(s.period.start) to \(s.period.end), step \(s.period.stepSeconds) s, seed \(s.seed)\(s.complete ? "" : ", incomplete")"
-    }
-
-    static func differences(_ a: RunSummary, _ b: RunSummary, labels: (String, String)) -> [String] {
-        var out: [String] = []
-        func period(_ s: RunSummary) -> String { "\(s.period.start) to \(s.period.end)" }
-        let fields: [(String, String, String)] = [
-            ("periods", period(a), period(b)),
-            ("steps", "\(a.period.stepSeconds) s", "\(b.period.stepSeconds) s"),
-            ("seeds", String(a.seed), String(b.seed)),
-        ]
-        for (what, x, y) in fields where x != y {
-            out.append("the \(what) differ: \(labels.0) \(x), \(labels.1) \(y)")
-        }
-        for (label, s) in [(labels.0, a), (labels.1, b)] where !s.complete {
-            out.append("\(label) is incomplete (interrupted)")
-        }
-        // Other fleets: the totals hold other equipment, not the same equipment run otherwise.
-        let fleets = (Set(a.byFleet.map(\.name)), Set(b.byFleet.map(\.name)))
-        if fleets.0 != fleets.1 {
-            func some(_ names: Set<String>) -> String {
-                let sorted = names.sorted()
-                return sorted.prefix(5).joined(separator: ", ") + (sorted.count > 5 ? " and \(sorted.count - 5) more" : "")
-            }
-            let only = [(labels.0, fleets.0.subtracting(fleets.1)), (labels.1, fleets.1.subtracting(fleets.0))].filter { !$0.1.isEmpty }
-            out.append("the fleets differ: " + only.map { "only \($0.0) has \(some($0.1))" }.joined(separator: "; "))
-        }
-        // Another grid: the same energy is other carbon and cost.
-        func grid(_ s: RunSummary, _ key: String) -> Double? { s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == key }?.value }
-        for (key, what, unit) in [("carbon_intensity", "carbon intensity", "g/kWh"), ("price", "price", "/kWh")] {
-            let x = grid(a, key), y = grid(b, key)
-            guard x != nil || y != nil, !Comparison.same(x, y) else { continue }
-            func text(_ v: Double?, _ s: RunSummary) -> String {
-                v.map { FixedDecimal.format($0, digits: unit == "g/kWh" ? 1 : 4) + " " + (unit == "g/kWh" ? unit : (s.totals.currency ?? "") + unit) } ?? "none"
-            }
-            out.append("the grids differ: mean \(what) \(labels.0) \(text(x, a)), \(labels.1) \(text(y, b))")
-        }
-        if let x = a.totals.currency, let y = b.totals.currency, x != y { out.append("the currencies differ: \(labels.0) \(x), \(labels.1) \(y)") }
-        return out
-    }
-
-    /// Equal to a relative 1e-9 (the grid's mean is a sum over steps), or both absent.
-    static func same(_ x: Double?, _ y: Double?) -> Bool {
-        guard let x, let y else { return x == nil && y == nil }
-        return abs(x - y) <= 1e-9 * max(abs(x), abs(y))
     }
 
     /// What a measure is, for people (the table, Markdown and the page; CSV and JSON keep the keys).
@@ -145,7 +104,7 @@ public struct Comparison: Sendable {
             // The table goes to a terminal, where the warnings go to stderr; Markdown is a document.
             if format == .table { return SummaryTable.table([header] + body).joined(separator: "\n") + "\n" }
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
-            let notes = warnings.map { "\n> **Warning:** \($0)." }
+            let notes = warnings.map { "\n> **Warning:** \($0)." } + expected.map { "\n> **Expected:** \($0)." }
             return ([line(header), "|---|---|---|--:|--:|--:|--:|"] + body.map(line) + notes).joined(separator: "\n") + "\n"
         case .csv:
             return "section,item,measure,a,b,delta,relative\n" + rows.map {
@@ -159,6 +118,7 @@ public struct Comparison: Sendable {
                 ("a", .string(labels.0)), ("b", .string(labels.1)),
                 ("runs", .object([("a", .string(runs.0)), ("b", .string(runs.1))])),
                 ("warnings", .array(warnings.map(JSONValue.string))),
+                ("expected", .array(expected.map(JSONValue.string))),
                 ("rows", .array(rows.map { .object([
                     ("section", .string($0.section)), ("item", .string($0.name)), ("measure", .string($0.measure)), ("a", num($0.a)), ("b", num($0.b)),
                     ("delta", num($0.delta)), ("relative", num($0.relative)),

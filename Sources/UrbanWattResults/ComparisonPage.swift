@@ -6,8 +6,10 @@ import UrbanWattCore
 enum ComparisonPage {
     static func html(_ c: Comparison) -> String {
         let e = ReportText.e
-        let warnings = c.warnings.isEmpty ? "" : "<div id=\"warnings\" class=\"warn\"><strong>Not like for like.</strong><ul>"
-            + c.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>"
+        let warnings = (c.warnings.isEmpty ? "" : "<div id=\"warnings\" class=\"warn\"><strong>Not like for like.</strong><ul>"
+            + c.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>")
+            + (c.expected.isEmpty ? "" : "<div id=\"expected\"><strong>The differences compared.</strong><ul>"
+            + c.expected.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>")
         let sections: [(id: String, title: String)] = [("totals", "Totals"), ("balance", "Balance"), ("by_layer", "By layer"),
                                                        ("by_district", "By district"), ("by_year", "By year"), ("by_fleet", "By fleet")]
         var tables = ""

@@ -68,9 +68,7 @@ enum ReportText {
         if abs(v) >= 1000 { return SummaryTable.number(v) }
         if v != 0 && abs(v) < 0.001 {
             let digits = min(15, 2 - Int(log10(abs(v)).rounded(.down)))
-            var text = FixedDecimal.format(v, digits: digits)
-            while text.hasSuffix("0") { text.removeLast() }
-            return text
+            return FixedDecimal.format(v, digits: digits).trimmingZeros
         }
         return String(format: "%g", v)
     }

@@ -18,20 +18,27 @@ extension UrbanWatt {
         @Option(help: "table, md, json, csv or html (a page with the deltas and the charts side by side).", completion: .list(Comparison.Format.allCases.map(\.rawValue)))
         var format: String = "table"
 
-        @Flag(help: "Exit 1 when the two results are not like for like (other periods, steps or seeds, or incomplete).")
+        @Flag(help: "Exit 1 when the two results are not like for like: other periods, steps, seeds, fleets, grids, or incomplete.")
         var strict = false
+
+        @Option(help: "fleet:NAME, repeatable: the fleet the two differ in on purpose (added, removed or changed); --strict lets its differences pass.")
+        var expect: [String] = []
 
         func validate() throws {
             if Comparison.Format(rawValue: format) == nil { throw ValidationError("--format expects table, md, json, csv or html, got \"\(format)\"") }
+            for e in expect where !(e.hasPrefix("fleet:") && Name.isValid(String(e.dropFirst(6)))) {
+                throw ValidationError("--expect expects fleet:NAME, such as fleet:chargers, got \"\(e)\"")
+            }
         }
 
         func run() throws {
             let left = try summary(a), right = try summary(b)
             let labels = (left.scenario, right.scenario)
             let distinct = labels.0 == labels.1 ? (a, b) : labels
-            let comparison = Comparison(left, right, labels: distinct)
+            let comparison = Comparison(left, right, labels: distinct, expected: Set(expect.map { String($0.dropFirst(6)) }))
             print(comparison.render(Comparison.Format(rawValue: format)!), terminator: "")
             for w in comparison.warnings { printError("urbanwatt: warning: \(w)") }
+            for x in comparison.expected { printError("urbanwatt: expected: \(x)") }
             if strict && !comparison.warnings.isEmpty { throw CommandFailure(ExitStatus.internalError, "--strict: the two results are not like for like") }
         }
 

@@ -231,6 +231,13 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         #expect(scenarios.stdout.contains("by_fleet,chargers,") && scenarios.stdout.contains("\nby_layer,mobility,peak_kw,"))
         // Other fleets and another grid are not like for like either (issue 24: only the seed was said).
         #expect(scenarios.stderr.contains("warning: the fleets differ: only mittelstadt has "), "\(scenarios.stderr)")
+        // A variant with twice the chargers: --strict fails, unless the chargers are the point.
+        let variant = try CLI.scenario("urbanwatt: 1\nextends: mittelstadt\nname: more-chargers\nfleets:\n  - {name: chargers, count: 400}\n")
+        let strict = try CLI.run(["compare", "mittelstadt", variant.file, "--strict", "--format", "csv"])
+        #expect(strict.status == 1 && strict.stderr.contains("warning: fleet `chargers` changed: nodes 200 → 400"), "\(strict.stderr)")
+        let meant = try CLI.run(["compare", "mittelstadt", variant.file, "--strict", "--format", "csv", "--expect", "fleet:chargers"])
+        #expect(meant.status == 0 && meant.stderr.contains("expected: fleet `chargers` changed: nodes 200 → 400"), "\(meant.stderr)")
+        #expect(try CLI.run(["compare", "mittelstadt", variant.file, "--expect", "chargers"]).status == 64)
     }
 
     @Test func theReportIsSelfContainedAndRendersToAPicture() throws {

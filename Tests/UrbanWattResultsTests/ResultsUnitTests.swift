@@ -88,6 +88,15 @@ import UrbanWattScenario
         #expect(Comparison(a, cleaner, labels: ("a", "c")).warnings == [
             "the fleets differ: only a has d; only c has other", "the grids differ: mean carbon intensity a none, c 150.0 g/kWh",
         ])
+        // A fleet changed, with the keys that changed; named with --expect, it is the comparison's point.
+        var bigger = a
+        bigger.byFleet[0].nodes = 2
+        bigger.assumptions = [RunSummary.Named(name: "d", value: [Assumption("power", 4, "W", "scenario")])]
+        a.assumptions = [RunSummary.Named(name: "d", value: [Assumption("power", 3, "W", "scenario")])]
+        let changed = Comparison(a, bigger, labels: ("a", "b"))
+        #expect(changed.warnings == ["fleet `d` changed: nodes 1 → 2, power 3 W → 4 W"] && changed.expected.isEmpty, "\(changed.warnings)")
+        let meant = Comparison(a, bigger, labels: ("a", "b"), expected: ["d"])
+        #expect(meant.warnings.isEmpty && meant.expected == ["fleet `d` changed: nodes 1 → 2, power 3 W → 4 W"])
     }
 
     @Test func shardFilesRoundTripBitForBit() throws {
