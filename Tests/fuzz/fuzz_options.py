@@ -31,6 +31,8 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
 # a long one rightly retries that long.
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx", "--max-series"]
 FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
+COMPARE_OPTIONS = ["--format", "--expect", "--expect"]
+MERGE_OPTIONS = ["--key-file", "--resolution", "--timeseries"]
 TRAPS = {132, 133, 134, 136, 137, 139}
 # `--out` values run from a sandbox folder holding files that are not UrbanWatt's: whatever the
 # value, those files must be there, unchanged, afterwards.
@@ -73,21 +75,33 @@ def main():
     outcomes, failures = {}, []
     with tempfile.TemporaryDirectory(prefix="urbanwatt-optfuzz-") as tmp:
         sandbox = make_sandbox(tmp)
+        # Two results for compare and two shards for merge, a day of the retrofit each.
+        day = ["--to", "2025-01-02", "--quiet"]
+        results = [os.path.join(tmp, f"result-{k}") for k in (1, 2)]
+        shards = [os.path.join(tmp, f"shard-{k}") for k in (1, 2)]
+        for k in (0, 1):
+            subprocess.run([args.bin, "run", "streetlight-retrofit", "--out", results[k]] + day, check=True)
+            subprocess.run([args.bin, "run", "streetlight-retrofit", "--shard", f"{k + 1}/2", "--out", shards[k]] + day, check=True)
+        commands = {"fiware": ([args.bin, "fiware", "provision", "streetlight-retrofit"], FIWARE_OPTIONS, (0, 64)),
+                    "compare": ([args.bin, "compare"] + results, COMPARE_OPTIONS, (0, 64)),
+                    "merge": ([args.bin, "merge"] + shards + ["--quiet", "--out", os.path.join(tmp, "merged")], MERGE_OPTIONS, (0, 64, 65, 66, 73))}
         for i in range(args.count):
-            command = rng.choice(["run", "run", "run", "listen", "fiware"])
-            options = {"run": RUN_OPTIONS, "listen": LISTEN_OPTIONS, "fiware": FIWARE_OPTIONS}[command]
+            command = rng.choice(["run", "run", "run", "listen", "fiware", "compare", "merge"])
+            options = {"run": RUN_OPTIONS, "listen": LISTEN_OPTIONS}.get(command) or commands[command][1]
             chosen = rng.sample(options, rng.randint(1, min(3, len(options))))
-            argv = [args.bin] + (["fiware", "provision", "streetlight-retrofit"] if command == "fiware" else [command])
+            argv = commands[command][0] if command in commands else [args.bin, command]
+            argv = list(argv)
             for o in chosen:
                 argv += [o, rng.choice(VALUES)]
-            if command == "fiware":
+            if command in commands:
+                allowed = commands[command][2]
                 try:
                     p = subprocess.run(argv, capture_output=True, timeout=60)
                 except subprocess.TimeoutExpired:
                     failures.append((i, argv[1:], "hang: did not end within 60 s"))
                     continue
                 outcomes[p.returncode] = outcomes.get(p.returncode, 0) + 1
-                if p.returncode not in (0, 64) or (p.returncode == 64 and not p.stderr.strip()):
+                if p.returncode not in allowed or (p.returncode != 0 and not p.stderr.strip()):
                     failures.append((i, argv[1:], f"exit {p.returncode}: {p.stderr.decode('utf-8', 'replace')[-300:]}"))
                 continue
             # Telemetry options only count with a broker: a closed port, given up on quickly.
