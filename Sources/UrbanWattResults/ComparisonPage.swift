@@ -20,7 +20,8 @@ enum ComparisonPage {
                 ["item", "measure", c.labels.0, c.labels.1, "Δ", "Δ%"],
                 rows.map { [s.id == "totals" || s.id == "balance" ? "" : $0.name, Comparison.measureName($0.measure), Comparison.figure($0.a), Comparison.figure($0.b), Comparison.figure($0.delta), Comparison.change($0.relative)] }, text: [0, 1])
         }
-        let charts = [("by_layer", "energy_kwh"), ("by_layer", "peak_kw"), ("by_district", "energy_kwh"), ("by_year", "energy_kwh"), ("by_year", "peak_kw")]
+        let charts = [("balance", "kwh"), ("by_layer", "energy_kwh"), ("by_layer", "peak_kw"), ("by_layer", "co2_kg"), ("by_layer", "cost"),
+                      ("by_district", "energy_kwh"), ("by_year", "energy_kwh"), ("by_year", "peak_kw")]
             .compactMap { chart(c, section: $0.0, measure: $0.1) }
         return """
         <!DOCTYPE html>
@@ -47,23 +48,34 @@ enum ComparisonPage {
     }
 
 
-    /// The energy (MWh) or peak (kW) of each item of `section` for both results, as pairs of bars.
+    /// One measure of each item of `section` for both results, as pairs of bars: energy (MWh), peak
+    /// (kW), CO₂ (t) or cost; for the balance, its ICT overhead, savings and net in MWh (the net
+    /// below zero when the city saves more than its ICT uses). Nil when neither side has it.
     static func chart(_ c: Comparison, section: String, measure: String) -> String? {
-        let rows = c.rows.filter { $0.section == section && $0.measure == measure }
-        guard !rows.isEmpty else { return nil }
-        let energy = measure == "energy_kwh"
-        let (scale, unit) = energy ? (1000.0, "MWh") : (1.0, "kW")
-        let top = rows.flatMap { [$0.a ?? 0, $0.b ?? 0] }.max() ?? 1
-        let what = ["by_layer": "layer", "by_district": "district", "by_year": "year"][section]!
-        let title = (energy ? "Energy" : "Peak power") + " by " + what
-        var plot = SVGPlot(title: title, xLabel: "", yLabel: (energy ? "energy" : "peak") + " (\(unit))", x: 0...Double(rows.count), y: 0...max(1e-9, top / scale))
+        let balance = section == "balance"
+        let rows = c.rows.filter { $0.section == section && (balance ? $0.measure.hasSuffix("_kwh") && $0.measure != "baseline_kwh" : $0.measure == measure) }
+        guard !rows.isEmpty, rows.contains(where: { $0.a != nil || $0.b != nil }) else { return nil }
+        let (scale, unit, what): (Double, String, String) = switch measure {
+        case "peak_kw": (1, "kW", "Peak power")
+        case "co2_kg": (1000, "t CO₂", "CO₂")
+        case "cost": (1, "cost", "Cost")
+        default: (1000, "MWh", balance ? "Balance" : "Energy")
+        }
+        let values = rows.flatMap { [($0.a ?? 0) / scale, ($0.b ?? 0) / scale] }
+        let low = min(0, values.min() ?? 0), high = max(values.max() ?? 0, low + 1e-9)
+        let title = balance ? "Balance: ICT overhead, savings and net" : what + " by " + ["by_layer": "layer", "by_district": "district", "by_year": "year"][section]!
+        func item(_ r: Comparison.Row) -> String { balance ? String(r.name.dropLast(4)).replacingOccurrences(of: "_", with: " ") : r.name }
+        var plot = SVGPlot(title: title, xLabel: "", yLabel: unit, x: 0...Double(rows.count), y: low...high)
         let colors = ("#4e79a7", "#f28e2b")
         for (i, r) in rows.enumerated() {
-            plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.5, y0: 0, y1: (r.a ?? 0) / scale, fill: colors.0, label: "\(c.labels.0) \(r.name): \(Comparison.figure((r.a ?? 0) / scale)) \(unit)")
-            plot.rect(x0: Double(i) + 0.5, x1: Double(i) + 0.9, y0: 0, y1: (r.b ?? 0) / scale, fill: colors.1, label: "\(c.labels.1) \(r.name): \(Comparison.figure((r.b ?? 0) / scale)) \(unit)")
+            let name = item(r)
+            for (k, (value, label, color)) in [(r.a, c.labels.0, colors.0), (r.b, c.labels.1, colors.1)].enumerated() {
+                let v = (value ?? 0) / scale, x = Double(i) + 0.1 + 0.4 * Double(k)
+                plot.rect(x0: x, x1: x + 0.4, y0: min(0, v), y1: max(0, v), fill: color, label: "\(label) \(name): \(Comparison.figure(v)) \(unit)")
+            }
         }
-        let svg = plot.render(xTicks: rows.enumerated().map { (Double($0.offset) + 0.5, $0.element.name) },
-                              legend: [(c.labels.0, colors.0), (c.labels.1, colors.1)], slanted: rows.count > 6)
+        let ticks = rows.enumerated().map { (Double($0.offset) + 0.5, item($0.element)) }
+        let svg = plot.render(xTicks: ticks, legend: [(c.labels.0, colors.0), (c.labels.1, colors.1)], slanted: rows.count > 6)
         return "<figure>\n\(svg)<figcaption>\(ReportText.e(title)) of \(ReportText.e(c.labels.0)) (left bar) and \(ReportText.e(c.labels.1)) (right bar).</figcaption></figure>"
     }
 }

@@ -215,7 +215,8 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         // A page for a council: the warning band, the charts side by side, the deltas.
         let html = try CLI.run(["compare", a, b, "--format", "html"])
         #expect(html.status == 0)
-        for part in ["id=\"warnings\"", "the periods differ", "Energy by layer", "Peak power by layer", "Energy by district", "<h3>By fleet</h3>", "id=\"deltas\""] {
+        for part in ["id=\"warnings\"", "the periods differ", "Balance: ICT overhead, savings and net", "Energy by layer", "Peak power by layer",
+                     "CO₂ by layer", "Cost by layer", "Energy by district", "<h3>By fleet</h3>", "id=\"deltas\""] {
             #expect(html.stdout.contains(part), "\(part)")
         }
         #expect(!(try CLI.run(["compare", a, a, "--format", "html"]).stdout.contains("id=\"warnings\"")))
