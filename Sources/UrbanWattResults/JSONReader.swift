@@ -36,24 +36,27 @@ public struct JSONReader: Sendable {
         return text.count > 60 ? String(text.prefix(57)) + "…" : text
     }
 
-    public func string(_ key: String) throws(Failure) -> String {
-        let c = try present(key, "a string")
-        guard let s = c.value.stringValue else { throw c.failure(expected: "a string", found: Self.shown(c.value)) }
-        return s
+    /// The value at `key`, read by `read`; `expected` says what a missing one should have been,
+    /// `mismatch` (default the same) what a wrong one should have been.
+    private func required<T>(_ key: String, _ expected: String, mismatch: String? = nil, _ read: (JSONValue) -> T?) throws(Failure) -> T {
+        let c = try present(key, expected)
+        guard let v = read(c.value) else { throw c.failure(expected: mismatch ?? expected, found: Self.shown(c.value)) }
+        return v
     }
 
-    public func optionalString(_ key: String) throws(Failure) -> String? {
+    /// The value at `key` read by `read`, nil when it is null or missing.
+    private func optional<T>(_ key: String, _ expected: String, _ read: (JSONValue) -> T?) throws(Failure) -> T? {
         let c = child(key)
         if c.value == .null { return nil }
-        guard let s = c.value.stringValue else { throw c.failure(expected: "a string or null", found: Self.shown(c.value)) }
-        return s
+        guard let v = read(c.value) else { throw c.failure(expected: expected + " or null", found: Self.shown(c.value)) }
+        return v
     }
 
-    public func double(_ key: String) throws(Failure) -> Double {
-        let c = try present(key, "a number")
-        guard let d = c.value.doubleValue else { throw c.failure(expected: "a number", found: Self.shown(c.value)) }
-        return d
-    }
+    public func string(_ key: String) throws(Failure) -> String { try required(key, "a string") { $0.stringValue } }
+
+    public func optionalString(_ key: String) throws(Failure) -> String? { try optional(key, "a string") { $0.stringValue } }
+
+    public func double(_ key: String) throws(Failure) -> Double { try required(key, "a number") { $0.doubleValue } }
 
     /// A number that must be there, where null stands for a figure that was not finite.
     public func figure(_ key: String) throws(Failure) -> Double {
@@ -61,17 +64,10 @@ public struct JSONReader: Sendable {
         return c.value == .null ? .nan : try double(key)
     }
 
-    public func optionalDouble(_ key: String) throws(Failure) -> Double? {
-        let c = child(key)
-        if c.value == .null { return nil }
-        guard let d = c.value.doubleValue else { throw c.failure(expected: "a number or null", found: Self.shown(c.value)) }
-        return d
-    }
+    public func optionalDouble(_ key: String) throws(Failure) -> Double? { try optional(key, "a number") { $0.doubleValue } }
 
     public func int(_ key: String) throws(Failure) -> Int {
-        let c = try present(key, "a whole number")
-        guard let u = c.value.uint64Value, let i = Int(exactly: u) else { throw c.failure(expected: "a whole number", found: Self.shown(c.value)) }
-        return i
+        try required(key, "a whole number") { $0.uint64Value.flatMap { Int(exactly: $0) } }
     }
 
     public func optionalInt(_ key: String) throws(Failure) -> Int? {
@@ -79,21 +75,16 @@ public struct JSONReader: Sendable {
     }
 
     public func bool(_ key: String) throws(Failure) -> Bool {
-        let c = try present(key, "true or false")
-        guard case .bool(let b) = c.value else { throw c.failure(expected: "true or false", found: Self.shown(c.value)) }
-        return b
+        try required(key, "true or false") { if case .bool(let b) = $0 { b } else { nil } }
     }
 
     public func seed(_ key: String) throws(Failure) -> UInt64 {
-        let c = try present(key, "a seed")
-        guard let u = c.value.uint64Value else { throw c.failure(expected: "a seed from 0 to 18446744073709551615", found: Self.shown(c.value)) }
-        return u
+        try required(key, "a seed", mismatch: "a seed from 0 to 18446744073709551615") { $0.uint64Value }
     }
 
     public func object(_ key: String) throws(Failure) -> JSONReader {
-        let c = try present(key, "an object")
-        guard case .object = c.value else { throw c.failure(expected: "an object", found: Self.shown(c.value)) }
-        return c
+        _ = try required(key, "an object") { if case .object = $0 { $0 } else { nil } }
+        return child(key)
     }
 
     public func optionalObject(_ key: String) throws(Failure) -> JSONReader? {
