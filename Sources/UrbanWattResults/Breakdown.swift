@@ -12,8 +12,12 @@ public struct Breakdown: Sendable {
         case district(String)
         /// The fleet at this index of the scenario.
         case fleet(Int)
-        /// What the fleet at this index replaces (`replaces:`).
+        /// The load what the fleet at this index replaces would have served (`replaces:`).
         case baseline(Int)
+        /// The load the fleet at this index would serve with its ICT functions off.
+        case reference(Int)
+        /// The ICT part of the fleet at this index, for a kind that also serves a load.
+        case ict(Int)
     }
 
     /// Over what time.
@@ -131,29 +135,4 @@ public struct Breakdown: Sendable {
     /// Mean carbon intensity (g/kWh) and price over the steps, nil when the grid does not give them.
     public var meanCarbon: Double? { hasCarbon && steps > 0 ? tally.carbonSum / Double(steps) : nil }
     public var meanPrice: Double? { hasPrice && steps > 0 ? tally.priceSum / Double(steps) : nil }
-
-    /// The baseline, savings, ICT overhead and net balance, kWh.
-    public var balance: (baseline: Double, savings: Double, ict: Double, net: Double) { balance { kWh($0, .all) }! }
-
-    /// The same balance in kg CO2 (nil without a carbon intensity) or in cost (nil without a price).
-    public var balanceCO2: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance { co2($0, .all) } }
-    public var balanceCost: (baseline: Double, savings: Double, ict: Double, net: Double)? { balance { cost($0, .all) } }
-
-    /// The balance measured by `measure` over the whole run: what the replaced equipment would have
-    /// used, what replacing it saved, what the ICT layers use, and ICT less savings.
-    func balance(_ measure: (Group) -> Double?) -> (baseline: Double, savings: Double, ict: Double, net: Double)? {
-        var baseline = 0.0, replacedActual = 0.0
-        for (i, fleet) in scenario.fleets.enumerated() where fleet.replaces != nil {
-            guard let base = measure(.baseline(i)), let actual = measure(.fleet(i)) else { return nil }
-            baseline += base
-            replacedActual += actual
-        }
-        var ict = 0.0
-        for layer in Layer.allCases where layer.isICT {
-            guard let v = measure(.layer(layer)) else { return nil }
-            ict += v
-        }
-        let savings = baseline - replacedActual
-        return (baseline, savings, ict, ict - savings)
-    }
 }

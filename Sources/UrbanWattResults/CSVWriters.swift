@@ -85,28 +85,32 @@ public enum CSVWriters {
     }
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,
-    /// baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,battery_life_min_years,battery_life_p5_years,
-    /// battery_life_mean_years,messages,bytes`. A field the run has no figure for (no grid signal, no
-    /// `replaces:`, no battery) is empty.
+    /// baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,
+    /// ict_kwh,ict_co2_kg,ict_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes`.
+    /// Savings are both (efficiency and ICT-enabled) and the ICT-enabled alone; `ict_*` the fleet's
+    /// ICT part. A field the run has no figure for (no grid signal, no `replaces:` or ICT function,
+    /// no battery) is empty.
     public static func fleets(_ b: Breakdown) -> String {
         var out = "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
+            + "savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
             + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes\n"
         let year = 365.25 * 86_400
         for (y, span) in b.years {
             for (i, fleet) in b.scenario.fleets.enumerated() {
                 func optional(_ x: Double?) -> String { x.map(fixed) ?? "" }
-                let replaces = fleet.replaces != nil
+                let measure = fleet.replaces != nil || fleet.reference != nil
                 let lives = b.result.batteryLives[i]
-                func saving(_ measure: (Breakdown.Group, Breakdown.Span) -> Double?) -> Double? {
-                    guard replaces, let base = measure(.baseline(i), span), let actual = measure(.fleet(i), span) else { return nil }
-                    return base - actual
-                }
+                let balance = b.balance(fleets: [i], span)
+                func saving(_ parts: RunSummary.Parts?, _ value: (RunSummary.Parts) -> Double) -> String { optional(measure ? parts.map(value) : nil) }
+                let ict = b.ict(fleet: i, span)
                 let fields: [String] = [
                     String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.district,
                     String(b.nodes(fleet: i, span)), fixed(b.kWh(.fleet(i), span)), fixed(b.peak(.fleet(i), span).kW),
                     optional(b.co2(.fleet(i), span)), optional(b.cost(.fleet(i), span)),
-                    optional(replaces ? b.kWh(.baseline(i), span) : nil), optional(saving { b.kWh($0, $1) }),
-                    optional(saving(b.co2)), optional(saving(b.cost)),
+                    optional(fleet.replaces != nil ? balance.kWh.baseline : nil),
+                    saving(balance.kWh, \.savings), saving(balance.co2Kg, \.savings), saving(balance.cost, \.savings),
+                    saving(balance.kWh, \.savingsICT), saving(balance.co2Kg, \.savingsICT), saving(balance.cost, \.savingsICT),
+                    fixed(ict.energyKWh), optional(ict.co2Kg), optional(ict.cost),
                     optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
                     optional(lives.mean.map { $0 / year }),
                     String(b.messages(fleet: i, span)), String(b.bytes(fleet: i, span)),

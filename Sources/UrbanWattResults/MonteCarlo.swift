@@ -55,9 +55,10 @@ public enum MonteCarlo {
     /// fleet's energy, carbon and cost.
     static func groups(_ b: Breakdown) -> [(section: String, group: String?, key: String, value: Double)] {
         var out: [(section: String, group: String?, key: String, value: Double)] = []
-        for (unit, value) in [("kwh", b.balance as (baseline: Double, savings: Double, ict: Double, net: Double)?), ("co2_kg", b.balanceCO2), ("cost", b.balanceCost)] {
+        let balance = b.balance()
+        for (unit, value) in [("kwh", Optional(balance.kWh)), ("co2_kg", balance.co2Kg), ("cost", balance.cost)] {
             guard let v = value else { continue }
-            out += [("balance", nil, "savings_\(unit)", v.savings), ("balance", nil, "ict_overhead_\(unit)", v.ict), ("balance", nil, "net_\(unit)", v.net)]
+            out += RunSummary.Balance.measures.filter { $0 != "baseline" }.map { ("balance", nil, "\($0)_\(unit)", v.value($0)) }
         }
         func measures(_ g: Breakdown.Group) -> [(String, Double)] {
             [("energy_kwh", b.kWh(g))] + (b.co2(g).map { [("co2_kg", $0)] } ?? []) + (b.cost(g).map { [("cost", $0)] } ?? [])

@@ -137,17 +137,20 @@ public enum Report {
         return (plot.render(xTicks: ticks), "Each point: the total power that the city draws for at least that many hours of the period (from a histogram of the steps, to within 1/2048 of the peak).")
     }
 
-    /// Baseline of the replaced equipment, what replaced it, and the ICT overhead.
+    /// The balance: both savings, the ICT overhead, and the net with and without efficiency.
     static func balance(_ b: Breakdown) -> (svg: String, caption: String) {
-        let bal = b.balance
-        let actual = bal.baseline - bal.savings
-        let bars = [("baseline", bal.baseline, "#bab0ac"), ("actual", actual, "#59a14f"), ("ICT overhead", bal.ict, "#e15759")]
-        var plot = SVGPlot(title: "Balance: savings against ICT overhead", xLabel: "", yLabel: "energy (MWh)", x: 0...3, y: 0...max(1, bars.map { $0.1 / 1000 }.max()!))
+        let bal = b.balance().kWh
+        let bars = [("efficiency savings", bal.savingsEfficiency, "#bab0ac"), ("ICT-enabled savings", bal.savingsICT, "#59a14f"),
+                    ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f")]
+        let values = bars.map { $0.1 / 1000 }
+        let low = min(0, values.min()!), high = max(1, values.max()!)
+        var plot = SVGPlot(title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(bars.count), y: low...high)
         for (i, bar) in bars.enumerated() {
-            plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: 0, y1: bar.1 / 1000, fill: bar.2, label: "\(bar.0): \(SummaryTable.number(bar.1 / 1000)) MWh")
-            plot.text(SummaryTable.number(bar.1 / 1000) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(bar.1 / 1000) - 5)
+            let v = bar.1 / 1000
+            plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: min(0, v), y1: max(0, v), fill: bar.2, label: "\(bar.0): \(SummaryTable.number(v)) MWh")
+            plot.text(SummaryTable.number(v) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(max(0, v)) - 5)
         }
-        let caption = "Baseline: what the replaced equipment would have used; actual: what the fleets that replace it use. Savings \(SummaryTable.number(bal.savings)) kWh against an ICT overhead of \(SummaryTable.number(bal.ict)) kWh: net \(SummaryTable.number(bal.net)) kWh (negative: the smart city saves more than its ICT uses)."
+        let caption = "Net = ICT overhead \(SummaryTable.number(bal.ictOverhead / 1000)) MWh − ICT-enabled savings \(SummaryTable.number(bal.savingsICT / 1000)) MWh = \(SummaryTable.number(bal.net / 1000)) MWh (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(SummaryTable.number(bal.netWithEfficiency / 1000)) MWh."
         return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
     }
 

@@ -18,18 +18,19 @@ enum ReportText {
     static func summary(_ b: Breakdown, summary: RunSummary) -> String {
         let s = b.result.scenario
         let total = b.kWh(.total)
-        let bal = b.balance, co2 = b.balanceCO2, cost = b.balanceCost
+        let balance = b.balance()
+        let bal = balance.kWh, co2 = balance.co2Kg, cost = balance.cost
         var p: [String] = []
         let span = "\(s.start) to \(s.end)"
         p.append("From \(span), the simulated fleets of \(e(s.name)) use \(amount(b, kWh: total, co2: b.co2(.total), cost: b.cost(.total))).")
-        let share = total > 0 ? FixedDecimal.format(100 * bal.ict / total, digits: 1) : "0"
-        p.append("The smart city's ICT — sensing, network and compute — uses \(amount(b, kWh: bal.ict, co2: co2?.ict, cost: cost?.ict)), \(share) % of it.")
+        let share = total > 0 ? FixedDecimal.format(100 * bal.ictOverhead / total, digits: 1) : "0"
+        p.append("Its ICT — sensors, radios, servers and the controllers and electronics inside lights, signals and chargers — uses \(amount(b, kWh: bal.ictOverhead, co2: co2?.ictOverhead, cost: cost?.ictOverhead)), \(share) % of it.")
+        let verdict = bal.net < 0 ? "the savings the ICT makes possible exceed what it uses" : "the ICT uses more than the savings it makes possible"
+        p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging), is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
         if bal.baseline > 0 {
-            p.append("The equipment the smart fleets replace would have used \(mwh(bal.baseline)); they save \(amount(b, kWh: bal.savings, co2: co2?.savings, cost: cost?.savings)).")
-            let verdict = bal.net < 0 ? "the city saves more than its ICT uses" : "its ICT uses more than it saves"
-            p.append("Net, ICT less savings, is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).")
+            p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")
         } else {
-            p.append("No fleet declares what it replaces (`replaces:`), so there are no savings to weigh: the net is the ICT overhead.")
+            p.append("No fleet declares what it replaces (`replaces:`), so there are no efficiency savings beside those of the ICT.")
         }
         if let top = s.fleets.enumerated().map({ ($1.name, b.kWh(.fleet($0))) }).max(by: { $0.1 < $1.1 }), total > 0 {
             let layer = Layer.allCases.max { b.kWh(.layer($0)) < b.kWh(.layer($1)) }!
@@ -191,7 +192,7 @@ enum ReportText {
         for k in kinds { p.append("<p><strong>\(k.rawValue)</strong> (\(k.defaultLayer.rawValue)): \(prose(k.summary)).</p>") }
         if let note = chargingModels(b.result.scenario) { p.append(note) }
         p.append("<p><strong>Carbon and cost.</strong> Each step's energy × the grid's carbon intensity (g/kWh) and price at that step, from constant values, year maps (linear between 1 January of the listed years) or hourly shapes.</p>")
-        p.append("<p><strong>Balance.</strong> A fleet with <code>replaces:</code> is simulated twice, as it is and as the equipment it replaces; savings = baseline − actual. ICT overhead = sensing + network + compute; net = ICT overhead − savings.</p>")
+        p.append("<p><strong>Balance.</strong> After ITU-T L.1480, a fleet is simulated in up to three cases: as the equipment it replaces (<code>replaces:</code>, the baseline), as itself with its ICT functions off (controller, dimming, smart charging: the reference, or <code>reference:</code>) and as it is. On the load served, efficiency savings = baseline − reference, ICT-enabled savings = reference − actual. The ICT overhead is the ICT part of every fleet: sensors, radios, servers, and the controllers and electronics of lights, signals and chargers, less what <code>boundary:</code> leaves out. Net = ICT overhead − ICT-enabled savings; net with efficiency = ICT overhead − both savings.</p>")
         return p.joined(separator: "\n")
     }
 }

@@ -20,9 +20,15 @@ extension RunSummary {
             ("by_district", .object(byDistrict.map { ($0.name, $0.value.json()) })),
             ("by_fleet", .object(byFleet.map { ($0.name, $0.json()) })),
             ("by_year", .object(byYear.map { y in
-                (String(y.year), .object(y.figures.fields() + [("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) }))]))
+                (String(y.year), .object(y.figures.fields() + [
+                    ("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) })), ("balance", y.balance.json()),
+                ]))
             })),
-            ("balance", balance.json()),
+            ("ict", ict.json()),
+            ("balance", .object(balance.fields() + [
+                ("by_fleet", .object(balanceByFleet.map { ($0.name, $0.value.json()) })),
+                ("by_district", .object(balanceByDistrict.map { ($0.name, $0.value.json()) })),
+            ])),
             ("assumptions", .object(assumptions.map { group in
                 (group.name, .array(group.value.map { a in
                     .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
@@ -75,9 +81,14 @@ extension RunSummary {
         }
         byYear = try r.object("by_year").entries { year, y in
             guard let number = Int(year) else { throw y.failure(expected: "a calendar year as its key", found: year) }
-            return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) })
+            return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) },
+                        balance: try Balance(try y.object("balance")))
         }
-        balance = try Balance(try r.object("balance"))
+        ict = try ICT(try r.object("ict"))
+        let b = try r.object("balance")
+        balance = try Balance(b)
+        balanceByFleet = try b.object("by_fleet").entries { Named(name: $0, value: try Balance($1)) }
+        balanceByDistrict = try b.object("by_district").entries { Named(name: $0, value: try Balance($1)) }
         // The figures above are what a summary is read for (`compare`); what follows is read where
         // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
         assumptions = (try? r.object("assumptions").entries { group, list in
@@ -109,7 +120,9 @@ extension RunSummary.Figures {
 }
 
 extension RunSummary.Amount {
-    func json() -> JSONValue { .object([("energy_kwh", .number(energyKWh)), ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))]) }
+    func fields() -> [(String, JSONValue)] { [("energy_kwh", .number(energyKWh)), ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))] }
+
+    func json() -> JSONValue { .object(fields()) }
 
     init(_ r: JSONReader) throws {
         self.init(energyKWh: try r.figure("energy_kwh"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
@@ -145,41 +158,70 @@ extension RunSummary.Fleet {
 }
 
 extension RunSummary.Balance {
-    /// The measures and units of the balance's keys, in the contract's order: `savings_co2_kg`.
-    static let measures = ["baseline", "savings", "ict_overhead", "net"]
+    /// The measures and units of the balance's keys, in the contract's order: `savings_ict_co2_kg`.
+    public static let measures = ["baseline", "savings_efficiency", "savings_ict", "savings", "ict_overhead", "net", "net_with_efficiency"]
     static let units = ["kwh", "co2_kg", "cost"]
 
-    public func json() -> JSONValue {
-        let sides = [kWh, co2Kg, cost]
-        return .object(zip(Self.units, sides).flatMap { unit, parts in
+    func fields() -> [(String, JSONValue)] {
+        zip(Self.units, [kWh, co2Kg, cost]).flatMap { unit, parts in
             Self.measures.map { m in ("\(m)_\(unit)", .optional(parts.map { $0.value(m) })) }
-        })
+        }
     }
 
+    public func json() -> JSONValue { .object(fields()) }
+
     public init(_ r: JSONReader) throws {
-        /// All four parts in `unit`, or nil when one is null (a grid without carbon or price).
+        /// Every part in `unit`, or nil when one is null (a grid without carbon or price).
         func parts(_ unit: String) throws -> RunSummary.Parts? {
             var v: [Double] = []
             for m in Self.measures {
                 guard let x = try r.optionalDouble("\(m)_\(unit)") else { return nil }
                 v.append(x)
             }
-            return RunSummary.Parts(baseline: v[0], savings: v[1], ictOverhead: v[2], net: v[3])
+            return RunSummary.Parts(baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], ictOverhead: v[4], net: v[5], netWithEfficiency: v[6])
         }
-        guard let kWh = try parts("kwh") else { throw r.failure(expected: "baseline_kwh, savings_kwh, ict_overhead_kwh and net_kwh as numbers", found: "null") }
+        guard let kWh = try parts("kwh") else {
+            throw r.failure(expected: Self.measures.map { "\($0)_kwh" }.joined(separator: ", ") + " as numbers", found: "null")
+        }
         self.init(kWh: kWh, co2Kg: try parts("co2_kg"), cost: try parts("cost"))
     }
 }
 
 extension RunSummary.Parts {
-    /// A part by its key's measure: baseline, savings, ict_overhead, net.
+    /// A part by its key's measure (`RunSummary.Balance.measures`).
     public func value(_ measure: String) -> Double {
         switch measure {
         case "baseline": baseline
+        case "savings_efficiency": savingsEfficiency
+        case "savings_ict": savingsICT
         case "savings": savings
         case "ict_overhead": ictOverhead
+        case "net_with_efficiency": netWithEfficiency
         default: net
         }
+    }
+
+    /// Every part is a number (a status or summary read from elsewhere may hold infinities).
+    public var isFinite: Bool { RunSummary.Balance.measures.allSatisfy { value($0).isFinite } }
+}
+
+extension RunSummary.ICT {
+    func json() -> JSONValue {
+        func amounts(_ list: [RunSummary.Named<RunSummary.Amount>]) -> JSONValue { .object(list.map { ($0.name, $0.value.json()) }) }
+        return .object(total.fields() + [
+            ("by_layer", amounts(byLayer)), ("by_kind", amounts(byKind)), ("by_district", amounts(byDistrict)), ("by_fleet", amounts(byFleet)),
+            ("by_year", amounts(byYear)),
+            ("excluded", .object(excluded.map { ($0.fleet, .object($0.amount.fields() + [("reason", .string($0.reason))])) })),
+        ])
+    }
+
+    init(_ r: JSONReader) throws {
+        func amounts(_ key: String) throws -> [RunSummary.Named<RunSummary.Amount>] {
+            try r.object(key).entries { RunSummary.Named(name: $0, value: try RunSummary.Amount($1)) }
+        }
+        self.init(total: try RunSummary.Amount(r), byLayer: try amounts("by_layer"), byKind: try amounts("by_kind"), byDistrict: try amounts("by_district"),
+                  byFleet: try amounts("by_fleet"), byYear: try amounts("by_year"),
+                  excluded: try r.object("excluded").entries { RunSummary.ICT.Excluded(fleet: $0, amount: try RunSummary.Amount($1), reason: try $1.string("reason")) })
     }
 }
 

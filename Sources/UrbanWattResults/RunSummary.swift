@@ -73,21 +73,45 @@ public struct RunSummary: Sendable, Equatable {
         public var year: Int
         public var figures: Figures
         public var byLayer: [Named<Amount>]
+        public var balance: Balance
     }
 
-    /// What the replaced equipment would have used, what replacing it saved, what the ICT layers
-    /// use, and ICT less savings.
+    /// The balance in one unit (kWh, kg CO2 or cost): what the replaced equipment would have
+    /// served, the savings of efficiency (baseline − reference) and those ICT enables (reference −
+    /// actual), the ICT overhead, and the net: ICT overhead − ICT-enabled savings, the headline; and
+    /// beside it the net less efficiency savings too (`Breakdown+Balance.swift`).
     public struct Parts: Sendable, Equatable {
         public var baseline: Double
+        public var savingsEfficiency: Double
+        public var savingsICT: Double
+        /// Both savings.
         public var savings: Double
         public var ictOverhead: Double
         public var net: Double
+        public var netWithEfficiency: Double
     }
 
     public struct Balance: Sendable, Equatable {
         public var kWh: Parts
         public var co2Kg: Parts?
         public var cost: Parts?
+    }
+
+    /// The ICT energy inside the boundary (the overhead) and what `boundary:` leaves out.
+    public struct ICT: Sendable, Equatable {
+        public struct Excluded: Sendable, Equatable {
+            public var fleet: String
+            public var amount: Amount
+            public var reason: String
+        }
+
+        public var total: Amount
+        public var byLayer: [Named<Amount>]
+        public var byKind: [Named<Amount>]
+        public var byDistrict: [Named<Amount>]
+        public var byFleet: [Named<Amount>]
+        public var byYear: [Named<Amount>]
+        public var excluded: [Excluded]
     }
 
     public struct Telemetry: Sendable, Equatable {
@@ -148,12 +172,19 @@ public struct RunSummary: Sendable, Equatable {
     public var byDistrict: [Named<Figures>]
     public var byFleet: [Fleet]
     public var byYear: [Year]
+    public var ict: ICT
     public var balance: Balance
+    public var balanceByFleet: [Named<Balance>]
+    public var balanceByDistrict: [Named<Balance>]
     /// Every coefficient with its value, unit and source: the grid's, then each fleet's.
     public var assumptions: [Named<[Assumption]>]
     public var telemetry: Telemetry
     public var uncertainty: Uncertainty?
     public var run: RunFacts
+
+    /// The balance of a fleet, or of a district.
+    public func balance(fleet name: String) -> Balance? { balanceByFleet.first { $0.name == name }?.value }
+    public func balance(district name: String) -> Balance? { balanceByDistrict.first { $0.name == name }?.value }
 
     /// The figures of `layer`.
     public func layer(_ layer: Layer) -> Figures? { byLayer.first { $0.name == layer.rawValue }?.value }
@@ -190,19 +221,55 @@ extension RunSummary {
         byYear = b.years.map { year, span in
             Year(year: year, figures: figures(.total, span), byLayer: Layer.allCases.map {
                 Named(name: $0.rawValue, value: Amount(energyKWh: b.kWh(.layer($0), span), co2Kg: b.co2(.layer($0), span), cost: b.cost(.layer($0), span)))
-            })
+            }, balance: b.balance(span))
         }
-        func parts(_ p: (baseline: Double, savings: Double, ict: Double, net: Double)) -> Parts {
-            Parts(baseline: p.baseline, savings: p.savings, ictOverhead: p.ict, net: p.net)
-        }
-        balance = Balance(kWh: parts(b.balance), co2Kg: b.balanceCO2.map(parts), cost: b.balanceCost.map(parts))
+        ict = ICT(b)
+        balance = b.balance()
+        // By fleet, the measures only: any other fleet's balance is its ICT part (`ict.by_fleet`).
+        balanceByFleet = s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }
+            .map { Named(name: s.fleets[$0].name, value: b.balance(fleets: [$0])) }
+        let byDistrict = Dictionary(grouping: s.fleets.indices) { s.fleets[$0].district }
+        // By district, those with fleets: an empty one has nothing to weigh.
+        balanceByDistrict = s.districts.compactMap { d in byDistrict[d].map { Named(name: d, value: b.balance(fleets: $0)) } }
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
         assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given)) }
+            + (ict.excluded.isEmpty ? [] : [Named(name: "boundary", value: ict.excluded.map {
+                Assumption("exclude.\($0.fleet)", $0.amount.energyKWh, "kWh of ICT left out of the overhead", $0.reason)
+            })])
         telemetry = Telemetry(generated: info.generated, published: info.published, dropped: info.dropped, clients: info.clients,
                               connectSeconds: info.clients > 0 ? info.connectSeconds : nil)
         uncertainty = info.uncertainty
         run = RunFacts(wallSeconds: info.wallSeconds, nodeSteps: r.nodeSteps, shard: r.shard.description)
+    }
+}
+
+extension RunSummary.ICT {
+    /// The ICT parts of every fleet inside the boundary, summed by layer, kind, district and year.
+    init(_ b: Breakdown) {
+        let s = b.scenario
+        let inside = b.fleetsInOverhead
+        func sum(_ fleets: [Int], _ span: Breakdown.Span = .all) -> RunSummary.Amount {
+            let parts = fleets.map { b.ict(fleet: $0, span) }
+            func add(_ f: (RunSummary.Amount) -> Double?) -> Double? {
+                parts.reduce(Optional(0.0)) { acc, p in acc.flatMap { a in f(p).map { a + $0 } } }
+            }
+            return RunSummary.Amount(energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: add(\.co2Kg), cost: add(\.cost))
+        }
+        /// Each name of `names` with the sum of the fleets inside whose `key` it is.
+        func by(_ names: [String], _ key: (UrbanWattCore.Fleet) -> String) -> [RunSummary.Named<RunSummary.Amount>] {
+            let groups = Dictionary(grouping: inside) { key(s.fleets[$0]) }
+            return names.map { RunSummary.Named(name: $0, value: sum(groups[$0] ?? [])) }
+        }
+        total = sum(inside)
+        byLayer = by(Layer.allCases.map(\.rawValue)) { $0.layer.rawValue }
+        byKind = by(FleetKind.allCases.filter { k in s.fleets.contains { $0.kind == k } }.map(\.rawValue)) { $0.kind.rawValue }
+        byDistrict = by(s.districts) { $0.district }
+        byFleet = inside.map { RunSummary.Named(name: s.fleets[$0].name, value: b.ict(fleet: $0)) }
+        byYear = b.years.map { RunSummary.Named(name: String($0.year), value: sum(inside, $0.span)) }
+        excluded = s.fleets.indices.compactMap { i in
+            s.boundary.reason(excluding: s.fleets[i]).map { Excluded(fleet: s.fleets[i].name, amount: b.ict(fleet: i), reason: $0) }
+        }
     }
 }

@@ -3,8 +3,9 @@ import UrbanWattCore
 
 /// A shard's `series.bin`: every fleet's step series, written chunk by chunk while the shard runs
 /// and read back chunk by chunk by `merge`, so neither holds the period in memory. Each chunk holds,
-/// per fleet in scenario order, its energy, baseline (with `replaces:`), messages, bytes and nodes
-/// for the chunk's steps, little-endian whatever the host (8, 8, 8, 8 and 4 bytes a step).
+/// per fleet in scenario order, its energy, then the baseline, reference and ICT series it has
+/// (`FleetSeries.Parts`), messages, bytes and nodes for the chunk's steps, little-endian whatever
+/// the host (8 bytes a step for each but the nodes, 4).
 public enum SeriesFile {
     /// Appends chunks to a file and keeps its FNV-1a checksum.
     public final class Writer {
@@ -47,19 +48,19 @@ public enum SeriesFile {
     static func encode(_ s: FleetSeries, into data: inout Data) {
         func append<T>(_ a: [T]) { a.withUnsafeBytes { data.append(contentsOf: $0) } }
         append(s.energy.map { $0.bitPattern.littleEndian })
-        if let b = s.baseline { append(b.map { $0.bitPattern.littleEndian }) }
+        for extra in [s.baseline, s.reference, s.ict] { if let x = extra { append(x.map { $0.bitPattern.littleEndian }) } }
         append(s.messages.map { Int64($0).littleEndian })
         append(s.bytes.map { Int64($0).littleEndian })
         append(s.nodes.map(\.littleEndian))
     }
 
-    /// Bytes a step takes for fleets with these `baselines` flags.
-    static func bytesPerStep(_ baselines: [Bool]) -> Int { baselines.reduce(0) { $0 + ($1 ? 36 : 28) } }
+    /// Bytes a step takes for fleets with these parts.
+    static func bytesPerStep(_ parts: [FleetSeries.Parts]) -> Int { parts.reduce(0) { $0 + 28 + 8 * $1.rawValue.nonzeroBitCount } }
 
     /// Reads a series file written in chunks of `chunk` steps, any number of steps at a time.
     public final class Reader {
         public let path: String
-        let baselines: [Bool]
+        let parts: [FleetSeries.Parts]
         let chunk: Int
         let total: Int
         private let handle: FileHandle
@@ -68,26 +69,26 @@ public enum SeriesFile {
         private var buffered: [FleetSeries]
         private var offset = 0
 
-        /// `total` steps of fleets with these `baselines` flags, chunks of `chunk` steps.
-        public init(path: String, baselines: [Bool], chunk: Int, total: Int) throws(ShardFiles.Failure) {
+        /// `total` steps of fleets with these parts, chunks of `chunk` steps.
+        public init(path: String, parts: [FleetSeries.Parts], chunk: Int, total: Int) throws(ShardFiles.Failure) {
             guard chunk > 0, let h = FileHandle(forReadingAtPath: path) else { throw ShardFiles.Failure(description: "\(path): cannot read") }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
-            guard size == total * SeriesFile.bytesPerStep(baselines) else {
-                throw ShardFiles.Failure(description: "\(path): \(size) bytes, not the \(total * SeriesFile.bytesPerStep(baselines)) of \(total) steps of the scenario's fleets")
+            guard size == total * SeriesFile.bytesPerStep(parts) else {
+                throw ShardFiles.Failure(description: "\(path): \(size) bytes, not the \(total * SeriesFile.bytesPerStep(parts)) of \(total) steps of the scenario's fleets")
             }
             self.path = path
-            self.baselines = baselines
+            self.parts = parts
             self.chunk = chunk
             self.total = total
             handle = h
-            buffered = baselines.map { FleetSeries(steps: 0, baseline: $0) }
+            buffered = parts.map { FleetSeries(steps: 0, parts: $0) }
         }
 
         deinit { try? handle.close() }
 
         /// The next `n` steps (fewer at the end of the file).
         public func next(_ n: Int) throws(ShardFiles.Failure) -> [FleetSeries] {
-            var out = baselines.map { FleetSeries(steps: 0, baseline: $0) }
+            var out = parts.map { FleetSeries(steps: 0, parts: $0) }
             var want = n
             while want > 0 {
                 if offset == buffered.first?.count ?? 0 {
@@ -106,11 +107,11 @@ public enum SeriesFile {
             let steps = min(chunk, total - read)
             let data: Data
             do {
-                data = try handle.read(upToCount: steps * SeriesFile.bytesPerStep(baselines)) ?? Data()
+                data = try handle.read(upToCount: steps * SeriesFile.bytesPerStep(parts)) ?? Data()
             } catch {
                 throw ShardFiles.Failure(description: "\(path): \(error.localizedDescription)")
             }
-            guard data.count == steps * SeriesFile.bytesPerStep(baselines) else { throw ShardFiles.Failure(description: "\(path): shorter than its header says") }
+            guard data.count == steps * SeriesFile.bytesPerStep(parts) else { throw ShardFiles.Failure(description: "\(path): shorter than its header says") }
             var at = data.startIndex
             func take<T>(_ type: T.Type) -> [T] {
                 let size = steps * MemoryLayout<T>.stride
@@ -119,10 +120,13 @@ public enum SeriesFile {
                     (0..<steps).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.stride, as: T.self) }
                 }
             }
-            buffered = baselines.map { hasBaseline in
-                var s = FleetSeries(steps: 0, baseline: hasBaseline)
-                s.energy = take(UInt64.self).map { Double(bitPattern: UInt64(littleEndian: $0)) }
-                if hasBaseline { s.baseline = take(UInt64.self).map { Double(bitPattern: UInt64(littleEndian: $0)) } }
+            func doubles() -> [Double] { take(UInt64.self).map { Double(bitPattern: UInt64(littleEndian: $0)) } }
+            buffered = parts.map { p in
+                var s = FleetSeries(steps: 0)
+                s.energy = doubles()
+                if p.contains(.baseline) { s.baseline = doubles() }
+                if p.contains(.reference) { s.reference = doubles() }
+                if p.contains(.ict) { s.ict = doubles() }
                 s.messages = take(Int64.self).map { Int(Int64(littleEndian: $0)) }
                 s.bytes = take(Int64.self).map { Int(Int64(littleEndian: $0)) }
                 s.nodes = take(Int32.self).map { Int32(littleEndian: $0) }

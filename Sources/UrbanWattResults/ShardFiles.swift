@@ -173,7 +173,7 @@ public enum ShardFiles {
             }
             lives.append(BatteryLives(count: nodes, sum: sum, minimum: minimum, bins: counts))
         }
-        let reader = try SeriesFile.Reader(path: series, baselines: scenario.fleets.map { $0.replaces != nil },
+        let reader = try SeriesFile.Reader(path: series, parts: scenario.fleets.map(\.seriesParts),
                                            chunk: chunk, total: completed)
         let result = SimulationResult(scenario: scenario, clock: clock, shard: shard, batteryLives: lives, completedSteps: completed, nodeSteps: nodeSteps)
         return (result, reader)
@@ -212,19 +212,13 @@ public enum ShardFiles {
         var nodeSteps = ordered.map { _ in 0 }
         while done < completed {
             let range = done..<min(completed, done + 672)
-            var sum = first.scenario.fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
+            var sum = first.scenario.fleets.map { FleetSeries(steps: range.count, parts: $0.seriesParts) }
             for (j, (result, reader)) in ordered.enumerated() {
                 let part = try reader.next(range.count)
                 if done == 0 { try checkNodes(part, of: result) }
                 for (i, s) in part.enumerated() {
                     nodeSteps[j] += s.nodes.reduce(0) { $0 + Int($1) }
-                    for k in 0..<range.count {
-                        sum[i].energy[k] += s.energy[k]
-                        sum[i].messages[k] += s.messages[k]
-                        sum[i].bytes[k] += s.bytes[k]
-                        sum[i].nodes[k] += s.nodes[k]
-                        if let b = s.baseline { sum[i].baseline![k] += b[k] }
-                    }
+                    sum[i].add(s)
                 }
             }
             tally.add(range, sum)

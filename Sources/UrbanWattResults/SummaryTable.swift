@@ -43,12 +43,14 @@ public enum SummaryTable {
                          percent(e, of: totalKWh)] + money(.fleet(i)) + [String(b.messages(fleet: i))])
         }
         lines += table(rows)
-        let bal = b.balance
+        let balance = b.balance()
+        let bal = balance.kWh
         lines.append("")
-        lines.append("ICT overhead \(number(bal.ict)) kWh · savings \(number(bal.savings)) kWh (baseline \(number(bal.baseline)) kWh) · net \(number(bal.net)) kWh")
+        lines.append("ICT overhead \(number(bal.ictOverhead)) kWh · ICT-enabled savings \(number(bal.savingsICT)) kWh · net \(number(bal.net)) kWh")
+        lines.append("efficiency savings \(number(bal.savingsEfficiency)) kWh (baseline \(number(bal.baseline)) kWh) · net with efficiency \(number(bal.netWithEfficiency)) kWh")
         var netMoney: [String] = []
-        if let c = b.balanceCO2 { netMoney.append("ICT \(number(c.ict / 1000)) t CO2 · savings \(number(c.savings / 1000)) t · net \(number(c.net / 1000)) t") }
-        if let c = b.balanceCost { netMoney.append("ICT \(number(c.ict)) \(currency) · savings \(number(c.savings)) · net \(number(c.net)) \(currency)") }
+        if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number(c.savingsICT / 1000)) t · net \(number(c.net / 1000)) t") }
+        if let c = balance.cost { netMoney.append("ICT \(number(c.ictOverhead)) \(currency) · ICT-enabled savings \(number(c.savingsICT)) · net \(number(c.net)) \(currency)") }
         if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,8 +1,8 @@
 import UrbanWattCore
 
 /// Folds the engine's chunks, as they come, into what the results report: per group (the total,
-/// each layer, kind, district, fleet and replaced equipment) and per calendar year the energy, its
-/// carbon and cost, and the highest step; the rows of timeseries.csv; the typical days; the load
+/// each layer, kind, district and fleet, and a fleet's replaced equipment, reference and ICT part)
+/// and per calendar year the energy, its carbon and cost, and the highest step; the rows of timeseries.csv; the typical days; the load
 /// histogram; each fleet's traffic and nodes. Memory grows with groups × (years + rows), not with
 /// steps, so a year of one-second steps fits as well as a quarter-hour one.
 public struct Tally: Sendable {
@@ -72,7 +72,10 @@ public struct Tally: Sendable {
         var groups: [Breakdown.Group] = [.total] + Layer.allCases.map { .layer($0) } + kinds.map { .kind($0) }
         groups += scenario.districts.map { .district($0) }
         groups += scenario.fleets.indices.map { .fleet($0) }
-        groups += scenario.fleets.indices.filter { scenario.fleets[$0].replaces != nil }.map { .baseline($0) }
+        let parts = scenario.fleets.map(\.seriesParts)
+        groups += parts.indices.filter { parts[$0].contains(.baseline) }.map { .baseline($0) }
+        groups += parts.indices.filter { parts[$0].contains(.reference) }.map { .reference($0) }
+        groups += parts.indices.filter { parts[$0].contains(.ict) }.map { .ict($0) }
         self.groups = groups
         let index = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.index = index
@@ -123,8 +126,8 @@ public struct Tally: Sendable {
                 for i in 0..<n { v[g * n + i] += energy[i] }
             }
             v.replaceSubrange((fleetGroup + f) * n ..< (fleetGroup + f + 1) * n, with: energy)
-            if let g = index[.baseline(f)], let baseline = series[f].baseline {
-                v.replaceSubrange(g * n ..< (g + 1) * n, with: baseline)
+            for (group, part) in [(Breakdown.Group.baseline(f), series[f].baseline), (.reference(f), series[f].reference), (.ict(f), series[f].ict)] {
+                if let g = index[group], let part { v.replaceSubrange(g * n ..< (g + 1) * n, with: part) }
             }
         }
         var i0 = 0

@@ -1283,7 +1283,10 @@ fleets:
     count: 9000                      # ~1 light point per 11 inhabitants ([dena]: 9 M points for 84 M people)
     power: 35 W                      # LED, 58 % below conventional [LightSavers2013]
     dimming: [{from: "22:00", to: "05:00", level: 0%}]   # night switch-off, common in rural Germany
-    replaces: {power: 80 W, dimming: none}   # conventional lamps (U); LED saves 58 % [LightSavers2013]
+    # Timers switched the old lamps off at night too (U): the switch-off needs no ICT, so it is in
+    # the baseline and the reference alike, and saves nothing that the ICT could claim.
+    replaces: {power: 80 W, dimming: [{from: "22:00", to: "05:00", level: 0%}]}   # conventional lamps (U); LED saves 58 % [LightSavers2013]
+    reference: {dimming: [{from: "22:00", to: "05:00", level: 0%}]}   # the timer's switch-off (U)
   - name: town-signals
     kind: traffic-signal
     district: kreisstadt
@@ -1380,6 +1383,7 @@ fleets:
     controller: 1 W                  # (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
     replaces: {power: 110 W, controller: 0 W, dimming: none}   # conventional lamps, 58 % more than LED [LightSavers2013] (U)
+    # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
     jitter: 5%   # spread of node power around the mean (U)
   - name: traffic-signals
     kind: traffic-signal
@@ -1538,6 +1542,7 @@ fleets:
     controller: 1 W                  # smart node per light (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
     replaces: {power: 100 W, controller: 0 W, dimming: none}   # the 100 W lamps of [LightSavers2013]
+    # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: sodium-lights
     kind: streetlight
     district: south
@@ -1596,6 +1601,7 @@ fleets:
     controller: 0.5 W                # NEMA/Zhaga node standby (U)
     dimming: {adaptive: {profile: night-traffic, min: 30%}}   # dimmed with the road traffic, never below 30 % (U)
     replaces: {power: 70 W, controller: 0 W, dimming: none}   # 70 W high-pressure sodium (U)
+    # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: arterial-led
     kind: streetlight
     district: arterial
@@ -1604,6 +1610,7 @@ fleets:
     controller: 0.5 W                # (U)
     dimming: [{from: "22:00", to: "06:00", level: 60%}]   # night dimming window (U)
     replaces: {power: 150 W, controller: 0 W, dimming: none}   # 150 W high-pressure sodium (U)
+    # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: light-nodes
     kind: sensor                     # the controllers' status uplinks (their power is in `controller` above)
     district: residential

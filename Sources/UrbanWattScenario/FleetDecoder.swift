@@ -18,9 +18,9 @@ struct FleetContext {
 
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
-    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "description"]
+    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "description"]
 
-    /// Keys of each kind's model; `replaces:` may override any of them.
+    /// Keys of each kind's model; `replaces:` and `reference:` may override any of them.
     static func modelKeys(_ kind: FleetKind) -> [String] { kind.type.parameters.map(\.key) }
 
     static func decode(_ c: Cursor, context: FleetContext, reader r: YAMLReader) -> Fleet? {
@@ -63,19 +63,29 @@ enum FleetDecoder {
         guard let kind else { return nil }
         let decoder = ParameterDecoder(reader: r, context: context)
         let model = kind.type.make(decoder.input(f, kind.type.parameters, parent: c))
-        var replaces: (any NodeKind)?
-        if let rep = f["replaces"] {
-            if !kind.type.replaceable {
-                r.error(rep, "`replaces` is not supported for a \(kind) fleet")
-            } else if let overrides = r.mapping(rep, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}") {
-                let merged = f.merging(overrides) { _, new in new }
-                replaces = kind.type.make(decoder.input(merged, kind.type.parameters, parent: c))
-            }
+        // The replaced equipment and the reference have the fleet's keys without its ICT functions
+        // (each off by default), and what `replaces:` or `reference:` gives on top.
+        let withoutICT = f.filter { !kind.type.ictFunctions.contains($0.key) }
+        func variant(_ key: String) -> (any NodeKind)? {
+            guard let c = f[key],
+                  let overrides = r.mapping(c, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}")
+            else { return nil }
+            return kind.type.make(decoder.input(withoutICT.merging(overrides) { _, new in new }, kind.type.parameters, parent: c))
         }
+        var replaces: (any NodeKind)?
+        if let rep = f["replaces"], !kind.type.replaceable {
+            r.error(rep, "`replaces` is not supported for a \(kind) fleet")
+        } else {
+            replaces = variant("replaces")
+        }
+        let reference = f["reference"] != nil ? variant("reference")
+            : kind.type.ictFunctions.contains(where: { f[$0] != nil }) ? kind.type.make(decoder.input(withoutICT, kind.type.parameters, parent: c)) : nil
         guard let name, let model else { return nil }
         var fleet = Fleet(
             name: name, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
             via: via, model: model, replaces: replaces)
+        // A reference that is the fleet itself (no ICT function on) needs no case of its own.
+        fleet.reference = reference.flatMap { $0.isEqual(to: model) ? nil : $0 }
         fleet.given = givenKeys(f)
         return fleet
     }

@@ -10,7 +10,7 @@ public enum ScenarioDecoder {
     public static let maximumDistricts = 100_000
 
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
-                          "districts", "fleets", "check", "extends", "remove"]
+                          "districts", "fleets", "boundary", "check", "extends", "remove"]
 
     /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
     public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
@@ -224,11 +224,13 @@ public enum ScenarioDecoder {
             }
         }
         RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, undecoded: undecoded, reader: r)
+        let boundary = top["boundary"].map { decodeBoundary($0, fleets: fleets, declared: declared, reader: r) } ?? Boundary()
         guard let period else { return nil }
-        let scenario = Scenario(
+        var scenario = Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,
             end: period.end, step: period.step, grid: grid, profiles: profiles, districts: districts, fleets: fleets,
             checkTolerance: checkTolerance)
+        scenario.boundary = boundary
         if let excess = TrafficLimit.excess(scenario) {
             r.error(Cursor(node: fleetCursors[excess.fleet].node, path: fleetCursors[excess.fleet].path), TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total))
         }
@@ -336,6 +338,32 @@ public enum ScenarioDecoder {
             return nil
         }
         return r.yearMap(c, .carbon).map { .yearly($0) }
+    }
+
+    /// `boundary: {exclude: {NAME: REASON}}`: fleets or kinds left out of the ICT overhead, each
+    /// with the reason it is booked elsewhere.
+    static func decodeBoundary(_ c: Cursor, fleets: [Fleet], declared: Set<String>, reader r: YAMLReader) -> Boundary {
+        let example = "{exclude: {smart-meter-gateways: booked as grid losses by the meter operator}}"
+        guard let f = r.mapping(c, allowed: ["exclude"], what: example),
+              let e = r.required(f, "exclude", in: c, what: "a mapping of fleet or kind names to the reason each is left out"),
+              let pairs = r.pairs(e, what: "a mapping of fleet or kind names to the reason each is left out, such as \(example)")
+        else { return Boundary() }
+        let kinds = Set(fleets.map(\.kind.rawValue))
+        var exclusions: [Boundary.Exclusion] = []
+        for p in pairs {
+            guard declared.contains(p.key) || kinds.contains(p.key) else {
+                let names = declared.sorted() + kinds.sorted()
+                r.error(p.keyCursor, "`\(p.key)` is neither a fleet nor a kind of this scenario" + Suggestion.didYouMean(p.key, in: names))
+                continue
+            }
+            guard let reason = r.string(p.value, what: "the reason it is left out of the ICT overhead") else { continue }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                r.error(p.value, "expected the reason it is left out of the ICT overhead, got an empty text")
+                continue
+            }
+            exclusions.append(Boundary.Exclusion(name: p.key, reason: reason))
+        }
+        return Boundary(exclusions: exclusions)
     }
 
     static func decodeProfiles(_ c: Cursor, reader r: YAMLReader) -> [String: Profile] {

@@ -45,6 +45,10 @@ public enum ScenarioSchema {
                                        ("maxItems", .integer(ScenarioDecoder.maximumDistricts))])),
                 // Left empty (null) only in a scenario that extends another: no fleet changes.
                 ("fleets", .object([("type", .array([.string("array"), .string("null")])), ("maxItems", .integer(ScenarioDecoder.maximumFleets))])),
+                ("boundary", object([("exclude", .object([
+                    ("type", .string("object")), ("additionalProperties", .object([("type", .string("string")), ("minLength", .integer(1))])),
+                    ("description", .string("fleet or kind names, each with the reason it is left out of the ICT overhead")),
+                ]))], required: ["exclude"])),
                 ("check", object([("tolerance", quantity(.fraction))])),
                 ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
                 ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),
@@ -127,7 +131,7 @@ public enum ScenarioSchema {
         case "jitter": quantity(.fraction)
         case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
         // Any of the kind's own keys, each overriding the fleet's.
-        case "replaces": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
+        case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
         default: .object([])
         }
     }

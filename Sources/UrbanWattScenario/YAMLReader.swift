@@ -39,8 +39,10 @@ final class YAMLReader {
     let file: String
     let sampler: ParameterSampler
     private(set) var diagnostics: [Diagnostic] = []
+    private var reported = Set<String>()
     /// Paths of the parameters given as distributions.
     private(set) var uncertain: [String] = []
+    private var uncertainSeen = Set<String>()
     /// Draws rejected because they fell outside their quantity's valid range (`--runs` only).
     /// Draws rejected as outside their valid range, by parameter path (`--runs`).
     private(set) var redraws: [String: Int] = [:]
@@ -60,12 +62,16 @@ final class YAMLReader {
 
     func error(_ cursor: Cursor, _ message: String) {
         let mark = cursor.node.mark
-        diagnostics.append(Diagnostic(
-            file: file(of: cursor.path), line: mark?.line ?? 1, column: mark?.column ?? 1, path: cursor.path, message: message))
+        report(Diagnostic(file: file(of: cursor.path), line: mark?.line ?? 1, column: mark?.column ?? 1, path: cursor.path, message: message))
     }
 
     func error(line: Int, column: Int, path: String, _ message: String) {
-        diagnostics.append(Diagnostic(file: file(of: path), line: line, column: column, path: path, message: message))
+        report(Diagnostic(file: file(of: path), line: line, column: column, path: path, message: message))
+    }
+
+    /// Each problem once: a fleet's keys are read again for `replaces:` and `reference:`.
+    private func report(_ d: Diagnostic) {
+        if reported.insert(d.description).inserted { diagnostics.append(d) }
     }
 
     /// Problems found elsewhere (in a file `extends` names).
@@ -255,12 +261,15 @@ final class YAMLReader {
             guard b[0] <= b[1], b[1] <= b[2] else { error(at, "expected min ≤ mode ≤ max, got \(b)"); return .nan }
             d = .triangular(min: b[0], mode: b[1], max: b[2])
         }
-        uncertain.append(c.path)
+        // A key read again for `replaces:` or `reference:` draws the same value (draws follow the
+        // path); it is one uncertain input, counted once.
+        let first = uncertainSeen.insert(c.path).inserted
+        if first { uncertain.append(c.path) }
         guard let draw = sampler.value(of: d, at: c.path, within: range) else {
             error(at, "no draw fell \(allowed) in \(ParameterSampler.maximumRedraws + 1) attempts: the distribution lies outside the valid range")
             return .nan
         }
-        redraws[c.path, default: 0] += draw.redraws
+        if first { redraws[c.path, default: 0] += draw.redraws }
         return draw.value
     }
 

@@ -83,7 +83,7 @@ public struct Aggregator: Sendable {
         }
         let read = status["balance"].flatMap { try? RunSummary.Balance(JSONReader($0)) }
         let k = read?.kWh
-        balance = k.map { [$0.baseline, $0.savings, $0.ictOverhead, $0.net].allSatisfy(\.isFinite) } == true ? read : nil
+        balance = k?.isFinite == true ? read : nil
     }
 
     /// The run's step, s, from its `running` status.

@@ -35,9 +35,9 @@ public enum PrometheusText {
         sample("urbanwatt_invalid_messages_total", [], Double(a.invalid))
         family("urbanwatt_sequence_gaps", "gauge", "Sequence numbers missing so far over all nodes (late messages fill them).")
         sample("urbanwatt_sequence_gaps", [], Double(a.gaps))
-        family("urbanwatt_balance_kwh", "gauge", "The run's ICT overhead, savings, net (overhead less savings) and replaced baseline, from its done status.")
+        family("urbanwatt_balance_kwh", "gauge", "The run's balance from its done status: ICT overhead, savings (efficiency, ICT-enabled, both), net (overhead less ICT-enabled savings), net with efficiency, replaced baseline.")
         if let k = a.balance?.kWh {
-            for m in ["ict_overhead", "savings", "net", "baseline"] { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", m)], k.value(m)) }
+            for m in RunSummary.Balance.measures { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", m)], k.value(m)) }
         }
         return out
     }

@@ -250,11 +250,13 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
             #expect(html.contains("id=\"\(id)\""), "section \(id)")
         }
         for title in ["A typical winter day by layer", "Energy per year by layer", "CO₂ and cost per year", "Load-duration curve",
-                      "Energy by district and layer", "Top fleets", "Energy flows", "Balance: savings against ICT overhead"] {
+                      "Energy by district and layer", "Top fleets", "Energy flows", "Balance: the ICT against the savings it enables"] {
             #expect(html.contains(title), "\(title)")
         }
         // The summary in sentences; tables with CO2 and cost; every coefficient with its source.
-        #expect(html.contains("The smart city's ICT — sensing, network and compute — uses"))
+        #expect(html.contains("Its ICT — sensors, radios, servers and the controllers and electronics inside lights, signals and chargers — uses"))
+        #expect(html.contains("Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging), is"))
+        #expect(html.contains("Newer equipment saves a further"))
         #expect(html.contains("<h3>By district</h3>") && html.contains("t CO₂</th>"))
         #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }

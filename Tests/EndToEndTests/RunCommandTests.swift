@@ -48,9 +48,12 @@ import Testing
         #expect(csv[1].hasPrefix("2025-01-01T00:00:00Z,"))
         let fleets = try String(contentsOfFile: out + "/fleets.csv", encoding: .utf8).split(separator: "\n")
         #expect(fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,"
-            + "savings_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes")
-        // 1,000 × 5 W × 744 h = 3,720 kWh; × 400 g/kWh = 1,488 kg; × 0.25 EUR/kWh = 930 EUR; no baseline, no battery.
-        #expect(fleets[1] == "2025,lamps,device,sensing,city,1000,3720.000000,5.000000,1488.000000,930.000000,,,,,,,,0,0")
+            + "savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
+            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes")
+        // 1,000 × 5 W × 744 h = 3,720 kWh; × 400 g/kWh = 1,488 kg; × 0.25 EUR/kWh = 930 EUR; no baseline, no battery;
+        // a device is ICT as a whole.
+        #expect(fleets[1] == "2025,lamps,device,sensing,city,1000,3720.000000,5.000000,1488.000000,930.000000,,,,,,,,"
+            + "3720.000000,1488.000000,930.000000,,,,0,0")
     }
 
     @Test func theSameScenarioAndSeedGiveTheSameBytes() throws {

@@ -206,7 +206,7 @@ import Testing
 
 @Suite struct WorkEstimateTests {
     /// Two fleets of 10 and 5 nodes over one day at 15 min, hourly rows: 15 × 64 B + 24 rows × (16 B ×
-    /// (total + layers + 2 fleets) + 160 B) + 2 fleets × 11 KiB + 1 district × 1.2 KiB + 32 MiB;
+    /// (total + layers + 2 fleets) + 160 B) + 2 fleets × 12.5 KiB + 1 district × 3 KiB + 32 MiB;
     /// streaming adds 96 steps × 2 fleets × 16 B.
     @Test func theEstimateIsTheStatedFormula() {
         let s = scenario([Fleet(name: "a", count: YearMap(10), model: Gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: Gateway(power: 1))],
@@ -214,7 +214,7 @@ import Testing
         let e = WorkEstimate(s)
         #expect(e.steps == 96 && e.fleets == 2 && e.nodes == 15 && e.rows == 24)
         let columns = Double(1 + Layer.allCases.count + 2)
-        let expected: Double = 15 * 64 + 24 * (columns * 16 + 160) + 2 * 11 * 1024 + 1.2 * 1024 + 32 * 1_048_576
+        let expected: Double = 15 * 64 + 24 * (columns * 16 + 160) + 2 * 12.5 * 1024 + 3 * 1024 + 32 * 1_048_576
         #expect(e.memoryBytes == expected)
         #expect(WorkEstimate(s, stepsPerRow: 1).rows == 96)
         #expect(WorkEstimate(s, streaming: true).memoryBytes == expected + 96 * 2 * 16)

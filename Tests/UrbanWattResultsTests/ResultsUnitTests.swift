@@ -119,7 +119,7 @@ import UrbanWattScenario
         // One shard of three is not a whole run.
         #expect(throws: ShardFiles.Failure.self) { try ShardFiles.checkTogether([(folder: folder, header: header, series: folder + "/series.bin")]) }
         let (back, reader) = try ShardFiles.open(folder: folder, scenario: s, header: header, series: folder + "/series.bin")
-        var fleets = s.fleets.map { FleetSeries(steps: 0, baseline: $0.replaces != nil) }
+        var fleets = s.fleets.map { FleetSeries(steps: 0, parts: $0.seriesParts) }
         while true {
             let part = try reader.next(7)
             if part[0].count == 0 { break }

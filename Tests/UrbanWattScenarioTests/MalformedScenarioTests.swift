@@ -48,7 +48,51 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("  - {name: gw", "  - {name: lamps", "duplicate fleet name `lamps`"),
         ("period: {start: 2025-01-01, ", "period: {start: 2025-02-30, ", "period.start: expected a date such as 2025-01-01, got \"2025-02-30\""),
         ("fleets:", "fleet:", "unknown key `fleet`; did you mean `fleets`?"),
+        ("fleets:", "boundary: {exclude: {gatway: booked elsewhere}}\nfleets:", "4:22: error: boundary.exclude.gatway: `gatway` is neither a fleet nor a kind of this scenario; did you mean `gateway`?"),
+        ("fleets:", "boundary: {exclude: {gw: \"  \"}}\nfleets:", "boundary.exclude.gw: expected the reason it is left out of the ICT overhead, got an empty text"),
+        ("fleets:", "boundary: {exclude: {gw: ~}}\nfleets:", "boundary.exclude.gw: expected the reason it is left out of the ICT overhead, got null"),
+        ("fleets:", "boundary: {leave_out: {gw: x}}\nfleets:", "boundary.leave_out: unknown key `leave_out`"),
+        ("power: 150 W}", "power: 150 W, reference: {powr: 1 W}}", "fleets[lamps].reference.powr: unknown key `powr`; did you mean `power`?"),
+        ("power: 150 W}", "power: 150 W, reference: 5 W}", "fleets[lamps].reference: expected a mapping of device parameters such as {power: 150 W}"),
     ]
+
+    /// A key read again for `replaces:` and `reference:` is reported once, and drawn once.
+    @Test func aMistakeInAKeyTheCasesShareIsReportedOnce() throws {
+        let text = """
+            urbanwatt: 1
+            name: cases
+            location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}
+            period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+            fleets:
+              - {name: l, kind: streetlight, power: 40 V, controller: 1 W, dimming: none, replaces: {controller: 0 W}}
+            """
+        #expect(diagnostics(text).map(\.description) == ["x.yaml:6:41: error: fleets[l].power: expected a power such as \"150 W\", got \"40 V\"; `V` is not a unit of power (a unit of voltage)"])
+        let drawn = try ScenarioDecoder.decode(text.replacingOccurrences(of: "40 V", with: "{uniform: [30 W, 50 W]}"), file: "x.yaml", sampler: .draw(seed: 1, run: 3))
+        #expect(drawn.uncertainParameters == ["fleets[l].power"])
+        let light = try #require(drawn.fleets[0].model as? Streetlight), reference = try #require(drawn.fleets[0].reference as? Streetlight)
+        #expect(light.power == reference.power && reference.controller == 0 && reference.dimming == .none)
+    }
+
+    /// What the baseline and the reference are: the fleet without its ICT functions, and what
+    /// `replaces:` or `reference:` gives on top; a fleet with no ICT function on has no reference.
+    @Test func theCasesAreTheFleetWithoutItsICTFunctions() throws {
+        let s = try ScenarioDecoder.decode("""
+            urbanwatt: 1
+            name: cases
+            location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}
+            period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+            fleets:
+              - {name: smart, kind: streetlight, power: 40 W, controller: 1 W, dimming: [{from: "23:00", to: "05:00", level: 50%}], replaces: {power: 100 W}}
+              - {name: timed, kind: streetlight, power: 40 W, dimming: [{from: "23:00", to: "05:00", level: 50%}], reference: {dimming: [{from: "23:00", to: "05:00", level: 50%}]}}
+              - {name: plain, kind: streetlight, power: 40 W}
+            boundary: {exclude: {plain: not ours, streetlight: all lights are the utility's}}
+            """, file: "x.yaml")
+        let old = try #require(s.fleets[0].replaces as? Streetlight)
+        #expect(old.power == 100 && old.controller == 0 && old.dimming == .none)
+        #expect((s.fleets[0].reference as? Streetlight).map { $0.power == 40 && $0.controller == 0 && $0.dimming == .none } == true)
+        #expect(s.fleets[1].reference == nil && s.fleets[2].reference == nil && s.fleets[2].replaces == nil)
+        #expect(s.boundary.reason(excluding: s.fleets[2]) == "not ours" && s.boundary.reason(excluding: s.fleets[0]) == "all lights are the utility's")
+    }
 
     @Test(arguments: cases)
     func eachMistakeIsReportedWhereItIs(replace: String, with: String, expected: String) {

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -102,6 +102,13 @@ def mutate(text, rng):
         elif op == "remove":
             lines = [l for l in lines if not l.startswith("remove:")]
             lines.insert(top + 1, "remove: %s\n" % rng.choice(REMOVES))
+        elif op == "boundary":
+            # Left out of the ICT overhead: a fleet, a kind, a name that is neither, an empty or odd reason.
+            names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]
+            name = rng.choice(names + ["streetlight", "ev-charger", "gatways", "", "\"a b\""])
+            reason = rng.choice(["booked by the operator", '""', "~", "[1, 2]", "{a: 1}", "1e309"])
+            lines = [l for l in lines if not l.startswith("boundary:")]
+            lines.insert(top + 1, "boundary: {exclude: {%s: %s}}\n" % (name or '""', reason))
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
             entry = "  - {name: fuzzlink, kind: link, intensity: %s}\n" % rng.choice(LINKS)

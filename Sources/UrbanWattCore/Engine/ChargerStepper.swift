@@ -71,7 +71,9 @@ struct ChargerStepper: FleetStepper {
             let weight = population.weight(n)
             let charging = pending.at(w.first + i)
             series.nodes[i] = Int32(n)
-            series.energy[i] = efficiency[i] * (charger.power * charging + charger.standby * max(0, weight * dt - charging))
+            let idle = efficiency[i] * charger.standby * max(0, weight * dt - charging)
+            series.energy[i] = efficiency[i] * charger.power * charging + idle
+            if series.ict != nil { series.ict![i] = idle }
         }
         pending.forget(below: w.first + w.clock.count)
         self.pending = pending

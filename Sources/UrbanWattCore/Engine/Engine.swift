@@ -55,10 +55,14 @@ public struct Engine: Sendable {
         let fleets = scenario.fleets
         var steppers: [any FleetStepper] = []
         var contexts: [StepperContext] = []
+        var baselines: [CaseStepper?] = []
+        var references: [CaseStepper?] = []
         for fleet in fleets {
             let context = stepperContext(fleet)
             contexts.append(context)
             steppers.append(fleet.model.stepper(context))
+            baselines.append(fleet.replaces.map { CaseStepper(fleet, $0, context) })
+            references.append(fleet.reference.map { CaseStepper(fleet, $0, context) })
         }
         let target = fleets.map { f in f.via.flatMap { v in fleets.firstIndex { $0.name == v } } }
         // What each fleet has received and passed on so far, so that a share is forwarded without
@@ -71,15 +75,14 @@ public struct Engine: Sendable {
         while done < steps {
             if shouldStop() { break }
             let range = done..<min(steps, done + max(1, chunk))
-            var series = fleets.map { FleetSeries(steps: range.count, baseline: $0.replaces != nil) }
+            var series = fleets.map { FleetSeries(steps: range.count, parts: $0.seriesParts) }
             let facts = ChunkFacts()
             for i in order {
                 let window = contexts[i].window(range, facts: facts)
                 steppers[i].run(window, into: &series[i])
-                if let rate = fleets[i].model.perByte(on: window.clock) {
-                    let efficiency = window.efficiency
-                    for k in 0..<range.count { series[i].energy[k] += Double(series[i].bytes[k]) * (rate[k] * efficiency[k]) }
-                }
+                Self.addPerByte(fleets[i].model, window, into: &series[i])
+                if baselines[i] != nil { series[i].baseline = baselines[i]!.served(range, facts: facts, traffic: series[i]) }
+                if references[i] != nil { series[i].reference = references[i]!.served(range, facts: facts, traffic: series[i]) }
                 if let t = target[i] {
                     let share = fleets[i].model.forwardShare
                     for k in 0..<range.count {
@@ -112,11 +115,46 @@ public struct Engine: Sendable {
     /// Simulates the period and keeps every step of every fleet: for tests, and for small runs
     /// that need the series themselves. Memory grows with steps × fleets.
     public func record(shouldStop: () -> Bool = { false }) -> Recording {
-        var fleets = scenario.fleets.map { FleetSeries(steps: 0, baseline: $0.replaces != nil) }
+        var fleets = scenario.fleets.map { FleetSeries(steps: 0, parts: $0.seriesParts) }
         let result = run(shouldStop: shouldStop) { _, chunk in
             for (i, s) in chunk.enumerated() { fleets[i].append(s) }
         }
         return Recording(result: result, fleets: fleets)
+    }
+
+    /// The energy a fleet's kind spends per byte it received at each step of `window`.
+    static func addPerByte(_ kind: any NodeKind, _ window: StepperContext, into series: inout FleetSeries) {
+        guard let rate = kind.perByte(on: window.clock) else { return }
+        let efficiency = window.efficiency
+        for k in 0..<series.count { series.energy[k] += Double(series.bytes[k]) * (rate[k] * efficiency[k]) }
+    }
+
+    /// A fleet's baseline or reference case: the same nodes, schedule and traffic with another model
+    /// (the replaced equipment, or the fleet with its ICT functions off), stepped beside the fleet.
+    struct CaseStepper {
+        let kind: any NodeKind
+        let context: StepperContext
+        var stepper: any FleetStepper
+
+        init(_ fleet: Fleet, _ kind: any NodeKind, _ actual: StepperContext) {
+            var f = fleet
+            f.model = kind
+            self.kind = kind
+            context = StepperContext(
+                fleet: f, clock: actual.clock, seed: actual.seed, grid: actual.grid, location: actual.location, population: actual.population)
+            stepper = kind.stepper(context)
+        }
+
+        /// The load the case serves over the chunk `range`, given the traffic the fleet received.
+        mutating func served(_ range: Range<Int>, facts: ChunkFacts, traffic: FleetSeries) -> [Double] {
+            let window = context.window(range, facts: facts)
+            var series = FleetSeries(steps: range.count, parts: kind.ictPower != nil ? .ict : [])
+            series.messages = traffic.messages
+            series.bytes = traffic.bytes
+            stepper.run(window, into: &series)
+            Engine.addPerByte(kind, window, into: &series)
+            return series.served
+        }
     }
 
     /// What a fleet's kind builds its stepper from, over the whole period.

@@ -1,11 +1,30 @@
 /// What one fleet did at each step of a chunk (or, recorded, of the whole period): energy, traffic
-/// and nodes. The results layer folds these into its totals, peaks and rows as they come, and shards
-/// are merged by adding them.
+/// and nodes, and the cases the balance weighs it against. The results layer folds these into its
+/// totals, peaks and rows as they come, and shards are merged by adding them.
 public struct FleetSeries: Sendable, Equatable {
+    /// The optional series a fleet has, from its scenario entry (`Fleet.seriesParts`).
+    public struct Parts: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// The replaced equipment (`replaces:`).
+        public static let baseline = Parts(rawValue: 1)
+        /// The fleet with its ICT functions off (`Fleet.reference`).
+        public static let reference = Parts(rawValue: 2)
+        /// The ICT part of a kind that also serves a load (`NodeKind.ictPower`).
+        public static let ict = Parts(rawValue: 4)
+    }
+
     /// Energy per step, J.
     public var energy: [Double]
-    /// Energy per step of the equipment the fleet replaces, J; nil without `replaces:`.
+    /// The load the replaced equipment would have served per step, J (`NodeKind.served`); nil
+    /// without `replaces:`.
     public var baseline: [Double]?
+    /// The load the fleet with its ICT functions off would have served per step, J; nil when the
+    /// fleet has no reference case (then it is the fleet's own served load).
+    public var reference: [Double]?
+    /// The ICT part of `energy` per step, J; nil when the kind is ICT as a whole.
+    public var ict: [Double]?
     /// Messages sent (sensors) or carried (gateways, links, data centres) per step.
     public var messages: [Int]
     /// Bytes sent or carried per step.
@@ -13,30 +32,69 @@ public struct FleetSeries: Sendable, Equatable {
     /// Nodes of the fleet at each step's start (in this shard).
     public var nodes: [Int32]
 
-    public init(steps: Int, baseline: Bool) {
+    public init(steps: Int, parts: Parts = []) {
         energy = Array(repeating: 0, count: steps)
-        self.baseline = baseline ? Array(repeating: 0, count: steps) : nil
+        baseline = parts.contains(.baseline) ? energy : nil
+        reference = parts.contains(.reference) ? energy : nil
+        ict = parts.contains(.ict) ? energy : nil
         messages = Array(repeating: 0, count: steps)
-        bytes = Array(repeating: 0, count: steps)
+        bytes = messages
         nodes = Array(repeating: 0, count: steps)
     }
 
     public var count: Int { energy.count }
 
+    /// Which optional series this one holds.
+    public var parts: Parts {
+        var p: Parts = []
+        if baseline != nil { p.insert(.baseline) }
+        if reference != nil { p.insert(.reference) }
+        if ict != nil { p.insert(.ict) }
+        return p
+    }
+
+    /// The load served per step, J: the energy less its ICT part (all of it for a kind that is ICT
+    /// as a whole, whose replacement by more efficient ICT is weighed on its whole energy).
+    public var served: [Double] {
+        guard let ict else { return energy }
+        return zip(energy, ict).map { $0 - $1 }
+    }
+
     /// Appends the steps of `next`.
     public mutating func append(_ next: FleetSeries) {
         energy += next.energy
         if baseline != nil, let b = next.baseline { baseline! += b }
+        if reference != nil, let r = next.reference { reference! += r }
+        if ict != nil, let c = next.ict { ict! += c }
         messages += next.messages
         bytes += next.bytes
         nodes += next.nodes
     }
 
+    /// Adds `other`'s steps to these, step by step (another shard's nodes over the same steps).
+    public mutating func add(_ other: FleetSeries) {
+        func add(_ a: inout [Double]?, _ b: [Double]?) {
+            guard a != nil, let b else { return }
+            for k in b.indices { a![k] += b[k] }
+        }
+        for k in other.energy.indices {
+            energy[k] += other.energy[k]
+            messages[k] += other.messages[k]
+            bytes[k] += other.bytes[k]
+            nodes[k] += other.nodes[k]
+        }
+        add(&baseline, other.baseline)
+        add(&reference, other.reference)
+        add(&ict, other.ict)
+    }
+
     /// Steps `range` alone.
     public func slice(_ range: Range<Int>) -> FleetSeries {
-        var s = FleetSeries(steps: 0, baseline: false)
+        var s = FleetSeries(steps: 0)
         s.energy = Array(energy[range])
         s.baseline = baseline.map { Array($0[range]) }
+        s.reference = reference.map { Array($0[range]) }
+        s.ict = ict.map { Array($0[range]) }
         s.messages = Array(messages[range])
         s.bytes = Array(bytes[range])
         s.nodes = Array(nodes[range])

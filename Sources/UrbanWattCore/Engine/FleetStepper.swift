@@ -16,21 +16,19 @@ extension FleetStepper {
 /// devices, gateways, servers, data centres' IT load, base stations, street lights, traffic signals.
 struct UnitPowerStepper: FleetStepper {
     let kind: any NodeKind
-    /// The replaced equipment, if any.
-    let baseline: (any NodeKind)?
     let population: NodePopulation
 
     func run(_ w: StepperContext, into series: inout FleetSeries) {
         let efficiency = w.efficiency
         let unit = kind.unitPower(w)
-        let base = baseline?.unitPower(w)
+        let ict = series.ict != nil ? kind.ictPower ?? 0 : 0
         let dt = w.dt
         for i in 0..<w.clock.count {
             let n = population.active(w.first + i)
             let weight = population.weight(n)
             series.nodes[i] = Int32(n)
             series.energy[i] = unit[i] * efficiency[i] * weight * dt
-            if let base { series.baseline![i] = base[i] * efficiency[i] * weight * dt }
+            if series.ict != nil { series.ict![i] = ict * efficiency[i] * weight * dt }
         }
     }
 }

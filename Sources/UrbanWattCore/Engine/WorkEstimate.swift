@@ -7,9 +7,10 @@
 /// efficiency per fleet and step. The coefficients were measured on the library scenarios (peak RSS
 /// of the release build): 64 bytes per node, 16 per row and column plus 160 per row, 16 per fleet
 /// and step when streaming, and 32 MiB of program and chunk; and, measured on scenarios of 5,000 to
-/// 50,000 fleets and 10,000 to 150,000 districts (83 to 520 MB), 11 KiB per fleet (its steppers,
-/// tables, report rows and coefficients) and 1.2 KiB per district. The estimate stays above the
-/// measured peak and within 1.4 times it there (`MemoryEstimateTests` checks 2×).
+/// 50,000 fleets and 10,000 to 150,000 districts (83 to 760 MB), 12.5 KiB per fleet (its steppers,
+/// tables, report rows, coefficients, ICT part and balance) and 3 KiB per district (its figures,
+/// ICT and balance). The estimate stays above the measured peak and within 1.8 times it there
+/// (`MemoryEstimateTests` checks 2×).
 public struct WorkEstimate: Sendable, Equatable {
     public var steps: Int
     public var fleets: Int
@@ -34,7 +35,7 @@ public struct WorkEstimate: Sendable, Equatable {
         rows = (steps + perRow - 1) / perRow
         let columns = Double(1 + Layer.allCases.count + fleets)
         memoryBytes = Double(nodes) * 64 + Double(rows) * (columns * 16 + 160) + (streaming ? Double(steps) * Double(fleets) * 16 : 0)
-            + Double(fleets) * 11 * 1024 + Double(s.districts.count) * 1.2 * 1024 + 32 * 1_048_576
+            + Double(fleets) * 12.5 * 1024 + Double(s.districts.count) * 3 * 1024 + 32 * 1_048_576
         messages = WorkEstimate.messages(s, seconds: Double(steps * Int(s.step)), interval: 900)
     }
 

@@ -4,6 +4,8 @@ public struct EVCharger: NodeKind, Equatable {
     public static let summary = "power while a session charges, else standby; Poisson sessions per day"
     public static let defaultLayer = Layer.mobility
     public static let replaceable = false
+    /// Without smart charging a session starts when the car is plugged in.
+    public static let ictFunctions = ["smart"]
     public static let parameters = [
         Parameter("power", .quantity(.power, positive: true), required: true, what: "a charging power such as \"11 kW\""),
         Parameter("standby", .quantity(.power)),
@@ -126,6 +128,10 @@ public struct EVCharger: NodeKind, Equatable {
          Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario")]
             + (sessionEnergySD > 0 ? [Assumption("sessions.energy.sd", sessionEnergySD / 3.6e6, "kWh", "scenario")] : [])
     }
+
+    /// The standby draw is the charge point's control and communication electronics (ICT); the
+    /// charging is the load it serves.
+    public var ictPower: Double? { standby }
 
     /// Drawn sessions report each charger's own; expected ones, each charger's share of the mean.
     public var telemetry: TelemetryShape { model == .drawn ? .sessions(self) : .shared }

@@ -15,9 +15,17 @@ public protocol NodeKind: Sendable {
     static var replaceable: Bool { get }
     /// Whether a fleet of this kind is always one node, without `count` (default false).
     static var isSingleNode: Bool { get }
+    /// The keys that are ICT functions (a street light's `controller` and `dimming`, a charger's
+    /// `smart`): the reference case and the replaced equipment leave them out, and each key's
+    /// default is "off" (default none).
+    static var ictFunctions: [String] { get }
     /// Builds the model from decoded keys; nil when a required key is absent or `input` reported an error.
     static func make(_ input: KindInput) -> Self?
 
+    /// W per node of the ICT electronics of a kind that serves a load (a street light's controller,
+    /// a charger's standby electronics); nil when the node is ICT as a whole (default). Steppers of
+    /// such kinds fill `FleetSeries.ict`.
+    var ictPower: Double? { get }
     /// What the fleet does with traffic (default none).
     var role: TrafficRole { get }
     /// The share of the traffic received that goes on to the fleet's `via` (default all of it).
@@ -128,6 +136,8 @@ public struct StepperContext: Sendable {
 extension NodeKind {
     public static var replaceable: Bool { true }
     public static var isSingleNode: Bool { false }
+    public static var ictFunctions: [String] { [] }
+    public var ictPower: Double? { nil }
     public var role: TrafficRole { [] }
     public var forwardShare: Double { 1 }
     public var isShardable: Bool { true }
@@ -138,9 +148,9 @@ extension NodeKind {
 
     public func stepper(_ c: StepperContext) -> any FleetStepper { unitPowerStepper(c) }
 
-    /// Unit power × active weight at each step, with efficiency, and the same for `replaces:`.
+    /// Unit power × active weight at each step, with efficiency.
     func unitPowerStepper(_ c: StepperContext) -> UnitPowerStepper {
-        UnitPowerStepper(kind: self, baseline: c.fleet.replaces, population: c.population)
+        UnitPowerStepper(kind: self, population: c.population)
     }
 
     /// The kind's handle, for names, layers and grouping.

@@ -60,43 +60,29 @@ public struct Server: NodeKind, Equatable {
     public func power(utilisation u: Double) -> Double { idle + (max - idle) * u }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
-        guard capacity != nil || (c.fleet.replaces as? Server)?.capacity != nil else {
-            return unitPowerStepper(c)
-        }
-        return TrafficServerStepper(server: self, baseline: c.fleet.replaces as? Server, context: c)
+        guard let capacity else { return unitPowerStepper(c) }
+        return TrafficServerStepper(server: self, capacity: capacity, population: c.population)
     }
 }
 
-/// A server (and the server it replaces) whose utilisation follows the bytes it receives at each step.
-/// The senders have run for the step before it, so `series.bytes` holds what arrived.
+/// A server whose utilisation follows the bytes it receives at each step. The senders have run for
+/// the step before it, so `series.bytes` holds what arrived.
 struct TrafficServerStepper: FleetStepper {
     let server: Server
-    let baseline: Server?
+    /// B/s one node serves at full utilisation.
+    let capacity: Double
     let population: NodePopulation
 
-    init(server: Server, baseline: Server?, context: StepperContext) {
-        self.server = server
-        self.baseline = baseline
-        population = context.population
-    }
-
     func run(_ w: StepperContext, into series: inout FleetSeries) {
-        // A server (or baseline) whose utilisation is a schedule has a unit power; one with a capacity follows traffic.
-        let scheduled = server.capacity == nil ? server.unitPower(w) : nil
-        let scheduledBaseline = baseline.flatMap { $0.capacity == nil ? $0.unitPower(w) : nil }
         let efficiency = w.efficiency
         let dt = w.dt
         for i in 0..<w.clock.count {
             let n = population.active(w.first + i)
             let weight = population.weight(n)
             let rate = Double(series.bytes[i]) / dt
-            func power(_ s: Server, _ fixed: [Double]?) -> Double {
-                if let fixed { return fixed[i] }
-                return n > 0 ? s.power(utilisation: Swift.min(1, rate / (Double(n) * s.capacity!))) : 0
-            }
+            let power = n > 0 ? server.power(utilisation: Swift.min(1, rate / (Double(n) * capacity))) : 0
             series.nodes[i] = Int32(n)
-            series.energy[i] = efficiency[i] * power(server, scheduled) * weight * dt
-            if let b = baseline { series.baseline![i] = efficiency[i] * power(b, scheduledBaseline) * weight * dt }
+            series.energy[i] = efficiency[i] * power * weight * dt
         }
     }
 }

@@ -4,6 +4,8 @@ public struct Streetlight: NodeKind, Equatable {
     public static let name = "streetlight"
     public static let summary = "power × dimming level while the sun is down, plus controller"
     public static let defaultLayer = Layer.lighting
+    /// A plain lamp burns at full level from dusk to dawn with no controller.
+    public static let ictFunctions = ["controller", "dimming"]
     public static let parameters = [
         Parameter("power", .quantity(.power), required: true),
         Parameter("controller", .quantity(.power)),
@@ -65,6 +67,9 @@ public struct Streetlight: NodeKind, Equatable {
          Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)")),
          Assumption("on_below", onBelow, "degrees", Assumption.source("on_below", given: given, otherwise: "sunset to sunrise (NOAA, -0.833°)"))]
     }
+
+    /// The controller is ICT; the lamp is the load it serves.
+    public var ictPower: Double? { controller }
 
     public func unitPower(_ c: StepperContext) -> [Double] {
         let solar = Solar(latitude: c.location?.latitude ?? 0, longitude: c.location?.longitude ?? 0, threshold: onBelow)

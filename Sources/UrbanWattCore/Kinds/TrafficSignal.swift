@@ -30,5 +30,7 @@ public struct TrafficSignal: NodeKind, Equatable {
     }
 
     public var power: Double { heads * lamp + controller }
+    /// The controller is ICT; the heads are the load it serves.
+    public var ictPower: Double? { controller }
     public func unitPower(_ c: StepperContext) -> [Double] { Array(repeating: power, count: c.clock.count) }
 }

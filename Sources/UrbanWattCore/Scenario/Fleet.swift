@@ -12,8 +12,13 @@ public struct Fleet: Sendable {
     public var via: String?
     /// The kind and its parameters.
     public var model: any NodeKind
-    /// The equipment this fleet replaces, with the same count and schedule (`replaces:`).
+    /// The equipment this fleet replaces, with the same count and schedule (`replaces:`): the
+    /// fleet's keys without its ICT functions, overridden by those `replaces:` gives.
     public var replaces: (any NodeKind)?
+    /// The fleet with its ICT functions off (`NodeKind.ictFunctions`, overridden by `reference:`),
+    /// when that differs from the fleet: what it would serve without the ICT (ITU-T L.1480's
+    /// reference scenario).
+    public var reference: (any NodeKind)?
     /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
     /// scenario's own; the others are defaults with their sources (`NodeKind.assumptions`).
     public var given: Set<String> = []
@@ -39,6 +44,15 @@ public struct Fleet: Sendable {
     public static let maximumCount = 1e8
 
     public var kind: FleetKind { model.kind }
+
+    /// The optional series the engine fills for this fleet.
+    public var seriesParts: FleetSeries.Parts {
+        var p: FleetSeries.Parts = []
+        if replaces != nil { p.insert(.baseline) }
+        if reference != nil { p.insert(.reference) }
+        if model.ictPower != nil { p.insert(.ict) }
+        return p
+    }
 
     /// The most nodes the fleet ever has.
     public var maximumNodes: Int { Int(count.maximum.rounded(.down)) }

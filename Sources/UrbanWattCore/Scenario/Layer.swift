@@ -1,7 +1,5 @@
-/// The five layers every breakdown uses.
+/// The five layers every breakdown uses. Which energy is ICT is a kind's split, not its layer's
+/// (`NodeKind.ictPower`): a street light's controller is ICT in the lighting layer.
 public enum Layer: String, CaseIterable, Sendable, Codable {
     case sensing, network, compute, lighting, mobility
-
-    /// The layers whose energy is the ICT overhead of a smart city.
-    public var isICT: Bool { self == .sensing || self == .network || self == .compute }
 }

@@ -13,6 +13,8 @@ public struct Scenario: Sendable {
     public var profiles: [String: Profile]
     public var districts: [String]
     public var fleets: [Fleet]
+    /// Fleets and kinds left out of the ICT overhead.
+    public var boundary = Boundary()
     /// Relative tolerance of `urbanwatt check` for this scenario.
     public var checkTolerance: Double?
     /// Field paths of the parameters given as distributions.
