@@ -185,3 +185,31 @@ extension Simulation {
         }
     }
 }
+
+extension Simulation {
+    /// One-at-a-time swings (`urbanwatt sensitivity`): the central run, then each uncertain input at
+    /// its 5th and its 95th percentile with the others central, 2K + 1 runs on all cores. Throws
+    /// the problems of a swing whose values break a check spanning parameters.
+    public func sensitivity(adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in }, done: @escaping @Sendable (Int) -> Void = { _ in },
+                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws(ScenarioErrors) -> Sensitivity {
+        let inputs = scenario.uncertainParameters
+        var scenarios: [Scenario] = []
+        var values: [Sensitivity.Ends] = []
+        var central = scenario
+        adjust(&central)
+        scenarios.append(central)
+        for path in inputs {
+            var ends: [Double] = []
+            for q in [0.05, 0.95] {
+                var s = try ScenarioDecoder.decode(text, file: file, sampler: .swing(path: path, quantile: q))
+                adjust(&s)
+                ends.append(s.uncertainValues[s.uncertainParameters.firstIndex(of: path) ?? 0])
+                scenarios.append(s)
+            }
+            values.append(Sensitivity.Ends(p5: ends[0], p95: ends[1]))
+        }
+        let all = scenarios
+        let runs = MonteCarlo.run(runs: Array(all.indices), scenario: { all[$0] }, done: done, shouldStop: shouldStop)
+        return Sensitivity(scenario: scenario.name, inputs: inputs, values: values, runs: runs)
+    }
+}

@@ -33,7 +33,7 @@ extension Breakdown {
     }
 
     private func parts(_ fleets: [Int], _ span: Span, _ measure: (Group) -> Double?) -> RunSummary.Parts? {
-        var baseline = 0.0, efficiency = 0.0, enabled = 0.0, overhead = 0.0
+        var baseline = 0.0, efficiency = 0.0, enabled = 0.0, overhead = 0.0, rebound = 0.0, reboundICT = 0.0
         for i in fleets {
             let fleet = scenario.fleets[i]
             guard let total = measure(.fleet(i)), let ict = measure(ictGroup(i)) else { return nil }
@@ -45,16 +45,21 @@ extension Breakdown {
                 guard let r = measure(.reference(i)) else { return nil }
                 reference = r
             }
+            var saved = reference - served
             if fleet.replaces != nil {
                 guard let b = measure(.baseline(i)) else { return nil }
                 baseline += b
                 efficiency += b - reference
+                saved = b - served
             }
             enabled += reference - served
+            // A rebound takes back its share of the measure's savings, of both kinds.
+            rebound += fleet.rebound * saved
+            reboundICT += fleet.rebound * (reference - served)
             if scenario.boundary.reason(excluding: fleet) == nil { overhead += ict }
         }
         return RunSummary.Parts(
-            baseline: baseline, savingsEfficiency: efficiency, savingsICT: enabled, savings: efficiency + enabled, ictOverhead: overhead,
-            net: overhead - enabled, netWithEfficiency: overhead - efficiency - enabled)
+            baseline: baseline, savingsEfficiency: efficiency, savingsICT: enabled, savings: efficiency + enabled, rebound: rebound,
+            reboundICT: reboundICT, ictOverhead: overhead, net: overhead - enabled + reboundICT, netWithEfficiency: overhead - efficiency - enabled + rebound)
     }
 }

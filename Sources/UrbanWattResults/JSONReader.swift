@@ -91,6 +91,18 @@ public struct JSONReader: Sendable {
         child(key).value == .null ? nil : try object(key)
     }
 
+    /// The array under `key`'s items, nil when it is absent or null.
+    public func optionalArray(_ key: String) throws(Failure) -> [JSONReader]? {
+        let c = child(key)
+        return c.value == .null ? nil : try c.items()
+    }
+
+    /// This value as a number.
+    public func number() throws(Failure) -> Double {
+        guard let x = value.doubleValue else { throw failure(expected: "a number", found: Self.shown(value)) }
+        return x
+    }
+
     /// The object's members in order.
     public func entries() -> [(String, JSONReader)] {
         guard case .object(let pairs) = value else { return [] }

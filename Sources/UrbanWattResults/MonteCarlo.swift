@@ -17,6 +17,8 @@ public enum MonteCarlo {
         public var redraws = 0
         /// Those of `redraws` that each parameter's own range rejected, by path (not in runs.csv).
         public var redrawsByParameter: [String: Int] = [:]
+        /// Each uncertain parameter's value in this run, by path, in the scenario's order.
+        public var inputs: [(String, Double)] = []
     }
 
     /// Runs replications `runs` on all cores; `scenario(k)` gives run k's scenario. Once
@@ -38,7 +40,7 @@ public enum MonteCarlo {
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])
                     + (b.cost(.total).map { [("cost", $0)] } ?? []),
                 byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws,
-                redrawsByParameter: s.redrawsByParameter)
+                redrawsByParameter: s.redrawsByParameter, inputs: Array(zip(s.uncertainParameters, s.uncertainValues)))
             results.withLock { $0[i] = stats }
             done(finished.add(1, ordering: .relaxed).newValue)
         }
@@ -87,7 +89,7 @@ public enum MonteCarlo {
             redraws: stats.reduce(0) { $0 + $1.redraws }, redrawShare: redrawShare(stats, parameters: parameters),
             totals: keys.enumerated().map { k, key in RunSummary.Named(name: key, value: bands(stats.map { $0.totals[k].1 })) },
             byYear: years.enumerated().map { k, y in RunSummary.Named(name: String(y), value: bands(stats.map { $0.byYear[k].1 })) },
-            balance: balance, byLayer: byLayer, byFleet: byFleet)
+            balance: balance, byLayer: byLayer, byFleet: byFleet, drivers: Drivers.rank(stats))
     }
 
     /// The share of draws rejected over `stats`: 0 without draws.

@@ -133,7 +133,7 @@ enum ReportText {
 
     /// The ICT overhead, savings and net balance as whiskers from p5 to p95 around the median, in MWh.
     static func balanceBands(_ u: RunSummary.Uncertainty) -> String {
-        let items = ["ict_overhead_kwh", "savings_kwh", "net_kwh"].compactMap { k -> (String, Double, Double, Double)? in
+        let items = ["ict_overhead_kwh", "savings_ict_kwh", "net_kwh"].compactMap { k -> (String, Double, Double, Double)? in
             guard let b = u.balance(k) else { return nil }
             return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), b.p5 / 1000, b.p50 / 1000, b.p95 / 1000)
         }
@@ -150,7 +150,27 @@ enum ReportText {
             plot.line([(x - 0.3, item.2), (x + 0.3, item.2)], stroke: "#000", width: 2)
         }
         let svg = plot.render(xTicks: items.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) })
-        return "<figure>\n\(svg)<figcaption>Each box spans p5 to p95 of the Monte Carlo runs, the line is the median; below zero, the city saves more than its ICT uses.</figcaption></figure>"
+        return "<figure>\n\(svg)<figcaption>Each box spans p5 to p95 of the Monte Carlo runs, the line is the median; a net below zero: the ICT enables more savings than it uses.</figcaption></figure>"
+            + tornado(u)
+    }
+
+    /// The ten inputs that explain most of the net's spread: bars of their rank correlation with it,
+    /// each labelled with its first-order share of the variance.
+    static func tornado(_ u: RunSummary.Uncertainty) -> String {
+        let top = Array(u.drivers.prefix(10))
+        guard let output = top.first?.rankCorrelation.first?.name else { return "" }
+        var plot = SVGPlot(title: "What drives the net (\(output.replacingOccurrences(of: "_", with: " ")))", xLabel: "rank correlation with the net",
+                           yLabel: "", x: -1...1, y: 0...Double(top.count))
+        for (i, d) in top.enumerated() {
+            let rho = d.rankCorrelation.first?.value ?? 0, share = d.firstOrder.first?.value ?? 0
+            let y = Double(top.count - i) - 0.5
+            plot.rect(x0: min(0, rho), x1: max(0, rho), y0: y - 0.35, y1: y + 0.35, fill: rho < 0 ? "#59a14f" : "#e15759",
+                      label: "\(d.input): rank correlation \(FixedDecimal.format(rho, digits: 2)), first-order share \(FixedDecimal.format(100 * share, digits: 0)) %")
+            plot.text("\(d.input) (\(FixedDecimal.format(100 * share, digits: 0)) %)", x: plot.px(rho < 0 ? 0.02 : -0.02), y: plot.py(y) + 4,
+                      anchor: rho < 0 ? "start" : "end", size: 10)
+        }
+        let svg = plot.render(xTicks: [(-1, "−1"), (-0.5, "−0.5"), (0, "0"), (0.5, "0.5"), (1, "1")], yTicks: false)
+        return "<figure>\n\(svg)<figcaption>The uncertain inputs that explain most of the net's spread over the runs, strongest at the top: the bar is the rank correlation (right: a higher value raises the net), the percentage its first-order share of the variance (summary.json <code>uncertainty.drivers</code> lists every input).</figcaption></figure>"
     }
 
     static func assumptions(_ groups: [RunSummary.Named<[Assumption]>]) -> String {

@@ -159,7 +159,8 @@ extension RunSummary.Fleet {
 
 extension RunSummary.Balance {
     /// The measures and units of the balance's keys, in the contract's order: `savings_ict_co2_kg`.
-    public static let measures = ["baseline", "savings_efficiency", "savings_ict", "savings", "ict_overhead", "net", "net_with_efficiency"]
+    public static let measures = ["baseline", "savings_efficiency", "savings_ict", "savings", "rebound", "rebound_ict", "ict_overhead", "net",
+                                  "net_with_efficiency"]
     static let units = ["kwh", "co2_kg", "cost"]
 
     func fields() -> [(String, JSONValue)] {
@@ -178,7 +179,8 @@ extension RunSummary.Balance {
                 guard let x = try r.optionalDouble("\(m)_\(unit)") else { return nil }
                 v.append(x)
             }
-            return RunSummary.Parts(baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], ictOverhead: v[4], net: v[5], netWithEfficiency: v[6])
+            return RunSummary.Parts(baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], rebound: v[4], reboundICT: v[5],
+                                    ictOverhead: v[6], net: v[7], netWithEfficiency: v[8])
         }
         guard let kWh = try parts("kwh") else {
             throw r.failure(expected: Self.measures.map { "\($0)_kwh" }.joined(separator: ", ") + " as numbers", found: "null")
@@ -195,6 +197,8 @@ extension RunSummary.Parts {
         case "savings_efficiency": savingsEfficiency
         case "savings_ict": savingsICT
         case "savings": savings
+        case "rebound": rebound
+        case "rebound_ict": reboundICT
         case "ict_overhead": ictOverhead
         case "net_with_efficiency": netWithEfficiency
         default: net
@@ -237,6 +241,12 @@ extension RunSummary.Uncertainty {
         if !balance.isEmpty { sections.append(("balance", bands(balance))) }
         if !byLayer.isEmpty { sections.append(("by_layer", groups(byLayer))) }
         if !byFleet.isEmpty { sections.append(("by_fleet", groups(byFleet))) }
+        if !drivers.isEmpty {
+            func values(_ list: [RunSummary.Named<Double>]) -> JSONValue { .object(list.map { ($0.name, .number($0.value)) }) }
+            sections.append(("drivers", .array(drivers.map { d in
+                .object([("input", .string(d.input)), ("rank_correlation", values(d.rankCorrelation)), ("first_order", values(d.firstOrder))])
+            })))
+        }
         return .object(sections)
     }
 
@@ -250,7 +260,13 @@ extension RunSummary.Uncertainty {
         self.init(runs: try r.int("runs"), requested: try r.int("requested"), redraws: try r.int("redraws"), redrawShare: try r.double("redraw_share"),
                   totals: try bands(r.object("totals")),
                   byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
-                  balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"))
+                  balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"),
+                  drivers: try r.optionalArray("drivers")?.map { d in
+                      func values(_ key: String) throws -> [RunSummary.Named<Double>] {
+                          try d.object(key).entries { RunSummary.Named(name: $0, value: try $1.number()) }
+                      }
+                      return RunSummary.Driver(input: try d.string("input"), rankCorrelation: try values("rank_correlation"), firstOrder: try values("first_order"))
+                  } ?? [])
     }
 
     /// The band of a total (energy_kwh, peak_kw, co2_kg, cost) or balance key (net_kwh).

@@ -78,14 +78,18 @@ public struct RunSummary: Sendable, Equatable {
 
     /// The balance in one unit (kWh, kg CO2 or cost): what the replaced equipment would have
     /// served, the savings of efficiency (baseline − reference) and those ICT enables (reference −
-    /// actual), the ICT overhead, and the net: ICT overhead − ICT-enabled savings, the headline; and
-    /// beside it the net less efficiency savings too (`Breakdown+Balance.swift`).
+    /// actual), what rebounds take back, the ICT overhead, and the net: ICT overhead − ICT-enabled
+    /// savings + their rebound, the headline; and beside it the net less efficiency savings too
+    /// (`Breakdown+Balance.swift`).
     public struct Parts: Sendable, Equatable {
         public var baseline: Double
         public var savingsEfficiency: Double
         public var savingsICT: Double
         /// Both savings.
         public var savings: Double
+        /// What rebounds take back of both savings, and of the ICT-enabled ones (`rebound:`).
+        public var rebound: Double
+        public var reboundICT: Double
         public var ictOverhead: Double
         public var net: Double
         public var netWithEfficiency: Double
@@ -151,6 +155,17 @@ public struct RunSummary: Sendable, Equatable {
         /// Each layer's and each fleet's energy_kwh, co2_kg and cost.
         public var byLayer: [Named<[Named<Band>]>]
         public var byFleet: [Named<[Named<Band>]>]
+        /// Every uncertain input with what it explains of the answer, the strongest first.
+        public var drivers: [Driver] = []
+    }
+
+    /// An uncertain input and how much of the answer's spread follows it over the runs: Spearman's
+    /// rank correlation and the first-order share of variance (`Drivers`), each against the net
+    /// (in CO2 where the grid gives it, else kWh) and the total energy.
+    public struct Driver: Sendable, Equatable {
+        public var input: String
+        public var rankCorrelation: [Named<Double>]
+        public var firstOrder: [Named<Double>]
     }
 
     /// The run itself: wall time, node steps, and which shard.

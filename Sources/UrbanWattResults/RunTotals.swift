@@ -14,6 +14,7 @@ public enum RunTotals {
             for (key, v) in s.totals { row("totals", "", key, "\(v)") }
             for (year, v) in s.byYear { row("by_year", String(year), "energy_kwh", "\(v)") }
             for g in s.groups { row(g.section, g.group ?? "", g.key, "\(g.value)") }
+            for (path, v) in s.inputs { row("inputs", "", CSVWriters.field(path), "\(v)") }
         }
         return out
     }
@@ -39,6 +40,7 @@ public enum RunTotals {
             guard let value = Double(text), value.isFinite else { return .failure(ParseFailure(line: n + 1, problem: "expected a finite number, got \"\(text)\"")) }
             switch section {
             case "totals": out[out.count - 1].totals.append((key, value))
+            case "inputs": out[out.count - 1].inputs.append((key, value))
             case "by_year":
                 guard let year = Int(group) else { return .failure(ParseFailure(line: n + 1, problem: "expected a year, got \"\(group)\"")) }
                 out[out.count - 1].byYear.append((year, value))

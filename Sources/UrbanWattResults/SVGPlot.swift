@@ -51,10 +51,11 @@ struct SVGPlot {
 
     /// Axis ticks: `xTicks` as (value, label); y ticks are computed.
     /// `slanted` tilts the x labels, for long names.
-    func render(xTicks: [(Double, String)], legend: [(String, String)] = [], slanted: Bool = false) -> String {
+    /// `yTicks` false leaves the y axis unlabelled (a chart of named rows, such as a tornado).
+    func render(xTicks: [(Double, String)], legend: [(String, String)] = [], slanted: Bool = false, yTicks: Bool = true) -> String {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(SVGPlot.width)) \(Int(SVGPlot.height))\" role=\"img\" aria-label=\"\(SVGPlot.escape(title))\">\n"
         s += "<text x=\"\(f(SVGPlot.left))\" y=\"20\" font-size=\"17\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
-        for v in SVGPlot.ticks(yRange) {
+        for v in yTicks ? SVGPlot.ticks(yRange) : [] {
             let y = py(v)
             s += "<line x1=\"\(f(SVGPlot.left))\" x2=\"\(f(SVGPlot.width - SVGPlot.right))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>\n"
             s += "<text x=\"\(f(SVGPlot.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"12\">\(SVGPlot.label(v))</text>\n"

@@ -18,7 +18,7 @@ struct FleetContext {
 
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
-    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "description"]
+    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound", "description"]
 
     /// Keys of each kind's model; `replaces:` and `reference:` may override any of them.
     static func modelKeys(_ kind: FleetKind) -> [String] { kind.type.parameters.map(\.key) }
@@ -86,6 +86,12 @@ enum FleetDecoder {
             via: via, model: model, replaces: replaces)
         // A reference that is the fleet itself (no ICT function on) needs no case of its own.
         fleet.reference = reference.flatMap { $0.isEqual(to: model) ? nil : $0 }
+        if let c = f["rebound"], let share = r.fraction(c) {
+            if fleet.replaces == nil && fleet.reference == nil {
+                r.error(c, "a rebound takes back part of a measure's savings; this fleet has none (no `replaces:` and no ICT function on)")
+            }
+            fleet.rebound = share
+        }
         fleet.given = givenKeys(f)
         return fleet
     }

@@ -34,6 +34,7 @@ public enum ScenarioDecoder {
         reader.origins = origins
         var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
         scenario?.uncertainParameters = reader.uncertain
+        scenario?.uncertainValues = reader.uncertainValues
         scenario?.redrawsByParameter = reader.redraws
         if let scenario, reader.diagnostics.isEmpty { return scenario }
         let order = { (d: Diagnostic) in (reader.files.firstIndex(of: d.file) ?? 0, d.line, d.column) }

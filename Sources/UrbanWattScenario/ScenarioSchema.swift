@@ -128,7 +128,7 @@ public enum ScenarioSchema {
         case "district", "via", "description": string
         case "count": yearMap(.count)
         case "efficiency": object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
-        case "jitter": quantity(.fraction)
+        case "jitter", "rebound": quantity(.fraction)
         case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
         // Any of the kind's own keys, each overriding the fleet's.
         case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })

@@ -42,6 +42,8 @@ final class YAMLReader {
     private var reported = Set<String>()
     /// Paths of the parameters given as distributions.
     private(set) var uncertain: [String] = []
+    /// The value each of `uncertain` took (its draw, or its central value).
+    private(set) var uncertainValues: [Double] = []
     private var uncertainSeen = Set<String>()
     /// Draws rejected because they fell outside their quantity's valid range (`--runs` only).
     /// Draws rejected as outside their valid range, by parameter path (`--runs`).
@@ -266,10 +268,14 @@ final class YAMLReader {
         let first = uncertainSeen.insert(c.path).inserted
         if first { uncertain.append(c.path) }
         guard let draw = sampler.value(of: d, at: c.path, within: range) else {
+            if first { uncertainValues.append(.nan) }
             error(at, "no draw fell \(allowed) in \(ParameterSampler.maximumRedraws + 1) attempts: the distribution lies outside the valid range")
             return .nan
         }
-        if first { redraws[c.path, default: 0] += draw.redraws }
+        if first {
+            redraws[c.path, default: 0] += draw.redraws
+            uncertainValues.append(draw.value)
+        }
         return draw.value
     }
 

@@ -13,6 +13,15 @@ enum OptionValues {
         return v
     }
 
+    /// `--max-memory`: bytes from 1 MB to 1 PB, with the text given (for messages); nil without it.
+    static func memory(_ text: String?) throws(ValidationError) -> (bytes: Double, written: String)? {
+        guard let text else { return nil }
+        guard case .success(let v) = QuantityParser.parse(text, as: .data), v >= 1e6, v <= 1e15 else {
+            throw ValidationError("--max-memory expects an amount such as 8GB or 500MB, got \"\(text)\"")
+        }
+        return (v, text)
+    }
+
     /// A number within `range`, such as a speed factor.
     static func number(_ text: String, option: String, range: ClosedRange<Double>, what: String) throws(ValidationError) -> Double {
         guard let v = Double(text), range.contains(v) else {

@@ -58,9 +58,7 @@ extension UrbanWatt {
                 throw ValidationError("--shard with --runs splits the runs: \(n) shards of \(runs) runs would leave some without a run")
             }
             if keyFile != nil && shard == nil { throw ValidationError("--key-file seals a shard's files for merge: use it with --shard K/N") }
-            if let maxMemory { guard case .success(let v) = QuantityParser.parse(maxMemory, as: .data), v >= 1e6, v <= 1e15 else {
-                throw ValidationError("--max-memory expects an amount such as 8GB or 500MB, got \"\(maxMemory)\"")
-            } }
+            _ = try OptionValues.memory(maxMemory)
         }
 
         func run() throws {
@@ -103,7 +101,7 @@ extension UrbanWatt {
 
         func simulate(_ loaded: Simulation, into path: String, key: ShardKey?) throws {
             let scenario = loaded.scenario
-            let memory = maxMemory.flatMap { m in if case .success(let v) = QuantityParser.parse(m, as: .data) { (v, m) } else { nil } }
+            let memory = try? OptionValues.memory(maxMemory)
             let (rows, estimate) = try usage {
                 let rows = try RunPlan.stepsPerRow(resolution, scenario: scenario)
                 // With --runs, --shard splits the Monte Carlo runs and the central run is whole.

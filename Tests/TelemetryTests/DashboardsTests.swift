@@ -22,7 +22,7 @@ import UrbanWattCore
         a.add(topic: "urbanwatt/m/north/streetlight/lamps/lamps-0",
               payload: Array(#"{"ts":"2025-01-01T00:15:00Z","node":"lamps-0","fleet":"lamps","kind":"streetlight","power_w":5,"energy_j":4500,"seq":0}"#.utf8))
         a.finished(try JSONParser.parse(#"""
-            {"balance":{"baseline_kwh":3,"savings_efficiency_kwh":1.5,"savings_ict_kwh":0.5,"savings_kwh":2,"ict_overhead_kwh":1,"net_kwh":0.5,"net_with_efficiency_kwh":-1}}
+            {"balance":{"baseline_kwh":3,"savings_efficiency_kwh":1.5,"savings_ict_kwh":0.5,"savings_kwh":2,"rebound_kwh":0,"rebound_ict_kwh":0,"ict_overhead_kwh":1,"net_kwh":0.5,"net_with_efficiency_kwh":-1}}
             """#))
         // Metric name → its label names, from the exposition.
         var exposed: [String: Set<String>] = [:]

@@ -118,3 +118,59 @@ struct ThreeCasesTests {
         close(s.ict.byKind.first?.value.energyKWh, 1.2, "by kind")
     }
 }
+
+extension ThreeCasesTests {
+    static let underpass = """
+            urbanwatt: 1
+            name: underpass
+            location: {latitude: 52.52, longitude: 13.40}
+            period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+            grid: {carbon_intensity: 400 g/kWh}
+            fleets:
+              - {name: lights, kind: streetlight, count: 100, on_below: 90, power: 40 W, controller: 1 W,
+                 dimming: [{from: "22:00", to: "06:00", level: 50%}], replaces: {power: 100 W}}
+              - {name: gw, kind: gateway, power: 10 W}
+            """
+
+    /// docs/methodology.md, "A worked example": every line of its table.
+    @Test func theWorkedExampleOfTheMethodology() throws {
+        let s = try run(Self.underpass)
+        let b = s.balance.kWh
+        #expect(b.rebound == 0 && b.reboundICT == 0)
+        close(b.baseline, 87_600, "baseline")
+        close(s.byFleet[0].figures.energyKWh - 876, 29_200, "actual load served")
+        close(s.ict.byFleet[0].value.energyKWh, 876, "controllers")
+        close(b.savingsEfficiency, 52_560, "savings_efficiency")
+        close(b.savingsICT, 5_840, "savings_ict")
+        close(b.ictOverhead, 963.6, "ict_overhead")
+        close(b.net, -4_876.4, "net")
+        close(s.balance.co2Kg?.net, -1_950.56, "net CO2")
+        close(b.netWithEfficiency, -57_436.4, "net_with_efficiency")
+    }
+}
+
+extension ThreeCasesTests {
+    /// docs/methodology.md, "Rebound": a fifth of the savings taken back.
+    @Test func aReboundTakesBackItsShareOfTheSavings() throws {
+        let text = Self.underpass.replacingOccurrences(of: "replaces: {power: 100 W}}", with: "replaces: {power: 100 W}, rebound: 20%}")
+        let b = try run(text).balance.kWh
+        close(b.savings, 58_400, "savings, gross")
+        close(b.rebound, 11_680, "rebound: 20 % × (87,600 − 29,200)")
+        close(b.reboundICT, 1_168, "rebound of the ICT-enabled savings: 20 % × 5,840")
+        close(b.net, 963.6 - 5_840 + 1_168, "net")
+        close(b.netWithEfficiency, 963.6 - 58_400 + 11_680, "net with efficiency")
+        // A distribution, drawn per run; the central run uses its mean.
+        let drawn = text.replacingOccurrences(of: "rebound: 20%", with: "rebound: {uniform: [10%, 30%]}")
+        close(try run(drawn).balance.kWh.rebound, 11_680, "central rebound")
+        let scenario = try ScenarioDecoder.decode(drawn, file: "x.yaml", sampler: .draw(seed: 1, run: 2))
+        #expect(scenario.fleets[0].rebound >= 0.1 && scenario.fleets[0].rebound <= 0.3 && scenario.uncertainParameters.contains("fleets[lights].rebound"))
+    }
+
+    @Test func aReboundNeedsAMeasure() {
+        let text = Self.underpass.replacingOccurrences(of: "power: 10 W}", with: "power: 10 W, rebound: 10%}")
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
+        #expect(throws: ScenarioErrors.self) {
+            try ScenarioDecoder.decode(Self.underpass.replacingOccurrences(of: "replaces: {power: 100 W}}", with: "replaces: {power: 100 W}, rebound: 120%}"), file: "x.yaml")
+        }
+    }
+}

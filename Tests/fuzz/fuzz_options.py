@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Fuzzes the command line: every numeric, duration and name option of `run`, `listen`, `compare`
-and `merge` with hostile values. Asserts that nothing traps or hangs and that each refusal says what
+"""Fuzzes the command line: every numeric, duration and name option of `run`, `listen`, `compare`,
+`merge` and `sensitivity` with hostile values. Asserts that nothing traps or hangs and that each refusal says what
 is wrong: exit 0, 64 (usage, with a message naming the option), 65, 66, 69 (no broker: the
 telemetry options point at a closed port with a short timeout) or 73; and that no `--out`, however
 hostile (`.`, `/`, a folder holding a thesis, a link), removes or changes a file UrbanWatt did not write.
@@ -33,6 +33,7 @@ LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-tim
 FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
 COMPARE_OPTIONS = ["--format", "--expect", "--expect"]
 MERGE_OPTIONS = ["--key-file", "--resolution", "--timeseries"]
+SENSITIVITY_OPTIONS = ["--from", "--to", "--step", "--seed", "--format", "--max-memory"]
 TRAPS = {132, 133, 134, 136, 137, 139}
 # `--out` values run from a sandbox folder holding files that are not UrbanWatt's: whatever the
 # value, those files must be there, unchanged, afterwards.
@@ -84,9 +85,11 @@ def main():
             subprocess.run([args.bin, "run", "streetlight-retrofit", "--shard", f"{k + 1}/2", "--out", shards[k]] + day, check=True)
         commands = {"fiware": ([args.bin, "fiware", "provision", "streetlight-retrofit"], FIWARE_OPTIONS, (0, 64)),
                     "compare": ([args.bin, "compare"] + results, COMPARE_OPTIONS, (0, 64)),
-                    "merge": ([args.bin, "merge"] + shards + ["--quiet", "--out", os.path.join(tmp, "merged")], MERGE_OPTIONS, (0, 64, 65, 66, 73))}
+                    "merge": ([args.bin, "merge"] + shards + ["--quiet", "--out", os.path.join(tmp, "merged")], MERGE_OPTIONS, (0, 64, 65, 66, 73)),
+                    "sensitivity": ([args.bin, "sensitivity", "mittelstadt-2035", "--quiet", "--out", os.path.join(tmp, "swings")], SENSITIVITY_OPTIONS,
+                                    (0, 64, 65, 73))}
         for i in range(args.count):
-            command = rng.choice(["run", "run", "run", "listen", "fiware", "compare", "merge"])
+            command = rng.choice(["run", "run", "run", "listen", "fiware", "compare", "merge", "sensitivity"])
             options = {"run": RUN_OPTIONS, "listen": LISTEN_OPTIONS}.get(command) or commands[command][1]
             chosen = rng.sample(options, rng.randint(1, min(3, len(options))))
             argv = commands[command][0] if command in commands else [args.bin, command]

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -109,6 +109,14 @@ def mutate(text, rng):
             reason = rng.choice(["booked by the operator", '""', "~", "[1, 2]", "{a: 1}", "1e309"])
             lines = [l for l in lines if not l.startswith("boundary:")]
             lines.insert(top + 1, "boundary: {exclude: {%s: %s}}\n" % (name or '""', reason))
+        elif op == "rebound":
+            # A share of a measure's savings taken back: valid, out of range, malformed, on a fleet that is no measure.
+            block = [i for i, l in enumerate(lines) if re.match(r"^\s+(replaces|power|count):", l)]
+            if block:
+                i = rng.choice(block)
+                indent = re.match(r"^(\s+)", lines[i]).group(1)
+                value = rng.choice(["20%", "{uniform: [0%, 50%]}", "150%", "-5%", "x", "1e309", "{normal: [10%, 50%]}"])
+                lines.insert(i + 1, "%srebound: %s\n" % (indent, value))
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
             entry = "  - {name: fuzzlink, kind: link, intensity: %s}\n" % rng.choice(LINKS)

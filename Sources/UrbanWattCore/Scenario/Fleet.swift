@@ -19,6 +19,8 @@ public struct Fleet: Sendable {
     /// when that differs from the fleet: what it would serve without the ICT (ITU-T L.1480's
     /// reference scenario).
     public var reference: (any NodeKind)?
+    /// The share of the measure's savings taken back by a rebound (cheaper light, lit longer), 0–1.
+    public var rebound = 0.0
     /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
     /// scenario's own; the others are defaults with their sources (`NodeKind.assumptions`).
     public var given: Set<String> = []

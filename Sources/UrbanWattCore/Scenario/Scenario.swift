@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     public var checkTolerance: Double?
     /// Field paths of the parameters given as distributions.
     public var uncertainParameters: [String] = []
+    /// The value each of them took in this run (its draw, or its central value), for what drives
+    /// the answer (`uncertainty.drivers`).
+    public var uncertainValues: [Double] = []
     /// Draws of those parameters rejected as outside their valid range and drawn again (`--runs`),
     /// by parameter path.
     public var redrawsByParameter: [String: Int] = [:]
