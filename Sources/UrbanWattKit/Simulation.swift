@@ -203,7 +203,11 @@ extension Simulation {
             for q in [0.05, 0.95] {
                 var s = try ScenarioDecoder.decode(text, file: file, sampler: .swing(path: path, quantile: q))
                 adjust(&s)
-                ends.append(s.uncertainValues[s.uncertainParameters.firstIndex(of: path) ?? 0])
+                // The same text gives the same inputs, in the same order, whatever the sampler.
+                guard let k = s.uncertainParameters.firstIndex(of: path), s.uncertainValues.indices.contains(k) else {
+                    preconditionFailure("the swing of \(path) decoded without it")
+                }
+                ends.append(s.uncertainValues[k])
                 scenarios.append(s)
             }
             values.append(Sensitivity.Ends(p5: ends[0], p95: ends[1]))

@@ -5,7 +5,9 @@ import UrbanWattCore
 /// what it serves (the actual); and the ICT parts of every fleet inside the boundary.
 ///
 /// Efficiency savings are baseline − reference; ICT-enabled savings reference − actual, both on the
-/// load served, so the ICT parts, counted in the overhead, are not counted twice. The net, ICT
+/// load served, so the ICT parts, counted in the overhead, are not counted twice; and what the
+/// indirect effects a fleet enables save (`effects:`), in CO2 and cost on any carrier, in kWh on
+/// electricity. The net, ICT
 /// overhead − ICT-enabled savings, is then the actual city's energy less the reference city's.
 extension Breakdown {
     /// The balance of the fleets at `fleets` (all when nil) over `span`, in kWh, and in kg CO2 and
@@ -13,7 +15,8 @@ extension Breakdown {
     public func balance(fleets: [Int]? = nil, _ span: Span = .all) -> RunSummary.Balance {
         let indices = fleets ?? Array(scenario.fleets.indices)
         return RunSummary.Balance(
-            kWh: parts(indices, span) { kWh($0, span) }!, co2Kg: parts(indices, span) { co2($0, span) }, cost: parts(indices, span) { cost($0, span) })
+            kWh: parts(indices, energy: true) { kWh($0, span) }!, co2Kg: parts(indices, energy: false) { co2($0, span) },
+            cost: parts(indices, energy: false) { cost($0, span) })
     }
 
     /// The ICT energy of the fleet at `i` over `span`, in kWh, kg CO2 and cost: its ICT part, or all
@@ -32,7 +35,9 @@ extension Breakdown {
         return fleet.model.ictPower == nil ? .fleet(i) : .ict(i)
     }
 
-    private func parts(_ fleets: [Int], _ span: Span, _ measure: (Group) -> Double?) -> RunSummary.Parts? {
+    /// The balance of `fleets` measured by `measure`; `energy`: in kWh of electricity, so that only
+    /// the effects on electricity count (in CO2 and cost, every carrier's do).
+    private func parts(_ fleets: [Int], energy: Bool, _ measure: (Group) -> Double?) -> RunSummary.Parts? {
         var baseline = 0.0, efficiency = 0.0, enabled = 0.0, overhead = 0.0, rebound = 0.0, reboundICT = 0.0
         for i in fleets {
             let fleet = scenario.fleets[i]
@@ -57,9 +62,26 @@ extension Breakdown {
             rebound += fleet.rebound * saved
             reboundICT += fleet.rebound * (reference - served)
             if scenario.boundary.reason(excluding: fleet) == nil { overhead += ict }
+            // The indirect effects the fleet enables are ICT-enabled savings too.
+            for (e, effect) in scenario.effects.enumerated() where effect.enabledBy == fleet.name && (!energy || effect.carrier == "electricity") {
+                guard let saved = measure(.effect(e)) else { return nil }
+                enabled += saved
+                rebound += effect.rebound * saved
+                reboundICT += effect.rebound * saved
+            }
         }
         return RunSummary.Parts(
             baseline: baseline, savingsEfficiency: efficiency, savingsICT: enabled, savings: efficiency + enabled, rebound: rebound,
             reboundICT: reboundICT, ictOverhead: overhead, net: overhead - enabled + reboundICT, netWithEfficiency: overhead - efficiency - enabled + rebound)
+    }
+
+    /// What the effect at `e` saved over `span`, in its carrier's unit, what its rebound took back,
+    /// and the carbon and cost of the saving net of the rebound.
+    public func effectSaving(_ e: Int, _ span: Span = .all) -> RunSummary.CarrierSaving {
+        let effect = scenario.effects[e]
+        let saved = kWh(.effect(e), span), keep = 1 - effect.rebound
+        return RunSummary.CarrierSaving(
+            carrier: effect.carrier, unit: scenario.carrier(named: effect.carrier)?.unit ?? "kWh", saved: saved, rebound: effect.rebound * saved,
+            co2Kg: co2(.effect(e), span).map { $0 * keep }, cost: cost(.effect(e), span).map { $0 * keep })
     }
 }

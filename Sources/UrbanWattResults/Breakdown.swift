@@ -18,6 +18,9 @@ public struct Breakdown: Sendable {
         case reference(Int)
         /// The ICT part of the fleet at this index, for a kind that also serves a load.
         case ict(Int)
+        /// What the effect at this index saves, in its carrier's unit (kWh or l, read as kWh), with
+        /// the carrier's carbon and price.
+        case effect(Int)
     }
 
     /// Over what time.

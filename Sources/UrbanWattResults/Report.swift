@@ -150,7 +150,8 @@ public enum Report {
             plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: min(0, v), y1: max(0, v), fill: bar.2, label: "\(bar.0): \(SummaryTable.number(v)) MWh")
             plot.text(SummaryTable.number(v) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(max(0, v)) - 5)
         }
-        let caption = "Net = ICT overhead \(SummaryTable.number(bal.ictOverhead / 1000)) MWh − ICT-enabled savings \(SummaryTable.number(bal.savingsICT / 1000)) MWh = \(SummaryTable.number(bal.net / 1000)) MWh (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(SummaryTable.number(bal.netWithEfficiency / 1000)) MWh."
+        let rebound = bal.reboundICT != 0 ? " + rebound \(SummaryTable.number(bal.reboundICT / 1000)) MWh" : ""
+        let caption = "Net = ICT overhead \(SummaryTable.number(bal.ictOverhead / 1000)) MWh − ICT-enabled savings \(SummaryTable.number(bal.savingsICT / 1000)) MWh\(rebound) = \(SummaryTable.number(bal.net / 1000)) MWh (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(SummaryTable.number(bal.netWithEfficiency / 1000)) MWh."
         return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
     }
 

@@ -26,7 +26,14 @@ enum ReportText {
         let share = total > 0 ? FixedDecimal.format(100 * bal.ictOverhead / total, digits: 1) : "0"
         p.append("Its ICT — sensors, radios, servers and the controllers and electronics inside lights, signals and chargers — uses \(amount(b, kWh: bal.ictOverhead, co2: co2?.ictOverhead, cost: cost?.ictOverhead)), \(share) % of it.")
         let verdict = bal.net < 0 ? "the savings the ICT makes possible exceed what it uses" : "the ICT uses more than the savings it makes possible"
-        p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging), is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
+        let rebound = bal.reboundICT != 0 || (co2?.reboundICT ?? 0) != 0 ? ", what rebounds take back counted again," : ""
+        p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging, indirect effects)\(rebound) is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
+        if !summary.savingsByCarrier.isEmpty {
+            let parts = summary.savingsByCarrier.map { c in
+                "\(SummaryTable.number(c.value.saved - c.value.rebound)) \(c.value.unit) of \(c.name)" + (c.value.co2Kg.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
+            }
+            p.append("Of those savings, indirect effects the ICT enables beyond electricity use (<code>effects:</code>, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
+        }
         if bal.baseline > 0 {
             p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")
         } else {

@@ -25,10 +25,16 @@ extension RunSummary {
                 ]))
             })),
             ("ict", ict.json()),
+        ]
+        // Indirect effects, in a scenario that declares any: each, and their savings by carrier.
+        if !effects.isEmpty {
+            sections.append(("effects", .object(effects.map { ($0.name, $0.value.json()) })))
+        }
+        sections += [
             ("balance", .object(balance.fields() + [
                 ("by_fleet", .object(balanceByFleet.map { ($0.name, $0.value.json()) })),
                 ("by_district", .object(balanceByDistrict.map { ($0.name, $0.value.json()) })),
-            ])),
+            ] + (savingsByCarrier.isEmpty ? [] : [("by_carrier", .object(savingsByCarrier.map { ($0.name, $0.value.json()) }))]))),
             ("assumptions", .object(assumptions.map { group in
                 (group.name, .array(group.value.map { a in
                     .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
@@ -81,14 +87,19 @@ extension RunSummary {
         }
         byYear = try r.object("by_year").entries { year, y in
             guard let number = Int(year) else { throw y.failure(expected: "a calendar year as its key", found: year) }
+            // Summaries written before the yearly balance have none: zeros stand in.
+            let balance = try y.optionalObject("balance").map { try Balance($0) }
             return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) },
-                        balance: try Balance(try y.object("balance")))
+                        balance: balance ?? Balance(kWh: .zero, co2Kg: nil, cost: nil))
         }
-        ict = try ICT(try r.object("ict"))
+        ict = try r.optionalObject("ict").map { try ICT($0) } ?? ICT(total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
+                                                                       byDistrict: [], byFleet: [], byYear: [], excluded: [])
         let b = try r.object("balance")
         balance = try Balance(b)
-        balanceByFleet = try b.object("by_fleet").entries { Named(name: $0, value: try Balance($1)) }
-        balanceByDistrict = try b.object("by_district").entries { Named(name: $0, value: try Balance($1)) }
+        balanceByFleet = try b.optionalObject("by_fleet")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
+        balanceByDistrict = try b.optionalObject("by_district")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
+        effects = try r.optionalObject("effects")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
+        savingsByCarrier = try b.optionalObject("by_carrier")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
         // The figures above are what a summary is read for (`compare`); what follows is read where
         // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
         assumptions = (try? r.object("assumptions").entries { group, list in
@@ -172,11 +183,14 @@ extension RunSummary.Balance {
     public func json() -> JSONValue { .object(fields()) }
 
     public init(_ r: JSONReader) throws {
-        /// Every part in `unit`, or nil when one is null (a grid without carbon or price).
+        /// Every part in `unit`, or nil when one is null (a grid without carbon or price). The
+        /// rebound, new in 0.9, is 0 in a summary without it.
         func parts(_ unit: String) throws -> RunSummary.Parts? {
             var v: [Double] = []
             for m in Self.measures {
-                guard let x = try r.optionalDouble("\(m)_\(unit)") else { return nil }
+                let key = "\(m)_\(unit)"
+                if m.hasPrefix("rebound"), r.value[key] == nil { v.append(0); continue }
+                guard let x = try r.optionalDouble(key) else { return nil }
                 v.append(x)
             }
             return RunSummary.Parts(baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], rebound: v[4], reboundICT: v[5],
@@ -190,6 +204,9 @@ extension RunSummary.Balance {
 }
 
 extension RunSummary.Parts {
+    static let zero = RunSummary.Parts(baseline: 0, savingsEfficiency: 0, savingsICT: 0, savings: 0, rebound: 0, reboundICT: 0, ictOverhead: 0, net: 0,
+                                       netWithEfficiency: 0)
+
     /// A part by its key's measure (`RunSummary.Balance.measures`).
     public func value(_ measure: String) -> Double {
         switch measure {
@@ -207,6 +224,18 @@ extension RunSummary.Parts {
 
     /// Every part is a number (a status or summary read from elsewhere may hold infinities).
     public var isFinite: Bool { RunSummary.Balance.measures.allSatisfy { value($0).isFinite } }
+}
+
+extension RunSummary.CarrierSaving {
+    func json() -> JSONValue {
+        .object([("carrier", .string(carrier)), ("unit", .string(unit)), ("saved", .number(saved)), ("rebound", .number(rebound)),
+                 ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))])
+    }
+
+    init(_ r: JSONReader) throws {
+        self.init(carrier: try r.string("carrier"), unit: try r.string("unit"), saved: try r.double("saved"), rebound: try r.double("rebound"),
+                  co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+    }
 }
 
 extension RunSummary.ICT {

@@ -101,6 +101,17 @@ public struct RunSummary: Sendable, Equatable {
         public var cost: Parts?
     }
 
+    /// What an indirect effect (`effects:`), or all of them on one carrier, saved: in the
+    /// carrier's unit (kWh or l), what rebounds took back of it, and the net saving's carbon and cost.
+    public struct CarrierSaving: Sendable, Equatable {
+        public var carrier: String
+        public var unit: String
+        public var saved: Double
+        public var rebound: Double
+        public var co2Kg: Double?
+        public var cost: Double?
+    }
+
     /// The ICT energy inside the boundary (the overhead) and what `boundary:` leaves out.
     public struct ICT: Sendable, Equatable {
         public struct Excluded: Sendable, Equatable {
@@ -191,6 +202,9 @@ public struct RunSummary: Sendable, Equatable {
     public var balance: Balance
     public var balanceByFleet: [Named<Balance>]
     public var balanceByDistrict: [Named<Balance>]
+    /// Each effect's saving, and the effects' by carrier.
+    public var effects: [Named<CarrierSaving>]
+    public var savingsByCarrier: [Named<CarrierSaving>]
     /// Every coefficient with its value, unit and source: the grid's, then each fleet's.
     public var assumptions: [Named<[Assumption]>]
     public var telemetry: Telemetry
@@ -240,16 +254,36 @@ extension RunSummary {
         }
         ict = ICT(b)
         balance = b.balance()
-        // By fleet, the measures only: any other fleet's balance is its ICT part (`ict.by_fleet`).
-        balanceByFleet = s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }
+        // By fleet, the measures and the fleets that enable effects: any other fleet's balance is its
+        // ICT part (`ict.by_fleet`).
+        let enabling = Set(s.effects.map(\.enabledBy))
+        balanceByFleet = s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil || enabling.contains(s.fleets[$0].name) }
             .map { Named(name: s.fleets[$0].name, value: b.balance(fleets: [$0])) }
         let byDistrict = Dictionary(grouping: s.fleets.indices) { s.fleets[$0].district }
         // By district, those with fleets: an empty one has nothing to weigh.
         balanceByDistrict = s.districts.compactMap { d in byDistrict[d].map { Named(name: d, value: b.balance(fleets: $0)) } }
+        let saved = s.effects.indices.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
+        effects = saved
+        savingsByCarrier = (["electricity"] + s.carriers.map(\.name)).compactMap { c in
+            let list = saved.map(\.value).filter { $0.carrier == c }
+            guard let first = list.first else { return nil }
+            func sum(_ f: (CarrierSaving) -> Double?) -> Double? { list.reduce(Optional(0.0)) { a, x in a.flatMap { a in f(x).map { a + $0 } } } }
+            return Named(name: c, value: CarrierSaving(carrier: c, unit: first.unit, saved: sum(\.saved) ?? 0, rebound: sum(\.rebound) ?? 0,
+                                                       co2Kg: sum(\.co2Kg), cost: sum(\.cost)))
+        }
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
         assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given)) }
+            + (s.effects.isEmpty ? [] : [Named(name: "effects", value: s.effects.flatMap { e in
+                [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]
+                    + (e.perNode != 1 || e.driver != "node" ? [Assumption("\(e.name).per_node", e.perNode, "\(e.driver) per node", "scenario")] : [])
+                    + (e.rebound > 0 ? [Assumption("\(e.name).rebound", e.rebound, "fraction", "scenario")] : [])
+            })])
+            + s.carriers.map { c in Named(name: "carrier \(c.name)", value:
+                (c.carbon.map { [Assumption("carbon_intensity", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), c.unit == "l" ? "g/l (mean of the listed years)" : "g/kWh (mean of the listed years)", "scenario")] } ?? [])
+                + (c.price.map { [Assumption("price", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), "\(s.grid.currency ?? "")/\(c.unit) (mean of the listed years)", "scenario")] } ?? []))
+            }
             + (ict.excluded.isEmpty ? [] : [Named(name: "boundary", value: ict.excluded.map {
                 Assumption("exclude.\($0.fleet)", $0.amount.energyKWh, "kWh of ICT left out of the overhead", $0.reason)
             })])

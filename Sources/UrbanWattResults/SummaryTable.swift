@@ -46,11 +46,12 @@ public enum SummaryTable {
         let balance = b.balance()
         let bal = balance.kWh
         lines.append("")
-        lines.append("ICT overhead \(number(bal.ictOverhead)) kWh · ICT-enabled savings \(number(bal.savingsICT)) kWh · net \(number(bal.net)) kWh")
+        let taken = bal.reboundICT != 0 ? " (rebound takes back \(number(bal.reboundICT)))" : ""
+        lines.append("ICT overhead \(number(bal.ictOverhead)) kWh · ICT-enabled savings \(number(bal.savingsICT)) kWh\(taken) · net \(number(bal.net)) kWh")
         lines.append("efficiency savings \(number(bal.savingsEfficiency)) kWh (baseline \(number(bal.baseline)) kWh) · net with efficiency \(number(bal.netWithEfficiency)) kWh")
         var netMoney: [String] = []
-        if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number(c.savingsICT / 1000)) t · net \(number(c.net / 1000)) t") }
-        if let c = balance.cost { netMoney.append("ICT \(number(c.ictOverhead)) \(currency) · ICT-enabled savings \(number(c.savingsICT)) · net \(number(c.net)) \(currency)") }
+        if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number((c.savingsICT - c.reboundICT) / 1000)) t · net \(number(c.net / 1000)) t") }
+        if let c = balance.cost { netMoney.append("ICT \(number(c.ictOverhead)) \(currency) · ICT-enabled savings \(number(c.savingsICT - c.reboundICT)) · net \(number(c.net)) \(currency)") }
         if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -36,6 +36,10 @@ public struct Tally: Sendable {
     /// Steps per row of timeseries.csv.
     public let stepsPerRow: Int
     let groups: [Breakdown.Group]
+    /// The groups folded from the fleets' step series; the effects' follow them.
+    let stepGroups: Int
+    /// The fleet that enables each effect.
+    let effectFleet: [Int]
     let index: [Breakdown.Group: Int]
     /// Per fleet, the aggregate groups its energy adds to: total, layer, kind, district
     /// (`sums[4 f ..< 4 f + 4]`).
@@ -76,6 +80,10 @@ public struct Tally: Sendable {
         groups += parts.indices.filter { parts[$0].contains(.baseline) }.map { .baseline($0) }
         groups += parts.indices.filter { parts[$0].contains(.reference) }.map { .reference($0) }
         groups += parts.indices.filter { parts[$0].contains(.ict) }.map { .ict($0) }
+        // The effects come last: they are folded with their own carrier's carbon and price.
+        stepGroups = groups.count
+        groups += scenario.effects.indices.map { .effect($0) }
+        effectFleet = scenario.effects.map { e in scenario.fleets.firstIndex { $0.name == e.enabledBy } ?? 0 }
         self.groups = groups
         let index = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.index = index
@@ -119,7 +127,7 @@ public struct Tally: Sendable {
         let fleetGroup = index[.fleet(0)] ?? groupCount
         let dt = Double(clock.step)
         // v[g × n + i]: the energy of group g at the chunk's step i.
-        var v = [Double](repeating: 0, count: n * groupCount)
+        var v = [Double](repeating: 0, count: n * stepGroups)
         for f in 0..<fleets {
             let energy = series[f].energy
             for g in sums[4 * f ..< 4 * f + 4] {
@@ -130,13 +138,27 @@ public struct Tally: Sendable {
                 if let g = index[group], let part { v.replaceSubrange(g * n ..< (g + 1) * n, with: part) }
             }
         }
+        // Each effect's saving at each step, in its carrier's unit (× 3.6e6, so that kWh() reads it),
+        // with its carrier's carbon and price.
+        let effects = scenario.effects.enumerated().map { k, e in
+            let perStep = e.rate * e.perNode * dt / Effect.year * 3.6e6
+            let nodes = series[effectFleet[k]].nodes
+            let carrier = scenario.carrier(named: e.carrier)
+            return (values: (0..<n).map { perStep * Double(nodes[$0]) },
+                    carbon: e.carrier == "electricity" ? carbon ?? [] : carrier?.carbon?.series(on: window) ?? [],
+                    price: e.carrier == "electricity" ? price ?? [] : carrier?.price?.series(on: window) ?? [])
+        }
         var i0 = 0
         while i0 < n {
             while range.lowerBound + i0 >= years[year].steps.upperBound { year += 1 }
             let i1 = min(n, years[year].steps.upperBound - range.lowerBound)
-            for g in 0..<groupCount {
+            for g in 0..<stepGroups {
                 all[g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
                 byYear[year][g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
+            }
+            for (k, e) in effects.enumerated() {
+                all[stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price)
+                byYear[year][stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price)
             }
             for f in 0..<fleets {
                 var sent = 0, size = 0

@@ -67,10 +67,14 @@ enum FleetDecoder {
         // (each off by default), and what `replaces:` or `reference:` gives on top.
         let withoutICT = f.filter { !kind.type.ictFunctions.contains($0.key) }
         func variant(_ key: String) -> (any NodeKind)? {
-            guard let c = f[key],
-                  let overrides = r.mapping(c, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}")
+            guard let given = f[key],
+                  let overrides = r.mapping(given, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}")
             else { return nil }
+            // The fleet is the parent: a problem of a key the case shares is the fleet's, reported once.
             return kind.type.make(decoder.input(withoutICT.merging(overrides) { _, new in new }, kind.type.parameters, parent: c))
+        }
+        if let given = f["reference"], kind.type.ictFunctions.isEmpty {
+            r.error(given, "a \(kind) has no ICT function to turn off, so no reference: it is ICT as a whole (in the overhead); to weigh it against older equipment, use `replaces:`")
         }
         var replaces: (any NodeKind)?
         if let rep = f["replaces"], !kind.type.replaceable {
@@ -78,7 +82,7 @@ enum FleetDecoder {
         } else {
             replaces = variant("replaces")
         }
-        let reference = f["reference"] != nil ? variant("reference")
+        let reference = f["reference"] != nil ? (kind.type.ictFunctions.isEmpty ? nil : variant("reference"))
             : kind.type.ictFunctions.contains(where: { f[$0] != nil }) ? kind.type.make(decoder.input(withoutICT, kind.type.parameters, parent: c)) : nil
         guard let name, let model else { return nil }
         var fleet = Fleet(

@@ -10,7 +10,7 @@ public enum ScenarioDecoder {
     public static let maximumDistricts = 100_000
 
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
-                          "districts", "fleets", "boundary", "check", "extends", "remove"]
+                          "districts", "fleets", "boundary", "carriers", "effects", "check", "extends", "remove"]
 
     /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
     public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
@@ -195,6 +195,7 @@ public enum ScenarioDecoder {
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []
         var declared = Set<String>()
+        var declaredKinds = Set<String>()
         var undecoded: [Cursor] = []
         if let c = r.required(top, "fleets", in: root, what: "a list of fleets"), let items = r.list(c, what: "a list of fleets") {
             if items.isEmpty { r.error(c, "expected at least one fleet") }
@@ -212,6 +213,7 @@ public enum ScenarioDecoder {
             }
             for listed in items {
                 var item = listed
+                if case .mapping(let m) = item.node, let k = m["kind"]?.scalar?.string { declaredKinds.insert(k) }
                 if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string {
                     declared.insert(n)
                     if names[n] == 1 { item = Cursor(node: item.node, path: "\(c.path)[\(n)]") }
@@ -225,13 +227,17 @@ public enum ScenarioDecoder {
             }
         }
         RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, undecoded: undecoded, reader: r)
-        let boundary = top["boundary"].map { decodeBoundary($0, fleets: fleets, declared: declared, reader: r) } ?? Boundary()
+        let boundary = top["boundary"].map { decodeBoundary($0, kinds: declaredKinds, declared: declared, reader: r) } ?? Boundary()
+        let carriers = top["carriers"].map { CarrierDecoder.carriers($0, grid: grid, reader: r) } ?? []
+        let effects = top["effects"].map { CarrierDecoder.effects($0, fleets: fleets, declared: declared, carriers: carriers, reader: r) } ?? []
         guard let period else { return nil }
         var scenario = Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,
             end: period.end, step: period.step, grid: grid, profiles: profiles, districts: districts, fleets: fleets,
             checkTolerance: checkTolerance)
         scenario.boundary = boundary
+        scenario.carriers = carriers
+        scenario.effects = effects
         if let excess = TrafficLimit.excess(scenario) {
             r.error(Cursor(node: fleetCursors[excess.fleet].node, path: fleetCursors[excess.fleet].path), TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total))
         }
@@ -300,30 +306,38 @@ public enum ScenarioDecoder {
         if let ci = f["carbon_intensity"] { grid.carbon = signal(ci, reader: r) }
         if let p = f["price"] {
             var currency: String?
-            func price(_ c: Cursor) -> Double? {
-                guard let s = c.scalar, let v = QuantityParser.parsePrice(s) else {
-                    r.error(c, "expected a price such as \"0.30 EUR/kWh\", got \(c.found)")
-                    return nil
-                }
-                if let currency, currency != v.currency {
-                    r.error(c, "expected one currency throughout, \(currency), got \(v.currency)")
-                }
-                currency = v.currency
-                return v.perJoule * 3.6e6
-            }
-            if case .mapping = p.node, let pairs = r.pairs(p, what: "a year map of prices") {
-                var points: [(Int, Double)] = []
-                for pair in pairs {
-                    guard let y = Int(pair.key) else { r.error(pair.keyCursor, "expected a year such as 2025, got \"\(pair.key)\""); continue }
-                    if let v = price(pair.value) { points.append((y, v)) }
-                }
-                if !points.isEmpty { grid.price = .yearly(YearMap(points: points)) }
-            } else if let v = price(p) {
-                grid.price = .yearly(YearMap(v))
-            }
+            grid.price = prices(p, per: "kWh", currency: &currency, reader: r).map { .yearly($0) }
             grid.currency = currency
         }
         return grid
+    }
+
+    /// A price per `per` (`kWh` or `l`), constant or a year map, in one currency throughout (`currency`,
+    /// set by the first price read).
+    static func prices(_ p: Cursor, per: String, currency: inout String?, reader r: YAMLReader) -> YearMap? {
+        var seen = currency
+        func price(_ c: Cursor) -> Double? {
+            let parsed = c.scalar.flatMap { s in
+                per == "l" ? QuantityParser.parseLitrePrice(s).map { ($0.perLitre, $0.currency) } : QuantityParser.parsePrice(s).map { ($0.perJoule * 3.6e6, $0.currency) }
+            }
+            guard let (value, code) = parsed else {
+                r.error(c, "expected a price such as \"\(per == "l" ? "1.75 EUR/l" : "0.30 EUR/kWh")\", got \(c.found)")
+                return nil
+            }
+            if let seen, seen != code { r.error(c, "expected one currency throughout, \(seen), got \(code)") }
+            seen = seen ?? code
+            return value
+        }
+        defer { currency = seen }
+        if case .mapping = p.node, let pairs = r.pairs(p, what: "a year map of prices") {
+            var points: [(Int, Double)] = []
+            for pair in pairs {
+                guard let y = Int(pair.key) else { r.error(pair.keyCursor, "expected a year such as 2025, got \"\(pair.key)\""); continue }
+                if let v = price(pair.value) { points.append((y, v)) }
+            }
+            return points.isEmpty ? nil : YearMap(points: points)
+        }
+        return price(p).map { YearMap($0) }
     }
 
     /// Carbon intensity: constant, year map or `{hourly: [24 values]}`, in g/kWh.
@@ -343,13 +357,14 @@ public enum ScenarioDecoder {
 
     /// `boundary: {exclude: {NAME: REASON}}`: fleets or kinds left out of the ICT overhead, each
     /// with the reason it is booked elsewhere.
-    static func decodeBoundary(_ c: Cursor, fleets: [Fleet], declared: Set<String>, reader r: YAMLReader) -> Boundary {
+    /// `declared` and `kinds` are every fleet entry's name and kind, also of entries with problems
+    /// of their own (reported once, there).
+    static func decodeBoundary(_ c: Cursor, kinds: Set<String>, declared: Set<String>, reader r: YAMLReader) -> Boundary {
         let example = "{exclude: {smart-meter-gateways: booked as grid losses by the meter operator}}"
         guard let f = r.mapping(c, allowed: ["exclude"], what: example),
               let e = r.required(f, "exclude", in: c, what: "a mapping of fleet or kind names to the reason each is left out"),
               let pairs = r.pairs(e, what: "a mapping of fleet or kind names to the reason each is left out, such as \(example)")
         else { return Boundary() }
-        let kinds = Set(fleets.map(\.kind.rawValue))
         var exclusions: [Boundary.Exclusion] = []
         for p in pairs {
             guard declared.contains(p.key) || kinds.contains(p.key) else {

@@ -49,6 +49,16 @@ public enum ScenarioSchema {
                     ("type", .string("object")), ("additionalProperties", .object([("type", .string("string")), ("minLength", .integer(1))])),
                     ("description", .string("fleet or kind names, each with the reason it is left out of the ICT overhead")),
                 ]))], required: ["exclude"])),
+                ("carriers", object(Carrier.units.map { c in
+                    (c.name, object([("carbon_intensity", yearMap(c.unit == "l" ? .fuelCarbon : .carbon)),
+                                     ("price", .object([("description", .string("a price per \(c.unit) such as \"\(c.unit == "l" ? "1.75 EUR/l" : "0.11 EUR/kWh")\", or a year map of them"))]))]))
+                })),
+                ("effects", .object([("type", .string("array")), ("items", object([
+                    ("name", name), ("enabled_by", name),
+                    ("driver", .object([("description", .string("nodes, or {per_node: 12000, unit: vehicle-km}"))])),
+                    ("rate", quantity(.count)), ("carrier", .object([("enum", .array((["electricity"] + Carrier.units.map(\.name)).map(JSONValue.string)))])),
+                    ("source", .object([("type", .string("string")), ("minLength", .integer(1))])), ("rebound", quantity(.fraction)),
+                ], required: ["name", "enabled_by", "rate", "carrier", "source"]))])),
                 ("check", object([("tolerance", quantity(.fraction))])),
                 ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
                 ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -117,6 +117,15 @@ def mutate(text, rng):
                 indent = re.match(r"^(\s+)", lines[i]).group(1)
                 value = rng.choice(["20%", "{uniform: [0%, 50%]}", "150%", "-5%", "x", "1e309", "{normal: [10%, 50%]}"])
                 lines.insert(i + 1, "%srebound: %s\n" % (indent, value))
+        elif op == "effect":
+            # An indirect effect on a carrier: valid, an undeclared carrier, a bad rate, a unit of the wrong carrier.
+            names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]
+            carrier = rng.choice(["petrol", "diesel", "heat", "electricity", "coal"])
+            carbon = rng.choice(["2.37 kg/l", "201 g/kWh", "-1 kg/l", "{2025: 2.37 kg/l, 2040: 2.0 kg/l}", "x"])
+            rate = rng.choice(["10", "-5", "1e309", "{uniform: [5, 15]}", "ten"])
+            lines = [l for l in lines if not l.startswith(("carriers:", "effects:"))]
+            lines.insert(top + 1, "carriers: {%s: {carbon_intensity: %s}}\n" % (rng.choice(["petrol", "heat", "diesel", "steam"]), carbon))
+            lines.insert(top + 2, "effects: [{name: fx, enabled_by: %s, rate: %s, carrier: %s, source: \"(U)\"}]\n" % (rng.choice(names), rate, carrier))
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
             entry = "  - {name: fuzzlink, kind: link, intensity: %s}\n" % rng.choice(LINKS)

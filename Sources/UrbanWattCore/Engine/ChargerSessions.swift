@@ -72,6 +72,7 @@ struct ChargerSessions: Sendable {
             for j in 0..<population.active(day.step) {
                 let node = population.shard.global(j)
                 var random = RandomSequence(NodeRandom(fleetKey: key, node: node, purpose: .chargerDay, extra: UInt64(bitPattern: Int64(day.day))))
+                var ties = RandomSequence(NodeRandom(fleetKey: key, node: node, purpose: .smartTie, extra: UInt64(bitPattern: Int64(day.day))))
                 let k = random.poisson(charger.sessionsPerDay)
                 guard k > 0 else { continue }
                 starts.removeAll(keepingCapacity: true)
@@ -103,7 +104,7 @@ struct ChargerSessions: Sendable {
                         let last = Int(((s + smart.window + duration - start) / dt).rounded(.up)) + 1
                         prefix!.extend(through: min(clock.count, max(0, last)))
                         arrival = SmartCharging.bestStart(arrival: s, duration: duration, window: smart.window, prefix: prefix!, start: start,
-                                                          end: end, dt: dt, tie: random.unit())
+                                                          end: end, dt: dt, tie: ties.unit())
                     }
                     let a = max(arrival, busyUntil[j])
                     let b = a + duration

@@ -10,6 +10,9 @@ public struct NodeRandom: Sendable {
     /// What a draw is for; each purpose has its own independent stream per node.
     public enum Purpose: UInt64, Sendable {
         case jitter = 1, phase, spreadingFactor, sample, chargerDay, parameter
+        /// The draw that picks among equally good smart-charging starts: a stream of its own, so that
+        /// a charger with smart charging and its reference without it draw the same sessions.
+        case smartTie
     }
 
     public init(seed: UInt64, fleet: String, node: Int, purpose: Purpose, extra: UInt64 = 0) {

@@ -13,12 +13,15 @@ public struct Boundary: Sendable, Equatable {
         }
     }
 
-    public var exclusions: [Exclusion]
+    public let exclusions: [Exclusion]
+    /// The reasons by name: asked for every fleet of every balance (fleets × years in fleets.csv).
+    private let reasons: [String: String]
 
-    public init(exclusions: [Exclusion] = []) { self.exclusions = exclusions }
+    public init(exclusions: [Exclusion] = []) {
+        self.exclusions = exclusions
+        reasons = Dictionary(exclusions.map { ($0.name, $0.reason) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Why `fleet` is outside the overhead (by its name, else its kind), nil when it is inside.
-    public func reason(excluding fleet: Fleet) -> String? {
-        (exclusions.first { $0.name == fleet.name } ?? exclusions.first { $0.name == fleet.kind.rawValue })?.reason
-    }
+    public func reason(excluding fleet: Fleet) -> String? { reasons[fleet.name] ?? reasons[fleet.kind.rawValue] }
 }

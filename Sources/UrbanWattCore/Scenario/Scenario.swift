@@ -15,6 +15,11 @@ public struct Scenario: Sendable {
     public var fleets: [Fleet]
     /// Fleets and kinds left out of the ICT overhead.
     public var boundary = Boundary()
+    /// Final-energy carriers besides the grid's electricity, and the indirect effects on them.
+    public var carriers: [Carrier] = []
+    public var effects: [Effect] = []
+
+    public func carrier(named name: String) -> Carrier? { carriers.first { $0.name == name } }
     /// Relative tolerance of `urbanwatt check` for this scenario.
     public var checkTolerance: Double?
     /// Field paths of the parameters given as distributions.

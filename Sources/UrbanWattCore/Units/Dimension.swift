@@ -1,11 +1,13 @@
 /// A physical dimension that a scenario quantity can have, with its accepted units.
 ///
 /// Every unit is converted once, at the edge, to the canonical unit of its dimension:
-/// W, J, A, V, s, B, B/s, J/B, g/kWh, fraction, Hz. The engine only ever sees plain `Double`s.
+/// W, J, A, V, s, B, B/s, J/B, g/kWh, g/l, fraction, Hz. The engine only ever sees plain `Double`s.
 public enum Dimension: String, Sendable, CaseIterable {
     case power, energy, current, voltage, duration, data
     case dataRate = "data rate"
     case intensity, carbon, fraction, frequency, count
+    /// Carbon of a fuel counted in litres (petrol, diesel).
+    case fuelCarbon = "carbon per litre"
 
     /// The canonical unit that a bare number is read in.
     public var canonicalUnit: String {
@@ -19,6 +21,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .dataRate: "B/s"
         case .intensity: "J/B"
         case .carbon: "g/kWh"
+        case .fuelCarbon: "g/l"
         case .fraction: ""
         case .frequency: "Hz"
         case .count: ""
@@ -37,6 +40,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .dataRate: "\"2 Mbit/s\""
         case .intensity: "\"0.06 kWh/GB\""
         case .carbon: "\"380 g/kWh\""
+        case .fuelCarbon: "\"2.37 kg/l\""
         case .fraction: "\"50%\""
         case .frequency: "\"125 kHz\""
         case .count: "\"500\""
@@ -63,6 +67,7 @@ public enum Dimension: String, Sendable, CaseIterable {
             [("J/B", 1), ("kWh/GB", 3.6e6 / 1e9), ("Wh/GB", 3600 / 1e9), ("kWh/TB", 3.6e6 / 1e12),
              ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8)]
         case .carbon: [("g/kWh", 1), ("kg/kWh", 1000), ("kg/MWh", 1), ("t/MWh", 1000)]
+        case .fuelCarbon: [("g/l", 1), ("kg/l", 1000)]
         case .fraction: [("%", 0.01)]
         case .frequency: [("Hz", 1), ("kHz", 1e3), ("MHz", 1e6)]
         case .count: []
@@ -86,6 +91,7 @@ extension Dimension {
         case .dataRate: 1e12
         case .intensity: 1e3
         case .carbon: 1e4
+        case .fuelCarbon: 1e4
         case .fraction: 1e3
         case .frequency: 1e10
         case .count: 1e9

@@ -40,14 +40,24 @@ public enum QuantityParser {
 
     /// Parses a price such as "0.30 EUR/kWh" into EUR per joule and the ISO currency code.
     public static func parsePrice(_ text: String) -> (perJoule: Double, currency: String)? {
+        guard let (value, currency, per) = priceParts(text), let energy = Dimension.energy.units.first(where: { $0.symbol == per }) else { return nil }
+        return (value / energy.factor, currency)
+    }
+
+    /// Parses a fuel price such as "1.75 EUR/l" into the currency per litre and its code.
+    public static func parseLitrePrice(_ text: String) -> (perLitre: Double, currency: String)? {
+        guard let (value, currency, per) = priceParts(text), per == "l" else { return nil }
+        return (value, currency)
+    }
+
+    /// "0.30 EUR/kWh" as (0.30, "EUR", "kWh"): a number, a three-letter currency code, a unit.
+    private static func priceParts(_ text: String) -> (Double, String, String)? {
         let parts = text.trimmingSpaces.split(separator: " ", omittingEmptySubsequences: true)
-        // Spot prices can be negative; ±1000 per kWh is far beyond any tariff.
+        // Spot prices can be negative; ±1000 per kWh (or litre) is far beyond any tariff.
         guard parts.count == 2, let value = Double(parts[0]), value.isFinite, abs(value) <= 1000 else { return nil }
         let unit = parts[1].split(separator: "/")
-        guard unit.count == 2, unit[0].count == 3, unit[0].allSatisfy({ $0.isUppercase && $0.isLetter }),
-              let energy = Dimension.energy.units.first(where: { $0.symbol == unit[1] })
-        else { return nil }
-        return (value / energy.factor, String(unit[0]))
+        guard unit.count == 2, unit[0].count == 3, unit[0].allSatisfy({ $0.isUppercase && $0.isLetter }) else { return nil }
+        return (value, String(unit[0]), String(unit[1]))
     }
 }
 

@@ -1,0 +1,66 @@
+import Testing
+import UrbanWattCore
+@testable import UrbanWattResults
+import UrbanWattScenario
+
+/// Indirect effects on other carriers (issue 19, item 3): a year of 100 parking sensors, each
+/// sparing 10 l of petrol a year of searching, a fifth taken back by rebound, on a grid of
+/// 400 g/kWh and 0.30 EUR/kWh with petrol at 2.37 kg/l and 1.75 EUR/l. By hand: 1,000 l saved,
+/// 2,370 kg and 1,750 EUR; the rebound takes 200 l, 474 kg, 350 EUR back; the sensors use
+/// 100 × 1 W × 8,760 h = 876 kWh, 350.4 kg, 262.8 EUR; the net is 876 kWh (no electricity
+/// saved), −1,545.6 kg and −1,137.2 EUR.
+struct EffectsTests {
+    static let yaml = """
+        urbanwatt: 1
+        name: effects
+        period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+        grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}
+        carriers:
+          petrol: {carbon_intensity: 2.37 kg/l, price: 1.75 EUR/l}
+        effects:
+          - {name: parking-search, enabled_by: parking, rate: 10, carrier: petrol, source: "assumed (U)", rebound: 20%}
+        fleets:
+          - {name: parking, kind: device, count: 100, power: 1 W}
+        """
+
+    func summary(_ text: String) throws -> RunSummary {
+        RunSummary(Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml"))), run: RunInfo(wallSeconds: 0))
+    }
+
+    func close(_ x: Double?, _ y: Double, _ what: String) {
+        guard let x else { Issue.record("\(what): missing"); return }
+        #expect(abs(x - y) <= 1e-9 * max(1, abs(y)), "\(what): \(x), expected \(y)")
+    }
+
+    @Test func anEffectOnPetrolEntersTheBalanceInCarbonAndCost() throws {
+        let s = try summary(Self.yaml)
+        let e = try #require(s.effects.first?.value)
+        #expect(e.carrier == "petrol" && e.unit == "l")
+        close(e.saved, 1_000, "petrol saved"); close(e.rebound, 200, "rebound"); close(e.co2Kg, 1_896, "CO2 net of rebound"); close(e.cost, 1_400, "cost")
+        let b = s.balance
+        close(b.kWh.net, 876, "net kWh: no electricity saved"); #expect(b.kWh.savingsICT == 0)
+        close(b.co2Kg?.savingsICT, 2_370, "ICT-enabled savings, CO2"); close(b.co2Kg?.reboundICT, 474, "rebound, CO2")
+        close(b.co2Kg?.net, -1_545.6, "net CO2"); close(b.cost?.net, -1_137.2, "net cost")
+        close(s.balance(fleet: "parking")?.co2Kg?.net, -1_545.6, "the enabling fleet's balance")
+        close(s.savingsByCarrier.first { $0.name == "petrol" }?.value.saved, 1_000, "by carrier")
+        #expect(s.assumptions.contains { $0.name == "effects" && $0.value.first?.source == "assumed (U)" })
+        // The year map of a carrier: petrol at 2.37 kg/l in 2025 and 2.0 in 2026 — a 2025 run reads 2025's.
+        let mapped = try summary(Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
+        #expect((mapped.balance.co2Kg?.savingsICT ?? 0) < 2_370 && (mapped.balance.co2Kg?.savingsICT ?? 0) > 2_370 * 0.98)
+    }
+
+    /// An effect on electricity counts in kWh too; a driver per node scales it.
+    @Test func anEffectOnElectricityCountsInKWh() throws {
+        let text = Self.yaml.replacingOccurrences(of: "rate: 10, carrier: petrol", with: "driver: {per_node: 2, unit: bay}, rate: 5, carrier: electricity")
+        let b = try summary(text).balance
+        close(b.kWh.savingsICT, 1_000, "100 nodes × 2 bays × 5 kWh")
+        close(b.kWh.net, 876 - 1_000 + 200, "net kWh with the rebound")
+        close(b.co2Kg?.savingsICT, 400, "at the grid's 400 g/kWh")
+    }
+
+    /// A JSON summary with effects reads back equal.
+    @Test func theSummaryRoundTrips() throws {
+        let s = try summary(Self.yaml)
+        #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
+    }
+}
