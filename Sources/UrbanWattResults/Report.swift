@@ -6,7 +6,7 @@ import UrbanWattCore
 /// narrow screen and on paper. No script, font or image is fetched.
 public enum Report {
     static let colors: [Layer: String] = [
-        .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f",
+        .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f", .buildings: "#b07aa1",
     ]
 
     /// The pages' one stylesheet (the report and `compare --format html`): readable on a screen,

@@ -229,7 +229,18 @@ public enum ScenarioDecoder {
         RoutingCheck.check(fleets, cursors: fleetCursors, declared: declared, undecoded: undecoded, reader: r)
         let boundary = top["boundary"].map { decodeBoundary($0, kinds: declaredKinds, declared: declared, reader: r) } ?? Boundary()
         let carriers = top["carriers"].map { CarrierDecoder.carriers($0, grid: grid, reader: r) } ?? []
-        let effects = top["effects"].map { CarrierDecoder.effects($0, fleets: fleets, declared: declared, carriers: carriers, reader: r) } ?? []
+        var effects = top["effects"].map { CarrierDecoder.effects($0, fleets: fleets, declared: declared, carriers: carriers, reader: r) } ?? []
+        // What a building's BACS upgrade saves in heat is an effect of the fleet on the heat carrier.
+        for (i, fleet) in fleets.enumerated() {
+            guard let b = fleet.model as? Building, b.heat > 0, b.upgrade != nil else { continue }
+            guard carriers.contains(where: { $0.name == "heat" }) else {
+                let at = Cursor(node: fleetCursors[i].node, path: fleetCursors[i].child("heat"))
+                r.error(at, "the heat a BACS upgrade saves needs the heat carrier: `carriers: {heat: {carbon_intensity: …, price: …}}`")
+                continue
+            }
+            effects.append(Effect(name: "\(fleet.name).heat", enabledBy: fleet.name, rate: b.heatSavedPerYear, carrier: "heat",
+                                  source: "[EN15232] overall thermal factors on the scenario's heat demand", rebound: fleet.rebound))
+        }
         guard let period else { return nil }
         var scenario = Scenario(
             name: name, description: description, seed: seed, location: location, zone: zone, start: period.start,

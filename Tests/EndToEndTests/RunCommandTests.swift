@@ -43,7 +43,7 @@ import Testing
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "keys in the contract's order")
         let csv = try String(contentsOfFile: out + "/timeseries.csv", encoding: .utf8).split(separator: "\n")
-        #expect(csv[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
+        #expect(csv[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw,buildings_kw")
         #expect(csv.count == 1 + 744)
         #expect(csv[1].hasPrefix("2025-01-01T00:00:00Z,"))
         let fleets = try String(contentsOfFile: out + "/fleets.csv", encoding: .utf8).split(separator: "\n")
@@ -105,7 +105,7 @@ import Testing
         (["run", "--runs", "1"], 64, "--runs"),
         (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
         (["run", "--step", "1s", "--resolution", "1s", "--max-memory", "1GB"], 64,
-         "mittelstadt needs about 14.1 GiB (31,536,000 steps × 14 fleets, 19,172 nodes, 31,536,000 rows"),
+         "mittelstadt needs about 14.6 GiB (31,536,000 steps × 14 fleets, 19,172 nodes, 31,536,000 rows"),
         (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
         (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 365 d"),

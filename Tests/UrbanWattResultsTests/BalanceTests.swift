@@ -44,7 +44,7 @@ import UrbanWattCore
     @Test func timeseriesRowsAreMeansOverTheResolution() {
         let csv = CSVWriters.timeseries(retrofit(), stepsPerRow: 24).split(separator: "\n")
         #expect(csv.count == 1 + 365)
-        #expect(csv[1] == "2025-01-01T00:00:00Z,2025-01-01T00:00:00+00:00,23.010000,0.000000,0.010000,0.000000,0.000000,23.000000")
+        #expect(csv[1] == "2025-01-01T00:00:00Z,2025-01-01T00:00:00+00:00,23.010000,0.000000,0.010000,0.000000,0.000000,23.000000,0.000000")
     }
 
     @Test func jsonRoundTripsThroughTheParser() throws {

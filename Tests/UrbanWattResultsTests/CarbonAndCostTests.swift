@@ -110,7 +110,7 @@ struct DataFileTests {
             with: "location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}\nperiod: {start: 2025-07-01, end: 2025-07-02, step: 1 h}")
         let b = Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml")))
         let layers = CSVWriters.timeseries(b, stepsPerRow: 1).split(separator: "\n")
-        #expect(layers[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw")
+        #expect(layers[0] == "time,time_local,total_kw,sensing_kw,network_kw,compute_kw,lighting_kw,mobility_kw,buildings_kw")
         // The day starts at local midnight: 2025-06-30T22:00Z.
         #expect(layers[1].hasPrefix("2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000"))
         let fleets = CSVWriters.timeseries(b, stepsPerRow: 24, columns: .fleets).split(separator: "\n")

@@ -13,5 +13,6 @@ public enum Kinds {
         Streetlight.self,
         TrafficSignal.self,
         EVCharger.self,
+        Building.self,
     ]
 }

@@ -1,13 +1,16 @@
 /// A physical dimension that a scenario quantity can have, with its accepted units.
 ///
 /// Every unit is converted once, at the edge, to the canonical unit of its dimension:
-/// W, J, A, V, s, B, B/s, J/B, g/kWh, g/l, fraction, Hz. The engine only ever sees plain `Double`s.
+/// W, J, A, V, s, B, B/s, J/B, g/kWh, g/l, m², J/m², fraction, Hz. The engine only ever sees plain `Double`s.
 public enum Dimension: String, Sendable, CaseIterable {
     case power, energy, current, voltage, duration, data
     case dataRate = "data rate"
     case intensity, carbon, fraction, frequency, count
     /// Carbon of a fuel counted in litres (petrol, diesel).
     case fuelCarbon = "carbon per litre"
+    /// A floor area, and a yearly energy demand per floor area (buildings).
+    case area
+    case areaEnergy = "energy per floor area"
 
     /// The canonical unit that a bare number is read in.
     public var canonicalUnit: String {
@@ -22,6 +25,8 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .intensity: "J/B"
         case .carbon: "g/kWh"
         case .fuelCarbon: "g/l"
+        case .area: "m²"
+        case .areaEnergy: "J/m²"
         case .fraction: ""
         case .frequency: "Hz"
         case .count: ""
@@ -41,6 +46,8 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .intensity: "\"0.06 kWh/GB\""
         case .carbon: "\"380 g/kWh\""
         case .fuelCarbon: "\"2.37 kg/l\""
+        case .area: "\"2500 m²\""
+        case .areaEnergy: "\"45 kWh/m²\""
         case .fraction: "\"50%\""
         case .frequency: "\"125 kHz\""
         case .count: "\"500\""
@@ -68,6 +75,8 @@ public enum Dimension: String, Sendable, CaseIterable {
              ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8)]
         case .carbon: [("g/kWh", 1), ("kg/kWh", 1000), ("kg/MWh", 1), ("t/MWh", 1000)]
         case .fuelCarbon: [("g/l", 1), ("kg/l", 1000)]
+        case .area: [("m²", 1), ("m2", 1), ("km²", 1e6), ("km2", 1e6)]
+        case .areaEnergy: [("Wh/m²", 3600), ("kWh/m²", 3.6e6), ("MWh/m²", 3.6e9), ("Wh/m2", 3600), ("kWh/m2", 3.6e6), ("MWh/m2", 3.6e9)]
         case .fraction: [("%", 0.01)]
         case .frequency: [("Hz", 1), ("kHz", 1e3), ("MHz", 1e6)]
         case .count: []
@@ -92,6 +101,9 @@ extension Dimension {
         case .intensity: 1e3
         case .carbon: 1e4
         case .fuelCarbon: 1e4
+        // The largest buildings have a few km² of floor; 10 MWh/m² a year is far beyond a data hall's.
+        case .area: 1e7
+        case .areaEnergy: 3.6e10
         case .fraction: 1e3
         case .frequency: 1e10
         case .count: 1e9
