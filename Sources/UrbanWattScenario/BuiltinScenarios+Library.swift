@@ -1462,17 +1462,28 @@ fleets:
 
 """#),
         ("mittelstadt", #"""
-# Mittelstadt: a German city of ~100,000 people in 2025, with all five layers.
+# Mittelstadt: a German city of ~100,000 people in 2025, with all six layers.
 # Every coefficient cites its source by key (docs/sources.md); "(U)" marks an unverified assumption.
 urbanwatt: 1
 name: mittelstadt
-description: A German city of 100,000 people, 2025 — sensors, LoRaWAN and NB-IoT, small cells, a city data centre, LED street lights, traffic signals and public EV chargers.
+description: A German city of 100,000 people, 2025 — sensors, LoRaWAN and NB-IoT, small cells, a city data centre, LED street lights, traffic signals, public EV chargers and building automation in its schools; parking guidance saves petrol.
 seed: 42
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}   # Kassel-sized city in central Germany
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
   carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # municipal tariff (U)
+# The carriers the smart systems save beside electricity, and what the parking guidance saves.
+carriers:
+  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
+  petrol: {carbon_intensity: 2.33 kg/l, price: 1.75 EUR/l}    # E5 2.326 kg/l [UBA-fuel]; price (U)
+effects:
+  - name: parking-search
+    enabled_by: parking
+    rate: 15                         # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # printed with the effect [Shoup2007] (U)
+    rebound: 10%                     # easier parking draws some more car trips (U)
 districts: [centre, north, south]
 fleets:
   # --- sensing ---------------------------------------------------------------------------
@@ -1572,6 +1583,18 @@ fleets:
     power: 11 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # wallbox standby 2–5 W (U)
     sessions: {per_day: 2, energy: 18 kWh, profile: evening}   # sessions per charger and day and energy per session (U)
+  # --- buildings --------------------------------------------------------------------------
+  - name: school-bacs
+    kind: building
+    district: north
+    count: 30                        # the city's schools (U)
+    area: 3000 m²                    # floor area each (U)
+    use: school
+    class: D                         # no room or demand control before (U)
+    electricity: 15 kWh/m²           # a year (U)
+    heat: 110 kWh/m²                 # a year (U)
+    profile: office                  # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}  # factors [EN15232]; controllers and room sensors per school (U)
 
 """#),
         ("streetlight-retrofit", #"""
