@@ -32,7 +32,7 @@ enum ReportText {
             let parts = summary.savingsByCarrier.map { c in
                 "\(SummaryTable.number(c.value.saved - c.value.rebound)) \(c.value.unit) of \(c.name)" + (c.value.co2Kg.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
             }
-            p.append("Of those savings, indirect effects the ICT enables beyond electricity use (<code>effects:</code>, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
+            p.append("Of those savings, indirect effects the ICT enables (<code>effects:</code>, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
         }
         if bal.baseline > 0 {
             p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")

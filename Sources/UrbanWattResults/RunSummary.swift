@@ -262,7 +262,8 @@ extension RunSummary {
         let byDistrict = Dictionary(grouping: s.fleets.indices) { s.fleets[$0].district }
         // By district, those with fleets: an empty one has nothing to weigh.
         balanceByDistrict = s.districts.compactMap { d in byDistrict[d].map { Named(name: d, value: b.balance(fleets: $0)) } }
-        let saved = s.effects.indices.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
+        let present = Set(s.fleets.map(\.name))
+        let saved = s.effects.indices.filter { present.contains(s.effects[$0].enabledBy) }.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
         effects = saved
         savingsByCarrier = (["electricity"] + s.carriers.map(\.name)).compactMap { c in
             let list = saved.map(\.value).filter { $0.carrier == c }
@@ -275,7 +276,8 @@ extension RunSummary {
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
         assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given)) }
-            + (s.effects.isEmpty ? [] : [Named(name: "effects", value: s.effects.flatMap { e in
+            // Group names with a space, which no fleet name has.
+            + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
                 [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]
                     + (e.perNode != 1 || e.driver != "node" ? [Assumption("\(e.name).per_node", e.perNode, "\(e.driver) per node", "scenario")] : [])
                     + (e.rebound > 0 ? [Assumption("\(e.name).rebound", e.rebound, "fraction", "scenario")] : [])
@@ -284,7 +286,7 @@ extension RunSummary {
                 (c.carbon.map { [Assumption("carbon_intensity", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), c.unit == "l" ? "g/l (mean of the listed years)" : "g/kWh (mean of the listed years)", "scenario")] } ?? [])
                 + (c.price.map { [Assumption("price", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), "\(s.grid.currency ?? "")/\(c.unit) (mean of the listed years)", "scenario")] } ?? []))
             }
-            + (ict.excluded.isEmpty ? [] : [Named(name: "boundary", value: ict.excluded.map {
+            + (ict.excluded.isEmpty ? [] : [Named(name: "ICT boundary", value: ict.excluded.map {
                 Assumption("exclude.\($0.fleet)", $0.amount.energyKWh, "kWh of ICT left out of the overhead", $0.reason)
             })])
         telemetry = Telemetry(generated: info.generated, published: info.published, dropped: info.dropped, clients: info.clients,

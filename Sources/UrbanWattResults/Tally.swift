@@ -38,8 +38,8 @@ public struct Tally: Sendable {
     let groups: [Breakdown.Group]
     /// The groups folded from the fleets' step series; the effects' follow them.
     let stepGroups: Int
-    /// The fleet that enables each effect.
-    let effectFleet: [Int]
+    /// The fleet that enables each effect, nil when the scenario no longer has it.
+    let effectFleet: [Int?]
     let index: [Breakdown.Group: Int]
     /// Per fleet, the aggregate groups its energy adds to: total, layer, kind, district
     /// (`sums[4 f ..< 4 f + 4]`).
@@ -83,7 +83,8 @@ public struct Tally: Sendable {
         // The effects come last: they are folded with their own carrier's carbon and price.
         stepGroups = groups.count
         groups += scenario.effects.indices.map { .effect($0) }
-        effectFleet = scenario.effects.map { e in scenario.fleets.firstIndex { $0.name == e.enabledBy } ?? 0 }
+        // An effect whose fleet a caller removed after decoding saves nothing (and is not listed).
+        effectFleet = scenario.effects.map { e in scenario.fleets.firstIndex { $0.name == e.enabledBy } }
         self.groups = groups
         let index = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.index = index
@@ -142,7 +143,7 @@ public struct Tally: Sendable {
         // with its carrier's carbon and price.
         let effects = scenario.effects.enumerated().map { k, e in
             let perStep = e.rate * e.perNode * dt / Effect.year * 3.6e6
-            let nodes = series[effectFleet[k]].nodes
+            let nodes = effectFleet[k].map { series[$0].nodes } ?? Array(repeating: 0, count: n)
             let carrier = scenario.carrier(named: e.carrier)
             return (values: (0..<n).map { perStep * Double(nodes[$0]) },
                     carbon: e.carrier == "electricity" ? carbon ?? [] : carrier?.carbon?.series(on: window) ?? [],

@@ -1476,7 +1476,7 @@ grid:
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:
   heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
-  petrol: {carbon_intensity: 2.33 kg/l, price: 1.75 EUR/l}    # E5 2.326 kg/l [UBA-fuel]; price (U)
+  petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
 effects:
   - name: parking-search
     enabled_by: parking
@@ -1591,7 +1591,7 @@ fleets:
     area: 3000 m²                    # floor area each (U)
     use: school
     class: D                         # no room or demand control before (U)
-    electricity: 15 kWh/m²           # a year (U)
+    electricity: 15 kWh/m²           # lighting and auxiliary a year (U)
     heat: 110 kWh/m²                 # a year (U)
     profile: office                  # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}  # factors [EN15232]; controllers and room sensors per school (U)

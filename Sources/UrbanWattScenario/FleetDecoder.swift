@@ -20,6 +20,15 @@ struct FleetContext {
 enum FleetDecoder {
     static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound", "description"]
 
+    /// The common keys a fleet of `kind` takes: no `count` for a fleet of one, no `replaces` for a
+    /// kind that is not replaced, no `reference` for a kind with no ICT function to turn off.
+    static func commonKeys(for kind: FleetKind) -> [String] {
+        commonKeys.filter {
+            !(kind.type.isSingleNode && $0 == "count") && !($0 == "replaces" && !kind.type.replaceable)
+                && !($0 == "reference" && kind.type.ictFunctions.isEmpty)
+        }
+    }
+
     /// Keys of each kind's model; `replaces:` and `reference:` may override any of them.
     static func modelKeys(_ kind: FleetKind) -> [String] { kind.type.parameters.map(\.key) }
 

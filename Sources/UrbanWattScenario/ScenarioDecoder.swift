@@ -238,6 +238,11 @@ public enum ScenarioDecoder {
                 r.error(at, "the heat a BACS upgrade saves needs the heat carrier: `carriers: {heat: {carbon_intensity: …, price: …}}`")
                 continue
             }
+            if effects.contains(where: { $0.name == "\(fleet.name).heat" }) {
+                r.error(Cursor(node: fleetCursors[i].node, path: fleetCursors[i].child("heat")),
+                        "the effect `\(fleet.name).heat` is this building's heat saving; rename the effect of that name")
+                continue
+            }
             effects.append(Effect(name: "\(fleet.name).heat", enabledBy: fleet.name, rate: b.heatSavedPerYear, carrier: "heat",
                                   source: "[EN15232] overall thermal factors on the scenario's heat demand", rebound: fleet.rebound))
         }

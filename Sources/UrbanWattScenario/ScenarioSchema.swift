@@ -175,7 +175,7 @@ public enum ScenarioSchema {
     }
 
     static func fleet(_ kind: FleetKind) -> JSONValue {
-        let common = FleetDecoder.commonKeys.filter { !(kind.type.isSingleNode && $0 == "count") && !($0 == "replaces" && !kind.type.replaceable) }
+        let common = FleetDecoder.commonKeys(for: kind)
         let own = kind.type.parameters
         var schema = object(
             common.map { ($0, self.common($0, kind: kind)) } + own.map { ($0.key, shape($0.shape)) },

@@ -43,7 +43,7 @@ struct EffectsTests {
         close(b.co2Kg?.net, -1_545.6, "net CO2"); close(b.cost?.net, -1_137.2, "net cost")
         close(s.balance(fleet: "parking")?.co2Kg?.net, -1_545.6, "the enabling fleet's balance")
         close(s.savingsByCarrier.first { $0.name == "petrol" }?.value.saved, 1_000, "by carrier")
-        #expect(s.assumptions.contains { $0.name == "effects" && $0.value.first?.source == "assumed (U)" })
+        #expect(s.assumptions.contains { $0.name == "indirect effects" && $0.value.first?.source == "assumed (U)" })
         // The year map of a carrier: petrol at 2.37 kg/l in 2025 and 2.0 in 2026 — a 2025 run reads 2025's.
         let mapped = try summary(Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
         #expect((mapped.balance.co2Kg?.savingsICT ?? 0) < 2_370 && (mapped.balance.co2Kg?.savingsICT ?? 0) > 2_370 * 0.98)
@@ -62,5 +62,14 @@ struct EffectsTests {
     @Test func theSummaryRoundTrips() throws {
         let s = try summary(Self.yaml)
         #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
+    }
+
+    /// A caller that drops the enabling fleet after decoding (as Examples/district keeps one district)
+    /// drops its effect too: nothing is computed on another fleet's nodes.
+    @Test func anEffectWhoseFleetWasRemovedSavesNothing() throws {
+        var scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "fleets:\n", with: "fleets:\n  - {name: other, kind: device, count: 1000, power: 1 W}\n"), file: "x.yaml")
+        scenario.fleets.removeAll { $0.name == "parking" }
+        let s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
+        #expect(s.effects.isEmpty && s.savingsByCarrier.isEmpty && s.balance.co2Kg?.savingsICT == 0)
     }
 }

@@ -26,8 +26,8 @@ struct KindRegistryTests {
                 Issue.record("\(kind.name) has no properties")
                 continue
             }
-            let expected = FleetDecoder.commonKeys.filter { !(kind.isSingleNode && $0 == "count") && !(!kind.replaceable && $0 == "replaces") }
-                + kind.parameters.map(\.key)
+            let expected = FleetDecoder.commonKeys(for: FleetKind(kind)) + kind.parameters.map(\.key)
+            #expect(expected.contains("reference") == !kind.ictFunctions.isEmpty && expected.contains("replaces") == kind.replaceable, "\(kind.name)")
             #expect(props.map(\.0) == expected, "\(kind.name)")
         }
     }

@@ -1,6 +1,7 @@
 /// A group of buildings whose building automation (BACS) is raised from one efficiency class to a
-/// better one, after EN ISO 52120-1's factor method (formerly EN 15232): the yearly electricity and
-/// heat demand per m² are given at the building's present class, and each class scales them by the
+/// better one, after EN ISO 52120-1's factor method (formerly EN 15232): the yearly electricity
+/// BACS controls (lighting and auxiliary; plug loads are not its to save) and heat demand per m² are
+/// given at the building's present class, and each class scales them by the
 /// standard's factor for the building's use. The BACS devices (controllers, sensors, gateways) draw
 /// `bacs.devices` each and are ICT; the electricity they control is the load served. The heat saved
 /// counts on the `heat` carrier (an effect the decoder adds, `ScenarioDecoder`).
@@ -15,7 +16,8 @@ public struct Building: NodeKind, Equatable {
         Parameter("area", .quantity(.area, positive: true), required: true, what: "the floor area of one building, such as \"2500 m²\""),
         Parameter("use", .choice(BACSFactors.uses), required: true, what: "the building's use, as EN ISO 52120-1 classes it"),
         Parameter("class", .choice(BACSFactors.classes), required: true, what: "the present BACS efficiency class, A to D"),
-        Parameter("electricity", .quantity(.areaEnergy), required: true, what: "the yearly electricity demand per m² at the present class, such as \"45 kWh/m²\""),
+        Parameter("electricity", .quantity(.areaEnergy), required: true,
+                  what: "the yearly electricity per m² that BACS controls (lighting and auxiliary: fans, pumps) at the present class, such as \"15 kWh/m²\""),
         Parameter("heat", .quantity(.areaEnergy), what: "the yearly heat demand per m² at the present class, such as \"110 kWh/m²\""),
         Parameter("profile", .profile),
         Parameter("bacs", .mapping([
@@ -57,7 +59,13 @@ public struct Building: NodeKind, Equatable {
     public static func make(_ f: KindInput) -> Building? {
         guard let area = f.number("area"), let use = f.text("use"), let present = f.text("class"), let electricity = f.number("electricity") else { return nil }
         var profile: (name: String, Profile)?
-        if case .profile(let name, let p) = f["profile"] { profile = (name, p) }
+        if case .profile(let name, let p) = f["profile"] {
+            guard p.weekday.contains(where: { $0 > 0 }) || (p.weekend ?? []).contains(where: { $0 > 0 }) else {
+                f.error("profile", "the profile `\(name)` is zero all week; a building's electricity follows its shape over the week")
+                return nil
+            }
+            profile = (name, p)
+        }
         var upgrade: (class: String, devices: Double)?
         if let b = f.fields("bacs") {
             guard let after = b.text("class") else { return nil }
