@@ -87,6 +87,21 @@ enum ReportText {
             + rows.map { "<tr>" + $0.enumerated().map { cell("td", $0.offset, $0.element) }.joined() + "</tr>" }.joined(separator: "\n") + "</table>"
     }
 
+    /// The balance of each calendar year, in MWh and t CO₂: the ICT overhead, the savings it
+    /// enables, the net, and the efficiency savings apart.
+    static func balanceByYear(_ b: Breakdown) -> String {
+        let head = ["year", "ICT overhead MWh", "ICT-enabled savings MWh", "net MWh"] + (b.hasCarbon ? ["net t CO₂"] : [])
+            + ["efficiency savings MWh", "net with efficiency MWh"]
+        let rows = b.years.map { year, span -> [String] in
+            let balance = b.balance(span)
+            let k = balance.kWh
+            func mwh(_ x: Double) -> String { SummaryTable.number(x / 1000) }
+            return [String(year), mwh(k.ictOverhead), mwh(k.savingsICT - k.reboundICT), mwh(k.net)]
+                + (balance.co2Kg.map { [SummaryTable.number($0.net / 1000)] } ?? []) + [mwh(k.savingsEfficiency), mwh(k.netWithEfficiency)]
+        }
+        return "<h3>Balance by year</h3>" + table(head, rows)
+    }
+
     /// Energy, share, peak, CO₂ and cost by layer, year, district and fleet.
     static func tables(_ b: Breakdown) -> String {
         let total = b.kWh(.total)
@@ -101,6 +116,7 @@ enum ReportText {
         var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, .layer($0)) }
             + [row("total", .total)])
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
+        out += balanceByYear(b)
         let districts = b.result.scenario.districts
         let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
         out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote

@@ -258,6 +258,8 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         #expect(html.contains("Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging, indirect effects)"))
         #expect(html.contains("Newer equipment saves a further"))
         #expect(html.contains("<h3>By district</h3>") && html.contains("t CO₂</th>"))
+        // Each year's balance: overhead, ICT-enabled savings and net, and the efficiency savings apart.
+        #expect(html.contains("<h3>Balance by year</h3>") && html.contains("<th>ICT-enabled savings MWh</th>") && html.contains("<td>2025</td>"))
         #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }
         // Nothing is fetched: no external scripts, styles, images or fonts.
