@@ -268,9 +268,9 @@ extension RunSummary {
         savingsByCarrier = (["electricity"] + s.carriers.map(\.name)).compactMap { c in
             let list = saved.map(\.value).filter { $0.carrier == c }
             guard let first = list.first else { return nil }
-            func sum(_ f: (CarrierSaving) -> Double?) -> Double? { list.reduce(Optional(0.0)) { a, x in a.flatMap { a in f(x).map { a + $0 } } } }
-            return Named(name: c, value: CarrierSaving(carrier: c, unit: first.unit, saved: sum(\.saved) ?? 0, rebound: sum(\.rebound) ?? 0,
-                                                       co2Kg: sum(\.co2Kg), cost: sum(\.cost)))
+            return Named(name: c, value: CarrierSaving(carrier: c, unit: first.unit, saved: list.reduce(0) { $0 + $1.saved },
+                                                       rebound: list.reduce(0) { $0 + $1.rebound }, co2Kg: RunSummary.total(list, \.co2Kg),
+                                                       cost: RunSummary.total(list, \.cost)))
         }
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
@@ -303,10 +303,8 @@ extension RunSummary.ICT {
         let inside = b.fleetsInOverhead
         func sum(_ fleets: [Int], _ span: Breakdown.Span = .all) -> RunSummary.Amount {
             let parts = fleets.map { b.ict(fleet: $0, span) }
-            func add(_ f: (RunSummary.Amount) -> Double?) -> Double? {
-                parts.reduce(Optional(0.0)) { acc, p in acc.flatMap { a in f(p).map { a + $0 } } }
-            }
-            return RunSummary.Amount(energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: add(\.co2Kg), cost: add(\.cost))
+            return RunSummary.Amount(energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: RunSummary.total(parts, \.co2Kg),
+                                     cost: RunSummary.total(parts, \.cost))
         }
         /// Each name of `names` with the sum of the fleets inside whose `key` it is.
         func by(_ names: [String], _ key: (UrbanWattCore.Fleet) -> String) -> [RunSummary.Named<RunSummary.Amount>] {
@@ -324,3 +322,11 @@ extension RunSummary.ICT {
         }
     }
 }
+
+extension RunSummary {
+    /// The sum of a figure the grid may not give (CO2, cost) over `items`: nil when any is nil.
+    static func total<T>(_ items: [T], _ figure: (T) -> Double?) -> Double? {
+        items.reduce(Optional(0.0)) { sum, item in sum.flatMap { s in figure(item).map { s + $0 } } }
+    }
+}
+

@@ -24,32 +24,23 @@ struct BuildingTests {
              bacs: {class: B, devices: 20 W}}
         """
 
-    func summary(_ text: String) throws -> RunSummary {
-        RunSummary(Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml"))), run: RunInfo(wallSeconds: 0))
-    }
-
-    func close(_ x: Double?, _ y: Double, _ what: String) {
-        guard let x else { Issue.record("\(what): missing"); return }
-        #expect(abs(x - y) <= 1e-9 * max(1, abs(y)), "\(what): \(x), expected \(y)")
-    }
-
     @Test func aBACSUpgradeFromDToBOnAFixedDemand() throws {
-        let s = try summary(Self.yaml)
-        close(s.byFleet[0].figures.energyKWh, 38_000 + 175.2, "electricity at class B with the devices")
+        let s = try summary(ofYAML: Self.yaml)
+        expectClose(s.byFleet[0].figures.energyKWh, 38_000 + 175.2, "electricity at class B with the devices")
         #expect(s.byFleet[0].layer == "buildings")
         let b = s.balance.kWh
-        close(b.savingsICT, 12_000, "electricity saved"); close(b.ictOverhead, 175.2, "BACS devices"); close(b.net, 175.2 - 12_000, "net kWh")
+        expectClose(b.savingsICT, 12_000, "electricity saved"); expectClose(b.ictOverhead, 175.2, "BACS devices"); expectClose(b.net, 175.2 - 12_000, "net kWh")
         let heat = 100_000 * (1 - 0.80 / 1.51)
-        close(s.effects.first { $0.name == "town-hall.heat" }?.value.saved, heat, "heat saved")
-        close(s.balance.co2Kg?.savingsICT, 12_000 * 0.4 + heat * 0.2, "ICT-enabled savings in CO2: electricity and heat")
-        close(s.balance.co2Kg?.net, 175.2 * 0.4 - 12_000 * 0.4 - heat * 0.2, "net CO2")
+        expectClose(s.effects.first { $0.name == "town-hall.heat" }?.value.saved, heat, "heat saved")
+        expectClose(s.balance.co2Kg?.savingsICT, 12_000 * 0.4 + heat * 0.2, "ICT-enabled savings in CO2: electricity and heat")
+        expectClose(s.balance.co2Kg?.net, 175.2 * 0.4 - 12_000 * 0.4 - heat * 0.2, "net CO2")
     }
 
     /// A weekly profile shapes the electricity over the week without changing its year.
     @Test func aProfileShapesTheDayNotTheYear() throws {
         let text = Self.yaml.replacingOccurrences(of: "bacs: {class: B, devices: 20 W}}", with: "profile: office}")
             .replacingOccurrences(of: "carriers: {heat: {carbon_intensity: 200 g/kWh}}\n", with: "")
-        let s = try summary(text)
+        let s = try summary(ofYAML: text)
         // The shape is normalised over a week of 5 weekdays and 2 weekend days; 2025 has 261 and 104,
         // so the year is within 0.1 % of 50,000 kWh, not on it.
         #expect(abs(s.byFleet[0].figures.energyKWh - 50_000) < 50, "\(s.byFleet[0].figures.energyKWh)")

@@ -23,44 +23,35 @@ struct EffectsTests {
           - {name: parking, kind: device, count: 100, power: 1 W}
         """
 
-    func summary(_ text: String) throws -> RunSummary {
-        RunSummary(Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml"))), run: RunInfo(wallSeconds: 0))
-    }
-
-    func close(_ x: Double?, _ y: Double, _ what: String) {
-        guard let x else { Issue.record("\(what): missing"); return }
-        #expect(abs(x - y) <= 1e-9 * max(1, abs(y)), "\(what): \(x), expected \(y)")
-    }
-
     @Test func anEffectOnPetrolEntersTheBalanceInCarbonAndCost() throws {
-        let s = try summary(Self.yaml)
+        let s = try summary(ofYAML: Self.yaml)
         let e = try #require(s.effects.first?.value)
         #expect(e.carrier == "petrol" && e.unit == "l")
-        close(e.saved, 1_000, "petrol saved"); close(e.rebound, 200, "rebound"); close(e.co2Kg, 1_896, "CO2 net of rebound"); close(e.cost, 1_400, "cost")
+        expectClose(e.saved, 1_000, "petrol saved"); expectClose(e.rebound, 200, "rebound"); expectClose(e.co2Kg, 1_896, "CO2 net of rebound"); expectClose(e.cost, 1_400, "cost")
         let b = s.balance
-        close(b.kWh.net, 876, "net kWh: no electricity saved"); #expect(b.kWh.savingsICT == 0)
-        close(b.co2Kg?.savingsICT, 2_370, "ICT-enabled savings, CO2"); close(b.co2Kg?.reboundICT, 474, "rebound, CO2")
-        close(b.co2Kg?.net, -1_545.6, "net CO2"); close(b.cost?.net, -1_137.2, "net cost")
-        close(s.balance(fleet: "parking")?.co2Kg?.net, -1_545.6, "the enabling fleet's balance")
-        close(s.savingsByCarrier.first { $0.name == "petrol" }?.value.saved, 1_000, "by carrier")
+        expectClose(b.kWh.net, 876, "net kWh: no electricity saved"); #expect(b.kWh.savingsICT == 0)
+        expectClose(b.co2Kg?.savingsICT, 2_370, "ICT-enabled savings, CO2"); expectClose(b.co2Kg?.reboundICT, 474, "rebound, CO2")
+        expectClose(b.co2Kg?.net, -1_545.6, "net CO2"); expectClose(b.cost?.net, -1_137.2, "net cost")
+        expectClose(s.balance(fleet: "parking")?.co2Kg?.net, -1_545.6, "the enabling fleet's balance")
+        expectClose(s.savingsByCarrier.first { $0.name == "petrol" }?.value.saved, 1_000, "by carrier")
         #expect(s.assumptions.contains { $0.name == "indirect effects" && $0.value.first?.source == "assumed (U)" })
         // The year map of a carrier: petrol at 2.37 kg/l in 2025 and 2.0 in 2026 — a 2025 run reads 2025's.
-        let mapped = try summary(Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
+        let mapped = try summary(ofYAML: Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
         #expect((mapped.balance.co2Kg?.savingsICT ?? 0) < 2_370 && (mapped.balance.co2Kg?.savingsICT ?? 0) > 2_370 * 0.98)
     }
 
     /// An effect on electricity counts in kWh too; a driver per node scales it.
     @Test func anEffectOnElectricityCountsInKWh() throws {
         let text = Self.yaml.replacingOccurrences(of: "rate: 10, carrier: petrol", with: "driver: {per_node: 2, unit: bay}, rate: 5, carrier: electricity")
-        let b = try summary(text).balance
-        close(b.kWh.savingsICT, 1_000, "100 nodes × 2 bays × 5 kWh")
-        close(b.kWh.net, 876 - 1_000 + 200, "net kWh with the rebound")
-        close(b.co2Kg?.savingsICT, 400, "at the grid's 400 g/kWh")
+        let b = try summary(ofYAML: text).balance
+        expectClose(b.kWh.savingsICT, 1_000, "100 nodes × 2 bays × 5 kWh")
+        expectClose(b.kWh.net, 876 - 1_000 + 200, "net kWh with the rebound")
+        expectClose(b.co2Kg?.savingsICT, 400, "at the grid's 400 g/kWh")
     }
 
     /// A JSON summary with effects reads back equal.
     @Test func theSummaryRoundTrips() throws {
-        let s = try summary(Self.yaml)
+        let s = try summary(ofYAML: Self.yaml)
         #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
     }
 
