@@ -86,14 +86,18 @@ public enum CSVWriters {
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,
     /// baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,
-    /// ict_kwh,ict_co2_kg,ict_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes`.
-    /// Savings are both (efficiency and ICT-enabled) and the ICT-enabled alone; `ict_*` the fleet's
-    /// ICT part. A field the run has no figure for (no grid signal, no `replaces:` or ICT function,
-    /// no battery) is empty.
+    /// ict_kwh,ict_co2_kg,ict_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes`,
+    /// then for each carrier under `carriers:` what the fleet's effects saved of it before rebound
+    /// (`heat_saved_kwh`, `petrol_saved_l`).
+    /// Savings are both (efficiency and ICT-enabled) and the ICT-enabled alone, the latter's CO2 and
+    /// cost with the effects on every carrier; `ict_*` the fleet's ICT part. A field the run has no
+    /// figure for (no grid signal, no `replaces:` or ICT function, no battery) is empty.
     public static func fleets(_ b: Breakdown) -> String {
+        let carriers = b.scenario.carriers
         var out = "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
             + "savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
-            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes\n"
+            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes"
+            + carriers.map { ",\($0.name.replacingOccurrences(of: "-", with: "_"))_saved_\($0.unit.lowercased())" }.joined() + "\n"
         let year = 365.25 * 86_400
         for (y, span) in b.years {
             for (i, fleet) in b.scenario.fleets.enumerated() {
@@ -114,7 +118,10 @@ public enum CSVWriters {
                     optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
                     optional(lives.mean.map { $0 / year }),
                     String(b.messages(fleet: i, span)), String(b.bytes(fleet: i, span)),
-                ]
+                ] + carriers.map { c in
+                    fixed(b.scenario.effects.indices.filter { b.scenario.effects[$0].enabledBy == fleet.name && b.scenario.effects[$0].carrier == c.name }
+                        .reduce(0) { $0 + b.kWh(.effect($1), span) })
+                }
                 out += fields.map(field).joined(separator: ",") + "\n"
             }
         }

@@ -48,7 +48,7 @@ public enum Report {
         \(ReportText.summary(b, summary: summary))
         </section>
         <section id="tables"><h2>Tables</h2>
-        \(ReportText.tables(b))
+        \(ReportText.tables(b, summary: summary))
         </section>
         <section id="charts"><h2>Charts</h2>
         \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))

@@ -28,11 +28,12 @@ enum ReportText {
         let verdict = bal.net < 0 ? "the savings the ICT makes possible exceed what it uses" : "the ICT uses more than the savings it makes possible"
         let rebound = bal.reboundICT != 0 || (co2?.reboundICT ?? 0) != 0 ? ", what rebounds take back counted again," : ""
         p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging, indirect effects)\(rebound) is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
-        if !summary.savingsByCarrier.isEmpty {
-            let parts = summary.savingsByCarrier.map { c in
-                "\(SummaryTable.number(c.value.saved - c.value.rebound)) \(c.value.unit) of \(c.name)" + (c.value.co2Kg.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
+        let effects = summary.byCarrier.filter { $0.name != "electricity" && $0.value.saved != 0 }
+        if !effects.isEmpty {
+            let parts = effects.map { c in
+                "\(SummaryTable.number(c.value.saved - c.value.rebound)) \(c.value.unit) of \(c.name)" + (c.value.netCO2Kg.map { " (\(SummaryTable.number(-$0 / 1000)) t CO₂)" } ?? "")
             }
-            p.append("Of those savings, indirect effects the ICT enables (<code>effects:</code>, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
+            p.append("Of those savings, indirect effects the ICT enables on other carriers than electricity (<code>effects:</code> and building heat, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
         }
         if bal.baseline > 0 {
             p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")
@@ -102,8 +103,21 @@ enum ReportText {
         return "<h3>Balance by year</h3>" + table(head, rows)
     }
 
+    /// The balance in each carrier's final energy, where a scenario has carriers beside electricity.
+    static func balanceByCarrier(_ summary: RunSummary) -> String {
+        let currency = summary.totals.currency ?? "cost"
+        let hasCarbon = summary.balance.co2Kg != nil, hasCost = summary.balance.cost != nil
+        let head = ["carrier", "unit", "ICT used", "ICT-enabled savings", "rebound", "net"] + (hasCarbon ? ["net t CO₂"] : []) + (hasCost ? ["net \(currency)"] : [])
+        let rows = summary.byCarrier.map { c -> [String] in
+            let v = c.value
+            return [c.name, v.unit, SummaryTable.number(v.used), SummaryTable.number(v.saved), SummaryTable.number(v.rebound), SummaryTable.number(v.net)]
+                + (hasCarbon ? [v.netCO2Kg.map { SummaryTable.number($0 / 1000) } ?? ""] : []) + (hasCost ? [v.netCost.map(SummaryTable.number) ?? ""] : [])
+        }
+        return "<h3>Balance by carrier</h3>" + table(head, rows, text: [0, 1])
+    }
+
     /// Energy, share, peak, CO₂ and cost by layer, year, district and fleet.
-    static func tables(_ b: Breakdown) -> String {
+    static func tables(_ b: Breakdown, summary: RunSummary) -> String {
         let total = b.kWh(.total)
         let currency = b.result.scenario.grid.currency ?? "cost"
         let head = ["energy kWh", "share", "peak kW"] + (b.hasCarbon ? ["t CO₂"] : []) + (b.hasPrice ? [currency] : [])
@@ -117,6 +131,7 @@ enum ReportText {
             + [row("total", .total)])
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
         out += balanceByYear(b)
+        if summary.byCarrier.count > 1 { out += balanceByCarrier(summary) }
         let districts = b.result.scenario.districts
         let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
         out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote

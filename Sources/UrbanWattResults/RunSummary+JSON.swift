@@ -34,7 +34,8 @@ extension RunSummary {
             ("balance", .object(balance.fields() + [
                 ("by_fleet", .object(balanceByFleet.map { ($0.name, $0.value.json()) })),
                 ("by_district", .object(balanceByDistrict.map { ($0.name, $0.value.json()) })),
-            ] + (savingsByCarrier.isEmpty ? [] : [("by_carrier", .object(savingsByCarrier.map { ($0.name, $0.value.json()) }))]))),
+                ("by_carrier", .object(byCarrier.map { ($0.name, $0.value.json()) })),
+            ])),
             ("assumptions", .object(assumptions.map { group in
                 (group.name, .array(group.value.map { a in
                     .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
@@ -99,7 +100,8 @@ extension RunSummary {
         balanceByFleet = try b.optionalObject("by_fleet")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
         balanceByDistrict = try b.optionalObject("by_district")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
         effects = try r.optionalObject("effects")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
-        savingsByCarrier = try b.optionalObject("by_carrier")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
+        // Summaries written before the carriers' balance have none.
+        byCarrier = (try? b.optionalObject("by_carrier")?.entries { Named(name: $0, value: try CarrierBalance($1)) }) ?? []
         // The figures above are what a summary is read for (`compare`); what follows is read where
         // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
         assumptions = (try? r.object("assumptions").entries { group, list in
@@ -235,6 +237,18 @@ extension RunSummary.CarrierSaving {
     init(_ r: JSONReader) throws {
         self.init(carrier: try r.string("carrier"), unit: try r.string("unit"), saved: try r.double("saved"), rebound: try r.double("rebound"),
                   co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+    }
+}
+
+extension RunSummary.CarrierBalance {
+    func json() -> JSONValue {
+        .object([("unit", .string(unit)), ("used", .number(used)), ("saved", .number(saved)), ("rebound", .number(rebound)), ("net", .number(net)),
+                 ("net_co2_kg", .optional(netCO2Kg)), ("net_cost", .optional(netCost))])
+    }
+
+    init(_ r: JSONReader) throws {
+        self.init(unit: try r.string("unit"), used: try r.double("used"), saved: try r.double("saved"), rebound: try r.double("rebound"),
+                  netCO2Kg: try r.optionalDouble("net_co2_kg"), netCost: try r.optionalDouble("net_cost"))
     }
 }
 

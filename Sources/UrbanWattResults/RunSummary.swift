@@ -112,6 +112,19 @@ public struct RunSummary: Sendable, Equatable {
         public var cost: Double?
     }
 
+    /// The balance in one carrier's final energy, in its unit: what the ICT used of it (electricity
+    /// only), the ICT-enabled savings and their rebound, and the net with its carbon and cost. The
+    /// carriers' nets add up to the balance's net in CO2 and cost.
+    public struct CarrierBalance: Sendable, Equatable {
+        public var unit: String
+        public var used: Double
+        public var saved: Double
+        public var rebound: Double
+        public var net: Double { used - saved + rebound }
+        public var netCO2Kg: Double?
+        public var netCost: Double?
+    }
+
     /// The ICT energy inside the boundary (the overhead) and what `boundary:` leaves out.
     public struct ICT: Sendable, Equatable {
         public struct Excluded: Sendable, Equatable {
@@ -202,9 +215,10 @@ public struct RunSummary: Sendable, Equatable {
     public var balance: Balance
     public var balanceByFleet: [Named<Balance>]
     public var balanceByDistrict: [Named<Balance>]
-    /// Each effect's saving, and the effects' by carrier.
+    /// Each effect's saving.
     public var effects: [Named<CarrierSaving>]
-    public var savingsByCarrier: [Named<CarrierSaving>]
+    /// The balance by carrier: electricity, then each declared carrier.
+    public var byCarrier: [Named<CarrierBalance>]
     /// Every coefficient with its value, unit and source: the grid's, then each fleet's.
     public var assumptions: [Named<[Assumption]>]
     public var telemetry: Telemetry
@@ -265,13 +279,21 @@ extension RunSummary {
         let present = Set(s.fleets.map(\.name))
         let saved = s.effects.indices.filter { present.contains(s.effects[$0].enabledBy) }.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
         effects = saved
-        savingsByCarrier = (["electricity"] + s.carriers.map(\.name)).compactMap { c in
-            let list = saved.map(\.value).filter { $0.carrier == c }
-            guard let first = list.first else { return nil }
-            return Named(name: c, value: CarrierSaving(carrier: c, unit: first.unit, saved: list.reduce(0) { $0 + $1.saved },
-                                                       rebound: list.reduce(0) { $0 + $1.rebound }, co2Kg: RunSummary.total(list, \.co2Kg),
-                                                       cost: RunSummary.total(list, \.cost)))
+        // Each carrier's effects are savings in it; electricity's also the measures' and its ICT use.
+        var others: [Named<CarrierBalance>] = []
+        for c in s.carriers {
+            let list = saved.map(\.value).filter { $0.carrier == c.name }
+            others.append(Named(name: c.name, value: CarrierBalance(
+                unit: c.unit, used: 0, saved: list.reduce(0) { $0 + $1.saved }, rebound: list.reduce(0) { $0 + $1.rebound },
+                netCO2Kg: RunSummary.total(list, \.co2Kg).map { -$0 } ?? (balance.co2Kg == nil ? nil : 0),
+                netCost: RunSummary.total(list, \.cost).map { -$0 } ?? (balance.cost == nil ? nil : 0))))
         }
+        func electricity(_ net: Double?, _ other: (CarrierBalance) -> Double?) -> Double? {
+            net.map { n in others.reduce(n) { $0 - (other($1.value) ?? 0) } }
+        }
+        let power = CarrierBalance(unit: "kWh", used: balance.kWh.ictOverhead, saved: balance.kWh.savingsICT, rebound: balance.kWh.reboundICT,
+                                   netCO2Kg: electricity(balance.co2Kg?.net, \.netCO2Kg), netCost: electricity(balance.cost?.net, \.netCost))
+        byCarrier = [Named(name: "electricity", value: power)] + others
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }

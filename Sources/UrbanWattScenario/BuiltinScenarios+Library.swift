@@ -15,6 +15,126 @@ period: {start: 2025-01-01, end: 2041-01-01, step: 1 h}
 grid:
   carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh, 2040: 80 g/kWh}   # 2025 [UBA] (2023); the path after it (U)
   price: {2025: 0.30 EUR/kWh, 2040: 0.28 EUR/kWh}   # municipal tariff (U)
+# ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways and charge-point
+# electronics too; nothing is booked elsewhere (no `boundary:`).
+# The carriers the smart systems save beside electricity: the public buildings' heat, the petrol of
+# cars searching for parking.
+carriers:
+  heat: {carbon_intensity: 201 g/kWh, price: {2025: 0.12 EUR/kWh, 2040: 0.14 EUR/kWh}}   # natural-gas heating; price path (U)
+  petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
+effects:
+  - name: bw-parking-search
+    enabled_by: bw-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: by-parking-search
+    enabled_by: by-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: be-parking-search
+    enabled_by: be-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: bb-parking-search
+    enabled_by: bb-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: hb-parking-search
+    enabled_by: hb-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: hh-parking-search
+    enabled_by: hh-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: he-parking-search
+    enabled_by: he-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: mv-parking-search
+    enabled_by: mv-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: ni-parking-search
+    enabled_by: ni-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: nw-parking-search
+    enabled_by: nw-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: rp-parking-search
+    enabled_by: rp-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: sl-parking-search
+    enabled_by: sl-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: sn-parking-search
+    enabled_by: sn-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: st-parking-search
+    enabled_by: st-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: sh-parking-search
+    enabled_by: sh-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
+  - name: th-parking-search
+    enabled_by: th-lorawan-sensors
+    driver: {per_node: 0.25, unit: guided bay}   # the share of sensors that guide parking (U)
+    rate: 15                       # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # [Shoup2007] (U)
+    rebound: {uniform: [0%, 20%]}  # easier parking draws some more car trips (U)
 districts: [baden-wuerttemberg, bayern, berlin, brandenburg, bremen, hamburg, hessen, mecklenburg-vorpommern, niedersachsen, nordrhein-westfalen, rheinland-pfalz, saarland, sachsen, sachsen-anhalt, schleswig-holstein, thueringen]
 fleets:
   # --- national: the backbone that carries sensor, meter and camera data, and its platform ---
@@ -102,6 +222,17 @@ fleets:
     it_power: 4512 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: bw-public-buildings
+    kind: building
+    district: baden-wuerttemberg
+    count: {2025: 802, 2030: 6017, 2035: 12034, 2040: 16045}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- bayern: 13,369,393 people [Destatis2023] ---
   - name: by-led-lights
     kind: streetlight
@@ -176,6 +307,17 @@ fleets:
     it_power: 5348 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: by-public-buildings
+    kind: building
+    district: bayern
+    count: {2025: 951, 2030: 7131, 2035: 14263, 2040: 19017}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- berlin: 3,755,251 people [Destatis2023] ---
   - name: be-led-lights
     kind: streetlight
@@ -250,6 +392,17 @@ fleets:
     it_power: 1502 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: be-public-buildings
+    kind: building
+    district: berlin
+    count: {2025: 267, 2030: 2003, 2035: 4006, 2040: 5342}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- brandenburg: 2,573,135 people [Destatis2023] ---
   - name: bb-led-lights
     kind: streetlight
@@ -324,6 +477,17 @@ fleets:
     it_power: 1029 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: bb-public-buildings
+    kind: building
+    district: brandenburg
+    count: {2025: 183, 2030: 1373, 2035: 2745, 2040: 3660}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- bremen: 684,864 people [Destatis2023] ---
   - name: hb-led-lights
     kind: streetlight
@@ -398,6 +562,17 @@ fleets:
     it_power: 274 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: hb-public-buildings
+    kind: building
+    district: bremen
+    count: {2025: 49, 2030: 365, 2035: 731, 2040: 974}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- hamburg: 1,892,122 people [Destatis2023] ---
   - name: hh-led-lights
     kind: streetlight
@@ -472,6 +647,17 @@ fleets:
     it_power: 757 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: hh-public-buildings
+    kind: building
+    district: hamburg
+    count: {2025: 135, 2030: 1009, 2035: 2019, 2040: 2691}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- hessen: 6,391,360 people [Destatis2023] ---
   - name: he-led-lights
     kind: streetlight
@@ -546,6 +732,17 @@ fleets:
     it_power: 2557 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: he-public-buildings
+    kind: building
+    district: hessen
+    count: {2025: 455, 2030: 3409, 2035: 6818, 2040: 9091}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- mecklenburg-vorpommern: 1,628,378 people [Destatis2023] ---
   - name: mv-led-lights
     kind: streetlight
@@ -620,6 +817,17 @@ fleets:
     it_power: 651 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: mv-public-buildings
+    kind: building
+    district: mecklenburg-vorpommern
+    count: {2025: 116, 2030: 869, 2035: 1737, 2040: 2316}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- niedersachsen: 8,140,242 people [Destatis2023] ---
   - name: ni-led-lights
     kind: streetlight
@@ -694,6 +902,17 @@ fleets:
     it_power: 3256 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: ni-public-buildings
+    kind: building
+    district: niedersachsen
+    count: {2025: 579, 2030: 4342, 2035: 8684, 2040: 11579}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- nordrhein-westfalen: 18,139,116 people [Destatis2023] ---
   - name: nw-led-lights
     kind: streetlight
@@ -768,6 +987,17 @@ fleets:
     it_power: 7256 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: nw-public-buildings
+    kind: building
+    district: nordrhein-westfalen
+    count: {2025: 1290, 2030: 9676, 2035: 19351, 2040: 25802}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- rheinland-pfalz: 4,159,150 people [Destatis2023] ---
   - name: rp-led-lights
     kind: streetlight
@@ -842,6 +1072,17 @@ fleets:
     it_power: 1664 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: rp-public-buildings
+    kind: building
+    district: rheinland-pfalz
+    count: {2025: 296, 2030: 2219, 2035: 4437, 2040: 5916}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- saarland: 992,666 people [Destatis2023] ---
   - name: sl-led-lights
     kind: streetlight
@@ -916,6 +1157,17 @@ fleets:
     it_power: 397 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: sl-public-buildings
+    kind: building
+    district: saarland
+    count: {2025: 71, 2030: 530, 2035: 1059, 2040: 1412}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- sachsen: 4,089,557 people [Destatis2023] ---
   - name: sn-led-lights
     kind: streetlight
@@ -990,6 +1242,17 @@ fleets:
     it_power: 1636 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: sn-public-buildings
+    kind: building
+    district: sachsen
+    count: {2025: 291, 2030: 2181, 2035: 4363, 2040: 5817}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- sachsen-anhalt: 2,186,643 people [Destatis2023] ---
   - name: st-led-lights
     kind: streetlight
@@ -1064,6 +1327,17 @@ fleets:
     it_power: 875 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: st-public-buildings
+    kind: building
+    district: sachsen-anhalt
+    count: {2025: 156, 2030: 1166, 2035: 2333, 2040: 3110}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- schleswig-holstein: 2,953,270 people [Destatis2023] ---
   - name: sh-led-lights
     kind: streetlight
@@ -1138,6 +1412,17 @@ fleets:
     it_power: 1181 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: sh-public-buildings
+    kind: building
+    district: schleswig-holstein
+    count: {2025: 210, 2030: 1575, 2035: 3151, 2040: 4201}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- thueringen: 2,126,846 people [Destatis2023] ---
   - name: th-led-lights
     kind: streetlight
@@ -1212,6 +1497,17 @@ fleets:
     it_power: 851 kW   # 0.4 W per person (U)
     pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
+  - name: th-public-buildings
+    kind: building
+    district: thueringen
+    count: {2025: 151, 2030: 1134, 2035: 2269, 2040: 3025}   # [BMWi-public] buildings × share raised (U)
+    area: 2000 m²                   # floor area each (U)
+    use: school                     # schools hold most of the municipal floor area (U)
+    class: D                        # no room or demand control before (U)
+    electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    profile: office                 # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
 
 """#),
         ("landkreis", #"""
@@ -1219,13 +1515,18 @@ fleets:
 # Few gateways, long distances (high LoRa spreading factors), NB-IoT and LTE-M meters, macro cells.
 urbanwatt: 1
 name: landkreis
-description: A rural district of 100,000 people on 1,450 km², 2025 — NB-IoT/LTE-M metering, sparse LoRaWAN, macro cells, village lighting, few chargers.
+description: A rural district of 100,000 people on 1,450 km², 2025 — NB-IoT/LTE-M metering, sparse LoRaWAN, macro cells, village lighting, few chargers, building automation in the district's schools.
 seed: 11
 location: {latitude: 50.6, longitude: 9.25, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
   carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # (U)
+# ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
+# No parking guidance or traffic effect: the district has no such systems; its indirect effect is
+# the heat its schools' building automation saves.
+carriers:
+  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas and oil heating (U)
 districts: [kreisstadt, villages]
 fleets:
   - name: water-meters
@@ -1301,6 +1602,18 @@ fleets:
     power: 22 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 1.2, energy: {mean: 20 kWh, sd: 8 kWh}, profile: office}   # sessions per charger and day and energy per session (U)
+  # --- buildings --------------------------------------------------------------------------
+  - name: school-bacs
+    kind: building
+    district: kreisstadt
+    count: 40                        # the district's own schools, raised to class B (U)
+    area: 3500 m²                    # floor area each (U)
+    use: school
+    class: D                         # no room or demand control before (U)
+    electricity: 15 kWh/m²           # lighting and auxiliary a year (U)
+    heat: 110 kWh/m²                 # a year; schools 100–120 [KEA-BW2023]
+    profile: office                  # daytime use on weekdays (U)
+    bacs: {class: B, devices: 60 W}  # factors [EN15232]; controllers and room sensors per school (U)
 
 """#),
         ("metropole", #"""
@@ -1308,13 +1621,26 @@ fleets:
 # The scale case: cohorts of identical nodes, per-node phases, spreading factors and jitter.
 urbanwatt: 1
 name: metropole
-description: A metropolis with about one million nodes — parking, environment and metering sensors, smart-meter gateways, small cells, data centres, 200,000 street lights, signals, chargers.
+description: A metropolis with about one million nodes — parking, environment and metering sensors, smart-meter gateways, small cells, data centres, 200,000 street lights, signals, chargers, building automation in schools and offices; parking guidance saves petrol.
 seed: 2025
 location: {latitude: 52.52, longitude: 13.405, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
   carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # (U)
+# ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways too (the
+# operator's own use, whoever pays it); nothing is booked elsewhere (no `boundary:`).
+# The carriers the smart systems save beside electricity, and what the parking guidance saves.
+carriers:
+  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
+  petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
+effects:
+  - name: parking-search
+    enabled_by: parking
+    rate: 15                         # l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
+    carrier: petrol
+    source: "[Shoup2007] and [Cao2018]; the litres per bay are ours (U)"   # printed with the effect [Shoup2007] (U)
+    rebound: 10%                     # easier parking draws some more car trips (U)
 districts: [mitte, nord, sued, ost, west]
 fleets:
   - name: parking
@@ -1408,6 +1734,29 @@ fleets:
     power: 11 kW                     # [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 2, energy: {mean: 18 kWh, sd: 6 kWh}, profile: evening}   # sessions per charger and day and energy per session (U)
+  # --- buildings --------------------------------------------------------------------------
+  - name: school-bacs
+    kind: building
+    district: sued
+    count: 700                       # public schools raised to class B (U)
+    area: 5000 m²                    # floor area each (U)
+    use: school
+    class: D                         # no room or demand control before (U)
+    electricity: 15 kWh/m²           # lighting and auxiliary a year (U)
+    heat: 110 kWh/m²                 # a year; schools 100–120 [KEA-BW2023]
+    profile: office                  # daytime use on weekdays (U)
+    bacs: {class: B, devices: 100 W}   # factors [EN15232]; controllers and room sensors per school (U)
+  - name: office-bacs
+    kind: building
+    district: mitte
+    count: 400                       # administrative buildings raised to class B (U)
+    area: 4000 m²                    # floor area each (U)
+    use: office
+    class: D                         # (U)
+    electricity: 25 kWh/m²           # lighting and auxiliary a year (U)
+    heat: 124 kWh/m²                 # a year, administrative buildings [KEA-BW2023]
+    profile: office                  # (U)
+    bacs: {class: B, devices: 80 W}  # factors [EN15232]; devices per building (U)
 
 """#),
         ("mittelstadt-2035", #"""
@@ -1473,6 +1822,7 @@ period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
   carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
   price: 0.30 EUR/kWh                # municipal tariff (U)
+# ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:
   heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
@@ -1592,7 +1942,7 @@ fleets:
     use: school
     class: D                         # no room or demand control before (U)
     electricity: 15 kWh/m²           # lighting and auxiliary a year (U)
-    heat: 110 kWh/m²                 # a year (U)
+    heat: 110 kWh/m²                 # a year; schools 100–120 [KEA-BW2023]
     profile: office                  # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}  # factors [EN15232]; controllers and room sensors per school (U)
 
@@ -1601,6 +1951,8 @@ fleets:
 # Street-light retrofit: 10,000 sodium lamps become LED with smart, adaptive dimming.
 # The savings case of the German inquiry (questions 10–11): what the controllers, radio network and
 # platform cost in electricity against what LED and dimming save.
+# One project, not a city: no buildings and no indirect effects on other carriers. ICT boundary:
+# every fleet's ICT part is in the overhead, nothing booked elsewhere (no `boundary:`).
 urbanwatt: 1
 name: streetlight-retrofit
 description: 10,000 sodium street lights replaced by dimmable LED with smart controllers on LoRaWAN, one year.

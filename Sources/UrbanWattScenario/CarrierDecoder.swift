@@ -11,10 +11,9 @@ enum CarrierDecoder {
         let names = Carrier.units.map(\.name)
         guard let pairs = r.pairs(c, what: "a mapping of carriers (\(names.joined(separator: ", "))) to {carbon_intensity, price}") else { return [] }
         var out: [Carrier] = []
-        for p in pairs {
+        for p in pairs where p.key != "electricity" {  // the grid (ScenarioDecoder.gridCursor)
             guard let unit = Carrier.units.first(where: { $0.name == p.key })?.unit else {
-                let hint = p.key == "electricity" ? "; electricity is the scenario's `grid`" : Suggestion.didYouMean(p.key, in: names)
-                r.error(p.keyCursor, "unknown carrier `\(p.key)`; expected \(names.joined(separator: ", "))" + hint)
+                r.error(p.keyCursor, "unknown carrier `\(p.key)`; expected electricity, \(names.joined(separator: ", "))" + Suggestion.didYouMean(p.key, in: ["electricity"] + names))
                 continue
             }
             let example = unit == "l" ? "{carbon_intensity: 2.37 kg/l, price: 1.75 EUR/l}" : "{carbon_intensity: 201 g/kWh, price: 0.11 EUR/kWh}"
@@ -47,7 +46,14 @@ enum CarrierDecoder {
         let keys = ["name", "enabled_by", "driver", "rate", "carrier", "source", "rebound"]
         var out: [Effect] = []
         var seen = Set<String>()
+        // Named by their name where it is given once (`effects[parking-search].rate`), as fleets are.
+        var names: [String: Int] = [:]
         for item in items {
+            if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string, Name.isValid(n) { names[n, default: 0] += 1 }
+        }
+        for listed in items {
+            var item = listed
+            if case .mapping(let m) = item.node, let n = m["name"]?.scalar?.string, names[n] == 1 { item = Cursor(node: item.node, path: "\(c.path)[\(n)]") }
             guard let f = r.mapping(item, allowed: keys, what: "an effect mapping with name, enabled_by, rate, carrier and source") else { continue }
             var ok = true
             func required(_ key: String, _ what: String) -> Cursor? {

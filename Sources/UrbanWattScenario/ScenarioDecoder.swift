@@ -167,7 +167,7 @@ public enum ScenarioDecoder {
         }
         let (location, zone) = decodeLocation(top["location"], reader: r)
         let period = decodePeriod(top["period"], root: root, reader: r)
-        let grid = top["grid"].map { decodeGrid($0, reader: r) } ?? Grid()
+        let grid = gridCursor(top, reader: r).map { decodeGrid($0, reader: r) } ?? Grid()
         let profiles = top["profiles"].map { decodeProfiles($0, reader: r) } ?? [:]
         var districts = ["city"]
         if let c = top["districts"], let items = r.list(c, what: "a list of district names") {
@@ -313,6 +313,15 @@ public enum ScenarioDecoder {
             return nil
         }
         return (start, end, step)
+    }
+
+    /// The grid is the electricity carrier: `grid:` or `carriers: {electricity: …}`, not both.
+    static func gridCursor(_ top: [String: Cursor], reader r: YAMLReader) -> Cursor? {
+        guard let c = top["carriers"], case .mapping(let m) = c.node, let e = m["electricity"] else { return top["grid"] }
+        let electricity = Cursor(node: e, path: c.child("electricity"))
+        guard let grid = top["grid"] else { return electricity }
+        r.error(electricity, "electricity is given twice, here and as `grid:`\(grid.node.mark.map { " (line \($0.line))" } ?? ""); keep one")
+        return grid
     }
 
     static func decodeGrid(_ c: Cursor, reader r: YAMLReader) -> Grid {

@@ -33,10 +33,7 @@ public enum ScenarioSchema {
                 ("period", object([
                     ("start", date), ("end", date), ("step", quantity(.duration)),
                 ], required: ["start", "end"])),
-                ("grid", object([
-                    ("carbon_intensity", .object([("anyOf", .array([yearMap(.carbon), object([("hourly", hourly)], required: ["hourly"])]))])),
-                    ("price", .object([("anyOf", .array([price, .object([("type", .string("object")), ("additionalProperties", price)])]))])),
-                ])),
+                ("grid", grid),
                 ("profiles", .object([
                     ("type", .string("object")),
                     ("additionalProperties", object([("weekday", hourly), ("weekend", hourly)], required: ["weekday"])),
@@ -49,7 +46,7 @@ public enum ScenarioSchema {
                     ("type", .string("object")), ("additionalProperties", .object([("type", .string("string")), ("minLength", .integer(1))])),
                     ("description", .string("fleet or kind names, each with the reason it is left out of the ICT overhead")),
                 ]))], required: ["exclude"])),
-                ("carriers", object(Carrier.units.map { c in
+                ("carriers", object([("electricity", grid)] + Carrier.units.map { c in
                     (c.name, object([("carbon_intensity", yearMap(c.unit == "l" ? .fuelCarbon : .carbon)),
                                      ("price", .object([("description", .string("a price per \(c.unit) such as \"\(c.unit == "l" ? "1.75 EUR/l" : "0.11 EUR/kWh")\", or a year map of them"))]))]))
                 })),
@@ -63,6 +60,14 @@ public enum ScenarioSchema {
                 ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
                 ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),
             ])),
+        ])
+    }
+
+    /// The electricity grid, as `grid:` or as `carriers: {electricity: …}`.
+    static var grid: JSONValue {
+        object([
+            ("carbon_intensity", .object([("anyOf", .array([yearMap(.carbon), object([("hourly", hourly)], required: ["hourly"])]))])),
+            ("price", .object([("anyOf", .array([price, .object([("type", .string("object")), ("additionalProperties", price)])]))])),
         ])
     }
 

@@ -260,6 +260,8 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         #expect(html.contains("<h3>By district</h3>") && html.contains("t CO₂</th>"))
         // Each year's balance: overhead, ICT-enabled savings and net, and the efficiency savings apart.
         #expect(html.contains("<h3>Balance by year</h3>") && html.contains("<th>ICT-enabled savings MWh</th>") && html.contains("<td>2025</td>"))
+        // mittelstadt's heat and petrol: the balance in each carrier's final energy.
+        #expect(html.contains("<h3>Balance by carrier</h3>") && html.contains("<td class=\"t\">petrol</td><td class=\"t\">l</td>"))
         #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }
         // Nothing is fetched: no external scripts, styles, images or fonts.

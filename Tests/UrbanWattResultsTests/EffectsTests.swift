@@ -33,7 +33,14 @@ struct EffectsTests {
         expectClose(b.co2Kg?.savingsICT, 2_370, "ICT-enabled savings, CO2"); expectClose(b.co2Kg?.reboundICT, 474, "rebound, CO2")
         expectClose(b.co2Kg?.net, -1_545.6, "net CO2"); expectClose(b.cost?.net, -1_137.2, "net cost")
         expectClose(s.balance(fleet: "parking")?.co2Kg?.net, -1_545.6, "the enabling fleet's balance")
-        expectClose(s.savingsByCarrier.first { $0.name == "petrol" }?.value.saved, 1_000, "by carrier")
+        // By carrier, in final energy: the sensors' 876 kWh of electricity used, 1,000 l of petrol
+        // saved of which 200 l taken back; the carriers' nets add up to the balance's.
+        let petrol = try #require(s.byCarrier.first { $0.name == "petrol" }?.value)
+        expectClose(petrol.saved, 1_000, "petrol saved"); expectClose(petrol.net, -800, "petrol net, l"); expectClose(petrol.netCO2Kg, -1_896, "petrol net, CO2")
+        let power = try #require(s.byCarrier.first?.value)
+        #expect(s.byCarrier.map(\.name) == ["electricity", "petrol"])
+        expectClose(power.used, 876, "electricity used"); expectClose(power.net, 876, "electricity net, kWh"); expectClose(power.netCO2Kg, 350.4, "electricity net, CO2")
+        expectClose(power.netCost, 262.8, "electricity net, cost"); expectClose(petrol.netCost, -1_400, "petrol net, cost")
         #expect(s.assumptions.contains { $0.name == "indirect effects" && $0.value.first?.source == "assumed (U)" })
         // The year map of a carrier: petrol at 2.37 kg/l in 2025 and 2.0 in 2026 — a 2025 run reads 2025's.
         let mapped = try summary(ofYAML: Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
@@ -49,6 +56,26 @@ struct EffectsTests {
         expectClose(b.co2Kg?.savingsICT, 400, "at the grid's 400 g/kWh")
     }
 
+    /// The grid given as the electricity carrier is the grid; given twice, it is a located mistake.
+    @Test func electricityIsTheGridUnderItsCarrierName() throws {
+        let alias = Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\ncarriers:\n",
+                                                   with: "carriers:\n  electricity: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n")
+        #expect(alias != Self.yaml)
+        #expect(try summary(ofYAML: alias).balance == summary(ofYAML: Self.yaml).balance)
+        let twice = Self.yaml.replacingOccurrences(of: "carriers:\n", with: "carriers:\n  electricity: {carbon_intensity: 300 g/kWh}\n")
+        let error = #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(twice, file: "x.yaml") }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains("x.yaml:6:16") && message.contains("carriers.electricity") && message.contains("as `grid:` (line 4)"), "\(message)")
+    }
+
+    /// fleets.csv has a column per carrier: what the fleet's effects saved of it.
+    @Test func fleetsCSVHasAColumnPerCarrier() throws {
+        let b = Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")))
+        let lines = CSVWriters.fleets(b).split(separator: "\n")
+        #expect(lines[0].hasSuffix(",bytes,petrol_saved_l"))
+        #expect(lines[1].hasPrefix("2025,parking,") && Double(lines[1].split(separator: ",").last ?? "").map { abs($0 - 1_000) < 1e-6 } == true, "\(lines[1])")
+    }
+
     /// A JSON summary with effects reads back equal.
     @Test func theSummaryRoundTrips() throws {
         let s = try summary(ofYAML: Self.yaml)
@@ -61,6 +88,6 @@ struct EffectsTests {
         var scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "fleets:\n", with: "fleets:\n  - {name: other, kind: device, count: 1000, power: 1 W}\n"), file: "x.yaml")
         scenario.fleets.removeAll { $0.name == "parking" }
         let s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
-        #expect(s.effects.isEmpty && s.savingsByCarrier.isEmpty && s.balance.co2Kg?.savingsICT == 0)
+        #expect(s.effects.isEmpty && s.byCarrier.allSatisfy { $0.value.saved == 0 } && s.balance.co2Kg?.savingsICT == 0)
     }
 }

@@ -55,12 +55,12 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("power: 150 W}", "power: 150 W, replaces: {powr: 1 W}}", "fleets[lamps].replaces.powr: unknown key `powr`; did you mean `power`?"),
         ("power: 150 W}", "power: 150 W, replaces: 5 W}", "fleets[lamps].replaces: expected a mapping of device parameters such as {power: 150 W}"),
         ("power: 150 W}", "power: 150 W, reference: {power: 100 W}}", "fleets[lamps].reference: a device has no ICT function to turn off, so no reference"),
-        ("fleets:", "carriers: {petroll: {carbon_intensity: 2.37 kg/l}}\nfleets:", "carriers.petroll: unknown carrier `petroll`; expected heat, natural-gas, petrol, diesel; did you mean `petrol`?"),
+        ("fleets:", "carriers: {petroll: {carbon_intensity: 2.37 kg/l}}\nfleets:", "carriers.petroll: unknown carrier `petroll`; expected electricity, heat, natural-gas, petrol, diesel; did you mean `petrol`?"),
         ("fleets:", "carriers: {petrol: {carbon_intensity: 2.37 kg/kWh}}\nfleets:", "carriers.petrol.carbon_intensity: expected a carbon per litre such as \"2.37 kg/l\""),
-        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: diesel, source: x}]\nfleets:", "effects[0].carrier: unknown carrier `diesel` (carriers here: electricity); declare it under `carriers:` with its carbon and price"),
-        ("fleets:", "effects: [{name: e, enabled_by: gww, rate: 1, carrier: electricity, source: x}]\nfleets:", "effects[0].enabled_by: unknown fleet `gww`; did you mean `gw`?"),
-        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity}]\nfleets:", "effects[0].source: missing; expected where the rate comes from"),
-        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity, source: x, rebound: 150%}]\nfleets:", "effects[0].rebound:"),
+        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: diesel, source: x}]\nfleets:", "effects[e].carrier: unknown carrier `diesel` (carriers here: electricity); declare it under `carriers:` with its carbon and price"),
+        ("fleets:", "effects: [{name: e, enabled_by: gww, rate: 1, carrier: electricity, source: x}]\nfleets:", "effects[e].enabled_by: unknown fleet `gww`; did you mean `gw`?"),
+        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity}]\nfleets:", "effects[e].source: missing; expected where the rate comes from"),
+        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity, source: x, rebound: 150%}]\nfleets:", "effects[e].rebound:"),
     ]
 
     /// A key read again for `replaces:` and `reference:` is reported once, and drawn once.

@@ -124,7 +124,10 @@ def mutate(text, rng):
             carbon = rng.choice(["2.37 kg/l", "201 g/kWh", "-1 kg/l", "{2025: 2.37 kg/l, 2040: 2.0 kg/l}", "x"])
             rate = rng.choice(["10", "-5", "1e309", "{uniform: [5, 15]}", "ten"])
             lines = [l for l in lines if not l.startswith(("carriers:", "effects:"))]
-            lines.insert(top + 1, "carriers: {%s: {carbon_intensity: %s}}\n" % (rng.choice(["petrol", "heat", "diesel", "steam"]), carbon))
+            # The grid as the electricity carrier too: alone, beside `grid:` (given twice), or malformed.
+            electricity = rng.choice(["", "", "electricity: {carbon_intensity: 300 g/kWh}, ", "electricity: [1], ",
+                                      "electricity: {carbon_intensity: {hourly: [1]}}, "])
+            lines.insert(top + 1, "carriers: {%s%s: {carbon_intensity: %s}}\n" % (electricity, rng.choice(["petrol", "heat", "diesel", "steam"]), carbon))
             lines.insert(top + 2, "effects: [{name: fx, enabled_by: %s, rate: %s, carrier: %s, source: \"(U)\"}]\n" % (rng.choice(names), rate, carrier))
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
