@@ -98,7 +98,7 @@ public enum CSVWriters {
             + "savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
             + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes"
             + carriers.map { ",\($0.name.replacingOccurrences(of: "-", with: "_"))_saved_\($0.unit.lowercased())" }.joined() + "\n"
-        let year = 365.25 * 86_400
+        let year = Dimension.yearSeconds
         for (y, span) in b.years {
             for (i, fleet) in b.scenario.fleets.enumerated() {
                 func optional(_ x: Double?) -> String { x.map(fixed) ?? "" }

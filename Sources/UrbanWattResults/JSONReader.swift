@@ -21,6 +21,9 @@ public struct JSONReader: Sendable {
 
     func failure(expected: String, found: String) -> Failure { Failure(path: path, expected: expected, found: found) }
 
+    /// Whether the object holds `key` (with any value, null too).
+    func has(_ key: String) -> Bool { value[key] != nil }
+
     private func child(_ key: String) -> JSONReader { JSONReader(value[key] ?? .null, path: path.isEmpty ? key : "\(path).\(key)") }
 
     private func present(_ key: String, _ expected: String) throws(Failure) -> JSONReader {

@@ -69,6 +69,9 @@ public enum MonteCarlo {
         for (i, fleet) in b.scenario.fleets.enumerated() {
             out += measures(.fleet(i)).map { ("by_fleet", fleet.name, $0.0, $0.1) }
         }
+        if let life = RunSummary.LifeCycle(b) {
+            out += [("lifecycle", nil, "incurred_co2e_kg", life.total.incurredCO2eKg), ("lifecycle", nil, "amortised_co2e_kg", life.total.amortisedCO2eKg)]
+        }
         return out
     }
 
@@ -82,14 +85,14 @@ public enum MonteCarlo {
         }
         let keys = stats.first?.totals.map(\.0) ?? []
         let years = stats.first?.byYear.map(\.0) ?? []
-        let (balance, byLayer, byFleet) = groupSections(stats, bands)
+        let (balance, byLayer, byFleet, lifecycle) = groupSections(stats, bands)
         return RunSummary.Uncertainty(
             runs: stats.count, requested: requested ?? stats.count,
             // Draws outside a quantity's valid range are redrawn (truncated distributions): how many.
             redraws: stats.reduce(0) { $0 + $1.redraws }, redrawShare: redrawShare(stats, parameters: parameters),
             totals: keys.enumerated().map { k, key in RunSummary.Named(name: key, value: bands(stats.map { $0.totals[k].1 })) },
             byYear: years.enumerated().map { k, y in RunSummary.Named(name: String(y), value: bands(stats.map { $0.byYear[k].1 })) },
-            balance: balance, byLayer: byLayer, byFleet: byFleet, drivers: Drivers.rank(stats))
+            balance: balance, byLayer: byLayer, byFleet: byFleet, lifecycle: lifecycle, drivers: Drivers.rank(stats))
     }
 
     /// The share of draws rejected over `stats`: 0 without draws.
@@ -108,19 +111,21 @@ public enum MonteCarlo {
         return (path, Double(count) / Double(count + stats.count))
     }
 
-    /// balance, by_layer and by_fleet, each value's bands over the runs, in the first run's order.
+    /// balance, by_layer, by_fleet and lifecycle, each value's bands over the runs, in the first run's order.
     static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> RunSummary.Band)
         -> (balance: [RunSummary.Named<RunSummary.Band>], byLayer: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>],
-            byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]) {
+            byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>], lifecycle: [RunSummary.Named<RunSummary.Band>]) {
         var balance: [RunSummary.Named<RunSummary.Band>] = []
+        var lifecycle: [RunSummary.Named<RunSummary.Band>] = []
         var grouped: [String: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]] = [:]
         for (k, g) in (stats.first?.groups ?? []).enumerated() {
             let value = RunSummary.Named(name: g.key, value: bands(stats.map { $0.groups[k].value }))
+            if g.section == "lifecycle" { lifecycle.append(value); continue }
             guard let group = g.group else { balance.append(value); continue }
             var list = grouped[g.section] ?? []
             if let i = list.firstIndex(where: { $0.name == group }) { list[i].value.append(value) } else { list.append(RunSummary.Named(name: group, value: [value])) }
             grouped[g.section] = list
         }
-        return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [])
+        return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [], lifecycle)
     }
 }

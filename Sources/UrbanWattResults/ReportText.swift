@@ -28,12 +28,21 @@ enum ReportText {
         let verdict = bal.net < 0 ? "the savings the ICT makes possible exceed what it uses" : "the ICT uses more than the savings it makes possible"
         let rebound = bal.reboundICT != 0 || (co2?.reboundICT ?? 0) != 0 ? ", what rebounds take back counted again," : ""
         p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging, indirect effects)\(rebound) is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
-        let effects = summary.byCarrier.filter { $0.name != "electricity" && $0.value.saved != 0 }
-        if !effects.isEmpty {
-            let parts = effects.map { c in
-                "\(SummaryTable.number(c.value.saved - c.value.rebound)) \(c.value.unit) of \(c.name)" + (c.value.netCO2Kg.map { " (\(SummaryTable.number(-$0 / 1000)) t CO₂)" } ?? "")
+        // The indirect effects by carrier, electricity's too, after rebound.
+        let carriers = summary.effects.reduce(into: [(name: String, unit: String, kept: Double, co2: Double?)]()) { acc, e in
+            let v = e.value, kept = v.saved - v.rebound
+            if let i = acc.firstIndex(where: { $0.name == v.carrier }) {
+                acc[i].kept += kept
+                acc[i].co2 = acc[i].co2.map { $0 + (v.co2Kg ?? 0) }
+            } else {
+                acc.append((v.carrier, v.unit, kept, v.co2Kg))
             }
-            p.append("Of those savings, indirect effects the ICT enables on other carriers than electricity (<code>effects:</code> and building heat, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
+        }
+        if !carriers.isEmpty {
+            let parts = carriers.map { c in
+                "\(SummaryTable.number(c.kept)) \(c.unit) of \(c.name)" + (c.co2.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
+            }
+            p.append("Of those savings, indirect effects the ICT enables (<code>effects:</code> and building heat, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
         }
         if bal.baseline > 0 {
             p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")
@@ -131,7 +140,7 @@ enum ReportText {
             + [row("total", .total)])
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
         out += balanceByYear(b)
-        if summary.byCarrier.count > 1 { out += balanceByCarrier(summary) }
+        if summary.byCarrier.count > 1 || !summary.effects.isEmpty { out += balanceByCarrier(summary) }
         let districts = b.result.scenario.districts
         let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
         out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote

@@ -22,10 +22,11 @@ extension RunSummary {
             ("by_year", .object(byYear.map { y in
                 (String(y.year), .object(y.figures.fields() + [
                     ("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) })), ("balance", y.balance.json()),
-                ]))
+                ] + (lifecycle?.byYear.first { $0.name == String(y.year) }.map { [("lifecycle", .object($0.value.fields()))] } ?? [])))
             })),
             ("ict", ict.json()),
         ]
+        if let lifecycle { sections.append(("lifecycle", lifecycle.json())) }
         // Indirect effects, in a scenario that declares any: each, and their savings by carrier.
         if !effects.isEmpty {
             sections.append(("effects", .object(effects.map { ($0.name, $0.value.json()) })))
@@ -95,13 +96,22 @@ extension RunSummary {
         }
         ict = try r.optionalObject("ict").map { try ICT($0) } ?? ICT(total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
                                                                        byDistrict: [], byFleet: [], byYear: [], excluded: [])
+        lifecycle = try r.optionalObject("lifecycle").map { try LifeCycle($0) }
+        if lifecycle != nil {
+            lifecycle?.byYear = try r.object("by_year").entries { year, y in
+                Named(name: year, value: try y.optionalObject("lifecycle").map { try LifeCycleFigures($0) } ?? LifeCycleFigures())
+            }
+        }
         let b = try r.object("balance")
         balance = try Balance(b)
         balanceByFleet = try b.optionalObject("by_fleet")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
         balanceByDistrict = try b.optionalObject("by_district")?.entries { Named(name: $0, value: try Balance($1)) } ?? []
         effects = try r.optionalObject("effects")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
-        // Summaries written before the carriers' balance have none.
-        byCarrier = (try? b.optionalObject("by_carrier")?.entries { Named(name: $0, value: try CarrierBalance($1)) }) ?? []
+        // Summaries written before the carriers' balance have none, or the effects' sums by carrier
+        // (with `carrier` and no `used`): neither is a balance by carrier.
+        byCarrier = try b.optionalObject("by_carrier")?.entries { name, c in
+            c.has("used") || !c.has("carrier") ? Named(name: name, value: try CarrierBalance(c)) : nil
+        }.compactMap { $0 } ?? []
         // The figures above are what a summary is read for (`compare`); what follows is read where
         // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
         assumptions = (try? r.object("assumptions").entries { group, list in
@@ -284,6 +294,7 @@ extension RunSummary.Uncertainty {
         if !balance.isEmpty { sections.append(("balance", bands(balance))) }
         if !byLayer.isEmpty { sections.append(("by_layer", groups(byLayer))) }
         if !byFleet.isEmpty { sections.append(("by_fleet", groups(byFleet))) }
+        if !lifecycle.isEmpty { sections.append(("lifecycle", bands(lifecycle))) }
         if !drivers.isEmpty {
             func values(_ list: [RunSummary.Named<Double>]) -> JSONValue { .object(list.map { ($0.name, .number($0.value)) }) }
             sections.append(("drivers", .array(drivers.map { d in
@@ -304,6 +315,7 @@ extension RunSummary.Uncertainty {
                   totals: try bands(r.object("totals")),
                   byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
                   balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"),
+                  lifecycle: try bands(r.optionalObject("lifecycle")),
                   drivers: try r.optionalArray("drivers")?.map { d in
                       func values(_ key: String) throws -> [RunSummary.Named<Double>] {
                           try d.object(key).entries { RunSummary.Named(name: $0, value: try $1.number()) }

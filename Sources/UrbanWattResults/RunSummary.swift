@@ -179,6 +179,8 @@ public struct RunSummary: Sendable, Equatable {
         /// Each layer's and each fleet's energy_kwh, co2_kg and cost.
         public var byLayer: [Named<[Named<Band>]>]
         public var byFleet: [Named<[Named<Band>]>]
+        /// With `embodied:`: incurred_co2e_kg and amortised_co2e_kg over the period.
+        public var lifecycle: [Named<Band>] = []
         /// Every uncertain input with what it explains of the answer, the strongest first.
         public var drivers: [Driver] = []
     }
@@ -222,6 +224,8 @@ public struct RunSummary: Sendable, Equatable {
     /// Every coefficient with its value, unit and source: the grid's, then each fleet's.
     public var assumptions: [Named<[Assumption]>]
     public var telemetry: Telemetry
+    /// With `embodied:` on any fleet: devices installed, replaced and retired, their CO2e and waste.
+    public var lifecycle: LifeCycle?
     public var uncertainty: Uncertainty?
     public var run: RunFacts
 
@@ -254,7 +258,7 @@ extension RunSummary {
         byDistrict = s.districts.map { Named(name: $0, value: figures(.district($0))) }
         byFleet = s.fleets.enumerated().map { i, fleet in
             let lives = r.batteryLives[i]
-            let year = 365.25 * 86_400
+            let year = Dimension.yearSeconds
             // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
             let battery = lives.mean.flatMap { mean in lives.percentile(5).map { (min: lives.minimum / year, p5: $0 / year, mean: mean / year) } }
             return Fleet(name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
@@ -267,6 +271,7 @@ extension RunSummary {
             }, balance: b.balance(span))
         }
         ict = ICT(b)
+        lifecycle = LifeCycle(b)
         balance = b.balance()
         // By fleet, the measures and the fleets that enable effects: any other fleet's balance is its
         // ICT part (`ict.by_fleet`).
@@ -297,7 +302,7 @@ extension RunSummary {
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
-        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given)) }
+        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given) + ($0.embodied?.assumptions ?? [])) }
             // Group names with a space, which no fleet name has.
             + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
                 [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]

@@ -230,7 +230,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- bayern: 13,369,393 people [Destatis2023] ---
@@ -315,7 +315,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- berlin: 3,755,251 people [Destatis2023] ---
@@ -400,7 +400,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- brandenburg: 2,573,135 people [Destatis2023] ---
@@ -485,7 +485,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- bremen: 684,864 people [Destatis2023] ---
@@ -570,7 +570,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- hamburg: 1,892,122 people [Destatis2023] ---
@@ -655,7 +655,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- hessen: 6,391,360 people [Destatis2023] ---
@@ -740,7 +740,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- mecklenburg-vorpommern: 1,628,378 people [Destatis2023] ---
@@ -825,7 +825,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- niedersachsen: 8,140,242 people [Destatis2023] ---
@@ -910,7 +910,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- nordrhein-westfalen: 18,139,116 people [Destatis2023] ---
@@ -995,7 +995,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- rheinland-pfalz: 4,159,150 people [Destatis2023] ---
@@ -1080,7 +1080,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- saarland: 992,666 people [Destatis2023] ---
@@ -1165,7 +1165,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- sachsen: 4,089,557 people [Destatis2023] ---
@@ -1250,7 +1250,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- sachsen-anhalt: 2,186,643 people [Destatis2023] ---
@@ -1335,7 +1335,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- schleswig-holstein: 2,953,270 people [Destatis2023] ---
@@ -1420,7 +1420,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
   # --- thueringen: 2,126,846 people [Destatis2023] ---
@@ -1505,7 +1505,7 @@ fleets:
     use: school                     # schools hold most of the municipal floor area (U)
     class: D                        # no room or demand control before (U)
     electricity: 15 kWh/m²          # lighting and auxiliary a year (U)
-    heat: {triangular: [100 kWh/m², 110 kWh/m², 124 kWh/m²]}   # schools 100–120, offices 124 [KEA-BW2023]
+    heat: {triangular: [100 kWh/m², 110 kWh/m², 120 kWh/m²]}   # schools 100–120 [KEA-BW2023]
     profile: office                 # daytime use on weekdays (U)
     bacs: {class: B, devices: 60 W}   # factors [EN15232]; controllers and room sensors per building (U)
 

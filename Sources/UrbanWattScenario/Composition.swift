@@ -40,7 +40,8 @@ struct Composition {
     }
 
     /// The document `root` of `files[index]` with its `extends` resolved; nil origins when it extends nothing.
-    mutating func resolve(_ root: Node, index: Int = 0, depth: Int = 0) -> (Node, Origins?) {
+    mutating func resolve(_ document: Node, index: Int = 0, depth: Int = 0) -> (Node, Origins?) {
+        let root = Self.electricityAsGrid(document)
         guard case .mapping(let m) = root else { return (root, nil) }
         func at(_ key: String) -> Cursor? { m[key].map { Cursor(node: $0, path: key) } }
         guard let extends = at("extends") else {
@@ -131,6 +132,25 @@ struct Composition {
             items[i] = .mapping(base)
         }
         return .sequence(Node.Sequence(items, .implicit, .block, mark))
+    }
+
+    /// `carriers: {electricity: …}` is the grid under its carrier name: read as `grid:`, so that a
+    /// child giving either replaces its parent's, and a draw keeps its path (`grid.carbon_intensity`).
+    /// A document giving both keeps both, for the decoder to report.
+    static func electricityAsGrid(_ root: Node) -> Node {
+        guard case .mapping(let m) = root, m["grid"] == nil, case .mapping(var carriers)? = m["carriers"],
+              let electricity = carriers["electricity"] else { return root }
+        carriers["electricity"] = nil
+        var pairs: [(Node, Node)] = []
+        for (k, v) in m {
+            if k.scalar?.string == "carriers" {
+                pairs.append((Node("grid"), electricity))
+                if !carriers.isEmpty { pairs.append((k, .mapping(carriers))) }
+            } else {
+                pairs.append((k, v))
+            }
+        }
+        return .mapping(Node.Mapping(pairs, m.tag, m.style, m.mark))
     }
 
     private static func name(_ fleet: Node) -> String? {

@@ -18,7 +18,8 @@ struct FleetContext {
 
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
-    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound", "description"]
+    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
+                             "embodied", "installed", "description"]
 
     /// The common keys a fleet of `kind` takes: no `count` for a fleet of one, no `replaces` for a
     /// kind that is not replaced, no `reference` for a kind with no ICT function to turn off.
@@ -105,8 +106,49 @@ enum FleetDecoder {
             }
             fleet.rebound = share
         }
+        fleet.embodied = f["embodied"].flatMap { embodied($0, installed: f["installed"], hasBattery: f["battery"] != nil, reader: r) }
+        if fleet.embodied == nil, f["embodied"] == nil, let i = f["installed"] {
+            r.error(i, "`installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too")
+        }
         fleet.given = givenKeys(f)
         return fleet
+    }
+
+    /// `embodied: {co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}`, or the CO2e split as
+    /// `manufacturing`, `transport` and `end_of_life`; with `installed: new | existing` beside it.
+    static func embodied(_ c: Cursor, installed: Cursor?, hasBattery: Bool, reader r: YAMLReader) -> Embodied? {
+        let example = "{co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}"
+        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery"], what: example) else { return nil }
+        func mass(_ key: String) -> Double? { f[key].flatMap { r.quantity($0, .mass) } }
+        let parts = ["manufacturing", "transport", "end_of_life"].filter { f[$0] != nil }
+        var ok = true
+        if let co2e = f["co2e"], !parts.isEmpty {
+            r.error(co2e, "give the CO2e whole (`co2e`) or split (`\(parts.joined(separator: "`, `"))`), not both"); ok = false
+        } else if f["co2e"] == nil && parts.isEmpty {
+            r.error(c, "missing the CO2e of a node: `co2e` (cradle to grave), or `manufacturing` with `transport` and `end_of_life`; such as \(example)"); ok = false
+        }
+        let lifetime = r.required(f, "lifetime", in: c, what: "the years a node serves, such as 8 years").flatMap { r.quantity($0, .duration, positive: true) }
+        // Shorter than a day, a lifetime would replace a fleet thousands of times a year.
+        if let l = lifetime, l < 86_400, let at = f["lifetime"] { r.error(at, "expected a lifetime of at least 1 day, got \(at.found)"); ok = false }
+        let co2e = mass("co2e"), manufacturing = mass("manufacturing"), transport = mass("transport"), endOfLife = mass("end_of_life")
+        let weight = mass("mass")
+        var battery: Embodied.Battery?
+        if let b = f["battery"] {
+            if !hasBattery { r.error(b, "this fleet's nodes have no battery (`battery:`) to replace") }
+            if let m = r.mapping(b, allowed: ["co2e", "mass"], what: "{co2e: 0.1 kg, mass: 0.05 kg}, each replacement battery's"),
+               let co2e = r.required(m, "co2e", in: b, what: "kg CO2e of a replacement battery such as 0.1 kg").flatMap({ r.quantity($0, .mass) }) {
+                battery = Embodied.Battery(co2e: co2e, mass: m["mass"].flatMap { r.quantity($0, .mass) })
+                if m["mass"] != nil && battery?.mass == nil { ok = false }
+            } else {
+                ok = false
+            }
+            if !hasBattery { ok = false }
+        }
+        let isNew = installed.flatMap { r.choice($0, ["new", "existing"], what: "when the nodes present at the start were installed") }.map { $0 == "new" }
+        guard ok, let lifetime, lifetime >= 86_400, f["co2e"] == nil || co2e != nil, parts.allSatisfy({ mass($0) != nil }),
+              f["mass"] == nil || weight != nil, installed == nil || isNew != nil else { return nil }
+        return Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
+                        mass: weight, installedNew: isNew ?? false, battery: battery)
     }
 }
 

@@ -158,7 +158,7 @@ struct ParameterDecoder {
         if let s = c.scalar, let v = Double(s) {
             value = v
         } else if let seconds = r.quantity(c, .duration, positive: true) {
-            value = seconds / (365 * 86_400)
+            value = seconds / Dimension.yearSeconds
         } else {
             return nil
         }

@@ -19,6 +19,9 @@ public enum ScenarioSchema {
                 ("required", .array(["urbanwatt", "name", "period", "fleets"].map(JSONValue.string))),
                 ("properties", .object([("fleets", .object([("type", .string("array")), ("items", fleets)]))])),
             ])),
+            // The grid is given once: as `grid:` or as the electricity carrier.
+            ("not", .object([("required", .array([.string("grid"), .string("carriers")])),
+                             ("properties", .object([("carriers", .object([("required", .array([.string("electricity")]))]))]))])),
             ("additionalProperties", .bool(false)),
             ("properties", .object([
                 ("urbanwatt", .object([("const", .integer(1)), ("description", .string("Format version."))])),
@@ -145,6 +148,9 @@ public enum ScenarioSchema {
         case "efficiency": object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
         case "jitter", "rebound": quantity(.fraction)
         case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
+        case "embodied": object(["co2e", "manufacturing", "transport", "end_of_life", "mass"].map { ($0, quantity(.mass)) } + [("lifetime", quantity(.duration)),
+                                ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"])
+        case "installed": .object([("enum", .array([.string("new"), .string("existing")]))])
         // Any of the kind's own keys, each overriding the fleet's.
         case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
         default: .object([])

@@ -5,7 +5,7 @@ import Testing
     @Test(arguments: [
         ("150 W", Dimension.power, 150.0), ("5 µW", .power, 5e-6), ("11 kW", .power, 11_000), ("3.2W", .power, 3.2),
         ("19 Wh", .energy, 68_400), ("18 kWh", .energy, 64_800_000), ("44 mA", .current, 0.044), ("3.3 V", .voltage, 3.3),
-        ("15 min", .duration, 900), ("2 years", .duration, 63_072_000), ("11 B", .data, 11), ("1 GB", .data, 1e9),
+        ("15 min", .duration, 900), ("2 years", .duration, 63_115_200), ("2 kg CO2e", .mass, 2), ("0.5 t", .mass, 500), ("80 g", .mass, 0.08), ("11 B", .data, 11), ("1 GB", .data, 1e9),
         ("0.06 kWh/GB", .intensity, 2.16e-4), ("6658 nJ/bit", .intensity, 5.3264e-5), ("380 g/kWh", .carbon, 380),
         ("50%", .fraction, 0.5), ("0.5", .fraction, 0.5), ("1e3", .power, 1000), ("125 kHz", .frequency, 125_000),
     ])

@@ -68,6 +68,39 @@ struct EffectsTests {
         #expect(message.contains("x.yaml:6:16") && message.contains("carriers.electricity") && message.contains("as `grid:` (line 4)"), "\(message)")
     }
 
+    /// A child scenario that gives the electricity carrier replaces its parent's `grid:`, and one
+    /// that redefines `carriers:` keeps the parent's grid.
+    @Test func theElectricityCarrierReplacesTheParentsGrid() throws {
+        let child = """
+            urbanwatt: 1
+            name: child
+            extends: mittelstadt
+            period: {start: 2025-01-01, end: 2025-01-03, step: 1 h}
+            carriers:
+              electricity: {carbon_intensity: 100 g/kWh, price: 0.2 EUR/kWh}
+              heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}
+              petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}
+            """
+        func carbon(_ s: RunSummary) -> Double? { s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == "carbon_intensity" }?.value }
+        expectClose(carbon(try summary(ofYAML: child)), 100, "the child's electricity")
+        let kept = child.replacingOccurrences(of: "  electricity: {carbon_intensity: 100 g/kWh, price: 0.2 EUR/kWh}\n", with: "")
+        expectClose(carbon(try summary(ofYAML: kept)), 380, "the parent's grid")
+    }
+
+    /// A summary written before the carriers' balance (by_carrier summed the effects) reads with none.
+    @Test func anOlderByCarrierReadsAsNone() throws {
+        let s = try summary(ofYAML: Self.yaml)
+        var text = s.json().serialized()
+        let start = try #require(text.range(of: "\"by_carrier\": {"))
+        let end = try #require(text.range(of: "\"assumptions\"", range: start.upperBound..<text.endIndex))
+        text.replaceSubrange(start.lowerBound..<end.lowerBound, with: """
+            "by_carrier": {"petrol": {"carrier": "petrol", "unit": "l", "saved": 1000, "rebound": 200, "co2_kg": 1896, "cost": 1400}}},
+              
+            """)
+        let read = try RunSummary(json: JSONParser.parse(text))
+        #expect(read.byCarrier.isEmpty && read.balance == s.balance)
+    }
+
     /// fleets.csv has a column per carrier: what the fleet's effects saved of it.
     @Test func fleetsCSVHasAColumnPerCarrier() throws {
         let b = Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(Self.yaml, file: "x.yaml")))

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -117,6 +117,19 @@ def mutate(text, rng):
                 indent = re.match(r"^(\s+)", lines[i]).group(1)
                 value = rng.choice(["20%", "{uniform: [0%, 50%]}", "150%", "-5%", "x", "1e309", "{normal: [10%, 50%]}"])
                 lines.insert(i + 1, "%srebound: %s\n" % (indent, value))
+        elif op == "embodied":
+            # A node's life cycle: valid, split, a distribution, out of range, the wrong unit, a bad `installed`.
+            block = [i for i, l in enumerate(lines) if re.match(r"^\s+(power|count|kind):", l)]
+            if block:
+                i = rng.choice(block)
+                indent = re.match(r"^(\s+)", lines[i]).group(1)
+                value = rng.choice(["{co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}", "{manufacturing: 3 kg, transport: 1 kg, end_of_life: 0.5 kg, lifetime: 4 years}",
+                                    "{co2e: {uniform: [1 kg, 3 kg]}, lifetime: {triangular: [5 years, 8 years, 12 years]}}", "{co2e: 2 kg, lifetime: 1 h}",
+                                    "{co2e: 2 W, lifetime: 8 years}", "{co2e: 1e309 kg, lifetime: 8 years}", "{co2e: 2 kg, lifetime: 101 years}",
+                                    "{co2e: 2 kg}", "{}", "[1]", "{co2e: 2 kg, co2e: 3 kg, lifetime: 8 years}"])
+                lines.insert(i + 1, "%sembodied: %s\n" % (indent, value))
+                if rng.random() < 0.5:
+                    lines.insert(i + 1, "%sinstalled: %s\n" % (indent, rng.choice(["new", "existing", "old", "~", "[new]"])))
         elif op == "effect":
             # An indirect effect on a carrier: valid, an undeclared carrier, a bad rate, a unit of the wrong carrier.
             names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]

@@ -21,6 +21,8 @@ public struct Fleet: Sendable {
     public var reference: (any NodeKind)?
     /// The share of the measure's savings taken back by a rebound (cheaper light, lit longer), 0–1.
     public var rebound = 0.0
+    /// The CO2e, lifetime and mass of a node (`embodied:`); nil when the scenario gives none.
+    public var embodied: Embodied?
     /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
     /// scenario's own; the others are defaults with their sources (`NodeKind.assumptions`).
     public var given: Set<String> = []

@@ -1,7 +1,7 @@
 /// A physical dimension that a scenario quantity can have, with its accepted units.
 ///
 /// Every unit is converted once, at the edge, to the canonical unit of its dimension:
-/// W, J, A, V, s, B, B/s, J/B, g/kWh, g/l, m², J/m², fraction, Hz. The engine only ever sees plain `Double`s.
+/// W, J, A, V, s, B, B/s, J/B, g/kWh, g/l, m², J/m², kg, fraction, Hz. The engine only ever sees plain `Double`s.
 public enum Dimension: String, Sendable, CaseIterable {
     case power, energy, current, voltage, duration, data
     case dataRate = "data rate"
@@ -11,6 +11,12 @@ public enum Dimension: String, Sendable, CaseIterable {
     /// A floor area, and a yearly energy demand per floor area (buildings).
     case area
     case areaEnergy = "energy per floor area"
+    /// A mass: a device's, or the CO2e of making it (life cycle, `embodied:`).
+    case mass
+
+    /// A year of a duration (`8 years`): the Julian year of 365.25 days, so that a lifetime of whole
+    /// years ends on the day it began, leap years or not.
+    public static let yearSeconds = 365.25 * 86_400
 
     /// The canonical unit that a bare number is read in.
     public var canonicalUnit: String {
@@ -27,6 +33,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .fuelCarbon: "g/l"
         case .area: "m²"
         case .areaEnergy: "J/m²"
+        case .mass: "kg"
         case .fraction: ""
         case .frequency: "Hz"
         case .count: ""
@@ -48,6 +55,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .fuelCarbon: "\"2.37 kg/l\""
         case .area: "\"2500 m²\""
         case .areaEnergy: "\"45 kWh/m²\""
+        case .mass: "\"2 kg\""
         case .fraction: "\"50%\""
         case .frequency: "\"125 kHz\""
         case .count: "\"500\""
@@ -65,7 +73,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .voltage: [("mV", 1e-3), ("V", 1), ("kV", 1e3)]
         case .duration:
             [("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3600), ("d", 86_400), ("day", 86_400), ("days", 86_400),
-             ("year", 365 * 86_400), ("years", 365 * 86_400)]
+             ("year", Dimension.yearSeconds), ("years", Dimension.yearSeconds)]
         case .data: [("B", 1), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)]
         case .dataRate:
             [("B/s", 1), ("kB/s", 1e3), ("MB/s", 1e6), ("GB/s", 1e9), ("bit/s", 1 / 8), ("kbit/s", 1e3 / 8),
@@ -77,6 +85,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .fuelCarbon: [("g/l", 1), ("kg/l", 1000)]
         case .area: [("m²", 1), ("m2", 1), ("km²", 1e6), ("km2", 1e6)]
         case .areaEnergy: [("Wh/m²", 3600), ("kWh/m²", 3.6e6), ("MWh/m²", 3.6e9), ("Wh/m2", 3600), ("kWh/m2", 3.6e6), ("MWh/m2", 3.6e9)]
+        case .mass: [("g", 1e-3), ("kg", 1), ("t", 1e3), ("g CO2e", 1e-3), ("kg CO2e", 1), ("t CO2e", 1e3)]
         case .fraction: [("%", 0.01)]
         case .frequency: [("Hz", 1), ("kHz", 1e3), ("MHz", 1e6)]
         case .count: []
@@ -95,7 +104,7 @@ extension Dimension {
         case .energy: 1e15
         case .current: 1e3
         case .voltage: 1e6
-        case .duration: 100 * 365 * 86_400
+        case .duration: 100 * Dimension.yearSeconds
         case .data: 1e12
         case .dataRate: 1e12
         case .intensity: 1e3
@@ -104,6 +113,8 @@ extension Dimension {
         // The largest buildings have a few km² of floor; 10 MWh/m² a year is far beyond a data hall's.
         case .area: 1e7
         case .areaEnergy: 3.6e10
+        // A million tonnes: beyond any one device or its manufacture.
+        case .mass: 1e9
         case .fraction: 1e3
         case .frequency: 1e10
         case .count: 1e9

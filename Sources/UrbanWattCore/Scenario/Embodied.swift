@@ -1,0 +1,60 @@
+/// What making, shipping and disposing of one node emits, and how long it serves (`embodied:`).
+///
+/// `co2e` is cradle to grave and is incurred when the node is installed; given split, the
+/// manufacturing and transport are incurred at installation and the end of life when the node
+/// is replaced or retired. Amortised, the whole is spread evenly over the lifetime.
+public struct Embodied: Sendable, Equatable {
+    public struct Battery: Sendable, Equatable {
+        public var co2e: Double
+        public var mass: Double?
+        public init(co2e: Double, mass: Double? = nil) { (self.co2e, self.mass) = (co2e, mass) }
+    }
+
+    /// kg CO2e of manufacturing (cradle to gate), of transport, and of end of life.
+    public var manufacturing: Double
+    public var transport: Double
+    public var endOfLife: Double
+    /// Seconds a node serves before it is replaced by a like one.
+    public var lifetime: Double
+    /// kg of the node, to waste electrical equipment when it is replaced or retired; nil if not given.
+    public var mass: Double?
+    /// Whether the nodes present at the start are installed then (`new`) or are stock of every
+    /// age up to the lifetime (`existing`, the default), due for replacement evenly over it.
+    public var installedNew: Bool
+    /// kg CO2e and kg of each replacement battery (`battery: {co2e, mass}`); the first is in the
+    /// node's own figures. A battery is replaced when it runs out, at the battery life the run
+    /// computes, unless the node is replaced first.
+    public var battery: Battery?
+
+    public init(manufacturing: Double, transport: Double = 0, endOfLife: Double = 0, lifetime: Double, mass: Double? = nil, installedNew: Bool = false,
+                battery: Battery? = nil) {
+        (self.manufacturing, self.transport, self.endOfLife) = (manufacturing, transport, endOfLife)
+        (self.lifetime, self.mass, self.installedNew, self.battery) = (lifetime, mass, installedNew, battery)
+    }
+
+    /// kg CO2e over a node's whole life.
+    public var total: Double { manufacturing + transport + endOfLife }
+
+    /// Replacement batteries over one node's lifetime, for batteries that last `life` seconds.
+    public func batteriesPerLife(_ life: Double?) -> Double {
+        guard battery != nil, let life, life > 0, life < lifetime else { return 0 }
+        return (lifetime / life).rounded(.up) - 1
+    }
+
+    /// What the run used, as the scenario gave it.
+    public var assumptions: [Assumption] {
+        var out = [Assumption("embodied.co2e", total, "kg CO2e per node, cradle to grave", "scenario")]
+        if transport != 0 || endOfLife != 0 {
+            out += [Assumption("embodied.manufacturing", manufacturing, "kg CO2e per node", "scenario"),
+                    Assumption("embodied.transport", transport, "kg CO2e per node", "scenario"),
+                    Assumption("embodied.end_of_life", endOfLife, "kg CO2e per node", "scenario")]
+        }
+        out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", "scenario"))
+        if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", "scenario")) }
+        if let battery {
+            out.append(Assumption("embodied.battery.co2e", battery.co2e, "kg CO2e per replacement battery", "scenario"))
+            if let m = battery.mass { out.append(Assumption("embodied.battery.mass", m, "kg per battery", "scenario")) }
+        }
+        return out
+    }
+}

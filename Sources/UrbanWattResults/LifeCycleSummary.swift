@@ -1,0 +1,85 @@
+import UrbanWattCore
+
+extension RunSummary {
+    /// Devices installed, replaced and retired, their CO2e as incurred and amortised, and their
+    /// waste: of the fleets that give `embodied:` (issue 20).
+    public typealias LifeCycleFigures = UrbanWattCore.LifeCycle.Figures
+
+    /// The whole run and its groups.
+    public struct LifeCycle: Sendable, Equatable {
+        public var total: LifeCycleFigures
+        public var byLayer: [Named<LifeCycleFigures>]
+        public var byKind: [Named<LifeCycleFigures>]
+        public var byDistrict: [Named<LifeCycleFigures>]
+        public var byFleet: [Named<LifeCycleFigures>]
+        public var byYear: [Named<LifeCycleFigures>]
+    }
+}
+
+extension RunSummary.LifeCycle {
+    /// The life cycle of `b`'s fleets with `embodied:`, over the calendar years it simulated; nil
+    /// when none gives it.
+    init?(_ b: Breakdown) {
+        let s = b.scenario, clock = b.result.clock
+        let spans = b.years.compactMap { year, _ -> UrbanWattCore.LifeCycle.Span? in
+            guard let steps = clock.yearSpans.first(where: { $0.year == year })?.steps else { return nil }
+            return (year, clock.time(steps.lowerBound), clock.time(min(steps.upperBound, b.steps)))
+        }
+        // A shard holds part of each fleet's nodes; its merge counts the life cycle once.
+        guard b.result.shard.count == 1 else { return nil }
+        let fleets = s.fleets.indices.compactMap { i in
+            s.fleets[i].embodied.map {
+                (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: $0, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: clock.zone))
+            }
+        }
+        guard !fleets.isEmpty else { return nil }
+        typealias F = RunSummary.LifeCycleFigures
+        func sum(_ keep: (Int) -> Bool, year: Int? = nil) -> F {
+            fleets.filter { keep($0.0) }.reduce(F()) { acc, f in
+                f.1.filter { year == nil || $0.year == year }.reduce(acc) { $0 + $1.figures }
+            }
+        }
+        func groups(_ names: [String], _ key: (Fleet) -> String) -> [RunSummary.Named<F>] {
+            names.filter { n in fleets.contains { key(s.fleets[$0.0]) == n } }.map { n in RunSummary.Named(name: n, value: sum { key(s.fleets[$0]) == n }) }
+        }
+        total = sum { _ in true }
+        byLayer = groups(Layer.allCases.map(\.rawValue)) { $0.layer.rawValue }
+        byKind = groups(FleetKind.allCases.map(\.rawValue)) { $0.kind.rawValue }
+        byDistrict = groups(s.districts) { $0.district }
+        byFleet = fleets.map { f in RunSummary.Named(name: s.fleets[f.0].name, value: sum { $0 == f.0 }) }
+        byYear = spans.map { span in RunSummary.Named(name: String(span.year), value: sum({ _ in true }, year: span.year)) }
+    }
+}
+
+extension RunSummary.LifeCycleFigures {
+    func fields() -> [(String, JSONValue)] {
+        [("incurred_co2e_kg", .number(incurredCO2eKg)), ("amortised_co2e_kg", .number(amortisedCO2eKg)), ("installed", .number(installed)),
+         ("replaced", .number(replaced)), ("retired", .number(retired)), ("batteries_replaced", .number(batteriesReplaced)), ("waste_kg", .optional(wasteKg))]
+    }
+
+    init(_ r: JSONReader) throws {
+        self.init()
+        (incurredCO2eKg, amortisedCO2eKg) = (try r.double("incurred_co2e_kg"), try r.double("amortised_co2e_kg"))
+        (installed, replaced, retired) = (try r.double("installed"), try r.double("replaced"), try r.double("retired"))
+        batteriesReplaced = try r.double("batteries_replaced")
+        wasteKg = try r.optionalDouble("waste_kg")
+    }
+}
+
+extension RunSummary.LifeCycle {
+    func json() -> JSONValue {
+        func group(_ list: [RunSummary.Named<RunSummary.LifeCycleFigures>]) -> JSONValue { .object(list.map { ($0.name, .object($0.value.fields())) }) }
+        return .object(total.fields() + [("by_layer", group(byLayer)), ("by_kind", group(byKind)), ("by_district", group(byDistrict)),
+                                         ("by_fleet", group(byFleet))])
+    }
+
+    init(_ r: JSONReader) throws {
+        typealias F = RunSummary.LifeCycleFigures
+        total = try F(r)
+        byLayer = try r.object("by_layer").entries { RunSummary.Named(name: $0, value: try F($1)) }
+        byKind = try r.object("by_kind").entries { RunSummary.Named(name: $0, value: try F($1)) }
+        byDistrict = try r.object("by_district").entries { RunSummary.Named(name: $0, value: try F($1)) }
+        byFleet = try r.object("by_fleet").entries { RunSummary.Named(name: $0, value: try F($1)) }
+        byYear = []
+    }
+}
