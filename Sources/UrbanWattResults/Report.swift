@@ -57,6 +57,9 @@ public enum Report {
         <figure>\(ReportFlows.sankey(b))<figcaption>Energy from the grid through the layers to the fleets; the width of each band is its energy. Fleets under 1 % are gathered per layer.</figcaption></figure>
         \({ let c = balance(b); return "<figure>\n\(c.svg)<figcaption>\(SVGPlot.escape(c.caption))</figcaption></figure>" }())
         </section>
+        <section id="lifecycle"><h2>Life cycle</h2>
+        \(lifeCycle(b, summary: summary))
+        </section>
         <section id="uncertainty"><h2>Uncertainty</h2>
         \(ReportText.uncertainty(summary.uncertainty))
         </section>

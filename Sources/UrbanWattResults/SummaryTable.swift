@@ -53,6 +53,12 @@ public enum SummaryTable {
         if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number((c.savingsICT - c.reboundICT) / 1000)) t · net \(number(c.net / 1000)) t") }
         if let c = balance.cost { netMoney.append("ICT \(number(c.ictOverhead)) \(currency) · ICT-enabled savings \(number(c.savingsICT - c.reboundICT)) · net \(number(c.net)) \(currency)") }
         if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
+        if let life = RunSummary.LifeCycle(b) {
+            let operational = b.co2(.total).map { "operational \(number($0 / 1000)) t CO2 · " } ?? ""
+            lines.append("life cycle: \(operational)embodied \(number(life.total.incurredCO2eKg / 1000)) t CO2e as incurred, "
+                + "\(number(life.total.amortisedCO2eKg / 1000)) t amortised · \(number(life.total.installed)) installed, "
+                + "\(number(life.total.replaced)) replaced, \(number(life.total.retired)) retired")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -151,6 +151,7 @@ fleets:
   # --- baden-wuerttemberg: 11,280,257 people [Destatis2023] ---
   - name: bw-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 541534, 2030: 842386, 2035: 1022898, 2040: 1143239}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -158,11 +159,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: bw-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 661875, 2030: 361023, 2035: 180511, 2040: 60170}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: bw-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: 8023   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -171,6 +174,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: bw-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: 2006   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -179,18 +183,21 @@ fleets:
     via: backbone
   - name: bw-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     layer: sensing
     count: {2025: 133712, 2028: 534849, 2030: 1069697, 2032: 1604546, 2040: 2674243}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: bw-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     layer: mobility
     count: {2025: 20725, 2030: 133712, 2040: 200568}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: bw-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 307538, 2030: 668561, 2040: 1337121}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -198,12 +205,14 @@ fleets:
     via: bw-lora-gw
   - name: bw-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 3075, 2030: 6686, 2040: 13371}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: bw-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 267424, 2030: 1069697, 2040: 2005682}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -211,6 +220,7 @@ fleets:
     via: backbone
   - name: bw-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 1337, 2030: 5348, 2040: 13371}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -224,6 +234,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: bw-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 802, 2030: 6017, 2035: 12034, 2040: 16045}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -236,6 +247,7 @@ fleets:
   # --- bayern: 13,369,393 people [Destatis2023] ---
   - name: by-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 641828, 2030: 998399, 2035: 1212341, 2040: 1354970}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -243,11 +255,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: by-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 784456, 2030: 427885, 2035: 213943, 2040: 71314}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: by-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: 9509   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -256,6 +270,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: by-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: 2377   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -264,18 +279,21 @@ fleets:
     via: backbone
   - name: by-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     layer: sensing
     count: {2025: 158476, 2028: 633904, 2030: 1267808, 2032: 1901712, 2040: 3169520}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: by-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     layer: mobility
     count: {2025: 24564, 2030: 158476, 2040: 237714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: by-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 364495, 2030: 792380, 2040: 1584760}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -283,12 +301,14 @@ fleets:
     via: by-lora-gw
   - name: by-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 3645, 2030: 7924, 2040: 15848}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: by-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 316952, 2030: 1267808, 2040: 2377140}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -296,6 +316,7 @@ fleets:
     via: backbone
   - name: by-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 1585, 2030: 6339, 2040: 15848}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -309,6 +330,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: by-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 951, 2030: 7131, 2035: 14263, 2040: 19017}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -321,6 +343,7 @@ fleets:
   # --- berlin: 3,755,251 people [Destatis2023] ---
   - name: be-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 180279, 2030: 280434, 2035: 340528, 2040: 380590}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -328,11 +351,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: be-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 220341, 2030: 120186, 2035: 60093, 2040: 20031}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: be-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: 2671   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -341,6 +366,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: be-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: 668   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -349,18 +375,21 @@ fleets:
     via: backbone
   - name: be-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     layer: sensing
     count: {2025: 44513, 2028: 178054, 2030: 356107, 2032: 534161, 2040: 890268}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: be-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     layer: mobility
     count: {2025: 6900, 2030: 44513, 2040: 66770}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: be-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 102381, 2030: 222567, 2040: 445134}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -368,12 +397,14 @@ fleets:
     via: be-lora-gw
   - name: be-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 1024, 2030: 2226, 2040: 4451}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: be-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 89027, 2030: 356107, 2040: 667701}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -381,6 +412,7 @@ fleets:
     via: backbone
   - name: be-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 445, 2030: 1781, 2040: 4451}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -394,6 +426,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: be-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 267, 2030: 2003, 2035: 4006, 2040: 5342}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -406,6 +439,7 @@ fleets:
   # --- brandenburg: 2,573,135 people [Destatis2023] ---
   - name: bb-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 123529, 2030: 192156, 2035: 233333, 2040: 260784}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -413,11 +447,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: bb-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 150980, 2030: 82353, 2035: 41176, 2040: 13725}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: bb-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: 1830   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -426,6 +462,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: bb-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: 458   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -434,18 +471,21 @@ fleets:
     via: backbone
   - name: bb-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     layer: sensing
     count: {2025: 30501, 2028: 122004, 2030: 244008, 2032: 366012, 2040: 610020}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: bb-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     layer: mobility
     count: {2025: 4728, 2030: 30501, 2040: 45752}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: bb-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 70152, 2030: 152505, 2040: 305010}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -453,12 +493,14 @@ fleets:
     via: bb-lora-gw
   - name: bb-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 702, 2030: 1525, 2040: 3050}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: bb-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 61002, 2030: 244008, 2040: 457515}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -466,6 +508,7 @@ fleets:
     via: backbone
   - name: bb-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 305, 2030: 1220, 2040: 3050}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -479,6 +522,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: bb-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 183, 2030: 1373, 2035: 2745, 2040: 3660}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -491,6 +535,7 @@ fleets:
   # --- bremen: 684,864 people [Destatis2023] ---
   - name: hb-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 32878, 2030: 51144, 2035: 62104, 2040: 69410}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -498,11 +543,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: hb-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 40185, 2030: 21919, 2035: 10959, 2040: 3653}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: hb-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: 487   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -511,6 +558,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: hb-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: 122   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -519,18 +567,21 @@ fleets:
     via: backbone
   - name: hb-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     layer: sensing
     count: {2025: 8118, 2028: 32473, 2030: 64945, 2032: 97418, 2040: 162363}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: hb-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     layer: mobility
     count: {2025: 1258, 2030: 8118, 2040: 12177}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: hb-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 18672, 2030: 40591, 2040: 81181}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -538,12 +589,14 @@ fleets:
     via: hb-lora-gw
   - name: hb-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 187, 2030: 406, 2040: 812}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: hb-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 16236, 2030: 64945, 2040: 121772}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -551,6 +604,7 @@ fleets:
     via: backbone
   - name: hb-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 81, 2030: 325, 2040: 812}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -564,6 +618,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: hb-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 49, 2030: 365, 2035: 731, 2040: 974}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -576,6 +631,7 @@ fleets:
   # --- hamburg: 1,892,122 people [Destatis2023] ---
   - name: hh-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 90836, 2030: 141300, 2035: 171578, 2040: 191764}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -583,11 +639,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: hh-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 111021, 2030: 60557, 2035: 30279, 2040: 10093}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: hh-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: 1346   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -596,6 +654,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: hh-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: 336   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -604,18 +663,21 @@ fleets:
     via: backbone
   - name: hh-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     layer: sensing
     count: {2025: 22429, 2028: 89714, 2030: 179428, 2032: 269142, 2040: 448571}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: hh-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     layer: mobility
     count: {2025: 3476, 2030: 22429, 2040: 33643}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: hh-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 51586, 2030: 112143, 2040: 224285}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -623,12 +685,14 @@ fleets:
     via: hh-lora-gw
   - name: hh-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 516, 2030: 1121, 2040: 2243}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: hh-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 44857, 2030: 179428, 2040: 336428}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -636,6 +700,7 @@ fleets:
     via: backbone
   - name: hh-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 224, 2030: 897, 2040: 2243}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -649,6 +714,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: hh-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 135, 2030: 1009, 2035: 2019, 2040: 2691}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -661,6 +727,7 @@ fleets:
   # --- hessen: 6,391,360 people [Destatis2023] ---
   - name: he-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 306832, 2030: 477294, 2035: 579571, 2040: 647756}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -668,11 +735,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: he-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 375016, 2030: 204554, 2035: 102277, 2040: 34092}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: he-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: 4546   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -681,6 +750,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: he-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: 1136   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -689,18 +759,21 @@ fleets:
     via: backbone
   - name: he-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     layer: sensing
     count: {2025: 75761, 2028: 303044, 2030: 606087, 2032: 909131, 2040: 1515218}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: he-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     layer: mobility
     count: {2025: 11743, 2030: 75761, 2040: 113641}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: he-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 174250, 2030: 378805, 2040: 757609}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -708,12 +781,14 @@ fleets:
     via: he-lora-gw
   - name: he-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 1743, 2030: 3788, 2040: 7576}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: he-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 151522, 2030: 606087, 2040: 1136414}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -721,6 +796,7 @@ fleets:
     via: backbone
   - name: he-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 758, 2030: 3030, 2040: 7576}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -734,6 +810,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: he-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 455, 2030: 3409, 2035: 6818, 2040: 9091}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -746,6 +823,7 @@ fleets:
   # --- mecklenburg-vorpommern: 1,628,378 people [Destatis2023] ---
   - name: mv-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 78174, 2030: 121604, 2035: 147662, 2040: 165034}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -753,11 +831,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: mv-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 95546, 2030: 52116, 2035: 26058, 2040: 8686}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: mv-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: 1158   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -766,6 +846,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: mv-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: 290   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -774,18 +855,21 @@ fleets:
     via: backbone
   - name: mv-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     layer: sensing
     count: {2025: 19302, 2028: 77209, 2030: 154418, 2032: 231627, 2040: 386044}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: mv-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     layer: mobility
     count: {2025: 2992, 2030: 19302, 2040: 28953}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: mv-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 44395, 2030: 96511, 2040: 193022}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -793,12 +877,14 @@ fleets:
     via: mv-lora-gw
   - name: mv-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 444, 2030: 965, 2040: 1930}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: mv-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 38604, 2030: 154418, 2040: 289533}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -806,6 +892,7 @@ fleets:
     via: backbone
   - name: mv-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 193, 2030: 772, 2040: 1930}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -819,6 +906,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: mv-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 116, 2030: 869, 2035: 1737, 2040: 2316}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -831,6 +919,7 @@ fleets:
   # --- niedersachsen: 8,140,242 people [Destatis2023] ---
   - name: ni-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 390791, 2030: 607897, 2035: 738160, 2040: 825003}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -838,11 +927,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: ni-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 477633, 2030: 260527, 2035: 130264, 2040: 43421}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: ni-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: 5789   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -851,6 +942,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: ni-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: 1447   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -859,18 +951,21 @@ fleets:
     via: backbone
   - name: ni-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     layer: sensing
     count: {2025: 96492, 2028: 385966, 2030: 771932, 2032: 1157898, 2040: 1929830}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: ni-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     layer: mobility
     count: {2025: 14956, 2030: 96492, 2040: 144737}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: ni-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 221931, 2030: 482458, 2040: 964915}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -878,12 +973,14 @@ fleets:
     via: ni-lora-gw
   - name: ni-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 2219, 2030: 4825, 2040: 9649}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: ni-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 192983, 2030: 771932, 2040: 1447373}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -891,6 +988,7 @@ fleets:
     via: backbone
   - name: ni-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 965, 2030: 3860, 2040: 9649}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -904,6 +1002,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: ni-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 579, 2030: 4342, 2035: 8684, 2040: 11579}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -916,6 +1015,7 @@ fleets:
   # --- nordrhein-westfalen: 18,139,116 people [Destatis2023] ---
   - name: nw-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 870809, 2030: 1354592, 2035: 1644862, 2040: 1838375}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -923,11 +1023,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: nw-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 1064322, 2030: 580539, 2035: 290270, 2040: 96757}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: nw-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: 12901   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -936,6 +1038,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: nw-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: 3225   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -944,18 +1047,21 @@ fleets:
     via: backbone
   - name: nw-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     layer: sensing
     count: {2025: 215015, 2028: 860058, 2030: 1720117, 2032: 2580175, 2040: 4300292}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: nw-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     layer: mobility
     count: {2025: 33327, 2030: 215015, 2040: 322522}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: nw-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 494534, 2030: 1075073, 2040: 2150146}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -963,12 +1069,14 @@ fleets:
     via: nw-lora-gw
   - name: nw-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 4945, 2030: 10751, 2040: 21501}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: nw-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 430029, 2030: 1720117, 2040: 3225219}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -976,6 +1084,7 @@ fleets:
     via: backbone
   - name: nw-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 2150, 2030: 8601, 2040: 21501}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -989,6 +1098,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: nw-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 1290, 2030: 9676, 2035: 19351, 2040: 25802}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1001,6 +1111,7 @@ fleets:
   # --- rheinland-pfalz: 4,159,150 people [Destatis2023] ---
   - name: rp-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 199669, 2030: 310597, 2035: 377153, 2040: 421524}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1008,11 +1119,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: rp-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 244040, 2030: 133113, 2035: 66556, 2040: 22185}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: rp-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: 2958   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1021,6 +1134,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: rp-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: 740   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1029,18 +1143,21 @@ fleets:
     via: backbone
   - name: rp-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     layer: sensing
     count: {2025: 49301, 2028: 197204, 2030: 394409, 2032: 591613, 2040: 986022}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: rp-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     layer: mobility
     count: {2025: 7642, 2030: 49301, 2040: 73952}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: rp-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 113392, 2030: 246505, 2040: 493011}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1048,12 +1165,14 @@ fleets:
     via: rp-lora-gw
   - name: rp-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 1134, 2030: 2465, 2040: 4930}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: rp-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 98602, 2030: 394409, 2040: 739516}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1061,6 +1180,7 @@ fleets:
     via: backbone
   - name: rp-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 493, 2030: 1972, 2040: 4930}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1074,6 +1194,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: rp-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 296, 2030: 2219, 2035: 4437, 2040: 5916}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1086,6 +1207,7 @@ fleets:
   # --- saarland: 992,666 people [Destatis2023] ---
   - name: sl-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 47655, 2030: 74130, 2035: 90015, 2040: 100605}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1093,11 +1215,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sl-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 58245, 2030: 31770, 2035: 15885, 2040: 5295}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: sl-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: 706   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1106,6 +1230,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: sl-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: 177   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1114,18 +1239,21 @@ fleets:
     via: backbone
   - name: sl-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     layer: sensing
     count: {2025: 11767, 2028: 47067, 2030: 94134, 2032: 141201, 2040: 235334}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sl-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     layer: mobility
     count: {2025: 1824, 2030: 11767, 2040: 17650}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sl-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 27063, 2030: 58834, 2040: 117667}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1133,12 +1261,14 @@ fleets:
     via: sl-lora-gw
   - name: sl-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 271, 2030: 588, 2040: 1177}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: sl-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 23533, 2030: 94134, 2040: 176501}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1146,6 +1276,7 @@ fleets:
     via: backbone
   - name: sl-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 118, 2030: 471, 2040: 1177}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1159,6 +1290,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: sl-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 71, 2030: 530, 2035: 1059, 2040: 1412}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1171,6 +1303,7 @@ fleets:
   # --- sachsen: 4,089,557 people [Destatis2023] ---
   - name: sn-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 196328, 2030: 305400, 2035: 370843, 2040: 414471}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1178,11 +1311,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sn-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 239957, 2030: 130886, 2035: 65443, 2040: 21814}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: sn-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: 2909   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1191,6 +1326,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: sn-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: 727   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1199,18 +1335,21 @@ fleets:
     via: backbone
   - name: sn-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     layer: sensing
     count: {2025: 48476, 2028: 193905, 2030: 387809, 2032: 581714, 2040: 969523}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sn-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     layer: mobility
     count: {2025: 7514, 2030: 48476, 2040: 72714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sn-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 111495, 2030: 242381, 2040: 484761}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1218,12 +1357,14 @@ fleets:
     via: sn-lora-gw
   - name: sn-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 1115, 2030: 2424, 2040: 4848}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: sn-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 96952, 2030: 387809, 2040: 727142}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1231,6 +1372,7 @@ fleets:
     via: backbone
   - name: sn-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 485, 2030: 1939, 2040: 4848}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1244,6 +1386,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: sn-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 291, 2030: 2181, 2035: 4363, 2040: 5817}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1256,6 +1399,7 @@ fleets:
   # --- sachsen-anhalt: 2,186,643 people [Destatis2023] ---
   - name: st-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 104975, 2030: 163294, 2035: 198286, 2040: 221613}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1263,11 +1407,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: st-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 128302, 2030: 69983, 2035: 34992, 2040: 11664}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: st-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: 1555   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1276,6 +1422,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: st-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: 389   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1284,18 +1431,21 @@ fleets:
     via: backbone
   - name: st-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     layer: sensing
     count: {2025: 25920, 2028: 103679, 2030: 207357, 2032: 311036, 2040: 518394}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: st-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     layer: mobility
     count: {2025: 4018, 2030: 25920, 2040: 38880}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: st-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 59615, 2030: 129598, 2040: 259197}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1303,12 +1453,14 @@ fleets:
     via: st-lora-gw
   - name: st-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 596, 2030: 1296, 2040: 2592}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: st-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 51839, 2030: 207357, 2040: 388795}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1316,6 +1468,7 @@ fleets:
     via: backbone
   - name: st-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 259, 2030: 1037, 2040: 2592}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1329,6 +1482,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: st-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 156, 2030: 1166, 2035: 2333, 2040: 3110}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1341,6 +1495,7 @@ fleets:
   # --- schleswig-holstein: 2,953,270 people [Destatis2023] ---
   - name: sh-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 141778, 2030: 220544, 2035: 267804, 2040: 299310}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1348,11 +1503,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sh-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 173285, 2030: 94519, 2035: 47259, 2040: 15753}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: sh-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: 2100   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1361,6 +1518,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: sh-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: 525   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1369,18 +1527,21 @@ fleets:
     via: backbone
   - name: sh-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     layer: sensing
     count: {2025: 35007, 2028: 140028, 2030: 280056, 2032: 420084, 2040: 700140}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sh-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     layer: mobility
     count: {2025: 5426, 2030: 35007, 2040: 52511}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sh-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 80516, 2030: 175035, 2040: 350070}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1388,12 +1549,14 @@ fleets:
     via: sh-lora-gw
   - name: sh-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 805, 2030: 1750, 2040: 3501}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: sh-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 70014, 2030: 280056, 2040: 525105}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1401,6 +1564,7 @@ fleets:
     via: backbone
   - name: sh-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 350, 2030: 1400, 2040: 3501}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1414,6 +1578,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: sh-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 210, 2030: 1575, 2035: 3151, 2040: 4201}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1426,6 +1591,7 @@ fleets:
   # --- thueringen: 2,126,846 people [Destatis2023] ---
   - name: th-led-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 102104, 2030: 158829, 2035: 192863, 2040: 215553}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1433,11 +1599,13 @@ fleets:
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: th-conventional-lights
     kind: streetlight
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 124794, 2030: 68069, 2035: 34035, 2040: 11345}   # [dena] light points not yet LED
     power: {triangular: [70 W, 100 W, 150 W]}   # sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
   - name: th-signals
     kind: traffic-signal
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: 1513   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
@@ -1446,6 +1614,7 @@ fleets:
     replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
   - name: th-cameras
     kind: camera
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: 378   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
@@ -1454,18 +1623,21 @@ fleets:
     via: backbone
   - name: th-smart-meter-gateways
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     layer: sensing
     count: {2025: 25211, 2028: 100843, 2030: 201687, 2032: 302530, 2040: 504217}   # roll-out after the [MsbG] §45 quotas (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: th-charge-points
     kind: device
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     layer: mobility
     count: {2025: 3908, 2030: 25211, 2040: 37816}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: th-lorawan-sensors
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 57985, 2030: 126054, 2040: 252109}   # (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # [SX1276] defaults; mix (U)
@@ -1473,12 +1645,14 @@ fleets:
     via: th-lora-gw
   - name: th-lora-gw
     kind: gateway
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 580, 2030: 1261, 2040: 2521}   # one per 100 sensors (U)
     power: 3.2 W                    # [epyon2017]
     via: backbone
   - name: th-nbiot-meters
     kind: sensor
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 50422, 2030: 201687, 2040: 378163}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1486,6 +1660,7 @@ fleets:
     via: backbone
   - name: th-small-cells
     kind: base-station
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 252, 2030: 1008, 2040: 2521}   # (U)
     preset: micro                   # EARTH [Auer2011]
@@ -1499,6 +1674,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: th-public-buildings
     kind: building
+    embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 151, 2030: 1134, 2035: 2269, 2040: 3025}   # [BMWi-public] buildings × share raised (U)
     area: 2000 m²                   # floor area each (U)
@@ -1531,6 +1707,7 @@ districts: [kreisstadt, villages]
 fleets:
   - name: water-meters
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
     count: 20000                     # one per building (U)
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in from PSM
@@ -1539,6 +1716,7 @@ fleets:
     battery: 19 Wh                   # (U)
   - name: heat-meters
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
     count: 3000
     radio: {type: ltem}              # [nRF9160]: 105 mJ per check-in from PSM
@@ -1547,6 +1725,7 @@ fleets:
     battery: 19 Wh                   # (U)
   - name: river-levels
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
     count: 150
     radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range [SX1276]
@@ -1555,15 +1734,17 @@ fleets:
     battery: 38 Wh                   # (U)
   - name: soil-moisture
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
     count: 400
     radio: {type: lorawan, spreading_factor: {9: 20%, 10: 30%, 12: 50%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     uplink: {interval: 1 h, payload: 10 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # (U)
-  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul, embodied: default}   # [epyon2017]
   - name: macro-cells
     kind: base-station
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
     count: 4                         # share of the macro sites attributable to IoT traffic (U)
     preset: macro                    # EARTH [Auer2011]
@@ -1580,6 +1761,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: village-lights
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
     count: 9000                      # ~1 light point per 11 inhabitants ([dena]: 9 M points for 84 M people)
     power: 35 W                      # LED, 58 % below conventional [LightSavers2013]
@@ -1590,6 +1772,7 @@ fleets:
     reference: {dimming: [{from: "22:00", to: "05:00", level: 0%}]}   # the timer's switch-off (U)
   - name: town-signals
     kind: traffic-signal
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
     count: 25
     heads: 10   # signal heads per junction (U)
@@ -1597,6 +1780,7 @@ fleets:
     controller: 50 W                 # (U)
   - name: chargers
     kind: ev-charger
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
     count: 60
     power: 22 kW                     # AC 3.7–22 kW [ADAC]
@@ -1605,6 +1789,7 @@ fleets:
   # --- buildings --------------------------------------------------------------------------
   - name: school-bacs
     kind: building
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
     count: 40                        # the district's own schools, raised to class B (U)
     area: 3500 m²                    # floor area each (U)
@@ -1645,6 +1830,7 @@ districts: [mitte, nord, sued, ost, west]
 fleets:
   - name: parking
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
     count: 150000
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # [SX1276] defaults
@@ -1655,6 +1841,7 @@ fleets:
     jitter: 5%   # spread of node power around the mean (U)
   - name: environment
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: nord
     count: 50000
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
@@ -1664,6 +1851,7 @@ fleets:
     battery: 38 Wh                   # (U)
   - name: water-meters
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: sued
     count: 300000
     radio: {type: nbiot}             # [nRF9160]
@@ -1672,13 +1860,15 @@ fleets:
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
     kind: device
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: ost
     count: 200000                    # (U)
     power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
     jitter: 10%   # spread of node power around the mean (U)
-  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone, embodied: default}   # [epyon2017]
   - name: small-cells
     kind: base-station
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
     count: 3000
     preset: micro                    # EARTH [Auer2011]
@@ -1696,6 +1886,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: platform-servers
     kind: server
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: west
     count: 600
     idle: 79 W                       # [SPECpower] 2019–21 median
@@ -1703,6 +1894,7 @@ fleets:
     utilisation: {profile: office, scale: 60%}   # working-hours load (U)
   - name: street-lights
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: nord
     count: 200000                    # Berlin has ~225,000 light points (U)
     power: 45 W                      # LED [LightSavers2013]
@@ -1713,6 +1905,7 @@ fleets:
     jitter: 5%   # spread of node power around the mean (U)
   - name: traffic-signals
     kind: traffic-signal
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
     count: 2100
     heads: 14   # signal heads per junction (U)
@@ -1721,6 +1914,7 @@ fleets:
     replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
   - name: traffic-cameras
     kind: camera
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
     count: 2100                      # one per signalised junction (U)
     power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
@@ -1729,6 +1923,7 @@ fleets:
     via: backbone
   - name: chargers
     kind: ev-charger
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: west
     count: 5000
     power: 11 kW                     # [ADAC]
@@ -1737,6 +1932,7 @@ fleets:
   # --- buildings --------------------------------------------------------------------------
   - name: school-bacs
     kind: building
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: sued
     count: 700                       # public schools raised to class B (U)
     area: 5000 m²                    # floor area each (U)
@@ -1748,6 +1944,7 @@ fleets:
     bacs: {class: B, devices: 100 W}   # factors [EN15232]; controllers and room sensors per school (U)
   - name: office-bacs
     kind: building
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
     count: 400                       # administrative buildings raised to class B (U)
     area: 4000 m²                    # floor area each (U)
@@ -1839,6 +2036,7 @@ fleets:
   # --- sensing ---------------------------------------------------------------------------
   - name: parking
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 500
     radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 29 mA, voltage: 3.3 V}  # [SX1276], +13 dBm
@@ -1848,6 +2046,7 @@ fleets:
     battery: 19 Wh                   # 2 × AA lithium (U)
   - name: air-quality
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: north
     count: 200
     radio: {type: lorawan, spreading_factor: 9}   # spreading factors from distance to the gateways (U); [SX1276] defaults
@@ -1857,6 +2056,7 @@ fleets:
     battery: 38 Wh                   # (U)
   - name: water-meters
     kind: sensor
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: south
     count: 2000
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
@@ -1865,13 +2065,15 @@ fleets:
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
     kind: device
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: south
     count: 5000                      # ~10 % of 50,000 households in the 2025 roll-out (U)
     power: 6 W                       # German smart meter + gateway ≤ 6 W, meter-operator figures [MsbG] (MsbG §21)
   # --- network ----------------------------------------------------------------------------
-  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 3.2 W, via: backbone}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 3.2 W, via: backbone, embodied: default}   # [epyon2017]
   - name: small-cells
     kind: base-station
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 40
     preset: pico                     # EARTH [Auer2011]
@@ -1889,6 +2091,7 @@ fleets:
     per_gb: 0.5 kWh/GB               # (U)
   - name: platform-servers
     kind: server
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 10
     idle: 79 W                       # [SPECpower] 2019–21 median
@@ -1897,6 +2100,7 @@ fleets:
   # --- lighting ---------------------------------------------------------------------------
   - name: led-lights
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: north
     count: 6000
     power: 42 W                      # LED, 58 % below the 100 W lamps it replaced [LightSavers2013]
@@ -1906,12 +2110,14 @@ fleets:
     # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: sodium-lights
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: south
     count: 5000                      # ~45 % of light points are LED already [dena]
     power: 100 W   # conventional lamp, as replaced above [LightSavers2013]
   # --- mobility ---------------------------------------------------------------------------
   - name: traffic-signals
     kind: traffic-signal
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 100
     heads: 12   # signal heads per junction (U)
@@ -1920,6 +2126,7 @@ fleets:
     replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
   - name: traffic-cameras
     kind: camera
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 100                       # one per signalised junction (U)
     power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
@@ -1928,6 +2135,7 @@ fleets:
     via: backbone
   - name: chargers
     kind: ev-charger
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
     count: 200
     power: 11 kW                     # AC 3.7–22 kW [ADAC]
@@ -1936,6 +2144,7 @@ fleets:
   # --- buildings --------------------------------------------------------------------------
   - name: school-bacs
     kind: building
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: north
     count: 30                        # the city's schools (U)
     area: 3000 m²                    # floor area each (U)
@@ -1970,6 +2179,7 @@ districts: [residential, arterial]
 fleets:
   - name: residential-led
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: residential
     count: 7000
     power: 29 W                      # 70 W HPS → LED at 58 % average saving [LightSavers2013]
@@ -1979,6 +2189,7 @@ fleets:
     # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: arterial-led
     kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: arterial
     count: 3000
     power: 63 W                      # 150 W HPS → LED, 58 % [LightSavers2013]
@@ -1988,18 +2199,20 @@ fleets:
     # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
   - name: light-nodes
     kind: sensor                     # the controllers' status uplinks (their power is in `controller` above)
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: residential
     count: 10000
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # [SX1276] defaults
     sleep: 0 W                       # mains powered; standby counted in the light fleets
     uplink: {interval: 1 h, payload: 8 B}   # the application's reporting interval and payload (U)
     via: lora-gw
-  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul, embodied: default}   # [epyon2017]
   - name: backhaul
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]; ends at the CMS below
   - name: cms
     kind: server                     # central management system
+    embodied: default                # the kind's cited default (urbanwatt list)
     district: residential
     count: 2
     idle: 54 W                       # [SPECpower] single-socket median

@@ -16,6 +16,7 @@ public enum Catalogue {
         for k in FleetKind.allCases {
             out.append("  \(k.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(k.defaultLayer.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(k.summary)")
             out.append("      keys: " + FleetDecoder.modelKeys(k).joined(separator: ", "))
+            out.append("      embodied: default = " + embodiedText(k.embodied))
         }
         out.append("")
         out.append("Radio types (sensor radio.type):")
@@ -53,6 +54,18 @@ public enum Catalogue {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// A kind's embodied default as `list` prints it.
+    static func embodiedText(_ d: Embodied.Default) -> String {
+        switch d {
+        case .none(let why): return "none (\(why))"
+        case .cited(let e):
+            let split = e.transport != 0 || e.endOfLife != 0
+                ? " (made \(e.manufacturing.formatted2), shipped \(e.transport.formatted2), end of life \(e.endOfLife.formatted2))" : ""
+            return "\(e.total.formatted2) kg CO2e\(split), \((e.lifetime / Dimension.yearSeconds).formatted2) years"
+                + (e.mass.map { ", \($0.formatted2) kg" } ?? "") + (e.battery.map { "; battery \($0.co2e.formatted2) kg CO2e" } ?? "") + "; \(e.source)"
+        }
+    }
+
     /// The same catalogue for programs (`urbanwatt list --format json`).
     public static var json: JSONValue {
         func parameters(_ list: [Parameter]) -> JSONValue {
@@ -70,7 +83,13 @@ public enum Catalogue {
             })),
             ("kinds", .array(Kinds.all.map { k in
                 .object([("name", .string(k.name)), ("layer", .string(k.defaultLayer.rawValue)), ("summary", .string(k.summary)),
-                         ("replaces", .bool(k.replaceable)), ("keys", parameters(k.parameters))])
+                         ("replaces", .bool(k.replaceable)), ("keys", parameters(k.parameters)),
+                         ("embodied", k.embodied.value.map { e in
+                             .object([("co2e_kg", .number(e.total)), ("manufacturing_kg", .number(e.manufacturing)), ("transport_kg", .number(e.transport)),
+                                      ("end_of_life_kg", .number(e.endOfLife)), ("lifetime_years", .number(e.lifetime / Dimension.yearSeconds)),
+                                      ("mass_kg", e.mass.map(JSONValue.number) ?? .null), ("battery_co2e_kg", e.battery.map { .number($0.co2e) } ?? .null),
+                                      ("source", .string(e.source))])
+                         } ?? .null)])
             })),
             ("radios", .array(RadioType.allCases.map { r in
                 let d = r.defaults

@@ -106,7 +106,7 @@ enum FleetDecoder {
             }
             fleet.rebound = share
         }
-        fleet.embodied = f["embodied"].flatMap { embodied($0, installed: f["installed"], hasBattery: f["battery"] != nil, reader: r) }
+        fleet.embodied = f["embodied"].flatMap { embodied($0, installed: f["installed"], hasBattery: f["battery"] != nil, kind: kind, reader: r) }
         if fleet.embodied == nil, f["embodied"] == nil, let i = f["installed"] {
             r.error(i, "`installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too")
         }
@@ -116,9 +116,21 @@ enum FleetDecoder {
 
     /// `embodied: {co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}`, or the CO2e split as
     /// `manufacturing`, `transport` and `end_of_life`; with `installed: new | existing` beside it.
-    static func embodied(_ c: Cursor, installed: Cursor?, hasBattery: Bool, reader r: YAMLReader) -> Embodied? {
+    static func embodied(_ c: Cursor, installed: Cursor?, hasBattery: Bool, kind: FleetKind, reader r: YAMLReader) -> Embodied? {
         let example = "{co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}"
-        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery"], what: example) else { return nil }
+        let isNew = installed.flatMap { r.choice($0, ["new", "existing"], what: "when the nodes present at the start were installed") }.map { $0 == "new" }
+        // `embodied: default`: the kind's cited figures (`urbanwatt list`).
+        if c.scalar == "default" {
+            guard var e = kind.embodied.value else {
+                if case .none(let why) = kind.embodied { r.error(c, "a \(kind.rawValue) has no embodied default (\(why)); give one such as \(example)") }
+                return nil
+            }
+            e.installedNew = isNew ?? false
+            if !hasBattery { e.battery = nil }
+            return installed == nil || isNew != nil ? e : nil
+        }
+        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery"],
+                                what: "`default` or a mapping such as \(example)") else { return nil }
         func mass(_ key: String) -> Double? { f[key].flatMap { r.quantity($0, .mass) } }
         let parts = ["manufacturing", "transport", "end_of_life"].filter { f[$0] != nil }
         var ok = true
@@ -144,7 +156,6 @@ enum FleetDecoder {
             }
             if !hasBattery { ok = false }
         }
-        let isNew = installed.flatMap { r.choice($0, ["new", "existing"], what: "when the nodes present at the start were installed") }.map { $0 == "new" }
         guard ok, let lifetime, lifetime >= 86_400, f["co2e"] == nil || co2e != nil, parts.allSatisfy({ mass($0) != nil }),
               f["mass"] == nil || weight != nil, installed == nil || isNew != nil else { return nil }
         return Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,

@@ -148,8 +148,11 @@ public enum ScenarioSchema {
         case "efficiency": object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
         case "jitter", "rebound": quantity(.fraction)
         case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
-        case "embodied": object(["co2e", "manufacturing", "transport", "end_of_life", "mass"].map { ($0, quantity(.mass)) } + [("lifetime", quantity(.duration)),
-                                ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"])
+        case "embodied": .object([("anyOf", .array([
+            kind.embodied.value == nil ? .bool(false) : .object([("const", .string("default"))]),
+            object(["co2e", "manufacturing", "transport", "end_of_life", "mass"].map { ($0, quantity(.mass)) } + [("lifetime", quantity(.duration)),
+                   ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"]),
+        ]))])
         case "installed": .object([("enum", .array([.string("new"), .string("existing")]))])
         // Any of the kind's own keys, each overriding the fleet's.
         case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })

@@ -246,7 +246,7 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         let out = dir.appendingPathComponent("o").path
         try CLI.run(["run", "mittelstadt", "--out", out, "--quiet", "--to", "2025-03-01"])
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        for id in ["header", "summary", "tables", "charts", "flows", "uncertainty", "assumptions", "methodology"] {
+        for id in ["header", "summary", "tables", "charts", "flows", "lifecycle", "uncertainty", "assumptions", "methodology"] {
             #expect(html.contains("id=\"\(id)\""), "section \(id)")
         }
         for title in ["A typical winter day by layer", "Energy per year by layer", "CO₂ and cost per year", "Load-duration curve",
@@ -261,6 +261,8 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         // Each year's balance: overhead, ICT-enabled savings and net, and the efficiency savings apart.
         #expect(html.contains("<h3>Balance by year</h3>") && html.contains("<th>ICT-enabled savings MWh</th>") && html.contains("<td>2025</td>"))
         // mittelstadt's heat and petrol: the balance in each carrier's final energy.
+        // The life cycle of the library's embodied defaults: operational against embodied per year.
+        #expect(html.contains("Operational and embodied CO₂e per year") && html.contains("<th>embodied t CO₂e, amortised</th>"))
         #expect(html.contains("<h3>Balance by carrier</h3>") && html.contains("<td class=\"t\">petrol</td><td class=\"t\">l</td>"))
         #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }

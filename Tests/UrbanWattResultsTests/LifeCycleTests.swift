@@ -128,6 +128,41 @@ struct LifeCycleTests {
         }
     }
 
+    /// `embodied: default` takes the kind's cited figures: ten new servers at Boavizta's 947.7 kg over
+    /// 4 years incur 9,477 kg in 2025 and amortise 10 × 947.7 × 365 / 1,461 = 2,367.6 kg of it.
+    @Test func theKindsDefault() throws {
+        let text = """
+            urbanwatt: 1
+            name: servers
+            period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+            fleets:
+              - {name: srv, kind: server, count: 10, idle: 50 W, max: 200 W, utilisation: 20%, embodied: default, installed: new}
+            """
+        let s = try summary(ofYAML: text)
+        // The stdout table's line.
+        let table = SummaryTable.render(Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml"))))
+        #expect(table.contains("life cycle: embodied 9.5 t CO2e as incurred, 2.4 t amortised · 10.0 installed, 0.0 replaced, 0.0 retired"), "\(table)")
+        let life = try #require(s.lifecycle)
+        expectClose(life.total.incurredCO2eKg, 9_477, "incurred")
+        expectClose(life.total.amortisedCO2eKg, 10 * 947.7 * 365 / 1_461, "amortised")
+        #expect(s.assumptions.first { $0.name == "srv" }?.value.contains { $0.key == "embodied.co2e" && $0.source.hasPrefix("[Boavizta]") } == true)
+    }
+
+    /// A kind without a default says why.
+    @Test func aLinkHasNoDefault() {
+        let text = """
+            urbanwatt: 1
+            name: e
+            period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+            fleets:
+              - {name: d, kind: sensor, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 20 B}, via: l}
+              - {name: l, kind: link, intensity: 0.06 kWh/GB, embodied: default}
+            """
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
+        let message = (try? ScenarioDecoder.decode(text, file: "x.yaml")).map { _ in "" } ?? { do { _ = try ScenarioDecoder.decode(text, file: "x.yaml") } catch { return "\(error)" }; return "" }()
+        #expect(message.contains("x.yaml:6:") && message.contains("a link has no embodied default (an allocation of networks' energy"), "\(message)")
+    }
+
     /// Written and read back, the life cycle and its years are the same; a run without `embodied:`
     /// has no lifecycle section.
     @Test func theSummaryRoundTrips() throws {
@@ -148,6 +183,7 @@ struct LifeCycleTests {
         ("embodied: {co2e: -2 kg, lifetime: 4 years}", "fleets[d].embodied.co2e:"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years, weight: 1 kg}", "fleets[d].embodied.weight:"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: old", "fleets[d].installed: "),
+        ("embodied: defaults", "fleets[d].embodied: expected `default` or a mapping"),
         ("installed: new", "fleets[d].installed: `installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years, battery: {co2e: 0.1 kg}}", "fleets[d].embodied.battery: this fleet's nodes have no battery (`battery:`) to replace"),
     ])

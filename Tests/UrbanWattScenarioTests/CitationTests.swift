@@ -29,6 +29,19 @@ struct CitationTests {
         #expect(cited.subtracting(defined).isEmpty, "cited but not in docs/sources.md: \(cited.subtracting(defined).sorted())")
     }
 
+    /// Every kind's embodied default cites keys of the bibliography, or says (U), or why it has none.
+    @Test func everyEmbodiedDefaultIsCitedOrMarked() throws {
+        let bibliography = try Self.read("docs/sources.md")
+        let defined = Set(bibliography.matches(of: /\*\*\[([^\]]+)\]\*\*/).map { String($0.output.1) })
+        for kind in FleetKind.allCases {
+            guard let e = kind.embodied.value else { continue }
+            let keys = Set(e.source.matches(of: /\[([A-Za-z][A-Za-z0-9.-]*[0-9A-Za-z])\]/).map { String($0.output.1) })
+            #expect(!keys.isEmpty || e.source.contains("(U)"), "\(kind.rawValue): \(e.source)")
+            #expect(keys.isSubset(of: defined), "\(kind.rawValue): \(keys.subtracting(defined).sorted()) not in docs/sources.md")
+        }
+        #expect(FleetKind.allCases.filter { $0.embodied.value == nil }.map(\.rawValue).sorted() == ["datacenter", "link"])
+    }
+
     /// The assumptions a run reports cite only keys of the bibliography, and name the scenario where
     /// it gave the value: an NB-IoT sensor with its own sleep floor but the module's energy per uplink.
     @Test func assumptionsCiteTheBibliographyOrTheScenario() throws {

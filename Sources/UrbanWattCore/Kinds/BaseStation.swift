@@ -4,6 +4,7 @@
 public struct BaseStation: NodeKind, Equatable {
     public static let name = "base-station"
     public static let summary = "EARTH: N_trx (P0 + Δp P_max load), N_trx P_sleep at zero load"
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 1000, lifetime: 10 * Dimension.yearSeconds, source: "[UCLouvain-BS] production of a 4G/5G base station, the lowest of six configurations; lifetime (U)"))
     public static let defaultLayer = Layer.network
     /// Each key but `preset` overrides the preset's figure (macro by default).
     public static let parameters = [

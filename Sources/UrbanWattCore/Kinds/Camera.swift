@@ -7,6 +7,7 @@
 public struct Camera: NodeKind, Equatable {
     public static let name = "camera"
     public static let summary = "power (+ edge power); sends bitrate (× edge upstream) to its via"
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 30.4, transport: 1.6, endOfLife: 0.8, lifetime: 5 * Dimension.yearSeconds, source: "[Google-NestCam2021] a wired outdoor camera, as a proxy for a PoE camera (U)"))
     public static let defaultLayer = Layer.sensing
     public static let parameters = [
         Parameter("power", .quantity(.power), required: true),

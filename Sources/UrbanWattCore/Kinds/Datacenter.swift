@@ -2,6 +2,7 @@
 public struct Datacenter: NodeKind, Equatable {
     public static let name = "datacenter"
     public static let summary = "PUE × (it_power × profile(t) + per_gb × ingested bytes / step)"
+    public static let embodied: Embodied.Default = .none("the servers carry theirs on server fleets; the building and its plant are outside the model")
     public static let defaultLayer = Layer.compute
     public static let parameters = [
         Parameter("it_power", .quantity(.power), required: true),

@@ -2,6 +2,7 @@
 public struct EVCharger: NodeKind, Equatable {
     public static let name = "ev-charger"
     public static let summary = "power while a session charges, else standby; Poisson sessions per day"
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 500, lifetime: 10 * Dimension.yearSeconds, mass: 50, source: "(U): a public AC charge point; no citable LCA at hand"))
     public static let defaultLayer = Layer.mobility
     public static let replaceable = false
     /// Without smart charging a session starts when the car is plugged in.

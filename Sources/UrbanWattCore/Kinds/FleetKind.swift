@@ -17,6 +17,7 @@ public struct FleetKind: Hashable, Sendable, CustomStringConvertible {
     public var description: String { type.name }
     public var defaultLayer: Layer { type.defaultLayer }
     public var summary: String { type.summary }
+    public var embodied: Embodied.Default { type.embodied }
 
     public static func == (a: FleetKind, b: FleetKind) -> Bool { a.type == b.type }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(type)) }

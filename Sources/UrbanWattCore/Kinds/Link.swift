@@ -5,6 +5,7 @@ import Foundation
 public struct Link: NodeKind, Equatable {
     public static let name = "link"
     public static let summary = "carried bytes × intensity(year), intensity halving every `halving` years"
+    public static let embodied: Embodied.Default = .none("an allocation of networks' energy to the data, not hardware")
     public static let defaultLayer = Layer.network
     public static let replaceable = false
     public static let isSingleNode = true

@@ -19,6 +19,9 @@ public protocol NodeKind: Sendable {
     /// `smart`): the reference case and the replaced equipment leave them out, and each key's
     /// default is "off" (default none).
     static var ictFunctions: [String] { get }
+    /// A node's cited embodied CO2e, lifetime and mass (`embodied: default`); nil where UrbanWatt
+    /// has none to offer, with the reason in `Embodied.Default.none`.
+    static var embodied: Embodied.Default { get }
     /// Builds the model from decoded keys; nil when a required key is absent or `input` reported an error.
     static func make(_ input: KindInput) -> Self?
 

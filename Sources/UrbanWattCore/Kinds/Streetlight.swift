@@ -3,6 +3,7 @@
 public struct Streetlight: NodeKind, Equatable {
     public static let name = "streetlight"
     public static let summary = "power × dimming level while the sun is down, plus controller"
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 100, lifetime: 20 * Dimension.yearSeconds, mass: 10, source: "(U): an LED luminaire with about 10 kg of aluminium; no citable LCA at hand"))
     public static let defaultLayer = Layer.lighting
     /// A plain lamp burns at full level from dusk to dawn with no controller.
     public static let ictFunctions = ["controller", "dimming"]

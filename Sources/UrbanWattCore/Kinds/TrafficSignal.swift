@@ -2,6 +2,7 @@
 public struct TrafficSignal: NodeKind, Equatable {
     public static let name = "traffic-signal"
     public static let summary = "heads × lamp + controller"
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 800, lifetime: 15 * Dimension.yearSeconds, mass: 300, source: "(U): a junction's signal heads, poles and controller; no citable LCA at hand"))
     public static let defaultLayer = Layer.mobility
     public static let parameters = [
         Parameter("heads", .quantity(.count, maximum: 1000, whole: true), required: true, what: "a number of signal heads"),

@@ -25,11 +25,21 @@ public struct Embodied: Sendable, Equatable {
     /// node's own figures. A battery is replaced when it runs out, at the battery life the run
     /// computes, unless the node is replaced first.
     public var battery: Battery?
+    /// Where the figures come from: `scenario`, or a kind's cited default.
+    public var source = "scenario"
 
     public init(manufacturing: Double, transport: Double = 0, endOfLife: Double = 0, lifetime: Double, mass: Double? = nil, installedNew: Bool = false,
-                battery: Battery? = nil) {
+                battery: Battery? = nil, source: String = "scenario") {
         (self.manufacturing, self.transport, self.endOfLife) = (manufacturing, transport, endOfLife)
-        (self.lifetime, self.mass, self.installedNew, self.battery) = (lifetime, mass, installedNew, battery)
+        (self.lifetime, self.mass, self.installedNew, self.battery, self.source) = (lifetime, mass, installedNew, battery, source)
+    }
+
+    /// A kind's library default: cited figures, or why there are none.
+    public enum Default: Sendable {
+        case cited(Embodied)
+        case none(String)
+
+        public var value: Embodied? { if case .cited(let e) = self { e } else { nil } }
     }
 
     /// kg CO2e over a node's whole life.
@@ -43,17 +53,17 @@ public struct Embodied: Sendable, Equatable {
 
     /// What the run used, as the scenario gave it.
     public var assumptions: [Assumption] {
-        var out = [Assumption("embodied.co2e", total, "kg CO2e per node, cradle to grave", "scenario")]
+        var out = [Assumption("embodied.co2e", total, "kg CO2e per node, cradle to grave", source)]
         if transport != 0 || endOfLife != 0 {
-            out += [Assumption("embodied.manufacturing", manufacturing, "kg CO2e per node", "scenario"),
-                    Assumption("embodied.transport", transport, "kg CO2e per node", "scenario"),
-                    Assumption("embodied.end_of_life", endOfLife, "kg CO2e per node", "scenario")]
+            out += [Assumption("embodied.manufacturing", manufacturing, "kg CO2e per node", source),
+                    Assumption("embodied.transport", transport, "kg CO2e per node", source),
+                    Assumption("embodied.end_of_life", endOfLife, "kg CO2e per node", source)]
         }
-        out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", "scenario"))
-        if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", "scenario")) }
+        out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", source))
+        if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", source)) }
         if let battery {
-            out.append(Assumption("embodied.battery.co2e", battery.co2e, "kg CO2e per replacement battery", "scenario"))
-            if let m = battery.mass { out.append(Assumption("embodied.battery.mass", m, "kg per battery", "scenario")) }
+            out.append(Assumption("embodied.battery.co2e", battery.co2e, "kg CO2e per replacement battery", source))
+            if let m = battery.mass { out.append(Assumption("embodied.battery.mass", m, "kg per battery", source)) }
         }
         return out
     }

@@ -1,0 +1,49 @@
+import UrbanWattCore
+
+/// The report's "Life cycle" section: operational against embodied CO2e per year, the crossover
+/// year, and the devices installed, replaced and retired with their waste.
+extension Report {
+    static func lifeCycle(_ b: Breakdown, summary: RunSummary) -> String {
+        guard let life = summary.lifecycle else {
+            return "<p>No fleet gives <code>embodied:</code>, so the run counts only the electricity the devices use (see the methodology).</p>"
+        }
+        let years = summary.byYear
+        let operational = years.map { ($0.figures.co2Kg ?? 0) / 1000 }
+        let amortised = years.map { y in (life.byYear.first { $0.name == String(y.year) }?.value.amortisedCO2eKg ?? 0) / 1000 }
+        let incurred = years.map { y in (life.byYear.first { $0.name == String(y.year) }?.value.incurredCO2eKg ?? 0) / 1000 }
+        // The first year whose amortised embodied CO2e reaches the operational: a cleaner grid moves it nearer.
+        let crossover = b.hasCarbon ? years.indices.first { amortised[$0] >= operational[$0] && amortised[$0] > 0 }.map { years[$0].year } : nil
+        var p: [String] = []
+        let t = { (x: Double) in SummaryTable.number(x / 1000) }
+        p.append("<p>Making, shipping and disposing of the devices of the fleets that give <code>embodied:</code> emits \(t(life.total.incurredCO2eKg)) t CO₂e as incurred over the period, \(t(life.total.amortisedCO2eKg)) t amortised over the devices' lifetimes"
+            + (b.co2(.total).map { ", against \(t($0)) t CO₂ of electricity" } ?? "") + ". "
+            + (b.hasCarbon ? (crossover.map { "From \($0), the amortised embodied CO₂e is as large as the operational or larger." }
+                ?? "In no year is the amortised embodied CO₂e as large as the operational.") : "") + "</p>")
+        // Stacked bars: operational below, amortised embodied above.
+        let top = zip(operational, amortised).map(+).max() ?? 1
+        var plot = SVGPlot(title: "Operational and embodied CO₂e per year", xLabel: "calendar year", yLabel: "t CO₂e",
+                           x: 0...Double(max(1, years.count)), y: 0...max(1e-9, top))
+        for (i, y) in years.enumerated() {
+            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: operational[i], fill: "#76b7b2",
+                      label: "\(y.year): \(SummaryTable.number(operational[i])) t CO₂ operational")
+            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: operational[i], y1: operational[i] + amortised[i], fill: "#9c755f",
+                      label: "\(y.year): \(SummaryTable.number(amortised[i])) t CO₂e embodied, amortised")
+        }
+        if let crossover, let i = years.firstIndex(where: { $0.year == crossover }) {
+            plot.line([(Double(i), 0), (Double(i), top)], stroke: "#e15759", width: 1.5, dash: "4 3")
+        }
+        let every = max(1, years.count / 12)
+        let ticks = years.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset) + 0.5, String($0.element.year)) }
+        p.append("<figure>\n\(plot.render(xTicks: ticks, legend: [("operational", "#76b7b2"), ("embodied, amortised", "#9c755f")]))<figcaption>"
+            + "Operational CO₂ (electricity × the grid's intensity) and embodied CO₂e amortised over each device's lifetime, per calendar year"
+            + (crossover.map { "; the dashed line marks \($0), the first year embodied reaches operational" } ?? "") + ".</figcaption></figure>")
+        let head = ["year", "operational t CO₂", "embodied t CO₂e, amortised", "embodied t CO₂e, incurred", "installed", "replaced", "retired", "batteries", "waste kg"]
+        let rows = years.indices.map { i -> [String] in
+            let f = life.byYear.first { $0.name == String(years[i].year) }?.value ?? RunSummary.LifeCycleFigures()
+            return [String(years[i].year), SummaryTable.number(operational[i]), SummaryTable.number(amortised[i]), SummaryTable.number(incurred[i]),
+                    SummaryTable.number(f.installed), SummaryTable.number(f.replaced), SummaryTable.number(f.retired), SummaryTable.number(f.batteriesReplaced),
+                    f.wasteKg.map(SummaryTable.number) ?? "—"]
+        }
+        return p.joined(separator: "\n") + ReportText.table(head, rows)
+    }
+}
