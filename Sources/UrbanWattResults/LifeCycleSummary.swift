@@ -20,18 +20,8 @@ extension RunSummary.LifeCycle {
     /// The life cycle of `b`'s fleets with `embodied:`, over the calendar years it simulated; nil
     /// when none gives it.
     init?(_ b: Breakdown) {
-        let s = b.scenario, clock = b.result.clock
-        let spans = b.years.compactMap { year, _ -> UrbanWattCore.LifeCycle.Span? in
-            guard let steps = clock.yearSpans.first(where: { $0.year == year })?.steps else { return nil }
-            return (year, clock.time(steps.lowerBound), clock.time(min(steps.upperBound, b.steps)))
-        }
-        // A shard holds part of each fleet's nodes; its merge counts the life cycle once.
-        guard b.result.shard.count == 1 else { return nil }
-        let fleets = s.fleets.indices.compactMap { i in
-            s.fleets[i].embodied.map {
-                (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: $0, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: clock.zone))
-            }
-        }
+        let s = b.scenario, spans = Self.spans(b)
+        let fleets = Self.fleets(b)
         guard !fleets.isEmpty else { return nil }
         typealias F = RunSummary.LifeCycleFigures
         func sum(_ keep: (Int) -> Bool, year: Int? = nil) -> F {
@@ -48,6 +38,29 @@ extension RunSummary.LifeCycle {
         byDistrict = groups(s.districts) { $0.district }
         byFleet = fleets.map { f in RunSummary.Named(name: s.fleets[f.0].name, value: sum { $0 == f.0 }) }
         byYear = spans.map { span in RunSummary.Named(name: String(span.year), value: sum({ _ in true }, year: span.year)) }
+    }
+}
+
+extension RunSummary.LifeCycle {
+    /// The calendar years `b` simulated, in Unix seconds.
+    static func spans(_ b: Breakdown) -> [UrbanWattCore.LifeCycle.Span] {
+        let clock = b.result.clock
+        return b.years.compactMap { year, _ in
+            guard let steps = clock.yearSpans.first(where: { $0.year == year })?.steps else { return nil }
+            return (year, clock.time(steps.lowerBound), clock.time(min(steps.upperBound, b.steps)))
+        }
+    }
+
+    /// Each fleet with `embodied:`, year by year; none for a shard, whose merge counts them once
+    /// (a shard holds part of each fleet's nodes).
+    static func fleets(_ b: Breakdown) -> [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])] {
+        guard b.result.shard.count == 1 else { return [] }
+        let s = b.scenario, spans = spans(b), zone = b.result.clock.zone
+        return s.fleets.indices.compactMap { i in
+            s.fleets[i].embodied.map {
+                (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: $0, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: zone))
+            }
+        }
     }
 }
 

@@ -44,6 +44,20 @@ extension Report {
                     SummaryTable.number(f.installed), SummaryTable.number(f.replaced), SummaryTable.number(f.retired), SummaryTable.number(f.batteriesReplaced),
                     f.wasteKg.map(SummaryTable.number) ?? "—"]
         }
-        return p.joined(separator: "\n") + ReportText.table(head, rows)
+        return p.joined(separator: "\n") + ReportText.table(head, rows) + payback(summary)
+    }
+
+    /// When each measure pays back, or that it does not within the period.
+    static func payback(_ summary: RunSummary) -> String {
+        guard !summary.payback.isEmpty else { return "" }
+        let currency = summary.totals.currency ?? "cost"
+        func year(_ y: Int?, _ net: Double?) -> String { y.map(String.init) ?? (net == nil ? "—" : "not within the period") }
+        let rows = summary.payback.map { m -> [String] in
+            let v = m.value
+            return [m.name, year(v.co2eYear, v.co2eNetKg), year(v.co2eYearICT, v.co2eNetICTKg), year(v.costYear, v.costNet),
+                    v.co2eNetKg.map { SummaryTable.number($0 / 1000) } ?? "—", v.costNet.map(SummaryTable.number) ?? "—"]
+        }
+        return "<h3>Payback of each measure</h3><p>The first year from which a measure's cumulative savings, net of rebound, cover its ICT overhead and the embodied CO₂e it incurred (in money: its purchases, <code>capex</code> × nodes installed and replaced), with all its savings and with the ICT-enabled savings alone.</p>"
+            + ReportText.table(["measure", "CO₂e, all savings", "CO₂e, ICT-enabled alone", "money, all savings", "net t CO₂e at the end", "net \(currency) at the end"], rows, text: [0])
     }
 }

@@ -27,6 +27,8 @@ extension RunSummary {
             ("ict", ict.json()),
         ]
         if let lifecycle { sections.append(("lifecycle", lifecycle.json())) }
+        if !payback.isEmpty { sections.append(("payback", .object(payback.map { ($0.name, $0.value.json()) }))) }
+        if !sci.isEmpty { sections.append(("sci", .object(sci.map { ($0.name, $0.value.json()) }))) }
         // Indirect effects, in a scenario that declares any: each, and their savings by carrier.
         if !effects.isEmpty {
             sections.append(("effects", .object(effects.map { ($0.name, $0.value.json()) })))
@@ -97,6 +99,8 @@ extension RunSummary {
         ict = try r.optionalObject("ict").map { try ICT($0) } ?? ICT(total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
                                                                        byDistrict: [], byFleet: [], byYear: [], excluded: [])
         lifecycle = try r.optionalObject("lifecycle").map { try LifeCycle($0) }
+        payback = try r.optionalObject("payback")?.entries { Named(name: $0, value: try Payback($1)) } ?? []
+        sci = try r.optionalObject("sci")?.entries { Named(name: $0, value: try FleetSCI($1)) } ?? []
         if lifecycle != nil {
             lifecycle?.byYear = try r.object("by_year").entries { year, y in
                 Named(name: year, value: try y.optionalObject("lifecycle").map { try LifeCycleFigures($0) } ?? LifeCycleFigures())

@@ -226,6 +226,10 @@ public struct RunSummary: Sendable, Equatable {
     public var telemetry: Telemetry
     /// With `embodied:` on any fleet: devices installed, replaced and retired, their CO2e and waste.
     public var lifecycle: LifeCycle?
+    /// When each measure pays back, in CO2e and in money.
+    public var payback: [Named<Payback>] = []
+    /// The Software Carbon Intensity of each fleet with `functional_unit:`.
+    public var sci: [Named<FleetSCI>] = []
     public var uncertainty: Uncertainty?
     public var run: RunFacts
 
@@ -272,6 +276,9 @@ extension RunSummary {
         }
         ict = ICT(b)
         lifecycle = LifeCycle(b)
+        let life = LifeCycle.fleets(b)
+        payback = Payback.measures(b, lifecycle: life)
+        sci = FleetSCI.fleets(b, lifecycle: life)
         balance = b.balance()
         // By fleet, the measures and the fleets that enable effects: any other fleet's balance is its
         // ICT part (`ict.by_fleet`).

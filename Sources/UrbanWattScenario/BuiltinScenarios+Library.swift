@@ -2180,6 +2180,7 @@ fleets:
   - name: residential-led
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
+    installed: new                   # the retrofit installs it in 2025
     district: residential
     count: 7000
     power: 29 W                      # 70 W HPS → LED at 58 % average saving [LightSavers2013]
@@ -2190,6 +2191,7 @@ fleets:
   - name: arterial-led
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
+    installed: new                   # the retrofit installs it in 2025
     district: arterial
     count: 3000
     power: 63 W                      # 150 W HPS → LED, 58 % [LightSavers2013]
@@ -2200,19 +2202,21 @@ fleets:
   - name: light-nodes
     kind: sensor                     # the controllers' status uplinks (their power is in `controller` above)
     embodied: default                # the kind's cited default (urbanwatt list)
+    installed: new                   # the retrofit installs it in 2025
     district: residential
     count: 10000
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # [SX1276] defaults
     sleep: 0 W                       # mains powered; standby counted in the light fleets
     uplink: {interval: 1 h, payload: 8 B}   # the application's reporting interval and payload (U)
     via: lora-gw
-  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul, embodied: default}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul, embodied: default, installed: new}   # [epyon2017]
   - name: backhaul
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]; ends at the CMS below
   - name: cms
     kind: server                     # central management system
     embodied: default                # the kind's cited default (urbanwatt list)
+    installed: new                   # the retrofit installs it in 2025
     district: residential
     count: 2
     idle: 54 W                       # [SPECpower] single-socket median

@@ -7,6 +7,8 @@ struct FleetContext {
     var hasLocation: Bool
     var hasCarbon = false
     var hasPrice = false
+    /// The grid price's currency: a fleet's `capex` is in it.
+    var currency: String?
     var years: ClosedRange<Int>?
 
     func profile(named name: String) -> Profile? { profiles[name] ?? BuiltinProfiles.named(name) }
@@ -19,7 +21,7 @@ struct FleetContext {
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
     static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
-                             "embodied", "installed", "description"]
+                             "embodied", "installed", "capex", "functional_unit", "description"]
 
     /// The common keys a fleet of `kind` takes: no `count` for a fleet of one, no `replaces` for a
     /// kind that is not replaced, no `reference` for a kind with no ICT function to turn off.
@@ -106,12 +108,36 @@ enum FleetDecoder {
             }
             fleet.rebound = share
         }
+        fleet.capex = f["capex"].flatMap { capex($0, context: context, reader: r) }
+        if let c = f["functional_unit"], let m = r.mapping(c, allowed: ["name", "per"], what: "{name: light-point-hour, per: node-hour | message}"),
+           let n = r.required(m, "name", in: c, what: "the unit's name, such as light-point-hour").flatMap({ r.string($0) }),
+           let p = r.required(m, "per", in: c, what: "node-hour or message").flatMap({ r.choice($0, FunctionalUnit.Per.allCases.map(\.rawValue), what: "what one unit is") }) {
+            if n.trimmingCharacters(in: .whitespaces).isEmpty { r.error(m["name"]!, "expected the unit's name, such as light-point-hour, got an empty text") } else {
+                fleet.functionalUnit = FunctionalUnit(name: n, per: FunctionalUnit.Per(rawValue: p)!)
+            }
+        }
         fleet.embodied = f["embodied"].flatMap { embodied($0, installed: f["installed"], hasBattery: f["battery"] != nil, kind: kind, reader: r) }
         if fleet.embodied == nil, f["embodied"] == nil, let i = f["installed"] {
             r.error(i, "`installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too")
         }
         fleet.given = givenKeys(f)
         return fleet
+    }
+
+    /// `capex: 400 EUR` (or a plain number, in the grid price's currency): what a node costs to buy
+    /// and install, for the payback in money.
+    static func capex(_ c: Cursor, context: FleetContext, reader r: YAMLReader) -> Double? {
+        guard let currency = context.currency else {
+            r.error(c, "a capex is a price, so it needs the grid's `price` (the payback in money is in its currency)")
+            return nil
+        }
+        var text = c.scalar ?? ""
+        if text.hasSuffix(" \(currency)") { text.removeLast(currency.count + 1) }
+        guard c.scalar != nil, let v = Double(text.replacingOccurrences(of: "_", with: "")), v.isFinite, v >= 0, v <= 1e9 else {
+            r.error(c, "expected what a node costs to buy and install, such as 400 \(currency) (0 to 1e9, in the grid price's currency), got \(c.found)")
+            return nil
+        }
+        return v
     }
 
     /// `embodied: {co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}`, or the CO2e split as

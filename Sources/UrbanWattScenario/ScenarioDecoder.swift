@@ -191,6 +191,7 @@ public enum ScenarioDecoder {
         }
         let context = FleetContext(
             profiles: profiles, districts: districts, hasLocation: location != nil, hasCarbon: grid.carbon != nil, hasPrice: grid.price != nil,
+            currency: grid.currency,
             years: period.flatMap { $0.start < $0.end ? $0.start.year...$0.end.year : nil })
         var fleets: [Fleet] = []
         var fleetCursors: [Cursor] = []

@@ -154,6 +154,10 @@ public enum ScenarioSchema {
                    ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"]),
         ]))])
         case "installed": .object([("enum", .array([.string("new"), .string("existing")]))])
+        case "functional_unit": object([("name", .object([("type", .string("string")), ("minLength", .integer(1))])),
+                                         ("per", .object([("enum", .array(FunctionalUnit.Per.allCases.map { .string($0.rawValue) }))]))], required: ["name", "per"])
+        case "capex": .object([("anyOf", .array([.object([("type", .string("number")), ("minimum", .integer(0))]),
+                                                 .object([("type", .string("string")), ("pattern", .string("^[0-9_.]+ [A-Z]{3}$"))])]))])
         // Any of the kind's own keys, each overriding the fleet's.
         case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
         default: .object([])

@@ -130,6 +130,11 @@ def mutate(text, rng):
                 lines.insert(i + 1, "%sembodied: %s\n" % (indent, value))
                 if rng.random() < 0.5:
                     lines.insert(i + 1, "%sinstalled: %s\n" % (indent, rng.choice(["new", "existing", "old", "~", "[new]"])))
+                if rng.random() < 0.3:
+                    lines.insert(i + 1, "%scapex: %s\n" % (indent, rng.choice(["400 EUR", "400", "400 USD", "-1", "1e309", "[1]", "x"])))
+                if rng.random() < 0.3:
+                    lines.insert(i + 1, "%sfunctional_unit: %s\n" % (indent, rng.choice(["{name: light-point-hour, per: node-hour}",
+                        "{name: msg, per: message}", "{name: x, per: lamp}", "{name: \"\", per: message}", "{per: message}", "x"])))
         elif op == "effect":
             # An indirect effect on a carrier: valid, an undeclared carrier, a bad rate, a unit of the wrong carrier.
             names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]

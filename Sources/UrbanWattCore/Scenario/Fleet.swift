@@ -23,6 +23,10 @@ public struct Fleet: Sendable {
     public var rebound = 0.0
     /// The CO2e, lifetime and mass of a node (`embodied:`); nil when the scenario gives none.
     public var embodied: Embodied?
+    /// What a node costs to buy and install, in the grid price's currency (`capex:`); nil if not given.
+    public var capex: Double?
+    /// The unit its Software Carbon Intensity is per (`functional_unit:`); nil if not given.
+    public var functionalUnit: FunctionalUnit?
     /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
     /// scenario's own; the others are defaults with their sources (`NodeKind.assumptions`).
     public var given: Set<String> = []

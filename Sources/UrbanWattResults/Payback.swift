@@ -1,0 +1,67 @@
+import UrbanWattCore
+
+extension RunSummary {
+    /// When a measure (a fleet with `replaces:` or an ICT function on) pays back: the first calendar
+    /// year whose cumulative savings, net of rebound, reach its cumulative ICT overhead plus the
+    /// embodied CO2e it incurred (as incurred, `lifecycle`) or, in money, plus its purchases
+    /// (`capex` × nodes installed and replaced). With all its savings, and with the ICT-enabled
+    /// ones alone. A nil year: not within the period; the cumulative net at the end says by how much.
+    public struct Payback: Sendable, Equatable {
+        public var co2eYear: Int?
+        public var co2eYearICT: Int?
+        public var costYear: Int?
+        /// Savings less costs over the period: kg CO2e (all savings, ICT-enabled alone) and money.
+        public var co2eNetKg: Double?
+        public var co2eNetICTKg: Double?
+        public var costNet: Double?
+    }
+}
+
+extension RunSummary.Payback {
+    /// The payback of each measure of `b`, given the life cycle it computed; empty without a
+    /// carbon intensity or a price, or without measures.
+    static func measures(_ b: Breakdown, lifecycle: [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])]) -> [RunSummary.Named<Self>] {
+        let s = b.scenario
+        guard b.hasCarbon || b.hasPrice else { return [] }
+        return s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }.map { i in
+            let life = lifecycle.first { $0.fleet == i }?.years ?? []
+            var payback = Self()
+            var co2 = 0.0, co2ICT = 0.0, money = 0.0
+            for (year, span) in b.years {
+                let balance = b.balance(fleets: [i], span)
+                let figures = life.first { $0.year == year }?.figures ?? UrbanWattCore.LifeCycle.Figures()
+                if let c = balance.co2Kg {
+                    // −net_with_efficiency is the savings less rebound less the overhead; −net the ICT-enabled alone.
+                    co2 += -c.netWithEfficiency - figures.incurredCO2eKg
+                    co2ICT += -c.net - figures.incurredCO2eKg
+                    payback.co2eYear = crossing(co2, payback.co2eYear, year)
+                    payback.co2eYearICT = crossing(co2ICT, payback.co2eYearICT, year)
+                }
+                if let c = balance.cost {
+                    money += -c.netWithEfficiency - (s.fleets[i].capex ?? 0) * (figures.installed + figures.replaced)
+                    payback.costYear = crossing(money, payback.costYear, year)
+                }
+            }
+            if b.hasCarbon { (payback.co2eNetKg, payback.co2eNetICTKg) = (co2, co2ICT) }
+            if b.hasPrice { payback.costNet = money }
+            return RunSummary.Named(name: s.fleets[i].name, value: payback)
+        }
+    }
+
+    /// The year the cumulative net last turned from negative to not: a later purchase (a
+    /// replacement) may take a measure back into debt, and it pays back again later or not at all.
+    static func crossing(_ cumulative: Double, _ found: Int?, _ year: Int) -> Int? {
+        cumulative < 0 ? nil : found ?? year
+    }
+
+    func json() -> JSONValue {
+        func year(_ y: Int?) -> JSONValue { y.map(JSONValue.integer) ?? .null }
+        return .object([("co2e_year", year(co2eYear)), ("co2e_year_ict", year(co2eYearICT)), ("cost_year", year(costYear)),
+                        ("co2e_net_kg", .optional(co2eNetKg)), ("co2e_net_ict_kg", .optional(co2eNetICTKg)), ("cost_net", .optional(costNet))])
+    }
+
+    init(_ r: JSONReader) throws {
+        self.init(co2eYear: try r.optionalInt("co2e_year"), co2eYearICT: try r.optionalInt("co2e_year_ict"), costYear: try r.optionalInt("cost_year"),
+                  co2eNetKg: try r.optionalDouble("co2e_net_kg"), co2eNetICTKg: try r.optionalDouble("co2e_net_ict_kg"), costNet: try r.optionalDouble("cost_net"))
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+import UrbanWattCore
+@testable import UrbanWattResults
+import UrbanWattScenario
+
+/// Payback (issue 20, item 4) of the methodology's underpass retrofit, by hand: 100 LED lights of
+/// 40 W with a 1 W controller, dimmed to half 22:00–06:00, replacing 100 W lamps, on at all hours,
+/// at 400 g/kWh and 0.30 EUR/kWh; each light 100 kg CO2e (new in 2025, 20-year life) and 400 EUR.
+/// A common year: efficiency savings 52,560 kWh, ICT-enabled 5,840 kWh, controllers 876 kWh; 2028
+/// is a leap year (52,704, 5,856 and 878.4 kWh).
+struct PaybackTests {
+    static func retrofit(until end: Int) -> String {
+        """
+        urbanwatt: 1
+        name: underpass
+        location: {latitude: 52.52, longitude: 13.40}
+        period: {start: 2025-01-01, end: \(end)-01-01, step: 1 h}
+        grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}
+        fleets:
+          - {name: lights, kind: streetlight, count: 100, on_below: 90, power: 40 W, controller: 1 W,
+             dimming: [{from: "22:00", to: "06:00", level: 50%}], replaces: {power: 100 W},
+             embodied: {co2e: 100 kg, lifetime: 20 years}, installed: new, capex: 400 EUR}
+          - {name: gw, kind: gateway, power: 10 W}
+        """
+    }
+
+    /// All savings: (52,560 + 5,840 − 876) × 0.4 = 23,009.6 kg a year against 10,000 kg made in
+    /// 2025: paid back in 2025. ICT-enabled alone: (5,840 − 876) × 0.4 = 1,985.6 kg a year (1,991.04
+    /// in 2028): −8,014.4, −6,028.8, −4,043.2, −2,052.16, −66.56, then +1,919.04 in 2030. In money:
+    /// 57,524 × 0.30 = 17,257.2 EUR a year against 40,000 EUR: −22,742.8, −5,485.6, +11,771.6 in 2027.
+    @Test func aRetrofitPaysBackInTheYearsComputedByHand() throws {
+        let s = try summary(ofYAML: Self.retrofit(until: 2031))
+        let p = try #require(s.payback.first { $0.name == "lights" }?.value)
+        #expect(s.payback.map(\.name) == ["lights"], "only the measure")
+        #expect(p.co2eYear == 2025 && p.co2eYearICT == 2030 && p.costYear == 2027)
+        expectClose(p.co2eNetICTKg, 1_919.04, "ICT-enabled, at the end")
+        expectClose(p.co2eNetKg, 5 * 23_009.6 + (52_704 + 5_856 - 878.4) * 0.4 - 10_000, "all savings, at the end")
+        expectClose(p.costNet, 5 * 17_257.2 + (52_704 + 5_856 - 878.4) * 0.3 - 40_000, "money, at the end")
+        #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
+    }
+
+    /// Three years are too few for the ICT-enabled savings alone: not within the period, by −4,043.2 kg.
+    @Test func aMeasureThatDoesNotPayBackSaysSo() throws {
+        let p = try #require(try summary(ofYAML: Self.retrofit(until: 2028)).payback.first?.value)
+        #expect(p.co2eYearICT == nil && p.co2eYear == 2025)
+        expectClose(p.co2eNetICTKg, -4_043.2, "short by")
+        #expect(try summary(ofYAML: Self.retrofit(until: 2028)).json().serialized().contains("\"co2e_year_ict\": null"))
+    }
+
+    /// The SCI per light-point-hour of 2025 (issue 20, item 5): E·I, the controllers' 876 kWh at
+    /// 400 g/kWh, 350.4 kg; M, 100 lights × 100 kg × 365 / (20 × 365.25) days, 499.658 kg; R, 100 ×
+    /// 8,760 light-point-hours: (350.4 + 499.658) / 876,000 kg = 0.970386 g.
+    @Test func theSoftwareCarbonIntensityPerLightPointHour() throws {
+        let text = Self.retrofit(until: 2026).replacingOccurrences(of: "capex: 400 EUR}", with: "capex: 400 EUR,\n     functional_unit: {name: light-point-hour, per: node-hour}}")
+        let s = try summary(ofYAML: text)
+        let sci = try #require(s.sci.first { $0.name == "lights" }?.value)
+        #expect(sci.unit == FunctionalUnit(name: "light-point-hour", per: .nodeHour) && sci.byYear.map(\.year) == [2025])
+        expectClose(sci.byYear[0].operationalKg, 350.4, "E·I")
+        expectClose(sci.byYear[0].embodiedKg, 3_650_000.0 / 7_305, "M")
+        expectClose(sci.byYear[0].units, 876_000, "R")
+        expectClose(sci.byYear[0].gramsPerUnit, 1000 * (350.4 + 3_650_000.0 / 7_305) / 876_000, "SCI, g per light-point-hour")
+        #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
+        let wrong = text.replacingOccurrences(of: "per: node-hour", with: "per: lamp")
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(wrong, file: "x.yaml") }
+    }
+
+    @Test(arguments: [
+        ("capex: 400 USD", "fleets[lights].capex: expected what a node costs to buy and install, such as 400 EUR"),
+        ("capex: -5", "fleets[lights].capex: expected what a node costs"),
+        ("capex: [1]", "fleets[lights].capex: expected what a node costs"),
+    ])
+    func capexMistakesAreLocated(_ replacement: String, _ expected: String) {
+        let text = Self.retrofit(until: 2026).replacingOccurrences(of: "capex: 400 EUR", with: replacement)
+        do {
+            _ = try ScenarioDecoder.decode(text, file: "x.yaml")
+            Issue.record("accepted: \(replacement)")
+        } catch {
+            #expect("\(error)".contains("x.yaml:9:") && "\(error)".contains(expected), "\(error)")
+        }
+    }
+
+    @Test func capexNeedsAPrice() {
+        let text = Self.retrofit(until: 2026).replacingOccurrences(of: ", price: 0.30 EUR/kWh", with: "")
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
+    }
+}
