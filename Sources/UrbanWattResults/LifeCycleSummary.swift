@@ -67,7 +67,9 @@ extension RunSummary.LifeCycle {
 extension RunSummary.LifeCycleFigures {
     func fields() -> [(String, JSONValue)] {
         [("incurred_co2e_kg", .number(incurredCO2eKg)), ("amortised_co2e_kg", .number(amortisedCO2eKg)), ("installed", .number(installed)),
-         ("replaced", .number(replaced)), ("retired", .number(retired)), ("batteries_replaced", .number(batteriesReplaced)), ("waste_kg", .optional(wasteKg))]
+         ("replaced", .number(replaced)), ("retired", .number(retired)), ("batteries_replaced", .number(batteriesReplaced)), ("waste_kg", .optional(wasteKg)),
+         ("incurred_adp_kg_sb_eq", .optional(incurredADPKgSbEq)), ("amortised_adp_kg_sb_eq", .optional(amortisedADPKgSbEq)),
+         ("incurred_primary_energy_mj", .optional(incurredPrimaryEnergyMJ)), ("amortised_primary_energy_mj", .optional(amortisedPrimaryEnergyMJ))]
     }
 
     init(_ r: JSONReader) throws {
@@ -76,6 +78,8 @@ extension RunSummary.LifeCycleFigures {
         (installed, replaced, retired) = (try r.double("installed"), try r.double("replaced"), try r.double("retired"))
         batteriesReplaced = try r.double("batteries_replaced")
         wasteKg = try r.optionalDouble("waste_kg")
+        (incurredADPKgSbEq, amortisedADPKgSbEq) = (try r.optionalDouble("incurred_adp_kg_sb_eq"), try r.optionalDouble("amortised_adp_kg_sb_eq"))
+        (incurredPrimaryEnergyMJ, amortisedPrimaryEnergyMJ) = (try r.optionalDouble("incurred_primary_energy_mj"), try r.optionalDouble("amortised_primary_energy_mj"))
     }
 }
 

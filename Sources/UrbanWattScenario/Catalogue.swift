@@ -62,7 +62,8 @@ public enum Catalogue {
             let split = e.transport != 0 || e.endOfLife != 0
                 ? " (made \(e.manufacturing.formatted2), shipped \(e.transport.formatted2), end of life \(e.endOfLife.formatted2))" : ""
             return "\(e.total.formatted2) kg CO2e\(split), \((e.lifetime / Dimension.yearSeconds).formatted2) years"
-                + (e.mass.map { ", \($0.formatted2) kg" } ?? "") + (e.battery.map { "; battery \($0.co2e.formatted2) kg CO2e" } ?? "") + "; \(e.source)"
+                + (e.mass.map { ", \($0.formatted2) kg" } ?? "") + (e.battery.map { "; battery \($0.co2e.formatted2) kg CO2e" } ?? "")
+                + (e.abioticDepletion.map { "; \($0.formatted2) kg Sb-eq" } ?? "") + (e.primaryEnergy.map { ", \(($0 / 1e6).formatted2) MJ" } ?? "") + "; \(e.source)"
         }
     }
 
@@ -88,6 +89,8 @@ public enum Catalogue {
                              .object([("co2e_kg", .number(e.total)), ("manufacturing_kg", .number(e.manufacturing)), ("transport_kg", .number(e.transport)),
                                       ("end_of_life_kg", .number(e.endOfLife)), ("lifetime_years", .number(e.lifetime / Dimension.yearSeconds)),
                                       ("mass_kg", e.mass.map(JSONValue.number) ?? .null), ("battery_co2e_kg", e.battery.map { .number($0.co2e) } ?? .null),
+                                      ("abiotic_depletion_kg_sb_eq", e.abioticDepletion.map(JSONValue.number) ?? .null),
+                                      ("primary_energy_mj", e.primaryEnergy.map { .number($0 / 1e6) } ?? .null),
                                       ("source", .string(e.source))])
                          } ?? .null)])
             })),

@@ -155,7 +155,7 @@ enum FleetDecoder {
             if !hasBattery { e.battery = nil }
             return installed == nil || isNew != nil ? e : nil
         }
-        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery"],
+        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery", "abiotic_depletion", "primary_energy"],
                                 what: "`default` or a mapping such as \(example)") else { return nil }
         func mass(_ key: String) -> Double? { f[key].flatMap { r.quantity($0, .mass) } }
         let parts = ["manufacturing", "transport", "end_of_life"].filter { f[$0] != nil }
@@ -169,7 +169,8 @@ enum FleetDecoder {
         // Shorter than a day, a lifetime would replace a fleet thousands of times a year.
         if let l = lifetime, l < 86_400, let at = f["lifetime"] { r.error(at, "expected a lifetime of at least 1 day, got \(at.found)"); ok = false }
         let co2e = mass("co2e"), manufacturing = mass("manufacturing"), transport = mass("transport"), endOfLife = mass("end_of_life")
-        let weight = mass("mass")
+        let weight = mass("mass"), adp = mass("abiotic_depletion")
+        let primary = f["primary_energy"].flatMap { r.quantity($0, .energy) }
         var battery: Embodied.Battery?
         if let b = f["battery"] {
             if !hasBattery { r.error(b, "this fleet's nodes have no battery (`battery:`) to replace") }
@@ -183,9 +184,10 @@ enum FleetDecoder {
             if !hasBattery { ok = false }
         }
         guard ok, let lifetime, lifetime >= 86_400, f["co2e"] == nil || co2e != nil, parts.allSatisfy({ mass($0) != nil }),
-              f["mass"] == nil || weight != nil, installed == nil || isNew != nil else { return nil }
+              f["mass"] == nil || weight != nil, installed == nil || isNew != nil,
+              f["abiotic_depletion"] == nil || adp != nil, f["primary_energy"] == nil || primary != nil else { return nil }
         return Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
-                        mass: weight, installedNew: isNew ?? false, battery: battery)
+                        mass: weight, installedNew: isNew ?? false, battery: battery, abioticDepletion: adp, primaryEnergy: primary)
     }
 }
 

@@ -150,7 +150,8 @@ public enum ScenarioSchema {
         case "layer": .object([("enum", .array(Layer.allCases.map { .string($0.rawValue) }))])
         case "embodied": .object([("anyOf", .array([
             kind.embodied.value == nil ? .bool(false) : .object([("const", .string("default"))]),
-            object(["co2e", "manufacturing", "transport", "end_of_life", "mass"].map { ($0, quantity(.mass)) } + [("lifetime", quantity(.duration)),
+            object(["co2e", "manufacturing", "transport", "end_of_life", "mass", "abiotic_depletion"].map { ($0, quantity(.mass)) }
+                   + [("lifetime", quantity(.duration)), ("primary_energy", quantity(.energy)),
                    ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"]),
         ]))])
         case "installed": .object([("enum", .array([.string("new"), .string("existing")]))])

@@ -89,7 +89,7 @@ struct LifeCycleTests {
         let life = try #require(s.lifecycle)
         for y in life.byYear {
             expectClose(y.value.replaced, 30, "replaced \(y.name)"); expectClose(y.value.incurredCO2eKg, 60, "incurred \(y.name)")
-            #expect(y.value.wasteKg == nil, "no mass given: no waste figure")
+            #expect(y.value.wasteKg == nil && y.value.incurredADPKgSbEq == nil && y.value.incurredPrimaryEnergyMJ == nil, "not given: absent, not zero")
         }
     }
 
@@ -145,6 +145,10 @@ struct LifeCycleTests {
         let life = try #require(s.lifecycle)
         expectClose(life.total.incurredCO2eKg, 9_477, "incurred")
         expectClose(life.total.amortisedCO2eKg, 10 * 947.7 * 365 / 1_461, "amortised")
+        // Resources where the source gives them (issue 20, item 3): 0.1425 kg Sb-eq and 12,580 MJ a server.
+        expectClose(life.total.incurredADPKgSbEq, 1.425, "abiotic depletion, incurred")
+        expectClose(life.total.incurredPrimaryEnergyMJ, 125_800, "primary energy, incurred")
+        expectClose(life.total.amortisedPrimaryEnergyMJ, 10 * 12_580 * 365 / 1_461, "primary energy, amortised")
         #expect(s.assumptions.first { $0.name == "srv" }?.value.contains { $0.key == "embodied.co2e" && $0.source.hasPrefix("[Boavizta]") } == true)
     }
 

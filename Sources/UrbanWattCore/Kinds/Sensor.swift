@@ -4,7 +4,7 @@
 public struct Sensor: NodeKind, Equatable {
     public static let name = "sensor"
     public static let summary = "sleep + energy of the uplinks sent in the step / step length"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 1.63, lifetime: 10 * Dimension.yearSeconds, battery: Embodied.Battery(co2e: 0.122), source: "[PirsonBol2021] bottom-up model of a LoRa-class node; battery: a coin cell or two AA; lifetime (U)"))
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 1.63, lifetime: 10 * Dimension.yearSeconds, battery: Embodied.Battery(co2e: 0.122), abioticDepletion: 4.10e-5, primaryEnergy: 29.4e6, source: "[PirsonBol2021] bottom-up model of a LoRa-class node; battery: a coin cell or two AA; lifetime (U)"))
     public static let defaultLayer = Layer.sensing
     public static let replaceable = false
     public static let parameters = [

@@ -4,7 +4,7 @@
 public struct Server: NodeKind, Equatable {
     public static let name = "server"
     public static let summary = "idle + (max − idle) × utilisation(t); with capacity, utilisation = received / (nodes × capacity)"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 947.7, lifetime: 4 * Dimension.yearSeconds, source: "[Boavizta] default server archetype, manufacturing only"))
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 947.7, lifetime: 4 * Dimension.yearSeconds, abioticDepletion: 0.1425, primaryEnergy: 12_580e6, source: "[Boavizta] default server archetype, manufacturing only"))
     public static let defaultLayer = Layer.compute
     public static let parameters = [
         Parameter("idle", .quantity(.power), required: true),

@@ -20,6 +20,12 @@ public enum LifeCycle {
         public var amortisedCO2eKg = 0.0
         /// kg to waste electrical equipment; nil when no fleet gives a mass (of node or battery).
         public var wasteKg: Double?
+        /// kg Sb-eq and MJ of making the nodes, as incurred and amortised, like the CO2e; nil when
+        /// no fleet gives them.
+        public var incurredADPKgSbEq: Double?
+        public var amortisedADPKgSbEq: Double?
+        public var incurredPrimaryEnergyMJ: Double?
+        public var amortisedPrimaryEnergyMJ: Double?
 
         public init() {}
 
@@ -27,7 +33,12 @@ public enum LifeCycle {
             var s = a
             s.installed += b.installed; s.replaced += b.replaced; s.retired += b.retired; s.batteriesReplaced += b.batteriesReplaced
             s.incurredCO2eKg += b.incurredCO2eKg; s.amortisedCO2eKg += b.amortisedCO2eKg
-            s.wasteKg = a.wasteKg.map { $0 + (b.wasteKg ?? 0) } ?? b.wasteKg
+            func add(_ x: Double?, _ y: Double?) -> Double? { x.map { $0 + (y ?? 0) } ?? y }
+            s.wasteKg = add(a.wasteKg, b.wasteKg)
+            s.incurredADPKgSbEq = add(a.incurredADPKgSbEq, b.incurredADPKgSbEq)
+            s.amortisedADPKgSbEq = add(a.amortisedADPKgSbEq, b.amortisedADPKgSbEq)
+            s.incurredPrimaryEnergyMJ = add(a.incurredPrimaryEnergyMJ, b.incurredPrimaryEnergyMJ)
+            s.amortisedPrimaryEnergyMJ = add(a.amortisedPrimaryEnergyMJ, b.amortisedPrimaryEnergyMJ)
             return s
         }
     }
@@ -112,6 +123,9 @@ public enum LifeCycle {
             // the batteries a node uses up in it.
             let nodeSeconds = (nodes(span.start) + nodes(span.end)) / 2 * (end - s)
             y.amortisedCO2eKg = nodeSeconds * (e.total + batteries * battery.co2e) / e.lifetime
+            // Resources of making a node: at manufacture, or spread over the lifetime.
+            if let a = e.abioticDepletion { (y.incurredADPKgSbEq, y.amortisedADPKgSbEq) = (made * a, nodeSeconds * a / e.lifetime) }
+            if let p = e.primaryEnergy { (y.incurredPrimaryEnergyMJ, y.amortisedPrimaryEnergyMJ) = (made * p / 1e6, nodeSeconds * p / 1e6 / e.lifetime) }
             out.append((span.year, y))
         }
         return out

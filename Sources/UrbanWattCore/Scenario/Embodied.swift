@@ -25,11 +25,16 @@ public struct Embodied: Sendable, Equatable {
     /// node's own figures. A battery is replaced when it runs out, at the battery life the run
     /// computes, unless the node is replaced first.
     public var battery: Battery?
+    /// kg Sb-eq of abiotic depletion and J of primary energy of making a node, where the source
+    /// gives them (`abiotic_depletion`, `primary_energy`); nil: absent, not zero.
+    public var abioticDepletion: Double?
+    public var primaryEnergy: Double?
     /// Where the figures come from: `scenario`, or a kind's cited default.
     public var source = "scenario"
 
     public init(manufacturing: Double, transport: Double = 0, endOfLife: Double = 0, lifetime: Double, mass: Double? = nil, installedNew: Bool = false,
-                battery: Battery? = nil, source: String = "scenario") {
+                battery: Battery? = nil, abioticDepletion: Double? = nil, primaryEnergy: Double? = nil, source: String = "scenario") {
+        (self.abioticDepletion, self.primaryEnergy) = (abioticDepletion, primaryEnergy)
         (self.manufacturing, self.transport, self.endOfLife) = (manufacturing, transport, endOfLife)
         (self.lifetime, self.mass, self.installedNew, self.battery, self.source) = (lifetime, mass, installedNew, battery, source)
     }
@@ -61,6 +66,8 @@ public struct Embodied: Sendable, Equatable {
         }
         out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", source))
         if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", source)) }
+        if let a = abioticDepletion { out.append(Assumption("embodied.abiotic_depletion", a, "kg Sb-eq per node", source)) }
+        if let p = primaryEnergy { out.append(Assumption("embodied.primary_energy", p / 1e6, "MJ per node", source)) }
         if let battery {
             out.append(Assumption("embodied.battery.co2e", battery.co2e, "kg CO2e per replacement battery", source))
             if let m = battery.mass { out.append(Assumption("embodied.battery.mass", m, "kg per battery", source)) }

@@ -85,7 +85,7 @@ public enum Dimension: String, Sendable, CaseIterable {
         case .fuelCarbon: [("g/l", 1), ("kg/l", 1000)]
         case .area: [("m²", 1), ("m2", 1), ("km²", 1e6), ("km2", 1e6)]
         case .areaEnergy: [("Wh/m²", 3600), ("kWh/m²", 3.6e6), ("MWh/m²", 3.6e9), ("Wh/m2", 3600), ("kWh/m2", 3.6e6), ("MWh/m2", 3.6e9)]
-        case .mass: [("g", 1e-3), ("kg", 1), ("t", 1e3), ("g CO2e", 1e-3), ("kg CO2e", 1), ("t CO2e", 1e3)]
+        case .mass: [("g", 1e-3), ("kg", 1), ("t", 1e3), ("g CO2e", 1e-3), ("kg CO2e", 1), ("t CO2e", 1e3), ("g Sb-eq", 1e-3), ("kg Sb-eq", 1)]
         case .fraction: [("%", 0.01)]
         case .frequency: [("Hz", 1), ("kHz", 1e3), ("MHz", 1e6)]
         case .count: []
