@@ -20,11 +20,19 @@ extension RunSummary {
 extension RunSummary.Payback {
     /// The payback of each measure of `b`, given the life cycle it computed; empty without a
     /// carbon intensity or a price, or without measures.
-    static func measures(_ b: Breakdown, lifecycle: [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])]) -> [RunSummary.Named<Self>] {
+    /// A measure is weighed as an investment made at the start: its nodes present then are bought
+    /// then (as `installed: new`), whatever the life cycle says of the stock.
+    static func measures(_ b: Breakdown) -> [RunSummary.Named<Self>] {
         let s = b.scenario
-        guard b.hasCarbon || b.hasPrice else { return [] }
+        // A shard holds part of each fleet; its merge weighs the whole.
+        guard b.hasCarbon || b.hasPrice, b.result.shard.count == 1 else { return [] }
+        let spans = RunSummary.LifeCycle.spans(b), zone = b.result.clock.zone
         return s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }.map { i in
-            let life = lifecycle.first { $0.fleet == i }?.years ?? []
+            let life = s.fleets[i].embodied.map { e -> [UrbanWattCore.LifeCycle.Year] in
+                var bought = e
+                bought.installedNew = true
+                return UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: bought, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: zone)
+            } ?? []
             var payback = Self()
             var co2 = 0.0, co2ICT = 0.0, money = 0.0
             for (year, span) in b.years {

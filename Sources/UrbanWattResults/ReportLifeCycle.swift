@@ -8,7 +8,9 @@ extension Report {
             return "<p>No fleet gives <code>embodied:</code>, so the run counts only the electricity the devices use (see the methodology).</p>"
         }
         let years = summary.byYear
-        let operational = years.map { ($0.figures.co2Kg ?? 0) / 1000 }
+        // Like for like: the electricity CO2 of the fleets whose embodied CO2e is counted.
+        let counted = b.scenario.fleets.indices.filter { b.scenario.fleets[$0].embodied != nil }
+        let operational = b.years.map { _, span in counted.reduce(0.0) { $0 + (b.co2(.fleet($1), span) ?? 0) } / 1000 }
         let amortised = years.map { y in (life.byYear.first { $0.name == String(y.year) }?.value.amortisedCO2eKg ?? 0) / 1000 }
         let incurred = years.map { y in (life.byYear.first { $0.name == String(y.year) }?.value.incurredCO2eKg ?? 0) / 1000 }
         // The first year whose amortised embodied CO2e reaches the operational: a cleaner grid moves it nearer.
@@ -16,7 +18,7 @@ extension Report {
         var p: [String] = []
         let t = { (x: Double) in SummaryTable.number(x / 1000) }
         p.append("<p>Making, shipping and disposing of the devices of the fleets that give <code>embodied:</code> emits \(t(life.total.incurredCO2eKg)) t CO₂e as incurred over the period, \(t(life.total.amortisedCO2eKg)) t amortised over the devices' lifetimes"
-            + (b.co2(.total).map { ", against \(t($0)) t CO₂ of electricity" } ?? "") + ". "
+            + (b.hasCarbon ? ", against \(t(1000 * operational.reduce(0, +))) t CO₂ of the same fleets' electricity" : "") + ". "
             + (b.hasCarbon ? (crossover.map { "From \($0), the amortised embodied CO₂e is as large as the operational or larger." }
                 ?? "In no year is the amortised embodied CO₂e as large as the operational.") : "") + "</p>")
         // Stacked bars: operational below, amortised embodied above.
@@ -37,7 +39,7 @@ extension Report {
         p.append("<figure>\n\(plot.render(xTicks: ticks, legend: [("operational", "#76b7b2"), ("embodied, amortised", "#9c755f")]))<figcaption>"
             + "Operational CO₂ (electricity × the grid's intensity) and embodied CO₂e amortised over each device's lifetime, per calendar year"
             + (crossover.map { "; the dashed line marks \($0), the first year embodied reaches operational" } ?? "") + ".</figcaption></figure>")
-        let head = ["year", "operational t CO₂", "embodied t CO₂e, amortised", "embodied t CO₂e, incurred", "installed", "replaced", "retired", "batteries", "waste kg"]
+        let head = ["year", "operational t CO₂ (those fleets)", "embodied t CO₂e, amortised", "embodied t CO₂e, incurred", "installed", "replaced", "retired", "batteries", "waste kg"]
         let rows = years.indices.map { i -> [String] in
             let f = life.byYear.first { $0.name == String(years[i].year) }?.value ?? RunSummary.LifeCycleFigures()
             return [String(years[i].year), SummaryTable.number(operational[i]), SummaryTable.number(amortised[i]), SummaryTable.number(incurred[i]),
@@ -57,7 +59,7 @@ extension Report {
             return [m.name, year(v.co2eYear, v.co2eNetKg), year(v.co2eYearICT, v.co2eNetICTKg), year(v.costYear, v.costNet),
                     v.co2eNetKg.map { SummaryTable.number($0 / 1000) } ?? "—", v.costNet.map(SummaryTable.number) ?? "—"]
         }
-        return "<h3>Payback of each measure</h3><p>The first year from which a measure's cumulative savings, net of rebound, cover its ICT overhead and the embodied CO₂e it incurred (in money: its purchases, <code>capex</code> × nodes installed and replaced), with all its savings and with the ICT-enabled savings alone.</p>"
+        return "<h3>Payback of each measure</h3><p>The first year from which a measure's cumulative savings, net of rebound, cover its ICT overhead and the embodied CO₂e it incurred (in money: its purchases, <code>capex</code> × nodes installed and replaced), with all its savings and with the ICT-enabled savings alone; its nodes present at the start count as bought then.</p>"
             + ReportText.table(["measure", "CO₂e, all savings", "CO₂e, ICT-enabled alone", "money, all savings", "net t CO₂e at the end", "net \(currency) at the end"], rows, text: [0])
     }
 }

@@ -276,9 +276,8 @@ extension RunSummary {
         }
         ict = ICT(b)
         lifecycle = LifeCycle(b)
-        let life = LifeCycle.fleets(b)
-        payback = Payback.measures(b, lifecycle: life)
-        sci = FleetSCI.fleets(b, lifecycle: life)
+        payback = Payback.measures(b)
+        sci = FleetSCI.fleets(b, lifecycle: LifeCycle.fleets(b))
         balance = b.balance()
         // By fleet, the measures and the fleets that enable effects: any other fleet's balance is its
         // ICT part (`ict.by_fleet`).

@@ -2,8 +2,9 @@ import UrbanWattCore
 
 extension RunSummary {
     /// A fleet's Software Carbon Intensity (ISO/IEC 21031:2024) in one year: (E·I + M) / R, with E·I
-    /// the CO2 of its ICT energy at the grid's intensity, M its embodied CO2e amortised (`lifecycle`;
-    /// 0 without `embodied:`), R its functional units.
+    /// the CO2 of the fleet's energy at the grid's intensity (the whole node's, as its embodied CO2e
+    /// is: a light point's lamp and controller), M its embodied CO2e amortised (`lifecycle`; 0
+    /// without `embodied:`), R its functional units.
     public struct SCI: Sendable, Equatable {
         public var year: Int
         public var operationalKg: Double
@@ -23,7 +24,8 @@ extension RunSummary {
 extension RunSummary.FleetSCI {
     /// Each fleet with `functional_unit:`; empty without a carbon intensity (no E·I to count).
     static func fleets(_ b: Breakdown, lifecycle: [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])]) -> [RunSummary.Named<Self>] {
-        guard b.hasCarbon else { return [] }
+        // A shard holds part of each fleet's energy but not of its node-hours; its merge has both.
+        guard b.hasCarbon, b.result.shard.count == 1 else { return [] }
         let s = b.scenario, spans = RunSummary.LifeCycle.spans(b), zone = b.result.clock.zone
         return s.fleets.indices.compactMap { i in
             guard let unit = s.fleets[i].functionalUnit else { return nil }
@@ -37,7 +39,7 @@ extension RunSummary.FleetSCI {
                     func nodes(_ t: Int64) -> Double { s.fleets[i].count.value(at: t, zone: zone).rounded(.down) }
                     units = (nodes(span.start) + nodes(span.end)) / 2 * Double(span.end - span.start) / 3600
                 }
-                return RunSummary.SCI(year: y.year, operationalKg: b.ict(fleet: i, y.span).co2Kg ?? 0,
+                return RunSummary.SCI(year: y.year, operationalKg: b.co2(.fleet(i), y.span) ?? 0,
                                       embodiedKg: life.first { $0.year == y.year }?.figures.amortisedCO2eKg ?? 0, units: units)
             }
             return RunSummary.Named(name: s.fleets[i].name, value: Self(unit: unit, byYear: years))

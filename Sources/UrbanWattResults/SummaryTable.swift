@@ -59,7 +59,7 @@ public enum SummaryTable {
                 + "\(number(life.total.amortisedCO2eKg / 1000)) t amortised · \(number(life.total.installed)) installed, "
                 + "\(number(life.total.replaced)) replaced, \(number(life.total.retired)) retired")
         }
-        let payback = RunSummary.Payback.measures(b, lifecycle: RunSummary.LifeCycle.fleets(b)).filter { _ in b.hasCarbon }
+        let payback = RunSummary.Payback.measures(b).filter { _ in b.hasCarbon }
         if !payback.isEmpty {
             lines.append("payback in CO2e (all savings / ICT-enabled alone): " + payback.map {
                 "\($0.name) \($0.value.co2eYear.map(String.init) ?? "not by \(b.years.last?.year ?? 0)") / \($0.value.co2eYearICT.map(String.init) ?? "not by \(b.years.last?.year ?? 0)")"

@@ -120,6 +120,9 @@ enum FleetDecoder {
         if fleet.embodied == nil, f["embodied"] == nil, let i = f["installed"] {
             r.error(i, "`installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too")
         }
+        if f["embodied"] == nil, let c = f["capex"] {
+            r.error(c, "a capex is paid for each node installed or replaced, which `embodied:` (its lifetime) decides; give `embodied:` too")
+        }
         fleet.given = givenKeys(f)
         return fleet
     }
@@ -144,7 +147,22 @@ enum FleetDecoder {
     /// `manufacturing`, `transport` and `end_of_life`; with `installed: new | existing` beside it.
     static func embodied(_ c: Cursor, installed: Cursor?, hasBattery: Bool, kind: FleetKind, reader r: YAMLReader) -> Embodied? {
         let example = "{co2e: 2 kg, lifetime: 8 years, mass: 0.1 kg}"
-        let isNew = installed.flatMap { r.choice($0, ["new", "existing"], what: "when the nodes present at the start were installed") }.map { $0 == "new" }
+        // `installed: new | existing | {age: [2 years, 6 years]}` (existing stock of those ages).
+        var isNew: Bool?, stockAge: ClosedRange<Double>?
+        if let i = installed {
+            if case .mapping = i.node {
+                if let m = r.mapping(i, allowed: ["age"], what: "new, existing, or {age: [2 years, 6 years]}"),
+                   let a = r.required(m, "age", in: i, what: "the youngest and oldest age of the stock at the start, such as [2 years, 6 years]"),
+                   let items = r.list(a, what: "two ages, the youngest and the oldest, such as [2 years, 6 years]") {
+                    let ages = items.compactMap { r.quantity($0, .duration) }
+                    if items.count != 2 { r.error(a, "expected two ages, the youngest and the oldest, got \(items.count)") } else if ages.count == 2 {
+                        if ages[0] > ages[1] { r.error(a, "expected the youngest age first, got \(a.found)") } else { (isNew, stockAge) = (false, ages[0]...ages[1]) }
+                    }
+                }
+            } else {
+                isNew = r.choice(i, ["new", "existing"], what: "when the nodes present at the start were installed").map { $0 == "new" }
+            }
+        }
         // `embodied: default`: the kind's cited figures (`urbanwatt list`).
         if c.scalar == "default" {
             guard var e = kind.embodied.value else {
@@ -152,6 +170,7 @@ enum FleetDecoder {
                 return nil
             }
             e.installedNew = isNew ?? false
+            e.stockAge = stockAge
             if !hasBattery { e.battery = nil }
             return installed == nil || isNew != nil ? e : nil
         }
@@ -186,8 +205,10 @@ enum FleetDecoder {
         guard ok, let lifetime, lifetime >= 86_400, f["co2e"] == nil || co2e != nil, parts.allSatisfy({ mass($0) != nil }),
               f["mass"] == nil || weight != nil, installed == nil || isNew != nil,
               f["abiotic_depletion"] == nil || adp != nil, f["primary_energy"] == nil || primary != nil else { return nil }
-        return Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
+        var out = Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
                         mass: weight, installedNew: isNew ?? false, battery: battery, abioticDepletion: adp, primaryEnergy: primary)
+        out.stockAge = stockAge
+        return out
     }
 }
 

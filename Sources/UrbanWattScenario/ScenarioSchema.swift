@@ -154,11 +154,13 @@ public enum ScenarioSchema {
                    + [("lifetime", quantity(.duration)), ("primary_energy", quantity(.energy)),
                    ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"]),
         ]))])
-        case "installed": .object([("enum", .array([.string("new"), .string("existing")]))])
+        case "installed": .object([("anyOf", .array([.object([("enum", .array([.string("new"), .string("existing")]))]),
+            object([("age", .object([("type", .string("array")), ("items", quantity(.duration)), ("minItems", .integer(2)), ("maxItems", .integer(2))]))],
+                   required: ["age"])]))])
         case "functional_unit": object([("name", .object([("type", .string("string")), ("minLength", .integer(1))])),
                                          ("per", .object([("enum", .array(FunctionalUnit.Per.allCases.map { .string($0.rawValue) }))]))], required: ["name", "per"])
         case "capex": .object([("anyOf", .array([.object([("type", .string("number")), ("minimum", .integer(0))]),
-                                                 .object([("type", .string("string")), ("pattern", .string("^[0-9_.]+ [A-Z]{3}$"))])]))])
+                                                 .object([("type", .string("string")), ("pattern", .string("^[0-9_.eE+-]+ [A-Z]{3}$"))])]))])
         // Any of the kind's own keys, each overriding the fleet's.
         case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
         default: .object([])
@@ -201,6 +203,8 @@ public enum ScenarioSchema {
             required: ["name", "kind"] + own.filter(\.required).map(\.key))
         if case .object(var fields) = schema {
             fields.insert(("title", .string("\(kind.rawValue): \(kind.summary)")), at: 0)
+            // When the nodes were installed and what each costs both need their lifetime.
+            fields.append(("dependentRequired", .object([("installed", .array([.string("embodied")])), ("capex", .array([.string("embodied")]))])))
             schema = .object(fields)
         }
         return schema

@@ -58,7 +58,7 @@ extension UrbanWatt {
             for t in topic {
                 if let problem = TopicFilter.problem(t) { throw ValidationError("--topic \"\(t.prefix(80))\": \(problem)") }
             }
-            if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...(365 * 86_400)) }
+            if let timeout { _ = try OptionValues.duration(timeout, option: "--timeout", range: 0.1...Dimension.yearSeconds) }
             if let session, !Name.isValid(session) { throw ValidationError("--session: " + Name.problem(session, what: "a session name")) }
             if let metrics, case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
             if let influx, let why = InfluxWriter.problem(influx) { throw ValidationError("--influx: \(why)") }
@@ -72,7 +72,7 @@ extension UrbanWatt {
             // Before listening for minutes: a folder holding what UrbanWatt did not write is never replaced.
             if let out { try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(out) } }
             guard var settings = try broker.settings(defaultClientID: "urbanwatt-listen-\(getpid())") else { return }
-            let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...(365 * 86_400)) }
+            let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...Dimension.yearSeconds) }
             // --timeout bounds the whole listen, connecting included.
             if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
             let listener: TelemetryListener

@@ -70,7 +70,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
 
     static let intervalRange: ClosedRange<Double> = 1...86_400
     /// MQTT 5 carries the expiry as 32-bit seconds; a year is far beyond any broker's use of it.
-    static let expiryRange: ClosedRange<Double> = 1...(365 * 86_400)
+    static let expiryRange: ClosedRange<Double> = 1...Dimension.yearSeconds
 
     enum Speed: Equatable { case max, factor(Double), invalid }
 

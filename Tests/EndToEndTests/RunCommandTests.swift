@@ -108,7 +108,7 @@ import Testing
          "mittelstadt needs about 15.1 GiB (31,536,000 steps × 15 fleets, 19,202 nodes, 31,536,000 rows"),
         (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
         (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 365 d"),
+        (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 1 year"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--reconnect-timeout", "nan"], 64, "--reconnect-timeout expects a duration"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--speed", "inf"], 64, "--speed expects"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--apikey", "a|b"], 64, "--apikey"),

@@ -42,11 +42,11 @@ struct LifeCycleTests {
         expectClose(life.total.incurredCO2eKg, 5_188, "incurred over the decade")
         expectClose(life.total.installed, 2_594, "installed over the decade")
         #expect(life.byFleet.map(\.name) == ["sensors"] && life.byLayer.map(\.name) == ["sensing"] && life.byKind.map(\.name) == ["device"])
-        // Existing stock at the start is not made in 2025, but a tenth of it, of every age up to ten
-        // years, comes due: 100 added and 100 replaced, 400 kg.
+        // Existing stock at the start is not made in 2025, but the share of it, of every age up to ten
+        // years, that reaches ten in 2025 is replaced: 1,000 × 365 / 3,652.5 = 99.93, with the 100 added.
         let existing = try #require(try summary(ofYAML: Self.growing(installed: "existing")).lifecycle)
-        expectClose(existing.byYear[0].value.replaced, 100, "existing: 2025 replaced")
-        expectClose(existing.byYear[0].value.incurredCO2eKg, 400, "existing: 2025 incurred")
+        expectClose(existing.byYear[0].value.replaced, 1_000 * 365 / 3_652.5, "existing: 2025 replaced")
+        expectClose(existing.byYear[0].value.incurredCO2eKg, 200 + 2 * 1_000 * 365 / 3_652.5, "existing: 2025 incurred")
     }
 
     /// 100 nodes, new, with a 2-year life and the CO2e split: 3 kg made, 1 kg shipped, 0.5 kg at end
@@ -77,7 +77,8 @@ struct LifeCycleTests {
         for k in 0..<5 { expectClose(years[k].amortisedCO2eKg, nodeDays[k] * 4.5 / 730.5, "amortised \(2025 + k)") }
     }
 
-    /// 120 nodes of every age up to a 4-year life fall due evenly: 30 a year, 60 kg at 2 kg.
+    /// 120 nodes of every age up to a 4-year life (1,461 days) fall due evenly: 120 × 365 / 1,461 a
+    /// year, 120 × 366 / 1,461 in the leap year 2028; 2 kg each.
     @Test func existingStockIsReplacedEvenlyOverItsLifetime() throws {
         let s = try summary(ofYAML: """
             urbanwatt: 1
@@ -87,8 +88,8 @@ struct LifeCycleTests {
               - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}}
             """)
         let life = try #require(s.lifecycle)
-        for y in life.byYear {
-            expectClose(y.value.replaced, 30, "replaced \(y.name)"); expectClose(y.value.incurredCO2eKg, 60, "incurred \(y.name)")
+        for (y, days) in zip(life.byYear, [365.0, 365, 365, 366]) {
+            expectClose(y.value.replaced, 120 * days / 1_461, "replaced \(y.name)"); expectClose(y.value.incurredCO2eKg, 240 * days / 1_461, "incurred \(y.name)")
             #expect(y.value.wasteKg == nil && y.value.incurredADPKgSbEq == nil && y.value.incurredPrimaryEnergyMJ == nil, "not given: absent, not zero")
         }
     }
@@ -167,6 +168,25 @@ struct LifeCycleTests {
         #expect(message.contains("x.yaml:6:") && message.contains("a link has no embodied default (an allocation of networks' energy"), "\(message)")
     }
 
+    /// Stock aged 2 to 4 years of a 4-year life falls due within 730.5 days: 120 × 365 / 730.5 in
+    /// 2025 and 2026 and the half day's share in 2027; stock older than its lifetime at once.
+    @Test func existingStockOfGivenAges() throws {
+        func replaced(_ installed: String) throws -> [Double] {
+            try #require(try summary(ofYAML: """
+                urbanwatt: 1
+                name: stock
+                period: {start: 2025-01-01, end: 2029-01-01, step: 1 h}
+                fleets:
+                  - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}, installed: \(installed)}
+                """).lifecycle).byYear.map(\.value.replaced)
+        }
+        let spread = try replaced("{age: [2 years, 4 years]}")
+        let year: Double = 120 * 365 / 730.5, halfDay: Double = 120 * 0.5 / 730.5
+        let expected: [Double] = [year, year, halfDay, 0]
+        for k in expected.indices { expectClose(spread[k], expected[k], "aged stock \(2025 + k)") }
+        #expect(try replaced("{age: [5 years, 5 years]}") == [120, 0, 0, 0])
+    }
+
     /// Written and read back, the life cycle and its years are the same; a run without `embodied:`
     /// has no lifecycle section.
     @Test func theSummaryRoundTrips() throws {
@@ -188,6 +208,9 @@ struct LifeCycleTests {
         ("embodied: {co2e: 2 kg, lifetime: 4 years, weight: 1 kg}", "fleets[d].embodied.weight:"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: old", "fleets[d].installed: "),
         ("embodied: defaults", "fleets[d].embodied: expected `default` or a mapping"),
+        ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: {age: [4 years, 2 years]}", "fleets[d].installed.age: expected the youngest age first"),
+        ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: {age: [4 years]}", "fleets[d].installed.age: expected two ages"),
+        ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: {ages: 1}", "fleets[d].installed.ages:"),
         ("installed: new", "fleets[d].installed: `installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years, battery: {co2e: 0.1 kg}}", "fleets[d].embodied.battery: this fleet's nodes have no battery (`battery:`) to replace"),
     ])

@@ -47,18 +47,18 @@ struct PaybackTests {
         #expect(try summary(ofYAML: Self.retrofit(until: 2028)).json().serialized().contains("\"co2e_year_ict\": null"))
     }
 
-    /// The SCI per light-point-hour of 2025 (issue 20, item 5): E·I, the controllers' 876 kWh at
-    /// 400 g/kWh, 350.4 kg; M, 100 lights × 100 kg × 365 / (20 × 365.25) days, 499.658 kg; R, 100 ×
-    /// 8,760 light-point-hours: (350.4 + 499.658) / 876,000 kg = 0.970386 g.
+    /// The SCI per light-point-hour of 2025 (issue 20, item 5): E·I, the lights' 29,200 kWh of lamp and
+    /// 876 kWh of controller at 400 g/kWh, 12,030.4 kg; M, 100 lights × 100 kg × 365 / (20 × 365.25)
+    /// days, 499.658 kg; R, 100 × 8,760 light-point-hours: (12,030.4 + 499.658) / 876,000 kg = 14.30 g.
     @Test func theSoftwareCarbonIntensityPerLightPointHour() throws {
         let text = Self.retrofit(until: 2026).replacingOccurrences(of: "capex: 400 EUR}", with: "capex: 400 EUR,\n     functional_unit: {name: light-point-hour, per: node-hour}}")
         let s = try summary(ofYAML: text)
         let sci = try #require(s.sci.first { $0.name == "lights" }?.value)
         #expect(sci.unit == FunctionalUnit(name: "light-point-hour", per: .nodeHour) && sci.byYear.map(\.year) == [2025])
-        expectClose(sci.byYear[0].operationalKg, 350.4, "E·I")
+        expectClose(sci.byYear[0].operationalKg, 12_030.4, "E·I")
         expectClose(sci.byYear[0].embodiedKg, 3_650_000.0 / 7_305, "M")
         expectClose(sci.byYear[0].units, 876_000, "R")
-        expectClose(sci.byYear[0].gramsPerUnit, 1000 * (350.4 + 3_650_000.0 / 7_305) / 876_000, "SCI, g per light-point-hour")
+        expectClose(sci.byYear[0].gramsPerUnit, 1000 * (12_030.4 + 3_650_000.0 / 7_305) / 876_000, "SCI, g per light-point-hour")
         #expect(try RunSummary(json: JSONParser.parse(s.json().serialized())) == s)
         let wrong = text.replacingOccurrences(of: "per: node-hour", with: "per: lamp")
         #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(wrong, file: "x.yaml") }
@@ -77,6 +77,18 @@ struct PaybackTests {
         } catch {
             #expect("\(error)".contains("x.yaml:9:") && "\(error)".contains(expected), "\(error)")
         }
+    }
+
+    /// A payback weighs a measure bought at the start, even when the life cycle counts existing stock.
+    @Test func aMeasureIsWeighedAsBoughtAtTheStart() throws {
+        let stock = Self.retrofit(until: 2031).replacingOccurrences(of: "installed: new, ", with: "")
+        let p = try #require(try summary(ofYAML: stock).payback.first?.value)
+        #expect(p.co2eYear == 2025 && p.co2eYearICT == 2030 && p.costYear == 2027)
+    }
+
+    @Test func capexNeedsEmbodied() {
+        let text = Self.retrofit(until: 2026).replacingOccurrences(of: "embodied: {co2e: 100 kg, lifetime: 20 years}, installed: new, ", with: "")
+        #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
     }
 
     @Test func capexNeedsAPrice() {

@@ -8,7 +8,7 @@
 public struct Building: NodeKind, Equatable {
     public static let name = "building"
     public static let summary = "floor area × yearly demand per m² × profile × BACS factor (EN ISO 52120-1), plus BACS devices"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 590, transport: 30, endOfLife: 10, lifetime: 10 * Dimension.yearSeconds, source: "[Google-Thermostat2020] a room controller, 50 per building (U): the BACS devices, not the building"))
+    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 590, transport: 30, endOfLife: 10, lifetime: 10 * Dimension.yearSeconds, mass: 4.9, source: "[Google-Thermostat2020] a room controller, 50 per building (U): the BACS devices, not the building"))
     public static let defaultLayer = Layer.buildings
     /// Without the upgrade, the building stays at its present class with no new devices.
     public static let ictFunctions = ["bacs"]

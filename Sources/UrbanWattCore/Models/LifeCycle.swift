@@ -77,12 +77,23 @@ public enum LifeCycle {
                     y.installed += n0
                     cohorts.append((start + e.lifetime, n0))
                 } else {
-                    // Stock of every age below the lifetime falls due evenly over the next lifetime.
-                    var t = start
-                    while t < start + e.lifetime {
-                        let t2 = min(t + yearSeconds, start + e.lifetime)
-                        cohorts.append(((t + t2) / 2, n0 * (t2 - t) / e.lifetime))
-                        t = t2
+                    // Stock of ages spread evenly (by default from new to the lifetime) falls due
+                    // evenly when each reaches the lifetime; stock older than that at once.
+                    let ages = e.stockAge ?? 0...e.lifetime
+                    let first = start + e.lifetime - ages.upperBound, last = start + e.lifetime - ages.lowerBound
+                    if last <= first {
+                        cohorts.append((max(start, first), n0))
+                    } else {
+                        // Sliced at the ends of the run's calendar years (then yearly), so that each
+                        // year, a short first one too, gets its share.
+                        let ends = years.map { Double($0.end) }.filter { $0 > first && $0 < last }
+                        var cuts = [first] + ends
+                        var t = max(cuts[cuts.count - 1], Double(years[years.count - 1].end))
+                        while t + yearSeconds < last { t += yearSeconds; cuts.append(t) }
+                        cuts.append(last)
+                        for (t, t2) in zip(cuts, cuts.dropFirst()) where t2 > t {
+                            cohorts.append((max(start, (t + t2) / 2), n0 * (t2 - t) / (last - first)))
+                        }
                     }
                 }
             }
@@ -98,6 +109,11 @@ public enum LifeCycle {
                     if cohorts[0].n <= 0 { cohorts.removeFirst() }
                 }
             }
+            // Growth is installed on average mid-year; its batteries and (short) lifetimes count from then.
+            if change > 0 {
+                y.installed += change
+                cohorts.append(((s + end) / 2 + e.lifetime, change))
+            }
             // Replacements due this year, again if the lifetime is shorter than a year; each cycle's
             // batteries run out in turn.
             for i in cohorts.indices {
@@ -109,10 +125,6 @@ public enum LifeCycle {
                     cohorts[i].due += e.lifetime
                 }
                 y.batteriesReplaced += cohorts[i].n * batteryChanges(installed: cohorts[i].due - e.lifetime, from: from, to: end)
-            }
-            if change > 0 {
-                y.installed += change
-                cohorts.append(((s + end) / 2 + e.lifetime, change))
             }
             cohorts.sort { $0.due < $1.due }
             let made = y.installed + y.replaced, disposed = y.replaced + y.retired

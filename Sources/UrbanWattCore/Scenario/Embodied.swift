@@ -21,6 +21,9 @@ public struct Embodied: Sendable, Equatable {
     /// Whether the nodes present at the start are installed then (`new`) or are stock of every
     /// age up to the lifetime (`existing`, the default), due for replacement evenly over it.
     public var installedNew: Bool
+    /// The ages, in seconds, existing stock is spread evenly over at the start (`installed: {age:
+    /// [2 years, 6 years]}`); nil: from new to the lifetime.
+    public var stockAge: ClosedRange<Double>?
     /// kg CO2e and kg of each replacement battery (`battery: {co2e, mass}`); the first is in the
     /// node's own figures. A battery is replaced when it runs out, at the battery life the run
     /// computes, unless the node is replaced first.
@@ -66,6 +69,10 @@ public struct Embodied: Sendable, Equatable {
         }
         out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", source))
         if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", source)) }
+        if let ages = stockAge {
+            out.append(Assumption("installed.age_min", ages.lowerBound / Dimension.yearSeconds, "years, the youngest of the stock at the start", "scenario"))
+            out.append(Assumption("installed.age_max", ages.upperBound / Dimension.yearSeconds, "years, the oldest of the stock at the start", "scenario"))
+        }
         if let a = abioticDepletion { out.append(Assumption("embodied.abiotic_depletion", a, "kg Sb-eq per node", source)) }
         if let p = primaryEnergy { out.append(Assumption("embodied.primary_energy", p / 1e6, "MJ per node", source)) }
         if let battery {
