@@ -34,7 +34,10 @@ public enum MonteCarlo {
             guard let s = scenario(k) else { return }
             // A run keeps its totals only: one row for the whole period, not one an hour.
             let engine = Engine(scenario: s)
-            let b = Breakdown.run(engine, stepsPerRow: max(1, engine.clock.count), concurrent: false)
+            // An interrupt stops a run between chunks too (a run of 1-second steps takes minutes);
+            // a run stopped so is not a run.
+            let b = Breakdown.run(engine, stepsPerRow: max(1, engine.clock.count), concurrent: false, shouldStop: shouldStop)
+            guard b.result.complete else { return }
             let stats = RunStats(
                 run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])

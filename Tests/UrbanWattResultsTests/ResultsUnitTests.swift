@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import UrbanWattCore
 import UrbanWattScenario
@@ -21,6 +22,16 @@ import UrbanWattScenario
         let m = RegressionCheck.compare(expected: golden, got: beyond, tolerance: 1e-9)
         #expect(m.map(\.field) == ["totals.energy_kwh", "totals.currency", "totals.extra"])
         #expect(abs((m[0].relative ?? 0) - 1.0 / 101) < 1e-12)
+    }
+
+    /// An interrupt stops a Monte Carlo run between chunks, not only between runs (a year of
+    /// 1-second steps is 31.5 million of them), and a run stopped so is not returned.
+    @Test func anInterruptStopsARunBetweenChunks() {
+        let s = Scenario(name: "long", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 1,
+                         fleets: [Fleet(name: "gw", model: Gateway(power: 3))])
+        let asked = Atomic<Int>(0)
+        let stats = MonteCarlo.run(runs: 1, scenario: { _ in s }, shouldStop: { asked.add(1, ordering: .relaxed).newValue > 2 })
+        #expect(stats.isEmpty && asked.load(ordering: .relaxed) == 3, "asked \(asked.load(ordering: .relaxed)) times")
     }
 
     /// summary.json is written from the typed summary and read back into the same value, its
