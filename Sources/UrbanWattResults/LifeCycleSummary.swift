@@ -19,9 +19,11 @@ extension RunSummary {
 extension RunSummary.LifeCycle {
     /// The life cycle of `b`'s fleets with `embodied:`, over the calendar years it simulated; nil
     /// when none gives it.
-    init?(_ b: Breakdown) {
+    init?(_ b: Breakdown) { self.init(b, fleets: Self.fleets(b)) }
+
+    /// The same from the fleets' years computed already (`fleets(_:)`).
+    init?(_ b: Breakdown, fleets: [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])]) {
         let s = b.scenario, spans = Self.spans(b)
-        let fleets = Self.fleets(b)
         guard !fleets.isEmpty else { return nil }
         typealias F = RunSummary.LifeCycleFigures
         func sum(_ keep: (Int) -> Bool, year: Int? = nil) -> F {
@@ -52,13 +54,17 @@ extension RunSummary.LifeCycle {
     }
 
     /// Each fleet with `embodied:`, year by year; none for a shard, whose merge counts them once
-    /// (a shard holds part of each fleet's nodes).
-    static func fleets(_ b: Breakdown) -> [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])] {
+    /// (a shard holds part of each fleet's nodes). `bought`: the nodes present at the start as
+    /// installed then, whatever `installed:` says (a payback weighs an investment).
+    static func fleets(_ b: Breakdown, bought: Bool = false) -> [(fleet: Int, years: [UrbanWattCore.LifeCycle.Year])] {
         guard b.result.shard.count == 1 else { return [] }
         let s = b.scenario, spans = spans(b), zone = b.result.clock.zone
         return s.fleets.indices.compactMap { i in
-            s.fleets[i].embodied.map {
-                (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: $0, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: zone))
+            s.fleets[i].embodied.map { e in
+                var embodied = e
+                if bought { embodied.installedNew = true }
+                return (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: embodied, batteryLife: b.result.batteryLives[i].mean,
+                                                         over: spans, zone: zone))
             }
         }
     }

@@ -26,13 +26,9 @@ extension RunSummary.Payback {
         let s = b.scenario
         // A shard holds part of each fleet; its merge weighs the whole.
         guard b.hasCarbon || b.hasPrice, b.result.shard.count == 1 else { return [] }
-        let spans = RunSummary.LifeCycle.spans(b), zone = b.result.clock.zone
+        let bought = RunSummary.LifeCycle.fleets(b, bought: true)
         return s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }.map { i in
-            let life = s.fleets[i].embodied.map { e -> [UrbanWattCore.LifeCycle.Year] in
-                var bought = e
-                bought.installedNew = true
-                return UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: bought, batteryLife: b.result.batteryLives[i].mean, over: spans, zone: zone)
-            } ?? []
+            let life = bought.first { $0.fleet == i }?.years ?? []
             var payback = Self()
             var co2 = 0.0, co2ICT = 0.0, money = 0.0
             for (year, span) in b.years {

@@ -29,15 +29,7 @@ enum ReportText {
         let rebound = bal.reboundICT != 0 || (co2?.reboundICT ?? 0) != 0 ? ", what rebounds take back counted again," : ""
         p.append("<strong>Net, the ICT overhead less the savings only ICT makes possible (dimming, smart charging, indirect effects)\(rebound) is \(amount(b, kWh: bal.net, co2: co2?.net, cost: cost?.net)): \(verdict).</strong>")
         // The indirect effects by carrier, electricity's too, after rebound.
-        let carriers = summary.effects.reduce(into: [(name: String, unit: String, kept: Double, co2: Double?)]()) { acc, e in
-            let v = e.value, kept = v.saved - v.rebound
-            if let i = acc.firstIndex(where: { $0.name == v.carrier }) {
-                acc[i].kept += kept
-                acc[i].co2 = acc[i].co2.map { $0 + (v.co2Kg ?? 0) }
-            } else {
-                acc.append((v.carrier, v.unit, kept, v.co2Kg))
-            }
-        }
+        let carriers = summary.effectsByCarrier.map { (name: $0.name, unit: $0.value.unit, kept: $0.value.saved - $0.value.rebound, co2: $0.value.co2Kg) }
         if !carriers.isEmpty {
             let parts = carriers.map { c in
                 "\(SummaryTable.number(c.kept)) \(c.unit) of \(c.name)" + (c.co2.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")

@@ -275,9 +275,10 @@ extension RunSummary {
             }, balance: b.balance(span))
         }
         ict = ICT(b)
-        lifecycle = LifeCycle(b)
+        let life = LifeCycle.fleets(b)
+        lifecycle = LifeCycle(b, fleets: life)
         payback = Payback.measures(b)
-        sci = FleetSCI.fleets(b, lifecycle: LifeCycle.fleets(b))
+        sci = FleetSCI.fleets(b, lifecycle: life)
         balance = b.balance()
         // By fleet, the measures and the fleets that enable effects: any other fleet's balance is its
         // ICT part (`ict.by_fleet`).
@@ -291,9 +292,10 @@ extension RunSummary {
         let saved = s.effects.indices.filter { present.contains(s.effects[$0].enabledBy) }.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
         effects = saved
         // Each carrier's effects are savings in it; electricity's also the measures' and its ICT use.
+        let sums = Self.byCarrier(saved)
         var others: [Named<CarrierBalance>] = []
         for c in s.carriers {
-            let list = saved.map(\.value).filter { $0.carrier == c.name }
+            let list = sums.filter { $0.name == c.name }.map(\.value)
             others.append(Named(name: c.name, value: CarrierBalance(
                 unit: c.unit, used: 0, saved: list.reduce(0) { $0 + $1.saved }, rebound: list.reduce(0) { $0 + $1.rebound },
                 netCO2Kg: RunSummary.total(list, \.co2Kg).map { -$0 } ?? (balance.co2Kg == nil ? nil : 0),
@@ -358,6 +360,19 @@ extension RunSummary.ICT {
 
 extension RunSummary {
     /// The sum of a figure the grid may not give (CO2, cost) over `items`: nil when any is nil.
+    /// The effects' savings summed by carrier, in the order the carriers first appear.
+    public var effectsByCarrier: [Named<CarrierSaving>] { Self.byCarrier(effects) }
+
+    static func byCarrier(_ effects: [Named<CarrierSaving>]) -> [Named<CarrierSaving>] {
+        var carriers: [String] = []
+        for e in effects where !carriers.contains(e.value.carrier) { carriers.append(e.value.carrier) }
+        return carriers.map { c in
+            let list = effects.map(\.value).filter { $0.carrier == c }
+            return Named(name: c, value: CarrierSaving(carrier: c, unit: list[0].unit, saved: list.reduce(0) { $0 + $1.saved },
+                                                       rebound: list.reduce(0) { $0 + $1.rebound }, co2Kg: total(list, \.co2Kg), cost: total(list, \.cost)))
+        }
+    }
+
     static func total<T>(_ items: [T], _ figure: (T) -> Double?) -> Double? {
         items.reduce(Optional(0.0)) { sum, item in sum.flatMap { s in figure(item).map { s + $0 } } }
     }

@@ -34,10 +34,7 @@ extension RunSummary.FleetSCI {
                 let units: Double
                 switch unit.per {
                 case .message: units = Double(b.messages(fleet: i, y.span))
-                case .nodeHour:
-                    // The count is linear within a calendar year, as the life cycle counts it.
-                    func nodes(_ t: Int64) -> Double { s.fleets[i].count.value(at: t, zone: zone).rounded(.down) }
-                    units = (nodes(span.start) + nodes(span.end)) / 2 * Double(span.end - span.start) / 3600
+                case .nodeHour: units = UrbanWattCore.LifeCycle.nodeSeconds(s.fleets[i].count, span, zone: zone) / 3600
                 }
                 return RunSummary.SCI(year: y.year, operationalKg: b.co2(.fleet(i), y.span) ?? 0,
                                       embodiedKg: life.first { $0.year == y.year }?.figures.amortisedCO2eKg ?? 0, units: units)

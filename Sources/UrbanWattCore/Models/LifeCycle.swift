@@ -49,8 +49,12 @@ public enum LifeCycle {
     /// A calendar year of the run: `[start, end)` in Unix seconds.
     public typealias Span = (year: Int, start: Int64, end: Int64)
 
-    /// Existing stock comes due in slices of a year (uniform ages).
-    static let yearSeconds = Dimension.yearSeconds
+    /// Node-seconds in service of a fleet of `count` nodes over `span`: a count is linear within a
+    /// calendar year, so the mean of its ends.
+    public static func nodeSeconds(_ count: YearMap, _ span: Span, zone: Zone) -> Double {
+        func nodes(_ t: Int64) -> Double { count.value(at: t, zone: zone).rounded(.down) }
+        return (nodes(span.start) + nodes(span.end)) / 2 * Double(span.end - span.start)
+    }
 
     /// The life cycle of a fleet with `count` nodes over `years`, in `zone`, whose batteries (if
     /// any) last `batteryLife` seconds.
@@ -89,7 +93,7 @@ public enum LifeCycle {
                         let ends = years.map { Double($0.end) }.filter { $0 > first && $0 < last }
                         var cuts = [first] + ends
                         var t = max(cuts[cuts.count - 1], Double(years[years.count - 1].end))
-                        while t + yearSeconds < last { t += yearSeconds; cuts.append(t) }
+                        while t + Dimension.yearSeconds < last { t += Dimension.yearSeconds; cuts.append(t) }
                         cuts.append(last)
                         for (t, t2) in zip(cuts, cuts.dropFirst()) where t2 > t {
                             cohorts.append((max(start, (t + t2) / 2), n0 * (t2 - t) / (last - first)))
@@ -133,7 +137,7 @@ public enum LifeCycle {
             if e.mass != nil || battery.mass != nil { y.wasteKg = disposed * (e.mass ?? 0) + y.batteriesReplaced * (battery.mass ?? 0) }
             // Node-seconds in service (the count is linear within the year) over the lifetime, with
             // the batteries a node uses up in it.
-            let nodeSeconds = (nodes(span.start) + nodes(span.end)) / 2 * (end - s)
+            let nodeSeconds = nodeSeconds(count, span, zone: zone)
             y.amortisedCO2eKg = nodeSeconds * (e.total + batteries * battery.co2e) / e.lifetime
             // Resources of making a node: at manufacture, or spread over the lifetime.
             if let a = e.abioticDepletion { (y.incurredADPKgSbEq, y.amortisedADPKgSbEq) = (made * a, nodeSeconds * a / e.lifetime) }
