@@ -4,8 +4,11 @@ extension RunSummary {
     /// When a measure (a fleet with `replaces:` or an ICT function on) pays back: the first calendar
     /// year whose cumulative savings, net of rebound, reach its cumulative ICT overhead plus the
     /// embodied CO2e it incurred (as incurred, `lifecycle`) or, in money, plus its purchases
-    /// (`capex` × nodes installed and replaced). With all its savings, and with the ICT-enabled
-    /// ones alone. A nil year: not within the period; the cumulative net at the end says by how much.
+    /// (`capex` × nodes installed and replaced), less the purchases of the equipment it replaces
+    /// that it avoids (`replaces: {embodied:, capex:}`: renewals at the end of its life, and the
+    /// nodes the fleet adds). With all its savings, and with the ICT-enabled ones alone; both
+    /// weigh the same purchases. A nil year: not within the period; the cumulative net at the end
+    /// says by how much.
     public struct Payback: Sendable, Equatable {
         public var co2eYear: Int?
         public var co2eYearICT: Int?
@@ -29,20 +32,28 @@ extension RunSummary.Payback {
         let bought = RunSummary.LifeCycle.fleets(b, bought: true)
         return s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil }.map { i in
             let life = bought.first { $0.fleet == i }?.years ?? []
+            let fleet = s.fleets[i]
+            // The replaced stock, had it stayed: existing at the start, renewed and added as it would have been.
+            let avoided = fleet.replacedEmbodied.map {
+                UrbanWattCore.LifeCycle.years(count: fleet.count, embodied: $0, over: RunSummary.LifeCycle.spans(b), zone: b.result.clock.zone)
+            } ?? []
             var payback = Self()
             var co2 = 0.0, co2ICT = 0.0, money = 0.0
             for (year, span) in b.years {
                 let balance = b.balance(fleets: [i], span)
                 let figures = life.first { $0.year == year }?.figures ?? UrbanWattCore.LifeCycle.Figures()
+                let old = avoided.first { $0.year == year }?.figures ?? UrbanWattCore.LifeCycle.Figures()
                 if let c = balance.co2Kg {
                     // −net_with_efficiency is the savings less rebound less the overhead; −net the ICT-enabled alone.
-                    co2 += -c.netWithEfficiency - figures.incurredCO2eKg
-                    co2ICT += -c.net - figures.incurredCO2eKg
+                    let purchases = figures.incurredCO2eKg - old.incurredCO2eKg
+                    co2 += -c.netWithEfficiency - purchases
+                    co2ICT += -c.net - purchases
                     payback.co2eYear = crossing(co2, payback.co2eYear, year)
                     payback.co2eYearICT = crossing(co2ICT, payback.co2eYearICT, year)
                 }
                 if let c = balance.cost {
-                    money += -c.netWithEfficiency - (s.fleets[i].capex ?? 0) * (figures.installed + figures.replaced)
+                    money += -c.netWithEfficiency - (fleet.capex ?? 0) * (figures.installed + figures.replaced)
+                        + (fleet.replacedCapex ?? 0) * (old.installed + old.replaced)
                     payback.costYear = crossing(money, payback.costYear, year)
                 }
             }

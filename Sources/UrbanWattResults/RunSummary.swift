@@ -310,7 +310,7 @@ extension RunSummary {
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
-        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given) + ($0.embodied?.assumptions ?? [])) }
+        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given) + $0.purchaseAssumptions(currency: s.grid.currency)) }
             // Group names with a space, which no fleet name has.
             + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
                 [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]

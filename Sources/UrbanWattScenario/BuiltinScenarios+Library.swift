@@ -152,6 +152,7 @@ fleets:
   - name: bw-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: baden-wuerttemberg
     count: {2025: 541534, 2030: 842386, 2035: 1022898, 2040: 1143239}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -184,6 +185,7 @@ fleets:
   - name: bw-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: baden-wuerttemberg
     layer: sensing
     count: {2025: 133712, 2028: 534849, 2030: 1069697, 2032: 1604546, 2040: 2674243}   # roll-out after the [MsbG] §45 quotas (U)
@@ -191,6 +193,7 @@ fleets:
   - name: bw-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: baden-wuerttemberg
     layer: mobility
     count: {2025: 20725, 2030: 133712, 2040: 200568}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -248,6 +251,7 @@ fleets:
   - name: by-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: bayern
     count: {2025: 641828, 2030: 998399, 2035: 1212341, 2040: 1354970}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -280,6 +284,7 @@ fleets:
   - name: by-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: bayern
     layer: sensing
     count: {2025: 158476, 2028: 633904, 2030: 1267808, 2032: 1901712, 2040: 3169520}   # roll-out after the [MsbG] §45 quotas (U)
@@ -287,6 +292,7 @@ fleets:
   - name: by-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: bayern
     layer: mobility
     count: {2025: 24564, 2030: 158476, 2040: 237714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -344,6 +350,7 @@ fleets:
   - name: be-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: berlin
     count: {2025: 180279, 2030: 280434, 2035: 340528, 2040: 380590}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -376,6 +383,7 @@ fleets:
   - name: be-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: berlin
     layer: sensing
     count: {2025: 44513, 2028: 178054, 2030: 356107, 2032: 534161, 2040: 890268}   # roll-out after the [MsbG] §45 quotas (U)
@@ -383,6 +391,7 @@ fleets:
   - name: be-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: berlin
     layer: mobility
     count: {2025: 6900, 2030: 44513, 2040: 66770}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -440,6 +449,7 @@ fleets:
   - name: bb-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: brandenburg
     count: {2025: 123529, 2030: 192156, 2035: 233333, 2040: 260784}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -472,6 +482,7 @@ fleets:
   - name: bb-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: brandenburg
     layer: sensing
     count: {2025: 30501, 2028: 122004, 2030: 244008, 2032: 366012, 2040: 610020}   # roll-out after the [MsbG] §45 quotas (U)
@@ -479,6 +490,7 @@ fleets:
   - name: bb-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: brandenburg
     layer: mobility
     count: {2025: 4728, 2030: 30501, 2040: 45752}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -536,6 +548,7 @@ fleets:
   - name: hb-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: bremen
     count: {2025: 32878, 2030: 51144, 2035: 62104, 2040: 69410}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -568,6 +581,7 @@ fleets:
   - name: hb-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: bremen
     layer: sensing
     count: {2025: 8118, 2028: 32473, 2030: 64945, 2032: 97418, 2040: 162363}   # roll-out after the [MsbG] §45 quotas (U)
@@ -575,6 +589,7 @@ fleets:
   - name: hb-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: bremen
     layer: mobility
     count: {2025: 1258, 2030: 8118, 2040: 12177}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -632,6 +647,7 @@ fleets:
   - name: hh-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: hamburg
     count: {2025: 90836, 2030: 141300, 2035: 171578, 2040: 191764}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -664,6 +680,7 @@ fleets:
   - name: hh-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: hamburg
     layer: sensing
     count: {2025: 22429, 2028: 89714, 2030: 179428, 2032: 269142, 2040: 448571}   # roll-out after the [MsbG] §45 quotas (U)
@@ -671,6 +688,7 @@ fleets:
   - name: hh-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: hamburg
     layer: mobility
     count: {2025: 3476, 2030: 22429, 2040: 33643}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -728,6 +746,7 @@ fleets:
   - name: he-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: hessen
     count: {2025: 306832, 2030: 477294, 2035: 579571, 2040: 647756}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -760,6 +779,7 @@ fleets:
   - name: he-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: hessen
     layer: sensing
     count: {2025: 75761, 2028: 303044, 2030: 606087, 2032: 909131, 2040: 1515218}   # roll-out after the [MsbG] §45 quotas (U)
@@ -767,6 +787,7 @@ fleets:
   - name: he-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: hessen
     layer: mobility
     count: {2025: 11743, 2030: 75761, 2040: 113641}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -824,6 +845,7 @@ fleets:
   - name: mv-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: mecklenburg-vorpommern
     count: {2025: 78174, 2030: 121604, 2035: 147662, 2040: 165034}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -856,6 +878,7 @@ fleets:
   - name: mv-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: mecklenburg-vorpommern
     layer: sensing
     count: {2025: 19302, 2028: 77209, 2030: 154418, 2032: 231627, 2040: 386044}   # roll-out after the [MsbG] §45 quotas (U)
@@ -863,6 +886,7 @@ fleets:
   - name: mv-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: mecklenburg-vorpommern
     layer: mobility
     count: {2025: 2992, 2030: 19302, 2040: 28953}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -920,6 +944,7 @@ fleets:
   - name: ni-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: niedersachsen
     count: {2025: 390791, 2030: 607897, 2035: 738160, 2040: 825003}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -952,6 +977,7 @@ fleets:
   - name: ni-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: niedersachsen
     layer: sensing
     count: {2025: 96492, 2028: 385966, 2030: 771932, 2032: 1157898, 2040: 1929830}   # roll-out after the [MsbG] §45 quotas (U)
@@ -959,6 +985,7 @@ fleets:
   - name: ni-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: niedersachsen
     layer: mobility
     count: {2025: 14956, 2030: 96492, 2040: 144737}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1016,6 +1043,7 @@ fleets:
   - name: nw-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: nordrhein-westfalen
     count: {2025: 870809, 2030: 1354592, 2035: 1644862, 2040: 1838375}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1048,6 +1076,7 @@ fleets:
   - name: nw-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: nordrhein-westfalen
     layer: sensing
     count: {2025: 215015, 2028: 860058, 2030: 1720117, 2032: 2580175, 2040: 4300292}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1055,6 +1084,7 @@ fleets:
   - name: nw-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: nordrhein-westfalen
     layer: mobility
     count: {2025: 33327, 2030: 215015, 2040: 322522}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1112,6 +1142,7 @@ fleets:
   - name: rp-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: rheinland-pfalz
     count: {2025: 199669, 2030: 310597, 2035: 377153, 2040: 421524}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1144,6 +1175,7 @@ fleets:
   - name: rp-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: rheinland-pfalz
     layer: sensing
     count: {2025: 49301, 2028: 197204, 2030: 394409, 2032: 591613, 2040: 986022}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1151,6 +1183,7 @@ fleets:
   - name: rp-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: rheinland-pfalz
     layer: mobility
     count: {2025: 7642, 2030: 49301, 2040: 73952}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1208,6 +1241,7 @@ fleets:
   - name: sl-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: saarland
     count: {2025: 47655, 2030: 74130, 2035: 90015, 2040: 100605}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1240,6 +1274,7 @@ fleets:
   - name: sl-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: saarland
     layer: sensing
     count: {2025: 11767, 2028: 47067, 2030: 94134, 2032: 141201, 2040: 235334}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1247,6 +1282,7 @@ fleets:
   - name: sl-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: saarland
     layer: mobility
     count: {2025: 1824, 2030: 11767, 2040: 17650}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1304,6 +1340,7 @@ fleets:
   - name: sn-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: sachsen
     count: {2025: 196328, 2030: 305400, 2035: 370843, 2040: 414471}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1336,6 +1373,7 @@ fleets:
   - name: sn-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: sachsen
     layer: sensing
     count: {2025: 48476, 2028: 193905, 2030: 387809, 2032: 581714, 2040: 969523}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1343,6 +1381,7 @@ fleets:
   - name: sn-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: sachsen
     layer: mobility
     count: {2025: 7514, 2030: 48476, 2040: 72714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1400,6 +1439,7 @@ fleets:
   - name: st-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: sachsen-anhalt
     count: {2025: 104975, 2030: 163294, 2035: 198286, 2040: 221613}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1432,6 +1472,7 @@ fleets:
   - name: st-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: sachsen-anhalt
     layer: sensing
     count: {2025: 25920, 2028: 103679, 2030: 207357, 2032: 311036, 2040: 518394}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1439,6 +1480,7 @@ fleets:
   - name: st-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: sachsen-anhalt
     layer: mobility
     count: {2025: 4018, 2030: 25920, 2040: 38880}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1496,6 +1538,7 @@ fleets:
   - name: sh-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: schleswig-holstein
     count: {2025: 141778, 2030: 220544, 2035: 267804, 2040: 299310}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1528,6 +1571,7 @@ fleets:
   - name: sh-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: schleswig-holstein
     layer: sensing
     count: {2025: 35007, 2028: 140028, 2030: 280056, 2032: 420084, 2040: 700140}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1535,6 +1579,7 @@ fleets:
   - name: sh-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: schleswig-holstein
     layer: mobility
     count: {2025: 5426, 2030: 35007, 2040: 52511}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1592,6 +1637,7 @@ fleets:
   - name: th-led-lights
     kind: streetlight
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: thueringen
     count: {2025: 102104, 2030: 158829, 2035: 192863, 2040: 215553}   # [dena] light points × LED share
     power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
@@ -1624,6 +1670,7 @@ fleets:
   - name: th-smart-meter-gateways
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: thueringen
     layer: sensing
     count: {2025: 25211, 2028: 100843, 2030: 201687, 2032: 302530, 2040: 504217}   # roll-out after the [MsbG] §45 quotas (U)
@@ -1631,6 +1678,7 @@ fleets:
   - name: th-charge-points
     kind: device
     embodied: default              # the kind's cited default (urbanwatt list)
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: thueringen
     layer: mobility
     count: {2025: 3908, 2030: 25211, 2040: 37816}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
@@ -1960,7 +2008,8 @@ fleets:
 # Mittelstadt 2025–2035: the smart-city roll-out year by year — sensors and smart-meter gateways
 # grow, LED replaces sodium, chargers multiply, equipment gets more efficient and the grid cleaner.
 # Built on mittelstadt: only what changes over the decade is written here. The trends, the data
-# centre's PUE and the charging sessions are uncertain: `--runs` gives the decade's band.
+# centre's PUE and the charging sessions are uncertain: `--runs` gives the decade's band. The stock
+# of the young technologies (LED lights, gateways, chargers) is only as old as they are.
 urbanwatt: 1
 extends: mittelstadt
 name: mittelstadt-2035
@@ -1976,6 +2025,7 @@ fleets:
     count: {2025: 2000, 2032: 25000}
   - name: smart-meter-gateways
     count: {2025: 5000, 2032: 45000}  # [MsbG] roll-out to most of 50,000 households by 2032 (U)
+    installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     efficiency: {per_year: {triangular: [0%, 3%, 5%]}, from: 2025}   # (U)
     jitter: 10%   # spread of node power around the mean (U)
   - {name: lora-gw, count: {2025: 20, 2030: 60}}
@@ -1989,10 +2039,12 @@ fleets:
     efficiency: {per_year: {triangular: [2%, 4%, 6%]}, from: 2025}   # (U)
   - name: led-lights
     count: {2025: 6000, 2030: 11000}
+    installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
   - name: sodium-lights
     count: {2025: 5000, 2030: 0}     # replaced by LED by 2030
   - name: chargers
     count: {2025: 200, 2030: 800, 2035: 1500}
+    installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     # The sessions' mean (model: expected): a decade of 1,500 chargers needs their energy and load
     # shape, queues included, not one draw of 6 million sessions (docs: EV chargers).
     sessions: {per_day: {triangular: [1.5, 2, 2.4]}, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt; range (U)

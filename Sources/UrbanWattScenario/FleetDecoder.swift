@@ -78,12 +78,13 @@ enum FleetDecoder {
         // The replaced equipment and the reference have the fleet's keys without its ICT functions
         // (each off by default), and what `replaces:` or `reference:` gives on top.
         let withoutICT = f.filter { !kind.type.ictFunctions.contains($0.key) }
-        func variant(_ key: String) -> (any NodeKind)? {
+        func variant(_ key: String, purchases: [String] = []) -> (any NodeKind)? {
             guard let given = f[key],
-                  let overrides = r.mapping(given, allowed: modelKeys(kind), what: "a mapping of \(kind) parameters such as {power: 150 W}")
+                  let overrides = r.mapping(given, allowed: modelKeys(kind) + purchases, what: "a mapping of \(kind) parameters such as {power: 150 W}")
             else { return nil }
             // The fleet is the parent: a problem of a key the case shares is the fleet's, reported once.
-            return kind.type.make(decoder.input(withoutICT.merging(overrides) { _, new in new }, kind.type.parameters, parent: c))
+            let own = overrides.filter { !purchases.contains($0.key) }
+            return kind.type.make(decoder.input(withoutICT.merging(own) { _, new in new }, kind.type.parameters, parent: c))
         }
         if let given = f["reference"], kind.type.ictFunctions.isEmpty {
             r.error(given, "a \(kind) has no ICT function to turn off, so no reference: it is ICT as a whole (in the overhead); to weigh it against older equipment, use `replaces:`")
@@ -92,7 +93,7 @@ enum FleetDecoder {
         if let rep = f["replaces"], !kind.type.replaceable {
             r.error(rep, "`replaces` is not supported for a \(kind) fleet")
         } else {
-            replaces = variant("replaces")
+            replaces = variant("replaces", purchases: replacedPurchaseKeys)
         }
         let reference = f["reference"] != nil ? (kind.type.ictFunctions.isEmpty ? nil : variant("reference"))
             : kind.type.ictFunctions.contains(where: { f[$0] != nil }) ? kind.type.make(decoder.input(withoutICT, kind.type.parameters, parent: c)) : nil
@@ -123,8 +124,33 @@ enum FleetDecoder {
         if f["embodied"] == nil, let c = f["capex"] {
             r.error(c, "a capex is paid for each node installed or replaced, which `embodied:` (its lifetime) decides; give `embodied:` too")
         }
+        if let rep = f["replaces"], kind.type.replaceable, case .mapping = rep.node {
+            (fleet.replacedEmbodied, fleet.replacedCapex) = replacedPurchases(rep, kind: kind, context: context, reader: r)
+        }
         fleet.given = givenKeys(f)
         return fleet
+    }
+
+    /// What `replaces:` may say of the old equipment's purchases, beside its kind's keys.
+    static let replacedPurchaseKeys = ["embodied", "installed", "capex"]
+
+    /// `replaces: {embodied: …, installed: {age: …}, capex: …}`: the replaced equipment, had it
+    /// stayed, renewed at the end of its life and bought as the fleet grows; it is the stock there
+    /// at the start, so `installed` may give its ages but not `new`.
+    static func replacedPurchases(_ c: Cursor, kind: FleetKind, context: FleetContext, reader r: YAMLReader) -> (Embodied?, Double?) {
+        guard let m = r.mapping(c, allowed: modelKeys(kind) + replacedPurchaseKeys, what: "a mapping of \(kind) parameters such as {power: 150 W}") else { return (nil, nil) }
+        if let i = m["installed"], i.scalar == "new" {
+            r.error(i, "the equipment a measure replaces is the stock there at the start, not new; give its ages as {age: [2 years, 6 years]} or leave `installed` out")
+            return (nil, nil)
+        }
+        let life = m["embodied"].flatMap { embodied($0, installed: m["installed"], hasBattery: false, kind: kind, reader: r) }
+        if m["embodied"] == nil, let i = m["installed"] {
+            r.error(i, "`installed` says how old the replaced stock is, which matters only with its `embodied:`; give `embodied:` too")
+        }
+        if m["embodied"] == nil, let k = m["capex"] {
+            r.error(k, "a capex is paid for each replaced node renewed, which its `embodied:` (its lifetime) decides; give `embodied:` too")
+        }
+        return (life, m["capex"].flatMap { capex($0, context: context, reader: r) })
     }
 
     /// `capex: 400 EUR` (or a plain number, in the grid price's currency): what a node costs to buy

@@ -154,17 +154,25 @@ public enum ScenarioSchema {
                    + [("lifetime", quantity(.duration)), ("primary_energy", quantity(.energy)),
                    ("battery", object([("co2e", quantity(.mass)), ("mass", quantity(.mass))], required: ["co2e"]))], required: ["lifetime"]),
         ]))])
-        case "installed": .object([("anyOf", .array([.object([("enum", .array([.string("new"), .string("existing")]))]),
-            object([("age", .object([("type", .string("array")), ("items", quantity(.duration)), ("minItems", .integer(2)), ("maxItems", .integer(2))]))],
-                   required: ["age"])]))])
+        case "installed": installed(["new", "existing"])
         case "functional_unit": object([("name", .object([("type", .string("string")), ("minLength", .integer(1))])),
                                          ("per", .object([("enum", .array(FunctionalUnit.Per.allCases.map { .string($0.rawValue) }))]))], required: ["name", "per"])
         case "capex": .object([("anyOf", .array([.object([("type", .string("number")), ("minimum", .integer(0))]),
                                                  .object([("type", .string("string")), ("pattern", .string("^[0-9_.eE+-]+ [A-Z]{3}$"))])]))])
-        // Any of the kind's own keys, each overriding the fleet's.
-        case "replaces", "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
+        // Any of the kind's own keys, each overriding the fleet's; the replaced equipment's purchases.
+        case "reference": object(kind.type.parameters.map { ($0.key, shape($0.shape)) })
+        case "replaces":
+            needingEmbodied(object(kind.type.parameters.map { ($0.key, shape($0.shape)) }
+                   + [("embodied", common("embodied", kind: kind)), ("installed", installed(["existing"])), ("capex", common("capex", kind: kind))]))
         default: .object([])
         }
+    }
+
+    /// `installed:`: one of `words`, or the ages of the stock at the start.
+    static func installed(_ words: [String]) -> JSONValue {
+        .object([("anyOf", .array([.object([("enum", .array(words.map(JSONValue.string)))]),
+            object([("age", .object([("type", .string("array")), ("items", quantity(.duration)), ("minItems", .integer(2)), ("maxItems", .integer(2))]))],
+                   required: ["age"])]))])
     }
 
     /// The schema of a value of `shape`, as `ParameterDecoder` reads it.
@@ -201,12 +209,18 @@ public enum ScenarioSchema {
         var schema = object(
             common.map { ($0, self.common($0, kind: kind)) } + own.map { ($0.key, shape($0.shape)) },
             required: ["name", "kind"] + own.filter(\.required).map(\.key))
-        if case .object(var fields) = schema {
+        if case .object(var fields) = needingEmbodied(schema) {
             fields.insert(("title", .string("\(kind.rawValue): \(kind.summary)")), at: 0)
-            // When the nodes were installed and what each costs both need their lifetime.
-            fields.append(("dependentRequired", .object([("installed", .array([.string("embodied")])), ("capex", .array([.string("embodied")]))])))
             schema = .object(fields)
         }
         return schema
+    }
+
+    /// `schema` with `installed` and `capex` requiring `embodied`: when the nodes were installed and
+    /// what each costs both need their lifetime.
+    static func needingEmbodied(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var fields) = schema else { return schema }
+        fields.append(("dependentRequired", .object([("installed", .array([.string("embodied")])), ("capex", .array([.string("embodied")]))])))
+        return .object(fields)
     }
 }

@@ -86,6 +86,45 @@ struct PaybackTests {
         #expect(p.co2eYear == 2025 && p.co2eYearICT == 2030 && p.costYear == 2027)
     }
 
+    /// The lamps the LEDs replace are all due for a change at the start (`age: [2 years, 2 years]`,
+    /// a 2-year life): had they stayed, 100 lamps of 10 kg CO2e and 60 EUR each would have been
+    /// bought in 2025, 2027 and 2029 (730.5 days on, then 1,461: 1 January 2029). The measure is
+    /// credited 1,000 kg and 6,000 EUR in each. ICT-enabled alone: −7,014.4, −5,028.8, −2,043.2,
+    /// −52.16, then +2,933.44 in 2029 (not 2030) and +4,919.04 at the end. In money: −16,742.8, then
+    /// +514.4 in 2026 (not 2027).
+    @Test func theReplacedEquipmentsAvoidedPurchasesAreCredited() throws {
+        let text = Self.retrofit(until: 2031).replacingOccurrences(
+            of: "replaces: {power: 100 W}",
+            with: "replaces: {power: 100 W, embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, capex: 60 EUR}")
+        let s = try summary(ofYAML: text)
+        let p = try #require(s.payback.first { $0.name == "lights" }?.value)
+        #expect(p.co2eYear == 2025 && p.co2eYearICT == 2029 && p.costYear == 2026)
+        expectClose(p.co2eNetICTKg, 1_919.04 + 3_000, "ICT-enabled, at the end")
+        expectClose(p.costNet, 5 * 17_257.2 + (52_704 + 5_856 - 878.4) * 0.3 - 40_000 + 18_000, "money, at the end")
+        let lights = try #require(s.assumptions.first { $0.name == "lights" }?.value)
+        #expect(lights.contains { $0.key == "replaces.embodied.co2e" && $0.value == 10 } && lights.contains { $0.key == "replaces.capex" && $0.value == 60 })
+        #expect(lights.contains { $0.key == "capex" && $0.value == 400 && $0.unit == "EUR per node" })
+    }
+
+    @Test(arguments: [
+        ("installed: {age: [2 years, 2 years]}, capex: 60 EUR}", "installed: new}", "fleets[lights].replaces.installed: the equipment a measure replaces is the stock there at the start"),
+        ("embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, ", "", "fleets[lights].replaces.capex: a capex is paid for each replaced node renewed"),
+        ("capex: 60 EUR", "capex: lots", "fleets[lights].replaces.capex: expected what a node costs"),
+        ("lifetime: 2 years", "lifetime: 2 h", "fleets[lights].replaces.embodied.lifetime: expected a lifetime of at least 1 day"),
+    ])
+    func replacedPurchaseMistakesAreLocated(_ old: String, _ new: String, _ expected: String) {
+        let text = Self.retrofit(until: 2026).replacingOccurrences(
+            of: "replaces: {power: 100 W}",
+            with: "replaces: {power: 100 W, embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, capex: 60 EUR}")
+            .replacingOccurrences(of: old, with: new)
+        do {
+            _ = try ScenarioDecoder.decode(text, file: "x.yaml")
+            Issue.record("accepted: \(new)")
+        } catch {
+            #expect("\(error)".contains("x.yaml:8:") && "\(error)".contains(expected), "\(error)")
+        }
+    }
+
     @Test func capexNeedsEmbodied() {
         let text = Self.retrofit(until: 2026).replacingOccurrences(of: "embodied: {co2e: 100 kg, lifetime: 20 years}, installed: new, ", with: "")
         #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -135,6 +135,16 @@ def mutate(text, rng):
                 if rng.random() < 0.3:
                     lines.insert(i + 1, "%sfunctional_unit: %s\n" % (indent, rng.choice(["{name: light-point-hour, per: node-hour}",
                         "{name: msg, per: message}", "{name: x, per: lamp}", "{name: \"\", per: message}", "{per: message}", "x"])))
+        elif op == "replaced":
+            # The replaced equipment's purchases inside `replaces: {…}`: valid, `new` (refused), no embodied, bad capex.
+            block = [i for i, l in enumerate(lines) if re.match(r"^\s+replaces: \{", l)]
+            if block:
+                i = rng.choice(block)
+                extra = rng.choice(["embodied: {co2e: 10 kg, lifetime: 4 years}", "embodied: default", "embodied: {co2e: 10 kg, lifetime: 4 years}, installed: {age: [0 years, 4 years]}",
+                                    "embodied: {co2e: 10 kg, lifetime: 4 years}, installed: new", "installed: existing", "capex: 30 EUR",
+                                    "embodied: {co2e: 10 kg, lifetime: 4 years}, capex: 30 EUR", "embodied: {co2e: 10 kg, lifetime: 4 years}, capex: -3",
+                                    "embodied: {co2e: 10 kg, lifetime: 4 years}, installed: {age: [5 years, 1 year]}"])
+                lines[i] = lines[i].replace("replaces: {", "replaces: {%s, " % extra, 1)
         elif op == "effect":
             # An indirect effect on a carrier: valid, an undeclared carrier, a bad rate, a unit of the wrong carrier.
             names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]

@@ -25,6 +25,11 @@ public struct Fleet: Sendable {
     public var embodied: Embodied?
     /// What a node costs to buy and install, in the grid price's currency (`capex:`); nil if not given.
     public var capex: Double?
+    /// The replaced equipment's own purchases (`replaces: {embodied:, capex:}`): had it stayed, it
+    /// would have been renewed at the end of its life and bought as the fleet grew. A payback
+    /// credits the measure with them; nil when not given.
+    public var replacedEmbodied: Embodied?
+    public var replacedCapex: Double?
     /// The unit its Software Carbon Intensity is per (`functional_unit:`); nil if not given.
     public var functionalUnit: FunctionalUnit?
     /// The kind's keys the scenario wrote (`power`, `radio.tx_current`): those coefficients are the
@@ -60,6 +65,17 @@ public struct Fleet: Sendable {
         if reference != nil { p.insert(.reference) }
         if model.ictPower != nil { p.insert(.ict) }
         return p
+    }
+
+    /// What a node's purchase and that of the equipment it replaces were taken to be
+    /// (`embodied.co2e`, `capex`, `replaces.embodied.co2e`, `replaces.capex`).
+    public func purchaseAssumptions(currency: String?) -> [Assumption] {
+        let money = "\(currency ?? "") per node"
+        var out = embodied?.assumptions ?? []
+        if let capex { out.append(Assumption("capex", capex, money, "scenario")) }
+        out += (replacedEmbodied?.assumptions ?? []).map { Assumption("replaces.\($0.key)", $0.value, $0.unit, $0.source) }
+        if let replacedCapex { out.append(Assumption("replaces.capex", replacedCapex, money, "scenario")) }
+        return out
     }
 
     /// The most nodes the fleet ever has.
