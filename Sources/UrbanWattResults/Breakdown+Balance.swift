@@ -11,11 +11,11 @@ import UrbanWattCore
 /// overhead − ICT-enabled savings, is then the actual city's energy less the reference city's.
 extension Breakdown {
     /// The balance of the fleets at `fleets` (all when nil) over `span`, in kWh, and in kg CO2 and
-    /// cost where the grid gives them.
-    public func balance(fleets: [Int]? = nil, _ span: Span = .all) -> RunSummary.Balance {
+    /// cost where the grid gives them; the CO2 in the grid's `view` when given.
+    public func balance(fleets: [Int]? = nil, _ span: Span = .all, view: Grid.View? = nil) -> RunSummary.Balance {
         let indices = fleets ?? Array(scenario.fleets.indices)
         return RunSummary.Balance(
-            kWh: parts(indices, energy: true) { kWh($0, span) }!, co2Kg: parts(indices, energy: false) { co2($0, span) },
+            kWh: parts(indices, energy: true) { kWh($0, span) }!, co2Kg: parts(indices, energy: false) { co2($0, span, view: view) },
             cost: parts(indices, energy: false) { cost($0, span) })
     }
 

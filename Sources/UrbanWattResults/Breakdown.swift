@@ -88,8 +88,15 @@ public struct Breakdown: Sendable {
         return st.peak.isFinite ? (st.peak / dt / 1000, st.peakStep) : (0, 0)
     }
 
-    /// kg CO2, nil without a grid carbon intensity.
-    public func co2(_ g: Group, _ s: Span = .all) -> Double? { hasCarbon ? stats(g, s).co2 / 1000 : nil }
+    /// kg CO2, nil without a grid carbon intensity; in the grid's `view` when given (nil when the
+    /// scenario does not ask for it).
+    public func co2(_ g: Group, _ s: Span = .all, view: Grid.View? = nil) -> Double? {
+        guard hasCarbon else { return nil }
+        guard let view else { return stats(g, s).co2 / 1000 }
+        guard let k = scenario.grid.views.firstIndex(of: view) else { return nil }
+        let views = stats(g, s).views
+        return views.isEmpty ? 0 : views[k] / 1000
+    }
 
     /// Cost, nil without a grid price.
     public func cost(_ g: Group, _ s: Span = .all) -> Double? { hasPrice ? stats(g, s).cost : nil }

@@ -22,13 +22,15 @@ extension RunSummary {
             ("by_year", .object(byYear.map { y in
                 (String(y.year), .object(y.figures.fields() + [
                     ("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) })), ("balance", y.balance.json()),
-                ] + (lifecycle?.byYear.first { $0.name == String(y.year) }.map { [("lifecycle", .object($0.value.fields()))] } ?? [])))
+                ] + (y.co2Views.isEmpty ? [] : [("co2_views", CarbonView.json(y.co2Views))])
+                  + (lifecycle?.byYear.first { $0.name == String(y.year) }.map { [("lifecycle", .object($0.value.fields()))] } ?? [])))
             })),
             ("ict", ict.json()),
         ]
         if let lifecycle { sections.append(("lifecycle", lifecycle.json())) }
         if !payback.isEmpty { sections.append(("payback", .object(payback.map { ($0.name, $0.value.json()) }))) }
         if !sci.isEmpty { sections.append(("sci", .object(sci.map { ($0.name, $0.value.json()) }))) }
+        if !co2Views.isEmpty { sections.append(("co2_views", CarbonView.json(co2Views))) }
         // Indirect effects, in a scenario that declares any: each, and their savings by carrier.
         if !effects.isEmpty {
             sections.append(("effects", .object(effects.map { ($0.name, $0.value.json()) })))
@@ -94,13 +96,14 @@ extension RunSummary {
             // Summaries written before the yearly balance have none: zeros stand in.
             let balance = try y.optionalObject("balance").map { try Balance($0) }
             return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) },
-                        balance: balance ?? Balance(kWh: .zero, co2Kg: nil, cost: nil))
+                        balance: balance ?? Balance(kWh: .zero, co2Kg: nil, cost: nil), co2Views: try CarbonView.read(y.optionalObject("co2_views")))
         }
         ict = try r.optionalObject("ict").map { try ICT($0) } ?? ICT(total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
                                                                        byDistrict: [], byFleet: [], byYear: [], excluded: [])
         lifecycle = try r.optionalObject("lifecycle").map { try LifeCycle($0) }
         payback = try r.optionalObject("payback")?.entries { Named(name: $0, value: try Payback($1)) } ?? []
         sci = try r.optionalObject("sci")?.entries { Named(name: $0, value: try FleetSCI($1)) } ?? []
+        co2Views = try CarbonView.read(r.optionalObject("co2_views"))
         if lifecycle != nil {
             lifecycle?.byYear = try r.object("by_year").entries { year, y in
                 Named(name: year, value: try y.optionalObject("lifecycle").map { try LifeCycleFigures($0) } ?? LifeCycleFigures())

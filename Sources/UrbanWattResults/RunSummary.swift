@@ -74,6 +74,8 @@ public struct RunSummary: Sendable, Equatable {
         public var figures: Figures
         public var byLayer: [Named<Amount>]
         public var balance: Balance
+        /// The year's CO2 in each view the grid asks for.
+        public var co2Views: [Named<CarbonView>] = []
     }
 
     /// The balance in one unit (kWh, kg CO2 or cost): what the replaced equipment would have
@@ -230,6 +232,8 @@ public struct RunSummary: Sendable, Equatable {
     public var payback: [Named<Payback>] = []
     /// The Software Carbon Intensity of each fleet with `functional_unit:`.
     public var sci: [Named<FleetSCI>] = []
+    /// The CO2 in each view the grid asks for (`marginal:`, `upstream:`, `supply:`), the average first.
+    public var co2Views: [Named<CarbonView>] = []
     public var uncertainty: Uncertainty?
     public var run: RunFacts
 
@@ -272,8 +276,9 @@ extension RunSummary {
         byYear = b.years.map { year, span in
             Year(year: year, figures: figures(.total, span), byLayer: Layer.allCases.map {
                 Named(name: $0.rawValue, value: Amount(energyKWh: b.kWh(.layer($0), span), co2Kg: b.co2(.layer($0), span), cost: b.cost(.layer($0), span)))
-            }, balance: b.balance(span))
+            }, balance: b.balance(span), co2Views: CarbonView.views(b, span))
         }
+        co2Views = CarbonView.views(b)
         ict = ICT(b)
         let life = LifeCycle.fleets(b)
         lifecycle = LifeCycle(b, fleets: life)
@@ -310,6 +315,8 @@ extension RunSummary {
         var grid: [Assumption] = []
         if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
         if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
+        if let u = s.grid.upstream { grid.append(Assumption("upstream", u, s.grid.bisko ? "fraction, in the headline CO2 (bisko)" : "fraction", "scenario")) }
+        if let g = s.grid.supply?.green { grid.append(Assumption("supply.green", g, "g/kWh of the contracted green share", "scenario")) }
         assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given) + $0.purchaseAssumptions(currency: s.grid.currency)) }
             // Group names with a space, which no fleet name has.
             + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in

@@ -12,12 +12,15 @@ public struct Tally: Sendable {
         /// Σ kWh × g/kWh, and Σ kWh × price.
         var co2 = 0.0
         var cost = 0.0
+        /// Σ kWh × g/kWh in each of the grid's views (`Grid.views`), in their order.
+        var views: [Double] = []
         var peak = -Double.infinity
         var peakStep = 0
 
         /// Adds the energies `v[base + i]` of the chunk's steps `steps`, the chunk's step 0 being
         /// step `first`; `carbon` and `price` by step, empty when the grid does not give them.
-        @inline(__always) mutating func add(_ v: [Double], from base: Int, steps: Range<Int>, first: Int, carbon: [Double], price: [Double]) {
+        @inline(__always) mutating func add(_ v: [Double], from base: Int, steps: Range<Int>, first: Int, carbon: [Double], price: [Double],
+                                            views: [[Double]] = []) {
             for i in steps {
                 let e = v[base + i]
                 energy += e
@@ -28,6 +31,13 @@ public struct Tally: Sendable {
             }
             if !carbon.isEmpty { for i in steps { co2 += v[base + i] / 3.6e6 * carbon[i] } }
             if !price.isEmpty { for i in steps { cost += v[base + i] / 3.6e6 * price[i] } }
+            if views.isEmpty { return }
+            if self.views.isEmpty { self.views = Array(repeating: 0, count: views.count) }
+            for (k, factor) in views.enumerated() {
+                var sum = self.views[k]
+                for i in steps { sum += v[base + i] / 3.6e6 * factor[i] }
+                self.views[k] = sum
+            }
         }
     }
 
@@ -119,8 +129,9 @@ public struct Tally: Sendable {
         precondition(range.lowerBound == steps, "chunks come in order")
         let n = range.count
         let window = clock.window(range)
-        let carbon = scenario.grid.carbon?.series(on: window)
+        let carbon = scenario.grid.headlineCarbon(on: window)
         let price = scenario.grid.price?.series(on: window)
+        let views = scenario.grid.views.compactMap { scenario.grid.carbon($0, on: window) }
         let fleets = scenario.fleets.count
         let layers = Layer.allCases.count
         let layerGroup = 1
@@ -145,21 +156,24 @@ public struct Tally: Sendable {
             let perStep = e.rate * e.perNode * dt / Effect.year * 3.6e6
             let nodes = effectFleet[k].map { series[$0].nodes } ?? Array(repeating: 0, count: n)
             let carrier = scenario.carrier(named: e.carrier)
+            let other = carrier?.carbon?.series(on: window) ?? []
             return (values: (0..<n).map { perStep * Double(nodes[$0]) },
-                    carbon: e.carrier == "electricity" ? carbon ?? [] : carrier?.carbon?.series(on: window) ?? [],
-                    price: e.carrier == "electricity" ? price ?? [] : carrier?.price?.series(on: window) ?? [])
+                    carbon: e.carrier == "electricity" ? carbon ?? [] : other,
+                    price: e.carrier == "electricity" ? price ?? [] : carrier?.price?.series(on: window) ?? [],
+                    // Another carrier has one intensity, the same in each view of the grid's.
+                    views: e.carrier == "electricity" ? views : other.isEmpty ? [] : views.map { _ in other })
         }
         var i0 = 0
         while i0 < n {
             while range.lowerBound + i0 >= years[year].steps.upperBound { year += 1 }
             let i1 = min(n, years[year].steps.upperBound - range.lowerBound)
             for g in 0..<stepGroups {
-                all[g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
-                byYear[year][g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [])
+                all[g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [], views: views)
+                byYear[year][g].add(v, from: g * n, steps: i0..<i1, first: range.lowerBound, carbon: carbon ?? [], price: price ?? [], views: views)
             }
             for (k, e) in effects.enumerated() {
-                all[stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price)
-                byYear[year][stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price)
+                all[stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price, views: e.views)
+                byYear[year][stepGroups + k].add(e.values, from: 0, steps: i0..<i1, first: range.lowerBound, carbon: e.carbon, price: e.price, views: e.views)
             }
             for f in 0..<fleets {
                 var sent = 0, size = 0

@@ -68,10 +68,22 @@ public enum ScenarioSchema {
 
     /// The electricity grid, as `grid:` or as `carriers: {electricity: …}`.
     static var grid: JSONValue {
-        object([
-            ("carbon_intensity", .object([("anyOf", .array([yearMap(.carbon), object([("hourly", hourly)], required: ["hourly"])]))])),
-            ("price", .object([("anyOf", .array([price, .object([("type", .string("object")), ("additionalProperties", price)])]))])),
+        let carbon = JSONValue.object([("anyOf", .array([yearMap(.carbon), object([("hourly", hourly)], required: ["hourly"]),
+                                                          shaped(yearMap(.carbon), quantity(.carbon))]))])
+        let prices = JSONValue.object([("anyOf", .array([price, .object([("type", .string("object")), ("additionalProperties", price)])]))])
+        return object([
+            ("carbon_intensity", carbon),
+            ("price", .object([("anyOf", .array([prices, shaped(prices, .object([("anyOf", .array([.object([("type", .string("number")), ("minimum", .integer(0))]), price]))]))]))])),
+            ("marginal", carbon), ("upstream", quantity(.fraction)), ("bisko", .object([("type", .string("boolean"))])),
+            ("supply", object([("green_share", yearMap(.fraction)), ("green", quantity(.carbon)), ("residual", carbon)], required: ["green_share"])),
         ])
+    }
+
+    /// `{path: …, by_month: {jan: [24 values], …, dec: [...]}}`: a typical day per month on a yearly path.
+    static func shaped(_ path: JSONValue, _ value: JSONValue) -> JSONValue {
+        let day = JSONValue.object([("type", .string("array")), ("items", value), ("minItems", .integer(24)), ("maxItems", .integer(24))])
+        let months = ScenarioDecoder.months
+        return object([("path", path), ("by_month", object(months.map { ($0, day) }, required: months))], required: ["by_month"])
     }
 
     /// Text as the decoder reads it: any scalar but null, so a YAML number or boolean is its text.

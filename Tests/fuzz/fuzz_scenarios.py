@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -135,6 +135,28 @@ def mutate(text, rng):
                 if rng.random() < 0.3:
                     lines.insert(i + 1, "%sfunctional_unit: %s\n" % (indent, rng.choice(["{name: light-point-hour, per: node-hour}",
                         "{name: msg, per: message}", "{name: x, per: lamp}", "{name: \"\", per: message}", "{per: message}", "x"])))
+        elif op == "grid":
+            # The grid hour by hour and its views: valid, a month missing, a short day, views without an intensity.
+            day = "[" + ", ".join(str(300 + 10 * (h % 5)) for h in range(24)) + "]"
+            months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+            table = "{" + ", ".join("%s: %s" % (m, day) for m in months) + "}"
+            value = rng.choice(["{carbon_intensity: {path: {2025: 363 g/kWh, 2040: 80 g/kWh}, by_month: %s}}" % table,
+                                "{carbon_intensity: {by_month: %s}, marginal: 600 g/kWh}" % table,
+                                "{carbon_intensity: {path: 300 g/kWh, by_month: {jan: %s}}}" % day,
+                                "{carbon_intensity: {path: 300 g/kWh, by_month: {jan: [1, 2]}}}",
+                                "{carbon_intensity: 380 g/kWh, upstream: 12%, bisko: true}", "{carbon_intensity: 380 g/kWh, bisko: true}",
+                                "{carbon_intensity: 380 g/kWh, upstream: 300%}", "{price: 0.30 EUR/kWh, marginal: 600 g/kWh}",
+                                "{carbon_intensity: 380 g/kWh, supply: {green_share: {2025: 20%, 2030: 60%}, green: 20 g/kWh, residual: 600 g/kWh}}",
+                                "{carbon_intensity: 380 g/kWh, supply: {green_share: 120%}}", "{carbon_intensity: 380 g/kWh, supply: {green: 5 g/kWh}}",
+                                "{price: {path: 0.30 EUR/kWh, by_month: %s}}" % table.replace("30", "0.3"), "{carbon_intensity: {path: x, by_month: %s}}" % table])
+            # Drop the grid and its indented block, then give the new one.
+            kept, inside = [], False
+            for l in lines:
+                inside = l.startswith("grid:") or (inside and l.startswith(" "))
+                if not inside:
+                    kept.append(l)
+            lines = kept
+            lines.insert(top + 1, "grid: %s\n" % value)
         elif op == "replaced":
             # The replaced equipment's purchases inside `replaces: {…}`: valid, `new` (refused), no embodied, bad capex.
             block = [i for i, l in enumerate(lines) if re.match(r"^\s+replaces: \{", l)]

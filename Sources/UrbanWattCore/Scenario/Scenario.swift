@@ -68,16 +68,3 @@ public struct Location: Sendable, Equatable {
         self.longitude = longitude
     }
 }
-
-/// Carbon intensity and price of grid electricity; either may be absent.
-public struct Grid: Sendable, Equatable {
-    public var carbon: GridSignal?
-    public var price: GridSignal?
-    public var currency: String?
-
-    public init(carbon: GridSignal? = nil, price: GridSignal? = nil, currency: String? = nil) {
-        self.carbon = carbon
-        self.price = price
-        self.currency = currency
-    }
-}

@@ -30,18 +30,5 @@ public struct Efficiency: Sendable, Equatable {
     }
 }
 
-/// Carbon intensity (g/kWh) or price (per kWh) of grid electricity over time.
-public enum GridSignal: Sendable, Equatable {
-    case yearly(YearMap)
-    case hourly(Profile)
-
-    public func series(on clock: StepClock) -> [Double] {
-        switch self {
-        case .yearly(let map): map.series(on: clock)
-        case .hourly(let p): p.series(on: clock)
-        }
-    }
-}
-
 /// `(1 + x)^n` for a whole `n ≥ 0`.
 func pow1p(_ x: Double, _ n: Int) -> Double { pow(1 + x, Double(max(0, n))) }

@@ -1,0 +1,97 @@
+/// Carbon intensity and price of grid electricity; either may be absent. Beside the average
+/// (location-based) intensity, a scenario may ask for other views of the same electricity's CO2:
+/// with the fuel chains' upstream emissions (`upstream:`, the factor BISKO balances use), at the
+/// marginal intensity (`marginal:`), and market-based with a supply contract (`supply:`).
+public struct Grid: Sendable, Equatable {
+    public var carbon: GridSignal?
+    public var price: GridSignal?
+    public var currency: String?
+    /// The upstream emissions of the fuel chains, as a share of the direct intensity (`upstream: 12%`).
+    public var upstream: Double?
+    /// Whether the headline CO2 includes `upstream` (`bisko: true`, as German municipal balances count).
+    public var bisko = false
+    /// The marginal intensity: of the plant that answers a change in demand (`marginal:`).
+    public var marginal: GridSignal?
+    /// A supply contract, for the market-based view (`supply:`).
+    public var supply: Supply?
+
+    /// GHG Protocol Scope 2, market-based: the contracted green share at its own intensity, the rest
+    /// at the residual mix (the average intensity when no residual is given).
+    public struct Supply: Sendable, Equatable {
+        public var greenShare: YearMap
+        public var green: Double
+        public var residual: GridSignal?
+
+        public init(greenShare: YearMap, green: Double = 0, residual: GridSignal? = nil) {
+            (self.greenShare, self.green, self.residual) = (greenShare, green, residual)
+        }
+    }
+
+    public init(carbon: GridSignal? = nil, price: GridSignal? = nil, currency: String? = nil) {
+        self.carbon = carbon
+        self.price = price
+        self.currency = currency
+    }
+
+    /// The views of CO2 summary.json reports beside the headline, in order; empty when the scenario
+    /// asks for none (or gives no carbon intensity).
+    public var views: [View] {
+        guard carbon != nil, upstream != nil || marginal != nil || supply != nil else { return [] }
+        return [.average] + (upstream != nil ? [.withUpstream] : []) + (marginal != nil ? [.marginal] : []) + (supply != nil ? [.marketBased] : [])
+    }
+
+    public enum View: String, Sendable, CaseIterable {
+        case average
+        case withUpstream = "with_upstream"
+        case marginal
+        case marketBased = "market_based"
+    }
+
+    /// The intensity (g/kWh) at each step of `clock` in `view`; nil without a carbon intensity.
+    public func carbon(_ view: View, on clock: StepClock) -> [Double]? {
+        guard let average = carbon?.series(on: clock) else { return nil }
+        switch view {
+        case .average: return average
+        case .withUpstream: return average.map { $0 * (1 + (upstream ?? 0)) }
+        case .marginal: return marginal?.series(on: clock) ?? average
+        case .marketBased:
+            guard let supply else { return average }
+            let share = supply.greenShare.series(on: clock), residual = supply.residual?.series(on: clock) ?? average
+            return share.indices.map { share[$0] * supply.green + (1 - share[$0]) * residual[$0] }
+        }
+    }
+
+    /// The intensity the headline figures use: with upstream emissions under `bisko: true`.
+    public func headlineCarbon(on clock: StepClock) -> [Double]? { carbon(bisko ? .withUpstream : .average, on: clock) }
+}
+
+/// Carbon intensity (g/kWh) or price (per kWh) of grid electricity over time.
+public enum GridSignal: Sendable, Equatable {
+    case yearly(YearMap)
+    case hourly(Profile)
+    /// A typical day per month (local hours, `by_month:`), scaled to a yearly path when one is given
+    /// so that a common year's hours average the path's value; without a path, the values themselves.
+    case monthly(path: YearMap?, days: [Profile])
+
+    public func series(on clock: StepClock) -> [Double] {
+        switch self {
+        case .yearly(let map): return map.series(on: clock)
+        case .hourly(let p): return p.series(on: clock)
+        case .monthly(let path, let days):
+            let scale = path?.series(on: clock), mean = Self.yearMean(days)
+            var lastDay = Int.min, month = 0
+            return (0..<clock.count).map { i in
+                let day = clock.localDay(i)
+                if day != lastDay { (lastDay, month) = (day, CivilDate(daysSinceEpoch: day).month - 1) }
+                let v = days[month].mean(from: clock.localSecondOfDay(i), duration: Int(clock.step), weekend: false)
+                return scale.map { mean > 0 ? $0[i] * v / mean : 0 } ?? v
+            }
+        }
+    }
+
+    /// The mean of a common year's hours over twelve typical days.
+    public static func yearMean(_ days: [Profile]) -> Double {
+        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return zip(days, lengths).reduce(0) { $0 + $1.0.weekday.reduce(0, +) / 24 * Double($1.1) } / 365
+    }
+}
