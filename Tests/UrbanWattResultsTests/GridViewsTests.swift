@@ -89,11 +89,6 @@ struct GridViewsTests {
         ("  carbon_intensity: 300 g/kWh\n  upstream: -5%", "grid.upstream"),
     ])
     func mistakesAreLocated(_ grid: String, _ expected: String) {
-        do {
-            _ = try ScenarioDecoder.decode(Self.scenario(grid: grid), file: "x.yaml")
-            Issue.record("accepted: \(grid)")
-        } catch {
-            #expect("\(error)".contains("x.yaml:") && "\(error)".contains(expected), "\(error)")
-        }
+        expectLocatedError(Self.scenario(grid: grid), expected)
     }
 }

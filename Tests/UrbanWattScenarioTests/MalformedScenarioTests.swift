@@ -43,7 +43,7 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("via: dc}", "via: lamps}", "fleets[gw].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"),
         ("name: test", "name: Test City", "2:7: error: name: expected a scenario name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`"),
         ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
-        ("kind: device", "kind: devise", "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, server, datacenter, streetlight, traffic-signal, ev-charger, building), got \"devise\"; did you mean `device`?"),
+        ("kind: device", "kind: devise", "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, network, server, datacenter, streetlight, traffic-signal, ev-charger, building), got \"devise\"; did you mean `device`?"),
         ("name: lamps", "name: lamps/1", "fleets[0].name: expected a fleet name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit"),
         ("  - {name: gw", "  - {name: lamps", "duplicate fleet name `lamps`"),
         ("period: {start: 2025-01-01, ", "period: {start: 2025-02-30, ", "period.start: expected a date such as 2025-01-01, got \"2025-02-30\""),

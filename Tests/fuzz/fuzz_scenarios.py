@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -157,6 +157,17 @@ def mutate(text, rng):
                     kept.append(l)
             lines = kept
             lines.insert(top + 1, "grid: %s\n" % value)
+        elif op == "network":
+            # An access network by its power model, with one route through it: valid, a bad access, bad figures, a count.
+            vias = [i for i, l in enumerate(lines) if re.match(r"^\s+via: ", l)]
+            fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
+            if vias and fleets is not None:
+                i = rng.choice(vias)
+                target = lines[i].split("via:", 1)[1].split("#")[0].strip()
+                lines[i] = re.sub(r"via: [^#\n]+", "via: fuzz-net ", lines[i])
+                extra = rng.choice(["access: cellular", "access: fixed", "access: fixed, per_node: 3 W", "per_byte: 2 Wh/GB", "access: satellite",
+                                    "per_node: -1 W", "per_byte: 5 W", "count: 4", "per_node: 1e309 W"])
+                lines.insert(fleets + 1, "  - {name: fuzz-net, kind: network, %s, via: %s}\n" % (extra, target))
         elif op == "replaced":
             # The replaced equipment's purchases inside `replaces: {…}`: valid, `new` (refused), no embodied, bad capex.
             block = [i for i, l in enumerate(lines) if re.match(r"^\s+replaces: \{", l)]

@@ -65,6 +65,8 @@ public struct Engine: Sendable {
             references.append(fleet.reference.map { CaseStepper(fleet, $0, context) })
         }
         let target = fleets.map { f in f.via.flatMap { v in fleets.firstIndex { $0.name == v } } }
+        // The fleets that weigh the nodes attached to them (a `network`'s baseload share).
+        let weighsAttached = fleets.map { $0.model.perAttachedNode(on: clock.window(0..<0)) != nil }
         // What each fleet has received and passed on so far, so that a share is forwarded without
         // rounding drift.
         var received = Array(repeating: (messages: 0, bytes: 0), count: fleets.count)
@@ -77,13 +79,16 @@ public struct Engine: Sendable {
             let range = done..<min(steps, done + max(1, chunk))
             var series = fleets.map { FleetSeries(steps: range.count, parts: $0.seriesParts) }
             let facts = ChunkFacts()
+            var attached = weighsAttached.map { $0 ? [Int](repeating: 0, count: range.count) : [] }
             for i in order {
                 let window = contexts[i].window(range, facts: facts)
                 steppers[i].run(window, into: &series[i])
                 Self.addPerByte(fleets[i].model, window, into: &series[i])
+                Self.addPerAttachedNode(fleets[i].model, window, attached: attached[i], into: &series[i])
                 if baselines[i] != nil { series[i].baseline = baselines[i]!.served(range, facts: facts, traffic: series[i]) }
                 if references[i] != nil { series[i].reference = references[i]!.served(range, facts: facts, traffic: series[i]) }
                 if let t = target[i] {
+                    if weighsAttached[t] { for k in 0..<range.count { attached[t][k] += Int(series[i].nodes[k]) } }
                     let share = fleets[i].model.forwardShare
                     for k in 0..<range.count {
                         if share == 1 {
@@ -127,6 +132,13 @@ public struct Engine: Sendable {
         guard let rate = kind.perByte(on: window.clock) else { return }
         let efficiency = window.efficiency
         for k in 0..<series.count { series.energy[k] += Double(series.bytes[k]) * (rate[k] * efficiency[k]) }
+    }
+
+    /// The energy a fleet's kind spends per node attached to it (by `via`) at each step of `window`.
+    static func addPerAttachedNode(_ kind: any NodeKind, _ window: StepperContext, attached: [Int], into series: inout FleetSeries) {
+        guard !attached.isEmpty, let rate = kind.perAttachedNode(on: window.clock) else { return }
+        let efficiency = window.efficiency, dt = window.dt
+        for k in 0..<series.count { series.energy[k] += Double(attached[k]) * (rate[k] * efficiency[k]) * dt }
     }
 
     /// A fleet's baseline or reference case: the same nodes, schedule and traffic with another model

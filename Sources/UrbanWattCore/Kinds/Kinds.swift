@@ -8,6 +8,7 @@ public enum Kinds {
         Gateway.self,
         BaseStation.self,
         Link.self,
+        Network.self,
         Server.self,
         Datacenter.self,
         Streetlight.self,

@@ -38,6 +38,9 @@ public protocol NodeKind: Sendable {
     func unitPower(_ context: StepperContext) -> [Double]
     /// J per byte received at each step of `clock` (a chunk), before efficiency; nil when traffic costs nothing (default).
     func perByte(on clock: StepClock) -> [Double]?
+    /// W per node of the fleets whose `via` names this one, at each step of `clock`, before
+    /// efficiency; nil when attached nodes cost nothing (default; a `network`'s baseload share).
+    func perAttachedNode(on clock: StepClock) -> [Double]?
     /// The fleet's stepper, from the context of the whole period (default: unit power × active
     /// weight, and the same for `replaces:`).
     func stepper(_ context: StepperContext) -> any FleetStepper
@@ -146,6 +149,7 @@ extension NodeKind {
     public var isShardable: Bool { true }
     public func unitPower(_ context: StepperContext) -> [Double] { Array(repeating: 0, count: context.clock.count) }
     public func perByte(on clock: StepClock) -> [Double]? { nil }
+    public func perAttachedNode(on clock: StepClock) -> [Double]? { nil }
     public var telemetry: TelemetryShape { .shared }
     public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
 
