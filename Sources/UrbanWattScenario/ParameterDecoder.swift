@@ -40,6 +40,7 @@ struct ParameterDecoder {
         case .list: "a list"
         case .shares: "shares such as {7: 50%, 9: 50%}"
         case .anyOf(let shapes): shapes.map(what).joined(separator: " or ")
+        case .yearMap(let item): "a year map of \(what(item))s such as {2025: 1.58, 2030: 1.3}"
         }
     }
 
@@ -74,6 +75,17 @@ struct ParameterDecoder {
             return values.count == items.count ? .list(values) : nil
         case .shares(let keys):
             return shares(c, keys: keys, what: what)
+        case .yearMap(let item):
+            guard let pairs = r.pairs(c, what: what) else { return nil }
+            var points: [(Int, Double)] = []
+            for p in pairs {
+                guard let year = Int(p.key), (1900...2200).contains(year) else {
+                    r.error(p.keyCursor, "expected a year such as 2025, got \"\(p.key)\""); continue
+                }
+                if points.contains(where: { $0.0 == year }) { r.error(p.keyCursor, "duplicate year \(year)"); continue }
+                if case .number(let v)? = value(p.value, item, what: nil) { points.append((year, v)) }
+            }
+            return points.count == pairs.count && !points.isEmpty ? .yearMap(YearMap(points: points)) : nil
         case .anyOf(let shapes):
             guard let shape = alternative(shapes, for: c) else {
                 r.error(c, "expected \(what), got \(c.found)")
@@ -87,7 +99,7 @@ struct ParameterDecoder {
     func alternative(_ shapes: [Parameter.Shape], for c: Cursor) -> Parameter.Shape? {
         func form(_ s: Parameter.Shape) -> Int {
             switch s {
-            case .mapping, .shares: 1
+            case .mapping, .shares, .yearMap: 1
             case .list: 2
             case .anyOf: 3
             default: 0

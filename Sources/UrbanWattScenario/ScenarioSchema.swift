@@ -212,6 +212,10 @@ public enum ScenarioSchema {
             ("additionalProperties", quantity(.fraction)),
         ])
         case .anyOf(let shapes): return .object([("anyOf", .array(shapes.map(self.shape)))])
+        case .yearMap(let item): return .object([
+            ("type", .string("object")), ("propertyNames", .object([("pattern", .string("^[0-9]{4}$"))])), ("minProperties", .integer(1)),
+            ("additionalProperties", self.shape(item)),
+        ])
         }
     }
 

@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func aHundredKilowattITLoadAtPUE15Uses1314000kWh() {
-        let dc = Datacenter(itPower: 100_000, pue: 1.5)
+        let dc = Datacenter(itPower: 100_000, pue: YearMap(1.5))
         let r = Engine(scenario: scenario([Fleet(name: "dc", model: dc)])).record()
         #expect(close(r.kWh(), 1_314_000))
     }
@@ -73,7 +73,7 @@ import Testing
             Fleet(name: "s", count: YearMap(1000), via: "gw", model: sensor),
             Fleet(name: "gw", count: YearMap(2), via: "net", model: Gateway(power: 0)),
             Fleet(name: "net", via: "dc", model: Link(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)),
-            Fleet(name: "dc", model: Datacenter(itPower: 0, pue: 1.5, perByte: 0.5 * 3.6e6 / 1e9))
+            Fleet(name: "dc", model: Datacenter(itPower: 0, pue: YearMap(1.5), perByte: 0.5 * 3.6e6 / 1e9))
         ])
     }
 

@@ -124,7 +124,7 @@ import UrbanWattCore
         for run in 0..<2000 {
             let s = try ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: run))
             guard let dc = s.fleets[0].model as? Datacenter else { Issue.record("not a data centre"); return }
-            draws.append(dc.pue)
+            draws.append(dc.pue.points[0].value)
             redraws += s.parameterRedraws
         }
         #expect(draws.allSatisfy { $0 > 1 })

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network", "compute"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -168,6 +168,18 @@ def mutate(text, rng):
                 extra = rng.choice(["access: cellular", "access: fixed", "access: fixed, per_node: 3 W", "per_byte: 2 Wh/GB", "access: satellite",
                                     "per_node: -1 W", "per_byte: 5 W", "count: 4", "per_node: 1e309 W"])
                 lines.insert(fleets + 1, "  - {name: fuzz-net, kind: network, %s, via: %s}\n" % (extra, target))
+        elif op == "compute":
+            # A data centre's year maps and per-message energy, a camera's frames: valid, out of range, malformed.
+            block = [i for i, l in enumerate(lines) if re.match(r"^\s+(pue|bitrate): ", l)]
+            if block:
+                i = rng.choice(block)
+                indent = re.match(r"^(\s+)", lines[i]).group(1)
+                if "bitrate" in lines[i]:
+                    lines.insert(i + 1, "%sfps: %s\n" % (indent, rng.choice(["10", "0", "1000", "5000", "-1", "x", "{uniform: [5, 15]}"])))
+                else:
+                    lines[i] = "%spue: %s\n" % (indent, rng.choice(["{2025: 1.58, 2027: 1.5, 2030: 1.3}", "{2025: 0.9}", "{twenty: 1.5}", "{}", "1.3"]))
+                    lines.insert(i + 1, "%s%s\n" % (indent, rng.choice(["it_efficiency: {2025: 100%, 2035: 40%}", "it_efficiency: 50%", "it_efficiency: {2025: -5%}",
+                                                                         "per_message: 2 J", "per_message: 2 W", "per_message: 1e309 J", "it_efficiency: {2025: 100%, 2025: 50%}"])))
         elif op == "replaced":
             # The replaced equipment's purchases inside `replaces: {…}`: valid, `new` (refused), no embodied, bad capex.
             block = [i for i, l in enumerate(lines) if re.match(r"^\s+replaces: \{", l)]

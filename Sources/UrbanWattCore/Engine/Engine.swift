@@ -127,11 +127,15 @@ public struct Engine: Sendable {
         return Recording(result: result, fleets: fleets)
     }
 
-    /// The energy a fleet's kind spends per byte it received at each step of `window`.
+    /// The energy a fleet's kind spends per byte and per message it received at each step of `window`.
     static func addPerByte(_ kind: any NodeKind, _ window: StepperContext, into series: inout FleetSeries) {
-        guard let rate = kind.perByte(on: window.clock) else { return }
         let efficiency = window.efficiency
-        for k in 0..<series.count { series.energy[k] += Double(series.bytes[k]) * (rate[k] * efficiency[k]) }
+        if let rate = kind.perByte(on: window.clock) {
+            for k in 0..<series.count { series.energy[k] += Double(series.bytes[k]) * (rate[k] * efficiency[k]) }
+        }
+        if let rate = kind.perMessage(on: window.clock) {
+            for k in 0..<series.count { series.energy[k] += Double(series.messages[k]) * (rate[k] * efficiency[k]) }
+        }
     }
 
     /// The energy a fleet's kind spends per node attached to it (by `via`) at each step of `window`.

@@ -2,8 +2,10 @@
 /// largest data producer in a city. With `edge`, an analytics box beside each camera adds its power
 /// and sends only `upstream` of the stream: the fog-versus-cloud question for video.
 ///
-/// A stream is counted in bytes, not messages. Power and bitrate are per camera; jitter varies the
-/// power only.
+/// A stream is counted in bytes. With `fps` and no analytics box, each frame is also a message
+/// for the data centre to analyse (its `per_message`, inference per frame); with `edge`, the box
+/// analyses the frames and only its share of the stream goes on. Power and bitrate are per
+/// camera; jitter varies the power only.
 public struct Camera: NodeKind, Equatable {
     public static let name = "camera"
     public static let summary = "power (+ edge power); sends bitrate (× edge upstream) to its via"
@@ -16,6 +18,7 @@ public struct Camera: NodeKind, Equatable {
             Parameter("power", .quantity(.power), required: true, what: "the analytics box's power such as \"10 W\""),
             Parameter("upstream", .fraction(), required: true, what: "the share of the stream sent on, such as 5%"),
         ]), what: "{power: 10 W, upstream: 5%}"),
+        Parameter("fps", .number(0...1000), what: "frames a second analysed upstream, such as 10"),
     ]
 
     /// The camera's power, W.
@@ -26,6 +29,8 @@ public struct Camera: NodeKind, Equatable {
     public var edgePower: Double
     /// Share of the stream sent upstream (1 without an analytics box).
     public var upstream: Double
+    /// Frames a second sent for analysis upstream (0 with an analytics box, which analyses them).
+    public var framesUpstream = 0.0
 
     public init(power: Double, bitrate: Double, edgePower: Double = 0, upstream: Double = 1) {
         self.power = power
@@ -36,7 +41,11 @@ public struct Camera: NodeKind, Equatable {
 
     public static func make(_ f: KindInput) -> Camera? {
         guard let power = f.number("power"), let bitrate = f.number("bitrate") else { return nil }
-        guard let edge = f.fields("edge") else { return Camera(power: power, bitrate: bitrate) }
+        guard let edge = f.fields("edge") else {
+            var camera = Camera(power: power, bitrate: bitrate)
+            camera.framesUpstream = f.number("fps") ?? 0
+            return camera
+        }
         guard let edgePower = edge.number("power"), let upstream = edge.number("upstream") else { return nil }
         return Camera(power: power, bitrate: bitrate, edgePower: edgePower, upstream: upstream)
     }
@@ -44,6 +53,7 @@ public struct Camera: NodeKind, Equatable {
     public func assumptions(given: Set<String>) -> [Assumption] {
         [Assumption("power", power, "W", "scenario"), Assumption("bitrate", bitrate * 8, "bit/s", "scenario")]
             + (given.contains("edge") ? [Assumption("edge.power", edgePower, "W", "scenario"), Assumption("edge.upstream", upstream, "fraction", "scenario")] : [])
+            + (framesUpstream > 0 ? [Assumption("fps", framesUpstream, "frames a second, analysed upstream", "scenario")] : [])
     }
 
     /// Bytes per second one camera sends upstream.
@@ -51,10 +61,10 @@ public struct Camera: NodeKind, Equatable {
 
     public var role: TrafficRole { .sends }
     public func unitPower(_ c: StepperContext) -> [Double] { Array(repeating: power + edgePower, count: c.clock.count) }
-    public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, sent * (seconds + 1)) }
+    public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (framesUpstream * (seconds + 1), sent * (seconds + 1)) }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
-        StreamStepper(power: unitPowerStepper(c), bytesPerNodeStep: sent * c.dt)
+        StreamStepper(power: unitPowerStepper(c), bytesPerNodeStep: sent * c.dt, framesPerNodeStep: framesUpstream * c.dt)
     }
 }
 
@@ -63,8 +73,10 @@ public struct Camera: NodeKind, Equatable {
 struct StreamStepper: FleetStepper {
     let power: UnitPowerStepper
     let bytesPerNodeStep: Double
-    var exact = 0.0
-    var counted = 0
+    /// Frames sent for analysis per node and step, each a message (whole, as the bytes).
+    var framesPerNodeStep = 0.0
+    var exact = 0.0, exactFrames = 0.0
+    var counted = 0, countedFrames = 0
 
     mutating func run(_ w: StepperContext, into series: inout FleetSeries) {
         power.run(w, into: &series)
@@ -73,6 +85,11 @@ struct StreamStepper: FleetStepper {
             let total = Int(exact.rounded())
             series.bytes[i] = total - counted
             counted = total
+            guard framesPerNodeStep > 0 else { continue }
+            exactFrames += Double(series.nodes[i]) * framesPerNodeStep
+            let frames = Int(exactFrames.rounded())
+            series.messages[i] = frames - countedFrames
+            countedFrames = frames
         }
     }
 }

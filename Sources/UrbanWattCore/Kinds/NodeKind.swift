@@ -38,6 +38,8 @@ public protocol NodeKind: Sendable {
     func unitPower(_ context: StepperContext) -> [Double]
     /// J per byte received at each step of `clock` (a chunk), before efficiency; nil when traffic costs nothing (default).
     func perByte(on clock: StepClock) -> [Double]?
+    /// J per message received at each step of `clock`, before efficiency; nil when messages cost nothing (default).
+    func perMessage(on clock: StepClock) -> [Double]?
     /// W per node of the fleets whose `via` names this one, at each step of `clock`, before
     /// efficiency; nil when attached nodes cost nothing (default; a `network`'s baseload share).
     func perAttachedNode(on clock: StepClock) -> [Double]?
@@ -150,6 +152,7 @@ extension NodeKind {
     public func unitPower(_ context: StepperContext) -> [Double] { Array(repeating: 0, count: context.clock.count) }
     public func perByte(on clock: StepClock) -> [Double]? { nil }
     public func perAttachedNode(on clock: StepClock) -> [Double]? { nil }
+    public func perMessage(on clock: StepClock) -> [Double]? { nil }
     public var telemetry: TelemetryShape { .shared }
     public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
 

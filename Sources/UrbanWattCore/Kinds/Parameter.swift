@@ -40,6 +40,8 @@ public struct Parameter: Sendable {
         case shares(ClosedRange<Int>)
         /// One of several shapes, told apart by how the value is written (a scalar, a mapping, a list).
         case anyOf([Shape])
+        /// `{2025: 1.58, 2030: 1.3}`: values of the item shape (a number) at 1 January of listed years.
+        case yearMap(Shape)
     }
 }
 
@@ -55,6 +57,7 @@ public indirect enum ParameterValue {
     case list([ParameterValue])
     /// shares: (key, share) in the order written.
     case shares([(key: Int, share: Double)])
+    case yearMap(YearMap)
 }
 
 /// What the scenario around a fleet offers that some kinds need.
@@ -106,6 +109,15 @@ public struct KindInput {
     public func schedule(_ key: String) -> Schedule? {
         if case .schedule(let s) = values[key] { return s }
         return nil
+    }
+
+    /// A year map, or a number as a constant one; nil when absent.
+    public func yearMap(_ key: String) -> YearMap? {
+        switch values[key] {
+        case .yearMap(let m): m
+        case .number(let v): YearMap(v)
+        default: nil
+        }
     }
 
     public func fields(_ key: String) -> KindInput? {
