@@ -13,8 +13,23 @@ seed: 2025
 location: {latitude: 51.16, longitude: 10.45, timezone: Europe/Berlin}   # Germany's geographic centre: dusk and dawn for the lights
 period: {start: 2025-01-01, end: 2041-01-01, step: 1 h}
 grid:
-  carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh, 2040: 80 g/kWh}   # 2025 [UBA] (2023); the path after it (U)
-  price: {2025: 0.30 EUR/kWh, 2040: 0.28 EUR/kWh}   # municipal tariff (U)
+  # A typical day per month (local hours), scaled to the yearly path: night and evening weigh more than noon.
+  carbon_intensity:
+    path: {2025: 363 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh, 2040: 80 g/kWh}   # 2025: the 2024 mix [UBA2025]; the path to EEG's 80 % renewables by 2030 [EEG2023] is ours (U)
+    by_month:
+      jan: [312, 307, 305, 307, 320, 335, 349, 355, 351, 341, 334, 329, 328, 337, 350, 359, 362, 362, 356, 344, 334, 331, 321, 310]   # [ENTSO-E] 2020, g/kWh
+      feb: [206, 202, 201, 205, 215, 231, 245, 247, 241, 232, 225, 221, 218, 220, 228, 241, 251, 254, 249, 239, 229, 226, 218, 210]   # [ENTSO-E] 2020, g/kWh
+      mar: [263, 258, 256, 262, 273, 288, 290, 279, 263, 246, 236, 232, 232, 237, 248, 269, 298, 318, 317, 307, 296, 293, 284, 274]   # [ENTSO-E] 2020, g/kWh
+      apr: [240, 240, 244, 252, 259, 256, 243, 222, 198, 184, 176, 172, 172, 177, 189, 215, 248, 273, 276, 270, 263, 253, 243, 238]   # [ENTSO-E] 2020, g/kWh
+      may: [258, 257, 260, 269, 276, 270, 255, 235, 215, 204, 199, 196, 196, 200, 206, 223, 250, 275, 291, 294, 290, 280, 268, 262]   # [ENTSO-E] 2020, g/kWh
+      jun: [302, 299, 300, 307, 311, 307, 294, 276, 260, 249, 242, 238, 237, 241, 248, 263, 286, 311, 328, 336, 338, 335, 322, 311]   # [ENTSO-E] 2020, g/kWh
+      jul: [338, 332, 332, 336, 337, 330, 311, 287, 266, 254, 245, 240, 240, 246, 260, 283, 310, 336, 357, 368, 371, 368, 359, 349]   # [ENTSO-E] 2020, g/kWh
+      aug: [347, 345, 349, 359, 365, 358, 343, 322, 301, 287, 278, 275, 278, 288, 303, 326, 354, 380, 392, 393, 392, 384, 372, 362]   # [ENTSO-E] 2020, g/kWh
+      sep: [388, 386, 390, 400, 411, 412, 395, 373, 349, 326, 310, 302, 307, 323, 351, 388, 420, 432, 430, 428, 421, 408, 397, 390]   # [ENTSO-E] 2020, g/kWh
+      oct: [312, 311, 317, 335, 358, 375, 378, 368, 354, 339, 327, 323, 326, 336, 355, 377, 386, 382, 371, 357, 347, 335, 321, 311]   # [ENTSO-E] 2020, g/kWh
+      nov: [379, 373, 371, 375, 389, 407, 418, 415, 404, 392, 386, 385, 391, 405, 426, 436, 434, 433, 431, 425, 415, 411, 402, 391]   # [ENTSO-E] 2020, g/kWh
+      dec: [348, 345, 342, 345, 357, 373, 384, 389, 387, 384, 382, 382, 387, 395, 401, 401, 399, 397, 394, 387, 378, 375, 366, 356]   # [ENTSO-E] 2020, g/kWh
+  price: {2025: 0.305 EUR/kWh, 2040: 0.28 EUR/kWh}   # 2025 [BNetzA-Monitoring2024]; 2040 (U)
 # ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways and charge-point
 # electronics too; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity: the public buildings' heat, the petrol of
@@ -146,7 +161,7 @@ fleets:
     kind: datacenter
     district: hessen                 # Frankfurt, Germany's data-centre hub (U)
     it_power: 2 MW                   # national IoT platforms' share of colocation (U)
-    pue: {triangular: [1.2, 1.46, 1.7]}   # 1.46 [Bitkom2025]; range (U)
+    pue: {2025: {triangular: [1.2, 1.46, 1.7]}, 2028: {triangular: [1.2, 1.4, 1.5]}, 2031: {triangular: [1.1, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; spreads (U)
     per_gb: {uniform: [0.1 kWh/GB, 0.5 kWh/GB]}   # ingest and storage per GB (U)
   # --- baden-wuerttemberg: 11,280,257 people [Destatis2023] ---
   - name: bw-led-lights
@@ -155,7 +170,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: baden-wuerttemberg
     count: {2025: 541534, 2030: 842386, 2035: 1022898, 2040: 1143239}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: bw-conventional-lights
@@ -170,9 +185,9 @@ fleets:
     district: baden-wuerttemberg
     count: 8023   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: bw-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -180,7 +195,7 @@ fleets:
     count: 2006   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: bw-smart-meter-gateways
     kind: device
@@ -188,7 +203,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: baden-wuerttemberg
     layer: sensing
-    count: {2025: 133712, 2028: 534849, 2030: 1069697, 2032: 1604546, 2040: 2674243}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 85442, 2026: 123015, 2029: 307538, 2031: 584322, 2040: 1604546}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: bw-charge-points
     kind: device
@@ -196,7 +211,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: baden-wuerttemberg
     layer: mobility
-    count: {2025: 20725, 2030: 133712, 2040: 200568}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 26310, 2026: 31911, 2030: 54317, 2040: 110332}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: bw-lorawan-sensors
     kind: sensor
@@ -211,8 +226,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: baden-wuerttemberg
     count: {2025: 3075, 2030: 6686, 2040: 13371}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: bw-cellular
   - name: bw-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -220,7 +235,12 @@ fleets:
     count: {2025: 267424, 2030: 1069697, 2040: 2005682}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: bw-cellular
+  - name: bw-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: baden-wuerttemberg
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: bw-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -233,7 +253,7 @@ fleets:
     kind: datacenter
     district: baden-wuerttemberg
     it_power: 4512 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: bw-public-buildings
     kind: building
@@ -254,7 +274,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: bayern
     count: {2025: 641828, 2030: 998399, 2035: 1212341, 2040: 1354970}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: by-conventional-lights
@@ -269,9 +289,9 @@ fleets:
     district: bayern
     count: 9509   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: by-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -279,7 +299,7 @@ fleets:
     count: 2377   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: by-smart-meter-gateways
     kind: device
@@ -287,7 +307,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: bayern
     layer: sensing
-    count: {2025: 158476, 2028: 633904, 2030: 1267808, 2032: 1901712, 2040: 3169520}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 101266, 2026: 145798, 2029: 364495, 2031: 692540, 2040: 1901712}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: by-charge-points
     kind: device
@@ -295,7 +315,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: bayern
     layer: mobility
-    count: {2025: 24564, 2030: 158476, 2040: 237714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 30087, 2026: 36493, 2030: 62116, 2040: 126172}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: by-lorawan-sensors
     kind: sensor
@@ -310,8 +330,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: bayern
     count: {2025: 3645, 2030: 7924, 2040: 15848}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: by-cellular
   - name: by-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -319,7 +339,12 @@ fleets:
     count: {2025: 316952, 2030: 1267808, 2040: 2377140}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: by-cellular
+  - name: by-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: bayern
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: by-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -332,7 +357,7 @@ fleets:
     kind: datacenter
     district: bayern
     it_power: 5348 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: by-public-buildings
     kind: building
@@ -353,7 +378,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: berlin
     count: {2025: 180279, 2030: 280434, 2035: 340528, 2040: 380590}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: be-conventional-lights
@@ -368,9 +393,9 @@ fleets:
     district: berlin
     count: 2671   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: be-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -378,7 +403,7 @@ fleets:
     count: 668   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: be-smart-meter-gateways
     kind: device
@@ -386,7 +411,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: berlin
     layer: sensing
-    count: {2025: 44513, 2028: 178054, 2030: 356107, 2032: 534161, 2040: 890268}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 28444, 2026: 40952, 2029: 102381, 2031: 194524, 2040: 534161}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: be-charge-points
     kind: device
@@ -394,7 +419,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: berlin
     layer: mobility
-    count: {2025: 6900, 2030: 44513, 2040: 66770}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 6161, 2026: 7473, 2030: 12720, 2040: 25837}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: be-lorawan-sensors
     kind: sensor
@@ -409,8 +434,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: berlin
     count: {2025: 1024, 2030: 2226, 2040: 4451}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: be-cellular
   - name: be-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -418,7 +443,12 @@ fleets:
     count: {2025: 89027, 2030: 356107, 2040: 667701}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: be-cellular
+  - name: be-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: berlin
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: be-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -431,7 +461,7 @@ fleets:
     kind: datacenter
     district: berlin
     it_power: 1502 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: be-public-buildings
     kind: building
@@ -452,7 +482,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: brandenburg
     count: {2025: 123529, 2030: 192156, 2035: 233333, 2040: 260784}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: bb-conventional-lights
@@ -467,9 +497,9 @@ fleets:
     district: brandenburg
     count: 1830   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: bb-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -477,7 +507,7 @@ fleets:
     count: 458   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: bb-smart-meter-gateways
     kind: device
@@ -485,7 +515,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: brandenburg
     layer: sensing
-    count: {2025: 30501, 2028: 122004, 2030: 244008, 2032: 366012, 2040: 610020}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 19490, 2026: 28061, 2029: 70152, 2031: 133289, 2040: 366012}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: bb-charge-points
     kind: device
@@ -493,7 +523,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: brandenburg
     layer: mobility
-    count: {2025: 4728, 2030: 30501, 2040: 45752}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 4222, 2026: 5120, 2030: 8716, 2040: 17703}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: bb-lorawan-sensors
     kind: sensor
@@ -508,8 +538,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: brandenburg
     count: {2025: 702, 2030: 1525, 2040: 3050}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: bb-cellular
   - name: bb-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -517,7 +547,12 @@ fleets:
     count: {2025: 61002, 2030: 244008, 2040: 457515}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: bb-cellular
+  - name: bb-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: brandenburg
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: bb-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -530,7 +565,7 @@ fleets:
     kind: datacenter
     district: brandenburg
     it_power: 1029 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: bb-public-buildings
     kind: building
@@ -551,7 +586,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: bremen
     count: {2025: 32878, 2030: 51144, 2035: 62104, 2040: 69410}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: hb-conventional-lights
@@ -566,9 +601,9 @@ fleets:
     district: bremen
     count: 487   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: hb-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -576,7 +611,7 @@ fleets:
     count: 122   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: hb-smart-meter-gateways
     kind: device
@@ -584,7 +619,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: bremen
     layer: sensing
-    count: {2025: 8118, 2028: 32473, 2030: 64945, 2032: 97418, 2040: 162363}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 5187, 2026: 7469, 2029: 18672, 2031: 35476, 2040: 97418}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: hb-charge-points
     kind: device
@@ -592,7 +627,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: bremen
     layer: mobility
-    count: {2025: 1258, 2030: 8118, 2040: 12177}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 1124, 2026: 1363, 2030: 2320, 2040: 4712}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: hb-lorawan-sensors
     kind: sensor
@@ -607,8 +642,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: bremen
     count: {2025: 187, 2030: 406, 2040: 812}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: hb-cellular
   - name: hb-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -616,7 +651,12 @@ fleets:
     count: {2025: 16236, 2030: 64945, 2040: 121772}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: hb-cellular
+  - name: hb-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: bremen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: hb-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -629,7 +669,7 @@ fleets:
     kind: datacenter
     district: bremen
     it_power: 274 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: hb-public-buildings
     kind: building
@@ -650,7 +690,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: hamburg
     count: {2025: 90836, 2030: 141300, 2035: 171578, 2040: 191764}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: hh-conventional-lights
@@ -665,9 +705,9 @@ fleets:
     district: hamburg
     count: 1346   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: hh-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -675,7 +715,7 @@ fleets:
     count: 336   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: hh-smart-meter-gateways
     kind: device
@@ -683,7 +723,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: hamburg
     layer: sensing
-    count: {2025: 22429, 2028: 89714, 2030: 179428, 2032: 269142, 2040: 448571}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 14332, 2026: 20634, 2029: 51586, 2031: 98013, 2040: 269142}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: hh-charge-points
     kind: device
@@ -691,7 +731,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: hamburg
     layer: mobility
-    count: {2025: 3476, 2030: 22429, 2040: 33643}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 3104, 2026: 3765, 2030: 6409, 2040: 13018}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: hh-lorawan-sensors
     kind: sensor
@@ -706,8 +746,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: hamburg
     count: {2025: 516, 2030: 1121, 2040: 2243}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: hh-cellular
   - name: hh-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -715,7 +755,12 @@ fleets:
     count: {2025: 44857, 2030: 179428, 2040: 336428}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: hh-cellular
+  - name: hh-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: hamburg
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: hh-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -728,7 +773,7 @@ fleets:
     kind: datacenter
     district: hamburg
     it_power: 757 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: hh-public-buildings
     kind: building
@@ -749,7 +794,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: hessen
     count: {2025: 306832, 2030: 477294, 2035: 579571, 2040: 647756}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: he-conventional-lights
@@ -764,9 +809,9 @@ fleets:
     district: hessen
     count: 4546   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: he-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -774,7 +819,7 @@ fleets:
     count: 1136   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: he-smart-meter-gateways
     kind: device
@@ -782,7 +827,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: hessen
     layer: sensing
-    count: {2025: 75761, 2028: 303044, 2030: 606087, 2032: 909131, 2040: 1515218}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 48411, 2026: 69700, 2029: 174250, 2031: 331075, 2040: 909131}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: he-charge-points
     kind: device
@@ -790,7 +835,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: hessen
     layer: mobility
-    count: {2025: 11743, 2030: 75761, 2040: 113641}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 10486, 2026: 12718, 2030: 21648, 2040: 43973}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: he-lorawan-sensors
     kind: sensor
@@ -805,8 +850,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: hessen
     count: {2025: 1743, 2030: 3788, 2040: 7576}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: he-cellular
   - name: he-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -814,7 +859,12 @@ fleets:
     count: {2025: 151522, 2030: 606087, 2040: 1136414}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: he-cellular
+  - name: he-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: hessen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: he-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -827,7 +877,7 @@ fleets:
     kind: datacenter
     district: hessen
     it_power: 2557 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: he-public-buildings
     kind: building
@@ -848,7 +898,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: mecklenburg-vorpommern
     count: {2025: 78174, 2030: 121604, 2035: 147662, 2040: 165034}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: mv-conventional-lights
@@ -863,9 +913,9 @@ fleets:
     district: mecklenburg-vorpommern
     count: 1158   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: mv-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -873,7 +923,7 @@ fleets:
     count: 290   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: mv-smart-meter-gateways
     kind: device
@@ -881,7 +931,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: mecklenburg-vorpommern
     layer: sensing
-    count: {2025: 19302, 2028: 77209, 2030: 154418, 2032: 231627, 2040: 386044}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 12334, 2026: 17758, 2029: 44395, 2031: 84351, 2040: 231627}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: mv-charge-points
     kind: device
@@ -889,7 +939,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: mecklenburg-vorpommern
     layer: mobility
-    count: {2025: 2992, 2030: 19302, 2040: 28953}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 2672, 2026: 3240, 2030: 5516, 2040: 11203}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: mv-lorawan-sensors
     kind: sensor
@@ -904,8 +954,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: mecklenburg-vorpommern
     count: {2025: 444, 2030: 965, 2040: 1930}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: mv-cellular
   - name: mv-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -913,7 +963,12 @@ fleets:
     count: {2025: 38604, 2030: 154418, 2040: 289533}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: mv-cellular
+  - name: mv-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: mecklenburg-vorpommern
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: mv-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -926,7 +981,7 @@ fleets:
     kind: datacenter
     district: mecklenburg-vorpommern
     it_power: 651 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: mv-public-buildings
     kind: building
@@ -947,7 +1002,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: niedersachsen
     count: {2025: 390791, 2030: 607897, 2035: 738160, 2040: 825003}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: ni-conventional-lights
@@ -962,9 +1017,9 @@ fleets:
     district: niedersachsen
     count: 5789   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: ni-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -972,7 +1027,7 @@ fleets:
     count: 1447   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: ni-smart-meter-gateways
     kind: device
@@ -980,7 +1035,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: niedersachsen
     layer: sensing
-    count: {2025: 96492, 2028: 385966, 2030: 771932, 2032: 1157898, 2040: 1929830}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 61658, 2026: 88772, 2029: 221931, 2031: 421668, 2040: 1157898}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: ni-charge-points
     kind: device
@@ -988,7 +1043,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: niedersachsen
     layer: mobility
-    count: {2025: 14956, 2030: 96492, 2040: 144737}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 13355, 2026: 16199, 2030: 27572, 2040: 56006}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: ni-lorawan-sensors
     kind: sensor
@@ -1003,8 +1058,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: niedersachsen
     count: {2025: 2219, 2030: 4825, 2040: 9649}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: ni-cellular
   - name: ni-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1012,7 +1067,12 @@ fleets:
     count: {2025: 192983, 2030: 771932, 2040: 1447373}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: ni-cellular
+  - name: ni-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: niedersachsen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: ni-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1025,7 +1085,7 @@ fleets:
     kind: datacenter
     district: niedersachsen
     it_power: 3256 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: ni-public-buildings
     kind: building
@@ -1046,7 +1106,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: nordrhein-westfalen
     count: {2025: 870809, 2030: 1354592, 2035: 1644862, 2040: 1838375}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: nw-conventional-lights
@@ -1061,9 +1121,9 @@ fleets:
     district: nordrhein-westfalen
     count: 12901   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: nw-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1071,7 +1131,7 @@ fleets:
     count: 3225   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: nw-smart-meter-gateways
     kind: device
@@ -1079,7 +1139,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: nordrhein-westfalen
     layer: sensing
-    count: {2025: 215015, 2028: 860058, 2030: 1720117, 2032: 2580175, 2040: 4300292}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 137394, 2026: 197813, 2029: 494534, 2031: 939614, 2040: 2580175}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: nw-charge-points
     kind: device
@@ -1087,7 +1147,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: nordrhein-westfalen
     layer: mobility
-    count: {2025: 33327, 2030: 215015, 2040: 322522}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 30396, 2026: 36867, 2030: 62752, 2040: 127466}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: nw-lorawan-sensors
     kind: sensor
@@ -1102,8 +1162,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: nordrhein-westfalen
     count: {2025: 4945, 2030: 10751, 2040: 21501}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: nw-cellular
   - name: nw-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1111,7 +1171,12 @@ fleets:
     count: {2025: 430029, 2030: 1720117, 2040: 3225219}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: nw-cellular
+  - name: nw-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: nordrhein-westfalen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: nw-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1124,7 +1189,7 @@ fleets:
     kind: datacenter
     district: nordrhein-westfalen
     it_power: 7256 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: nw-public-buildings
     kind: building
@@ -1145,7 +1210,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: rheinland-pfalz
     count: {2025: 199669, 2030: 310597, 2035: 377153, 2040: 421524}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: rp-conventional-lights
@@ -1160,9 +1225,9 @@ fleets:
     district: rheinland-pfalz
     count: 2958   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: rp-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1170,7 +1235,7 @@ fleets:
     count: 740   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: rp-smart-meter-gateways
     kind: device
@@ -1178,7 +1243,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: rheinland-pfalz
     layer: sensing
-    count: {2025: 49301, 2028: 197204, 2030: 394409, 2032: 591613, 2040: 986022}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 31503, 2026: 45357, 2029: 113392, 2031: 215446, 2040: 591613}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: rp-charge-points
     kind: device
@@ -1186,7 +1251,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: rheinland-pfalz
     layer: mobility
-    count: {2025: 7642, 2030: 49301, 2040: 73952}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 6824, 2026: 8276, 2030: 14088, 2040: 28615}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: rp-lorawan-sensors
     kind: sensor
@@ -1201,8 +1266,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: rheinland-pfalz
     count: {2025: 1134, 2030: 2465, 2040: 4930}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: rp-cellular
   - name: rp-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1210,7 +1275,12 @@ fleets:
     count: {2025: 98602, 2030: 394409, 2040: 739516}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: rp-cellular
+  - name: rp-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: rheinland-pfalz
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: rp-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1223,7 +1293,7 @@ fleets:
     kind: datacenter
     district: rheinland-pfalz
     it_power: 1664 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: rp-public-buildings
     kind: building
@@ -1244,7 +1314,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: saarland
     count: {2025: 47655, 2030: 74130, 2035: 90015, 2040: 100605}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sl-conventional-lights
@@ -1259,9 +1329,9 @@ fleets:
     district: saarland
     count: 706   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: sl-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1269,7 +1339,7 @@ fleets:
     count: 177   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: sl-smart-meter-gateways
     kind: device
@@ -1277,7 +1347,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: saarland
     layer: sensing
-    count: {2025: 11767, 2028: 47067, 2030: 94134, 2032: 141201, 2040: 235334}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 7519, 2026: 10825, 2029: 27063, 2031: 51421, 2040: 141201}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sl-charge-points
     kind: device
@@ -1285,7 +1355,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: saarland
     layer: mobility
-    count: {2025: 1824, 2030: 11767, 2040: 17650}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 1629, 2026: 1975, 2030: 3362, 2040: 6830}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sl-lorawan-sensors
     kind: sensor
@@ -1300,8 +1370,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: saarland
     count: {2025: 271, 2030: 588, 2040: 1177}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: sl-cellular
   - name: sl-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1309,7 +1379,12 @@ fleets:
     count: {2025: 23533, 2030: 94134, 2040: 176501}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: sl-cellular
+  - name: sl-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: saarland
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: sl-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1322,7 +1397,7 @@ fleets:
     kind: datacenter
     district: saarland
     it_power: 397 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: sl-public-buildings
     kind: building
@@ -1343,7 +1418,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: sachsen
     count: {2025: 196328, 2030: 305400, 2035: 370843, 2040: 414471}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sn-conventional-lights
@@ -1358,9 +1433,9 @@ fleets:
     district: sachsen
     count: 2909   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: sn-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1368,7 +1443,7 @@ fleets:
     count: 727   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: sn-smart-meter-gateways
     kind: device
@@ -1376,7 +1451,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: sachsen
     layer: sensing
-    count: {2025: 48476, 2028: 193905, 2030: 387809, 2032: 581714, 2040: 969523}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 30976, 2026: 44598, 2029: 111495, 2031: 211841, 2040: 581714}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sn-charge-points
     kind: device
@@ -1384,7 +1459,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: sachsen
     layer: mobility
-    count: {2025: 7514, 2030: 48476, 2040: 72714}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 6709, 2026: 8138, 2030: 13852, 2040: 28137}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sn-lorawan-sensors
     kind: sensor
@@ -1399,8 +1474,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen
     count: {2025: 1115, 2030: 2424, 2040: 4848}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: sn-cellular
   - name: sn-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1408,7 +1483,12 @@ fleets:
     count: {2025: 96952, 2030: 387809, 2040: 727142}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: sn-cellular
+  - name: sn-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: sachsen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: sn-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1421,7 +1501,7 @@ fleets:
     kind: datacenter
     district: sachsen
     it_power: 1636 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: sn-public-buildings
     kind: building
@@ -1442,7 +1522,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: sachsen-anhalt
     count: {2025: 104975, 2030: 163294, 2035: 198286, 2040: 221613}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: st-conventional-lights
@@ -1457,9 +1537,9 @@ fleets:
     district: sachsen-anhalt
     count: 1555   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: st-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1467,7 +1547,7 @@ fleets:
     count: 389   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: st-smart-meter-gateways
     kind: device
@@ -1475,7 +1555,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: sachsen-anhalt
     layer: sensing
-    count: {2025: 25920, 2028: 103679, 2030: 207357, 2032: 311036, 2040: 518394}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 16563, 2026: 23846, 2029: 59615, 2031: 113269, 2040: 311036}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: st-charge-points
     kind: device
@@ -1483,7 +1563,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: sachsen-anhalt
     layer: mobility
-    count: {2025: 4018, 2030: 25920, 2040: 38880}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 3587, 2026: 4351, 2030: 7406, 2040: 15044}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: st-lorawan-sensors
     kind: sensor
@@ -1498,8 +1578,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: sachsen-anhalt
     count: {2025: 596, 2030: 1296, 2040: 2592}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: st-cellular
   - name: st-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1507,7 +1587,12 @@ fleets:
     count: {2025: 51839, 2030: 207357, 2040: 388795}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: st-cellular
+  - name: st-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: sachsen-anhalt
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: st-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1520,7 +1605,7 @@ fleets:
     kind: datacenter
     district: sachsen-anhalt
     it_power: 875 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: st-public-buildings
     kind: building
@@ -1541,7 +1626,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: schleswig-holstein
     count: {2025: 141778, 2030: 220544, 2035: 267804, 2040: 299310}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: sh-conventional-lights
@@ -1556,9 +1641,9 @@ fleets:
     district: schleswig-holstein
     count: 2100   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: sh-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1566,7 +1651,7 @@ fleets:
     count: 525   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: sh-smart-meter-gateways
     kind: device
@@ -1574,7 +1659,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: schleswig-holstein
     layer: sensing
-    count: {2025: 35007, 2028: 140028, 2030: 280056, 2032: 420084, 2040: 700140}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 22369, 2026: 32206, 2029: 80516, 2031: 152981, 2040: 420084}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: sh-charge-points
     kind: device
@@ -1582,7 +1667,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: schleswig-holstein
     layer: mobility
-    count: {2025: 5426, 2030: 35007, 2040: 52511}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 4845, 2026: 5877, 2030: 10003, 2040: 20319}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: sh-lorawan-sensors
     kind: sensor
@@ -1597,8 +1682,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: schleswig-holstein
     count: {2025: 805, 2030: 1750, 2040: 3501}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: sh-cellular
   - name: sh-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1606,7 +1691,12 @@ fleets:
     count: {2025: 70014, 2030: 280056, 2040: 525105}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: sh-cellular
+  - name: sh-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: schleswig-holstein
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: sh-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1619,7 +1709,7 @@ fleets:
     kind: datacenter
     district: schleswig-holstein
     it_power: 1181 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: sh-public-buildings
     kind: building
@@ -1640,7 +1730,7 @@ fleets:
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
     district: thueringen
     count: {2025: 102104, 2030: 158829, 2035: 192863, 2040: 215553}   # [dena] light points × LED share
-    power: {triangular: [30 W, 42 W, 60 W]}   # 42 W [LightSavers2013]; range (U)
+    power: {triangular: [14 W, 28 W, 42 W]}   # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming (U)
     replaces: {power: 100 W, dimming: none}   # the lamps LED replaces [LightSavers2013]
   - name: th-conventional-lights
@@ -1655,9 +1745,9 @@ fleets:
     district: thueringen
     count: 1513   # signalised junctions (U)
     heads: 12                       # signal heads per junction (U)
-    lamp: {uniform: [10 W, 25 W]}   # LED 10–25 W [ACEEE]
+    lamp: {uniform: [1 W, 7 W]}     # German LED fields 1–7 W [Magdeburg2021] [Heidenheim2020]
     controller: {triangular: [30 W, 50 W, 100 W]}   # (U)
-    replaces: {lamp: 140 W}         # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: {uniform: [20 W, 60 W]}}   # 10 V lamps 20 W to 230 V lamps 60 W [InfoLSA]
   - name: th-cameras
     kind: camera
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1665,7 +1755,7 @@ fleets:
     count: 378   # a quarter of the junctions (U)
     power: 6 W                      # PoE class 2, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s               # 1080p H.264 [H264bw]
-    edge: {power: 10 W, upstream: 5%}   # [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}   # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: th-smart-meter-gateways
     kind: device
@@ -1673,7 +1763,7 @@ fleets:
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     district: thueringen
     layer: sensing
-    count: {2025: 25211, 2028: 100843, 2030: 201687, 2032: 302530, 2040: 504217}   # roll-out after the [MsbG] §45 quotas (U)
+    count: {2025: 16110, 2026: 23194, 2029: 57985, 2031: 110172, 2040: 302530}   # [BNetzA-iMSys] 2024, then the [MsbG] §45 quotas; 2040 (U)
     power: {triangular: [3 W, 4.5 W, 6 W]}   # at most 6 W [MsbG]; spread (U)
   - name: th-charge-points
     kind: device
@@ -1681,7 +1771,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     district: thueringen
     layer: mobility
-    count: {2025: 3908, 2030: 25211, 2040: 37816}   # [BNetzA-LSR] 2025, [Masterplan2019] 2030 target, 2040 (U)
+    count: {2025: 3489, 2026: 4232, 2030: 7204, 2040: 14633}   # [BNetzA-LSR] 2025 and its growth, by Land where registered; later (U)
     power: {triangular: [5 W, 12 W, 30 W]}   # the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
   - name: th-lorawan-sensors
     kind: sensor
@@ -1696,8 +1786,8 @@ fleets:
     embodied: default              # the kind's cited default (urbanwatt list)
     district: thueringen
     count: {2025: 580, 2030: 1261, 2040: 2521}   # one per 100 sensors (U)
-    power: 3.2 W                    # [epyon2017]
-    via: backbone
+    power: 8 W                      # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+    via: th-cellular
   - name: th-nbiot-meters
     kind: sensor
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1705,7 +1795,12 @@ fleets:
     count: {2025: 50422, 2030: 201687, 2040: 378163}   # (U)
     radio: {type: nbiot}            # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 24 h, payload: 20 B}   # (U)
-    via: backbone
+    via: th-cellular
+  - name: th-cellular               # the mobile network's share for the meters and the gateways' LTE backhaul
+    kind: network
+    district: thueringen
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
+    via: platform-dc
   - name: th-small-cells
     kind: base-station
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1718,7 +1813,7 @@ fleets:
     kind: datacenter
     district: thueringen
     it_power: 851 kW   # 0.4 W per person (U)
-    pue: {triangular: [1.3, 1.46, 1.9]}   # 1.46 [Bitkom2025]; smaller rooms run worse (U)
+    pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
     per_gb: 0.5 kWh/GB               # (U)
   - name: th-public-buildings
     kind: building
@@ -1744,8 +1839,8 @@ seed: 11
 location: {latitude: 50.6, longitude: 9.25, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
-  price: 0.30 EUR/kWh                # (U)
+  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 # ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # No parking guidance or traffic effect: the district has no such systems; its indirect effect is
 # the heat its schools' building automation saves.
@@ -1789,7 +1884,7 @@ fleets:
     uplink: {interval: 1 h, payload: 10 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # (U)
-  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 3.2 W, via: mobile-backhaul, embodied: default}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 8 W, via: mobile-backhaul, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
   - name: macro-cells
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -1797,9 +1892,9 @@ fleets:
     count: 4                         # share of the macro sites attributable to IoT traffic (U)
     preset: macro                    # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 30%}   # share of the cell load [Auer2011] daily shape, scaled (U)
-  - name: mobile-backhaul
-    kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
+  - name: mobile-backhaul            # the mobile network's share for the meters and the gateways
+    kind: network
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
     via: kreis-it
   - name: kreis-it
     kind: datacenter
@@ -1824,7 +1919,7 @@ fleets:
     district: kreisstadt
     count: 25
     heads: 10   # signal heads per junction (U)
-    lamp: 15 W                       # LED 10–25 W [ACEEE]
+    lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
   - name: chargers
     kind: ev-charger
@@ -1859,8 +1954,8 @@ seed: 2025
 location: {latitude: 52.52, longitude: 13.405, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
-  price: 0.30 EUR/kWh                # (U)
+  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 # ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways too (the
 # operator's own use, whoever pays it); nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
@@ -1904,7 +1999,7 @@ fleets:
     count: 300000
     radio: {type: nbiot}             # [nRF9160]
     uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
-    via: backbone
+    via: cellular
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
     kind: device
@@ -1913,7 +2008,7 @@ fleets:
     count: 200000                    # (U)
     power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
     jitter: 10%   # spread of node power around the mean (U)
-  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 3.2 W, via: backbone, embodied: default}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 8 W, via: cellular, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
   - name: small-cells
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -1924,6 +2019,11 @@ fleets:
   - name: backbone
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
+    via: city-dc
+  - name: cellular                   # the mobile network's share for the NB-IoT meters and the gateways' LTE backhaul
+    kind: network
+    district: mitte
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
     via: city-dc
   - name: city-dc
     kind: datacenter
@@ -1945,7 +2045,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     district: nord
     count: 200000                    # Berlin has ~225,000 light points (U)
-    power: 45 W                      # LED [LightSavers2013]
+    power: 35 W                      # LED, main roads too: German luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 35 W (U)
     controller: 1 W                  # (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
     replaces: {power: 110 W, controller: 0 W, dimming: none}   # conventional lamps, 58 % more than LED [LightSavers2013] (U)
@@ -1957,9 +2057,9 @@ fleets:
     district: mitte
     count: 2100
     heads: 14   # signal heads per junction (U)
-    lamp: 15 W                       # LED 10–25 W [ACEEE]
+    lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
-    replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: 20 W}           # 10 V low-voltage lamps, 20 W [InfoLSA] [Heidenheim2020]
   - name: traffic-cameras
     kind: camera
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -1967,7 +2067,7 @@ fleets:
     count: 2100                      # one per signalised junction (U)
     power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s [H264bw]
-    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}  # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: chargers
     kind: ev-charger
@@ -1976,7 +2076,7 @@ fleets:
     count: 5000
     power: 11 kW                     # [ADAC]
     standby: 5 W                     # (U)
-    sessions: {per_day: 2, energy: {mean: 18 kWh, sd: 6 kWh}, profile: evening}   # sessions per charger and day and energy per session (U)
+    sessions: {per_day: 1, energy: {mean: 20 kWh, sd: 8 kWh}, profile: evening}   # occupied 2.3 h a day [NLL2024]: one session of 20 kWh (U)
   # --- buildings --------------------------------------------------------------------------
   - name: school-bacs
     kind: building
@@ -2016,8 +2116,24 @@ name: mittelstadt-2035
 description: Mittelstadt's 2025–2035 roll-out with growth, efficiency trends and a decarbonising grid, hourly steps.
 period: {start: 2025-01-01, end: 2036-01-01, step: 1 h}
 grid:
-  carbon_intensity: {2025: 380 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # [UBA] 2023; 2030/2035 path (U)
-  price: {2025: 0.30 EUR/kWh, 2035: 0.28 EUR/kWh}                         # (U)
+  # A typical day per month (local hours; the 2020 data's clock is taken as local, U), scaled to the
+  # yearly path: night and evening weigh more than noon.
+  carbon_intensity:
+    path: {2025: 363 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # 2025: the 2024 mix [UBA2025]; the path to EEG's 80 % renewables by 2030 [EEG2023] is ours (U)
+    by_month:
+      jan: [312, 307, 305, 307, 320, 335, 349, 355, 351, 341, 334, 329, 328, 337, 350, 359, 362, 362, 356, 344, 334, 331, 321, 310]   # [ENTSO-E] 2020, g/kWh
+      feb: [206, 202, 201, 205, 215, 231, 245, 247, 241, 232, 225, 221, 218, 220, 228, 241, 251, 254, 249, 239, 229, 226, 218, 210]   # [ENTSO-E] 2020, g/kWh
+      mar: [263, 258, 256, 262, 273, 288, 290, 279, 263, 246, 236, 232, 232, 237, 248, 269, 298, 318, 317, 307, 296, 293, 284, 274]   # [ENTSO-E] 2020, g/kWh
+      apr: [240, 240, 244, 252, 259, 256, 243, 222, 198, 184, 176, 172, 172, 177, 189, 215, 248, 273, 276, 270, 263, 253, 243, 238]   # [ENTSO-E] 2020, g/kWh
+      may: [258, 257, 260, 269, 276, 270, 255, 235, 215, 204, 199, 196, 196, 200, 206, 223, 250, 275, 291, 294, 290, 280, 268, 262]   # [ENTSO-E] 2020, g/kWh
+      jun: [302, 299, 300, 307, 311, 307, 294, 276, 260, 249, 242, 238, 237, 241, 248, 263, 286, 311, 328, 336, 338, 335, 322, 311]   # [ENTSO-E] 2020, g/kWh
+      jul: [338, 332, 332, 336, 337, 330, 311, 287, 266, 254, 245, 240, 240, 246, 260, 283, 310, 336, 357, 368, 371, 368, 359, 349]   # [ENTSO-E] 2020, g/kWh
+      aug: [347, 345, 349, 359, 365, 358, 343, 322, 301, 287, 278, 275, 278, 288, 303, 326, 354, 380, 392, 393, 392, 384, 372, 362]   # [ENTSO-E] 2020, g/kWh
+      sep: [388, 386, 390, 400, 411, 412, 395, 373, 349, 326, 310, 302, 307, 323, 351, 388, 420, 432, 430, 428, 421, 408, 397, 390]   # [ENTSO-E] 2020, g/kWh
+      oct: [312, 311, 317, 335, 358, 375, 378, 368, 354, 339, 327, 323, 326, 336, 355, 377, 386, 382, 371, 357, 347, 335, 321, 311]   # [ENTSO-E] 2020, g/kWh
+      nov: [379, 373, 371, 375, 389, 407, 418, 415, 404, 392, 386, 385, 391, 405, 426, 436, 434, 433, 431, 425, 415, 411, 402, 391]   # [ENTSO-E] 2020, g/kWh
+      dec: [348, 345, 342, 345, 357, 373, 384, 389, 387, 384, 382, 382, 387, 395, 401, 401, 399, 397, 394, 387, 378, 375, 366, 356]   # [ENTSO-E] 2020, g/kWh
+  price: {2025: 0.305 EUR/kWh, 2035: 0.28 EUR/kWh}   # 2025 [BNetzA-Monitoring2024]; 2035 (U)
 remove: [air-quality]                # measured as `environment` below, a wider network
 fleets:
   - {name: parking, count: {2025: 500, 2030: 4000, 2035: 6000}}
@@ -2033,7 +2149,7 @@ fleets:
     count: {2025: 40, 2035: 200}
     efficiency: {per_year: {triangular: [2%, 5%, 8%]}, from: 2025}   # (U)
   - name: city-dc
-    pue: {triangular: [1.2, 1.46, 1.7]}   # German data centres 1.46 [Bitkom2025]; range (U)
+    pue: {2025: {triangular: [1.2, 1.46, 1.7]}, 2028: {triangular: [1.2, 1.4, 1.5]}, 2031: {triangular: [1.1, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; spreads (U)
   - name: platform-servers
     count: {2025: 10, 2035: 30}
     efficiency: {per_year: {triangular: [2%, 4%, 6%]}, from: 2025}   # (U)
@@ -2047,7 +2163,7 @@ fleets:
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     # The sessions' mean (model: expected): a decade of 1,500 chargers needs their energy and load
     # shape, queues included, not one draw of 6 million sessions (docs: EV chargers).
-    sessions: {per_day: {triangular: [1.5, 2, 2.4]}, energy: 18 kWh, profile: evening, model: expected}   # as mittelstadt; range (U)
+    sessions: {per_day: {triangular: [0.7, 1, 1.5]}, energy: 20 kWh, profile: evening, model: expected}   # as mittelstadt [NLL2024]; range (U)
   - name: environment
     kind: sensor
     district: north
@@ -2069,8 +2185,8 @@ seed: 42
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}   # Kassel-sized city in central Germany
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
-  price: 0.30 EUR/kWh                # municipal tariff (U)
+  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 # ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:
@@ -2113,7 +2229,7 @@ fleets:
     count: 2000
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
-    via: backbone
+    via: cellular
     battery: 19 Wh                   # (U)
   - name: smart-meter-gateways
     kind: device
@@ -2122,7 +2238,7 @@ fleets:
     count: 5000                      # ~10 % of 50,000 households in the 2025 roll-out (U)
     power: 6 W                       # German smart meter + gateway ≤ 6 W, meter-operator figures [MsbG] (MsbG §21)
   # --- network ----------------------------------------------------------------------------
-  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 3.2 W, via: backbone, embodied: default}   # [epyon2017]
+  - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 8 W, via: cellular, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
   - name: small-cells
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -2133,6 +2249,11 @@ fleets:
   - name: backbone
     kind: link
     intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]
+    via: city-dc
+  - name: cellular                   # the mobile network's share for the NB-IoT meters and the gateways' LTE backhaul
+    kind: network
+    district: centre
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
     via: city-dc
   # --- compute ----------------------------------------------------------------------------
   - name: city-dc
@@ -2155,7 +2276,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     district: north
     count: 6000
-    power: 42 W                      # LED, 58 % below the 100 W lamps it replaced [LightSavers2013]
+    power: 28 W                      # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 28 W (U)
     controller: 1 W                  # smart node per light (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
     replaces: {power: 100 W, controller: 0 W, dimming: none}   # the 100 W lamps of [LightSavers2013]
@@ -2173,9 +2294,9 @@ fleets:
     district: centre
     count: 100
     heads: 12   # signal heads per junction (U)
-    lamp: 15 W                       # LED 10–25 W [ACEEE]
+    lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
-    replaces: {lamp: 140 W}          # incandescent 135–150 W [ACEEE]
+    replaces: {lamp: 20 W}           # 10 V low-voltage lamps, 20 W [InfoLSA] [Heidenheim2020]
   - name: traffic-cameras
     kind: camera
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -2183,7 +2304,7 @@ fleets:
     count: 100                       # one per signalised junction (U)
     power: 6 W                       # PoE class 2 device, at most 6.49 W [IEEE802.3af]
     bitrate: 2 Mbit/s                # 1080p H.264 at ~15 fps: 0.5–3 Mbit/s [H264bw]
-    edge: {power: 10 W, upstream: 5%}  # analytics box per camera: [JetsonNano] 10 W mode; events and clips only (U)
+    edge: {power: 1.25 W, upstream: 5%}  # a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
     via: backbone
   - name: chargers
     kind: ev-charger
@@ -2192,7 +2313,7 @@ fleets:
     count: 200
     power: 11 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # wallbox standby 2–5 W (U)
-    sessions: {per_day: 2, energy: 18 kWh, profile: evening}   # sessions per charger and day and energy per session (U)
+    sessions: {per_day: 1, energy: 20 kWh, profile: evening}   # occupied 2.3 h a day [NLL2024]: one session of 20 kWh (U)
   # --- buildings --------------------------------------------------------------------------
   - name: school-bacs
     kind: building
@@ -2221,8 +2342,8 @@ seed: 7
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 380 g/kWh        # Germany ~2023 [UBA]
-  price: 0.30 EUR/kWh                # municipal tariff (U)
+  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 profiles:
   night-traffic:                     # share of peak road traffic by local hour (U); drives adaptive dimming
     weekday: [0.05, 0.03, 0.02, 0.02, 0.05, 0.2, 0.6, 1.0, 0.9, 0.6, 0.55, 0.6,   # night road-traffic shape (U)
@@ -2261,10 +2382,10 @@ fleets:
     sleep: 0 W                       # mains powered; standby counted in the light fleets
     uplink: {interval: 1 h, payload: 8 B}   # the application's reporting interval and payload (U)
     via: lora-gw
-  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 3.2 W, via: backhaul, embodied: default, installed: new}   # [epyon2017]
-  - name: backhaul
-    kind: link
-    intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}   # [Aslan2018]; ends at the CMS below
+  - {name: lora-gw, kind: gateway, district: residential, count: 12, power: 8 W, via: backhaul, embodied: default, installed: new}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+  - name: backhaul                   # the gateways' LTE backhaul; ends at the CMS below
+    kind: network
+    access: cellular                 # 1.2 W per connection, 1.53 W per Mbit/s [CarbonTrust2021] after [Malmodin2020]
   - name: cms
     kind: server                     # central management system
     embodied: default                # the kind's cited default (urbanwatt list)

@@ -31,12 +31,13 @@ import UrbanWattKit
         // Counts move linearly from one year's figure to the next, so 2025's mean count is about
         // halfway from 1 January 2025 to 1 January 2026: within 100 nodes, as each Land's count is
         // a whole number at every step.
-        // Gateways: 1 million in 2025, 4 million in 2028 [MsbG]: 1.5 million on average, 4.5 W each (the mode).
+        // Gateways: 639,000 on 31 Dec 2024 [BNetzA-iMSys], 920,000 at the end of 2025 ([MsbG] §45: 20 %
+        // of 4.6 million): 779,500 on average (the Länder's rounded counts: 638,998 and 919,998), 4.5 W each (the mode).
         let gateways = meanNodes(kWh("-smart-meter-gateways"), watts: 4.5)
-        #expect(abs(gateways - 1.5e6) <= 100, "\(gateways)")
-        // Charge points: 155,000 [BNetzA-LSR] to 1 million in 2030 [Masterplan2019]: 239,500 on average, 12 W each.
+        #expect(abs(gateways - 779_498) <= 100, "\(gateways)")
+        // Charge points: 155,000 [BNetzA-LSR] to 188,000 in 2026 (rounded by Land: 187,998): 171,499 on average, 12 W each.
         let points = meanNodes(kWh("-charge-points"), watts: 12)
-        #expect(abs(points - 239_500) <= 100, "\(points)")
+        #expect(abs(points - 171_499) <= 100, "\(points)")
         // Berlin's share is its share of the population [Destatis2023].
         #expect(close(kWh("-smart-meter-gateways", district: "berlin") / kWh("-smart-meter-gateways"), Self.berlin / Self.germany))
         // Conventional lamps (4.95 million falling to 4.5 million, 100 W) burn from dusk to dawn,

@@ -10,8 +10,9 @@ struct CitationTests {
         try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
     }
 
+    /// The source keys cited in `text`: `[Auer2011]`, `[UBA-fuel]`, `[IEEE802.3af]`.
     static func keys(in text: String) -> Set<String> {
-        Set(text.matches(of: /\[([A-Za-z][A-Za-z0-9.]*[0-9A-Za-z])\]/).map { String($0.output.1) })
+        Set(text.matches(of: /\[([A-Za-z][A-Za-z0-9.-]*[0-9A-Za-z])\]/).map { String($0.output.1) })
     }
 
     @Test func everyCitedKeyIsInTheBibliography() throws {
@@ -29,13 +30,32 @@ struct CitationTests {
         #expect(cited.subtracting(defined).isEmpty, "cited but not in docs/sources.md: \(cited.subtracting(defined).sorted())")
     }
 
+    /// Every assumption of the library, a comment marked (U) beside a figure, is listed under
+    /// "Assumptions" in docs/sources.md (`scripts/assumptions` writes the list).
+    @Test func everyAssumptionIsListed() throws {
+        let bibliography = try Self.read("docs/sources.md")
+        let listed = try #require(bibliography.range(of: "## Assumptions")).upperBound
+        let section = bibliography[listed...]
+        let scenarios = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Scenarios").path)
+        var unlisted: [String] = []
+        for file in scenarios where file.hasSuffix(".yaml") {
+            for line in try Self.read("Scenarios/\(file)").split(separator: "\n") {
+                let parts = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                let comment = parts[1].trimmingCharacters(in: .whitespaces)
+                if comment.contains("(U)") && !section.contains(comment) { unlisted.append("\(file): \(comment)") }
+            }
+        }
+        #expect(unlisted.isEmpty, "run scripts/assumptions: \(unlisted.prefix(5))")
+    }
+
     /// Every kind's embodied default cites keys of the bibliography, or says (U), or why it has none.
     @Test func everyEmbodiedDefaultIsCitedOrMarked() throws {
         let bibliography = try Self.read("docs/sources.md")
         let defined = Set(bibliography.matches(of: /\*\*\[([^\]]+)\]\*\*/).map { String($0.output.1) })
         for kind in FleetKind.allCases {
             guard let e = kind.embodied.value else { continue }
-            let keys = Set(e.source.matches(of: /\[([A-Za-z][A-Za-z0-9.-]*[0-9A-Za-z])\]/).map { String($0.output.1) })
+            let keys = Self.keys(in: e.source)
             #expect(!keys.isEmpty || e.source.contains("(U)"), "\(kind.rawValue): \(e.source)")
             #expect(keys.isSubset(of: defined), "\(kind.rawValue): \(keys.subtracting(defined).sorted()) not in docs/sources.md")
         }
