@@ -104,6 +104,18 @@ enum ReportText {
         return "<h3>Balance by year</h3>" + table(head, rows)
     }
 
+    /// The same electricity's CO2 in each view the grid asks for (`co2_views`), where it asks for any.
+    static func carbonViews(_ summary: RunSummary) -> String {
+        guard !summary.co2Views.isEmpty else { return "" }
+        let head = ["view", "t CO₂", "g/kWh over the load", "ICT overhead t CO₂", "ICT-enabled savings t CO₂", "net t CO₂"]
+        let rows = summary.co2Views.map { v -> [String] in
+            let t = { (x: Double) in SummaryTable.number(x / 1000) }
+            return [v.name.replacingOccurrences(of: "_", with: " "), t(v.value.co2Kg), SummaryTable.number(v.value.gramsPerKWh), t(v.value.balance.ictOverhead),
+                    t(v.value.balance.savingsICT - v.value.balance.reboundICT), t(v.value.balance.net)]
+        }
+        return "<h3>CO₂ in each view of the grid</h3><p>The same electricity at the average intensity (location-based, the headline unless <code>bisko: true</code>), with the fuel chains' upstream emissions, at the marginal intensity, and market-based with the supply contract.</p>" + table(head, rows, text: [0])
+    }
+
     /// The balance in each carrier's final energy, where a scenario has carriers beside electricity.
     static func balanceByCarrier(_ summary: RunSummary) -> String {
         let currency = summary.totals.currency ?? "cost"
@@ -133,6 +145,7 @@ enum ReportText {
         out += "<h3>By year</h3>" + table(["year"] + head, b.years.map { row(String($0.year), .total, $0.span, share: true) })
         out += balanceByYear(b)
         if summary.byCarrier.count > 1 || !summary.effects.isEmpty { out += balanceByCarrier(summary) }
+        out += carbonViews(summary)
         let districts = b.result.scenario.districts
         let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
         out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote
@@ -214,7 +227,7 @@ enum ReportText {
 
     static func assumptions(_ groups: [RunSummary.Named<[Assumption]>]) -> String {
         guard !groups.isEmpty else { return "<p>No assumptions recorded.</p>" }
-        let intro = "<p>Every coefficient the run used, with its source: a key of the project's bibliography (<code>docs/sources.md</code>), a stated default, or <em>scenario</em> where the scenario gave it (the scenario's comments cite its own sources).</p>"
+        let intro = "<p>Every coefficient the run used, with its source: a key of the project's bibliography (<code>docs/sources.md</code>), a stated default, or <em>scenario</em> where the scenario gave it, with the keys and <em>(U)</em> its comment cites beside the figure (for a fleet written on one line, the line's comment). Count paths, trends and the grid's path are listed year by year.</p>"
         var rows: [[String]] = []
         var left = 0
         for group in groups {
@@ -247,10 +260,14 @@ enum ReportText {
 
     static func methodology(_ b: Breakdown) -> String {
         let kinds = FleetKind.allCases.filter { k in b.result.scenario.fleets.contains { $0.kind == k } }
-        var p = ["<p><strong>Engine.</strong> Each fleet is a cohort of nodes that differ only by their fixed random draws (jitter factor, uplink phase, spreading factor, charging sessions), each from the node's own stream keyed by seed, fleet and node, so nothing depends on the order of simulation. Every step of \(durationText(b.dt)) adds the energy of every fleet; traffic is routed along <code>via</code> from senders to gateways, links, servers and data centres, which add their energy per byte.</p>"]
+        var p = ["<p><strong>Engine.</strong> Each fleet is a cohort of nodes that differ only by their fixed random draws (jitter factor, uplink phase, spreading factor, charging sessions), each from the node's own stream keyed by seed, fleet and node, so nothing depends on the order of simulation. Every step of \(durationText(b.dt)) adds the energy of every fleet; traffic is routed along <code>via</code> from senders to gateways, links, networks, servers and data centres, which add their energy per byte and per message (a data centre's <code>per_message</code>), and a network its baseload share per node attached to it (the power model).</p>"]
         for k in kinds { p.append("<p><strong>\(k.rawValue)</strong> (\(k.defaultLayer.rawValue)): \(prose(k.summary)).</p>") }
         if let note = chargingModels(b.result.scenario) { p.append(note) }
-        p.append("<p><strong>Carbon and cost.</strong> Each step's energy × the grid's carbon intensity (g/kWh) and price at that step, from constant values, year maps (linear between 1 January of the listed years) or hourly shapes.</p>")
+        let grid = b.result.scenario.grid
+        p.append("<p><strong>Carbon and cost.</strong> Each step's energy × the grid's carbon intensity (g/kWh) and price at that step, from constant values, year maps (linear between 1 January of the listed years), hourly shapes or a typical day per month scaled to a yearly path."
+            + (grid.bisko ? " The CO2 includes the fuel chains' upstream emissions (<code>bisko: true</code>, \(SummaryTable.number(100 * (grid.upstream ?? 0))) % on top of the direct intensity), for electricity only: other carriers keep their own intensity." : "")
+            + (grid.views.isEmpty ? "" : " Beside it, the same electricity's CO2 \(grid.views.dropFirst().map { "<em>\($0.rawValue.replacingOccurrences(of: "_", with: " "))</em>" }.joined(separator: ", ")) is in <code>co2_views</code> of summary.json.")
+            + "</p>")
         p.append("<p><strong>Balance.</strong> After ITU-T L.1480, a fleet is simulated in up to three cases: as the equipment it replaces (<code>replaces:</code>, the baseline), as itself with its ICT functions off (controller, dimming, smart charging: the reference, or <code>reference:</code>) and as it is. On the load served, efficiency savings = baseline − reference, ICT-enabled savings = reference − actual. The ICT overhead is the ICT part of every fleet: sensors, radios, servers, and the controllers and electronics of lights, signals and chargers, less what <code>boundary:</code> leaves out. Net = ICT overhead − ICT-enabled savings; net with efficiency = ICT overhead − both savings.</p>")
         return p.joined(separator: "\n")
     }

@@ -312,12 +312,8 @@ extension RunSummary {
         let power = CarrierBalance(unit: "kWh", used: balance.kWh.ictOverhead, saved: balance.kWh.savingsICT, rebound: balance.kWh.reboundICT,
                                    netCO2Kg: electricity(balance.co2Kg?.net, \.netCO2Kg), netCost: electricity(balance.cost?.net, \.netCost))
         byCarrier = [Named(name: "electricity", value: power)] + others
-        var grid: [Assumption] = []
-        if let c = b.meanCarbon { grid.append(Assumption("carbon_intensity", c, "g/kWh (mean over the period)", "scenario")) }
-        if let p = b.meanPrice { grid.append(Assumption("price", p, "\(s.grid.currency ?? "")/kWh (mean over the period)", "scenario")) }
-        if let u = s.grid.upstream { grid.append(Assumption("upstream", u, s.grid.bisko ? "fraction, in the headline CO2 (bisko)" : "fraction", "scenario")) }
-        if let g = s.grid.supply?.green { grid.append(Assumption("supply.green", g, "g/kWh of the contracted green share", "scenario")) }
-        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.model.assumptions(given: $0.given) + $0.purchaseAssumptions(currency: s.grid.currency)) }
+        let grid = s.grid.assumptions(meanCarbon: b.meanCarbon, meanPrice: b.meanPrice, citations: s.citations)
+        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.assumptions(currency: s.grid.currency, citations: s.citations)) }
             // Group names with a space, which no fleet name has.
             + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
                 [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]

@@ -33,10 +33,13 @@ struct Composition {
 
     let reader: YAMLReader
     private(set) var files: [String]
+    /// The text of each of `files`, for the citations in their comments.
+    private(set) var texts: [String]
 
-    init(reader: YAMLReader) {
+    init(reader: YAMLReader, text: String = "") {
         self.reader = reader
         files = [reader.file]
+        texts = [text]
     }
 
     /// The document `root` of `files[index]` with its `extends` resolved; nil origins when it extends nothing.
@@ -220,6 +223,7 @@ struct Composition {
         }
         guard let root else { reader.error(c, "`\(file)` is empty"); return nil }
         files.append(file)
+        texts.append(text)
         return (root, files.count - 1)
     }
 }

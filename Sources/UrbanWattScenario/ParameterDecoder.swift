@@ -77,6 +77,7 @@ struct ParameterDecoder {
             return shares(c, keys: keys, what: what)
         case .yearMap(let item):
             guard let pairs = r.pairs(c, what: what) else { return nil }
+            if pairs.isEmpty { r.error(c, "expected at least one year in the year map, such as {2025: 1.58, 2030: 1.3}"); return nil }
             var points: [(Int, Double)] = []
             for p in pairs {
                 guard let year = Int(p.key), (1900...2200).contains(year) else {

@@ -28,11 +28,12 @@ public enum ScenarioDecoder {
                 file: file, line: 1, column: 1, path: "",
                 message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")])
         }
-        var composition = Composition(reader: reader)
+        var composition = Composition(reader: reader, text: text)
         let (composed, origins) = composition.resolve(root)
         reader.files = composition.files
         reader.origins = origins
         var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
+        scenario?.citations = Citations.collect(composed, texts: composition.texts, origins: origins)
         scenario?.uncertainParameters = reader.uncertain
         scenario?.uncertainValues = reader.uncertainValues
         scenario?.redrawsByParameter = reader.redraws
@@ -327,7 +328,7 @@ public enum ScenarioDecoder {
 
     static func decodeGrid(_ c: Cursor, reader r: YAMLReader) -> Grid {
         guard let f = r.mapping(c, allowed: ["carbon_intensity", "price", "marginal", "upstream", "bisko", "supply"],
-                                what: "a mapping {carbon_intensity, price}")
+                                what: "a mapping {carbon_intensity, price, marginal, upstream, bisko, supply}")
         else { return Grid() }
         var grid = Grid()
         if let ci = f["carbon_intensity"] { grid.carbon = signal(ci, reader: r) }
@@ -335,6 +336,11 @@ public enum ScenarioDecoder {
             var currency: String?
             if let shaped = shapedSignal(p, path: { prices($0, per: "kWh", currency: &currency, reader: r) }, value: { price($0, currency: &currency, reader: r) }, reader: r) {
                 grid.price = shaped
+                // Plain numbers in the table are in the path's currency: one of them must name it.
+                if currency == nil {
+                    r.error(p, "expected a currency: give the path, or a value of the table, with its unit, such as 0.30 EUR/kWh")
+                    grid.price = nil
+                }
             } else if !isShaped(p) {
                 grid.price = prices(p, per: "kWh", currency: &currency, reader: r).map { .yearly($0) }
             }
@@ -347,7 +353,9 @@ public enum ScenarioDecoder {
         grid.marginal = f["marginal"].flatMap { signal($0, reader: r) }
         grid.upstream = f["upstream"].flatMap { r.fraction($0, maximum: 2) }
         if let b = f["bisko"], let on = r.bool(b) {
-            if on && f["upstream"] == nil { r.error(b, "BISKO counts the fuel chains' upstream emissions: give them as `upstream:`, such as 12% of the direct intensity") }
+            if on && f["upstream"] == nil && f["carbon_intensity"] != nil {
+                r.error(b, "BISKO counts the fuel chains' upstream emissions: give them as `upstream:`, such as 12% of the direct intensity")
+            }
             grid.bisko = on
         }
         if let s = f["supply"], let m = r.mapping(s, allowed: ["green_share", "green", "residual"], what: "{green_share: 40%, green: 20 g/kWh, residual: 600 g/kWh}"),
@@ -360,8 +368,12 @@ public enum ScenarioDecoder {
         return grid
     }
 
-    /// One price per kWh, such as 0.30 EUR/kWh (or a plain number, in the currency read so far).
+    /// One price per kWh, such as 0.30 EUR/kWh (or a plain number, in the currency of the path).
     static func price(_ c: Cursor, currency: inout String?, reader r: YAMLReader) -> Double? {
+        guard c.scalar != nil else {
+            r.error(c, "expected a price such as 0.30 EUR/kWh or a plain number in the path's currency, got \(c.found)")
+            return nil
+        }
         if let text = c.scalar, let v = Double(text), v.isFinite, v >= 0 { return v }
         return prices(c, per: "kWh", currency: &currency, reader: r)?.value(at: 0, zone: .utc)
     }

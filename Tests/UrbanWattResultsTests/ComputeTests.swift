@@ -29,7 +29,7 @@ struct ComputeTests {
         expectClose(y2024.byFleet.first { $0.name == "dc" }?.figures.energyKWh, 361.44, "2024")
         let y2027 = try summary(ofYAML: Self.scenario(day: "2027-03-03"))
         expectClose(y2027.byFleet.first { $0.name == "dc" }?.figures.energyKWh, 156.624, "2027")
-        let edge = try summary(ofYAML: Self.scenario(day: "2024-03-03", camera: "fps: 10, edge: {power: 10 W, upstream: 5%}"))
+        let edge = try summary(ofYAML: Self.scenario(day: "2024-03-03", camera: "edge: {power: 10 W, upstream: 5%}"))
         expectClose(edge.byFleet.first { $0.name == "dc" }?.figures.energyKWh, 360, "frames analysed at the edge")
         let dc = try #require(y2024.assumptions.first { $0.name == "dc" }?.value)
         #expect(dc.contains { $0.key == "pue.2027" && $0.value == 1.3 } && dc.contains { $0.key == "it_efficiency.2027" && $0.value == 0.5 })
@@ -49,6 +49,8 @@ struct ComputeTests {
         ("it_efficiency: {2025: 100%, 2027: 50%}", "it_efficiency: {2025: -5%}", "fleets[dc].it_efficiency.2025"),
         ("per_message: 2 J", "per_message: 2 W", "fleets[dc].per_message"),
         ("fps: 10", "fps: 5000", "fleets[cams].fps"),
+        ("fps: 10", "fps: 10, edge: {power: 10 W, upstream: 5%}", "fleets[cams].fps: `fps` counts the frames sent for analysis upstream"),
+        ("pue: {2025: 1.5, 2027: 1.3}", "pue: {}", "fleets[dc].pue: expected at least one year"),
     ])
     func mistakesAreLocated(_ old: String, _ new: String, _ expected: String) {
         expectLocatedError(Self.scenario(day: "2024-03-03").replacingOccurrences(of: old, with: new), expected)

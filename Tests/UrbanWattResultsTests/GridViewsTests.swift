@@ -77,6 +77,12 @@ struct GridViewsTests {
         expectClose(bisko.balance.co2Kg?.ictOverhead, 1.1 * average, "BISKO overhead")
     }
 
+    /// A table's cell is one price: a mapping there is a mistake, not its first value.
+    @Test func aPriceCellIsOnePrice() {
+        let text = Self.scenario(grid: "  price: {path: 0.30 EUR/kWh, by_month: MONTHS}", unit: 0.001)
+        expectLocatedError(text.replacingOccurrences(of: "jan: [0.1,", with: "jan: [{2025: 1},"), "grid.price.by_month.jan[0]: expected a price")
+    }
+
     @Test(arguments: [
         ("  carbon_intensity: {path: 300 g/kWh, by_month: {jan: [1, 2]}}", "grid.carbon_intensity.by_month: expected a typical day for each month, missing feb, mar"),
         ("  carbon_intensity: {by_month: MONTHS, pth: 3}", "grid.carbon_intensity.pth"),
@@ -87,6 +93,7 @@ struct GridViewsTests {
         ("  carbon_intensity: 300 g/kWh\n  supply: {green: 20 g/kWh}", "grid.supply.green_share: missing"),
         ("  carbon_intensity: 300 g/kWh\n  supply: {green_share: 140%}", "grid.supply.green_share"),
         ("  carbon_intensity: 300 g/kWh\n  upstream: -5%", "grid.upstream"),
+        ("  price: {by_month: MONTHS}", "grid.price: expected a currency"),
     ])
     func mistakesAreLocated(_ grid: String, _ expected: String) {
         expectLocatedError(Self.scenario(grid: grid), expected)

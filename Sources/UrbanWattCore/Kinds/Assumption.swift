@@ -14,6 +14,13 @@ public struct Assumption: Sendable, Equatable {
     }
 
     /// "scenario" when the scenario gave `key` (or any key under it), else `source`.
+    /// `a` with the scenario's citation beside it (`scenario [MsbG]`, `scenario (U)`), when the
+    /// scenario gave it and its comment cites something.
+    public static func cited(_ a: Assumption, _ citation: String?) -> Assumption {
+        guard a.source == "scenario", let citation else { return a }
+        return Assumption(a.key, a.value, a.unit, "scenario \(citation)")
+    }
+
     public static func source(_ key: String, given: Set<String>, otherwise source: String) -> String {
         given.contains(key) ? "scenario" : source
     }

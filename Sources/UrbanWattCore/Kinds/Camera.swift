@@ -46,6 +46,10 @@ public struct Camera: NodeKind, Equatable {
             camera.framesUpstream = f.number("fps") ?? 0
             return camera
         }
+        if f.number("fps") != nil {
+            f.error("fps", "`fps` counts the frames sent for analysis upstream; with `edge:` the box beside the camera analyses them, so give one or the other")
+            return nil
+        }
         guard let edgePower = edge.number("power"), let upstream = edge.number("upstream") else { return nil }
         return Camera(power: power, bitrate: bitrate, edgePower: edgePower, upstream: upstream)
     }

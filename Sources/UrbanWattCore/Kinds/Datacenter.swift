@@ -17,7 +17,7 @@ public struct Datacenter: NodeKind, Equatable {
         Parameter("per_gb", .quantity(.intensity)),
         Parameter("per_message", .quantity(.energy), what: "IT energy per message processed, such as \"2 J\" (inference on a video frame)"),
         Parameter("it_efficiency", .anyOf([.fraction(maximum: 10), .yearMap(.fraction(maximum: 10))]),
-                  what: "a factor on the IT energy per unit of work, such as {2025: 100%, 2035: 40%}"),
+                  what: "a factor on the IT energy, base and per unit of work, such as {2025: 100%, 2035: 40%}"),
     ]
 
     public var itPower: Double
@@ -26,7 +26,7 @@ public struct Datacenter: NodeKind, Equatable {
     /// IT energy per byte that reaches it, J/B, and per message, J.
     public var perByte: Double
     public var perMessage: Double
-    /// The factor on IT energy per unit of work in each year (1: as given).
+    /// The factor on the IT energy, base and per unit of work, in each year (1: as given).
     public var itEfficiency: YearMap
 
     public init(itPower: Double, schedule: Schedule = .constant(1), pue: YearMap = YearMap(1), perByte: Double = 0, perMessage: Double = 0,

@@ -78,6 +78,28 @@ public struct Fleet: Sendable {
         return out
     }
 
+    /// The fleet's own coefficients beside its kind's: its count (each year of a path), efficiency
+    /// trend, jitter and rebound.
+    public var fleetAssumptions: [Assumption] {
+        var out: [Assumption] = []
+        if !type(of: model).isSingleNode {
+            out += count.isConstant ? [Assumption("count", count.points[0].value, "nodes", "scenario")]
+                : count.points.map { Assumption("count.\($0.year)", $0.value, "nodes on 1 January", "scenario") }
+        }
+        if let e = efficiency { out.append(Assumption("efficiency.per_year", e.perYear, "fraction less power a year from \(e.from)", "scenario")) }
+        if jitter > 0 { out.append(Assumption("jitter", jitter, "fraction, each node's spread", "scenario")) }
+        if rebound > 0 { out.append(Assumption("rebound", rebound, "fraction of the savings", "scenario")) }
+        return out
+    }
+
+    /// Every coefficient of the fleet with its source, the scenario's own citing what its comment
+    /// beside the key cites (`citations`, by top-level key: `power` → `[MsbG]`).
+    public func assumptions(currency: String?, citations: [String: String]) -> [Assumption] {
+        (fleetAssumptions + model.assumptions(given: given) + purchaseAssumptions(currency: currency)).map { a in
+            Assumption.cited(a, citations["fleets[\(name)].\(a.key.prefix { $0 != "." })"])
+        }
+    }
+
     /// The most nodes the fleet ever has.
     public var maximumNodes: Int { Int(count.maximum.rounded(.down)) }
 

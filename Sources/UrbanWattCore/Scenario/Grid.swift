@@ -61,6 +61,37 @@ public struct Grid: Sendable, Equatable {
         }
     }
 
+    /// The grid's coefficients: the means over the period the run saw (`meanCarbon`, `meanPrice`),
+    /// each year of a path, a table's mean, and the views' figures; cited as the comment beside the
+    /// key in the scenario cites (`citations`, by path: `grid.carbon_intensity`).
+    public func assumptions(meanCarbon: Double?, meanPrice: Double?, citations: [String: String]) -> [Assumption] {
+        let money = "\(currency ?? "")/kWh"
+        func path(_ key: String, _ signal: GridSignal?, _ unit: String) -> [Assumption] {
+            guard let signal else { return [] }
+            var out = (signal.path?.points ?? []).map { Assumption("\(key).\($0.year)", $0.value, "\(unit) on 1 January", "scenario") }
+            if case .monthly(_, let days) = signal { out.append(Assumption("\(key).by_month", GridSignal.yearMean(days), "\(unit), the typical days' mean", "scenario")) }
+            return out
+        }
+        var out: [Assumption] = []
+        if let c = meanCarbon {
+            out.append(Assumption("carbon_intensity", c, bisko ? "g/kWh with upstream, as the headline counts it (mean over the period)" : "g/kWh (mean over the period)", "scenario"))
+        }
+        out += path("carbon_intensity", carbon, "g/kWh")
+        if let p = meanPrice { out.append(Assumption("price", p, "\(money) (mean over the period)", "scenario")) }
+        out += path("price", price, money)
+        if case .yearly(let m)? = marginal, m.isConstant { out.append(Assumption("marginal", m.points[0].value, "g/kWh", "scenario")) }
+        out += path("marginal", marginal, "g/kWh")
+        if let u = upstream { out.append(Assumption("upstream", u, bisko ? "fraction, in the headline CO2 (bisko)" : "fraction", "scenario")) }
+        if let s = supply {
+            out += s.greenShare.isConstant ? [Assumption("supply.green_share", s.greenShare.points[0].value, "fraction", "scenario")]
+                : s.greenShare.points.map { Assumption("supply.green_share.\($0.year)", $0.value, "fraction on 1 January", "scenario") }
+            out.append(Assumption("supply.green", s.green, "g/kWh of the contracted green share", "scenario"))
+            if case .yearly(let m)? = s.residual, m.isConstant { out.append(Assumption("supply.residual", m.points[0].value, "g/kWh", "scenario")) }
+            out += path("supply.residual", s.residual, "g/kWh")
+        }
+        return out.map { Assumption.cited($0, citations["grid.\($0.key.prefix { $0 != "." })"]) }
+    }
+
     /// The intensity the headline figures use: with upstream emissions under `bisko: true`.
     public func headlineCarbon(on clock: StepClock) -> [Double]? { carbon(bisko ? .withUpstream : .average, on: clock) }
 }
@@ -86,6 +117,15 @@ public enum GridSignal: Sendable, Equatable {
                 let v = days[month].mean(from: clock.localSecondOfDay(i), duration: Int(clock.step), weekend: false)
                 return scale.map { mean > 0 ? $0[i] * v / mean : 0 } ?? v
             }
+        }
+    }
+
+    /// The yearly path, where one is given and is not constant.
+    public var path: YearMap? {
+        switch self {
+        case .yearly(let m): m.isConstant ? nil : m
+        case .hourly: nil
+        case .monthly(let p, _): p.flatMap { $0.isConstant ? nil : $0 }
         }
     }
 

@@ -15,6 +15,9 @@ public struct Scenario: Sendable {
     public var fleets: [Fleet]
     /// Fleets and kinds left out of the ICT overhead.
     public var boundary = Boundary()
+    /// The sources the scenario's comments cite beside its figures, by path (`fleets[gw].power`:
+    /// `[epyon2017]`, or `(U)`).
+    public var citations: [String: String] = [:]
     /// Final-energy carriers besides the grid's electricity, and the indirect effects on them.
     public var carriers: [Carrier] = []
     public var effects: [Effect] = []

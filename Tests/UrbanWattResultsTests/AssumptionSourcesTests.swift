@@ -1,0 +1,48 @@
+import Testing
+import UrbanWattCore
+@testable import UrbanWattResults
+@testable import UrbanWattScenario
+
+/// The sources a scenario's comments cite become the sources of its coefficients (issue 24, item 2),
+/// and count paths, trends and the grid's path are listed year by year.
+struct AssumptionSourcesTests {
+    static let yaml = """
+        urbanwatt: 1
+        name: cited
+        description: "a # in quotes is no comment [NotAKey]"
+        location: {latitude: 52.52, longitude: 13.40, timezone: UTC}
+        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+        grid:
+          carbon_intensity: {2025: 363 g/kWh, 2030: 250 g/kWh}   # [UBA2025]; the path (U)
+          price: 0.305 EUR/kWh                                    # [BNetzA-Monitoring2024]
+        fleets:
+          - name: meters
+            kind: device
+            count: {2025: 10, 2030: 20}      # roll-out (U)
+            power: 6 W                       # at most 6 W [MsbG]
+            efficiency: {per_year: 3%, from: 2025}
+          - {name: gw, kind: gateway, power: 8 W}   # [epyon2017] [IEEE802.3af]
+        """
+
+    @Test func commentsCiteTheirFigures() throws {
+        let s = try summary(ofYAML: Self.yaml)
+        func source(_ group: String, _ key: String) -> String? {
+            s.assumptions.first { $0.name == group }?.value.first { $0.key == key }?.source
+        }
+        #expect(source("meters", "power") == "scenario [MsbG]")
+        #expect(source("meters", "count.2025") == "scenario (U)" && source("meters", "count.2030") == "scenario (U)")
+        #expect(source("meters", "efficiency.per_year") == "scenario", "a key without a comment is the scenario's")
+        #expect(source("gw", "power") == "scenario [epyon2017] [IEEE802.3af]", "a fleet on one line: the line's comment")
+        #expect(source("grid", "carbon_intensity.2030") == "scenario [UBA2025] (U)")
+        #expect(source("grid", "price") == "scenario [BNetzA-Monitoring2024]")
+        expectClose(s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == "carbon_intensity.2030" }?.value, 250, "the path's 2030")
+        #expect(s.assumptions.first { $0.name == "meters" }?.value.first { $0.key == "efficiency.per_year" }?.value == 0.03)
+    }
+
+    @Test func aHashInQuotesIsNoComment() {
+        #expect(Citations.comment(of: "description: \"a # b\"   # [X1] (U)") == " [X1] (U)")
+        #expect(Citations.comment(of: "name: a#b") == nil)
+        #expect(Citations.marks(in: " [UBA2025]; the path (U) [UBA2025]") == "[UBA2025] (U)")
+        #expect(Citations.marks(in: " nothing cited") == nil)
+    }
+}
