@@ -24,7 +24,7 @@ import Testing
 
     @Test func aFullDiskGives73AndLeavesThePreviousResult() throws {
         let mountPoint = CLI.temporaryFolder().path
-        let mount = try CLI.system("/bin/mount", ["-t", "tmpfs", "-o", "size=160k", "tmpfs", mountPoint])
+        let mount = try CLI.system("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
         try #require(mount == 0, "a tmpfs for the full-disk test needs root (CI runs as root)")
         // Lazy: a child another test spawns meanwhile may hold an inherited descriptor on it a while.
         defer {

@@ -264,10 +264,13 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         // The life cycle of the library's embodied defaults: operational against embodied per year.
         #expect(html.contains("Operational and embodied CO₂e per year") && html.contains("<th>embodied t CO₂e, amortised</th>"))
         #expect(html.contains("<h3>Balance by carrier</h3>") && html.contains("<td class=\"t\">petrol</td><td class=\"t\">l</td>"))
-        #expect(html.contains("[nRF9160]") && html.contains("[Auer2011] table 2"))
+        #expect(html.contains("[nRF9160]") && html.contains("[Auer2011]</a> table 2"))
+        // The sources cited, quoted from the bibliography and linked from the table.
+        #expect(html.contains("<h3 id=\"sources\">Sources cited</h3>") && html.contains("<dt id=\"src-Auer2011\">"))
         for unit in ["(kW)", "(MWh)", "(h)"] { #expect(html.contains(unit)) }
-        // Nothing is fetched: no external scripts, styles, images or fonts.
-        for reference in ["src=", "href=", "@import", "url("] { #expect(!html.contains(reference)) }
+        // Nothing is fetched: no external scripts, styles, images or fonts; links only within the page.
+        for reference in ["src=", "@import", "url("] { #expect(!html.contains(reference)) }
+        #expect(!html.replacingOccurrences(of: "href=\"#", with: "").contains("href="))
         let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         try #require(browser != nil, "Chromium is installed by scripts/setup")
         func render(_ target: String) throws -> Int32 {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import UrbanWattCore
 @testable import UrbanWattResults
@@ -37,6 +38,24 @@ struct AssumptionSourcesTests {
         #expect(source("grid", "price") == "scenario [BNetzA-Monitoring2024]")
         expectClose(s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == "carbon_intensity.2030" }?.value, 250, "the path's 2030")
         #expect(s.assumptions.first { $0.name == "meters" }?.value.first { $0.key == "efficiency.per_year" }?.value == 0.03)
+    }
+
+    /// The report links each cited key to its entry of the bibliography, quoted below the table.
+    @Test func theReportQuotesTheSourcesItCites() throws {
+        let s = try summary(ofYAML: Self.yaml)
+        let html = ReportText.assumptions(s.assumptions)
+        #expect(html.contains("<a href=\"#src-MsbG\">[MsbG]</a>") && html.contains("<dt id=\"src-MsbG\">[MsbG]</dt>"))
+        #expect(html.contains("Messstellenbetriebsgesetz"), "the entry's text")
+        #expect(html.contains("<dt id=\"src-BNetzA-Monitoring2024\">"), "a hyphenated key")
+        #expect(Bibliography.html("*A title* and `code` <x>") == "<em>A title</em> and <code>code</code> &lt;x&gt;")
+    }
+
+    /// The embedded bibliography is docs/sources.md (scripts/embed-scenarios writes it).
+    @Test func theEmbeddedBibliographyIsTheDocument() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("docs/sources.md"), encoding: .utf8)
+        #expect(Bibliography.text + "\n" == document, "run scripts/embed-scenarios after editing docs/sources.md")
+        #expect(Bibliography.entries.count >= 60 && Bibliography.entries["UBA2025"]?.contains("363 g CO2") == true)
     }
 
     @Test func aHashInQuotesIsNoComment() {
