@@ -253,6 +253,17 @@ was at hand the figure is marked (U) in `list` and here.
 - **[UBA2025]** Umweltbundesamt, *Entwicklung der spezifischen Treibhausgas-Emissionen des deutschen
   Strommix in den Jahren 1990–2024* (2025): 363 g CO2 per kWh consumed in 2024, 386 in 2023, 433
   in 2022 (direct emissions, without upstream chains; accessed 2026-12-06). The library's grids. H.
+- **[BISKO2024]** Agentur für kommunalen Klimaschutz and ifeu, *Methodenpapier BISKO* (July 2024),
+  the federal electricity mix for municipal balances, with upstream chains: 505 g CO2e/kWh for
+  2022 (as given by ClimateView's transition-element-framework, which cites it; accessed
+  2026-12-06). Over UBA's direct 433 g for 2022 [UBA2025], 17 % of upstream emissions: the
+  `upstream: 17%` of mittelstadt and deutschland (the share for 2022, used for every year; U). M.
+- **[Fleschutz2021]** Fleschutz et al., Applied Energy (2021), doi:10.1016/j.apenergy.2021.117040,
+  and its supplementary dataset (github DrafProject/marginal-emission-factors, Zenodo
+  10.5281/zenodo.4718362, CC BY-NC 4.0; accessed 2026-12-06): hourly marginal emission
+  factors for Germany; their 2020 mean is 897 g CO2e/kWh (median 921; 10th–90th percentile
+  733–1,104), our computation from `data/60min/CEFs_2020_DE.csv`. mittelstadt's `marginal`. H for
+  the data.
 - **[BNetzA-Monitoring2024]** Bundesnetzagentur and Bundeskartellamt, *Monitoringbericht 2024* (as
   reported by Statista): commercial customers using 50 MWh a year paid 30.52 ct/kWh on 1 April
   2024; industry at 24 GWh 20.16 ct/kWh. The library's 0.305 EUR/kWh municipal tariff. M.

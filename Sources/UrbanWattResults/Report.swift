@@ -21,6 +21,8 @@ public enum Report {
         td, th { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; } td:first-child, th:first-child { text-align: left; }
         th { border-bottom: 1px solid #999; } td, th { white-space: nowrap; } td.t, th.t { text-align: left; white-space: normal; }
         code { font-size: 0.85rem; }
+        .headline { border: 2px solid #4e79a7; border-radius: 6px; padding: 0.5rem 1rem; margin: 0.5rem 0 1rem; }
+        .headline .answer { font-size: 1.15rem; }
         @page { size: A4; margin: 15mm 14mm; }
         @media print { body { max-width: none; margin: 0; padding: 0; } figure, tr { page-break-inside: avoid; }
           h2, h3 { page-break-after: avoid; break-after: avoid; } }
@@ -44,6 +46,9 @@ public enum Report {
         <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
         <p class="facts">\(SVGPlot.escape(s.description))<br>period \(s.start) to \(s.end) (day after the last) · step \(durationText(Double(s.step))) · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted: the figures cover what was simulated</strong>")<br>UrbanWatt \(UrbanWattVersion.current) · generated \(isoUTC(Int64(generated.timeIntervalSince1970))) · scenario text FNV-1a \(hash)</p>
         </header>
+        <section id="headline"><h2>The answer</h2>
+        \(headline(b, summary: summary))
+        </section>
         <section id="summary"><h2>Summary</h2>
         \(ReportText.summary(b, summary: summary))
         </section>
@@ -55,7 +60,6 @@ public enum Report {
         </section>
         <section id="flows"><h2>Flows</h2>
         <figure>\(ReportFlows.sankey(b))<figcaption>Energy from the grid through the layers to the fleets; the width of each band is its energy. Fleets under 1 % are gathered per layer.</figcaption></figure>
-        \({ let c = balance(b); return "<figure>\n\(c.svg)<figcaption>\(SVGPlot.escape(c.caption))</figcaption></figure>" }())
         </section>
         <section id="lifecycle"><h2>Life cycle</h2>
         \(lifeCycle(b, summary: summary))

@@ -31,6 +31,7 @@ grid:
       nov: [391, 379, 373, 371, 375, 389, 407, 418, 415, 404, 392, 386, 385, 391, 405, 426, 436, 434, 433, 431, 425, 415, 411, 402]   # [ENTSO-E] 2020, g/kWh
       dec: [356, 348, 345, 342, 345, 357, 373, 384, 389, 387, 384, 382, 382, 387, 395, 401, 401, 399, 397, 394, 387, 378, 375, 366]   # [ENTSO-E] 2020, g/kWh
   price: {2025: 0.305 EUR/kWh, 2040: 0.28 EUR/kWh}   # 2025 [BNetzA-Monitoring2024]; 2040 (U)
+  upstream: 17%                     # BISKO's 505 g CO2e/kWh (2022) [BISKO2024] over the direct 433 g [UBA2025]
 # ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways and charge-point
 # electronics too; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity: the public buildings' heat, the petrol of
@@ -2188,6 +2189,8 @@ period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
   carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
   price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
+  upstream: 17%                      # BISKO's 505 g CO2e/kWh (2022) [BISKO2024] over the direct 433 g [UBA2025]
+  marginal: 897 g/kWh                # the mean hourly marginal factor of 2020 [Fleschutz2021]
 # ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:

@@ -299,5 +299,10 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         for heading in ["Summary", "Tables", "Charts", "Flows", "Uncertainty", "Assumptions", "Methodology"] {
             #expect(text.contains(heading), "the PDF has \(heading)")
         }
+        // Page 1 is the answer: the net in words and the balance's figures.
+        let first = try CLI.tool("/usr/bin/pdftotext", ["-f", "1", "-l", "1", pdf, "-"])
+        for words in ["The answer", "more electricity than it", "ICT overhead (what the ICT uses)", "ICT-enabled savings, after rebound", "net = overhead"] {
+            #expect(first.contains(words), "page 1 has \(words): \(first.prefix(600))")
+        }
     }
 }
