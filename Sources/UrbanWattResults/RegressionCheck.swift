@@ -49,9 +49,12 @@ public enum RegressionCheck {
 
     /// field | expected | got | relative difference.
     public static func table(_ mismatches: [Mismatch]) -> String {
+        // A whole list (an assumptions group) would widen every column to thousands of characters:
+        // its start says which, the golden and summary.json hold the rest.
+        func cell(_ s: String) -> String { s.count > 60 ? s.prefix(59) + "…" : s }
         var rows = [["field", "expected", "got", "relative difference"]]
         for m in mismatches {
-            rows.append([m.field, m.expected, m.got, m.relative.map { String(format: "%.3e", $0) } ?? "-"])
+            rows.append([m.field, cell(m.expected), cell(m.got), m.relative.map { String(format: "%.3e", $0) } ?? "-"])
         }
         return SummaryTable.table(rows).joined(separator: "\n") + "\n"
     }

@@ -22,6 +22,9 @@ import UrbanWattScenario
         let m = RegressionCheck.compare(expected: golden, got: beyond, tolerance: 1e-9)
         #expect(m.map(\.field) == ["totals.energy_kwh", "totals.currency", "totals.extra"])
         #expect(abs((m[0].relative ?? 0) - 1.0 / 101) < 1e-12)
+        // A long value is cut, so the table stays readable.
+        let long = RegressionCheck.table([RegressionCheck.Mismatch(field: "assumptions.x", expected: String(repeating: "a", count: 500), got: "b", relative: nil)])
+        #expect(long.split(separator: "\n").allSatisfy { $0.count < 120 } && long.contains("…"), "\(long)")
     }
 
     /// An interrupt stops a Monte Carlo run between chunks, not only between runs (a year of
