@@ -145,8 +145,7 @@ public enum Report {
     }
 
     /// The balance: both savings, the ICT overhead, and the net with and without efficiency.
-    static func balance(_ b: Breakdown) -> (svg: String, caption: String) {
-        let bal = b.balance().kWh
+    static func balance(_ bal: RunSummary.Parts) -> (svg: String, caption: String) {
         let bars = [("efficiency savings", bal.savingsEfficiency, "#bab0ac"), ("ICT-enabled savings", bal.savingsICT, "#59a14f"),
                     ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f")]
         let values = bars.map { $0.1 / 1000 }

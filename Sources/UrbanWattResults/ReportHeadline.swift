@@ -6,7 +6,7 @@ import UrbanWattCore
 extension Report {
     static func headline(_ b: Breakdown, summary: RunSummary) -> String {
         let name = ReportText.e(b.result.scenario.name)
-        let bal = b.balance(), k = bal.kWh, c = bal.co2Kg
+        let bal = summary.balance, k = bal.kWh, c = bal.co2Kg
         func mwh(_ kWh: Double) -> String { SummaryTable.number(abs(kWh) / 1000) + " MWh" }
         func t(_ kg: Double) -> String { SummaryTable.number(abs(kg) / 1000) + " t CO₂" }
         var sentences = [k.net > 0
@@ -26,18 +26,18 @@ extension Report {
                     row("net = overhead − savings", k.net, c?.net),
                     row("efficiency savings (newer equipment, no ICT needed)", k.savingsEfficiency, c?.savingsEfficiency),
                     row("net with efficiency", k.netWithEfficiency, c?.netWithEfficiency)]
-        let chart = balance(b)
+        let chart = balance(k)
         var html = "<div class=\"headline\">\(answer)" + ReportText.table(head, rows, text: [0])
             + "<figure>\n\(chart.svg)<figcaption>\(SVGPlot.escape(chart.caption))</figcaption></figure>"
-        if let yearly = netByYear(b) { html += "<figure>\n\(yearly.svg)<figcaption>\(SVGPlot.escape(yearly.caption))</figcaption></figure>" }
+        if let yearly = netByYear(summary) { html += "<figure>\n\(yearly.svg)<figcaption>\(SVGPlot.escape(yearly.caption))</figcaption></figure>" }
         return html + "</div>"
     }
 
     /// The net of each calendar year, MWh; nil for a run within one year.
-    static func netByYear(_ b: Breakdown) -> (svg: String, caption: String)? {
-        let years = b.years
+    static func netByYear(_ summary: RunSummary) -> (svg: String, caption: String)? {
+        let years = summary.byYear
         guard years.count > 1 else { return nil }
-        let nets = years.map { b.balance($0.span).kWh.net / 1000 }
+        let nets = years.map { $0.balance.kWh.net / 1000 }
         let low = min(0, nets.min()!), high = max(0.001, nets.max()!)
         var plot = SVGPlot(title: "The net, year by year", xLabel: "", yLabel: "net (MWh)", x: 0...Double(years.count), y: low...high)
         for (i, v) in nets.enumerated() {

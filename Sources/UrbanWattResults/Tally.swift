@@ -129,9 +129,9 @@ public struct Tally: Sendable {
         precondition(range.lowerBound == steps, "chunks come in order")
         let n = range.count
         let window = clock.window(range)
-        let carbon = scenario.grid.headlineCarbon(on: window)
+        let intensities = scenario.grid.carbonSeries(on: window)
+        let carbon = intensities?.headline, views = intensities?.views ?? []
         let price = scenario.grid.price?.series(on: window)
-        let views = scenario.grid.views.compactMap { scenario.grid.carbon($0, on: window) }
         let fleets = scenario.fleets.count
         let layers = Layer.allCases.count
         let layerGroup = 1

@@ -76,17 +76,7 @@ struct ParameterDecoder {
         case .shares(let keys):
             return shares(c, keys: keys, what: what)
         case .yearMap(let item):
-            guard let pairs = r.pairs(c, what: what) else { return nil }
-            if pairs.isEmpty { r.error(c, "expected at least one year in the year map, such as {2025: 1.58, 2030: 1.3}"); return nil }
-            var points: [(Int, Double)] = []
-            for p in pairs {
-                guard let year = Int(p.key), (1900...2200).contains(year) else {
-                    r.error(p.keyCursor, "expected a year such as 2025, got \"\(p.key)\""); continue
-                }
-                if points.contains(where: { $0.0 == year }) { r.error(p.keyCursor, "duplicate year \(year)"); continue }
-                if case .number(let v)? = value(p.value, item, what: nil) { points.append((year, v)) }
-            }
-            return points.count == pairs.count && !points.isEmpty ? .yearMap(YearMap(points: points)) : nil
+            return r.yearMap(c) { v in if case .number(let x)? = value(v, item, what: nil) { x } else { nil } }.map(ParameterValue.yearMap)
         case .anyOf(let shapes):
             guard let shape = alternative(shapes, for: c) else {
                 r.error(c, "expected \(what), got \(c.found)")

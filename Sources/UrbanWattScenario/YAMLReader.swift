@@ -310,27 +310,32 @@ final class YAMLReader {
     /// A value that is constant or a map of years: `500` or `{2025: 500, 2030: 4000}`.
     func yearMap(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, whole: Bool = false) -> YearMap? {
         if case .mapping = c.node {
-            guard let pairs = pairs(c, what: "a year map") else { return nil }
-            var points: [(Int, Double)] = []
-            var ok = true
-            for p in pairs {
-                guard let year = Int(p.key), (1900...2200).contains(year) else {
-                    error(p.keyCursor, "expected a year such as 2025, got \"\(p.key)\"")
-                    ok = false
-                    continue
-                }
-                if points.contains(where: { $0.0 == year }) {
-                    error(p.keyCursor, "duplicate year \(year)")
-                    ok = false
-                    continue
-                }
-                guard let v = quantity(p.value, dimension, minimum: minimum, maximum: maximum, whole: whole) else { ok = false; continue }
-                points.append((year, v))
-            }
-            if points.isEmpty && ok { error(c, "expected at least one year in the year map") }
-            return ok && !points.isEmpty ? YearMap(points: points) : nil
+            return yearMap(c) { quantity($0, dimension, minimum: minimum, maximum: maximum, whole: whole) }
         }
         return quantity(c, dimension, minimum: minimum, maximum: maximum, whole: whole).map(YearMap.init)
+    }
+
+    /// The mapping `c` as a year map, each value read by `value`; every problem reported.
+    func yearMap(_ c: Cursor, value: (Cursor) -> Double?) -> YearMap? {
+        guard let pairs = pairs(c, what: "a year map") else { return nil }
+        var points: [(Int, Double)] = []
+        var ok = true
+        for p in pairs {
+            guard let year = Int(p.key), (1900...2200).contains(year) else {
+                error(p.keyCursor, "expected a year such as 2025, got \"\(p.key)\"")
+                ok = false
+                continue
+            }
+            if points.contains(where: { $0.0 == year }) {
+                error(p.keyCursor, "duplicate year \(year)")
+                ok = false
+                continue
+            }
+            guard let v = value(p.value) else { ok = false; continue }
+            points.append((year, v))
+        }
+        if points.isEmpty && ok { error(c, "expected at least one year in the year map") }
+        return ok && !points.isEmpty ? YearMap(points: points) : nil
     }
 
     /// 24 numbers, for an hourly shape.

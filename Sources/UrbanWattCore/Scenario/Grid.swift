@@ -47,9 +47,15 @@ public struct Grid: Sendable, Equatable {
         case marketBased = "market_based"
     }
 
-    /// The intensity (g/kWh) at each step of `clock` in `view`; nil without a carbon intensity.
-    public func carbon(_ view: View, on clock: StepClock) -> [Double]? {
+    /// The headline's intensity and each view's at each step of `clock`, the average computed once;
+    /// nil without a carbon intensity.
+    public func carbonSeries(on clock: StepClock) -> (headline: [Double], views: [[Double]])? {
         guard let average = carbon?.series(on: clock) else { return nil }
+        return (carbon(bisko ? .withUpstream : .average, average: average, on: clock), views.map { carbon($0, average: average, on: clock) })
+    }
+
+    /// The intensity (g/kWh) in `view` at each step of `clock`, given the average's.
+    func carbon(_ view: View, average: [Double], on clock: StepClock) -> [Double] {
         switch view {
         case .average: return average
         case .withUpstream: return average.map { $0 * (1 + (upstream ?? 0)) }
@@ -92,8 +98,6 @@ public struct Grid: Sendable, Equatable {
         return out.map { Assumption.cited($0, citations["grid.\($0.key.prefix { $0 != "." })"]) }
     }
 
-    /// The intensity the headline figures use: with upstream emissions under `bisko: true`.
-    public func headlineCarbon(on clock: StepClock) -> [Double]? { carbon(bisko ? .withUpstream : .average, on: clock) }
 }
 
 /// Carbon intensity (g/kWh) or price (per kWh) of grid electricity over time.
