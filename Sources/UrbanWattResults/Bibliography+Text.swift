@@ -60,6 +60,14 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   75 W; micro 2 / 6.3 / 56 / 2.6 / 39; pico 2 / 0.13 / 6.8 / 4.0 / 4.3; femto 2 / 0.05 / 4.8 / 8.0 /
   2.9 (N_trx, P_max, P0, Δp, P_sleep). The daily load shape of the `mobile-traffic` profile follows
   project's daily European mobile-traffic profile. H.
+  The library's 5G small cells still use the micro class: a search on 2026-12-06 for a 2020-or-later
+  source in watts found none we could read. 3GPP TR 38.864 (Release 18, 2022) models a gNB's
+  states (active, micro, light and deep sleep) in relative power units only, without a watt
+  anchor for small cells; López-Pérez et al. (IEEE Commun. Surveys & Tutorials 24(1), 2022) and
+  Lorincz et al. (Sensors 22(1):255, 2022) survey such models but their tables were not at hand;
+  the small-cell figures of simulators we found (QMUL AIMM 2022, a 2024 preprint) are EARTH's or
+  Holtkamp et al.'s (2013) again. Until one is read, EARTH stands, and its 2011 date is the reason
+  to treat small cells' figures as the most uncertain of the library's networks.
 - **[SPECpower]** Standard Performance Evaluation Corporation, SPECpower_ssj2008 results
   2019–2021 (107 single-node results): median 79 W idle, 414 W at full load. The
   `platform-servers` fleets. H.
@@ -72,6 +80,16 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   comparison in `bench/leaf`. H.
 - **[CCF]** Cloud Carbon Footprint, methodology and coefficients (cloudcarbonfootprint.org):
   hyperscale PUE 1.10–1.19; data-centre-to-data-centre network 0.001 kWh/GB. H.
+- **[CCF-storage]** Cloud Carbon Footprint, *Methodology* (microsite/docs/HowItWorks/Methodology.md of
+  github.com/cloud-carbon-footprint/cloud-carbon-footprint at b7a049c, 2024; accessed
+  2026-12-06), storage: "0.65 Watt-Hours per Terabyte-Hour for HDD", 1.2 for SSD, coefficients
+  for 2020 projected from Shehabi et al.'s 2016 US data-centre report; replication factors 2–6 by
+  service (the constants files of its AWS, Azure and GCP packages). Drive power only. A GB kept a
+  year on HDD in 3 copies: 0.65 × 10⁻³ Wh/GB·h × 8,760 h × 3 = 0.017 kWh, the library's
+  `per_gb`; 0.006 (HDD, one copy) to 0.08 (SSD [CloudJewels2020], six copies) its range. M.
+- **[CloudJewels2020]** Etsy, *Cloud Jewels* methodology (github.com/etsy/cloud-jewels,
+  methodology.md at 54f2874, April 2020; accessed 2026-12-06): 0.89 Wh/TBh for HDD and 1.52 Wh/TBh
+  for SSD storage, from the same 2016 report. The upper end of the library's `per_gb`. M.
 
 ## Data centres
 
@@ -253,6 +271,23 @@ was at hand the figure is marked (U) in `list` and here.
 - **[UBA2025]** Umweltbundesamt, *Entwicklung der spezifischen Treibhausgas-Emissionen des deutschen
   Strommix in den Jahren 1990–2024* (2025): 363 g CO2 per kWh consumed in 2024, 386 in 2023, 433
   in 2022 (direct emissions, without upstream chains; accessed 2026-12-06). The library's grids. H.
+- **[UBA2026]** P. Icha, T. Lauf, *Entwicklung der spezifischen Treibhausgas-Emissionen des deutschen
+  Strommix in den Jahren 1990–2025*, Umweltbundesamt, Climate Change 16/2026 (March 2026), doi
+  10.60810/openumwelt-8399, Tabelle 2, and UBA's note of 23 March 2026 "CO2-Emissionen pro
+  Kilowattstunde Strom 2025 nur leicht gesunken": 379 g CO2 per kWh consumed in 2023, 353 in 2024
+  (revised from 363, preliminary) and 344 in 2025 (estimated). Read as quoted, with the same three
+  figures, by two independent public code repositories that cite the publication (accessed
+  2026-12-06), not from UBA's own page. The library's 2025 grid. M.
+- **[KSG2021]** Bundes-Klimaschutzgesetz as amended on 18 August 2021: Anlage 2 caps the energy
+  sector's emissions at 108 Mt CO2e in 2030; § 3 (2) sets net greenhouse-gas neutrality for 2045.
+  The cap covers power and heat plants, refineries and fugitive emissions, so the power sector's
+  own factor would lie below the cap over consumption if the cap is kept. The library's 2030
+  point (108 Mt / 750 TWh [EWI2024] = 144 g/kWh) and its line to zero in 2045 (that line is ours,
+  U). A target path, not a forecast: the figures of 2023–2025 [UBA2026] fell by about 4 % a year,
+  and docs/deutschland.md gives the answer on that trend too. H for the law's figures.
+- **[EWI2024]** Energiewirtschaftliches Institut an der Universität zu Köln (ewi.uni-koeln.de, EWI
+  analyses; accessed 2026-12-06): "The German government expects gross electricity demand to
+  reach 750 TWh in 2030, at least 80 percent of which is to come from renewables." M.
 - **[BISKO2024]** Agentur für kommunalen Klimaschutz and ifeu, *Methodenpapier BISKO* (July 2024),
   the federal electricity mix for municipal balances, with upstream chains: 505 g CO2e/kWh for
   2022 (as given by ClimateView's transition-element-framework, which cites it; accessed
@@ -289,7 +324,7 @@ shapes of our own, marked unverified in `urbanwatt list`; `flat` is a definition
 Every figure of the library marked (U), an assumption of ours, by the comment it carries (written
 by `scripts/assumptions`; `CitationTests` checks the list is complete).
 
-- `path` (deutschland, mittelstadt-2035): 2025: the 2024 mix [UBA2025]; the path to EEG's 80 % renewables by 2030 [EEG2023] is ours (U)
+- `path` (deutschland, mittelstadt-2035): 2025 estimated [UBA2026]; 2030 the KSG cap 108 Mt [KSG2021] over 750 TWh [EWI2024]; then straight to zero in 2045 [KSG2021] (U)
 - `price` (deutschland): 2025 [BNetzA-Monitoring2024]; 2040 (U)
 - `heat` (deutschland): natural-gas heating; price path (U)
 - `petrol` (deutschland, metropole, mittelstadt): E5 [UBA-fuel]; price (U)
@@ -300,14 +335,14 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `district` (deutschland): Frankfurt, Germany's data-centre hub (U)
 - `it_power` (deutschland): national IoT platforms' share of colocation (U)
 - `pue` (deutschland, mittelstadt-2035): 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; spreads (U)
-- `per_gb` (deutschland): ingest and storage per GB (U)
+- `per_gb` (deutschland): a GB kept a year: 0.65–1.52 Wh per TB-hour × 1–6 copies [CCF-storage] [CloudJewels2020]; a year (U)
 - `installed` (deutschland, mittelstadt-2035): LED street lights installed since about 2013 (U)
 - `power` (deutschland): German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; mode (U)
 - `dimming` (deutschland): night dimming (U)
 - `power` (deutschland): sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
 - `count` (deutschland): signalised junctions (U)
 - `heads` (deutschland, landkreis, metropole, mittelstadt): signal heads per junction (U)
-- `controller`, `count`, `uplink`, `efficiency`, `per_gb`, `battery`, `standby`, `sleep`, `it_power`, `class`, `profile` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): (U)
+- `controller`, `count`, `uplink`, `efficiency`, `battery`, `standby`, `sleep`, `it_power`, `class`, `profile` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): (U)
 - `count` (deutschland): a quarter of the junctions (U)
 - `edge` (deutschland, metropole, mittelstadt): a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
 - `installed` (deutschland, mittelstadt-2035): the gateway roll-out began in 2020 (U)
@@ -322,6 +357,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `load` (deutschland): [Auer2011] daily shape; share of load (U)
 - `it_power` (deutschland): 0.4 W per person (U)
 - `pue` (deutschland): 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
+- `per_gb` (deutschland, landkreis, metropole, mittelstadt): a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
 - `count` (deutschland): [BMWi-public] buildings × share raised (U)
 - `area` (deutschland, landkreis, metropole, mittelstadt): floor area each (U)
 - `use` (deutschland): schools hold most of the municipal floor area (U)

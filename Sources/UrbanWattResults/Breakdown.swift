@@ -126,13 +126,17 @@ public struct Breakdown: Sendable {
 
     /// Mean power (kW) by local hour of the day and layer over the steps in `months` (1–12), and
     /// whether any step fell in them.
-    public func typicalDay(months: Set<Int>) -> (kW: [[Double]], any: Bool) {
+    public func typicalDay(months: Set<Int>, year: Int? = nil) -> (kW: [[Double]], any: Bool) {
         var sums = Array(repeating: Array(repeating: 0.0, count: 24), count: Layer.allCases.count)
         var counts = Array(repeating: 0, count: 24)
-        for month in months.sorted() where (1...12).contains(month) {
-            for h in 0..<24 {
-                counts[h] += tally.typicalSteps[month - 1][h]
-                for l in sums.indices { sums[l][h] += tally.typical[((month - 1) * 24 + h) * sums.count + l] }
+        let spans = tally.years.indices.filter { year == nil || tally.years[$0].year == year }
+        for y in spans {
+            for month in months.sorted() where (1...12).contains(month) {
+                let m = y * 12 + month - 1
+                for h in 0..<24 {
+                    counts[h] += tally.typicalSteps[m][h]
+                    for l in sums.indices { sums[l][h] += tally.typical[(m * 24 + h) * sums.count + l] }
+                }
             }
         }
         let means = sums.map { row in row.enumerated().map { counts[$0.offset] > 0 ? $0.element / Double(counts[$0.offset]) : 0 } }

@@ -41,6 +41,14 @@ public struct Comparison: Sendable {
                 if unit == "kwh" || x != nil || y != nil { rows.append(Row(section: "balance", name: k, measure: k, a: x, b: y)) }
             }
         }
+        // The same electricity's CO2 in each view of the grid (average, upstream, marginal,
+        // market-based) either side asks for: its total and the net of its balance.
+        let views = [a, b].map { Dictionary($0.co2Views.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
+        for name in Comparison.names(a.co2Views, b.co2Views) {
+            let x = views[0][name], y = views[1][name]
+            rows.append(Row(section: "co2_views", name: name, measure: "co2_kg", a: x?.co2Kg, b: y?.co2Kg))
+            rows.append(Row(section: "co2_views", name: name, measure: "net_co2_kg", a: x?.balance.net, b: y?.balance.net))
+        }
         // Energy and peak of each layer, district, year and fleet, then its carbon and cost where
         // either side has them: a variant that moves load (smart charging) changes the peak, not the energy.
         func years(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byYear.map { RunSummary.Named(name: String($0.year), value: $0.figures) } }

@@ -65,6 +65,10 @@ public enum MonteCarlo {
             guard let v = value else { continue }
             out += RunSummary.Balance.measures.filter { $0 != "baseline" }.map { ("balance", nil, "\($0)_\(unit)", v.value($0)) }
         }
+        // Each view of the grid's CO2 (upstream, marginal, market-based): its total and its net.
+        for view in RunSummary.CarbonView.views(b) {
+            out += [("co2_views", view.name, "co2_kg", view.value.co2Kg), ("co2_views", view.name, "net_co2_kg", view.value.balance.net)]
+        }
         func measures(_ g: Breakdown.Group) -> [(String, Double)] {
             [("energy_kwh", b.kWh(g))] + (b.co2(g).map { [("co2_kg", $0)] } ?? []) + (b.cost(g).map { [("cost", $0)] } ?? [])
         }
@@ -88,14 +92,14 @@ public enum MonteCarlo {
         }
         let keys = stats.first?.totals.map(\.0) ?? []
         let years = stats.first?.byYear.map(\.0) ?? []
-        let (balance, byLayer, byFleet, lifecycle) = groupSections(stats, bands)
+        let (balance, byLayer, byFleet, lifecycle, co2Views) = groupSections(stats, bands)
         return RunSummary.Uncertainty(
             runs: stats.count, requested: requested ?? stats.count,
             // Draws outside a quantity's valid range are redrawn (truncated distributions): how many.
             redraws: stats.reduce(0) { $0 + $1.redraws }, redrawShare: redrawShare(stats, parameters: parameters),
             totals: keys.enumerated().map { k, key in RunSummary.Named(name: key, value: bands(stats.map { $0.totals[k].1 })) },
             byYear: years.enumerated().map { k, y in RunSummary.Named(name: String(y), value: bands(stats.map { $0.byYear[k].1 })) },
-            balance: balance, byLayer: byLayer, byFleet: byFleet, lifecycle: lifecycle, drivers: Drivers.rank(stats))
+            balance: balance, byLayer: byLayer, byFleet: byFleet, lifecycle: lifecycle, co2Views: co2Views, drivers: Drivers.rank(stats))
     }
 
     /// The share of draws rejected over `stats`: 0 without draws.
@@ -114,10 +118,11 @@ public enum MonteCarlo {
         return (path, Double(count) / Double(count + stats.count))
     }
 
-    /// balance, by_layer, by_fleet and lifecycle, each value's bands over the runs, in the first run's order.
+    /// balance, by_layer, by_fleet, lifecycle and co2_views, each value's bands over the runs, in the first run's order.
     static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> RunSummary.Band)
         -> (balance: [RunSummary.Named<RunSummary.Band>], byLayer: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>],
-            byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>], lifecycle: [RunSummary.Named<RunSummary.Band>]) {
+            byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>], lifecycle: [RunSummary.Named<RunSummary.Band>],
+            co2Views: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]) {
         var balance: [RunSummary.Named<RunSummary.Band>] = []
         var lifecycle: [RunSummary.Named<RunSummary.Band>] = []
         var grouped: [String: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]] = [:]
@@ -129,6 +134,6 @@ public enum MonteCarlo {
             if let i = list.firstIndex(where: { $0.name == group }) { list[i].value.append(value) } else { list.append(RunSummary.Named(name: group, value: [value])) }
             grouped[g.section] = list
         }
-        return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [], lifecycle)
+        return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [], lifecycle, grouped["co2_views"] ?? [])
     }
 }

@@ -24,14 +24,13 @@ public enum Report {
         .headline { border: 2px solid #4e79a7; border-radius: 6px; padding: 0.5rem 1rem; margin: 0.5rem 0 1rem; }
         .headline .answer { font-size: 1.15rem; }
         @page { size: A4; margin: 15mm 14mm; }
-        @media print { body { max-width: none; margin: 0; padding: 0; } figure, tr { page-break-inside: avoid; }
-          h2, h3 { page-break-after: avoid; break-after: avoid; } }
+        @media print { body { max-width: none; margin: 0; padding: 0; } figure, tr, table.whole, .headline table { break-inside: avoid; page-break-inside: avoid; }
+          thead { display: table-header-group; } h2, h3 { page-break-after: avoid; break-after: avoid; } }
         """
 
     public static func html(_ b: Breakdown, summary: RunSummary, scenarioText: String = "", generated: Date = Date()) -> String {
         let s = b.result.scenario
-        let charts = [typicalDay(b, months: [12, 1, 2], season: "winter"), typicalDay(b, months: [6, 7, 8], season: "summer"),
-                      annual(b, uncertainty: summary.uncertainty), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)]
+        let charts = (typicalDays(b) + [annual(b, uncertainty: summary.uncertainty), carbonAndCost(b), loadDuration(b), districts(b), topFleets(b)])
             .compactMap { $0 }
         let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
         return """
@@ -65,7 +64,7 @@ public enum Report {
         \(lifeCycle(b, summary: summary))
         </section>
         <section id="uncertainty"><h2>Uncertainty</h2>
-        \(ReportText.uncertainty(summary.uncertainty))
+        \(ReportText.uncertainty(summary.uncertainty, unit: b.reportUnit))
         </section>
         <section id="assumptions"><h2>Assumptions</h2>
         \(ReportText.assumptions(summary.assumptions))
@@ -78,14 +77,27 @@ public enum Report {
         """
     }
 
-    /// Mean power by local hour of the day in the given months, stacked by layer; nil when the period has none of them.
-    static func typicalDay(_ b: Breakdown, months: Set<Int>, season: String) -> (svg: String, caption: String)? {
-        let (means, any) = b.typicalDay(months: months)
+    /// A winter and a summer day; for a run of several years, those of its first, middle and last
+    /// year on one scale, since a decade's average day is no day the city lives.
+    static func typicalDays(_ b: Breakdown) -> [(svg: String, caption: String)?] {
+        let seasons: [(months: Set<Int>, name: String)] = [([12, 1, 2], "winter"), ([6, 7, 8], "summer")]
+        let all = b.years.map(\.year)
+        let years: [Int?] = all.count > 1 ? Array(Set([all.first!, all[all.count / 2], all.last!])).sorted() : [nil]
+        let days = years.flatMap { y in seasons.map { (y, $0.name, $0.months, b.typicalDay(months: $0.months, year: y)) } }
+        let top = days.map { d in (0..<24).map { h in d.3.kW.reduce(0) { $0 + $1[h] } }.max() ?? 0 }.max() ?? 1
+        return days.map { typicalDay(b, means: $0.3, season: $0.1, year: $0.0, top: top) }
+    }
+
+    /// Mean power by local hour of the day, stacked by layer; nil when the period has no such day.
+    static func typicalDay(_ b: Breakdown, means day: (kW: [[Double]], any: Bool), season: String, year: Int?, top: Double) -> (svg: String, caption: String)? {
+        let u = b.reportUnit
+        let means = day.kW.map { $0.map { $0 / u.kWPer } }
         var stacked = Array(repeating: Array(repeating: 0.0, count: 25), count: Layer.allCases.count + 1)
         for k in 0..<Layer.allCases.count { for h in 0..<24 { stacked[k + 1][h] = stacked[k][h] + means[k][h] } }
         for k in stacked.indices { stacked[k][24] = stacked[k][0] }
-        guard any else { return nil }
-        var plot = SVGPlot(title: "A typical \(season) day by layer", xLabel: "local time of day (h)", yLabel: "mean power (kW)", x: 0...24, y: 0...max(1e-9, stacked.last!.max() ?? 1))
+        guard day.any else { return nil }
+        let title = "A typical \(season) day by layer" + (year.map { ", \($0)" } ?? "")
+        var plot = SVGPlot(title: title, xLabel: "local time of day (h)", yLabel: "mean power (\(u.power))", x: 0...24, y: 0...max(1e-9, top / u.kWPer))
         for (k, l) in Layer.allCases.enumerated() {
             // Hourly means as steps, so each hour is a flat band.
             var upper: [(Double, Double)] = [], lower: [(Double, Double)] = []
@@ -96,30 +108,33 @@ public enum Report {
             plot.polygon(upper + lower.reversed(), fill: colors[l]!, opacity: 0.9)
         }
         let ticks = stride(from: 0, through: 24, by: 3).map { (Double($0), "\($0):00") }
+        let months = season == "winter" ? "December to February" : "June to August"
         return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
-                "Mean power in each local hour of the \(season) months in the period (\(season == "winter" ? "December to February" : "June to August")), stacked by layer.")
+                "Mean power in each local hour of the \(season) months (\(months)) " + (year.map { "of \($0) that the run covers" } ?? "in the period")
+                    + ", stacked by layer" + (year == nil ? "." : "; the first, middle and last year share one scale."))
     }
 
     /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.
     static func annual(_ b: Breakdown, uncertainty: RunSummary.Uncertainty?) -> (svg: String, caption: String) {
         let years = b.years
-        let values = years.map { y in Layer.allCases.map { b.kWh(.layer($0), y.span) / 1000 } }
+        let u = b.reportUnit
+        let values = years.map { y in Layer.allCases.map { b.kWh(.layer($0), y.span) / u.kWhPer } }
         var top = values.map { $0.reduce(0, +) }.max() ?? 1
         let bands = years.map { y in uncertainty?.year(y.year) }
-        for band in bands { if let p95 = band?.p95 { top = max(top, p95 / 1000) } }
-        var plot = SVGPlot(title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (MWh)", x: 0...Double(max(1, years.count)), y: 0...top)
+        for band in bands { if let p95 = band?.p95 { top = max(top, p95 / u.kWhPer) } }
+        var plot = SVGPlot(title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (\(u.energy))", x: 0...Double(max(1, years.count)), y: 0...top)
         for (i, v) in values.enumerated() {
             var base = 0.0
             for (k, l) in Layer.allCases.enumerated() {
                 plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: colors[l]!,
-                          label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) MWh")
+                          label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) \(u.energy)")
                 base += v[k]
             }
-            if let lo = bands[i]?.p5, let hi = bands[i]?.p95 {
-                let x = Double(i) + 0.5
-                plot.line([(x, lo / 1000), (x, hi / 1000)], stroke: "#000", width: 1.5)
-                plot.line([(x - 0.1, lo / 1000), (x + 0.1, lo / 1000)], stroke: "#000", width: 1.5)
-                plot.line([(x - 0.1, hi / 1000), (x + 0.1, hi / 1000)], stroke: "#000", width: 1.5)
+            if let p5 = bands[i]?.p5, let p95 = bands[i]?.p95 {
+                let x = Double(i) + 0.5, lo = p5 / u.kWhPer, hi = p95 / u.kWhPer
+                plot.line([(x, lo), (x, hi)], stroke: "#000", width: 1.5)
+                plot.line([(x - 0.1, lo), (x + 0.1, lo)], stroke: "#000", width: 1.5)
+                plot.line([(x - 0.1, hi), (x + 0.1, hi)], stroke: "#000", width: 1.5)
             }
         }
         let every = max(1, years.count / 12)
@@ -145,29 +160,30 @@ public enum Report {
     }
 
     /// The balance: both savings, the ICT overhead, and the net with and without efficiency.
-    static func balance(_ bal: RunSummary.Parts) -> (svg: String, caption: String) {
+    static func balance(_ bal: RunSummary.Parts, unit u: ReportUnit) -> (svg: String, caption: String) {
         let bars = [("efficiency savings", bal.savingsEfficiency, "#bab0ac"), ("ICT-enabled savings", bal.savingsICT, "#59a14f"),
                     ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f")]
-        let values = bars.map { $0.1 / 1000 }
+        let values = bars.map { $0.1 / u.kWhPer }
         let low = min(0, values.min()!), high = max(1, values.max()!)
-        var plot = SVGPlot(title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(bars.count), y: low...high)
+        var plot = SVGPlot(title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(bars.count), y: low...high)
         for (i, bar) in bars.enumerated() {
-            let v = bar.1 / 1000
-            plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: min(0, v), y1: max(0, v), fill: bar.2, label: "\(bar.0): \(SummaryTable.number(v)) MWh")
-            plot.text(SummaryTable.number(v) + " MWh", x: plot.px(Double(i) + 0.5), y: plot.py(max(0, v)) - 5)
+            let v = bar.1 / u.kWhPer
+            plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: min(0, v), y1: max(0, v), fill: bar.2, label: "\(bar.0): \(u.text(bar.1))")
+            plot.text(u.text(bar.1), x: plot.px(Double(i) + 0.5), y: plot.py(max(0, v)) - 5)
         }
-        let rebound = bal.reboundICT != 0 ? " + rebound \(SummaryTable.number(bal.reboundICT / 1000)) MWh" : ""
-        let caption = "Net = ICT overhead \(SummaryTable.number(bal.ictOverhead / 1000)) MWh − ICT-enabled savings \(SummaryTable.number(bal.savingsICT / 1000)) MWh\(rebound) = \(SummaryTable.number(bal.net / 1000)) MWh (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(SummaryTable.number(bal.netWithEfficiency / 1000)) MWh."
+        let rebound = bal.reboundICT != 0 ? " + rebound \(u.text(bal.reboundICT))" : ""
+        let caption = "Net = ICT overhead \(u.text(bal.ictOverhead)) − ICT-enabled savings \(u.text(bal.savingsICT))\(rebound) = \(u.text(bal.net)) (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(u.text(bal.netWithEfficiency))."
         return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
     }
 
     /// The ten fleets with the most energy.
     static func topFleets(_ b: Breakdown) -> (svg: String, caption: String) {
-        let fleets = b.scenario.fleets.enumerated().map { ($1.name, $1.layer, b.kWh(.fleet($0)) / 1000) }
+        let u = b.reportUnit
+        let fleets = b.scenario.fleets.enumerated().map { ($1.name, $1.layer, b.kWh(.fleet($0)) / u.kWhPer) }
             .sorted { $0.2 > $1.2 }.prefix(10)
-        var plot = SVGPlot(title: "Top fleets", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
+        var plot = SVGPlot(title: "Top fleets", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
         for (i, f) in fleets.enumerated() {
-            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) MWh")
+            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) \(u.energy)")
         }
         // Slanted labels have room for most names; a longer one ends in an ellipsis (the bar's
         // tooltip has it whole).

@@ -15,7 +15,7 @@ extension Report {
                 plot.rect(x0: Double(i) + 0.1, x1: Double(i) + 0.48, y0: 0, y1: co2[i], fill: "#76b7b2", label: "\(y.year): \(SummaryTable.number(co2[i])) t CO₂")
             }
             if b.hasPrice {
-                plot.rect(x0: Double(i) + 0.52, x1: Double(i) + 0.9, y0: 0, y1: cost[i], fill: "#b07aa1", label: "\(y.year): \(SummaryTable.number(cost[i] * 1000)) \(currency)")
+                plot.rect(x0: Double(i) + 0.52, x1: Double(i) + 0.9, y0: 0, y1: cost[i], fill: "#b07aa1", label: "\(y.year): \(SummaryTable.money(cost[i] * 1000)) \(currency)")
             }
         }
         let every = max(1, years.count / 12)
@@ -31,11 +31,12 @@ extension Report {
     static func districts(_ b: Breakdown) -> (svg: String, caption: String)? {
         let all = b.result.scenario.districts
         guard all.count > 1 else { return nil }
+        let u = b.reportUnit
         let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var byDistrict: [[Double]] = all.map { _ in Layer.allCases.map { _ in 0 } }
         for (i, fleet) in b.scenario.fleets.enumerated() {
             guard let d = index[fleet.district], let l = Layer.allCases.firstIndex(of: fleet.layer) else { continue }
-            byDistrict[d][l] += b.kWh(.fleet(i)) / 1000
+            byDistrict[d][l] += b.kWh(.fleet(i)) / u.kWhPer
         }
         // At most `maximumBars` bars: the largest districts, the rest together as one.
         var order = Array(all.indices)
@@ -47,13 +48,13 @@ extension Report {
             names.append("\(all.count - order.count) others")
             energy.append(Layer.allCases.indices.map { l in all.indices.reduce(0.0) { kept.contains($1) ? $0 : $0 + byDistrict[$1][l] } })
         }
-        var plot = SVGPlot(title: "Energy by district and layer", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(names.count),
+        var plot = SVGPlot(title: "Energy by district and layer", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(names.count),
                            y: 0...max(1e-9, energy.map { $0.reduce(0, +) }.max() ?? 1))
         for (i, name) in names.enumerated() {
             var base = 0.0
             for (k, l) in Layer.allCases.enumerated() {
                 plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: base, y1: base + energy[i][k], fill: colors[l]!,
-                          label: "\(name) \(l.rawValue): \(SummaryTable.number(energy[i][k])) MWh")
+                          label: "\(name) \(l.rawValue): \(SummaryTable.number(energy[i][k])) \(u.energy)")
                 base += energy[i][k]
             }
         }

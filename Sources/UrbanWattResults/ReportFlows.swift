@@ -25,7 +25,7 @@ enum ReportFlows {
         let scale = max(0.01, usable) / total
         func f(_ x: Double) -> String { FixedDecimal.format(x, digits: 1) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"Energy flows\">\n"
-        s += "<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">Energy flows: grid → layers → fleets (\(SummaryTable.number(total / 1000)) MWh)</text>\n"
+        s += "<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">Energy flows: grid → layers → fleets (\(b.reportUnit.text(total)))</text>\n"
         let x0 = 40.0, x1 = 300.0, x2 = 520.0
         // The grid.
         s += "<rect x=\"\(f(x0 - bar))\" y=\"\(f(top))\" width=\"\(f(bar))\" height=\"\(f(total * scale))\" fill=\"#555\"/>\n"
@@ -37,7 +37,7 @@ enum ReportFlows {
             let color = Report.colors[l.layer]!
             s += band(x0, gridY, x1, layerY, h, color)
             s += "<rect x=\"\(f(x1))\" y=\"\(f(layerY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(color)\"/>\n"
-            s += "<text x=\"\(f(x1 + bar + 4))\" y=\"\(f(layerY + max(h, 1) / 2 + 4))\" font-size=\"12\">\(l.layer.rawValue) \(SummaryTable.number(l.kWh / 1000)) MWh</text>\n"
+            s += "<text x=\"\(f(x1 + bar + 4))\" y=\"\(f(layerY + max(h, 1) / 2 + 4))\" font-size=\"12\">\(l.layer.rawValue) \(b.reportUnit.text(l.kWh))</text>\n"
             layerTop[l.layer] = layerY
             gridY += h
             layerY += max(h, minimum) + gap

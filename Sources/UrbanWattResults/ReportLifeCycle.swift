@@ -57,7 +57,7 @@ extension Report {
         let rows = summary.payback.map { m -> [String] in
             let v = m.value
             return [m.name, year(v.co2eYear, v.co2eNetKg), year(v.co2eYearICT, v.co2eNetICTKg), year(v.costYear, v.costNet),
-                    v.co2eNetKg.map { SummaryTable.number($0 / 1000) } ?? "—", v.costNet.map(SummaryTable.number) ?? "—"]
+                    v.co2eNetKg.map { SummaryTable.number($0 / 1000) } ?? "—", v.costNet.map(SummaryTable.money) ?? "—"]
         }
         return "<h3>Payback of each measure</h3><p>The first year from which a measure's cumulative savings, net of rebound, cover its ICT overhead and the embodied CO₂e it incurred (in money: its purchases, <code>capex</code> × nodes installed and replaced), less the renewals of the equipment it replaces that it avoids (<code>replaces: {embodied:, capex:}</code>), with all its savings and with the ICT-enabled savings alone; its nodes present at the start count as bought then.</p>"
             + ReportText.table(["measure", "CO₂e, all savings", "CO₂e, ICT-enabled alone", "money, all savings", "net t CO₂e at the end", "net \(currency) at the end"], rows, text: [0])

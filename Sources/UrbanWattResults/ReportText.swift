@@ -5,14 +5,13 @@ import UrbanWattCore
 /// uncertainty, the assumptions with their sources, and how each model computes.
 enum ReportText {
     static func e(_ s: String) -> String { SVGPlot.escape(s) }
-    static func mwh(_ kWh: Double) -> String { "\(SummaryTable.number(kWh / 1000)) MWh" }
-
-    /// "… uses 880 MWh (334 t CO₂, 264,000 EUR) …", with the carbon and cost the grid gives.
+    /// "… uses 880 MWh (334 t CO₂, 264,000 EUR) …", in the report's unit, with the carbon and cost
+    /// the grid gives.
     static func amount(_ b: Breakdown, kWh: Double, co2: Double?, cost: Double?) -> String {
         var extra: [String] = []
         if let co2 { extra.append("\(SummaryTable.number(co2 / 1000)) t CO₂") }
-        if let cost { extra.append("\(SummaryTable.number(cost)) \(b.result.scenario.grid.currency ?? "")") }
-        return mwh(kWh) + (extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")
+        if let cost { extra.append("\(SummaryTable.money(cost)) \(b.result.scenario.grid.currency ?? "")") }
+        return b.reportUnit.text(kWh) + (extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))")
     }
 
     static func summary(_ b: Breakdown, summary: RunSummary) -> String {
@@ -37,7 +36,7 @@ enum ReportText {
             p.append("Of those savings, indirect effects the ICT enables (<code>effects:</code> and building heat, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound.")
         }
         if bal.baseline > 0 {
-            p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(mwh(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(mwh(bal.netWithEfficiency)).")
+            p.append("Newer equipment saves a further \(amount(b, kWh: bal.savingsEfficiency, co2: co2?.savingsEfficiency, cost: cost?.savingsEfficiency)) against the \(b.reportUnit.text(bal.baseline)) of what it replaces, with no ICT needed; counting that too, the net would be \(b.reportUnit.text(bal.netWithEfficiency)).")
         } else {
             p.append("No fleet declares what it replaces (`replaces:`), so there are no efficiency savings beside those of the ICT.")
         }
@@ -46,7 +45,7 @@ enum ReportText {
             p.append("The largest user is the fleet \(e(top.0)) (\(FixedDecimal.format(100 * top.1 / total, digits: 1)) %), the largest layer \(layer.rawValue) (\(FixedDecimal.format(100 * b.kWh(.layer(layer)) / total, digits: 1)) %).")
         }
         if summary.totals.peakAt != nil {
-            p.append("The highest power, \(SummaryTable.number(b.peak(.total).kW)) kW, is reached at \(localTime(b, step: b.peak(.total).step)).")
+            p.append("The highest power, \(b.reportUnit.powerText(b.peak(.total).kW)), is reached at \(localTime(b, step: b.peak(.total).step)).")
         }
         if !b.result.complete { p.append("<strong>The run was interrupted: these figures cover only what was simulated.</strong>") }
         return p.map { "<p>\($0)</p>" }.joined(separator: "\n")
@@ -83,23 +82,27 @@ enum ReportText {
         return String(format: "%g", v)
     }
 
+    /// Rows of a table that fits on an A4 page: on paper it moves whole to the next page rather than
+    /// break; a longer one breaks between rows and repeats its header.
+    static let rowsOnAPage = 40
+
     static func table(_ head: [String], _ rows: [[String]], text: Set<Int> = []) -> String {
         func cell(_ tag: String, _ k: Int, _ v: String) -> String { "<\(tag)\(text.contains(k) ? " class=\"t\"" : "")>\(e(v))</\(tag)>" }
-        return "<table><tr>" + head.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr>\n"
+        return "<table\(rows.count <= rowsOnAPage ? " class=\"whole\"" : "")><thead><tr>" + head.enumerated().map { cell("th", $0.offset, $0.element) }.joined() + "</tr></thead>\n"
             + rows.map { "<tr>" + $0.enumerated().map { cell("td", $0.offset, $0.element) }.joined() + "</tr>" }.joined(separator: "\n") + "</table>"
     }
 
-    /// The balance of each calendar year, in MWh and t CO₂: the ICT overhead, the savings it
-    /// enables, the net, and the efficiency savings apart.
+    /// The balance of each calendar year, in the report's unit and t CO₂: the ICT overhead, the
+    /// savings it enables, the net, and the efficiency savings apart.
     static func balanceByYear(_ b: Breakdown) -> String {
-        let head = ["year", "ICT overhead MWh", "ICT-enabled savings MWh", "net MWh"] + (b.hasCarbon ? ["net t CO₂"] : [])
-            + ["efficiency savings MWh", "net with efficiency MWh"]
+        let u = b.reportUnit
+        let head = ["year", "ICT overhead \(u.energy)", "ICT-enabled savings \(u.energy)", "net \(u.energy)"] + (b.hasCarbon ? ["net t CO₂"] : [])
+            + ["efficiency savings \(u.energy)", "net with efficiency \(u.energy)"]
         let rows = b.years.map { year, span -> [String] in
             let balance = b.balance(span)
             let k = balance.kWh
-            func mwh(_ x: Double) -> String { SummaryTable.number(x / 1000) }
-            return [String(year), mwh(k.ictOverhead), mwh(k.savingsICT - k.reboundICT), mwh(k.net)]
-                + (balance.co2Kg.map { [SummaryTable.number($0.net / 1000)] } ?? []) + [mwh(k.savingsEfficiency), mwh(k.netWithEfficiency)]
+            return [String(year), u.number(k.ictOverhead), u.number(k.savingsICT - k.reboundICT), u.number(k.net)]
+                + (balance.co2Kg.map { [SummaryTable.number($0.net / 1000)] } ?? []) + [u.number(k.savingsEfficiency), u.number(k.netWithEfficiency)]
         }
         return "<h3>Balance by year</h3>" + table(head, rows)
     }
@@ -124,7 +127,7 @@ enum ReportText {
         let rows = summary.byCarrier.map { c -> [String] in
             let v = c.value
             return [c.name, v.unit, SummaryTable.number(v.used), SummaryTable.number(v.saved), SummaryTable.number(v.rebound), SummaryTable.number(v.net)]
-                + (hasCarbon ? [v.netCO2Kg.map { SummaryTable.number($0 / 1000) } ?? ""] : []) + (hasCost ? [v.netCost.map(SummaryTable.number) ?? ""] : [])
+                + (hasCarbon ? [v.netCO2Kg.map { SummaryTable.number($0 / 1000) } ?? ""] : []) + (hasCost ? [v.netCost.map(SummaryTable.money) ?? ""] : [])
         }
         return "<h3>Balance by carrier</h3>" + table(head, rows, text: [0, 1])
     }
@@ -133,12 +136,13 @@ enum ReportText {
     static func tables(_ b: Breakdown, summary: RunSummary) -> String {
         let total = b.kWh(.total)
         let currency = b.result.scenario.grid.currency ?? "cost"
-        let head = ["energy kWh", "share", "peak kW"] + (b.hasCarbon ? ["t CO₂"] : []) + (b.hasPrice ? [currency] : [])
+        let u = b.reportUnit
+        let head = ["energy \(u.energy)", "share", "peak \(u.power)"] + (b.hasCarbon ? ["t CO₂"] : []) + (b.hasPrice ? [currency] : [])
         func row(_ name: String, _ g: Breakdown.Group, _ span: Breakdown.Span = .all, share: Bool = true) -> [String] {
             let kWh = b.kWh(g, span)
-            return [name, SummaryTable.number(kWh), share ? SummaryTable.percent(kWh, of: total) : "",
-                    SummaryTable.number(b.peak(g, span).kW)]
-                + (b.co2(g, span).map { [SummaryTable.number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [SummaryTable.number($0)] } ?? [])
+            return [name, u.number(kWh), share ? SummaryTable.percent(kWh, of: total) : "",
+                    u.powerNumber(b.peak(g, span).kW)]
+                + (b.co2(g, span).map { [SummaryTable.number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [SummaryTable.money($0)] } ?? [])
         }
         var out = "<h3>By layer</h3>" + table(["layer"] + head, Layer.allCases.map { row($0.rawValue, .layer($0)) }
             + [row("total", .total)])
@@ -147,9 +151,9 @@ enum ReportText {
         if summary.byCarrier.count > 1 || !summary.effects.isEmpty { out += balanceByCarrier(summary) }
         out += carbonViews(summary)
         let districts = b.result.scenario.districts
-        let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts")
+        let (shownDistricts, districtNote) = largest(districts.map { b.kWh(.district($0)) }, what: "districts", unit: u)
         out += "<h3>By district</h3>" + table(["district"] + head, shownDistricts.map { row(districts[$0], .district(districts[$0])) }) + districtNote
-        let (shownFleets, fleetNote) = largest(b.scenario.fleets.indices.map { b.kWh(.fleet($0)) }, what: "fleets")
+        let (shownFleets, fleetNote) = largest(b.scenario.fleets.indices.map { b.kWh(.fleet($0)) }, what: "fleets", unit: u)
         let fleets = shownFleets.map { i in
             let f = b.scenario.fleets[i]
             let r = row(f.name, .fleet(i))
@@ -164,41 +168,63 @@ enum ReportText {
 
     /// The indices of the items a table shows, given each one's energy: all in order, or the
     /// `maximumRows` with the most energy, largest first, with a sentence for what the others use.
-    static func largest(_ energy: [Double], what: String) -> (shown: [Int], note: String) {
+    static func largest(_ energy: [Double], what: String, unit: ReportUnit) -> (shown: [Int], note: String) {
         guard energy.count > maximumRows else { return (Array(energy.indices), "") }
         let ranked = energy.indices.sorted { energy[$0] > energy[$1] }
         let rest = ranked.dropFirst(maximumRows).reduce(0.0) { $0 + energy[$1] }
         return (Array(ranked.prefix(maximumRows)),
-                "<p>The \(maximumRows) \(what) with the most energy of \(energy.count); the other \(energy.count - maximumRows) use \(SummaryTable.number(rest)) kWh together (summary.json holds every one).</p>")
+                "<p>The \(maximumRows) \(what) with the most energy of \(energy.count); the other \(energy.count - maximumRows) use \(unit.text(rest)) together (summary.json holds every one).</p>")
     }
 
-    static func uncertainty(_ u: RunSummary.Uncertainty?) -> String {
+    static func uncertainty(_ u: RunSummary.Uncertainty?, unit: ReportUnit) -> String {
         guard let u else {
             return "<p>This run used the central value of every parameter. Run with <code>--runs N</code> for p5–p95 bands of the totals, years, balance, layers and fleets, drawn from the distributions the scenario gives.</p>"
         }
-        func row(_ name: String, _ band: RunSummary.Band) -> [String] { [name] + [band.p5, band.p50, band.p95].map(SummaryTable.number) }
-        let rows = u.totals.map { row($0.name, $0.value) } + u.balance.map { row("balance \($0.name)", $0.value) }
+        // Each figure in words and in the report's units: energy in its unit, CO₂ in t, money rounded.
+        func row(_ name: String, _ band: RunSummary.Band) -> [String] {
+            let values = [band.p5, band.p50, band.p95]
+            var words = name
+            let shown: [String]
+            if words.hasSuffix("_kwh") {
+                words.removeLast(4)
+                (words, shown) = (words + " \(unit.energy)", values.map(unit.number))
+            } else if words.hasSuffix("_co2_kg") || words.hasSuffix("co2_kg") {
+                words = String(words.dropLast(6)) + "CO₂ t"
+                shown = values.map { SummaryTable.number($0 / 1000) }
+            } else if words.hasSuffix("_kw") {
+                words.removeLast(3)
+                (words, shown) = (words + " \(unit.power)", values.map(unit.powerNumber))
+            } else if words.hasSuffix("cost") {
+                shown = values.map(SummaryTable.money)
+            } else {
+                shown = values.map(SummaryTable.number)
+            }
+            return [words.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)] + shown
+        }
+        let rows = u.totals.map { row($0.name, $0.value) } + u.balance.map { row("balance: \($0.name)", $0.value) }
             + u.byYear.map { row("\($0.name) energy_kwh", $0.value) }
+            + u.co2Views.flatMap { view in view.value.map { row("\(view.name) view: \($0.name)", $0.value) } }
         return "<p>\(u.runs) Monte Carlo runs, each with its own draw of every uncertain parameter; the bands are their 5th, 50th and 95th percentiles. The yearly bars above carry the p5–p95 whiskers.</p>"
-            + balanceBands(u) + table(["figure", "p5", "p50", "p95"], rows, text: [0])
+            + balanceBands(u, unit: unit) + table(["figure", "p5", "p50", "p95"], rows, text: [0])
     }
 
-    /// The ICT overhead, savings and net balance as whiskers from p5 to p95 around the median, in MWh.
-    static func balanceBands(_ u: RunSummary.Uncertainty) -> String {
+    /// The ICT overhead, savings and net balance as whiskers from p5 to p95 around the median, in
+    /// the report's unit.
+    static func balanceBands(_ u: RunSummary.Uncertainty, unit: ReportUnit) -> String {
         let items = ["ict_overhead_kwh", "savings_ict_kwh", "net_kwh"].compactMap { k -> (String, Double, Double, Double)? in
             guard let b = u.balance(k) else { return nil }
-            return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), b.p5 / 1000, b.p50 / 1000, b.p95 / 1000)
+            return (k.replacingOccurrences(of: "_kwh", with: "").replacingOccurrences(of: "_", with: " "), b.p5 / unit.kWhPer, b.p50 / unit.kWhPer, b.p95 / unit.kWhPer)
         }
         guard !items.isEmpty else { return "" }
         let lowest = min(0, items.map(\.1).min()!), high = max(0, items.map(\.3).max()!)
         // A round floor below zero, so the axis starts at a tick.
         let low = lowest < 0 ? -SVGPlot.niceCeiling(-lowest) : 0
-        var plot = SVGPlot(title: "Balance over the Monte Carlo runs", xLabel: "", yLabel: "energy (MWh)", x: 0...Double(items.count),
+        var plot = SVGPlot(title: "Balance over the Monte Carlo runs", xLabel: "", yLabel: "energy (\(unit.energy))", x: 0...Double(items.count),
                            y: low...max(high, low + 1e-9))
         for (i, item) in items.enumerated() {
             let x = Double(i) + 0.5
             plot.rect(x0: x - 0.25, x1: x + 0.25, y0: item.1, y1: item.3, fill: item.0 == "net" ? "#e15759" : "#bab0ac",
-                      label: "\(item.0): p5 \(SummaryTable.number(item.1)), p50 \(SummaryTable.number(item.2)), p95 \(SummaryTable.number(item.3)) MWh")
+                      label: "\(item.0): p5 \(SummaryTable.number(item.1)), p50 \(SummaryTable.number(item.2)), p95 \(SummaryTable.number(item.3)) \(unit.energy)")
             plot.line([(x - 0.3, item.2), (x + 0.3, item.2)], stroke: "#000", width: 2)
         }
         let svg = plot.render(xTicks: items.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) })

@@ -302,6 +302,7 @@ extension RunSummary.Uncertainty {
         if !byLayer.isEmpty { sections.append(("by_layer", groups(byLayer))) }
         if !byFleet.isEmpty { sections.append(("by_fleet", groups(byFleet))) }
         if !lifecycle.isEmpty { sections.append(("lifecycle", bands(lifecycle))) }
+        if !co2Views.isEmpty { sections.append(("co2_views", groups(co2Views))) }
         if !drivers.isEmpty {
             func values(_ list: [RunSummary.Named<Double>]) -> JSONValue { .object(list.map { ($0.name, .number($0.value)) }) }
             sections.append(("drivers", .array(drivers.map { d in
@@ -322,7 +323,7 @@ extension RunSummary.Uncertainty {
                   totals: try bands(r.object("totals")),
                   byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
                   balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"),
-                  lifecycle: try bands(r.optionalObject("lifecycle")),
+                  lifecycle: try bands(r.optionalObject("lifecycle")), co2Views: try groups("co2_views"),
                   drivers: try r.optionalArray("drivers")?.map { d in
                       func values(_ key: String) throws -> [RunSummary.Named<Double>] {
                           try d.object(key).entries { RunSummary.Named(name: $0, value: try $1.number()) }

@@ -183,6 +183,8 @@ public struct RunSummary: Sendable, Equatable {
         public var byFleet: [Named<[Named<Band>]>]
         /// With `embodied:`: incurred_co2e_kg and amortised_co2e_kg over the period.
         public var lifecycle: [Named<Band>] = []
+        /// Each view of the grid's CO2 the scenario asks for: its co2_kg and net_co2_kg.
+        public var co2Views: [Named<[Named<Band>]>] = []
         /// Every uncertain input with what it explains of the answer, the strongest first.
         public var drivers: [Driver] = []
     }

@@ -12,26 +12,26 @@ public enum SummaryTable {
         lines.append(String(repeating: "=", count: title.count))
         var head = "Energy \(number(totalKWh)) kWh · peak \(number(b.peak(.total).kW)) kW"
         if let c = b.co2(.total) { head += " · \(number(c / 1000)) t CO2" }
-        if let c = b.cost(.total) { head += " · \(number(c)) \(r.scenario.grid.currency ?? "")" }
+        if let c = b.cost(.total) { head += " · \(SummaryTable.money(c)) \(r.scenario.grid.currency ?? "")" }
         lines.append(head)
         lines.append("")
         // Carbon and cost columns where the grid gives an intensity and a price.
         let currency = r.scenario.grid.currency ?? "cost"
         let moneyHeads = (b.hasCarbon ? ["t CO2"] : []) + (b.hasPrice ? [currency] : [])
-        func money(_ g: Breakdown.Group, _ span: Breakdown.Span = .all) -> [String] {
-            (b.co2(g, span).map { [number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [number($0)] } ?? [])
+        func carbonAndCost(_ g: Breakdown.Group, _ span: Breakdown.Span = .all) -> [String] {
+            (b.co2(g, span).map { [number($0 / 1000)] } ?? []) + (b.cost(g, span).map { [SummaryTable.money($0)] } ?? [])
         }
         var rows: [[String]] = [["layer", "energy kWh", "share", "peak kW"] + moneyHeads]
         for l in Layer.allCases {
             let e = b.kWh(.layer(l))
-            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(.layer(l)).kW)] + money(.layer(l)))
+            rows.append([l.rawValue, number(e), percent(e, of: totalKWh), number(b.peak(.layer(l)).kW)] + carbonAndCost(.layer(l)))
         }
         lines += table(rows)
         if b.years.count > 1 {
             lines.append("")
             rows = [["year", "energy kWh", "peak kW"] + moneyHeads]
             for (y, span) in b.years {
-                rows.append([String(y), number(b.kWh(.total, span)), number(b.peak(.total, span).kW)] + money(.total, span))
+                rows.append([String(y), number(b.kWh(.total, span)), number(b.peak(.total, span).kW)] + carbonAndCost(.total, span))
             }
             lines += table(rows)
         }
@@ -40,7 +40,7 @@ public enum SummaryTable {
         for (i, f) in r.scenario.fleets.enumerated() {
             let e = b.kWh(.fleet(i))
             rows.append([f.name, f.kind.rawValue, String(b.nodes(fleet: i)), number(e),
-                         percent(e, of: totalKWh)] + money(.fleet(i)) + [String(b.messages(fleet: i))])
+                         percent(e, of: totalKWh)] + carbonAndCost(.fleet(i)) + [String(b.messages(fleet: i))])
         }
         lines += table(rows)
         let balance = b.balance()
@@ -51,7 +51,7 @@ public enum SummaryTable {
         lines.append("efficiency savings \(number(bal.savingsEfficiency)) kWh (baseline \(number(bal.baseline)) kWh) · net with efficiency \(number(bal.netWithEfficiency)) kWh")
         var netMoney: [String] = []
         if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number((c.savingsICT - c.reboundICT) / 1000)) t · net \(number(c.net / 1000)) t") }
-        if let c = balance.cost { netMoney.append("ICT \(number(c.ictOverhead)) \(currency) · ICT-enabled savings \(number(c.savingsICT - c.reboundICT)) · net \(number(c.net)) \(currency)") }
+        if let c = balance.cost { netMoney.append("ICT \(SummaryTable.money(c.ictOverhead)) \(currency) · ICT-enabled savings \(SummaryTable.money(c.savingsICT - c.reboundICT)) · net \(SummaryTable.money(c.net)) \(currency)") }
         if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
         if let life = RunSummary.LifeCycle(b) {
             let operational = b.co2(.total).map { "operational \(number($0 / 1000)) t CO2 · " } ?? ""
@@ -86,6 +86,15 @@ public enum SummaryTable {
         if abs(x) < 100 { return FixedDecimal.format(x, digits: 1) }
         guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? String(format: "%.3e", x) : "n/a" }
         return FixedDecimal.grouped(Int(x.rounded()))
+    }
+
+    /// Money as a price known to a few per cent means it: three significant figures, never below
+    /// whole units (263,912.55 → 264,000; 1,234.56 → 1,230; 12.34 → 12).
+    public static func money(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 1e18 else { return number(x) }
+        let digits = abs(x) < 1 ? 1 : Int(log10(abs(x)).rounded(.down)) + 1
+        let scale = digits > 3 ? pow(10, Double(digits - 3)) : 1
+        return FixedDecimal.grouped(Int((x / scale).rounded()) * Int(scale))
     }
 
     static func percent(_ x: Double, of total: Double) -> String {

@@ -64,8 +64,9 @@ public struct Tally: Sendable {
     var nodes: [[Int]]
     /// Energy per row (J) of the total, each layer and each fleet, in that order.
     var rows: [[Double]]
-    /// Σ power (kW) by month, local hour and layer (`typical[(month × 24 + hour) × layers + layer]`),
-    /// and steps by month and hour (typical days).
+    /// Σ power (kW) by year of the run, month, local hour and layer
+    /// (`typical[((year × 12 + month) × 24 + hour) × layers + layer]`), and steps by year and month
+    /// (`typicalSteps[year × 12 + month][hour]`): the typical days of each year.
     var typical: [Double]
     var typicalSteps: [[Int]]
     var load = LoadHistogram()
@@ -107,8 +108,8 @@ public struct Tally: Sendable {
         bytes = messages
         nodes = messages
         rows = Array(repeating: [], count: 1 + Layer.allCases.count + scenario.fleets.count)
-        typical = Array(repeating: 0, count: 12 * 24 * Layer.allCases.count)
-        typicalSteps = Array(repeating: Array(repeating: 0, count: 24), count: 12)
+        typical = Array(repeating: 0, count: years.count * 12 * 24 * Layer.allCases.count)
+        typicalSteps = Array(repeating: Array(repeating: 0, count: 24), count: years.count * 12)
     }
 
     /// Energy per row (J) of the total, a layer or a fleet; none for other groups.
@@ -163,6 +164,7 @@ public struct Tally: Sendable {
                     // Another carrier has one intensity, the same in each view of the grid's.
                     views: e.carrier == "electricity" ? views : other.isEmpty ? [] : views.map { _ in other })
         }
+        let firstYear = year
         var i0 = 0
         while i0 < n {
             while range.lowerBound + i0 >= years[year].steps.upperBound { year += 1 }
@@ -207,17 +209,19 @@ public struct Tally: Sendable {
             if !column.isEmpty { column[column.count - 1] = open }
             rows[r] = column
         }
-        // Typical days: the cell (month, local hour) of each step.
+        // Typical days: the cell (year, month, local hour) of each step.
         var cells = [Int](repeating: 0, count: n)
+        var y = firstYear
         for i in 0..<n {
+            while range.lowerBound + i >= years[y].steps.upperBound { y += 1 }
             let day = window.localDay(i)
             if day != lastDay {
                 lastDay = day
                 month = CivilDate(daysSinceEpoch: day).month - 1
             }
             let hour = window.localSecondOfDay(i) / 3600
-            typicalSteps[month][hour] += 1
-            cells[i] = (month * 24 + hour) * layers
+            typicalSteps[y * 12 + month][hour] += 1
+            cells[i] = ((y * 12 + month) * 24 + hour) * layers
         }
         for l in 0..<layers {
             for i in 0..<n { typical[cells[i] + l] += v[(layerGroup + l) * n + i] / dt / 1000 }

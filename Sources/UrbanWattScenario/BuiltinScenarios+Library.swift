@@ -16,7 +16,7 @@ grid:
   # A typical day per month, scaled to the yearly path: night and evening weigh more than noon. The 2020 data's
   # clock is read as UTC and shifted to local hours (U).
   carbon_intensity:
-    path: {2025: 363 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh, 2040: 80 g/kWh}   # 2025: the 2024 mix [UBA2025]; the path to EEG's 80 % renewables by 2030 [EEG2023] is ours (U)
+    path: {2025: 344 g/kWh, 2030: 144 g/kWh, 2035: 96 g/kWh, 2040: 48 g/kWh}   # 2025 estimated [UBA2026]; 2030 the KSG cap 108 Mt [KSG2021] over 750 TWh [EWI2024]; then straight to zero in 2045 [KSG2021] (U)
     by_month:
       jan: [310, 312, 307, 305, 307, 320, 335, 349, 355, 351, 341, 334, 329, 328, 337, 350, 359, 362, 362, 356, 344, 334, 331, 321]   # [ENTSO-E] 2020, g/kWh
       feb: [210, 206, 202, 201, 205, 215, 231, 245, 247, 241, 232, 225, 221, 218, 220, 228, 241, 251, 254, 249, 239, 229, 226, 218]   # [ENTSO-E] 2020, g/kWh
@@ -164,7 +164,7 @@ fleets:
     district: hessen                 # Frankfurt, Germany's data-centre hub (U)
     it_power: 2 MW                   # national IoT platforms' share of colocation (U)
     pue: {2025: {triangular: [1.2, 1.46, 1.7]}, 2028: {triangular: [1.2, 1.4, 1.5]}, 2031: {triangular: [1.1, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; spreads (U)
-    per_gb: {uniform: [0.1 kWh/GB, 0.5 kWh/GB]}   # ingest and storage per GB (U)
+    per_gb: {triangular: [0.006 kWh/GB, 0.017 kWh/GB, 0.08 kWh/GB]}   # a GB kept a year: 0.65–1.52 Wh per TB-hour × 1–6 copies [CCF-storage] [CloudJewels2020]; a year (U)
   # --- baden-wuerttemberg: 11,280,257 people [Destatis2023] ---
   - name: bw-led-lights
     kind: streetlight
@@ -256,7 +256,7 @@ fleets:
     district: baden-wuerttemberg
     it_power: 4512 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: bw-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -360,7 +360,7 @@ fleets:
     district: bayern
     it_power: 5348 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: by-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -464,7 +464,7 @@ fleets:
     district: berlin
     it_power: 1502 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: be-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -568,7 +568,7 @@ fleets:
     district: brandenburg
     it_power: 1029 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: bb-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -672,7 +672,7 @@ fleets:
     district: bremen
     it_power: 274 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: hb-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -776,7 +776,7 @@ fleets:
     district: hamburg
     it_power: 757 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: hh-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -880,7 +880,7 @@ fleets:
     district: hessen
     it_power: 2557 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: he-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -984,7 +984,7 @@ fleets:
     district: mecklenburg-vorpommern
     it_power: 651 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: mv-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1088,7 +1088,7 @@ fleets:
     district: niedersachsen
     it_power: 3256 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: ni-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1192,7 +1192,7 @@ fleets:
     district: nordrhein-westfalen
     it_power: 7256 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: nw-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1296,7 +1296,7 @@ fleets:
     district: rheinland-pfalz
     it_power: 1664 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: rp-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1400,7 +1400,7 @@ fleets:
     district: saarland
     it_power: 397 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: sl-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1504,7 +1504,7 @@ fleets:
     district: sachsen
     it_power: 1636 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: sn-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1608,7 +1608,7 @@ fleets:
     district: sachsen-anhalt
     it_power: 875 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: st-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1712,7 +1712,7 @@ fleets:
     district: schleswig-holstein
     it_power: 1181 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: sh-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1816,7 +1816,7 @@ fleets:
     district: thueringen
     it_power: 851 kW   # 0.4 W per person (U)
     pue: {2025: {triangular: [1.3, 1.46, 1.9]}, 2028: {triangular: [1.3, 1.45, 1.5]}, 2031: {triangular: [1.15, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: th-public-buildings
     kind: building
     embodied: default              # the kind's cited default (urbanwatt list)
@@ -1841,7 +1841,7 @@ seed: 11
 location: {latitude: 50.6, longitude: 9.25, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  carbon_intensity: 344 g/kWh        # Germany 2025, estimated [UBA2026]
   price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 # ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # No parking guidance or traffic effect: the district has no such systems; its indirect effect is
@@ -1903,7 +1903,7 @@ fleets:
     district: kreisstadt
     it_power: 8 kW                   # district IT room (U)
     pue: 1.8                         # small server room, above the 1.58 average [Uptime2023] (U)
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: village-lights
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -1956,7 +1956,7 @@ seed: 2025
 location: {latitude: 52.52, longitude: 13.405, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  carbon_intensity: 344 g/kWh        # Germany 2025, estimated [UBA2026]
   price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 # ICT boundary: every fleet's ICT part is in the overhead, the smart-meter gateways too (the
 # operator's own use, whoever pays it); nothing is booked elsewhere (no `boundary:`).
@@ -2033,7 +2033,7 @@ fleets:
     count: 3
     it_power: 500 kW                 # (U)
     pue: 1.46                        # German data centres [Bitkom2025]
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: platform-servers
     kind: server
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -2121,7 +2121,7 @@ grid:
   # A typical day per month, scaled to the yearly path: night and evening weigh more than noon. The
   # 2020 data's clock is read as UTC (its solar minimum falls at 11-12 h) and shifted to local hours (U).
   carbon_intensity:
-    path: {2025: 363 g/kWh, 2030: 250 g/kWh, 2035: 150 g/kWh}   # 2025: the 2024 mix [UBA2025]; the path to EEG's 80 % renewables by 2030 [EEG2023] is ours (U)
+    path: {2025: 344 g/kWh, 2030: 144 g/kWh, 2035: 96 g/kWh}   # 2025 estimated [UBA2026]; 2030 the KSG cap 108 Mt [KSG2021] over 750 TWh [EWI2024]; then straight to zero in 2045 [KSG2021] (U)
     by_month:
       jan: [310, 312, 307, 305, 307, 320, 335, 349, 355, 351, 341, 334, 329, 328, 337, 350, 359, 362, 362, 356, 344, 334, 331, 321]   # [ENTSO-E] 2020, g/kWh
       feb: [210, 206, 202, 201, 205, 215, 231, 245, 247, 241, 232, 225, 221, 218, 220, 228, 241, 251, 254, 249, 239, 229, 226, 218]   # [ENTSO-E] 2020, g/kWh
@@ -2187,7 +2187,7 @@ seed: 42
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}   # Kassel-sized city in central Germany
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  carbon_intensity: 344 g/kWh        # Germany 2025, estimated [UBA2026]
   price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
   upstream: 17%                      # BISKO's 505 g CO2e/kWh (2022) [BISKO2024] over the direct 433 g [UBA2025]
   marginal: 897 g/kWh                # the mean hourly marginal factor of 2020 [Fleschutz2021]
@@ -2265,7 +2265,7 @@ fleets:
     district: centre
     it_power: 40 kW                  # municipal IT room (U)
     pue: 1.58                        # [Uptime2023] average
-    per_gb: 0.5 kWh/GB               # (U)
+    per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: platform-servers
     kind: server
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -2346,7 +2346,7 @@ seed: 7
 location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
 grid:
-  carbon_intensity: 363 g/kWh        # Germany 2024 [UBA2025]
+  carbon_intensity: 344 g/kWh        # Germany 2025, estimated [UBA2026]
   price: 0.305 EUR/kWh                # commercial customers at 50 MWh a year, 2024 [BNetzA-Monitoring2024]
 profiles:
   night-traffic:                     # share of peak road traffic by local hour (U); drives adaptive dimming

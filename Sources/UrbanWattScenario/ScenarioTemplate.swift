@@ -27,7 +27,7 @@ public enum ScenarioTemplate {
           - {name: gateways, kind: gateway, count: 5, power: 3.2 W, via: internet}
           - {name: internet, kind: link, intensity: {value: 0.06 kWh/GB, year: 2015, halving: 2 years}, via: platform}
           # --- compute
-          - {name: platform, kind: datacenter, it_power: 2 kW, pue: 1.58, per_gb: 0.5 kWh/GB}
+          - {name: platform, kind: datacenter, it_power: 2 kW, pue: 1.58, per_gb: 0.017 kWh/GB}
           # --- lighting: LED lights dimmed at night, replacing sodium lamps (the savings in `balance`)
           - name: lights
             kind: streetlight

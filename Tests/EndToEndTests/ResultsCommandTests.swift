@@ -299,6 +299,14 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         for heading in ["Summary", "Tables", "Charts", "Flows", "Uncertainty", "Assumptions", "Methodology"] {
             #expect(text.contains(heading), "the PDF has \(heading)")
         }
+        // No heading is left at a page's foot: every page but the last ends below the text of one.
+        let headings = Set(html.matches(of: /<h[23][^>]*>([^<]*)<\/h[23]>/).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") })
+        for (k, page) in text.split(separator: "\u{0C}").dropLast().enumerated() {
+            let last = page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty } ?? ""
+            #expect(!headings.contains(last), "page \(k + 1) ends with the heading \(last)")
+        }
+        // One energy unit in the text, the tables and the charts of a city's report.
+        #expect(html.contains("<th>energy MWh</th>") && html.contains("<th>ICT overhead MWh</th>") && !html.contains("energy kWh"))
         // Page 1 is the answer: the net in words and the balance's figures.
         let first = try CLI.tool("/usr/bin/pdftotext", ["-f", "1", "-l", "1", pdf, "-"])
         for words in ["The answer", "more electricity than it", "ICT overhead (what the ICT uses)", "ICT-enabled savings, after rebound", "net = overhead"] {

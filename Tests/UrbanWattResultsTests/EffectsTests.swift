@@ -84,7 +84,7 @@ struct EffectsTests {
         func carbon(_ s: RunSummary) -> Double? { s.assumptions.first { $0.name == "grid" }?.value.first { $0.key == "carbon_intensity" }?.value }
         expectClose(carbon(try summary(ofYAML: child)), 100, "the child's electricity")
         let kept = child.replacingOccurrences(of: "  electricity: {carbon_intensity: 100 g/kWh, price: 0.2 EUR/kWh}\n", with: "")
-        expectClose(carbon(try summary(ofYAML: kept)), 363, "the parent's grid")
+        expectClose(carbon(try summary(ofYAML: kept)), 344, "the parent's grid")
     }
 
     /// A summary written before the carriers' balance (by_carrier summed the effects) reads with none.

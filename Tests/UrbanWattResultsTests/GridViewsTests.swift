@@ -77,6 +77,31 @@ struct GridViewsTests {
         expectClose(bisko.balance.co2Kg?.ictOverhead, 1.1 * average, "BISKO overhead")
     }
 
+    /// The views in Monte Carlo bands and in `compare`: a box of 500 to 1,500 W draws 354 to 1,062
+    /// kWh, so its marginal CO2 at 600 g/kWh lies in 212.4 to 637.2 kg; with a fixed power the band
+    /// is the figure, 424.8 kg. `compare` against the run without the marginal view has its row on
+    /// one side only.
+    @Test func theViewsHaveBandsAndCompare() throws {
+        let grid = "  carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}\n  marginal: 600 g/kWh"
+        let text = Self.scenario(grid: grid).replacingOccurrences(of: "power: 1000 W", with: "power: {uniform: [500 W, 1500 W]}")
+        let stats = MonteCarlo.run(runs: 20) { k in try! ScenarioDecoder.decode(text, file: "x.yaml", sampler: .draw(seed: 1, run: k)) }
+        let u = MonteCarlo.section(stats, parameters: 1)
+        let marginal = try #require(u.co2Views.first { $0.name == "marginal" }?.value.first { $0.name == "co2_kg" }?.value)
+        #expect(marginal.p5 >= 212.4 && marginal.p5 < marginal.p95 && marginal.p95 <= 637.2, "\(marginal)")
+        #expect(u.co2Views.map(\.name) == ["average", "marginal"] && u.co2Views[0].value.map(\.name) == ["co2_kg", "net_co2_kg"])
+        #expect(try RunSummary.Uncertainty(JSONReader(JSONParser.parse(u.json().serialized()), path: "")) == u)
+        let fixed = MonteCarlo.section(MonteCarlo.run(runs: 3) { _ in try! ScenarioDecoder.decode(Self.scenario(grid: grid), file: "x.yaml") }, parameters: 0)
+        let band = try #require(fixed.co2Views.first { $0.name == "marginal" }?.value.first { $0.name == "co2_kg" }?.value)
+        expectClose(band.p5, 424.8, "p5")
+        expectClose(band.p95, 424.8, "p95")
+        let withViews = try summary(ofYAML: Self.scenario(grid: grid)), without = try summary(ofYAML: Self.scenario(grid: "  carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}"))
+        let rows = Comparison(without, withViews, labels: ("a", "b")).rows.filter { $0.section == "co2_views" }
+        let row = try #require(rows.first { $0.name == "marginal" && $0.measure == "co2_kg" })
+        #expect(row.a == nil)
+        expectClose(row.b, 424.8, "compare, marginal")
+        #expect(rows.isEmpty == false && Comparison(without, without, labels: ("a", "b")).rows.allSatisfy { $0.section != "co2_views" })
+    }
+
     /// A table's cell is one price: a mapping there is a mistake, not its first value.
     @Test func aPriceCellIsOnePrice() {
         let text = Self.scenario(grid: "  price: {path: 0.30 EUR/kWh, by_month: MONTHS}", unit: 0.001)
