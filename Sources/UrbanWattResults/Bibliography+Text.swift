@@ -100,7 +100,8 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   Read in the paper's PDF in github.com/davidmytton/paper-network-energy (accessed 2026-12-06). H.
 - **[Mytton2024]** D. Mytton, D. Lundén, J. Malmodin, "Network energy use not directly proportional
   to data volume: The power model approach for more reliable network energy consumption
-  calculations", Journal of Industrial Ecology 28(4) (2024) 966–980, doi:10.1111/jiec.13512: why
+  calculations", Journal of Industrial Ecology (2024), doi:10.1111/jiec.13512 (title, authors and doi checked on
+  2026-12-06; the issue and pages we first wrote, 28(4) 966–980, could not be confirmed): why
   kWh/GB is an allocation and the power model the better estimate. Cited for the method; its own
   coefficients were not at hand.
 - **[CarbonTrust2021]** The Carbon Trust, *Carbon impact of video streaming* (2021), per-connection
@@ -130,7 +131,9 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   average, up to 70 %. 42 W LEDs replacing 100 W lamps. H.
 - **[dena]** Deutsche Energie-Agentur, Deutscher Städte- und Gemeindebund and licht.de on German
   street lighting: about 9 million light points, 4–4.8 TWh a year, about 40 % of municipal
-  electricity, about 45 % LED already. The share of sodium lamps left. M.
+  electricity, about 45 % LED already. The share of sodium lamps left. strassenbeleuchtung.de gives
+  "9 - 9,5 Millionen … rund 4 Terawattstunden" (accessed 2026-12-06); dena itself has been quoted
+  with about 10 million. M.
 - **[BNetzA-LSR]** Bundesnetzagentur, *Ladesäulenregister* (the register of public charge points),
   status at the start of 2025: about 155,000 public charge points (M, our rounding); on 1 October
   2025 exactly 179,938 (135,691 AC and 44,247 fast), of them 35,286 in Nordrhein-Westfalen, 34,928
@@ -142,7 +145,8 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   (2022): the goal of one million public charge points by 2030. A target, not a forecast:
   deutschland no longer uses it as its 2030 count (scripts/deutschland says so). H.
 - **[ACEEE]** American Council for an Energy-Efficient Economy and ENERGY STAR on traffic signals:
-  LED lamps 10–25 W against 135–150 W incandescent (about 90 % less). US heads, no longer used for
+  LED lamps 10–25 W against 135–150 W incandescent (about 90 % less), as the Appliance Standards
+  Awareness Project gives it ("10-25 watts versus up to 150 watts"; accessed 2026-12-06). US heads, no longer used for
   German signals (below). H.
 - **[InfoLSA]** info-lsa.de, *Komponenten* of German traffic signals (private site, undated,
   accessed 2026-12-06): "Glühlampe 230V/60W oder 75W (100W bei 300mm-Signalen) | Glühlampe 10V /
@@ -156,7 +160,19 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
 - **[Signals-DE]** Signalised junctions in Germany: no national register. "über 50.000 Ampeln"
   (ddrt.de, *Unnötige Ampeln*, private, L) as a lower bound; Hessen counts about 6,500
   Lichtsignalanlagen (answer of the Hessian government to the Landtag, as quoted by juramagazin.de),
-  about 86,000 scaled to Germany by population. deutschland's 60,000 lies between them (U).
+  about 86,000 scaled to Germany by population; and Siemens's "etwa 60.000 Kreuzungen mit Ampeln"
+  in Germany (as quoted by aktiv-online.de, accessed 2026-12-06), deutschland's 60,000, and
+  landkreis's 71 (60,000 per person). M.
+- **[Berlin-Licht2023]** Senate of Berlin, answer of 23 October 2023 on the city's street lighting,
+  as reported by berliner-verkehr.de (archive, 2023-10-23; accessed 2026-12-06): about 225,000
+  luminaires at 215,000 light points, "noch rund 130.000 Elektroleuchten mit konventionellen
+  Leuchtmitteln und 20.600 Gasleuchten". metropole's 130,000 conventional and 74,400 LED
+  luminaires (the rest, our subtraction). M.
+- **[Berlin-VRZ]** berlin.de, *Verkehrsregelungszentrale* (accessed 2026-12-06): "Ampeln … an über
+  2.100 Kreuzungen". metropole's signalised junctions. M.
+- **[BWB-connections]** Berliner Wasserbetriebe's customers, "nur 270.000 Kunden
+  (Hausanschlüsse)", in an answer of a member of the Abgeordnetenhaus on abgeordnetenwatch.de
+  (accessed 2026-12-06). metropole's water meters, one per house connection. L.
 - **[Ochtrup2021]** Westfälische Nachrichten (dzonline.de), May 2021, on Ochtrup's street lighting:
   "52 Prozent sind auf LED umgerüstet. Dieser Typ verbraucht jährlich etwa 55 kWh", about 14 W at
   the ~4,000 hours of darkness a year (our division). The low end of German LED luminaires. M.
@@ -211,6 +227,10 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   intelligent parking services*, Transportation Research Part A 116 (2018) 151–165: guidance saves up
   to 17 % of cruising time in a 0.28 km² area of Zurich. The share of cruising the parking sensors'
   guidance may save. H. The transfer to litres per guided bay a year (15 l) is ours (U).
+- **[BAFA-CO2]** Bundesamt für Wirtschaft und Ausfuhrkontrolle, *Informationsblatt CO2-Faktoren*
+  (for the federal funding programmes), as quoted in a heat-pump maker's documentation
+  (dimplex.atlassian.net; accessed 2026-12-06): "Heizöl leicht 0,266 … Erdgas 0,201" kg CO2 per
+  kWh. The library's heat from natural gas (201 g/kWh) and landkreis's half gas, half oil (234 g). M.
 - **[UBA-fuel]** Umweltbundesamt CO2 factors for fuels, as quoted by the Deutsche Umwelthilfe
   (accessed 2026-12-06): petrol E5 2.326 kg CO2 per litre, diesel B7 2.645 kg per litre, tank to
   wheel. The petrol carrier. M.
@@ -326,7 +346,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 
 - `path` (deutschland, mittelstadt-2035): 2025 estimated [UBA2026]; 2030 the KSG cap 108 Mt [KSG2021] over 750 TWh [EWI2024]; then straight to zero in 2045 [KSG2021] (U)
 - `price` (deutschland): 2025 [BNetzA-Monitoring2024]; 2040 (U)
-- `heat` (deutschland): natural-gas heating; price path (U)
+- `heat` (deutschland): natural gas [BAFA-CO2]; price path (U)
 - `petrol` (deutschland, metropole, mittelstadt): E5 [UBA-fuel]; price (U)
 - `driver` (deutschland): the share of sensors that guide parking (U)
 - `rate` (deutschland, metropole, mittelstadt): l of petrol a year per guided bay (U), from [Shoup2007] and [Cao2018]
@@ -342,7 +362,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `power` (deutschland): sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
 - `count` (deutschland): signalised junctions (U)
 - `heads` (deutschland, landkreis, metropole, mittelstadt): signal heads per junction (U)
-- `controller`, `count`, `uplink`, `efficiency`, `battery`, `standby`, `sleep`, `it_power`, `class`, `profile` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): (U)
+- `controller`, `count`, `uplink`, `efficiency`, `battery`, `standby`, `sleep`, `class`, `profile`, `fleets[lora-gw]` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): (U)
 - `count` (deutschland): a quarter of the junctions (U)
 - `edge` (deutschland, metropole, mittelstadt): a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
 - `installed` (deutschland, mittelstadt-2035): the gateway roll-out began in 2020 (U)
@@ -353,7 +373,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `power` (deutschland): the charge point's own electronics: controller, modem, display, payment; wallboxes 2–5 W [ADAC] (U)
 - `radio` (deutschland): [SX1276] defaults; mix (U)
 - `count` (deutschland): one per 100 sensors (U)
-- `power`, `fleets[lora-gw]` (deutschland, landkreis, metropole, mittelstadt, streetlight-retrofit): outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+- `power`, `fleets[lora-gw]` (deutschland, mittelstadt, streetlight-retrofit): outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
 - `load` (deutschland): [Auer2011] daily shape; share of load (U)
 - `it_power` (deutschland): 0.4 W per person (U)
 - `pue` (deutschland): 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; smaller rooms run worse (U)
@@ -365,45 +385,61 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `electricity` (deutschland, landkreis, metropole, mittelstadt): lighting and auxiliary a year (U)
 - `profile` (deutschland, landkreis, metropole, mittelstadt): daytime use on weekdays (U)
 - `bacs` (deutschland): factors [EN15232]; controllers and room sensors per building (U)
-- `heat` (landkreis): natural-gas and oil heating (U)
-- `count` (landkreis): one per building (U)
+- `heat` (landkreis): half natural gas 201 g, half heating oil 266 g [BAFA-CO2]; the split and price (U)
+- `count` (landkreis): a first roll-out, as mittelstadt's 2025 (U)
 - `uplink` (landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): the application's reporting interval and payload (U)
+- `radio` (landkreis): +17 dBm for range [SX1276]; the mix from distance (U)
 - `radio` (landkreis, metropole, mittelstadt-2035, mittelstadt): spreading factors from distance to the gateways (U); [SX1276] defaults
+- `fleets[lora-gw]` (landkreis): 8 over 1,450 km² (U); outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
 - `count` (landkreis): share of the macro sites attributable to IoT traffic (U)
 - `load` (landkreis, metropole, mittelstadt): share of the cell load [Auer2011] daily shape, scaled (U)
-- `it_power` (landkreis): district IT room (U)
+- `it_power` (landkreis): 0.4 W of IT per person, as deutschland (U)
 - `pue` (landkreis): small server room, above the 1.58 average [Uptime2023] (U)
-- `replaces` (landkreis): conventional lamps (U); LED saves 58 % [LightSavers2013]
+- `power` (landkreis, mittelstadt): German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 28 W (U)
+- `dimming` (landkreis): every second lamp off at night (U)
 - `reference` (landkreis): the timer's switch-off (U)
+- `dimming` (landkreis): the same timers (U)
+- `reference` (landkreis): a timer, no ICT (U)
 - `sessions` (landkreis): sessions per charger and day and energy per session (U)
 - `count` (landkreis): the district's own schools, raised to class B (U)
 - `bacs` (landkreis, metropole, mittelstadt): factors [EN15232]; controllers and room sensors per school (U)
-- `heat` (metropole, mittelstadt): natural-gas heating (U)
+- `heat` (metropole, mittelstadt): natural gas [BAFA-CO2]; price (U)
 - `source` (metropole, mittelstadt): printed with the effect [Shoup2007] (U)
+- `count` (metropole): a city-wide roll-out: the scale case (U)
+- `radio` (metropole): the mix from distance to the gateways (U); [SX1276] defaults
 - `jitter` (metropole, mittelstadt-2035): spread of node power around the mean (U)
+- `count` (metropole): the scale case (U)
+- `count` (metropole): every house connection of the water utility [BWB-connections], all fitted: the scale case (U)
+- `fleets[lora-gw]` (metropole): one per 100 sensors as deutschland (U); outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+- `it_power` (metropole): 1.5 MW, 0.4 W of IT per person as deutschland (U)
 - `utilisation` (metropole, mittelstadt): working-hours load (U)
-- `count` (metropole): Berlin has ~225,000 light points (U)
 - `power` (metropole): LED, main roads too: German luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 35 W (U)
 - `dimming` (metropole, mittelstadt, streetlight-retrofit): night dimming window (U)
-- `replaces` (metropole): conventional lamps, 58 % more than LED [LightSavers2013] (U)
 - `count` (metropole, mittelstadt): one per signalised junction (U)
 - `sessions` (metropole, mittelstadt): occupied 2.3 h a day [NLL2024]: one session of 20 kWh (U)
 - `count` (metropole): public schools raised to class B (U)
 - `count` (metropole): administrative buildings raised to class B (U)
 - `bacs` (metropole): factors [EN15232]; devices per building (U)
 - `price` (mittelstadt-2035): 2025 [BNetzA-Monitoring2024]; 2035 (U)
-- `count` (mittelstadt-2035): [MsbG] roll-out to most of 50,000 households by 2032 (U)
+- `fleets[parking]` (mittelstadt-2035): the roll-out (U)
+- `count` (mittelstadt-2035): every building by 2032 (U)
+- `count` (mittelstadt-2035): deutschland's path per person [BNetzA-iMSys] [MsbG] [Destatis2023]; 2035 on its line to 2040 (U)
+- `count` (mittelstadt-2035): 45 % LED [dena] of 11,000, all LED by 2030 (U)
+- `count` (mittelstadt-2035): replaced by LED by 2030 (U)
 - `sessions` (mittelstadt-2035): as mittelstadt [NLL2024]; range (U)
 - `sleep` (mittelstadt): radio sleep 0.2 µA [SX1276] plus MCU (U)
 - `battery` (mittelstadt): 2 × AA lithium (U)
-- `count` (mittelstadt): ~10 % of 50,000 households in the 2025 roll-out (U)
+- `count` (mittelstadt): a first roll-out (U)
 - `it_power` (mittelstadt): municipal IT room (U)
-- `power` (mittelstadt): German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 28 W (U)
+- `count` (mittelstadt): 45 % LED [dena] of 11,000 light points (U)
 - `controller` (mittelstadt): smart node per light (U)
+- `count` (mittelstadt): (U); 71 at 60,000 junctions [Signals-DE] per person
+- `count` (mittelstadt): (U), near the national 213 per 100,000 people [BNetzA-LSR]
 - `standby` (mittelstadt): wallbox standby 2–5 W (U)
 - `count` (mittelstadt): the city's schools (U)
 - `night-traffic` (streetlight-retrofit): share of peak road traffic by local hour (U); drives adaptive dimming
 - `weekday` (streetlight-retrofit): night road-traffic shape (U)
+- `count` (streetlight-retrofit): the retrofit's scope (U)
 - `controller` (streetlight-retrofit): NEMA/Zhaga node standby (U)
 - `dimming` (streetlight-retrofit): dimmed with the road traffic, never below 30 % (U)
 - `replaces` (streetlight-retrofit): 70 W high-pressure sodium (U)

@@ -37,7 +37,7 @@ grid:
 # The carriers the smart systems save beside electricity: the public buildings' heat, the petrol of
 # cars searching for parking.
 carriers:
-  heat: {carbon_intensity: 201 g/kWh, price: {2025: 0.12 EUR/kWh, 2040: 0.14 EUR/kWh}}   # natural-gas heating; price path (U)
+  heat: {carbon_intensity: 201 g/kWh, price: {2025: 0.12 EUR/kWh, 2040: 0.14 EUR/kWh}}   # natural gas [BAFA-CO2]; price path (U)
   petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
 effects:
   - name: bw-parking-search
@@ -1836,7 +1836,7 @@ fleets:
 # Few gateways, long distances (high LoRa spreading factors), NB-IoT and LTE-M meters, macro cells.
 urbanwatt: 1
 name: landkreis
-description: A rural district of 100,000 people on 1,450 km², 2025 — NB-IoT/LTE-M metering, sparse LoRaWAN, macro cells, village lighting, few chargers, building automation in the district's schools.
+description: A rural district of 100,000 people on 1,450 km², 2025 — NB-IoT/LTE-M metering, smart-meter gateways, sparse LoRaWAN, macro cells, village lighting, chargers, building automation in the district's schools.
 seed: 11
 location: {latitude: 50.6, longitude: 9.25, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
@@ -1847,14 +1847,14 @@ grid:
 # No parking guidance or traffic effect: the district has no such systems; its indirect effect is
 # the heat its schools' building automation saves.
 carriers:
-  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas and oil heating (U)
+  heat: {carbon_intensity: 234 g/kWh, price: 0.12 EUR/kWh}     # half natural gas 201 g, half heating oil 266 g [BAFA-CO2]; the split and price (U)
 districts: [kreisstadt, villages]
 fleets:
   - name: water-meters
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
-    count: 20000                     # one per building (U)
+    count: 2000                      # a first roll-out, as mittelstadt's 2025 (U)
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in from PSM
     uplink: {interval: 24 h, payload: 16 B}   # the application's reporting interval and payload (U)
     via: mobile-backhaul
@@ -1863,7 +1863,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
-    count: 3000
+    count: 3000                      # (U)
     radio: {type: ltem}              # [nRF9160]: 105 mJ per check-in from PSM
     uplink: {interval: 1 h, payload: 32 B}   # the application's reporting interval and payload (U)
     via: mobile-backhaul
@@ -1872,8 +1872,8 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
-    count: 150
-    radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range [SX1276]
+    count: 150                       # (U)
+    radio: {type: lorawan, spreading_factor: {10: 30%, 11: 30%, 12: 40%}, tx_current: 87 mA}   # +17 dBm for range [SX1276]; the mix from distance (U)
     uplink: {interval: 15 min, payload: 12 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 38 Wh                   # (U)
@@ -1881,12 +1881,18 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
-    count: 400
+    count: 400                       # (U)
     radio: {type: lorawan, spreading_factor: {9: 20%, 10: 30%, 12: 50%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     uplink: {interval: 1 h, payload: 10 B}   # the application's reporting interval and payload (U)
     via: lora-gw
     battery: 19 Wh                   # (U)
-  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 8 W, via: mobile-backhaul, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+  - name: smart-meter-gateways
+    kind: device
+    embodied: default                # the kind's cited default (urbanwatt list)
+    district: kreisstadt
+    count: 920                       # 2025's national mean, 639,000 to 920,000 [BNetzA-iMSys] [MsbG], per person of 84.4 M [Destatis2023]
+    power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
+  - {name: lora-gw, kind: gateway, district: villages, count: 8, power: 8 W, via: mobile-backhaul, embodied: default}   # 8 over 1,450 km² (U); outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
   - name: macro-cells
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
@@ -1901,25 +1907,33 @@ fleets:
   - name: kreis-it
     kind: datacenter
     district: kreisstadt
-    it_power: 8 kW                   # district IT room (U)
+    it_power: 40 kW                  # 0.4 W of IT per person, as deutschland (U)
     pue: 1.8                         # small server room, above the 1.58 average [Uptime2023] (U)
     per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: village-lights
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
     district: villages
-    count: 9000                      # ~1 light point per 11 inhabitants ([dena]: 9 M points for 84 M people)
-    power: 35 W                      # LED, 58 % below conventional [LightSavers2013]
-    dimming: [{from: "22:00", to: "05:00", level: 0%}]   # night switch-off, common in rural Germany
-    # Timers switched the old lamps off at night too (U): the switch-off needs no ICT, so it is in
+    count: 4800                      # 45 % LED [dena] of 10,700 light points: 9 M for 84.4 M people [dena] [Destatis2023]
+    power: 28 W                      # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 28 W (U)
+    dimming: [{from: "22:00", to: "05:30", level: 50%}]   # every second lamp off at night (U)
+    # Timers switched every second old lamp off at night too (U): that needs no ICT, so it is in
     # the baseline and the reference alike, and saves nothing that the ICT could claim.
-    replaces: {power: 80 W, dimming: [{from: "22:00", to: "05:00", level: 0%}]}   # conventional lamps (U); LED saves 58 % [LightSavers2013]
-    reference: {dimming: [{from: "22:00", to: "05:00", level: 0%}]}   # the timer's switch-off (U)
+    replaces: {power: 100 W, dimming: [{from: "22:00", to: "05:30", level: 50%}]}   # the 100 W lamps of [LightSavers2013]
+    reference: {dimming: [{from: "22:00", to: "05:30", level: 50%}]}   # the timer's switch-off (U)
+  - name: conventional-lights
+    kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
+    district: villages
+    count: 5900                      # the other 55 % [dena]
+    power: 100 W                     # conventional lamp [LightSavers2013]
+    dimming: [{from: "22:00", to: "05:30", level: 50%}]   # the same timers (U)
+    reference: {dimming: [{from: "22:00", to: "05:30", level: 50%}]}   # a timer, no ICT (U)
   - name: town-signals
     kind: traffic-signal
     embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
-    count: 25
+    count: 71                        # 60,000 junctions [Signals-DE] per person of 84.4 M [Destatis2023]
     heads: 10   # signal heads per junction (U)
     lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
@@ -1927,7 +1941,7 @@ fleets:
     kind: ev-charger
     embodied: default                # the kind's cited default (urbanwatt list)
     district: kreisstadt
-    count: 60
+    count: 213                       # 179,938 public points [BNetzA-LSR] per person of 84.4 M [Destatis2023]
     power: 22 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 1.2, energy: {mean: 20 kWh, sd: 8 kWh}, profile: office}   # sessions per charger and day and energy per session (U)
@@ -1947,11 +1961,11 @@ fleets:
 
 """#),
         ("metropole", #"""
-# Metropole: a city of ~3.7 million people with ~1,000,000 ICT and infrastructure nodes, 2025.
+# Metropole: a city of ~3.7 million people (Berlin-sized) with ~700,000 ICT and infrastructure nodes, 2025.
 # The scale case: cohorts of identical nodes, per-node phases, spreading factors and jitter.
 urbanwatt: 1
 name: metropole
-description: A metropolis with about one million nodes — parking, environment and metering sensors, smart-meter gateways, small cells, data centres, 200,000 street lights, signals, chargers, building automation in schools and offices; parking guidance saves petrol.
+description: A metropolis of 3.7 million people with about 700,000 nodes — parking, environment and metering sensors, smart-meter gateways, small cells, data centres, 204,000 electric street lights, signals, chargers, building automation in schools and offices; parking guidance saves petrol.
 seed: 2025
 location: {latitude: 52.52, longitude: 13.405, timezone: Europe/Berlin}
 period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
@@ -1962,7 +1976,7 @@ grid:
 # operator's own use, whoever pays it); nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:
-  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
+  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural gas [BAFA-CO2]; price (U)
   petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
 effects:
   - name: parking-search
@@ -1977,8 +1991,8 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
-    count: 150000
-    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # [SX1276] defaults
+    count: 150000                    # a city-wide roll-out: the scale case (U)
+    radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 15%, 10: 5%}}   # the mix from distance to the gateways (U); [SX1276] defaults
     sleep: 5 µW                      # (U)
     uplink: {interval: 15 min, payload: 11 B}   # the application's reporting interval and payload (U)
     via: lora-gw
@@ -1988,7 +2002,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: nord
-    count: 50000
+    count: 50000                     # the scale case (U)
     radio: {type: lorawan, spreading_factor: {7: 40%, 9: 40%, 12: 20%}}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
     uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
@@ -1998,7 +2012,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: sued
-    count: 300000
+    count: 270000                    # every house connection of the water utility [BWB-connections], all fitted: the scale case (U)
     radio: {type: nbiot}             # [nRF9160]
     uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
     via: cellular
@@ -2007,15 +2021,15 @@ fleets:
     kind: device
     embodied: default                # the kind's cited default (urbanwatt list)
     district: ost
-    count: 200000                    # (U)
+    count: 34000                     # 2025's national mean, 639,000 to 920,000 [BNetzA-iMSys] [MsbG], per person of 84.4 M [Destatis2023]
     power: 6 W                       # ≤ 6 W, meter-operator figures [MsbG]
     jitter: 10%   # spread of node power around the mean (U)
-  - {name: lora-gw, kind: gateway, district: mitte, count: 1200, power: 8 W, via: cellular, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
+  - {name: lora-gw, kind: gateway, district: mitte, count: 2000, power: 8 W, via: cellular, embodied: default}   # one per 100 sensors as deutschland (U); outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
   - name: small-cells
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
-    count: 3000
+    count: 3000                      # (U)
     preset: micro                    # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 50%}   # share of the cell load [Auer2011] daily shape, scaled (U)
   - name: backbone
@@ -2030,15 +2044,15 @@ fleets:
   - name: city-dc
     kind: datacenter
     district: west
-    count: 3
-    it_power: 500 kW                 # (U)
+    count: 3                         # (U)
+    it_power: 500 kW                 # 1.5 MW, 0.4 W of IT per person as deutschland (U)
     pue: 1.46                        # German data centres [Bitkom2025]
     per_gb: 0.017 kWh/GB             # a GB kept a year: 0.65 Wh per TB-hour × 8,760 h × 3 copies [CCF-storage]; a year, 3 copies (U)
   - name: platform-servers
     kind: server
     embodied: default                # the kind's cited default (urbanwatt list)
     district: west
-    count: 600
+    count: 600                       # (U)
     idle: 79 W                       # [SPECpower] 2019–21 median
     max: 414 W   # [SPECpower] 2019–21 median at full load
     utilisation: {profile: office, scale: 60%}   # working-hours load (U)
@@ -2046,18 +2060,24 @@ fleets:
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
     district: nord
-    count: 200000                    # Berlin has ~225,000 light points (U)
+    count: 74400                     # 225,000 luminaires less 130,000 conventional and 20,600 gas [Berlin-Licht2023]
     power: 35 W                      # LED, main roads too: German luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 35 W (U)
     controller: 1 W                  # (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
-    replaces: {power: 110 W, controller: 0 W, dimming: none}   # conventional lamps, 58 % more than LED [LightSavers2013] (U)
+    replaces: {power: 100 W, controller: 0 W, dimming: none}   # the 100 W lamps of [LightSavers2013]
     # reference: the same LEDs at full level all night, without controller; the old lamps were not dimmed (U)
     jitter: 5%   # spread of node power around the mean (U)
+  - name: conventional-lights        # the 20,600 gas lamps burn no electricity and are left out
+    kind: streetlight
+    embodied: default                # the kind's cited default (urbanwatt list)
+    district: ost
+    count: 130000                    # [Berlin-Licht2023]
+    power: 100 W                     # conventional lamp [LightSavers2013]
   - name: traffic-signals
     kind: traffic-signal
     embodied: default                # the kind's cited default (urbanwatt list)
     district: mitte
-    count: 2100
+    count: 2100                      # over 2,100 junctions [Berlin-VRZ]
     heads: 14   # signal heads per junction (U)
     lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
@@ -2075,7 +2095,7 @@ fleets:
     kind: ev-charger
     embodied: default                # the kind's cited default (urbanwatt list)
     district: west
-    count: 5000
+    count: 6161                      # 1 January 2025 [BNetzA-LSR], as deutschland's Berlin
     power: 11 kW                     # [ADAC]
     standby: 5 W                     # (U)
     sessions: {per_day: 1, energy: {mean: 20 kWh, sd: 8 kWh}, profile: evening}   # occupied 2.3 h a day [NLL2024]: one session of 20 kWh (U)
@@ -2138,30 +2158,30 @@ grid:
   price: {2025: 0.305 EUR/kWh, 2035: 0.28 EUR/kWh}   # 2025 [BNetzA-Monitoring2024]; 2035 (U)
 remove: [air-quality]                # measured as `environment` below, a wider network
 fleets:
-  - {name: parking, count: {2025: 500, 2030: 4000, 2035: 6000}}
+  - {name: parking, count: {2025: 500, 2030: 4000, 2035: 6000}}   # the roll-out (U)
   - name: water-meters
-    count: {2025: 2000, 2032: 25000}
+    count: {2025: 2000, 2032: 25000}   # every building by 2032 (U)
   - name: smart-meter-gateways
-    count: {2025: 5000, 2032: 45000}  # [MsbG] roll-out to most of 50,000 households by 2032 (U)
+    count: {2025: 757, 2026: 1090, 2029: 2725, 2031: 5180, 2035: 9200}   # deutschland's path per person [BNetzA-iMSys] [MsbG] [Destatis2023]; 2035 on its line to 2040 (U)
     installed: {age: [0 years, 5 years]}   # the gateway roll-out began in 2020 (U)
     efficiency: {per_year: {triangular: [0%, 3%, 5%]}, from: 2025}   # (U)
     jitter: 10%   # spread of node power around the mean (U)
-  - {name: lora-gw, count: {2025: 20, 2030: 60}}
+  - {name: lora-gw, count: {2025: 20, 2030: 60}}   # (U)
   - name: small-cells
-    count: {2025: 40, 2035: 200}
+    count: {2025: 40, 2035: 200}   # (U)
     efficiency: {per_year: {triangular: [2%, 5%, 8%]}, from: 2025}   # (U)
   - name: city-dc
     pue: {2025: {triangular: [1.2, 1.46, 1.7]}, 2028: {triangular: [1.2, 1.4, 1.5]}, 2031: {triangular: [1.1, 1.25, 1.3]}}   # 1.46 [Bitkom2025]; at most 1.5 and 1.3 [EnEfG]; spreads (U)
   - name: platform-servers
-    count: {2025: 10, 2035: 30}
+    count: {2025: 10, 2035: 30}   # (U)
     efficiency: {per_year: {triangular: [2%, 4%, 6%]}, from: 2025}   # (U)
   - name: led-lights
-    count: {2025: 6000, 2030: 11000}
+    count: {2025: 5000, 2030: 11000}   # 45 % LED [dena] of 11,000, all LED by 2030 (U)
     installed: {age: [0 years, 12 years]}   # LED street lights installed since about 2013 (U)
   - name: sodium-lights
-    count: {2025: 5000, 2030: 0}     # replaced by LED by 2030
+    count: {2025: 6000, 2030: 0}     # replaced by LED by 2030 (U)
   - name: chargers
-    count: {2025: 200, 2030: 800, 2035: 1500}
+    count: {2025: 200, 2030: 800, 2035: 1500}   # (U)
     installed: {age: [0 years, 8 years]}   # public charge points built mostly since 2017 (U)
     # The sessions' mean (model: expected): a decade of 1,500 chargers needs their energy and load
     # shape, queues included, not one draw of 6 million sessions (docs: EV chargers).
@@ -2169,7 +2189,7 @@ fleets:
   - name: environment
     kind: sensor
     district: north
-    count: {2025: 200, 2035: 2000}
+    count: {2025: 200, 2035: 2000}   # (U)
     radio: {type: lorawan, spreading_factor: 9}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
     uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
@@ -2194,7 +2214,7 @@ grid:
 # ICT boundary: every fleet's ICT part is in the overhead; nothing is booked elsewhere (no `boundary:`).
 # The carriers the smart systems save beside electricity, and what the parking guidance saves.
 carriers:
-  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural-gas heating (U)
+  heat: {carbon_intensity: 201 g/kWh, price: 0.12 EUR/kWh}     # natural gas [BAFA-CO2]; price (U)
   petrol: {carbon_intensity: 2.326 kg/l, price: 1.75 EUR/l}   # E5 [UBA-fuel]; price (U)
 effects:
   - name: parking-search
@@ -2210,7 +2230,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
-    count: 500
+    count: 500                       # (U)
     radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 29 mA, voltage: 3.3 V}  # [SX1276], +13 dBm
     sleep: 5 µW                      # radio sleep 0.2 µA [SX1276] plus MCU (U)
     uplink: {interval: 15 min, payload: 11 B}   # the application's reporting interval and payload (U)
@@ -2220,7 +2240,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: north
-    count: 200
+    count: 200                       # (U)
     radio: {type: lorawan, spreading_factor: 9}   # spreading factors from distance to the gateways (U); [SX1276] defaults
     sleep: 20 µW                     # (U)
     uplink: {interval: 10 min, payload: 24 B}   # the application's reporting interval and payload (U)
@@ -2230,7 +2250,7 @@ fleets:
     kind: sensor
     embodied: default                # the kind's cited default (urbanwatt list)
     district: south
-    count: 2000
+    count: 2000                      # a first roll-out (U)
     radio: {type: nbiot}             # [nRF9160]: 550 mJ per check-in, PSM 2.7 µA
     uplink: {interval: 6 h, payload: 20 B}   # the application's reporting interval and payload (U)
     via: cellular
@@ -2239,7 +2259,7 @@ fleets:
     kind: device
     embodied: default                # the kind's cited default (urbanwatt list)
     district: south
-    count: 5000                      # ~10 % of 50,000 households in the 2025 roll-out (U)
+    count: 920                       # 2025's national mean, 639,000 to 920,000 [BNetzA-iMSys] [MsbG], per person of 84.4 M [Destatis2023]
     power: 6 W                       # German smart meter + gateway ≤ 6 W, meter-operator figures [MsbG] (MsbG §21)
   # --- network ----------------------------------------------------------------------------
   - {name: lora-gw, kind: gateway, district: centre, count: 20, power: 8 W, via: cellular, embodied: default}   # outdoor, LTE backhaul: between 3.2 W indoors [epyon2017] and the 12.95 W of PoE 802.3af [IEEE802.3af]; 8 W (U)
@@ -2247,7 +2267,7 @@ fleets:
     kind: base-station
     embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
-    count: 40
+    count: 40                        # (U)
     preset: pico                     # EARTH [Auer2011]
     load: {profile: mobile-traffic, scale: 60%}   # share of the cell load [Auer2011] daily shape, scaled (U)
   - name: backbone
@@ -2270,7 +2290,7 @@ fleets:
     kind: server
     embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
-    count: 10
+    count: 10                        # (U)
     idle: 79 W                       # [SPECpower] 2019–21 median
     max: 414 W   # [SPECpower] 2019–21 median at full load
     utilisation: {profile: office, scale: 60%}   # working-hours load (U)
@@ -2279,7 +2299,7 @@ fleets:
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
     district: north
-    count: 6000
+    count: 5000                      # 45 % LED [dena] of 11,000 light points (U)
     power: 28 W                      # German LED luminaires 14 W [Ochtrup2021] to 42 W [LightSavers2013]; 28 W (U)
     controller: 1 W                  # smart node per light (U)
     dimming: [{from: "23:00", to: "05:00", level: 50%}]   # night dimming window (U)
@@ -2289,14 +2309,14 @@ fleets:
     kind: streetlight
     embodied: default                # the kind's cited default (urbanwatt list)
     district: south
-    count: 5000                      # ~45 % of light points are LED already [dena]
+    count: 6000                      # the other 55 % [dena]
     power: 100 W   # conventional lamp, as replaced above [LightSavers2013]
   # --- mobility ---------------------------------------------------------------------------
   - name: traffic-signals
     kind: traffic-signal
     embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
-    count: 100
+    count: 100                       # (U); 71 at 60,000 junctions [Signals-DE] per person
     heads: 12   # signal heads per junction (U)
     lamp: 7 W                        # LED field, German signals 1–7 W [Heidenheim2020] [Magdeburg2021]
     controller: 50 W                 # (U)
@@ -2314,7 +2334,7 @@ fleets:
     kind: ev-charger
     embodied: default                # the kind's cited default (urbanwatt list)
     district: centre
-    count: 200
+    count: 200                       # (U), near the national 213 per 100,000 people [BNetzA-LSR]
     power: 11 kW                     # AC 3.7–22 kW [ADAC]
     standby: 5 W                     # wallbox standby 2–5 W (U)
     sessions: {per_day: 1, energy: 20 kWh, profile: evening}   # occupied 2.3 h a day [NLL2024]: one session of 20 kWh (U)
@@ -2359,7 +2379,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     installed: new                   # the retrofit installs it in 2025
     district: residential
-    count: 7000
+    count: 7000                      # the retrofit's scope (U)
     power: 29 W                      # 70 W HPS → LED at 58 % average saving [LightSavers2013]
     controller: 0.5 W                # NEMA/Zhaga node standby (U)
     dimming: {adaptive: {profile: night-traffic, min: 30%}}   # dimmed with the road traffic, never below 30 % (U)
@@ -2370,7 +2390,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     installed: new                   # the retrofit installs it in 2025
     district: arterial
-    count: 3000
+    count: 3000                      # the retrofit's scope (U)
     power: 63 W                      # 150 W HPS → LED, 58 % [LightSavers2013]
     controller: 0.5 W                # (U)
     dimming: [{from: "22:00", to: "06:00", level: 60%}]   # night dimming window (U)
@@ -2381,7 +2401,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     installed: new                   # the retrofit installs it in 2025
     district: residential
-    count: 10000
+    count: 10000                     # the retrofit's scope (U)
     radio: {type: lorawan, spreading_factor: {7: 60%, 8: 20%, 9: 20%}}   # [SX1276] defaults
     sleep: 0 W                       # mains powered; standby counted in the light fleets
     uplink: {interval: 1 h, payload: 8 B}   # the application's reporting interval and payload (U)
@@ -2395,7 +2415,7 @@ fleets:
     embodied: default                # the kind's cited default (urbanwatt list)
     installed: new                   # the retrofit installs it in 2025
     district: residential
-    count: 2
+    count: 2                         # (U)
     idle: 54 W                       # [SPECpower] single-socket median
     max: 223 W   # [SPECpower] single-socket median at full load
     utilisation: 10%   # a lightly used management server (U)

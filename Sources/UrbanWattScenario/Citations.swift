@@ -18,23 +18,63 @@ enum Citations {
             }
             return nil
         }
-        guard case .mapping(let top) = root else { return [:] }
         var out: [String: String] = [:]
+        for figure in figures(root) {
+            let file = origins?.file(of: figure.path.hasPrefix("grid.") ? "grid" : figure.path) ?? 0
+            if let m = marks(figure.key, figure.value, file: file) { out[figure.path] = m }
+        }
+        return out
+    }
+
+    /// Every key of the grid and of each fleet that `root` gives, by path, with its key and value nodes.
+    static func figures(_ root: Node) -> [(path: String, key: Node, value: Node)] {
+        guard case .mapping(let top) = root else { return [] }
+        var out: [(path: String, key: Node, value: Node)] = []
         if let grid = top["grid"], case .mapping(let g) = grid {
-            let file = origins?.file(of: "grid") ?? 0
-            for (k, v) in g { if let key = k.scalar?.string, let m = marks(k, v, file: file) { out["grid.\(key)"] = m } }
+            for (k, v) in g { if let key = k.scalar?.string { out.append(("grid.\(key)", k, v)) } }
         }
         if let fleets = top["fleets"], case .sequence(let list) = fleets {
             for fleet in list {
                 guard case .mapping(let f) = fleet, let name = f["name"]?.scalar?.string else { continue }
-                for (k, v) in f {
-                    guard let key = k.scalar?.string else { continue }
-                    let path = "fleets[\(name)].\(key)"
-                    if let m = marks(k, v, file: origins?.file(of: path) ?? 0) { out[path] = m }
-                }
+                for (k, v) in f { if let key = k.scalar?.string { out.append(("fleets[\(name)].\(key)", k, v)) } }
             }
         }
         return out
+    }
+
+    /// `sources:`, the citations as data: `{grid.carbon_intensity: "[UBA2026]", "fleets[lights].power": "(U)"}`.
+    /// A scenario that extends another is written with them for its shards (`selfContained`), where
+    /// the parent's comments are gone. Each path names a figure the scenario gives; each value cites.
+    static func declared(_ c: Cursor, root: Node, reader r: YAMLReader) -> [String: String] {
+        let what = "a mapping of figures to their sources, such as {grid.carbon_intensity: \"[UBA2026]\"}"
+        guard let pairs = r.pairs(c, what: what) else { return [:] }
+        let given = figures(root).map(\.path)
+        let known = Set(given)
+        var out: [String: String] = [:]
+        for p in pairs {
+            guard known.contains(p.key) else {
+                r.error(p.keyCursor, "`\(Cursor.shown(p.key))` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives"
+                    + Suggestion.didYouMean(p.key, in: given))
+                continue
+            }
+            if out[p.key] != nil { r.error(p.keyCursor, "duplicate key `\(p.key)`"); continue }
+            guard let text = r.string(p.value, what: "the figure's source: a [KEY] of docs/sources.md or (U)") else { continue }
+            guard let found = marks(in: Substring(text)) else {
+                r.error(p.value, "expected the figure's source: a [KEY] of docs/sources.md or (U), got \"\(Cursor.shown(text))\"")
+                continue
+            }
+            out[p.key] = found
+        }
+        return out
+    }
+
+    /// `root` with `citations` as its `sources:` (sorted by path), for a self-contained scenario.
+    static func writing(_ citations: [String: String], into root: Node) -> Node {
+        guard case .mapping(let m) = root, !citations.isEmpty else { return root }
+        var pairs = m.filter { $0.key.scalar?.string != "sources" }.map { ($0.key, $0.value) }
+        let sources = citations.sorted { $0.key < $1.key }.map { (Node($0.key), Node($0.value, Tag(.str), .doubleQuoted)) }
+        pairs.append((Node("sources"), .mapping(Node.Mapping(sources))))
+        return .mapping(Node.Mapping(pairs, m.tag, m.style, m.mark))
     }
 
     /// The text after the first `#` outside quotes that begins a comment, or nil.

@@ -10,7 +10,7 @@ public enum ScenarioDecoder {
     public static let maximumDistricts = 100_000
 
     static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
-                          "districts", "fleets", "boundary", "carriers", "effects", "check", "extends", "remove"]
+                          "districts", "fleets", "boundary", "carriers", "effects", "check", "extends", "remove", "sources"]
 
     /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
     public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
@@ -33,7 +33,7 @@ public enum ScenarioDecoder {
         reader.files = composition.files
         reader.origins = origins
         var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
-        scenario?.citations = Citations.collect(composed, texts: composition.texts, origins: origins)
+        scenario?.citations = citations(composed, composition: composition, origins: origins, reader: reader)
         scenario?.uncertainParameters = reader.uncertain
         scenario?.uncertainValues = reader.uncertainValues
         scenario?.redrawsByParameter = reader.redraws
@@ -46,9 +46,21 @@ public enum ScenarioDecoder {
     /// (written with the results, so a shard's scenario.yaml needs no other file).
     public static func selfContained(_ text: String, file: String) -> String {
         guard let root = try? Yams.compose(yaml: text), case .mapping(let m) = root, m["extends"] != nil else { return text }
-        var composition = Composition(reader: YAMLReader(file: file))
-        let (composed, _) = composition.resolve(root)
-        return (try? Yams.serialize(node: composed, allowUnicode: true, sortKeys: false)) ?? text
+        let reader = YAMLReader(file: file)
+        var composition = Composition(reader: reader, text: text)
+        let (composed, origins) = composition.resolve(root)
+        // The comments of every file are lost in one document: their citations go in `sources:`.
+        let cited = Citations.writing(citations(composed, composition: composition, origins: origins, reader: reader), into: composed)
+        return (try? Yams.serialize(node: cited, allowUnicode: true, sortKeys: false)) ?? text
+    }
+
+    /// The sources the comments beside the figures cite, and those `sources:` declares over them.
+    static func citations(_ composed: Node, composition: Composition, origins: Composition.Origins?, reader: YAMLReader) -> [String: String] {
+        var found = Citations.collect(composed, texts: composition.texts, origins: origins)
+        if case .mapping(let m) = composed, let s = m["sources"] {
+            found.merge(Citations.declared(Cursor(node: s, path: "sources"), root: composed, reader: reader)) { $1 }
+        }
+        return found
     }
 
     /// Reads and decodes a file; a missing or unreadable file is reported as `ScenarioFileError`.

@@ -60,6 +60,12 @@ public enum ScenarioSchema {
                     ("source", .object([("type", .string("string")), ("minLength", .integer(1))])), ("rebound", quantity(.fraction)),
                 ], required: ["name", "enabled_by", "rate", "carrier", "source"]))])),
                 ("check", object([("tolerance", quantity(.fraction))])),
+                ("sources", .object([
+                    ("type", .string("object")),
+                    ("propertyNames", .object([("pattern", .string("^(grid\\.[a-z_]+|fleets\\[[^\\]]+\\]\\.[a-z_]+)$"))])),
+                    ("additionalProperties", .object([("type", .string("string")), ("pattern", .string("\\[[A-Za-z][A-Za-z0-9.-]*[0-9A-Za-z]\\]|\\(U\\)"))])),
+                    ("description", .string("the source of each figure the comments do not cite: {grid.carbon_intensity: \"[UBA2026]\", \"fleets[lights].power\": \"(U)\"}")),
+                ])),
                 ("extends", .object([("type", .string("string")), ("description", .string("a built-in scenario's name or a path to a .yaml file, relative to this one"))])),
                 ("remove", .object([("type", .string("array")), ("items", name), ("description", .string("fleets of the extended scenario to drop"))])),
             ])),

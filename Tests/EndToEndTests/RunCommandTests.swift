@@ -105,7 +105,7 @@ import Testing
         (["run", "--runs", "1"], 64, "--runs"),
         (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
         (["run", "--step", "1s", "--resolution", "1s", "--max-memory", "1GB"], 64,
-         "mittelstadt needs about 15.5 GiB (31,536,000 steps × 16 fleets, 19,203 nodes, 31,536,000 rows"),
+         "mittelstadt needs about 15.5 GiB (31,536,000 steps × 16 fleets, 15,123 nodes, 31,536,000 rows"),
         (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
         (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
         (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 1 year"),

@@ -40,6 +40,32 @@ struct AssumptionSourcesTests {
         #expect(s.assumptions.first { $0.name == "meters" }?.value.first { $0.key == "efficiency.per_year" }?.value == 0.03)
     }
 
+    /// `sources:` gives a figure's source as data, over its comment; a path the scenario does not
+    /// give, or a value that cites nothing, is a located error.
+    @Test func sourcesAreData() throws {
+        let declared = Self.yaml + "\nsources:\n  fleets[meters].efficiency: \"[Heidenheim2020]\"\n  grid.price: \"(U)\"\n"
+        let s = try summary(ofYAML: declared)
+        func source(_ group: String, _ key: String) -> String? { s.assumptions.first { $0.name == group }?.value.first { $0.key == key }?.source }
+        #expect(source("meters", "efficiency.per_year") == "scenario [Heidenheim2020]")
+        #expect(source("grid", "price") == "scenario (U)", "sources: over the comment")
+        expectLocatedError(Self.yaml + "\nsources:\n  fleets[meter].power: \"[MsbG]\"\n",
+                           "sources.fleets[meter].power: `fleets[meter].power` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives; did you mean `fleets[meters].power`?", line: 17)
+        expectLocatedError(Self.yaml + "\nsources:\n  grid.price: \"BNetzA\"\n",
+                           "sources.grid.price: expected the figure's source: a [KEY] of docs/sources.md or (U), got \"BNetzA\"", line: 17)
+        expectLocatedError(Self.yaml + "\nsources: [UBA2025]\n", "sources: expected a mapping of figures to their sources")
+    }
+
+    /// A scenario that extends another is written whole for its shards, without the parent's
+    /// comments: their citations travel as `sources:`, so the merged report cites as the run did.
+    @Test func aSelfContainedScenarioKeepsItsCitations() throws {
+        let child = "urbanwatt: 1\nextends: mittelstadt\nname: child\nfleets:\n  - {name: chargers, count: 400}   # twice (U)\n"
+        let whole = ScenarioDecoder.selfContained(child, file: "child.yaml")
+        #expect(whole.contains("\nsources:\n") && !whole.contains("#"))
+        let original = try ScenarioDecoder.decode(child, file: "child.yaml").citations
+        #expect(original["grid.carbon_intensity"] == "[UBA2026]" && original["fleets[chargers].count"] == "(U)")
+        #expect(try ScenarioDecoder.decode(whole, file: "scenario.yaml").citations == original)
+    }
+
     /// The report links each cited key to its entry of the bibliography, quoted below the table.
     @Test func theReportQuotesTheSourcesItCites() throws {
         let s = try summary(ofYAML: Self.yaml)

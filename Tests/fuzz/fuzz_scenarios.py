@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network", "compute"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network", "compute", "sources"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -109,6 +109,15 @@ def mutate(text, rng):
             reason = rng.choice(["booked by the operator", '""', "~", "[1, 2]", "{a: 1}", "1e309"])
             lines = [l for l in lines if not l.startswith("boundary:")]
             lines.insert(top + 1, "boundary: {exclude: {%s: %s}}\n" % (name or '""', reason))
+        elif op == "sources":
+            # Citations as data: a figure the scenario gives or not, a value that cites or not, odd shapes.
+            names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]
+            path = rng.choice(["grid.carbon_intensity", "grid.price", "grid.nothing", "fleets[%s].power" % rng.choice(names),
+                               "fleets[%s].count" % rng.choice(names), "fleets[nosuch].power", "", "fleets[].x", "\"a: b\""])
+            value = rng.choice(['"[UBA2026]"', '"(U)"', '"[a] [B-2] (U)"', '"none"', '""', "~", "[1, 2]", "{a: 1}", "1e309", '"[x]"'])
+            body = rng.choice(["{%s: %s}" % (path or '""', value), "[1]", "x", "{}", "{%s: %s, %s: %s}" % (path or '""', value, path or '""', value)])
+            lines = [l for l in lines if not l.startswith("sources:")]
+            lines.append("sources: %s\n" % body)
         elif op == "rebound":
             # A share of a measure's savings taken back: valid, out of range, malformed, on a fleet that is no measure.
             block = [i for i, l in enumerate(lines) if re.match(r"^\s+(replaces|power|count):", l)]
