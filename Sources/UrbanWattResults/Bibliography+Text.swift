@@ -13,44 +13,62 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
 - **[SX1276]** Semtech, *SX1276/77/78/79 — 137 MHz to 1020 MHz Low Power Long Range Transceiver*,
   datasheet, electrical specification. Sleep current 0.2 µA; transmit current 29 mA at +13 dBm
   (120 mA at +20 dBm, 87 mA at +17 dBm, 20 mA at +7 dBm); receive 9.9–12 mA. Default LoRa TX current
-  and sleep floor. H.
+  and sleep floor. (partly re-checked on 2026-12-06: the transmit currents 120 / 87 / 29 / 20 mA as
+  quoted from the datasheet's power consumption table in the comments of several public SX1276
+  drivers; the 200 nA register retention and 9.9 mA receive as given by sheetsdata.com's summary of
+  the datasheet; the 12 mA receive bound not seen, and Semtech's own PDF not read) H.
 - **[AN1200.13]** Semtech, *SX1272/3/6/7/8: LoRa Modem Designer's Guide*, application note
   AN1200.13. Time-on-air formula: symbol time 2^SF / BW, preamble
   (n + 4.25) symbols, payload symbols 8 + max(ceil((8 PL − 4 SF + 28 + 16 CRC − 20 H) /
   (4 (SF − 2 DE))) (CR + 4), 0). Check: 12 B at 125 kHz, CR 4/5 is 41.2 ms at SF7 and 1,155 ms at
-  SF12. H.
+  SF12. (partly re-checked on 2026-12-06: the formula as given by embedwise.pages.dev's LoRa
+  time-on-air calculator and by rfwireless-world.com, "(n_preamble + 4.25) × T_symbol …", and the
+  two check values recomputed from it; Semtech's application note itself not read) H.
 - **[LoRaWAN1.0]** LoRa Alliance, *LoRaWAN 1.0.x Specification*, MAC message formats. MAC header,
-  frame header and MIC: 13 bytes of overhead per uplink. Default LoRaWAN overhead. H.
+  frame header and MIC: 13 bytes of overhead per uplink. Default LoRaWAN overhead. (read on
+  2026-12-06 in the LoRaWAN 1.0.3 specification at read.uberflip.com, MAC message formats: MHDR one
+  octet, MIC four octets) H.
 - **[nRF9160]** Nordic Semiconductor, *nRF9160 Product Specification*, current consumption.
   PSM floor 2.7 µA at 3.7 V; energy per periodic check-in from PSM 550 mJ (NB-IoT) and 105 mJ
-  (LTE-M). Defaults of the `nbiot` and `ltem` radios. H.
+  (LTE-M). Defaults of the `nbiot` and `ltem` radios. (read on 2026-12-06 at
+  infocenter.nordicsemi.com, the nRF9160 product specification: "PSM floor current 2.7 µA", "105 mJ"
+  for Cat-M1 and "550 mJ" for Cat-NB1) H.
 - **[RFC791]** J. Postel, *Internet Protocol*, RFC 791, 1981: 20-byte IPv4 header.
   **[RFC768]** J. Postel, *User Datagram Protocol*, RFC 768, 1980: 8-byte UDP header. Together the
-  28-byte overhead of the cellular radios. H.
+  28-byte overhead of the cellular radios. (as quoted by hackworms.com and skeps.io, read on
+  2026-12-06: IPv4 and UDP headers, 28 bytes of overhead; the RFCs themselves not re-read) H.
 - **[ESP8266]** Espressif, *ESP8266EX Datasheet*, power consumption: deep sleep 20 µA at 3.3 V.
-  Wi-Fi sleep floor. H.
+  Wi-Fi sleep floor. (read on 2026-12-06 in the ESP8266EX datasheet, p. 17: "Deep-sleep … 20 uA") H.
 - **[ESP32]** Espressif, *ESP32-WROOM-32 Datasheet*, RF power consumption: transmit 160–260 mA.
   With 3.3 V and an assumed 0.5 s wake-associate-send, the Wi-Fi energy per uplink (the 0.5 s is U).
-  M.
+  (read on 2026-12-06 in the ESP-WROOM-32 datasheet, table 5: "160 ~ 260 mA") M.
 - **[IEEE802.11]** IEEE 802.11: a data frame's MAC header and FCS, 34 bytes; with [RFC791] and [RFC768] the
-  62-byte Wi-Fi overhead. H.
+  62-byte Wi-Fi overhead. (as quoted by itwissen.info, read on 2026-12-06: MAC header and FCS 28 or
+  34 octets, the library takes the larger; the standard itself not read) H.
 - **[epyon2017]** epyon.be, measured power of a LoRaWAN gateway (a Raspberry Pi with a
-  concentrator board), 2017: 3.2 W average. The `lora-gw` fleets. M.
+  concentrator board), 2017: 3.2 W average. The `lora-gw` fleets. (not re-checked: no copy was found
+  on 2026-12-06) M.
 - **[MsbG]** Messstellenbetriebsgesetz (German metering point operation act), §21, and meter
   operators' figures: a smart meter with its gateway draws at most about 6 W. The
   `smart-meter-gateways` fleets. M. §45 as amended in 2023: of the mandatory cases, at least 20 %
-  equipped by the end of 2025, 50 % by the end of 2028 and 95 % by the end of 2030.
+  equipped by the end of 2025, 50 % by the end of 2028 and 95 % by the end of 2030. (read on
+  2026-12-06: §45 at gesetze-im-internet.de/messbg/__45; the 6 W as a meter operator's FAQ
+  (husumnetz) gives it, "sechs Watt nicht überschreiten"; §21 not re-read)
 - **[BNetzA-iMSys]** Bundesnetzagentur, roll-out of intelligent metering systems: 639,000 mandatory
   iMSys installed on 31 December 2024, 13.91 % of about 4.6 million mandatory cases (as reported by
   energie-und-management.de and zfk.de; accessed 2026-12-06). deutschland's gateways from 2025. H.
 - **[IEEE802.3af]** IEEE 802.3af-2003, Power over Ethernet: class 2 devices draw at most 6.49 W
-  (class 1 3.84 W, class 3 12.95 W). The 6 W cameras. H.
+  (class 1 3.84 W, class 3 12.95 W). The 6 W cameras. (as quoted by wiki.unify.com, Talk:PoE, read
+  on 2026-12-06: 3.84 / 6.49 / 12.95 W; the standard itself not read) H.
 - **[H264bw]** Camera vendors' bandwidth tables for H.264 (for example the AirLive PoE-2600HD
   user's manual, appendix D, "Bandwidth estimation"): 1280 × 1024 at 15 frames a second
-  0.5–3 Mbit/s. The 2 Mbit/s camera stream. M.
+  0.5–3 Mbit/s. The 2 Mbit/s camera stream. (read on 2026-12-06 in the AirLive PoE-2600HD manual,
+  appendix D: "512kbps~3076kbps @ 15fps") M.
 - **[JetsonNano]** NVIDIA Jetson Nano and its `nvpmodel` power modes, 5 W and 10 W (mode 0,
   MAXN); it analyses 8 streams of 1080p at 30 frames a second with DeepStream (the Azure IoT Edge
-  sample for the Jetson Nano). The 10 W analytics box per camera. M.
+  sample for the Jetson Nano). The 10 W analytics box per camera. (read on 2026-12-06 in the README
+  of the Azure-Samples Jetson Nano DeepStream sample on GitHub: "8 video streams … 1080p, 30
+  frames-per-second", and the 10 W MAXN mode) M.
 
 ## Network and compute
 
@@ -59,7 +77,9 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   P = N_trx (P0 + Δp P_out), N_trx P_sleep at zero load, and table 2: macro 6 / 20 W / 130 W / 4.7 /
   75 W; micro 2 / 6.3 / 56 / 2.6 / 39; pico 2 / 0.13 / 6.8 / 4.0 / 4.3; femto 2 / 0.05 / 4.8 / 8.0 /
   2.9 (N_trx, P_max, P0, Δp, P_sleep). The daily load shape of the `mobile-traffic` profile follows
-  project's daily European mobile-traffic profile. H.
+  project's daily European mobile-traffic profile. (partly re-checked on 2026-12-06: the macro and
+  femto rows match the EARTH parameters in set_para.m of github.com/yssoh/green_hcn; the micro and
+  pico rows, and the paper itself, not seen) H.
   The library's 5G small cells still use the micro class: a search on 2026-12-06 for a 2020-or-later
   source in watts found none we could read. 3GPP TR 38.864 (Release 18, 2022) models a gNB's
   states (active, micro, light and deep sleep) in relative power units only, without a watt
@@ -70,16 +90,22 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   to treat small cells' figures as the most uncertain of the library's networks.
 - **[SPECpower]** Standard Performance Evaluation Corporation, SPECpower_ssj2008 results
   2019–2021 (107 single-node results): median 79 W idle, 414 W at full load. The
-  `platform-servers` fleets. H.
+  `platform-servers` fleets. (not re-checked: no copy was found on 2026-12-06; the medians are our
+  own computation over the results list, which was not at hand) H.
 - **[Aslan2018]** J. Aslan, K. Mayers, J. G. Koomey, C. France, "Electricity Intensity of Internet
   Data Transmission", *Journal of Industrial Ecology* 22(4), 785–798, 2018: 0.06 kWh/GB in 2015,
-  halving about every two years. The `backbone` links. H.
+  halving about every two years. The `backbone` links. (read on 2026-12-06 in the abstract at
+  ideas.repec.org: "0.06 kWh/GB for 2015 … halved approximately every 2 years") H.
 - **[LEAF]** P. Wiesner, L. Thamsen, "LEAF: Simulating Large Energy-Aware Fog Computing
   Environments", IEEE ICFEC 2021, and its examples (github.com/dos-group/leaf): Wi-Fi 300 nJ/bit,
   WAN 6,658 nJ/bit upstream; fog nodes of 100 W static and 240 W at full load. The fog-tier
-  comparison in `bench/leaf`. H.
+  comparison in `bench/leaf`. (read on 2026-12-06 in examples/smart_city_traffic/settings.py of
+  github.com/dos-group/leaf: FOG_MAX_POWER = 240, FOG_STATIC_POWER = 100, WAN 6658e-9 and WIFI
+  300e-9) H.
 - **[CCF]** Cloud Carbon Footprint, methodology and coefficients (cloudcarbonfootprint.org):
-  hyperscale PUE 1.10–1.19; data-centre-to-data-centre network 0.001 kWh/GB. H.
+  hyperscale PUE 1.10–1.19; data-centre-to-data-centre network 0.001 kWh/GB. (partly re-checked on
+  2026-12-06 in the CCF methodology: "0.001 kWh/Gb", so written, for networking; the PUE range
+  1.10–1.19 was not found there) H.
 - **[CCF-storage]** Cloud Carbon Footprint, *Methodology* (microsite/docs/HowItWorks/Methodology.md of
   github.com/cloud-carbon-footprint/cloud-carbon-footprint at b7a049c, 2024; accessed
   2026-12-06), storage: "0.65 Watt-Hours per Terabyte-Hour for HDD", 1.2 for SSD, coefficients
@@ -109,13 +135,19 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   The `network` kind's `access: cellular | fixed` presets (read via the scope3data methodology,
   accessed 2026-12-06). M.
 - **[Uptime2023]** Uptime Institute, *Global Data Center Survey 2023*: average PUE 1.58 (1.57 in
-  2021, 1.55 in 2022, 1.56 in 2024). The `city-dc` of mittelstadt. H.
+  2021, 1.55 in 2022, 1.56 in 2024). The `city-dc` of mittelstadt. (partly re-checked on 2026-12-06
+  at uptimeinstitute.com and upsite.com: 1.55 (2022), 1.58 (2023), 1.56 (2024); the 1.57 of 2021 not
+  seen) H.
 - **[Borderstep2023]** Borderstep Institute for Bitkom, *Rechenzentren in Deutschland* (2023 and
   2025 editions): German data centres used 10.4 TWh (2010), 16 TWh (2020) and 17.9 TWh (2022); the
   2030 scenarios are 23, 28 and 35 TWh, and up to 88 TWh by 2045 (Bundesnetzagentur). A figure to
-  compare deutschland with, not an input. H.
+  compare deutschland with, not an input. (as reported by heise.de, lanline.de and mdr.de, read on
+  2026-12-06: 10.4 and 17.9 TWh for 2010 and 2022 are the 2023 update's; the 16 TWh for 2020 and the
+  23 / 28 / 35 TWh scenarios were reported in February 2022 from the 2022 edition, which gave 10.5
+  TWh for 2010; the 88 TWh of 2045 as mdr.de gives it) H.
 - **[Bitkom2025]** Bitkom, 2025, via the Borderstep Institute: German data centres' average PUE
-  1.46. metropole and mittelstadt-2035. M.
+  1.46. metropole and mittelstadt-2035. (read on 2026-12-06 in the Borderstep Institute's number of
+  the week of 11/07/2025, borderstep.org: "an additional 46%" of energy beyond the IT's own) M.
 - **[EnEfG]** Energieeffizienzgesetz (2023), § 11: data centres in operation before 1 July 2026
   must reach a PUE of at most 1.5 from 1 July 2027 and 1.3 from 1 July 2030; those from 1 July 2026
   at most 1.2 (the law as summarised by Dentons, 25 September 2023; accessed 2026-12-06). The PUE
@@ -123,12 +155,15 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   limit). H.
 - **[IZMF2023]** Informationszentrum Mobilfunk, 13 November 2023, after Fraunhofer IZM's UTAMO study
   (p. 43): German mobile networks use "2 bis 2,5 Terawattstunden pro Jahr". The comparison in
-  docs/deutschland.md. M/H.
+  docs/deutschland.md. (read on 2026-12-06 at informationszentrum-mobilfunk.de, 13 November 2023)
+  M/H.
 
 ## Lighting and mobility
 
 - **[LightSavers2013]** The Climate Group, LightSavers final report, 2013: LED street lighting saves 58 % on
-  average, up to 70 %. 42 W LEDs replacing 100 W lamps. H.
+  average, up to 70 %. 42 W LEDs replacing 100 W lamps. (as reported by ledsmagazine.com, 10 April
+  2013, read on 2026-12-06: "average energy savings of 58% and savings as high as 70%"; the report
+  itself not read) H.
 - **[dena]** Deutsche Energie-Agentur, Deutscher Städte- und Gemeindebund and licht.de on German
   street lighting: about 9 million light points, 4–4.8 TWh a year, about 40 % of municipal
   electricity, about 45 % LED already. The share of sodium lamps left. strassenbeleuchtung.de gives
@@ -143,7 +178,9 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   Länder.
 - **[Masterplan2019]** Bundesregierung, *Masterplan Ladeinfrastruktur* (2019) and its second edition
   (2022): the goal of one million public charge points by 2030. A target, not a forecast:
-  deutschland no longer uses it as its 2030 count (scripts/deutschland says so). H.
+  deutschland no longer uses it as its 2030 count (scripts/deutschland says so). (partly re-checked
+  on 2026-12-06: the goal "bis 2030 eine Million öffentliche Ladepunkte" as quoted by
+  advercharge.eu; the two editions of the Masterplan themselves not read) H.
 - **[ACEEE]** American Council for an Energy-Efficient Economy and ENERGY STAR on traffic signals:
   LED lamps 10–25 W against 135–150 W incandescent (about 90 % less), as the Appliance Standards
   Awareness Project gives it ("10-25 watts versus up to 150 watts"; accessed 2026-12-06). US heads, no longer used for
@@ -152,11 +189,14 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   accessed 2026-12-06): "Glühlampe 230V/60W oder 75W (100W bei 300mm-Signalen) | Glühlampe 10V /
   20W (30W bei 300mm-Signalen)". The lamps German LED signals replace, 20–60 W. M.
 - **[Heidenheim2020]** Stadt Heidenheim, *Ampelanlagen sparen Energie ein* (7 February 2020): "Ein
-  LED braucht sieben Watt Energie pro Leuchtfeld … Glühbirnen durchschnittlich auf 20 Watt". H for
-  the town, M as a German figure.
+  LED braucht sieben Watt Energie pro Leuchtfeld … Glühbirnen durchschnittlich auf 20 Watt". (read
+  on 2026-12-06 at heidenheim.de) H for the town, M as a German figure.
 - **[Magdeburg2021]** Landeshauptstadt Magdeburg, Tiefbauamt, signal retrofit 2019–2021: "10
   Volt-Signalgeber, die mit 20 bzw. 30 Watt arbeiten, gegen sparsame 1 Watt-LED-Signalgebereinsätze".
-  The 1–7 W range of German LED signal fields, with [Heidenheim2020]. H for the town, M as German.
+  The 1–7 W range of German LED signal fields, with [Heidenheim2020]. (read on 2026-12-06 at
+  magdeburg.de, *1 Watt-LED-Umrüstungen an Lichtsignalanlagen im Stadtgebiet Magdeburg*, by the
+  Tiefbauamt: 7, 9 and 7 junctions retrofitted in 2019, 2020 and 2021, 95 % saved) H for the town, M
+  as German.
 - **[Signals-DE]** Signalised junctions in Germany: no national register. "über 50.000 Ampeln"
   (ddrt.de, *Unnötige Ampeln*, private, L) as a lower bound; Hessen counts about 6,500
   Lichtsignalanlagen (answer of the Hessian government to the Landtag, as quoted by juramagazin.de),
@@ -175,17 +215,19 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   (accessed 2026-12-06). metropole's water meters, one per house connection. L.
 - **[Ochtrup2021]** Westfälische Nachrichten (dzonline.de), May 2021, on Ochtrup's street lighting:
   "52 Prozent sind auf LED umgerüstet. Dieser Typ verbraucht jährlich etwa 55 kWh", about 14 W at
-  the ~4,000 hours of darkness a year (our division). The low end of German LED luminaires. M.
+  the ~4,000 hours of darkness a year (our division). The low end of German LED luminaires. (read on
+  2026-12-06 at dzonline.de) M.
 - **[StrassenBel2023]** strassenbeleuchtung.de, *Zahlen und Fakten*, after Energiewirtschaft 3/2023:
   "ca. 9 -9,5 Millionen Straßenleuchten … rund 2 Terawattstunden" (accessed 2026-12-06); with
   DStGB Dokumentation Nr. 143, *Kommunale Beleuchtung*: "über neun Millionen Lichtpunkte". The
   comparison in docs/deutschland.md. M.
 - **[NLL2024]** Nationale Leitstelle Ladeinfrastruktur, factsheet on about 28,000 publicly funded
-  charge points, July 2023 to June 2024 (as reported by haustec.de): occupied "durchschnittlich
-  etwa 2,3 Stunden pro Tag", a time utilisation of about 9.6 %. One session a day of about 20 kWh
-  (2.3 h at AC power) is ours (U) from it. M.
+  charge points, July 2023 to June 2024 (as reported by haustec.de): occupied "im Durchschnitt
+  etwa 2,3 Stunden pro Tag", a time utilisation of about 9.6 % ("rund 9,6 Prozent"). One session a
+  day of about 20 kWh (2.3 h at AC power) is ours (U) from it. (read on 2026-12-06 at haustec.de) M.
 - **[ADAC]** ADAC, public charging and wallboxes: AC 3.7–22 kW, DC 50–350 kW. The 11 kW chargers;
-  their 2–5 W standby is vendor data (U). H/U.
+  their 2–5 W standby is vendor data (U). (partly re-checked on 2026-12-06: AC "3,7 bis 22 Kilowatt"
+  as ADAC is quoted by ktipp.ch; DC 50–350 kW not seen) H/U.
 
 ## Buildings
 
@@ -226,7 +268,8 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
 - **[Cao2018]** J. Cao and M. Menendez, *Quantification of potential cruising time savings through
   intelligent parking services*, Transportation Research Part A 116 (2018) 151–165: guidance saves up
   to 17 % of cruising time in a 0.28 km² area of Zurich. The share of cruising the parking sensors'
-  guidance may save. H. The transfer to litres per guided bay a year (15 l) is ours (U).
+  guidance may save. (read on 2026-12-06 in the abstract at nyuscholars.nyu.edu: "save up to 15.6 h
+  of cruising time (17%)") H. The transfer to litres per guided bay a year (15 l) is ours (U).
 - **[BAFA-CO2]** Bundesamt für Wirtschaft und Ausfuhrkontrolle, *Informationsblatt CO2-Faktoren*
   (for the federal funding programmes), as quoted in a heat-pump maker's documentation
   (dimplex.atlassian.net; accessed 2026-12-06): "Heizöl leicht 0,266 … Erdgas 0,201" kg CO2 per
@@ -247,29 +290,49 @@ was at hand the figure is marked (U) in `list` and here.
   2 CPUs, 8 × 32 GB RAM, 1 TB SSD, 2 power supplies, rack case) is 947.7 kg CO2e of manufacturing
   (end of life excluded), 0.1425 kg Sb-eq and 12,580 MJ, over a 4-year use. The `server` default.
   For comparison, Dell's R740 product footprint (2019) puts manufacturing near 1,313 kg and HPE's
-  DL380 Gen10 (2021) near 497 kg. M.
+  DL380 Gen10 (2021) near 497 kg. (recomputed on 2026-12-06 with BoaviztAPI 2.4.1 at 15878f0, the
+  default server archetype with rounding switched off: 947.7 kg, 0.1425 kg Sb-eq, 12,580 MJ; the API
+  itself, rounding to its uncertainty, prints 900 kg, 0.14 kg Sb-eq and 13,000 MJ; Dell's and HPE's
+  figures not re-checked) M.
 - **[ADEME-Box]** ADEME, Base Empreinte, "Box" (an internet access box), as used by Boavizta:
-  36.1 kg CO2e, 4.41e-5 kg Sb-eq, 525 MJ (fossil), 5 years. The `device` default, standing in for a smart-meter gateway (U). M.
+  36.1 kg CO2e, 4.41e-5 kg Sb-eq, 525 MJ (fossil), 5 years. The `device` default, standing in for a
+  smart-meter gateway (U). (read on 2026-12-06 in BoaviztAPI 2.4.1 at 15878f0, "BOX" in
+  data/factors.yml and in ademe_base_impacts_negaoctet.csv: gwp 36.1, adpe 4.41e-05, adpf 525; its
+  box-default archetype lasts 43,800 h, five years; Base Empreinte itself not read) M.
 - **[PirsonBol2021]** T. Pirson and D. Bol, *Assessing the embodied carbon footprint of IoT edge
   devices with a bottom-up life-cycle approach*, Journal of Cleaner Production (2021),
   doi:10.1016/j.jclepro.2021.128966, as implemented in Boavizta's IoT model: a LoRa-class sensor node
-  (casing and connectivity HSL-1, sensing HSL-2, power supply HSL-1; the block choice is ours, U)
-  1.63 kg CO2e, 4.10e-5 kg Sb-eq and 29.4 MJ, a power supply of a coin cell or two AA cells 0.122 kg. The `sensor` default and its
-  battery; the 10-year life is ours (U). M.
+  (casing and connectivity HSL-1, sensing HSL-2, power supply HSL-1, and processing, PCB and
+  "others" at HSL-0; the block choice is ours, U): 1.63 kg CO2e, 4.10e-5 kg Sb-eq and 29.4 MJ, a
+  power supply of a coin cell or two AA cells 0.122 kg. The `sensor` default and its battery; the
+  10-year life is ours (U). (Re-checked on 2026-12-06 against iot_factors_tide.csv of BoaviztAPI
+  2.4.1 at 15878f0, manufacture plus end of life: the four first blocks give 0.95 kg CO2e and 18.0
+  MJ, the seven 1.63 kg, 4.10e-5 kg Sb-eq and 29.4 MJ; the power supply's 0.122 kg matches; the doi
+  as Boavizta's documentation gives it; the paper itself not read.) M.
 - **[Google-Wifi2020]** Google, *Google Wifi product environmental report* (October 2020), with the
   phase shares of Boavizta's environmental-footprint-data: 21.6 kg CO2e made, 0.9 shipped, 0.9 end of
-  life, 0.34 kg, 4 years. The `gateway` default, a router standing in for a LoRaWAN gateway (U). H
-  for the router.
+  life, 0.34 kg, 4 years. The `gateway` default, a router standing in for a LoRaWAN gateway (U).
+  (read on 2026-12-06 in boavizta-data-us.csv of github.com/Boavizta/environmental-footprint-data at
+  61323eb: Google Wifi, October 2020, 90 kg in all, shares 0.24 made, 0.01 shipped, 0.01 end of
+  life, 0.34 kg, 4 years; Google's PDF not read) H for the router.
 - **[UCLouvain-BS]** UCLouvain, parametric life-cycle model of 4G/5G sub-6 GHz base stations
   (ecoinvent 3.10, EF 3.1; research.dial.uclouvain.be/handle/2078.5/272376): production 1,000–4,000 kg
   CO2e per base station over six configurations. The `base-station` default takes the lowest (a
-  small cell); the 10-year life is ours (U). M.
+  small cell); the 10-year life is ours (U). (read on 2026-12-06 in the abstract at
+  research.dial.uclouvain.be: "the production stage … 1000 to 4000 kg CO2 eq per base station", six
+  configurations) M.
 - **[Google-NestCam2021]** Google, *Nest Cam (outdoor or indoor, battery/wired) product environmental
   report* (August 2021): 30.4 kg CO2e made, 1.6 shipped, 0.8 end of life, 5 years. The `camera`
-  default, a consumer camera standing in for a PoE street camera (U). H for the camera.
+  default, a consumer camera standing in for a PoE street camera (U). (read on 2026-12-06 in
+  environmental-footprint-data at 61323eb: the figures are those of the "outdoor or indoor wired
+  option" report, 80 kg in all, shares 0.38 / 0.02 / 0.01, 5 years; the battery model's report gives
+  35 kg in all; Google's PDF not read) H for the camera.
 - **[Google-Thermostat2020]** Google, *Nest Thermostat product environmental report* (October 2020):
   11.8 kg CO2e made, 0.6 shipped, 0.2 end of life, 0.098 kg, 10 years. The `building` default counts
-  50 such room controllers per building (U; 590, 30 and 10 kg CO2e, 4.9 kg): the BACS devices, not the building. H for the device.
+  50 such room controllers per building (U; 590, 30 and 10 kg CO2e, 4.9 kg): the BACS devices, not
+  the building. (read on 2026-12-06 in environmental-footprint-data at 61323eb: Nest Thermostat,
+  October 2020, 20 kg in all, shares 0.59 / 0.03 / 0.01, 0.098 kg, 10 years; Google's PDF not read)
+  H for the device.
 - No citable figure was at hand for an LED street luminaire, a junction's signals and controller,
   or a public charge point: their defaults (100 kg over 20 years, 800 kg over 15 years, 500 kg over
   10 years) are ours (U). Lozano-Miralles et al., *Sustainability* 12 (2020) 190 (an LED luminaire)
@@ -283,11 +346,15 @@ was at hand the figure is marked (U) in `list` and here.
   table 12411-0010): 84.7 million in all. deutschland splits every national count over the Länder
   by these shares. The Länder figures in scripts/deutschland were transcribed without access to
   the table and sum to 84.36 million, 0.4 % below the published total: a share may be off by that
-  much. U until checked against the table.
+  much. (partly re-checked on 2026-12-06: the 84.7 million in all as reported by sueddeutsche.de and
+  Statista; the Länder figures and the GENESIS table not seen) U until checked against the table.
 
 ## Grid
 
-- **[UBA]** Umweltbundesamt, specific CO2 emissions of the German electricity mix: 534 g/kWh (2015), 468 (2018), 401 (2019), about 380 (2023, preliminary). Superseded by [UBA2025]. M.
+- **[UBA]** Umweltbundesamt, specific CO2 emissions of the German electricity mix: 534 g/kWh (2015),
+  468 (2018), 401 (2019), about 380 (2023, preliminary). Superseded by [UBA2025]. (partly re-checked
+  on 2026-12-06 as quoted by solarify.eu and sonnenseite.com: 534 (2015), 468 (2018), 401 (2019);
+  the figure for 2023 not seen) M.
 - **[UBA2025]** Umweltbundesamt, *Entwicklung der spezifischen Treibhausgas-Emissionen des deutschen
   Strommix in den Jahren 1990–2024* (2025): 363 g CO2 per kWh consumed in 2024, 386 in 2023, 433
   in 2022 (direct emissions, without upstream chains; accessed 2026-12-06). The library's grids. H.
@@ -304,7 +371,9 @@ was at hand the figure is marked (U) in `list` and here.
   own factor would lie below the cap over consumption if the cap is kept. The library's 2030
   point (108 Mt / 750 TWh [EWI2024] = 144 g/kWh) and its line to zero in 2045 (that line is ours,
   U). A target path, not a forecast: the figures of 2023–2025 [UBA2026] fell by about 4 % a year,
-  and docs/deutschland.md gives the answer on that trend too. H for the law's figures.
+  and docs/deutschland.md gives the answer on that trend too. (partly re-checked on 2026-12-06 as
+  reported by windindustrie-in-deutschland.de: net greenhouse-gas neutrality by 2045; the 108 Mt cap
+  of Anlage 2 not seen there) H for the law's figures.
 - **[EWI2024]** Energiewirtschaftliches Institut an der Universität zu Köln (ewi.uni-koeln.de, EWI
   analyses; accessed 2026-12-06): "The German government expects gross electricity demand to
   reach 750 TWh in 2030, at least 80 percent of which is to come from renewables." M.
@@ -321,17 +390,24 @@ was at hand the figure is marked (U) in `list` and here.
   the data.
 - **[BNetzA-Monitoring2024]** Bundesnetzagentur and Bundeskartellamt, *Monitoringbericht 2024* (as
   reported by Statista): commercial customers using 50 MWh a year paid 30.52 ct/kWh on 1 April
-  2024; industry at 24 GWh 20.16 ct/kWh. The library's 0.305 EUR/kWh municipal tariff. M.
+  2024; industry at 24 GWh 20.16 ct/kWh. The library's 0.305 EUR/kWh municipal tariff. (read on
+  2026-12-06 at de.statista.com, statistic 154902: 30.52 ct/kWh at 50 MWh) M.
 - **[ENTSO-E]** ENTSO-E transparency platform generation data for Germany, 2020, as prepared by
   dos-group/lets-wait-awhile: a mean of about 313 g/kWh, lowest near 11:00, highest near 18:00.
   The shape of hourly carbon profiles, and the typical day per month of mittelstadt-2035 and
   deutschland: the monthly means of `data/ger_ci.csv` by hour, its clock read as UTC (the solar
-  minimum at 11–12 h suggests it; the file does not say) and shifted to German local time (U). H for
-  the data, U for the clock.
+  minimum at 11–12 h suggests it; the file does not say) and shifted to German local time (U). (read
+  on 2026-12-06 in data/ger_ci.csv of github.com/dos-group/lets-wait-awhile at 5e0d155, ENTSO-E data
+  as its README says: the mean of 2020 is 313.4 g/kWh, our computation, and the hourly means are
+  lowest at 11 h, 275 g, and highest at 18 h, 350 g) H for the data, U for the clock.
 - **[EEG2023]** Erneuerbare-Energien-Gesetz as amended in 2023, § 1 (2): renewables supply at least
-  80 % of German gross electricity consumption by 2030. The comparison in docs/deutschland.md. H.
+  80 % of German gross electricity consumption by 2030. The comparison in docs/deutschland.md. (read
+  on 2026-12-06 on UBA's EEG page: "mindestens 80 Prozent"; UBA places the target in § 4, but § 4a
+  of the 2023 text, as reproduced by haufe.de, refers to "des Ziels nach § 1 Absatz 2", so § 1 (2)
+  stands) H.
 - **[AGEB]** Arbeitsgemeinschaft Energiebilanzen: German gross electricity consumption 523 TWh in
-  2023. The comparison in docs/deutschland.md. H.
+  2023. The comparison in docs/deutschland.md. (as quoted by stromknowhow.de, read on 2026-12-06:
+  523.4 TWh in 2023) H.
 
 ## Shapes assumed by UrbanWatt
 

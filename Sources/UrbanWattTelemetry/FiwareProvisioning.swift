@@ -65,7 +65,7 @@ public struct FiwareProvisioning: Sendable {
     public func deviceID(_ node: String) -> String { "\(scenario.name):\(node)" }
 
     /// Calls `body` with every device, in scenario order: every node that ever exists, or every fleet.
-    public func forEachDevice(_ body: (JSONValue) -> Void) {
+    public func forEachDevice(_ body: (JSONValue) throws -> Void) rethrows {
         for fleet in scenario.fleets {
             let entityType = FiwareProvisioning.entityType(fleet.kind)
             let statics = JSONValue.array([("fleet", fleet.name), ("kind", fleet.kind.rawValue), ("layer", fleet.layer.rawValue), ("district", fleet.district)].map {
@@ -79,11 +79,36 @@ public struct FiwareProvisioning: Sendable {
                 ])
             }
             if perFleet {
-                body(device(fleet.name))
+                try body(device(fleet.name))
             } else {
                 let nodes = type(of: fleet.model).isSingleNode ? 1 : fleet.maximumNodes
-                for i in 0..<nodes { body(device("\(fleet.name)-\(i)")) }
+                for i in 0..<nodes { try body(device("\(fleet.name)-\(i)")) }
             }
         }
+    }
+
+    /// An IoT Agent's default body limit (body-parser's 1 MB in iotagent-node-lib): the default
+    /// bodies stay under it.
+    public static let maximumBodyBytes = 1_000_000
+
+    /// The provisioning as the agent takes it, one request body at a time: the config group for
+    /// `POST /iot/services`, then `{"devices": [...]}` bodies for `POST /iot/devices` of
+    /// `devicesPerBody` devices, or by default as many as stay under `maximumBodyBytes`.
+    public func forEachBody(devicesPerBody: Int? = nil, maximumBytes: Int = FiwareProvisioning.maximumBodyBytes,
+                            _ body: (_ resource: String, _ text: String, _ devices: Int) throws -> Void) rethrows {
+        try body("/iot/services", "{\"services\": [\(service.compact())]}", 0)
+        let head = "{\"devices\": [", tail = "]}"
+        var text = head, count = 0
+        try forEachDevice { device in
+            let item = device.compact()
+            let full = devicesPerBody.map { count >= $0 } ?? (text.utf8.count + item.utf8.count + 1 + tail.utf8.count > maximumBytes)
+            if count > 0 && full {
+                try body("/iot/devices", text + tail, count)
+                (text, count) = (head, 0)
+            }
+            text += (count > 0 ? "," : "") + item
+            count += 1
+        }
+        if count > 0 { try body("/iot/devices", text + tail, count) }
     }
 }

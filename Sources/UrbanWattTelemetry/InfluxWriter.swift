@@ -157,32 +157,21 @@ public final class InfluxWriter: @unchecked Sendable {
         return ok
     }
 
-    /// POSTs `body`, retrying three times (0.5, 1, 2 s); nil on success, else why.
-    private func post(_ body: String) -> String? {
+    /// Whether the endpoint takes writes, asked before the stream rather than after it: an empty
+    /// write, which InfluxDB 1.x answers 204, or 404 "database not found", 401 without the right
+    /// credentials. nil when it does, else why, in one line.
+    public func check(timeout: Double = 5) -> String? {
+        post("", attempts: 1, timeout: timeout).map { "\(Redaction.url(url.absoluteString)) does not take writes: \($0.split(separator: "\n").joined(separator: " "))" }
+    }
+
+    /// POSTs `body`, retrying three times (0.5, 1, 2 s) by default; nil on success, else why.
+    private func post(_ body: String, attempts: Int = 4, timeout: Double = InfluxWriter.requestTimeout) -> String? {
         var why = ""
-        for attempt in 0..<4 {
+        for attempt in 0..<attempts {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.5 * Double(1 << (attempt - 1))) }
-            let limit = min(InfluxWriter.requestTimeout, deadline.map { $0.timeIntervalSinceNow } ?? .infinity)
+            let limit = min(timeout, deadline.map { $0.timeIntervalSinceNow } ?? .infinity)
             guard limit > 0 else { return why.isEmpty ? "past the listen's --timeout" : why }
-            var request = URLRequest(url: url, timeoutInterval: limit)
-            request.httpMethod = "POST"
-            request.httpBody = Data(body.utf8)
-            request.setValue("text/plain; charset=utf-8", forHTTPHeaderField: "Content-Type")
-            let done = DispatchSemaphore(value: 0)
-            let result = Mutex<(Int, String)>((0, ""))
-            let task = URLSession.shared.dataTask(with: request) { data, response, error in
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                let text = error.map { $0.localizedDescription } ?? data.map { String(decoding: $0.prefix(300), as: UTF8.self) } ?? ""
-                result.withLock { $0 = (status, text) }
-                done.signal()
-            }
-            task.resume()
-            if done.wait(timeout: .now() + limit) == .timedOut {
-                task.cancel()
-                why = "no answer within \(Int(limit.rounded(.up))) s"
-                continue
-            }
-            let (status, text) = result.withLock { $0 }
+            let (status, text) = HTTPPost.send(url, body: Data(body.utf8), headers: ["Content-Type": "text/plain; charset=utf-8"], timeout: limit)
             if (200..<300).contains(status) { return nil }
             why = status == 0 ? text : "HTTP \(status) \(text)"
             // A request InfluxDB refuses as malformed will not succeed on a retry.

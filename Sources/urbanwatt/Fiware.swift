@@ -13,10 +13,12 @@ extension UrbanWatt {
 
         struct Provision: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Print the IoT Agent provisioning of a scenario as one JSON object: `services` (the config group) and `devices`.",
+                abstract: "The IoT Agent provisioning of a scenario: the config group and its devices, as request bodies.",
                 discussion: """
-                    Post `services` to the agent's /iot/services and `devices` to /iot/devices (with your Fiware-Service and \
-                    Fiware-ServicePath headers), then stream with the same --payload and --apikey.
+                    Prints one request body a line: first {"services": [...]} for the agent's /iot/services, then \
+                    {"devices": [...]} bodies for /iot/devices, each under an agent's default 1 MB limit (or --batch devices \
+                    each). --post sends them to an IoT Agent instead, with the Fiware-Service and Fiware-ServicePath headers. \
+                    Then stream with the same --payload and --apikey.
                     """)
 
             @Argument(help: "A built-in scenario name or a YAML file (default: the built-in default).", completion: Completions.scenario)
@@ -31,7 +33,23 @@ extension UrbanWatt {
             @Option(help: "nodes (a device per node) or fleets (a device per fleet, for `run --telemetry fleets`).", completion: Completions.telemetry)
             var devices: String = "nodes"
 
+            @Option(help: "Devices in each /iot/devices body (1 to 100000); default: as many as keep a body under 1 MB.")
+            var batch: Int?
+
+            @Option(help: "Post the bodies to this IoT Agent (its north port, e.g. http://127.0.0.1:4041) instead of printing them.")
+            var post: String?
+
+            @Option(help: "The Fiware-Service header of the posts.")
+            var service: String = "urbanwatt"
+
+            @Option(help: "The Fiware-ServicePath header of the posts.")
+            var servicePath: String = "/"
+
             func validate() throws {
+                if let batch, !(1...100_000).contains(batch) { throw ValidationError("--batch expects 1 to 100000 devices a body, got \(batch)") }
+                if let post, let why = FiwareAgent.problem(post) { throw ValidationError("--post: \(why)") }
+                if let why = FiwareAgent.serviceProblem(service) { throw ValidationError("--service: \(why)") }
+                if let why = FiwareAgent.servicePathProblem(servicePath) { throw ValidationError("--service-path: \(why)") }
                 guard payload == "fiware-ul" || payload == "fiware-json" else { throw ValidationError("--payload expects fiware-ul or fiware-json, got \"\(payload.prefix(80))\"") }
                 guard devices == "nodes" || devices == "fleets" else { throw ValidationError("--devices expects nodes or fleets, got \"\(devices.prefix(80))\"") }
                 if !Name.isValid(apikey) { throw ValidationError("--apikey: " + Name.problem(apikey, what: "an API key")) }
@@ -40,20 +58,20 @@ extension UrbanWatt {
             func run() throws {
                 let s = try ScenarioSource.load(scenario).scenario
                 let p = FiwareProvisioning(scenario: s, format: PayloadFormat(rawValue: payload)!, apikey: apikey, perFleet: devices == "fleets")
-                // Devices are written one a line as they come: a city of a million nodes needs no tree of them.
-                let out = FileHandle.standardOutput
-                out.write(Data("{\"services\": [\(p.service.compact())],\n\"devices\": [\n".utf8))
-                var first = true
-                var buffer = ""
-                p.forEachDevice { device in
-                    buffer += (first ? "" : ",\n") + device.compact()
-                    first = false
-                    if buffer.utf8.count > 1 << 20 {
-                        out.write(Data(buffer.utf8))
-                        buffer = ""
-                    }
+                guard let post, let agent = FiwareAgent(url: post, service: service, servicePath: servicePath) else {
+                    // One body a line, as they come: a city of a million nodes needs no tree of them.
+                    try p.forEachBody(devicesPerBody: batch) { _, body, _ in FileHandle.standardOutput.write(Data((body + "\n").utf8)) }
+                    return
                 }
-                out.write(Data((buffer + "\n]}\n").utf8))
+                var bodies = 0, devices = 0
+                try p.forEachBody(devicesPerBody: batch) { resource, body, count in
+                    if let why = agent.post(resource, body: body) {
+                        throw CommandFailure(ExitStatus.unavailable, "--post: \(resource) body \(bodies + 1) not taken: \(why); \(bodies) bodies (\(devices) devices) posted before it")
+                    }
+                    bodies += 1
+                    devices += count
+                }
+                printError("urbanwatt: posted the config group and \(devices) devices in \(bodies) bodies to \(Redaction.url(post))")
             }
         }
     }

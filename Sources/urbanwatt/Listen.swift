@@ -84,6 +84,11 @@ extension UrbanWatt {
             // Attached before subscribing, so the writer sees the first message too; steps are the
             // run's (from its `running` status), or quarter hours until it is known.
             let writer = influx.flatMap { InfluxWriter(url: $0, labels: { listener.fleetLabels }) }
+            // A database that is missing or refuses fails now, not after the whole stream.
+            if let why = writer?.check(timeout: min(5, limit ?? 5)) {
+                listener.stop()
+                throw CommandFailure(ExitStatus.unavailable, "--influx: \(why)")
+            }
             // --timeout bounds the writes too: the last one gets one request's time after it.
             writer?.deadline = limit.map { Date().addingTimeInterval($0 + InfluxWriter.requestTimeout) }
             if let writer {

@@ -47,14 +47,72 @@ import UrbanWattCore
         #expect(a.invalid == 0 && Set(a.fleetTotals.map(\.fleet)) == Set(s.fleets.map(\.name)))
     }
 
-    @Test func theCommandPrintsOneJSONObject() throws {
+    @Test func theCommandPrintsOneBodyALine() throws {
         let file = try writeTelemetryScenario()
         let r = try CLI.run(["fiware", "provision", file, "--payload", "fiware-json", "--devices", "fleets", "--apikey", "city"])
         #expect(r.status == 0, "\(r.stderr)")
-        let v = try JSONParser.parse(r.stdout)
-        guard case .array(let devices)? = v["devices"], case .array(let services)? = v["services"] else { Issue.record("no devices or services"); return }
+        let lines = r.stdout.split(separator: "\n").map { try? JSONParser.parse(String($0)) }
+        guard lines.count == 2, case .array(let services)? = lines[0]?["services"], case .array(let devices)? = lines[1]?["devices"] else {
+            Issue.record("expected a services line and a devices line: \(r.stdout.prefix(300))"); return
+        }
         #expect(devices.count == 6 && services.count == 1)
         #expect(services[0]["resource"]?.stringValue == "/iot/json" && devices[0]["device_id"]?.stringValue == "teletown:parking")
         #expect(try CLI.run(["fiware", "provision", file, "--payload", "json"]).status == 64)
+        // --batch 4: the six devices in bodies of 4 and 2.
+        let batched = try CLI.run(["fiware", "provision", file, "--devices", "fleets", "--batch", "4"])
+        #expect(batched.stdout.split(separator: "\n").dropFirst().map { line -> Int? in
+            guard case .array(let list)? = (try? JSONParser.parse(String(line)))?["devices"] else { return nil }
+            return list.count
+        } == [4, 2])
+        for bad in [["--batch", "0"], ["--post", "ftp://x"], ["--service", "Big"], ["--service-path", "city"]] {
+            #expect(try CLI.run(["fiware", "provision", file] + bad).status == 64, "\(bad)")
+        }
     }
+
+    /// `--post` against an agent of the test's own, which refuses a body over 1 MB as an IoT
+    /// Agent's body parser does and records every request: mittelstadt's 15,123 devices go in
+    /// bodies under 1 MB, each with the headers, the config group first; a refused body stops the
+    /// posting with exit 69 and says how far it got.
+    @Test func theBodiesArePostedToAnAgent() throws {
+        let agent = try LocalService("agent", executables: ["/usr/bin/python3"], ready: "ready") { folder, port in
+            let script = folder.appendingPathComponent("agent.py")
+            try Self.agent.write(to: script, atomically: true, encoding: .utf8)
+            return [script.path, String(port), folder.appendingPathComponent("requests.jsonl").path]
+        }
+        defer { agent.stop() }
+        let r = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--service", "city", "--service-path", "/mitte"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let log = try String(contentsOf: agent.folder.appendingPathComponent("requests.jsonl"), encoding: .utf8)
+        let requests = try log.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(requests.first?["path"]?.stringValue == "/iot/services" && requests.dropFirst().allSatisfy { $0["path"]?.stringValue == "/iot/devices" })
+        #expect(requests.allSatisfy { $0["service"]?.stringValue == "city" && $0["servicepath"]?.stringValue == "/mitte" && $0["type"]?.stringValue == "application/json" })
+        let sizes = requests.compactMap { $0["length"]?.doubleValue }
+        #expect(sizes.allSatisfy { $0 <= 1_000_000 } && requests.count > 10, "\(sizes)")
+        let devices = requests.compactMap { $0["devices"]?.doubleValue }.reduce(0, +)
+        let nodes = try ScenarioDecoder.decode(BuiltinScenarios.text(named: "mittelstadt")!, file: "m.yaml").fleets.reduce(0) { $0 + $1.maximumNodes }
+        #expect(Int(devices) == nodes && r.stderr.contains("posted the config group and \(nodes) devices in \(requests.count) bodies"), "\(r.stderr)")
+        // Bodies of 2,000 devices are over 1 MB: the agent refuses the first, and nothing follows it.
+        let refused = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--batch", "2000"])
+        #expect(refused.status == 69 && refused.stderr.contains("/iot/devices body 2 not taken: HTTP 413")
+                && refused.stderr.contains("1 bodies (0 devices) posted before it"), "\(refused.stderr)")
+    }
+
+    static let agent = """
+        import http.server, json, sys
+        port, log = int(sys.argv[1]), sys.argv[2]
+        class Agent(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_GET(self):
+                self.send_response(200 if self.path == "/ready" else 404); self.end_headers()
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0)); body = self.rfile.read(n)
+                if n > 1000000:
+                    self.send_response(413); self.end_headers(); self.wfile.write(b'{"name":"PayloadTooLargeError"}'); return
+                doc = json.loads(body)
+                with open(log, "a") as f:
+                    f.write(json.dumps({"path": self.path, "service": self.headers.get("Fiware-Service"), "servicepath": self.headers.get("Fiware-ServicePath"),
+                                        "type": self.headers.get("Content-Type"), "length": n, "devices": len(doc.get("devices", []))}) + "\\n")
+                self.send_response(201); self.end_headers()
+        http.server.ThreadingHTTPServer(("127.0.0.1", port), Agent).serve_forever()
+        """
 }

@@ -21,7 +21,7 @@ VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets", "http://127.0.0.1:9/wri
     "2s", "0s", "1e9s", "200years", "1h", "15min", "7min", "1d", "1 ms", "3/2", "0/0", "1/0", "2/4", "max", "realtime",
     "8GB", "1B", "1e30GB", "a|b", "a/b", "#", "+", "a\x01b", "x" * 5000, "urbanwatt/{node}", "{bogus}", "$share/g/#",
     "2025-13-01", "2025-02-30", "9999-12-31", "1900-01-01", "0000-01-01", "2025-06-01",
-    "influx", "100000", "100001", "0.05", "1e6", "1e7", "20000", "127.0.0.1:0", "127.0.0.1:65536", "localhost:19999", "1.2.3:80", "01.2.3.4:80", "[::1]:80", "127.0.0.1:",
+    "influx", "http://127.0.0.1:9", "/", "/city", "city_1", "100000", "100001", "0.05", "1e6", "1e7", "20000", "127.0.0.1:0", "127.0.0.1:65536", "localhost:19999", "1.2.3:80", "01.2.3.4:80", "[::1]:80", "127.0.0.1:",
 ]
 
 RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "--shard", "--max-memory", "--sample",
@@ -30,7 +30,7 @@ RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx", "--max-series"]
-FIWARE_OPTIONS = ["--payload", "--apikey", "--devices"]
+FIWARE_OPTIONS = ["--payload", "--apikey", "--devices", "--batch", "--post", "--service", "--service-path"]
 COMPARE_OPTIONS = ["--format", "--expect", "--expect"]
 MERGE_OPTIONS = ["--key-file", "--resolution", "--timeseries"]
 SENSITIVITY_OPTIONS = ["--from", "--to", "--step", "--seed", "--format", "--max-memory"]
@@ -83,7 +83,7 @@ def main():
         for k in (0, 1):
             subprocess.run([args.bin, "run", "streetlight-retrofit", "--out", results[k]] + day, check=True)
             subprocess.run([args.bin, "run", "streetlight-retrofit", "--shard", f"{k + 1}/2", "--out", shards[k]] + day, check=True)
-        commands = {"fiware": ([args.bin, "fiware", "provision", "streetlight-retrofit"], FIWARE_OPTIONS, (0, 64)),
+        commands = {"fiware": ([args.bin, "fiware", "provision", "streetlight-retrofit"], FIWARE_OPTIONS, (0, 64, 69)),
                     "compare": ([args.bin, "compare"] + results, COMPARE_OPTIONS, (0, 64)),
                     "merge": ([args.bin, "merge"] + shards + ["--quiet", "--out", os.path.join(tmp, "merged")], MERGE_OPTIONS, (0, 64, 65, 66, 73)),
                     "sensitivity": ([args.bin, "sensitivity", "mittelstadt-2035", "--quiet", "--out", os.path.join(tmp, "swings")], SENSITIVITY_OPTIONS,
