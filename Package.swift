@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Units, calendar, profiles, random streams, device models and the cohort engine. No I/O.
@@ -40,7 +41,7 @@ let package = Package(
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
             name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "UrbanWattResults", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log")],
+                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
         .target(

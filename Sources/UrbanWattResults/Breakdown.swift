@@ -101,8 +101,8 @@ public struct Breakdown: Sendable {
     /// Cost, nil without a grid price.
     public func cost(_ g: Group, _ s: Span = .all) -> Double? { hasPrice ? stats(g, s).cost : nil }
 
-    /// A fleet's messages and bytes.
-    public func messages(fleet i: Int, _ s: Span = .all) -> Int { traffic(tally.messages, i, s) }
+    /// A fleet's radio uplinks and other data units sent along `via` (not MQTT messages), and bytes.
+    public func uplinks(fleet i: Int, _ s: Span = .all) -> Int { traffic(tally.messages, i, s) }
     public func bytes(fleet i: Int, _ s: Span = .all) -> Int { traffic(tally.bytes, i, s) }
 
     private func traffic(_ perYear: [[Int]], _ i: Int, _ s: Span) -> Int {

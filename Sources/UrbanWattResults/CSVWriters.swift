@@ -86,7 +86,7 @@ public enum CSVWriters {
 
     /// One row per year and fleet: `year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,
     /// baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,
-    /// ict_kwh,ict_co2_kg,ict_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes`,
+    /// ict_kwh,ict_co2_kg,ict_cost,battery_life_min_years,battery_life_p5_years,battery_life_mean_years,uplinks,bytes`,
     /// then for each carrier under `carriers:` what the fleet's effects saved of it before rebound
     /// (`heat_saved_kwh`, `petrol_saved_l`).
     /// Savings are both (efficiency and ICT-enabled) and the ICT-enabled alone, the latter's CO2 and
@@ -96,7 +96,7 @@ public enum CSVWriters {
         let carriers = b.scenario.carriers
         var out = "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
             + "savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
-            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,messages,bytes"
+            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,uplinks,bytes"
             + carriers.map { ",\($0.name.replacingOccurrences(of: "-", with: "_"))_saved_\($0.unit.lowercased())" }.joined() + "\n"
         let year = Dimension.yearSeconds
         for (y, span) in b.years {
@@ -117,7 +117,7 @@ public enum CSVWriters {
                     fixed(ict.energyKWh), optional(ict.co2Kg), optional(ict.cost),
                     optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
                     optional(lives.mean.map { $0 / year }),
-                    String(b.messages(fleet: i, span)), String(b.bytes(fleet: i, span)),
+                    String(b.uplinks(fleet: i, span)), String(b.bytes(fleet: i, span)),
                 ] + carriers.map { c in
                     fixed(b.scenario.effects.indices.filter { b.scenario.effects[$0].enabledBy == fleet.name && b.scenario.effects[$0].carrier == c.name }
                         .reduce(0) { $0 + b.kWh(.effect($1), span) })

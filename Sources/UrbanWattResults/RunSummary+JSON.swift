@@ -87,7 +87,7 @@ extension RunSummary {
             var battery: (min: Double, p5: Double, mean: Double)?
             if let life = try f.optionalObject("battery_life_years") { battery = (try life.double("min"), try life.double("p5"), try life.double("mean")) }
             return Fleet(name: name, figures: try Figures(f), kind: try f.string("kind"), layer: try f.string("layer"), district: try f.string("district"),
-                         nodes: try f.int("nodes"), messages: try f.int("messages"), bytes: try f.int("bytes"),
+                         nodes: try f.int("nodes"), uplinks: try f.optionalInt("uplinks") ?? f.int("messages"), bytes: try f.int("bytes"),
                          batteryLifeYears: battery,
                          baselineKWh: try f.optionalDouble("baseline_kwh"))
         }
@@ -177,7 +177,7 @@ extension RunSummary.Fleet {
     func json() -> JSONValue {
         var fields = figures.fields() + [
             ("kind", .string(kind)), ("layer", .string(layer)), ("district", .string(district)),
-            ("nodes", .integer(nodes)), ("messages", .integer(messages)), ("bytes", .integer(bytes)),
+            ("nodes", .integer(nodes)), ("uplinks", .integer(uplinks)), ("bytes", .integer(bytes)),
         ]
         if let life = batteryLifeYears {
             fields.append(("battery_life_years", .object([("min", .number(life.min)), ("p5", .number(life.p5)), ("mean", .number(life.mean))])))

@@ -55,7 +55,9 @@ public struct RunSummary: Sendable, Equatable {
         public var district: String
         /// Nodes at the last step.
         public var nodes: Int
-        public var messages: Int
+        /// Radio uplinks and other data units the fleet sent along `via` (not MQTT messages: those
+        /// are `telemetry`'s).
+        public var uplinks: Int
         public var bytes: Int
         /// The shortest, 5th-percentile and mean battery life in years, for battery-powered fleets.
         public var batteryLifeYears: (min: Double, p5: Double, mean: Double)?
@@ -64,7 +66,7 @@ public struct RunSummary: Sendable, Equatable {
 
         public static func == (a: Fleet, b: Fleet) -> Bool {
             a.name == b.name && a.figures == b.figures && a.kind == b.kind && a.layer == b.layer && a.district == b.district && a.nodes == b.nodes
-                && a.messages == b.messages && a.bytes == b.bytes && a.baselineKWh == b.baselineKWh
+                && a.uplinks == b.uplinks && a.bytes == b.bytes && a.baselineKWh == b.baselineKWh
                 && a.batteryLifeYears.map { [$0.min, $0.p5, $0.mean] } == b.batteryLifeYears.map { [$0.min, $0.p5, $0.mean] }
         }
     }
@@ -272,7 +274,7 @@ extension RunSummary {
             // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
             let battery = lives.mean.flatMap { mean in lives.percentile(5).map { (min: lives.minimum / year, p5: $0 / year, mean: mean / year) } }
             return Fleet(name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
-                         nodes: b.nodes(fleet: i), messages: b.messages(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
+                         nodes: b.nodes(fleet: i), uplinks: b.uplinks(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
                          baselineKWh: fleet.replaces != nil ? b.kWh(.baseline(i)) : nil)
         }
         byYear = b.years.map { year, span in

@@ -33,7 +33,7 @@ extension RunSummary.FleetSCI {
             let years = zip(b.years, spans).map { y, span -> RunSummary.SCI in
                 let units: Double
                 switch unit.per {
-                case .message: units = Double(b.messages(fleet: i, y.span))
+                case .message: units = Double(b.uplinks(fleet: i, y.span))
                 case .nodeHour: units = UrbanWattCore.LifeCycle.nodeSeconds(s.fleets[i].count, span, zone: zone) / 3600
                 }
                 return RunSummary.SCI(year: y.year, operationalKg: b.co2(.fleet(i), y.span) ?? 0,

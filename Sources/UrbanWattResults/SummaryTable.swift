@@ -36,11 +36,11 @@ public enum SummaryTable {
             lines += table(rows)
         }
         lines.append("")
-        rows = [["fleet", "kind", "nodes", "energy kWh", "share"] + moneyHeads + ["messages"]]
+        rows = [["fleet", "kind", "nodes", "energy kWh", "share"] + moneyHeads + ["uplinks"]]
         for (i, f) in r.scenario.fleets.enumerated() {
             let e = b.kWh(.fleet(i))
             rows.append([f.name, f.kind.rawValue, String(b.nodes(fleet: i)), number(e),
-                         percent(e, of: totalKWh)] + carbonAndCost(.fleet(i)) + [String(b.messages(fleet: i))])
+                         percent(e, of: totalKWh)] + carbonAndCost(.fleet(i)) + [String(b.uplinks(fleet: i))])
         }
         lines += table(rows)
         let balance = b.balance()

@@ -7,8 +7,9 @@ import FoundationNetworking
 #endif
 
 /// Writes the listener's aggregates to an InfluxDB 1.x `/write` endpoint: per fleet and simulated
-/// step, the energy and messages received, as `urbanwatt_fleet,scenario=…,layer=…,district=…,fleet=…
-/// energy_j=…,messages=…i <step start>`. A background thread writes the steps that changed once a
+/// step, the energy and messages received, as `urbanwatt_fleet,scenario=…,layer=…,district=…,kind=…,fleet=…
+/// energy_j=…,messages=…i <step start>`: the tags of the node lines (`--payload influx`,
+/// measurement `urbanwatt`) without the node, so both sit in one database and group alike. A background thread writes the steps that changed once a
 /// second, up to 5,000 lines a request, retrying a failed request three times with backoff. A
 /// step written again carries its whole total, so a late message corrects it instead of adding a
 /// point. Memory is bounded: beyond `maximumSteps` fleet-steps, new ones are dropped and counted.
@@ -36,7 +37,7 @@ public final class InfluxWriter: @unchecked Sendable {
     }
     private var end: Date?
     /// Every known fleet's (scenario, layer, district); read outside the lock.
-    let labels: @Sendable () -> [String: (scenario: String, layer: String, district: String)]
+    let labels: @Sendable () -> [String: (scenario: String, layer: String, district: String, kind: String)]
     private let lock = NSLock()
     private var totals: [Key: (energy: Double, messages: Int)] = [:]
     private var dirty = Set<Key>()
@@ -51,7 +52,7 @@ public final class InfluxWriter: @unchecked Sendable {
     }
 
     /// nil when `text` is not an http(s) URL with a host.
-    public init?(url text: String, labels: @escaping @Sendable () -> [String: (scenario: String, layer: String, district: String)]) {
+    public init?(url text: String, labels: @escaping @Sendable () -> [String: (scenario: String, layer: String, district: String, kind: String)]) {
         guard let u = URL(string: text), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else { return nil }
         url = u
         self.labels = labels
@@ -118,13 +119,13 @@ public final class InfluxWriter: @unchecked Sendable {
         var written: [Key] = []
         var waiting: [Key] = []
         for (key, t) in pending.sorted(by: { ($0.0.start, $0.0.fleet) < ($1.0.start, $1.0.fleet) }) {
-            guard let l = known[key.fleet] ?? (final ? ("", "?", "?") : nil) else {
+            guard let l = known[key.fleet] ?? (final ? ("", "?", "?", "?") : nil) else {
                 waiting.append(key)
                 continue
             }
             var w = ByteWriter(capacity: 160)
             // Line protocol has no empty tag value.
-            for (k, (name, value)) in [("scenario", l.scenario), ("layer", l.layer), ("district", l.district), ("fleet", key.fleet)].enumerated() {
+            for (k, (name, value)) in [("scenario", l.scenario), ("layer", l.layer), ("district", l.district), ("kind", l.kind), ("fleet", key.fleet)].enumerated() {
                 w.text(k == 0 ? "urbanwatt_fleet," : ",")
                 w.text(name)
                 w.text("=")

@@ -1,4 +1,5 @@
 import CMosquitto
+import Foundation
 
 /// The libmosquitto connection as the publisher's transport.
 extension MQTTClient: BrokerConnection {
@@ -8,7 +9,7 @@ extension MQTTClient: BrokerConnection {
             publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
                     payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),
                     qos: qos, retain: retain, expiry: expiry,
-                    properties: message.isStatus ? MessageProperties(contentType: "application/json") : telemetryProperties)
+                    properties: message.isStatus ? MessageProperties(contentType: "application/json") : telemetryProperties.stamped(Date().timeIntervalSince1970))
         }
         switch rc {
         case Int32(MOSQ_ERR_SUCCESS.rawValue): return .accepted

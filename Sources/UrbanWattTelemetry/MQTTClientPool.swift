@@ -88,7 +88,15 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
             connected: { [unowned self] c, reason, limit in connected(c, reason, maximumPacketSize: limit) })
         for c in connections {
             c.keepAlive = Double(settings.keepAlive)
-            c.encodeProperties = { [unowned self] item in properties(status: item.message.isStatus, expiry: item.expiry) }
+            c.encodeProperties = { [unowned self] item in
+                guard var bytes = properties(status: item.message.isStatus, expiry: item.expiry) else { return nil }
+                if !item.message.isStatus && telemetryProperties.user.last?.key == MessageProperties.sentAt {
+                    // `sent_at` is the last property, its 13 digits the bytes' last: stamped as it goes out.
+                    let stamp = MessageProperties.stamp(Date().timeIntervalSince1970).utf8
+                    bytes.replaceSubrange(bytes.count - stamp.count ..< bytes.count, with: stamp)
+                }
+                return bytes
+            }
         }
     }
 

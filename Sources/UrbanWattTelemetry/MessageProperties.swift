@@ -13,9 +13,29 @@ public struct MessageProperties: Sendable {
 
     public func user(_ key: String) -> String? { user.first { $0.key == key }?.value }
 
-    /// What telemetry in `format` carries.
+    /// What telemetry in `format` carries; `sent_at` last, filled in as each message goes out.
     public static func telemetry(_ format: PayloadFormat) -> MessageProperties {
-        MessageProperties(contentType: format.contentType, user: [("power_unit", "W"), ("energy_unit", "J")])
+        MessageProperties(contentType: format.contentType, user: [("power_unit", "W"), ("energy_unit", "J"), (sentAt, stamp(0))])
+    }
+
+    /// The user property with the wall-clock time a message was handed to the socket, in
+    /// milliseconds since 1970: `listen --latency` takes it from the time the message arrives.
+    public static let sentAt = "sent_at"
+
+    /// Milliseconds since 1970 as 13 digits, the width every stamp has until the year 2286, so the
+    /// pool can write it into properties encoded once.
+    public static func stamp(_ unixSeconds: Double) -> String {
+        let ms = max(0, min(9_999_999_999_999, Int((unixSeconds * 1000).rounded(.down))))
+        let digits = String(ms)
+        return String(repeating: "0", count: 13 - digits.count) + digits
+    }
+
+    /// These properties with `sent_at` stamped `unixSeconds`, where they carry it.
+    public func stamped(_ unixSeconds: Double) -> MessageProperties {
+        guard let i = user.lastIndex(where: { $0.key == Self.sentAt }) else { return self }
+        var copy = self
+        copy.user[i].value = Self.stamp(unixSeconds)
+        return copy
     }
 }
 

@@ -18,6 +18,7 @@ final class NodeTelemetry {
     /// The fleet's name and kind, kept as Strings once (the message hot path only retains them).
     let name: String
     let kindName: String
+    let layerName: String
     let district: String
     let model: Model
     let topicParts: [String]
@@ -44,6 +45,7 @@ final class NodeTelemetry {
         self.nodes = nodes
         name = nodes.fleet.name
         kindName = nodes.fleet.kind.rawValue
+        layerName = nodes.fleet.layer.rawValue
         district = nodes.fleet.district
         self.topicParts = topicParts
         dt = Double(clock.step)

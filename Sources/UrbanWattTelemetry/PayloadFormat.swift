@@ -10,18 +10,20 @@ public struct Reading: Sendable {
     /// The node's index in its fleet; nil for a fleet-level reading (the node is the fleet).
     public var index: Int?
     public var kind: String
+    public var layer: String
     public var power: Double
     public var energy: Double
     /// J since the run began, this message's included.
     public var total: Double
     public var seq: Int
 
-    public init(time: Double, fleet: String, district: String, index: Int?, kind: String, power: Double, energy: Double, total: Double, seq: Int) {
+    public init(time: Double, fleet: String, district: String, index: Int?, kind: String, layer: String, power: Double, energy: Double, total: Double, seq: Int) {
         self.time = time
         self.fleet = fleet
         self.district = district
         self.index = index
         self.kind = kind
+        self.layer = layer
         self.power = power
         self.energy = energy
         self.total = total
@@ -132,6 +134,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("\"}")
         case .influx:
             w.text("urbanwatt,scenario="); w.influxTag(scenario)
+            w.text(",layer="); w.influxTag(r.layer)
             w.text(",district="); w.influxTag(r.district)
             w.text(",kind="); w.influxTag(r.kind)
             w.text(",fleet="); w.influxTag(r.fleet)

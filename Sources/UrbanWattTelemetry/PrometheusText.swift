@@ -7,15 +7,33 @@ import UrbanWattResults
 public enum PrometheusText {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public static func render(_ a: Aggregator) -> String {
+    /// Families and samples in the exposition format, one scrape's text.
+    struct Writer {
         var out = ""
-        func family(_ name: String, _ type: String, _ help: String) {
+
+        mutating func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
-        func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
+
+        mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
             let text = labels.isEmpty ? "" : "{" + labels.map { "\($0)=\"\(escape($1))\"" }.joined(separator: ",") + "}"
             out += name + text + " " + number(value) + "\n"
         }
+
+        /// A histogram family in seconds: cumulative buckets, `+Inf`, sum and count.
+        mutating func histogram(_ name: String, _ help: String, _ s: LatencyHistogram.Snapshot, labels: [(String, String)] = []) {
+            family(name, "histogram", help)
+            for (le, n) in zip(LatencyHistogram.buckets, s.cumulative) { sample(name + "_bucket", labels + [("le", number(le))], Double(n)) }
+            sample(name + "_bucket", labels + [("le", "+Inf")], Double(s.count))
+            sample(name + "_sum", labels, s.mean * Double(s.count))
+            sample(name + "_count", labels, Double(s.count))
+        }
+    }
+
+    public static func render(_ a: Aggregator, latency: LatencyHistogram.Snapshot? = nil) -> String {
+        var w = Writer()
+        func family(_ name: String, _ type: String, _ help: String) { w.family(name, type, help) }
+        func sample(_ name: String, _ labels: [(String, String)], _ value: Double) { w.sample(name, labels, value) }
         let fleets = a.fleetTotals
         func labels(_ fleet: String) -> [(String, String)] {
             let info = a.fleets[fleet]
@@ -39,7 +57,32 @@ public enum PrometheusText {
         if let k = a.balance?.kWh {
             for m in RunSummary.Balance.measures { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", m)], k.value(m)) }
         }
-        return out
+        if let latency {
+            w.histogram("urbanwatt_listen_latency_seconds", "End-to-end latency: receipt less the publish time each message carries (MQTT 5 user property sent_at, else the payload's time).", latency)
+        }
+        return w.out
+    }
+
+    /// A streaming run's publisher (`run --metrics`), as emqtt-bench exports its own: the messages
+    /// generated, handed to the broker, acknowledged and dropped, those in flight and queued, and
+    /// the acknowledgement latency at QoS 1 and 2.
+    public static func render(publisher s: TelemetrySession.Live, latency: LatencyHistogram.Snapshot, scenario: String) -> String {
+        var w = Writer()
+        let labels = [("scenario", scenario)]
+        let p = s.publisher
+        for (name, help, value) in [("generated", "Telemetry messages the run generated.", s.generated),
+                                    ("published", "Messages handed to the broker connection.", p.sent),
+                                    ("acknowledged", "Messages the broker acknowledged (at QoS 0: written to the socket).", p.acknowledged),
+                                    ("dropped", "Messages dropped: never sent, or unacknowledged when the run gave up on them.", p.dropped)] {
+            w.family("urbanwatt_publisher_\(name)_messages_total", "counter", help)
+            w.sample("urbanwatt_publisher_\(name)_messages_total", labels, Double(value))
+        }
+        w.family("urbanwatt_publisher_in_flight_messages", "gauge", "Messages handed over and not yet acknowledged.")
+        w.sample("urbanwatt_publisher_in_flight_messages", labels, Double(p.inFlight))
+        w.family("urbanwatt_publisher_queued_messages", "gauge", "Messages waiting to be handed over.")
+        w.sample("urbanwatt_publisher_queued_messages", labels, Double(p.queued))
+        w.histogram("urbanwatt_publisher_ack_latency_seconds", "From hand-over to the broker's acknowledgement (QoS 1 and 2).", latency, labels: labels)
+        return w.out
     }
 
     /// Label values escape backslash, double quote and line feed.

@@ -78,7 +78,7 @@ public final class TelemetryGenerator {
         for (i, f) in scenario.fleets.enumerated() {
             let e = energy(i)
             fleetTotal[i] += e
-            let reading = Reading(time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, power: e / dt, energy: e,
+            let reading = Reading(time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
                                   total: fleetTotal[i], seq: fleetSeq[i])
             fleetSeq[i] += 1
             messagesByFleet[i] += 1
@@ -147,7 +147,7 @@ public final class TelemetryGenerator {
     private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
         let span = time - f.lastTime[j]
         f.total[j] += e
-        let reading = Reading(time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName,
+        let reading = Reading(time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName, layer: f.layerName,
                               power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
         f.seq[j] += 1
         messagesByFleet[f.index] += 1

@@ -41,12 +41,19 @@ public final class TelemetryListener: @unchecked Sendable {
     /// Called on the network thread when the connection is lost: the count so far, and whether a
     /// session keeps the messages meanwhile. Set before `start`.
     public var onConnectionLost: (@Sendable (Int, Bool) -> Void)?
+    /// With `listen --latency`: each counted message's receipt less its publish time, the `sent_at`
+    /// user property (MQTT 5), or else the payload's own time where it is within an hour of the
+    /// clock (at `--speed realtime`; a simulated time elsewhere times nothing).
+    public let latency: LatencyHistogram?
+    /// Messages timed by `sent_at` and by the payload's time.
+    private var timed = (sentAt: 0, payload: 0)
 
     /// `session`: keep a persistent session under that client id, so messages published while the
     /// listener is away wait for it on the broker; without one, the broker keeps nothing.
     public init(settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil,
-                maximumFleets: Int = Aggregator.defaultMaximumFleets) throws(MosquittoError) {
+                maximumFleets: Int = Aggregator.defaultMaximumFleets, latency: Bool = false) throws(MosquittoError) {
         aggregator.maximumFleets = maximumFleets
+        self.latency = latency ? LatencyHistogram() : nil
         var s = settings
         s.persistentSession = session != nil
         if let session { s.clientID = session }
@@ -149,11 +156,33 @@ public final class TelemetryListener: @unchecked Sendable {
             }
             return
         }
-        for d in aggregator.addAll(topic: topic, payload: payload, properties: properties) {
+        let counted = aggregator.addAll(topic: topic, payload: payload, properties: properties)
+        for d in counted {
             // A run that still sends is not lost; another run's messages say nothing of it.
             if let s = lostRun.flatMap({ scenarios[$0] }), topic.contains(s) { (lostRun, lostSince) = (nil, nil) }
-            counted?(d, aggregator.step ?? 900)
+            self.counted?(d, aggregator.step ?? 900)
         }
+        if let latency, !counted.isEmpty {
+            let now = lastMessage.timeIntervalSince1970
+            if let stamp = properties.user(MessageProperties.sentAt).flatMap(Double.init) {
+                latency.record(seconds: now - stamp / 1000)
+                timed.sentAt += 1
+            } else if let t = counted.first?.time, abs(now - t) <= 3600 {
+                // A payload's time is the simulated one: wall time only at --speed realtime.
+                latency.record(seconds: now - t)
+                timed.payload += 1
+            }
+        }
+    }
+
+    /// The latency's percentiles and where its times came from, for listen-summary.json.
+    public var latencySummary: JSONValue? {
+        guard let latency else { return nil }
+        let s = latency.snapshot
+        let (sentAt, payload) = condition.withLock { timed }
+        func ms(_ x: Double) -> JSONValue { .number((x * 1e6).rounded() / 1e3) }
+        return .object([("messages", .integer(s.count)), ("timed_by_sent_at", .integer(sentAt)), ("timed_by_payload_time", .integer(payload)),
+                        ("p50_ms", ms(s.p50)), ("p95_ms", ms(s.p95)), ("p99_ms", ms(s.p99)), ("max_ms", ms(s.max)), ("mean_ms", ms(s.mean))])
     }
 
     /// Called, under the listener's lock (so it must not call back into the listener), with every
@@ -165,10 +194,10 @@ public final class TelemetryListener: @unchecked Sendable {
     private var counted: (@Sendable (PayloadDecoder.Decoded, Double) -> Void)?
 
     /// The scenario, layer and district of every fleet the `running` status named.
-    public var fleetLabels: [String: (scenario: String, layer: String, district: String)] {
+    public var fleetLabels: [String: (scenario: String, layer: String, district: String, kind: String)] {
         condition.withLock {
             let scenario = aggregator.scenario ?? ""
-            return aggregator.fleets.filter { $0.value.district != "?" }.mapValues { (scenario, $0.layer, $0.district) }
+            return aggregator.fleets.filter { $0.value.district != "?" }.mapValues { (scenario, $0.layer, $0.district, $0.kind) }
         }
     }
 

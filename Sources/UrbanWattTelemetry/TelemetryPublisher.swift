@@ -62,6 +62,14 @@ public final class TelemetryPublisher: @unchecked Sendable {
     private var inFlight = 0
     private var acknowledged = 0
     private var dropped = 0
+    /// Messages handed to the transport.
+    private var sent = 0
+    /// When each message in flight was handed over, oldest first (QoS ≥ 1): an acknowledgement is
+    /// matched to the oldest, as a connection's come in order, and its wait goes to `ackLatency`.
+    private var sentAt: [Double] = []
+    private var sentAtHead = 0
+    /// From hand-over to the broker's acknowledgement (QoS ≥ 1).
+    public let ackLatency = LatencyHistogram()
     /// When an interrupted run stops waiting for the broker; set at the first wait that sees it.
     private var giveUpAt: Double?
     /// Set when that time came with messages unacknowledged: they were counted dropped, and their
@@ -96,6 +104,15 @@ public final class TelemetryPublisher: @unchecked Sendable {
     public var counts: (published: Int, dropped: Int) {
         locked { (acknowledged, dropped) }
     }
+
+    /// What a load tool shows while it runs.
+    public struct Live: Sendable, Equatable {
+        /// Handed to the broker connection, acknowledged (written, at QoS 0), dropped, handed over and
+        /// not yet acknowledged, and waiting to be handed over.
+        public var sent = 0, acknowledged = 0, dropped = 0, inFlight = 0, queued = 0
+    }
+
+    public var live: Live { locked { Live(sent: sent, acknowledged: acknowledged, dropped: dropped, inFlight: inFlight, queued: pending) } }
 
     /// Why publishing stopped, if it did.
     public var failed: Failure? { locked { checkFailureLocked() } }
@@ -179,6 +196,7 @@ public final class TelemetryPublisher: @unchecked Sendable {
         dropped += pending + inFlight
         head = queue.count
         inFlight = 0
+        (sentAt, sentAtHead) = ([], 0)
         abandoned = true
     }
 
@@ -250,6 +268,11 @@ public final class TelemetryPublisher: @unchecked Sendable {
                 sent += 1
             }
             condition.lock()
+            self.sent += sent
+            if options.qos > 0 {
+                let now = clock.now()
+                for _ in 0..<sent { sentAt.append(now) }
+            }
             if sent < batch.count {
                 // Put the rest back at the front, in order.
                 head -= batch.count - sent
@@ -291,6 +314,14 @@ public final class TelemetryPublisher: @unchecked Sendable {
         }
         inFlight = max(0, inFlight - 1)
         acknowledged += 1
+        if sentAtHead < sentAt.count {
+            ackLatency.record(seconds: clock.now() - sentAt[sentAtHead])
+            sentAtHead += 1
+            if sentAtHead > 4096 && sentAtHead * 2 > sentAt.count {
+                sentAt.removeFirst(sentAtHead)
+                sentAtHead = 0
+            }
+        }
         if reason >= 128 && failure == nil {
             failure = .refused("the broker refused a publish: \(MQTTReason.text(reason))")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import UrbanWattCore
 import UrbanWattResults
 
@@ -62,6 +63,8 @@ public final class TelemetrySession: @unchecked Sendable {
     let publisher: TelemetryPublisher
     private var wallStart = 0.0
     private var generated = 0
+    /// `generated`, for readers on other threads (a metrics scrape).
+    private let generatedSoFar = Atomic<Int>(0)
     private(set) public var failure: Failure?
     /// The connection this session opened (`connect`), closed by `finish`.
     private var client: (any BrokerConnection)?
@@ -112,6 +115,17 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Steps whose messages have been generated (less than simulated after an interruption).
     public var streamedSteps: Int { generator.generatedSteps }
 
+    /// The stream so far, as a load tool shows it: generated, and the publisher's counters.
+    public struct Live: Sendable, Equatable {
+        public var generated: Int
+        public var publisher: TelemetryPublisher.Live
+    }
+
+    /// Safe from any thread (the progress line, a metrics scrape).
+    public var live: Live { Live(generated: generatedSoFar.load(ordering: .relaxed), publisher: publisher.live) }
+    /// From hand-over to the broker's acknowledgement, at QoS 1 and 2.
+    public var ackLatency: LatencyHistogram { publisher.ackLatency }
+
     /// Publishes the messages of a simulated chunk, paced when a speed is set (each step's messages
     /// spread over the step's wall time); stops early when `shouldStop` answers true.
     /// `shouldStop` is asked before each step and every `TelemetryPublisher.pollInterval` of a paced
@@ -122,6 +136,7 @@ public final class TelemetrySession: @unchecked Sendable {
             // A generated step is always queued (its nodes count it as reported), so that after a
             // stop the stream covers exactly the steps in `streamedSteps`; pacing ends with the stop.
             generated += batch.count
+            generatedSoFar.store(generated, ordering: .relaxed)
             let stopping = shouldStop()
             let due = stopping ? nil : options.speed.map { wallStart + Double(steps.time(m + 1) - steps.start) / $0 }
             if !publisher.enqueue(batch, until: due, stop: due == nil ? nil : shouldStop), let f = publisher.failed { failure = .publish(f) }

@@ -44,6 +44,9 @@ extension UrbanWatt {
         @Option(help: "Folder for listen-summary.json (default out/listen-SCENARIO, after the run heard).")
         var out: String?
 
+        @Flag(help: "Measure end-to-end latency: receipt less each message's publish time (the run's MQTT 5 user property sent_at, else the payload's time, meaningful at --speed realtime); p50/p95/p99 in listen-summary.json and --metrics.")
+        var latency = false
+
         @Flag(help: "No live table.")
         var quiet = false
 
@@ -77,7 +80,7 @@ extension UrbanWatt {
             if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
             let listener: TelemetryListener
             do {
-                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session, maximumFleets: maxSeries)
+                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session, maximumFleets: maxSeries, latency: latency)
             } catch {
                 throw CommandFailure(ExitStatus.unavailable, "\(error)")
             }
@@ -109,7 +112,7 @@ extension UrbanWatt {
             var server: MetricsServer?
             if let metrics, case .success(let address) = MetricsServer.parse(metrics) {
                 do {
-                    server = try MetricsServer(host: address.host, port: address.port) { PrometheusText.render(listener.snapshot) }
+                    server = try MetricsServer(host: address.host, port: address.port) { PrometheusText.render(listener.snapshot, latency: listener.latency?.snapshot) }
                 } catch {
                     listener.stop()
                     throw CommandFailure(ExitStatus.unavailable, "--metrics \(metrics): cannot serve there: \(error)")
@@ -147,7 +150,11 @@ extension UrbanWatt {
                     printError("urbanwatt: \(c.written) aggregate lines written to InfluxDB")
                 }
             }
-            let out = try write(aggregate)
+            let out = try write(aggregate, latency: listener.latencySummary)
+            if !quiet, let l = listener.latency?.snapshot, l.count > 0 {
+                let ms = { (x: Double) in FixedDecimal.format(x * 1000, digits: 1) }
+                printError("urbanwatt: latency over \(FixedDecimal.grouped(l.count)) messages: p50 \(ms(l.p50)) ms, p95 \(ms(l.p95)) ms, p99 \(ms(l.p99)) ms, max \(ms(l.max)) ms")
+            }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
             if let run = listener.lost {
@@ -171,8 +178,13 @@ extension UrbanWatt.Listen {
     /// run heard (a name from the network, used only when it is a valid scenario name). A default
     /// folder that may not be replaced (it holds what UrbanWatt did not write) gives way to a new
     /// one beside it rather than losing what was heard. Returns the folder.
-    func write(_ aggregate: Aggregator) throws -> String {
-        let summary = aggregate.summary().serialized()
+    func write(_ aggregate: Aggregator, latency: JSONValue? = nil) throws -> String {
+        var document = aggregate.summary()
+        if let latency, case .object(var pairs) = document {
+            pairs.append(("latency", latency))
+            document = .object(pairs)
+        }
+        let summary = document.serialized()
         func put(_ folder: String) throws(OutputFolder.Failure) {
             try StagedFolder.replace(folder, command: "listen") { f throws(OutputFolder.Failure) in try f.write("listen-summary.json", summary) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import UrbanWattCore
+import UrbanWattTelemetry
 
 /// How progress reaches stderr: a bar redrawn in place on a terminal, a line every 10 s otherwise
 /// (logs, CI, `2>file`), nothing with `--quiet`.
@@ -9,12 +10,17 @@ enum ProgressStyle: Sendable {
 
     static func forStderr(quiet: Bool) -> ProgressStyle { quiet ? .off : isatty(2) == 1 ? .bar : .lines }
 
-    /// Seconds between two updates.
-    var interval: Double { self == .bar ? 0.1 : 10 }
+    /// Seconds between two updates; a stream's rate line on a terminal, every second.
+    func interval(streaming: Bool) -> Double { self == .bar ? (streaming ? 1 : 0.1) : 10 }
 }
 
-/// Progress of a run on stderr: simulated date, percent, node-steps/s and ETA.
+/// Progress of a run on stderr: simulated local date, percent, node-steps/s and ETA; while
+/// streaming, as a load tool shows it: simulated local time, messages a second and the
+/// publisher's counters (published, acknowledged, dropped, in flight, queued).
 final class ProgressBar {
+    /// The stream's counters and the step its messages have reached, when the run streams.
+    var stream: (() -> (live: TelemetrySession.Live, step: Int))?
+    private var lastAcknowledged = (count: 0, at: Date())
     private let clock: StepClock
     private let style: ProgressStyle
     private let started = Date()
@@ -38,8 +44,12 @@ final class ProgressBar {
         last = (done, total, nodeSteps)
         guard style != .off, total > 0 else { return }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= style.interval || (done == total && style == .bar) else { return }
+        guard now.timeIntervalSince(lastDraw) >= style.interval(streaming: stream != nil) || (done == total && style == .bar) else { return }
         lastDraw = now
+        if let stream {
+            draw(stream(), now: now, fraction: Double(done) / Double(total))
+            return
+        }
         let elapsed = now.timeIntervalSince(started)
         let fraction = Double(done) / Double(total)
         let width = 30
@@ -47,7 +57,7 @@ final class ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = elapsed > 0 ? Double(nodeSteps) / elapsed : 0
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let date = String(isoUTC(clock.time(min(done, total - 1))).prefix(10))
+        let date = localTime(min(done, total - 1), minutes: false)
         if style == .lines {
             let line = String(format: "urbanwatt: simulated to %@, %.1f%%, %@ node-steps/s, ETA %@\n", date, fraction * 100, compact(rate), duration(eta))
             FileHandle.standardError.write(Data(line.utf8))
@@ -56,6 +66,36 @@ final class ProgressBar {
         let line = String(format: "\r%@ %@ %5.1f%%  %@ node-steps/s  ETA %@ ", date, bar, fraction * 100, compact(rate), duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
+    }
+
+    /// The stream's line: where the messages are in simulated local time, and the counters.
+    private func draw(_ s: (live: TelemetrySession.Live, step: Int), now: Date, fraction: Double) {
+        let p = s.live.publisher
+        let seconds = now.timeIntervalSince(lastAcknowledged.at)
+        let rate = seconds > 0 ? Double(p.acknowledged - lastAcknowledged.count) / seconds : 0
+        lastAcknowledged = (p.acknowledged, now)
+        let text = Self.streamLine(time: localTime(min(s.step, clock.count - 1), minutes: true), fraction: fraction, rate: rate, p)
+        if style == .lines {
+            FileHandle.standardError.write(Data("urbanwatt: \(text)\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+            drawn = true
+        }
+    }
+
+    /// "2025-01-01 08:15  23.4%  1,234 msg/s  published 12,345  acknowledged 12,300  dropped 0  in flight 45  queued 0".
+    static func streamLine(time: String, fraction: Double, rate: Double, _ p: TelemetryPublisher.Live) -> String {
+        let g = { (n: Int) in FixedDecimal.grouped(n) }
+        return "\(time) \(String(format: "%5.1f%%", fraction * 100))  \(g(Int(rate.rounded()))) msg/s  "
+            + "published \(g(p.sent))  acknowledged \(g(p.acknowledged))  dropped \(g(p.dropped))  in flight \(g(p.inFlight))  queued \(g(p.queued))"
+    }
+
+    /// A step's start on the scenario's clock: "2025-01-01", or with minutes "2025-01-01 08:15".
+    private func localTime(_ step: Int, minutes: Bool) -> String {
+        let date = "\(CivilDate(daysSinceEpoch: clock.localDay(step)))"
+        guard minutes else { return date }
+        let second = clock.localSecondOfDay(step)
+        return date + String(format: " %02d:%02d", second / 3600, second / 60 % 60)
     }
 
     func finish() {
@@ -93,7 +133,7 @@ final class RunCounter: Sendable {
         case .bar: FileHandle.standardError.write(Data("\rMonte Carlo runs \(done)/\(total) ".utf8))
         case .lines:
             let due = lastLine.withLock { last in
-                guard Date().timeIntervalSince(last) >= style.interval else { return false }
+                guard Date().timeIntervalSince(last) >= style.interval(streaming: false) else { return false }
                 last = Date()
                 return true
             }

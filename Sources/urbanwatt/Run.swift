@@ -42,6 +42,9 @@ extension UrbanWatt {
         @Option(help: "Refuse a run expected to need more memory than this, e.g. 8GB (default: three quarters of this machine's memory).")
         var maxMemory: String?
 
+        @Option(help: "With --mqtt, serve the publisher's counters and acknowledgement latency to Prometheus at http://HOST:PORT/metrics while streaming, e.g. 127.0.0.1:9465.")
+        var metrics: String?
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -56,6 +59,10 @@ extension UrbanWatt {
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
             if let runs, let n = shard.flatMap(Shard.init(parsing:))?.count, n > runs {
                 throw ValidationError("--shard with --runs splits the runs: \(n) shards of \(runs) runs would leave some without a run")
+            }
+            if let metrics {
+                if broker.mqtt == nil { throw ValidationError("--metrics serves the stream's counters: use it with --mqtt") }
+                if case .failure(let why) = MetricsServer.parse(metrics) { throw ValidationError("--metrics: \(why)") }
             }
             if keyFile != nil && shard == nil { throw ValidationError("--key-file seals a shard's files for merge: use it with --shard K/N") }
             _ = try OptionValues.memory(maxMemory)
@@ -84,7 +91,7 @@ extension UrbanWatt {
             if !quiet {
                 let seconds = Double(engine.clock.count) * Double(engine.clock.step)
                 let count = WorkEstimate.messages(engine.scenario, seconds: seconds, interval: Double(config.interval)) * config.sample
-                printError("urbanwatt: streaming at most \(Int(count)) messages to \(settings.url)")
+                printError("urbanwatt: streaming about \(FixedDecimal.grouped(Int(count))) messages to \(settings.url)")
             }
             do {
                 var options = telemetry.sessionOptions
@@ -96,6 +103,20 @@ extension UrbanWatt {
                 return session
             } catch {
                 throw CommandFailure(ExitStatus.telemetry(error), "\(error)")
+            }
+        }
+
+        /// `--metrics`: the publisher's counters while the run streams (exit 69 when the address is taken).
+        func metricsServer(_ session: TelemetrySession, scenario: String) throws -> MetricsServer? {
+            guard let metrics, case .success(let address) = MetricsServer.parse(metrics) else { return nil }
+            do {
+                let server = try MetricsServer(host: address.host, port: address.port) {
+                    PrometheusText.render(publisher: session.live, latency: session.ackLatency.snapshot, scenario: scenario)
+                }
+                if !quiet { printError("urbanwatt: metrics at http://\(metrics)/metrics") }
+                return server
+            } catch {
+                throw CommandFailure(ExitStatus.unavailable, "--metrics \(metrics): cannot serve there: \(error)")
             }
         }
 
@@ -117,6 +138,12 @@ extension UrbanWatt {
             let engine = loaded.engine(for: job)
             let session = try telemetrySession(engine)
             let progress = ProgressBar(clock: engine.clock, style: .forStderr(quiet: quiet))
+            var server: MetricsServer?
+            defer { server?.stop() }
+            if let session {
+                progress.stream = { (session.live, session.streamedSteps) }
+                server = try metricsServer(session, scenario: scenario.name)
+            }
             let counter = runs.map { _ in RunCounter(total: job.shardRuns, style: .forStderr(quiet: quiet)) }
             var dropWarning: String?
             var hooks = RunJob.Hooks()
@@ -163,7 +190,7 @@ extension UrbanWatt {
                 print(SummaryTable.render(outcome.breakdown), terminator: "")
                 if session != nil {
                     let t = summary.telemetry
-                    print("Telemetry: \(t.published) messages published, \(t.dropped) dropped, of \(t.generated) generated")
+                    print("Telemetry: \(FixedDecimal.grouped(t.published)) MQTT messages published, \(FixedDecimal.grouped(t.dropped)) dropped, of \(FixedDecimal.grouped(t.generated)) generated")
                 }
                 if let uncertainty = summary.uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")

@@ -77,7 +77,7 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
             #expect(m.status == 0, "\(m.stderr)")
             let merged = try json(out + "/summary.json")
             #expect(sameNumbers(whole, merged, relative: 1e-12) == [], "\(n) shards")
-            let fleets = { (s: [String: Any]) in (s["by_fleet"] as! [String: [String: Any]]).mapValues { $0["messages"] as! Int } }
+            let fleets = { (s: [String: Any]) in (s["by_fleet"] as! [String: [String: Any]]).mapValues { $0["uplinks"] as! Int } }
             #expect(fleets(whole) == fleets(merged), "message counts exactly")
         }
         let missing = try CLI.run(["merge", dir.appendingPathComponent("n3/s1").path, "--out", dir.appendingPathComponent("bad").path])

@@ -70,7 +70,7 @@ import UrbanWattCore
             return
         }
         let compose = Self.root.appendingPathComponent("docker-compose.yml").path
-        let p = try CLI.program("/usr/bin/docker-compose", ["-f", compose, "--profile", "dashboards", "config"])
+        let p = try CLI.program("/usr/bin/docker-compose", ["-f", compose, "--profile", "dashboards", "--profile", "influx", "config"])
         #expect(p.status == 0, "\(p.stderr)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-compose-\(UUID().uuidString).yml")
         try p.stdout.write(to: file, atomically: true, encoding: .utf8)

@@ -5,7 +5,7 @@ import UrbanWattCore
 @testable import UrbanWattTelemetry
 
 @Suite struct PayloadTests {
-    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", district: "centre", index: 17, kind: "sensor", power: 0.5, energy: 450.125,
+    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", district: "centre", index: 17, kind: "sensor", layer: "sensing", power: 0.5, energy: 450.125,
                           total: 1350.5, seq: 3)
 
     @Test func jsonHasTheContractsFields() throws {
@@ -34,7 +34,7 @@ import UrbanWattCore
     /// Line protocol as Telegraf and InfluxDB read it: tags escaped, seq an integer, nanoseconds.
     @Test func influxIsLineProtocol() throws {
         #expect(PayloadFormat.influx.encode(reading, scenario: "mittelstadt")
-            == "urbanwatt,scenario=mittelstadt,district=centre,kind=sensor,fleet=parking,node=parking-17 power_w=0.5,energy_j=450.125,energy_total_j=1350.5,seq=3i 1735690500250000000")
+            == "urbanwatt,scenario=mittelstadt,layer=sensing,district=centre,kind=sensor,fleet=parking,node=parking-17 power_w=0.5,energy_j=450.125,energy_total_j=1350.5,seq=3i 1735690500250000000")
         var odd = reading
         odd.fleet = "a b,c=d"
         let line = PayloadFormat.influx.encode(odd, scenario: "m")

@@ -63,8 +63,11 @@ import UrbanWattTelemetry
         let heard = sub.finish()
         let messages = heard.filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
         #expect(messages.count > 1000)
-        let said = Set(messages.map(\.payload))
-        #expect(said == ["\(format.contentType)|power_unit:W energy_unit:J"], "\(said.prefix(3))")
+        // And the wall time each was handed over: 13 digits, within the minute of the run.
+        let said = Set(messages.map { $0.payload.replacing(/\ sent_at:[0-9]{13}$/, with: " sent_at:T") })
+        #expect(said == ["\(format.contentType)|power_unit:W energy_unit:J sent_at:T"], "\(said.prefix(3))")
+        let stamps = messages.compactMap { $0.payload.split(separator: ":").last.flatMap { Double($0) } }
+        #expect(stamps.count == messages.count && stamps.allSatisfy { abs($0 / 1000 - Date().timeIntervalSince1970) < 60 })
         let status = heard.filter { $0.topic.hasSuffix("/status") }
         #expect(!status.isEmpty && status.allSatisfy { $0.payload == "application/json|" }, "\(status.prefix(2))")
     }

@@ -70,7 +70,7 @@ struct ChunkedRunTests {
         let b = Breakdown.run(Engine(scenario: s), chunk: 7)
         for (i, f) in recorded.fleets.enumerated() {
             #expect(b.kWh(.fleet(i)) == f.energy.reduce(0, +) / 3.6e6)
-            #expect(b.messages(fleet: i) == f.messages.reduce(0, +))
+            #expect(b.uplinks(fleet: i) == f.messages.reduce(0, +))
             let peak = f.energy.max()!
             #expect(b.peak(.fleet(i)).kW == peak / 900 / 1000)
             #expect(b.nodes(fleet: i) == Int(f.nodes.last!))

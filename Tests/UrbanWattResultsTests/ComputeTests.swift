@@ -25,7 +25,7 @@ struct ComputeTests {
 
     @Test func computeFollowsFramesAndTheYearMaps() throws {
         let y2024 = try summary(ofYAML: Self.scenario(day: "2024-03-03"))
-        #expect(y2024.byFleet.first { $0.name == "cams" }?.messages == 1_728_000)
+        #expect(y2024.byFleet.first { $0.name == "cams" }?.uplinks == 1_728_000)
         expectClose(y2024.byFleet.first { $0.name == "dc" }?.figures.energyKWh, 361.44, "2024")
         let y2027 = try summary(ofYAML: Self.scenario(day: "2027-03-03"))
         expectClose(y2027.byFleet.first { $0.name == "dc" }?.figures.energyKWh, 156.624, "2027")

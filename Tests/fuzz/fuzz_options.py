@@ -26,7 +26,7 @@ VALUES = ["fiware-ul", "fiware-json", "nodes", "fleets", "http://127.0.0.1:9/wri
 
 RUN_OPTIONS = ["--resolution", "--runs", "--seed", "--from", "--to", "--step", "--shard", "--max-memory", "--sample",
                "--interval", "--speed", "--expiry", "--max-queued", "--topic", "--apikey", "--payload", "--telemetry",
-               "--qos", "--mqtt-version", "--client-id", "--clients", "--connect-rate", "--key-file"]
+               "--qos", "--mqtt-version", "--client-id", "--clients", "--connect-rate", "--key-file", "--metrics"]
 # `--reconnect-timeout` is fuzzed with `listen`, whose `--timeout` bounds the whole wait; a run given
 # a long one rightly retries that long.
 LISTEN_OPTIONS = ["--topic", "--qos", "--timeout", "--session", "--reconnect-timeout", "--metrics", "--linger", "--influx", "--max-series"]

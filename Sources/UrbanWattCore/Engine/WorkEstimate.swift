@@ -39,7 +39,8 @@ public struct WorkEstimate: Sendable, Equatable {
         messages = WorkEstimate.messages(s, seconds: Double(steps * Int(s.step)), interval: 900)
     }
 
-    /// Telemetry messages at most over `seconds` with non-sensor nodes reporting every `interval`.
+    /// Telemetry messages over `seconds` with non-sensor nodes reporting every `interval`, about:
+    /// nodes that join or leave mid-period, and each node's first report, move it a little either way.
     public static func messages(_ s: Scenario, seconds: Double, interval: Double) -> Double {
         s.fleets.reduce(0.0) { total, f in
             if type(of: f.model).isSingleNode { return total }
@@ -55,11 +56,11 @@ public struct WorkEstimate: Sendable, Equatable {
         "\(FixedDecimal.grouped(steps)) steps × \(fleets) fleets, \(FixedDecimal.grouped(nodes)) nodes, \(FixedDecimal.grouped(rows)) rows, about \(WorkEstimate.bytes(memoryBytes))"
     }
 
-    /// "at most 1.7 million telemetry messages".
+    /// "about 1.7 million telemetry messages".
     public var messagesDescription: String {
         let m = messages
         let text = m >= 1e9 ? "\((m / 1e8).rounded() / 10) billion" : m >= 1e6 ? "\((m / 1e5).rounded() / 10) million" : FixedDecimal.grouped(Int(m))
-        return "at most \(text) telemetry messages"
+        return "about \(text) telemetry messages"
     }
 
     public static func bytes(_ b: Double) -> String {
