@@ -27,17 +27,25 @@ enum ReportFlows {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"Energy flows\">\n"
         s += "<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">Energy flows: grid → layers → fleets (\(b.reportUnit.text(total)))</text>\n"
         let x0 = 40.0, x1 = 300.0, x2 = 520.0
+        // A layer's label lies over the bands that leave it: a white plate under it keeps it readable.
+        func plate(_ x: Double, _ y: Double, _ text: String) -> String {
+            "<rect x=\"\(f(x - 2))\" y=\"\(f(y - 12))\" width=\"\(f(Double(text.count) * 6.5 + 4))\" height=\"16\" rx=\"3\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n"
+        }
         // The grid.
         s += "<rect x=\"\(f(x0 - bar))\" y=\"\(f(top))\" width=\"\(f(bar))\" height=\"\(f(total * scale))\" fill=\"#555\"/>\n"
         s += "<text transform=\"translate(\(f(x0 - bar - 4)) \(f(top + total * scale / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">grid</text>\n"
         var gridY = top, layerY = top
+        // Drawn last, over the bands to the fleets.
+        var labels = ""
         var layerTop: [Layer: Double] = [:]
         for l in layers {
             let h = l.kWh * scale
             let color = Report.colors[l.layer]!
             s += band(x0, gridY, x1, layerY, h, color)
             s += "<rect x=\"\(f(x1))\" y=\"\(f(layerY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(color)\"/>\n"
-            s += "<text x=\"\(f(x1 + bar + 4))\" y=\"\(f(layerY + max(h, 1) / 2 + 4))\" font-size=\"12\">\(l.layer.rawValue) \(b.reportUnit.text(l.kWh))</text>\n"
+            let label = "\(l.layer.rawValue) \(b.reportUnit.text(l.kWh))"
+            labels += plate(x1 + bar + 4, layerY + max(h, 1) / 2 + 4, label)
+            labels += "<text x=\"\(f(x1 + bar + 4))\" y=\"\(f(layerY + max(h, 1) / 2 + 4))\" font-size=\"12\" font-weight=\"bold\">\(label)</text>\n"
             layerTop[l.layer] = layerY
             gridY += h
             layerY += max(h, minimum) + gap
@@ -53,7 +61,7 @@ enum ReportFlows {
             s += "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(FixedDecimal.format(100 * fl.kWh / total, digits: 1)) %</text>\n"
             fleetY += max(h, minimum) + gap
         }
-        return s + "</svg>\n"
+        return s + labels + "</svg>\n"
     }
 
     /// A band from (xa, ya) to (xb, yb), `h` high, with curved edges.
