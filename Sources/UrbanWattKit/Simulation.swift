@@ -18,15 +18,20 @@ import UrbanWattScenario
 /// try outcome.write(to: "out/january")
 /// ```
 public struct Simulation: Sendable {
+    /// What runs, Monte Carlo included: change it in code as you like (`sample`).
     public var scenario: Scenario
     /// The YAML the scenario was read from: Monte Carlo runs read it again with other draws.
     public let text: String
     /// Where the text came from, for diagnostics (`<built-in NAME>` for the library).
     public let file: String
+    /// The scenario as read, before any change in code: what tells a part you changed from one the
+    /// YAML (and its distributions) still describes.
+    let decoded: Scenario
 
     /// Reads `text` (reporting every problem with its line and column as `ScenarioErrors`).
     public init(yaml text: String, file: String = "scenario.yaml") throws(ScenarioErrors) {
         scenario = try ScenarioDecoder.decode(text, file: file)
+        decoded = scenario
         self.text = ScenarioDecoder.selfContained(text, file: file)
         self.file = file
     }
@@ -54,17 +59,25 @@ public struct Simulation: Sendable {
         return Outcome(Breakdown.run(engine, stepsPerRow: rows, progress: progress, shouldStop: shouldStop))
     }
 
-    /// The scenario with run `k`'s draws of its uncertain parameters (`--runs`), with `adjust`
-    /// applied (the same period and step overrides as the central run). Draws that break a check
-    /// spanning parameters (a server's `max` below its `idle`) are drawn again as a whole, up to
-    /// `maximumRunRedraws` times, and counted in the run's redraws: the joint distribution is
-    /// truncated to valid scenarios, as each parameter's is to its range. Throws the last attempt's
-    /// problems when no attempt is valid, instead of running something else.
+    /// `scenario` with run `k`'s draws of its uncertain parameters (`--runs`), with `adjust`
+    /// applied (the same period and step overrides as the central run). What you changed in code
+    /// runs as you set it: the period, seed and districts, and any fleet, grid, carrier or effect
+    /// you changed, added or removed; the parts the YAML still describes take the run's draws.
+    /// Draws that break a check spanning parameters (a server's `max` below its `idle`) are drawn
+    /// again as a whole, up to `maximumRunRedraws` times, and counted in the run's redraws: the
+    /// joint distribution is truncated to valid scenarios, as each parameter's is to its range.
+    /// Throws the last attempt's problems when no attempt is valid, instead of running something else.
     public func sample(run k: Int, adjust: (inout Scenario) -> Void = { _ in }) throws(ScenarioErrors) -> Scenario {
+        try sample(run: k, adjust: adjust, edits: Edits(decoded, scenario))
+    }
+
+    /// `sample` with the edits found once for all runs.
+    func sample(run k: Int, adjust: (inout Scenario) -> Void, edits: Edits) throws(ScenarioErrors) -> Scenario {
         var problems = ScenarioErrors([])
         for attempt in 0...Simulation.maximumRunRedraws {
             do {
-                var s = try ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k, attempt: attempt))
+                let drawn = try ScenarioDecoder.decode(text, file: file, sampler: .draw(seed: scenario.seed, run: k, attempt: attempt))
+                var s = edits.apply(drawn, to: scenario)
                 s.runRedraws = attempt
                 adjust(&s)
                 return s
@@ -73,6 +86,107 @@ public struct Simulation: Sendable {
             }
         }
         throw problems
+    }
+
+    /// Which parts of `scenario` were changed in code since it was read, down to a fleet's groups
+    /// of keys: its kind's parameters (with `replaces:` and `reference:`, which derive from them),
+    /// count, efficiency trend, jitter, rebound, life cycle and capex. A group counts as changed
+    /// when its full description differs (a copy left alone shares the read one's storage and
+    /// describes alike); the grid, carriers and effects compare as values.
+    struct Edits {
+        /// The groups of a fleet's keys, each drawn or set as a whole.
+        enum Group: CaseIterable {
+            case kind, count, efficiency, jitter, rebound, embodied, capex
+
+            func describe(_ f: Fleet) -> String {
+                switch self {
+                case .kind: "\(f.model) \(String(describing: f.replaces)) \(String(describing: f.reference))"
+                case .count: "\(f.count)"
+                case .efficiency: "\(String(describing: f.efficiency))"
+                case .jitter: "\(f.jitter)"
+                case .rebound: "\(f.rebound)"
+                case .embodied: "\(String(describing: f.embodied)) \(String(describing: f.replacedEmbodied))"
+                case .capex: "\(String(describing: f.capex)) \(String(describing: f.replacedCapex))"
+                }
+            }
+
+            /// The group a fleet key's uncertain input belongs to (`count`, or `power`: the kind's).
+            init(key: Substring) {
+                self = switch key {
+                case "count": .count
+                case "efficiency": .efficiency
+                case "jitter": .jitter
+                case "rebound": .rebound
+                case "embodied": .embodied
+                case "capex": .capex
+                default: .kind
+                }
+            }
+        }
+
+        /// By fleet name, the groups changed; a fleet added in code has all of them.
+        var fleets: [String: Set<Group>] = [:]
+        var grid = false
+        var carriers: Set<String> = []
+        var effects: Set<String> = []
+
+        init(_ read: Scenario, _ now: Scenario) {
+            let before = Dictionary(read.fleets.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for f in now.fleets {
+                guard let old = before[f.name] else { fleets[f.name] = Set(Group.allCases); continue }
+                let changed = Set(Group.allCases.filter { $0.describe(f) != $0.describe(old) })
+                if !changed.isEmpty { fleets[f.name] = changed }
+            }
+            grid = read.grid != now.grid
+            carriers = Set(now.carriers.filter { c in read.carrier(named: c.name) != c }.map(\.name))
+            effects = Set(now.effects.filter { e in !read.effects.contains(e) }.map(\.name))
+        }
+
+        /// `scenario`, its unchanged parts taken from `drawn` (the same YAML with a run's draws).
+        func apply(_ drawn: Scenario, to scenario: Scenario) -> Scenario {
+            var s = scenario
+            let drawnFleets = Dictionary(drawn.fleets.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            s.fleets = scenario.fleets.map { f in
+                guard let d = drawnFleets[f.name] else { return f }
+                let changed = fleets[f.name] ?? []
+                var out = f
+                if !changed.contains(.kind) { (out.model, out.replaces, out.reference) = (d.model, d.replaces, d.reference) }
+                if !changed.contains(.count) { out.count = d.count }
+                if !changed.contains(.efficiency) { out.efficiency = d.efficiency }
+                if !changed.contains(.jitter) { out.jitter = d.jitter }
+                if !changed.contains(.rebound) { out.rebound = d.rebound }
+                if !changed.contains(.embodied) { (out.embodied, out.replacedEmbodied) = (d.embodied, d.replacedEmbodied) }
+                if !changed.contains(.capex) { (out.capex, out.replacedCapex) = (d.capex, d.replacedCapex) }
+                return out
+            }
+            if !grid { s.grid = drawn.grid }
+            s.carriers = scenario.carriers.map { c in carriers.contains(c.name) ? c : drawn.carrier(named: c.name) ?? c }
+            s.effects = scenario.effects.map { e in effects.contains(e.name) ? e : drawn.effects.first { $0.name == e.name } ?? e }
+            // The inputs drawn are those of the parts that took the draws.
+            let names = Set(s.fleets.map(\.name)), effectNames = Set(s.effects.map(\.name)), carrierNames = Set(s.carriers.map(\.name))
+            func drawnHere(_ path: String) -> Bool {
+                if path.hasPrefix("grid.") { return !grid }
+                if path.hasPrefix("fleets["), let close = path.firstIndex(of: "]") {
+                    let name = String(path[path.index(path.startIndex, offsetBy: 7)..<close])
+                    let key = path[path.index(after: close)...].dropFirst().prefix { $0 != "." && $0 != "[" }
+                    return names.contains(name) && !(fleets[name]?.contains(Group(key: key)) ?? false)
+                }
+                if path.hasPrefix("effects["), let close = path.firstIndex(of: "]") {
+                    let name = String(path[path.index(path.startIndex, offsetBy: 8)..<close])
+                    return effectNames.contains(name) && !effects.contains(name)
+                }
+                if path.hasPrefix("carriers.") {
+                    let name = String(path.dropFirst(9).prefix { $0 != "." })
+                    return carrierNames.contains(name) && !carriers.contains(name)
+                }
+                return true
+            }
+            let pairs = zip(drawn.uncertainParameters, drawn.uncertainValues).filter { drawnHere($0.0) }
+            s.uncertainParameters = pairs.map(\.0)
+            s.uncertainValues = pairs.map(\.1)
+            s.redrawsByParameter = drawn.redrawsByParameter.filter { drawnHere($0.key) }
+            return s
+        }
     }
 
     /// How often a run's draws are drawn again as a whole before `sample` gives up.
@@ -93,11 +207,12 @@ public struct Simulation: Sendable {
                             shouldStop: @escaping @Sendable () -> Bool = { false }) throws(RunDrawError)
         -> (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats]) {
         let simulation = self
+        let edits = Edits(decoded, scenario)
         let mine = Array(stride(from: shard.index, to: runs, by: shard.count))
         let failure = Mutex<RunDrawError?>(nil)
         let stats = MonteCarlo.run(runs: mine, scenario: { k in
             do throws(ScenarioErrors) {
-                return try simulation.sample(run: k, adjust: adjust)
+                return try simulation.sample(run: k, adjust: adjust, edits: edits)
             } catch {
                 failure.withLock { $0 = $0 ?? RunDrawError(run: k, problems: error) }
                 return nil
@@ -109,7 +224,7 @@ public struct Simulation: Sendable {
         if let worst = MonteCarlo.mostRedrawn(stats), worst.share > Simulation.maximumRedrawShare {
             throw RunDrawError(run: nil, problems: ScenarioErrors([]), mostlyRedrawn: worst)
         }
-        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count, parameters: scenario.uncertainParameters.count) : nil,
+        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count, parameters: stats.first?.inputs.count ?? scenario.uncertainParameters.count) : nil,
                 stats.count, stats)
     }
 }
@@ -192,7 +307,9 @@ extension Simulation {
     /// the problems of a swing whose values break a check spanning parameters.
     public func sensitivity(adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in }, done: @escaping @Sendable (Int) -> Void = { _ in },
                             shouldStop: @escaping @Sendable () -> Bool = { false }) throws(ScenarioErrors) -> Sensitivity {
-        let inputs = scenario.uncertainParameters
+        // The inputs the YAML still describes: a part changed in code swings nothing.
+        let edits = Edits(decoded, scenario)
+        let inputs = edits.apply(decoded, to: scenario).uncertainParameters
         var scenarios: [Scenario] = []
         var values: [Sensitivity.Ends] = []
         var central = scenario
@@ -201,7 +318,7 @@ extension Simulation {
         for path in inputs {
             var ends: [Double] = []
             for q in [0.05, 0.95] {
-                var s = try ScenarioDecoder.decode(text, file: file, sampler: .swing(path: path, quantile: q))
+                var s = edits.apply(try ScenarioDecoder.decode(text, file: file, sampler: .swing(path: path, quantile: q)), to: scenario)
                 adjust(&s)
                 // The same text gives the same inputs, in the same order, whatever the sampler.
                 guard let k = s.uncertainParameters.firstIndex(of: path), s.uncertainValues.indices.contains(k) else {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UrbanWattKit
+import UrbanWattResults
 
 /// The library's front door, used as an application would.
 @Suite struct SimulationTests {
@@ -46,6 +47,42 @@ import UrbanWattKit
         let p50 = try #require(u.section?.total("energy_kwh")?.p50)
         // 100 × 5 W × 168 h = 84 kWh at the centre; a draw is uniform in [67.2, 100.8] kWh.
         #expect(p50 > 67.2 && p50 < 100.8)
+    }
+
+    /// An edited `scenario` is what Monte Carlo runs (issue 23, item 2). Two uncertain fleets,
+    /// `a` and `b`, 100 devices of 4–6 W each for a week (84 kWh at the centre, 67.2–100.8 kWh a
+    /// run). Doubling `a`'s count in code doubles its band, its power still drawn the same; setting
+    /// `b`'s power to 3 W in code makes it 50.4 kWh in every run, no longer drawn; a fleet added in
+    /// code runs as added. The drivers and the swings list only what is still drawn.
+    @Test func anEditedScenarioIsWhatMonteCarloRuns() throws {
+        var sim = try Simulation(yaml: """
+            urbanwatt: 1
+            name: edited
+            seed: 5
+            period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+            fleets:
+              - {name: a, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+              - {name: b, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+            """)
+        func band(_ u: RunSummary.Uncertainty?, _ fleet: String) -> RunSummary.Band? {
+            u?.byFleet.first { $0.name == fleet }?.value.first { $0.name == "energy_kwh" }?.value
+        }
+        let before = try sim.uncertainty(runs: 20).section
+        let a0 = try #require(band(before, "a")), b0 = try #require(band(before, "b"))
+        #expect(a0.p5 > 67.2 && a0.p95 < 100.8 && a0.p5 < a0.p95 && b0.p5 < b0.p95)
+        sim.scenario.fleets[0].count = YearMap(200)
+        var b = sim.scenario.fleets[1]
+        b.model = Device(power: 3)
+        sim.scenario.fleets[1] = b
+        sim.scenario.fleets.append(Fleet(name: "c", count: YearMap(10), model: Device(power: 1)))
+        let after = try sim.uncertainty(runs: 20)
+        let a1 = try #require(band(after.section, "a")), b1 = try #require(band(after.section, "b")), c1 = try #require(band(after.section, "c"))
+        // The same draws (the same seed and runs), twice the nodes.
+        #expect(abs(a1.p5 - 2 * a0.p5) < 1e-9 && abs(a1.p95 - 2 * a0.p95) < 1e-9, "\(a0) → \(a1)")
+        #expect(abs(b1.p5 - 50.4) < 1e-9 && abs(b1.p95 - 50.4) < 1e-9, "\(b1)")
+        #expect(abs(c1.p50 - 1.68) < 1e-9)
+        #expect(after.stats.allSatisfy { $0.inputs.map(\.0) == ["fleets[a].power"] })
+        #expect(try sim.sensitivity().swings.map(\.input) == ["fleets[a].power"])
     }
 
     /// A server whose `idle` and `max` are both uncertain: about one run in five draws `max` below
