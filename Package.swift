@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -40,8 +40,12 @@ let package = Package(
         .systemLibrary(name: "CEpoll"),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
-            name: "UrbanWattTelemetry", dependencies: ["UrbanWattCore", "UrbanWattResults", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift")],
+            name: "UrbanWattTelemetry",
+            dependencies: [
+                "UrbanWattCore", "UrbanWattResults", "CMosquitto", "CEpoll", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: swiftSettings),
         // The library's front door: load, run, summarise, write (Examples/ shows it in ten lines).
         .target(

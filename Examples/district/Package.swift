@@ -7,6 +7,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "UrbanWatt", path: "../..")],
     targets: [
-        .executableTarget(name: "district", dependencies: [.product(name: "UrbanWattKit", package: "UrbanWatt")]),
+        .executableTarget(name: "district", dependencies: [.product(name: "UrbanWattKit", package: "UrbanWatt")])
     ]
 )

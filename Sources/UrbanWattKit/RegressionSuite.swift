@@ -65,7 +65,9 @@ public enum RegressionSuite {
         let summary = withoutRun(simulation.run().summary().json())
         if bless {
             // Blessing replaces a golden, never a file of the same name that is not one.
-            if exists && (try? JSONParser.parse(String(decoding: FileManager.default.contents(atPath: golden) ?? Data(), as: UTF8.self)))?["urbanwatt_version"] == nil {
+            if exists
+                && (try? JSONParser.parse(String(decoding: FileManager.default.contents(atPath: golden) ?? Data(), as: UTF8.self)))?["urbanwatt_version"] == nil
+            {
                 throw .cannotWrite("will not replace \(golden): it is not an UrbanWatt summary (move it away, or remove it yourself)")
             }
             let (goldenFolder, goldenName) = PathText.split(golden)
@@ -79,7 +81,8 @@ public enum RegressionSuite {
             return .blessed
         }
         guard let data = FileManager.default.contents(atPath: golden),
-              let expected = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else { throw .unreadableGolden(golden) }
+            let expected = try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+        else { throw .unreadableGolden(golden) }
         let tol = tolerance ?? simulation.scenario.checkTolerance ?? defaultTolerance
         let mismatches = RegressionCheck.compare(expected: expected, got: summary, tolerance: tol)
         return mismatches.isEmpty ? .passed : .failed(mismatches, tolerance: tol)

@@ -113,8 +113,9 @@ extension Simulation {
             if let series { try? FileManager.default.removeItem(atPath: series.writer.path) }
         }
         // Without a stream, the tally, the series file and timeseries.csv fold the chunks on a second core.
-        let folder = ChunkFolder((tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: job.stepsPerRow), series: series?.writer, text: timeseries),
-                                 concurrent: !streaming)
+        let folder = ChunkFolder(
+            (tally: Tally(scenario: scenario, clock: engine.clock, stepsPerRow: job.stepsPerRow), series: series?.writer, text: timeseries),
+            concurrent: !streaming)
         var result = engine.run(chunk: chunk, progress: hooks.progress, shouldStop: hooks.shouldStop) { range, chunkSeries in
             let sent = hooks.stream.map { range.lowerBound + min(range.count, $0(range, chunkSeries)) } ?? range.upperBound
             guard sent > range.lowerBound else { return }
@@ -161,8 +162,9 @@ extension Simulation {
             summary.run.wallSeconds = Date().timeIntervalSince(started)
         }
         do throws(OutputFolder.Failure) {
-            try ResultFolder.write(breakdown, summary: summary, to: job.folder, stepsPerRow: job.stepsPerRow, columns: job.columns, scenarioText: text,
-                                   runs: runStats, timeseries: timeseries, series: series, key: job.key)
+            try ResultFolder.write(
+                breakdown, summary: summary, to: job.folder, stepsPerRow: job.stepsPerRow, columns: job.columns, scenarioText: text,
+                runs: runStats, timeseries: timeseries, series: series, key: job.key)
         } catch {
             throw .cannotWrite(error)
         }

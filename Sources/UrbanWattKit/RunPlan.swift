@@ -11,8 +11,10 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
 /// time series, and the checks that refuse what would overflow, not fit or not mean anything.
 public enum RunPlan {
     /// Overrides of a scenario's seed, period (`from`, `to` as YYYY-MM-DD) and step (a duration that divides a day).
-    public static func override(_ s: inout Scenario, seed: UInt64? = nil, from: String? = nil, to: String? = nil,
-                                step: String? = nil) throws(UsageError) {
+    public static func override(
+        _ s: inout Scenario, seed: UInt64? = nil, from: String? = nil, to: String? = nil,
+        step: String? = nil
+    ) throws(UsageError) {
         // On a copy: a refused override leaves the scenario as it was.
         var t = s
         if let seed { t.seed = seed }
@@ -50,8 +52,10 @@ public enum RunPlan {
     /// shards of a scenario that does not split. Returns the work it will take, with `stepsPerRow`
     /// steps per row of the time series and per-node telemetry when `streaming`. `maxMemory` is in
     /// bytes, with the text it was given as (for the message).
-    public static func admit(_ s: Scenario, runs: Int? = nil, sharded: Bool = false, stepsPerRow: Int? = nil, streaming: Bool = false,
-                             maxMemory: (bytes: Double, written: String)? = nil) throws(UsageError) -> WorkEstimate {
+    public static func admit(
+        _ s: Scenario, runs: Int? = nil, sharded: Bool = false, stepsPerRow: Int? = nil, streaming: Bool = false,
+        maxMemory: (bytes: Double, written: String)? = nil
+    ) throws(UsageError) -> WorkEstimate {
         // --from, --to and --step may have made the period longer than the one validated.
         if let excess = TrafficLimit.excess(s) { throw UsageError(TrafficLimit.problem(s, fleet: excess.fleet, total: excess.total)) }
         if runs != nil && s.uncertainParameters.isEmpty {
@@ -65,8 +69,9 @@ public enum RunPlan {
         let limit = maxMemory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory) * 0.75
         guard need > limit else { return estimate }
         let allowed = maxMemory.map { "--max-memory \($0.written)" } ?? "three quarters of this machine's memory (\(WorkEstimate.bytes(limit)))"
-        throw UsageError("\(s.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(cores > 0 ? ", and \(Int(cores)) more for --runs" : "")), "
-            + "more than \(allowed); use a longer --step or --resolution, a shorter period, or allow it with --max-memory")
+        throw UsageError(
+            "\(s.name) needs about \(WorkEstimate.bytes(need)) (\(estimate.description)\(cores > 0 ? ", and \(Int(cores)) more for --runs" : "")), "
+                + "more than \(allowed); use a longer --step or --resolution, a shorter period, or allow it with --max-memory")
     }
 
     /// After an interruption while streaming, the results cover only the steps that were streamed,

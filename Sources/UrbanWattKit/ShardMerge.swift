@@ -34,7 +34,8 @@ public enum ShardMerge {
     /// section, the very one the unsharded `--runs N` gives. With `key`, every shard must be sealed
     /// with it (`run --shard K/N --key-file`).
     public static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
-        throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?) {
+        throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?)
+    {
         // With a key, what is merged is what was checked: scenario.yaml and runs.csv are read once
         // into memory and series.bin copied once into a private folder, whatever the storage
         // returns on a second read.
@@ -43,9 +44,9 @@ public enum ShardMerge {
         var read: [Read] = []
         for (k, folder) in folders.enumerated() {
             guard let headerData = FileManager.default.contents(atPath: folder + "/shard.json"),
-                  let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
-                  let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
-                  FileManager.default.fileExists(atPath: folder + "/series.bin")
+                let header = try? JSONParser.parse(String(decoding: headerData, as: UTF8.self)),
+                let scenarioData = FileManager.default.contents(atPath: folder + "/scenario.yaml"),
+                FileManager.default.fileExists(atPath: folder + "/series.bin")
             else { throw .notAShard(folder) }
             var series = folder + "/series.bin"
             if let scratch {
@@ -58,8 +59,10 @@ public enum ShardMerge {
                 }
                 series = copy
             }
-            read.append(Read(folder: folder, header: header, raw: String(decoding: headerData, as: UTF8.self), scenario: Array(scenarioData),
-                             runs: FileManager.default.contents(atPath: folder + "/runs.csv").map(Array.init), series: series))
+            read.append(
+                Read(
+                    folder: folder, header: header, raw: String(decoding: headerData, as: UTF8.self), scenario: Array(scenarioData),
+                    runs: FileManager.default.contents(atPath: folder + "/runs.csv").map(Array.init), series: series))
         }
         do {
             for s in read {
@@ -130,7 +133,10 @@ public enum ShardMerge {
         whole.shard = .whole
         do {
             let b = try ShardFiles.merge([(whole, central.1)], stepsPerRow: rows)
-            return (b, read[0].text, runs, runs.count >= 2 ? MonteCarlo.section(runs, requested: requested, parameters: whole.scenario.uncertainParameters.count) : nil)
+            return (
+                b, read[0].text, runs,
+                runs.count >= 2 ? MonteCarlo.section(runs, requested: requested, parameters: whole.scenario.uncertainParameters.count) : nil
+            )
         } catch {
             throw .inconsistent("\(error)")
         }

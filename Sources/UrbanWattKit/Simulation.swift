@@ -52,8 +52,10 @@ public struct Simulation: Sendable {
     /// Simulates the scenario (or one shard of its nodes); `shouldStop` is asked between chunks.
     /// The time series keeps one row per `resolution` (default an hour, or a step when longer);
     /// `Outcome.write` can widen it to any whole multiple.
-    public func run(shard: Shard = .whole, resolution: Measurement<UnitDuration>? = nil, progress: (Int, Int, Int) -> Void = { _, _, _ in },
-                    shouldStop: () -> Bool = { false }) -> Outcome {
+    public func run(
+        shard: Shard = .whole, resolution: Measurement<UnitDuration>? = nil, progress: (Int, Int, Int) -> Void = { _, _, _ in },
+        shouldStop: () -> Bool = { false }
+    ) -> Outcome {
         let engine = Engine(scenario: scenario, shard: shard)
         let rows = resolution.map { max(1, Int(($0.converted(to: .seconds).value / Double(scenario.step)).rounded())) }
         return Outcome(Breakdown.run(engine, stepsPerRow: rows, progress: progress, shouldStop: shouldStop))
@@ -112,15 +114,16 @@ public struct Simulation: Sendable {
 
             /// The group a fleet key's uncertain input belongs to (`count`, or `power`: the kind's).
             init(key: Substring) {
-                self = switch key {
-                case "count": .count
-                case "efficiency": .efficiency
-                case "jitter": .jitter
-                case "rebound": .rebound
-                case "embodied": .embodied
-                case "capex": .capex
-                default: .kind
-                }
+                self =
+                    switch key {
+                    case "count": .count
+                    case "efficiency": .efficiency
+                    case "jitter": .jitter
+                    case "rebound": .rebound
+                    case "embodied": .embodied
+                    case "capex": .capex
+                    default: .kind
+                    }
             }
         }
 
@@ -202,30 +205,38 @@ public struct Simulation: Sendable {
     /// `uncertainty` section of summary.json, or nil when fewer than two runs finished before
     /// `shouldStop`; `stats` holds each finished run's figures (runs.csv). Throws, naming the run,
     /// when a run's draws never make a valid scenario (`sample`).
-    public func uncertainty(runs: Int, shard: Shard = .whole, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
-                            done: @escaping @Sendable (Int) -> Void = { _ in },
-                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws(RunDrawError)
-        -> (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats]) {
+    public func uncertainty(
+        runs: Int, shard: Shard = .whole, adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in },
+        done: @escaping @Sendable (Int) -> Void = { _ in },
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws(RunDrawError)
+        -> (section: RunSummary.Uncertainty?, finished: Int, stats: [MonteCarlo.RunStats])
+    {
         let simulation = self
         let edits = Edits(decoded, scenario)
         let mine = Array(stride(from: shard.index, to: runs, by: shard.count))
         let failure = Mutex<RunDrawError?>(nil)
-        let stats = MonteCarlo.run(runs: mine, scenario: { k in
-            do throws(ScenarioErrors) {
-                return try simulation.sample(run: k, adjust: adjust, edits: edits)
-            } catch {
-                failure.withLock { $0 = $0 ?? RunDrawError(run: k, problems: error) }
-                return nil
-            }
-        }, done: done, shouldStop: { shouldStop() || failure.withLock { $0 != nil } })
+        let stats = MonteCarlo.run(
+            runs: mine,
+            scenario: { k in
+                do throws(ScenarioErrors) {
+                    return try simulation.sample(run: k, adjust: adjust, edits: edits)
+                } catch {
+                    failure.withLock { $0 = $0 ?? RunDrawError(run: k, problems: error) }
+                    return nil
+                }
+            }, done: done, shouldStop: { shouldStop() || failure.withLock { $0 != nil } })
         if let error = failure.withLock({ $0 }) { throw error }
         // Mostly redrawn: the distribution lies mostly outside the valid range, and the runs sample
         // a sliver of it that the user did not write.
         if let worst = MonteCarlo.mostRedrawn(stats), worst.share > Simulation.maximumRedrawShare {
             throw RunDrawError(run: nil, problems: ScenarioErrors([]), mostlyRedrawn: worst)
         }
-        return (stats.count >= 2 ? MonteCarlo.section(stats, requested: mine.count, parameters: stats.first?.inputs.count ?? scenario.uncertainParameters.count) : nil,
-                stats.count, stats)
+        return (
+            stats.count >= 2
+                ? MonteCarlo.section(stats, requested: mine.count, parameters: stats.first?.inputs.count ?? scenario.uncertainParameters.count) : nil,
+            stats.count, stats
+        )
     }
 }
 
@@ -247,7 +258,8 @@ public struct RunDrawError: Error, Sendable, CustomStringConvertible {
             return "\(path): \(Int((share * 100).rounded())) % of its draws fell outside its valid range and were drawn again "
                 + "(more than \(Int(Simulation.maximumRedrawShare * 100)) %): the runs would sample a sliver of the distribution; narrow it to the valid range"
         }
-        return "\(problems.description)\nrun \(run ?? 0)'s draws of the uncertain parameters broke these checks in \(Simulation.maximumRunRedraws + 1) attempts; "
+        return
+            "\(problems.description)\nrun \(run ?? 0)'s draws of the uncertain parameters broke these checks in \(Simulation.maximumRunRedraws + 1) attempts; "
             + "narrow the distributions so that their values agree"
     }
 }
@@ -289,12 +301,16 @@ extension Simulation {
 
         /// Writes summary.json, timeseries.csv (one row per `resolution`, a whole multiple of the
         /// rows the run kept), fleets.csv and report.html into `folder`, replacing it as a whole.
-        public func write(to folder: String, resolution: Measurement<UnitDuration> = Measurement(value: 1, unit: .hours),
-                          run: RunInfo = RunInfo(wallSeconds: 0), scenarioText: String = "") throws {
+        public func write(
+            to folder: String, resolution: Measurement<UnitDuration> = Measurement(value: 1, unit: .hours),
+            run: RunInfo = RunInfo(wallSeconds: 0), scenarioText: String = ""
+        ) throws {
             let seconds = resolution.converted(to: .seconds).value
             let rows = max(1, Int((seconds / breakdown.dt).rounded()))
             guard rows % breakdown.stepsPerRow == 0 else {
-                throw UsageError("a resolution of \(seconds) s is not a whole multiple of the \(Double(breakdown.stepsPerRow) * breakdown.dt) s rows this run kept; run with that resolution")
+                throw UsageError(
+                    "a resolution of \(seconds) s is not a whole multiple of the \(Double(breakdown.stepsPerRow) * breakdown.dt) s rows this run kept; run with that resolution"
+                )
             }
             try ResultFolder.write(breakdown, summary: summary(run: run), to: folder, stepsPerRow: rows, scenarioText: scenarioText)
         }
@@ -305,8 +321,10 @@ extension Simulation {
     /// One-at-a-time swings (`urbanwatt sensitivity`): the central run, then each uncertain input at
     /// its 5th and its 95th percentile with the others central, 2K + 1 runs on all cores. Throws
     /// the problems of a swing whose values break a check spanning parameters.
-    public func sensitivity(adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in }, done: @escaping @Sendable (Int) -> Void = { _ in },
-                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws(ScenarioErrors) -> Sensitivity {
+    public func sensitivity(
+        adjust: @escaping @Sendable (inout Scenario) -> Void = { _ in }, done: @escaping @Sendable (Int) -> Void = { _ in },
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws(ScenarioErrors) -> Sensitivity {
         // The inputs the YAML still describes: a part changed in code swings nothing.
         let edits = Edits(decoded, scenario)
         let inputs = edits.apply(decoded, to: scenario).uncertainParameters

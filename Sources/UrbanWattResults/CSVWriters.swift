@@ -27,8 +27,9 @@ public enum CSVWriters {
         let parts = Mutex(Array(repeating: [UInt8](), count: pieces))
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
             var out = ByteWriter(capacity: rows / pieces * (52 + 12 * series.count))
-            timeseriesLines(into: &out, b.result.clock, stepsPerRow: b.stepsPerRow, steps: b.steps, total: total, series: series.map(\.rows),
-                            per: per, rows: rows * piece / pieces ..< rows * (piece + 1) / pieces)
+            timeseriesLines(
+                into: &out, b.result.clock, stepsPerRow: b.stepsPerRow, steps: b.steps, total: total, series: series.map(\.rows),
+                per: per, rows: rows * piece / pieces..<rows * (piece + 1) / pieces)
             parts.withLock { $0[piece] = out.bytes }
         }
         return parts.withLock { parts in
@@ -41,7 +42,8 @@ public enum CSVWriters {
 
     /// The columns after the total, by name: layers or fleets, each with its rows from `rows`.
     static func timeseriesColumns(_ columns: Columns, _ scenario: Scenario, rows: (Breakdown.Group) -> [Double])
-        -> [(name: String, rows: [Double])] {
+        -> [(name: String, rows: [Double])]
+    {
         switch columns {
         case .layers: Layer.allCases.map { ($0.rawValue, rows(.layer($0))) }
         case .fleets: scenario.fleets.enumerated().map { ($1.name, rows(.fleet($0))) }
@@ -57,8 +59,10 @@ public enum CSVWriters {
 
     /// Appends the lines of timeseries.csv for output rows `rows`, each the mean of `per` kept rows
     /// of `stepsPerRow` steps on `clock`, of which the first `steps` were simulated.
-    static func timeseriesLines(into out: inout ByteWriter, _ clock: StepClock, stepsPerRow: Int, steps: Int, total: [Double], series: [[Double]],
-                                per: Int, rows: Range<Int>) {
+    static func timeseriesLines(
+        into out: inout ByteWriter, _ clock: StepClock, stepsPerRow: Int, steps: Int, total: [Double], series: [[Double]],
+        per: Int, rows: Range<Int>
+    ) {
         let dt = Double(clock.step)
         for row in rows {
             let r = row * per
@@ -94,7 +98,8 @@ public enum CSVWriters {
     /// figure for (no grid signal, no `replaces:` or ICT function, no battery) is empty.
     public static func fleets(_ b: Breakdown) -> String {
         let carriers = b.scenario.carriers
-        var out = "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
+        var out =
+            "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
             + "savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
             + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,uplinks,bytes"
             + carriers.map { ",\($0.name.replacingOccurrences(of: "-", with: "_"))_saved_\($0.unit.lowercased())" }.joined() + "\n"
@@ -107,21 +112,24 @@ public enum CSVWriters {
                 let balance = b.balance(fleets: [i], span)
                 func saving(_ parts: RunSummary.Parts?, _ value: (RunSummary.Parts) -> Double) -> String { optional(measure ? parts.map(value) : nil) }
                 let ict = b.ict(fleet: i, span)
-                let fields: [String] = [
-                    String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.district,
-                    String(b.nodes(fleet: i, span)), fixed(b.kWh(.fleet(i), span)), fixed(b.peak(.fleet(i), span).kW),
-                    optional(b.co2(.fleet(i), span)), optional(b.cost(.fleet(i), span)),
-                    optional(fleet.replaces != nil ? balance.kWh.baseline : nil),
-                    saving(balance.kWh, \.savings), saving(balance.co2Kg, \.savings), saving(balance.cost, \.savings),
-                    saving(balance.kWh, \.savingsICT), saving(balance.co2Kg, \.savingsICT), saving(balance.cost, \.savingsICT),
-                    fixed(ict.energyKWh), optional(ict.co2Kg), optional(ict.cost),
-                    optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
-                    optional(lives.mean.map { $0 / year }),
-                    String(b.uplinks(fleet: i, span)), String(b.bytes(fleet: i, span)),
-                ] + carriers.map { c in
-                    fixed(b.scenario.effects.indices.filter { b.scenario.effects[$0].enabledBy == fleet.name && b.scenario.effects[$0].carrier == c.name }
-                        .reduce(0) { $0 + b.kWh(.effect($1), span) })
-                }
+                let fields: [String] =
+                    [
+                        String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.district,
+                        String(b.nodes(fleet: i, span)), fixed(b.kWh(.fleet(i), span)), fixed(b.peak(.fleet(i), span).kW),
+                        optional(b.co2(.fleet(i), span)), optional(b.cost(.fleet(i), span)),
+                        optional(fleet.replaces != nil ? balance.kWh.baseline : nil),
+                        saving(balance.kWh, \.savings), saving(balance.co2Kg, \.savings), saving(balance.cost, \.savings),
+                        saving(balance.kWh, \.savingsICT), saving(balance.co2Kg, \.savingsICT), saving(balance.cost, \.savingsICT),
+                        fixed(ict.energyKWh), optional(ict.co2Kg), optional(ict.cost),
+                        optional(lives.mean.map { _ in lives.minimum / year }), optional(lives.percentile(5).map { $0 / year }),
+                        optional(lives.mean.map { $0 / year }),
+                        String(b.uplinks(fleet: i, span)), String(b.bytes(fleet: i, span)),
+                    ]
+                    + carriers.map { c in
+                        fixed(
+                            b.scenario.effects.indices.filter { b.scenario.effects[$0].enabledBy == fleet.name && b.scenario.effects[$0].carrier == c.name }
+                                .reduce(0) { $0 + b.kWh(.effect($1), span) })
+                    }
                 out += fields.map(field).joined(separator: ",") + "\n"
             }
         }

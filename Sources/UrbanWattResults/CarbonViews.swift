@@ -22,18 +22,27 @@ extension RunSummary.CarbonView {
     }
 
     static func json(_ views: [RunSummary.Named<Self>]) -> JSONValue {
-        .object(views.map { v in
-            (v.name, .object([("co2_kg", .number(v.value.co2Kg)), ("g_per_kwh", .number(v.value.gramsPerKWh))]
-                + RunSummary.Balance.measures.map { ("\($0)_co2_kg", .number(v.value.balance.value($0))) }))
-        })
+        .object(
+            views.map { v in
+                (
+                    v.name,
+                    .object(
+                        [("co2_kg", .number(v.value.co2Kg)), ("g_per_kwh", .number(v.value.gramsPerKWh))]
+                            + RunSummary.Balance.measures.map { ("\($0)_co2_kg", .number(v.value.balance.value($0))) })
+                )
+            })
     }
 
     static func read(_ r: JSONReader?) throws -> [RunSummary.Named<Self>] {
         try r?.entries { name, v in
             let m = try RunSummary.Balance.measures.map { try v.double("\($0)_co2_kg") }
-            return RunSummary.Named(name: name, value: Self(co2Kg: try v.double("co2_kg"), gramsPerKWh: try v.double("g_per_kwh"), balance: RunSummary.Parts(
-                baseline: m[0], savingsEfficiency: m[1], savingsICT: m[2], savings: m[3], rebound: m[4], reboundICT: m[5], ictOverhead: m[6], net: m[7],
-                netWithEfficiency: m[8])))
+            return RunSummary.Named(
+                name: name,
+                value: Self(
+                    co2Kg: try v.double("co2_kg"), gramsPerKWh: try v.double("g_per_kwh"),
+                    balance: RunSummary.Parts(
+                        baseline: m[0], savingsEfficiency: m[1], savingsICT: m[2], savings: m[3], rebound: m[4], reboundICT: m[5], ictOverhead: m[6], net: m[7],
+                        netWithEfficiency: m[8])))
         } ?? []
     }
 }

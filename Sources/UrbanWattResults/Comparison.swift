@@ -53,13 +53,18 @@ public struct Comparison: Sendable {
         // either side has them: a variant that moves load (smart charging) changes the peak, not the energy.
         func years(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byYear.map { RunSummary.Named(name: String($0.year), value: $0.figures) } }
         func fleets(_ s: RunSummary) -> [RunSummary.Named<RunSummary.Figures>] { s.byFleet.map { RunSummary.Named(name: $0.name, value: $0.figures) } }
-        let sections = [("by_layer", a.byLayer, b.byLayer), ("by_district", a.byDistrict, b.byDistrict), ("by_year", years(a), years(b)), ("by_fleet", fleets(a), fleets(b))]
+        let sections = [
+            ("by_layer", a.byLayer, b.byLayer), ("by_district", a.byDistrict, b.byDistrict), ("by_year", years(a), years(b)),
+            ("by_fleet", fleets(a), fleets(b)),
+        ]
         for (section, x, y) in sections {
             let byName = [x, y].map { Dictionary($0.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
             for name in Comparison.names(x, y) {
                 let fx = byName[0][name], fy = byName[1][name]
-                for (measure, value) in [("energy_kwh", { (f: RunSummary.Figures) in Optional(f.energyKWh) }), ("peak_kw", { Optional($0.peakKW) }),
-                                         ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost })] {
+                for (measure, value) in [
+                    ("energy_kwh", { (f: RunSummary.Figures) in Optional(f.energyKWh) }), ("peak_kw", { Optional($0.peakKW) }),
+                    ("co2_kg", { $0.co2Kg }), ("cost", { $0.cost }),
+                ] {
                     let vx = fx.flatMap(value), vy = fy.flatMap(value)
                     if measure == "energy_kwh" || measure == "peak_kw" || vx != nil || vy != nil {
                         rows.append(Row(section: section, name: name, measure: measure, a: vx, b: vy))
@@ -106,18 +111,24 @@ public struct Comparison: Sendable {
         switch format {
         case .table, .md:
             let header = ["section", "item", "measure", labels.0, labels.1, "Δ", "Δ%"]
-            let body = [["run", "period, step, seed", "", runs.0, runs.1, "", ""]]
-                + rows.map { [$0.section.replacingOccurrences(of: "_", with: " "), $0.section == "totals" || $0.section == "balance" ? "" : $0.name,
-                              Comparison.measureName($0.measure), n($0.a), n($0.b), n($0.delta), pct($0.relative)] }
+            let body =
+                [["run", "period, step, seed", "", runs.0, runs.1, "", ""]]
+                + rows.map {
+                    [
+                        $0.section.replacingOccurrences(of: "_", with: " "), $0.section == "totals" || $0.section == "balance" ? "" : $0.name,
+                        Comparison.measureName($0.measure), n($0.a), n($0.b), n($0.delta), pct($0.relative),
+                    ]
+                }
             // The table goes to a terminal, where the warnings go to stderr; Markdown is a document.
             if format == .table { return SummaryTable.table([header] + body).joined(separator: "\n") + "\n" }
             let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
             let notes = warnings.map { "\n> **Warning:** \($0)." } + expected.map { "\n> **Expected:** \($0)." }
             return ([line(header), "|---|---|---|--:|--:|--:|--:|"] + body.map(line) + notes).joined(separator: "\n") + "\n"
         case .csv:
-            return "section,item,measure,a,b,delta,relative\n" + rows.map {
-                [$0.section, CSVWriters.field($0.name), $0.measure, raw($0.a), raw($0.b), raw($0.delta), raw($0.relative)].joined(separator: ",")
-            }.joined(separator: "\n") + "\n"
+            return "section,item,measure,a,b,delta,relative\n"
+                + rows.map {
+                    [$0.section, CSVWriters.field($0.name), $0.measure, raw($0.a), raw($0.b), raw($0.delta), raw($0.relative)].joined(separator: ",")
+                }.joined(separator: "\n") + "\n"
         case .html:
             return ComparisonPage.html(self)
         case .json:
@@ -127,10 +138,17 @@ public struct Comparison: Sendable {
                 ("runs", .object([("a", .string(runs.0)), ("b", .string(runs.1))])),
                 ("warnings", .array(warnings.map(JSONValue.string))),
                 ("expected", .array(expected.map(JSONValue.string))),
-                ("rows", .array(rows.map { .object([
-                    ("section", .string($0.section)), ("item", .string($0.name)), ("measure", .string($0.measure)), ("a", num($0.a)), ("b", num($0.b)),
-                    ("delta", num($0.delta)), ("relative", num($0.relative)),
-                ]) })),
+                (
+                    "rows",
+                    .array(
+                        rows.map {
+                            .object([
+                                ("section", .string($0.section)), ("item", .string($0.name)), ("measure", .string($0.measure)), ("a", num($0.a)),
+                                ("b", num($0.b)),
+                                ("delta", num($0.delta)), ("relative", num($0.relative)),
+                            ])
+                        })
+                ),
             ]).serialized()
         }
     }

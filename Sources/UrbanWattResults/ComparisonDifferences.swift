@@ -64,7 +64,9 @@ extension Comparison {
         for key in Comparison.keys(coefficients.0, coefficients.1) {
             let u = coefficients.0.first { $0.key == key }, v = coefficients.1.first { $0.key == key }
             guard !same(u?.value, v?.value) else { continue }
-            func text(_ c: Assumption?) -> String { c.map { FixedDecimal.format($0.value, digits: 6).trimmingZeros + ($0.unit.isEmpty ? "" : " \($0.unit)") } ?? "none" }
+            func text(_ c: Assumption?) -> String {
+                c.map { FixedDecimal.format($0.value, digits: 6).trimmingZeros + ($0.unit.isEmpty ? "" : " \($0.unit)") } ?? "none"
+            }
             changes.append("\(key) \(text(u)) → \(text(v))")
         }
         return changes

@@ -15,7 +15,8 @@ public enum Drivers {
     static func outputs(_ stats: [MonteCarlo.RunStats]) -> [(name: String, values: [Double])] {
         guard let first = stats.first else { return [] }
         var out: [(String, [Double])] = []
-        let net = first.groups.firstIndex { $0.section == "balance" && $0.key == "net_co2_kg" }
+        let net =
+            first.groups.firstIndex { $0.section == "balance" && $0.key == "net_co2_kg" }
             ?? first.groups.firstIndex { $0.section == "balance" && $0.key == "net_kwh" }
         if let k = net { out.append((first.groups[k].key, stats.map { $0.groups[k].value })) }
         if let k = first.totals.firstIndex(where: { $0.0 == "energy_kwh" }) { out.append(("energy_kwh", stats.map { $0.totals[k].1 })) }

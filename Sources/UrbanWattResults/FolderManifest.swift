@@ -51,9 +51,13 @@ public struct FolderManifest: Sendable, Equatable {
         JSONValue.object([
             ("urbanwatt_manifest", .integer(1)), ("version", .string(UrbanWattVersion.current)), ("command", .string(command)),
             ("run_id", .string(runID)), ("state", .string(state.rawValue)), ("files", .array(files.map(JSONValue.string))),
-            ("stamps", .object(files.compactMap { name in
-                stamps[name].map { (name, .array([.integer($0.bytes), .integer($0.seconds), .integer($0.nanoseconds)])) }
-            })),
+            (
+                "stamps",
+                .object(
+                    files.compactMap { name in
+                        stamps[name].map { (name, .array([.integer($0.bytes), .integer($0.seconds), .integer($0.nanoseconds)])) }
+                    })
+            ),
         ]).serialized()
     }
 
@@ -69,12 +73,13 @@ public struct FolderManifest: Sendable, Equatable {
         let path = PathText.join(folder, fileName)
         // Only a regular file: a link named like the manifest could make any folder look like ours.
         guard let file = FileStatus(path), file.isRegularFile, file.info.st_size < 1 << 20,
-              let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
-              json["urbanwatt_manifest"] == .integer(1),
-              let command = json["command"]?.stringValue, let runID = json["run_id"]?.stringValue,
-              let state = json["state"]?.stringValue.flatMap(State.init(rawValue:)),
-              case .array(let items)? = json["files"] else { return nil }
+            let data = FileManager.default.contents(atPath: path),
+            let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+            json["urbanwatt_manifest"] == .integer(1),
+            let command = json["command"]?.stringValue, let runID = json["run_id"]?.stringValue,
+            let state = json["state"]?.stringValue.flatMap(State.init(rawValue:)),
+            case .array(let items)? = json["files"]
+        else { return nil }
         var files: [String] = []
         for item in items {
             guard let name = item.stringValue, isPlainName(name), name != fileName else { return nil }

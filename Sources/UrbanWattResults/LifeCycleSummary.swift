@@ -63,8 +63,12 @@ extension RunSummary.LifeCycle {
             s.fleets[i].embodied.map { e in
                 var embodied = e
                 if bought { embodied.installedNew = true }
-                return (i, UrbanWattCore.LifeCycle.years(count: s.fleets[i].count, embodied: embodied, batteryLife: b.result.batteryLives[i].mean,
-                                                         over: spans, zone: zone))
+                return (
+                    i,
+                    UrbanWattCore.LifeCycle.years(
+                        count: s.fleets[i].count, embodied: embodied, batteryLife: b.result.batteryLives[i].mean,
+                        over: spans, zone: zone)
+                )
             }
         }
     }
@@ -72,10 +76,13 @@ extension RunSummary.LifeCycle {
 
 extension RunSummary.LifeCycleFigures {
     func fields() -> [(String, JSONValue)] {
-        [("incurred_co2e_kg", .number(incurredCO2eKg)), ("amortised_co2e_kg", .number(amortisedCO2eKg)), ("installed", .number(installed)),
-         ("replaced", .number(replaced)), ("retired", .number(retired)), ("batteries_replaced", .number(batteriesReplaced)), ("waste_kg", .optional(wasteKg)),
-         ("incurred_adp_kg_sb_eq", .optional(incurredADPKgSbEq)), ("amortised_adp_kg_sb_eq", .optional(amortisedADPKgSbEq)),
-         ("incurred_primary_energy_mj", .optional(incurredPrimaryEnergyMJ)), ("amortised_primary_energy_mj", .optional(amortisedPrimaryEnergyMJ))]
+        [
+            ("incurred_co2e_kg", .number(incurredCO2eKg)), ("amortised_co2e_kg", .number(amortisedCO2eKg)), ("installed", .number(installed)),
+            ("replaced", .number(replaced)), ("retired", .number(retired)), ("batteries_replaced", .number(batteriesReplaced)),
+            ("waste_kg", .optional(wasteKg)),
+            ("incurred_adp_kg_sb_eq", .optional(incurredADPKgSbEq)), ("amortised_adp_kg_sb_eq", .optional(amortisedADPKgSbEq)),
+            ("incurred_primary_energy_mj", .optional(incurredPrimaryEnergyMJ)), ("amortised_primary_energy_mj", .optional(amortisedPrimaryEnergyMJ)),
+        ]
     }
 
     init(_ r: JSONReader) throws {
@@ -85,15 +92,20 @@ extension RunSummary.LifeCycleFigures {
         batteriesReplaced = try r.double("batteries_replaced")
         wasteKg = try r.optionalDouble("waste_kg")
         (incurredADPKgSbEq, amortisedADPKgSbEq) = (try r.optionalDouble("incurred_adp_kg_sb_eq"), try r.optionalDouble("amortised_adp_kg_sb_eq"))
-        (incurredPrimaryEnergyMJ, amortisedPrimaryEnergyMJ) = (try r.optionalDouble("incurred_primary_energy_mj"), try r.optionalDouble("amortised_primary_energy_mj"))
+        (incurredPrimaryEnergyMJ, amortisedPrimaryEnergyMJ) = (
+            try r.optionalDouble("incurred_primary_energy_mj"), try r.optionalDouble("amortised_primary_energy_mj")
+        )
     }
 }
 
 extension RunSummary.LifeCycle {
     func json() -> JSONValue {
         func group(_ list: [RunSummary.Named<RunSummary.LifeCycleFigures>]) -> JSONValue { .object(list.map { ($0.name, .object($0.value.fields())) }) }
-        return .object(total.fields() + [("by_layer", group(byLayer)), ("by_kind", group(byKind)), ("by_district", group(byDistrict)),
-                                         ("by_fleet", group(byFleet))])
+        return .object(
+            total.fields() + [
+                ("by_layer", group(byLayer)), ("by_kind", group(byKind)), ("by_district", group(byDistrict)),
+                ("by_fleet", group(byFleet)),
+            ])
     }
 
     init(_ r: JSONReader) throws {

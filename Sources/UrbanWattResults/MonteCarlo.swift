@@ -24,8 +24,10 @@ public enum MonteCarlo {
     /// Runs replications `runs` on all cores; `scenario(k)` gives run k's scenario. Once
     /// `shouldStop` answers true no further run starts; the runs that finished are returned, in order.
     /// A nil scenario skips the run (its caller says why).
-    public static func run(runs: [Int], scenario: @Sendable (Int) -> Scenario?, done: @Sendable (Int) -> Void = { _ in },
-                           shouldStop: @Sendable () -> Bool = { false }) -> [RunStats] {
+    public static func run(
+        runs: [Int], scenario: @Sendable (Int) -> Scenario?, done: @Sendable (Int) -> Void = { _ in },
+        shouldStop: @Sendable () -> Bool = { false }
+    ) -> [RunStats] {
         let results = Mutex<[RunStats?]>(Array(repeating: nil, count: runs.count))
         let finished = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: runs.count) { i in
@@ -39,7 +41,8 @@ public enum MonteCarlo {
             let b = Breakdown.run(engine, stepsPerRow: max(1, engine.clock.count), concurrent: false, shouldStop: shouldStop)
             guard b.result.complete else { return }
             let stats = RunStats(
-                run: k, totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
+                run: k,
+                totals: [("energy_kwh", b.kWh(.total)), ("peak_kw", b.peak(.total).kW)]
                     + (b.co2(.total).map { [("co2_kg", $0)] } ?? [])
                     + (b.cost(.total).map { [("cost", $0)] } ?? []),
                 byYear: b.years.map { ($0.year, b.kWh(.total, $0.span)) }, groups: groups(b), redraws: s.parameterRedraws,
@@ -51,8 +54,10 @@ public enum MonteCarlo {
     }
 
     /// Runs replications 0..<`runs`.
-    public static func run(runs: Int, scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
-                           shouldStop: @Sendable () -> Bool = { false }) -> [RunStats] {
+    public static func run(
+        runs: Int, scenario: @Sendable (Int) -> Scenario, done: @Sendable (Int) -> Void = { _ in },
+        shouldStop: @Sendable () -> Bool = { false }
+    ) -> [RunStats] {
         run(runs: Array(0..<runs), scenario: scenario, done: done, shouldStop: shouldStop)
     }
 
@@ -120,9 +125,12 @@ public enum MonteCarlo {
 
     /// balance, by_layer, by_fleet, lifecycle and co2_views, each value's bands over the runs, in the first run's order.
     static func groupSections(_ stats: [RunStats], _ bands: ([Double]) -> RunSummary.Band)
-        -> (balance: [RunSummary.Named<RunSummary.Band>], byLayer: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>],
+        -> (
+            balance: [RunSummary.Named<RunSummary.Band>], byLayer: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>],
             byFleet: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>], lifecycle: [RunSummary.Named<RunSummary.Band>],
-            co2Views: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]) {
+            co2Views: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]
+        )
+    {
         var balance: [RunSummary.Named<RunSummary.Band>] = []
         var lifecycle: [RunSummary.Named<RunSummary.Band>] = []
         var grouped: [String: [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>]] = [:]
@@ -131,7 +139,11 @@ public enum MonteCarlo {
             if g.section == "lifecycle" { lifecycle.append(value); continue }
             guard let group = g.group else { balance.append(value); continue }
             var list = grouped[g.section] ?? []
-            if let i = list.firstIndex(where: { $0.name == group }) { list[i].value.append(value) } else { list.append(RunSummary.Named(name: group, value: [value])) }
+            if let i = list.firstIndex(where: { $0.name == group }) {
+                list[i].value.append(value)
+            } else {
+                list.append(RunSummary.Named(name: group, value: [value]))
+            }
             grouped[g.section] = list
         }
         return (balance, grouped["by_layer"] ?? [], grouped["by_fleet"] ?? [], lifecycle, grouped["co2_views"] ?? [])

@@ -45,8 +45,9 @@ public struct OutputFolder: Sendable {
     public func write(_ name: String, bytes: [UInt8]) throws(Failure) {
         let failure: Failure? = bytes.withUnsafeBytes { raw in
             // The array outlives the write: no copy into the Data.
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: raw.count,
-                            deallocator: .none)
+            let data = Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: raw.count,
+                deallocator: .none)
             do throws(Failure) { try write(name, data) } catch { return error }
             return nil
         }

@@ -34,9 +34,10 @@ extension RunSummary.Payback {
             let life = bought.first { $0.fleet == i }?.years ?? []
             let fleet = s.fleets[i]
             // The replaced stock, had it stayed: existing at the start, renewed and added as it would have been.
-            let avoided = fleet.replacedEmbodied.map {
-                UrbanWattCore.LifeCycle.years(count: fleet.count, embodied: $0, over: RunSummary.LifeCycle.spans(b), zone: b.result.clock.zone)
-            } ?? []
+            let avoided =
+                fleet.replacedEmbodied.map {
+                    UrbanWattCore.LifeCycle.years(count: fleet.count, embodied: $0, over: RunSummary.LifeCycle.spans(b), zone: b.result.clock.zone)
+                } ?? []
             var payback = Self()
             var co2 = 0.0, co2ICT = 0.0, money = 0.0
             for (year, span) in b.years {
@@ -52,7 +53,8 @@ extension RunSummary.Payback {
                     payback.co2eYearICT = crossing(co2ICT, payback.co2eYearICT, year)
                 }
                 if let c = balance.cost {
-                    money += -c.netWithEfficiency - (fleet.capex ?? 0) * (figures.installed + figures.replaced)
+                    money +=
+                        -c.netWithEfficiency - (fleet.capex ?? 0) * (figures.installed + figures.replaced)
                         + (fleet.replacedCapex ?? 0) * (old.installed + old.replaced)
                     payback.costYear = crossing(money, payback.costYear, year)
                 }
@@ -71,12 +73,15 @@ extension RunSummary.Payback {
 
     func json() -> JSONValue {
         func year(_ y: Int?) -> JSONValue { y.map(JSONValue.integer) ?? .null }
-        return .object([("co2e_year", year(co2eYear)), ("co2e_year_ict", year(co2eYearICT)), ("cost_year", year(costYear)),
-                        ("co2e_net_kg", .optional(co2eNetKg)), ("co2e_net_ict_kg", .optional(co2eNetICTKg)), ("cost_net", .optional(costNet))])
+        return .object([
+            ("co2e_year", year(co2eYear)), ("co2e_year_ict", year(co2eYearICT)), ("cost_year", year(costYear)),
+            ("co2e_net_kg", .optional(co2eNetKg)), ("co2e_net_ict_kg", .optional(co2eNetICTKg)), ("cost_net", .optional(costNet)),
+        ])
     }
 
     init(_ r: JSONReader) throws {
-        self.init(co2eYear: try r.optionalInt("co2e_year"), co2eYearICT: try r.optionalInt("co2e_year_ict"), costYear: try r.optionalInt("cost_year"),
-                  co2eNetKg: try r.optionalDouble("co2e_net_kg"), co2eNetICTKg: try r.optionalDouble("co2e_net_ict_kg"), costNet: try r.optionalDouble("cost_net"))
+        self.init(
+            co2eYear: try r.optionalInt("co2e_year"), co2eYearICT: try r.optionalInt("co2e_year_ict"), costYear: try r.optionalInt("cost_year"),
+            co2eNetKg: try r.optionalDouble("co2e_net_kg"), co2eNetICTKg: try r.optionalDouble("co2e_net_ict_kg"), costNet: try r.optionalDouble("cost_net"))
     }
 }

@@ -34,47 +34,47 @@ public enum Report {
             .compactMap { $0 }
         let hash = String(NodeRandom.fnv1a(scenarioText), radix: 16)
         return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
-        <style>
-        \(stylesheet)
-        </style></head><body>
-        <header id="header">
-        <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
-        <p class="facts">\(SVGPlot.escape(s.description))<br>period \(s.start) to \(s.end) (day after the last) · step \(durationText(Double(s.step))) · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted: the figures cover what was simulated</strong>")<br>UrbanWatt \(UrbanWattVersion.current) · generated \(isoUTC(Int64(generated.timeIntervalSince1970))) · scenario text FNV-1a \(hash)</p>
-        </header>
-        <section id="headline"><h2>The answer</h2>
-        \(headline(b, summary: summary))
-        </section>
-        <section id="summary"><h2>Summary</h2>
-        \(ReportText.summary(b, summary: summary))
-        </section>
-        <section id="tables"><h2>Tables</h2>
-        \(ReportText.tables(b, summary: summary))
-        </section>
-        <section id="charts"><h2>Charts</h2>
-        \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))
-        </section>
-        <section id="flows"><h2>Flows</h2>
-        <figure>\(ReportFlows.sankey(b))<figcaption>Energy from the grid through the layers to the fleets; the width of each band is its energy. Fleets under 1 % are gathered per layer.</figcaption></figure>
-        </section>
-        <section id="lifecycle"><h2>Life cycle</h2>
-        \(lifeCycle(b, summary: summary))
-        </section>
-        <section id="uncertainty"><h2>Uncertainty</h2>
-        \(ReportText.uncertainty(summary.uncertainty, unit: b.reportUnit))
-        </section>
-        <section id="assumptions"><h2>Assumptions</h2>
-        \(ReportText.assumptions(summary.assumptions))
-        </section>
-        <section id="methodology"><h2>Methodology</h2>
-        \(ReportText.methodology(b))
-        </section>
-        </body></html>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>UrbanWatt — \(SVGPlot.escape(s.name))</title>
+            <style>
+            \(stylesheet)
+            </style></head><body>
+            <header id="header">
+            <h1>UrbanWatt — \(SVGPlot.escape(s.name))</h1>
+            <p class="facts">\(SVGPlot.escape(s.description))<br>period \(s.start) to \(s.end) (day after the last) · step \(durationText(Double(s.step))) · seed \(s.seed)\(b.result.complete ? "" : " · <strong>interrupted: the figures cover what was simulated</strong>")<br>UrbanWatt \(UrbanWattVersion.current) · generated \(isoUTC(Int64(generated.timeIntervalSince1970))) · scenario text FNV-1a \(hash)</p>
+            </header>
+            <section id="headline"><h2>The answer</h2>
+            \(headline(b, summary: summary))
+            </section>
+            <section id="summary"><h2>Summary</h2>
+            \(ReportText.summary(b, summary: summary))
+            </section>
+            <section id="tables"><h2>Tables</h2>
+            \(ReportText.tables(b, summary: summary))
+            </section>
+            <section id="charts"><h2>Charts</h2>
+            \(charts.map { "<figure>\n\($0.svg)<figcaption>\(SVGPlot.escape($0.caption))</figcaption></figure>" }.joined(separator: "\n"))
+            </section>
+            <section id="flows"><h2>Flows</h2>
+            <figure>\(ReportFlows.sankey(b))<figcaption>Energy from the grid through the layers to the fleets; the width of each band is its energy. Fleets under 1 % are gathered per layer.</figcaption></figure>
+            </section>
+            <section id="lifecycle"><h2>Life cycle</h2>
+            \(lifeCycle(b, summary: summary))
+            </section>
+            <section id="uncertainty"><h2>Uncertainty</h2>
+            \(ReportText.uncertainty(summary.uncertainty, unit: b.reportUnit))
+            </section>
+            <section id="assumptions"><h2>Assumptions</h2>
+            \(ReportText.assumptions(summary.assumptions))
+            </section>
+            <section id="methodology"><h2>Methodology</h2>
+            \(ReportText.methodology(b))
+            </section>
+            </body></html>
 
-        """
+            """
     }
 
     /// A winter and a summer day; for a run of several years, those of its first, middle and last
@@ -109,9 +109,11 @@ public enum Report {
         }
         let ticks = stride(from: 0, through: 24, by: 3).map { (Double($0), "\($0):00") }
         let months = season == "winter" ? "December to February" : "June to August"
-        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
-                "Mean power in each local hour of the \(season) months (\(months)) " + (year.map { "of \($0) that the run covers" } ?? "in the period")
-                    + ", stacked by layer" + (year == nil ? "." : "; the first, middle and last year share one scale."))
+        return (
+            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
+            "Mean power in each local hour of the \(season) months (\(months)) " + (year.map { "of \($0) that the run covers" } ?? "in the period")
+                + ", stacked by layer" + (year == nil ? "." : "; the first, middle and last year share one scale.")
+        )
     }
 
     /// Energy per calendar year, stacked by layer; with `--runs`, p5–p95 whiskers of the total.
@@ -122,12 +124,14 @@ public enum Report {
         var top = values.map { $0.reduce(0, +) }.max() ?? 1
         let bands = years.map { y in uncertainty?.year(y.year) }
         for band in bands { if let p95 = band?.p95 { top = max(top, p95 / u.kWhPer) } }
-        var plot = SVGPlot(title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (\(u.energy))", x: 0...Double(max(1, years.count)), y: 0...top)
+        var plot = SVGPlot(
+            title: "Energy per year by layer", xLabel: "calendar year", yLabel: "energy (\(u.energy))", x: 0...Double(max(1, years.count)), y: 0...top)
         for (i, v) in values.enumerated() {
             var base = 0.0
             for (k, l) in Layer.allCases.enumerated() {
-                plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: colors[l]!,
-                          label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) \(u.energy)")
+                plot.rect(
+                    x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: colors[l]!,
+                    label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) \(u.energy)")
                 base += v[k]
             }
             if let p5 = bands[i]?.p5, let p95 = bands[i]?.p95 {
@@ -139,7 +143,8 @@ public enum Report {
         }
         let every = max(1, years.count / 12)
         let ticks = years.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset) + 0.5, String($0.element.year)) }
-        let caption = "Energy of each calendar year, stacked by layer" + (uncertainty == nil ? "." : "; whiskers: p5–p95 of the total over the Monte Carlo runs.")
+        let caption =
+            "Energy of each calendar year, stacked by layer" + (uncertainty == nil ? "." : "; whiskers: p5–p95 of the total over the Monte Carlo runs.")
         return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }), caption)
     }
 
@@ -147,7 +152,9 @@ public enum Report {
     static func loadDuration(_ b: Breakdown) -> (svg: String, caption: String) {
         let curve = b.loadDuration
         let hours = Double(b.steps) * b.dt / 3600
-        var plot = SVGPlot(title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1), y: 0...(curve.first?.kW ?? 1))
+        var plot = SVGPlot(
+            title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1),
+            y: 0...(curve.first?.kW ?? 1))
         // Each band of the histogram as a flat step from where the one above ends.
         var points: [(Double, Double)] = []
         for (k, p) in curve.enumerated() {
@@ -156,23 +163,30 @@ public enum Report {
         }
         plot.line(points, stroke: "#4e79a7")
         let ticks = SVGPlot.ticks(0...SVGPlot.niceCeiling(hours)).filter { $0 <= hours }.map { ($0, SVGPlot.label($0)) }
-        return (plot.render(xTicks: ticks), "Each point: the total power that the city draws for at least that many hours of the period (from a histogram of the steps, to within 1/2048 of the peak).")
+        return (
+            plot.render(xTicks: ticks),
+            "Each point: the total power that the city draws for at least that many hours of the period (from a histogram of the steps, to within 1/2048 of the peak)."
+        )
     }
 
     /// The balance: both savings, the ICT overhead, and the net with and without efficiency.
     static func balance(_ bal: RunSummary.Parts, unit u: ReportUnit) -> (svg: String, caption: String) {
-        let bars = [("efficiency savings", bal.savingsEfficiency, "#bab0ac"), ("ICT-enabled savings", bal.savingsICT, "#59a14f"),
-                    ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f")]
+        let bars = [
+            ("efficiency savings", bal.savingsEfficiency, "#bab0ac"), ("ICT-enabled savings", bal.savingsICT, "#59a14f"),
+            ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f"),
+        ]
         let values = bars.map { $0.1 / u.kWhPer }
         let low = min(0, values.min()!), high = max(1, values.max()!)
-        var plot = SVGPlot(title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(bars.count), y: low...high)
+        var plot = SVGPlot(
+            title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(bars.count), y: low...high)
         for (i, bar) in bars.enumerated() {
             let v = bar.1 / u.kWhPer
             plot.rect(x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: min(0, v), y1: max(0, v), fill: bar.2, label: "\(bar.0): \(u.text(bar.1))")
             plot.text(u.text(bar.1), x: plot.px(Double(i) + 0.5), y: plot.py(max(0, v)) - 5)
         }
         let rebound = bal.reboundICT != 0 ? " + rebound \(u.text(bal.reboundICT))" : ""
-        let caption = "Net = ICT overhead \(u.text(bal.ictOverhead)) − ICT-enabled savings \(u.text(bal.savingsICT))\(rebound) = \(u.text(bal.net)) (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(u.text(bal.netWithEfficiency))."
+        let caption =
+            "Net = ICT overhead \(u.text(bal.ictOverhead)) − ICT-enabled savings \(u.text(bal.savingsICT))\(rebound) = \(u.text(bal.net)) (below zero: the ICT enables more savings than it uses). Efficiency savings (new equipment against what it replaces, with its ICT off) are shown apart: with them the net would be \(u.text(bal.netWithEfficiency))."
         return (plot.render(xTicks: bars.enumerated().map { (Double($0.offset) + 0.5, $0.element.0) }), caption)
     }
 
@@ -188,6 +202,9 @@ public enum Report {
         // Slanted labels have room for most names; a longer one ends in an ellipsis (the bar's
         // tooltip has it whole).
         let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, $0.element.0.count > 24 ? $0.element.0.prefix(23) + "…" : $0.element.0) }
-        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }, slanted: true), "The fleets that use the most energy, coloured by layer.")
+        return (
+            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }, slanted: true),
+            "The fleets that use the most energy, coloured by layer."
+        )
     }
 }

@@ -58,7 +58,8 @@ enum ReportFlows {
             used[fl.layer, default: 0] += h
             s += band(x1 + bar, from, x2, fleetY, h, Report.colors[fl.layer]!)
             s += "<rect x=\"\(f(x2))\" y=\"\(f(fleetY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(Report.colors[fl.layer]!)\"/>\n"
-            s += "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(FixedDecimal.format(100 * fl.kWh / total, digits: 1)) %</text>\n"
+            s +=
+                "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(FixedDecimal.format(100 * fl.kWh / total, digits: 1)) %</text>\n"
             fleetY += max(h, minimum) + gap
         }
         return s + labels + "</svg>\n"
@@ -68,6 +69,7 @@ enum ReportFlows {
     static func band(_ xa: Double, _ ya: Double, _ xb: Double, _ yb: Double, _ h: Double, _ color: String) -> String {
         let mx = (xa + xb) / 2
         func f(_ x: Double) -> String { FixedDecimal.format(x, digits: 1) }
-        return "<path d=\"M\(f(xa)),\(f(ya)) C\(f(mx)),\(f(ya)) \(f(mx)),\(f(yb)) \(f(xb)),\(f(yb)) L\(f(xb)),\(f(yb + h)) C\(f(mx)),\(f(yb + h)) \(f(mx)),\(f(ya + h)) \(f(xa)),\(f(ya + h)) Z\" fill=\"\(color)\" fill-opacity=\"0.45\"/>\n"
+        return
+            "<path d=\"M\(f(xa)),\(f(ya)) C\(f(mx)),\(f(ya)) \(f(mx)),\(f(yb)) \(f(xb)),\(f(yb)) L\(f(xb)),\(f(yb + h)) C\(f(mx)),\(f(yb + h)) \(f(mx)),\(f(ya + h)) \(f(xa)),\(f(ya + h)) Z\" fill=\"\(color)\" fill-opacity=\"0.45\"/>\n"
     }
 }

@@ -44,8 +44,9 @@ public enum ResultFolder {
                 try folder.write("scenario.yaml", scenarioText)
                 let header: JSONValue
                 do {
-                    header = try ShardFiles.header(b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split,
-                                                   key: key, runsCSV: runsCSV)
+                    header = try ShardFiles.header(
+                        b.result, scenarioText: scenarioText, series: series.writer, chunk: series.chunk, split: series.split,
+                        key: key, runsCSV: runsCSV)
                 } catch {
                     throw .cannotWrite(PathText.join(path, "shard.json"), "\(error)")
                 }

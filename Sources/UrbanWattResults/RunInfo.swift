@@ -16,8 +16,10 @@ public struct RunInfo: Sendable {
     /// Stopped before all it was asked to do (Ctrl-C during the Monte Carlo runs).
     public var interrupted = false
 
-    public init(version: String = UrbanWattVersion.current, wallSeconds: Double, generated: Int = 0, published: Int = 0, dropped: Int = 0,
-                uncertainty: RunSummary.Uncertainty? = nil) {
+    public init(
+        version: String = UrbanWattVersion.current, wallSeconds: Double, generated: Int = 0, published: Int = 0, dropped: Int = 0,
+        uncertainty: RunSummary.Uncertainty? = nil
+    ) {
         self.version = version
         self.wallSeconds = wallSeconds
         self.generated = generated

@@ -9,22 +9,33 @@ extension RunSummary {
             ("urbanwatt_version", .string(version)),
             ("scenario", .string(scenario)),
             ("seed", .seed(seed)),
-            ("period", .object([
-                ("start", .string(period.start)), ("end", .string(period.end)),
-                ("step_s", .integer(period.stepSeconds)), ("steps", .integer(period.steps)),
-            ])),
+            (
+                "period",
+                .object([
+                    ("start", .string(period.start)), ("end", .string(period.end)),
+                    ("step_s", .integer(period.stepSeconds)), ("steps", .integer(period.steps)),
+                ])
+            ),
             ("complete", .bool(complete)),
             ("totals", totals.json()),
             ("by_layer", .object(byLayer.map { ($0.name, $0.value.json()) })),
             ("by_kind", .object(byKind.map { ($0.name, $0.value.json()) })),
             ("by_district", .object(byDistrict.map { ($0.name, $0.value.json()) })),
             ("by_fleet", .object(byFleet.map { ($0.name, $0.json()) })),
-            ("by_year", .object(byYear.map { y in
-                (String(y.year), .object(y.figures.fields() + [
-                    ("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) })), ("balance", y.balance.json()),
-                ] + (y.co2Views.isEmpty ? [] : [("co2_views", CarbonView.json(y.co2Views))])
-                  + (lifecycle?.byYear.first { $0.name == String(y.year) }.map { [("lifecycle", .object($0.value.fields()))] } ?? [])))
-            })),
+            (
+                "by_year",
+                .object(
+                    byYear.map { y in
+                        (
+                            String(y.year),
+                            .object(
+                                y.figures.fields() + [
+                                    ("by_layer", .object(y.byLayer.map { ($0.name, $0.value.json()) })), ("balance", y.balance.json()),
+                                ] + (y.co2Views.isEmpty ? [] : [("co2_views", CarbonView.json(y.co2Views))])
+                                    + (lifecycle?.byYear.first { $0.name == String(y.year) }.map { [("lifecycle", .object($0.value.fields()))] } ?? []))
+                        )
+                    })
+            ),
             ("ict", ict.json()),
         ]
         if let lifecycle { sections.append(("lifecycle", lifecycle.json())) }
@@ -36,28 +47,50 @@ extension RunSummary {
             sections.append(("effects", .object(effects.map { ($0.name, $0.value.json()) })))
         }
         sections += [
-            ("balance", .object(balance.fields() + [
-                ("by_fleet", .object(balanceByFleet.map { ($0.name, $0.value.json()) })),
-                ("by_district", .object(balanceByDistrict.map { ($0.name, $0.value.json()) })),
-                ("by_carrier", .object(byCarrier.map { ($0.name, $0.value.json()) })),
-            ])),
-            ("assumptions", .object(assumptions.map { group in
-                (group.name, .array(group.value.map { a in
-                    .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
-                }))
-            })),
-            ("telemetry", .object([
-                ("generated", .integer(telemetry.generated)), ("published", .integer(telemetry.published)), ("dropped", .integer(telemetry.dropped)),
-            ] + (telemetry.clients > 0 ? [
-                ("clients", .integer(telemetry.clients)), ("connect_s", .number(((telemetry.connectSeconds ?? 0) * 1000).rounded() / 1000)),
-            ] : []))),
+            (
+                "balance",
+                .object(
+                    balance.fields() + [
+                        ("by_fleet", .object(balanceByFleet.map { ($0.name, $0.value.json()) })),
+                        ("by_district", .object(balanceByDistrict.map { ($0.name, $0.value.json()) })),
+                        ("by_carrier", .object(byCarrier.map { ($0.name, $0.value.json()) })),
+                    ])
+            ),
+            (
+                "assumptions",
+                .object(
+                    assumptions.map { group in
+                        (
+                            group.name,
+                            .array(
+                                group.value.map { a in
+                                    .object([("key", .string(a.key)), ("value", .number(a.value)), ("unit", .string(a.unit)), ("source", .string(a.source))])
+                                })
+                        )
+                    })
+            ),
+            (
+                "telemetry",
+                .object(
+                    [
+                        ("generated", .integer(telemetry.generated)), ("published", .integer(telemetry.published)), ("dropped", .integer(telemetry.dropped)),
+                    ]
+                        + (telemetry.clients > 0
+                            ? [
+                                ("clients", .integer(telemetry.clients)), ("connect_s", .number(((telemetry.connectSeconds ?? 0) * 1000).rounded() / 1000)),
+                            ] : []))
+            ),
         ]
         if let uncertainty { sections.append(("uncertainty", uncertainty.json())) }
-        sections.append(("run", .object([
-            ("wall_s", .number((run.wallSeconds * 1000).rounded() / 1000)),
-            ("node_steps", .integer(run.nodeSteps)),
-            ("shard", .string(run.shard)),
-        ])))
+        sections.append(
+            (
+                "run",
+                .object([
+                    ("wall_s", .number((run.wallSeconds * 1000).rounded() / 1000)),
+                    ("node_steps", .integer(run.nodeSteps)),
+                    ("shard", .string(run.shard)),
+                ])
+            ))
         return .object(sections)
     }
 
@@ -86,20 +119,25 @@ extension RunSummary {
         byFleet = try r.object("by_fleet").entries { name, f in
             var battery: (min: Double, p5: Double, mean: Double)?
             if let life = try f.optionalObject("battery_life_years") { battery = (try life.double("min"), try life.double("p5"), try life.double("mean")) }
-            return Fleet(name: name, figures: try Figures(f), kind: try f.string("kind"), layer: try f.string("layer"), district: try f.string("district"),
-                         nodes: try f.int("nodes"), uplinks: try f.optionalInt("uplinks") ?? f.int("messages"), bytes: try f.int("bytes"),
-                         batteryLifeYears: battery,
-                         baselineKWh: try f.optionalDouble("baseline_kwh"))
+            return Fleet(
+                name: name, figures: try Figures(f), kind: try f.string("kind"), layer: try f.string("layer"), district: try f.string("district"),
+                nodes: try f.int("nodes"), uplinks: try f.optionalInt("uplinks") ?? f.int("messages"), bytes: try f.int("bytes"),
+                batteryLifeYears: battery,
+                baselineKWh: try f.optionalDouble("baseline_kwh"))
         }
         byYear = try r.object("by_year").entries { year, y in
             guard let number = Int(year) else { throw y.failure(expected: "a calendar year as its key", found: year) }
             // Summaries written before the yearly balance have none: zeros stand in.
             let balance = try y.optionalObject("balance").map { try Balance($0) }
-            return Year(year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) },
-                        balance: balance ?? Balance(kWh: .zero, co2Kg: nil, cost: nil), co2Views: try CarbonView.read(y.optionalObject("co2_views")))
+            return Year(
+                year: number, figures: try Figures(y), byLayer: try y.object("by_layer").entries { Named(name: $0, value: try Amount($1)) },
+                balance: balance ?? Balance(kWh: .zero, co2Kg: nil, cost: nil), co2Views: try CarbonView.read(y.optionalObject("co2_views")))
         }
-        ict = try r.optionalObject("ict").map { try ICT($0) } ?? ICT(total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
-                                                                       byDistrict: [], byFleet: [], byYear: [], excluded: [])
+        ict =
+            try r.optionalObject("ict").map { try ICT($0) }
+            ?? ICT(
+                total: RunSummary.Amount(energyKWh: 0, co2Kg: nil, cost: nil), byLayer: [], byKind: [],
+                byDistrict: [], byFleet: [], byYear: [], excluded: [])
         lifecycle = try r.optionalObject("lifecycle").map { try LifeCycle($0) }
         payback = try r.optionalObject("payback")?.entries { Named(name: $0, value: try Payback($1)) } ?? []
         sci = try r.optionalObject("sci")?.entries { Named(name: $0, value: try FleetSCI($1)) } ?? []
@@ -116,24 +154,30 @@ extension RunSummary {
         effects = try r.optionalObject("effects")?.entries { Named(name: $0, value: try CarrierSaving($1)) } ?? []
         // Summaries written before the carriers' balance have none, or the effects' sums by carrier
         // (with `carrier` and no `used`): neither is a balance by carrier.
-        byCarrier = try b.optionalObject("by_carrier")?.entries { name, c in
-            c.has("used") || !c.has("carrier") ? Named(name: name, value: try CarrierBalance(c)) : nil
-        }.compactMap { $0 } ?? []
+        byCarrier =
+            try b.optionalObject("by_carrier")?.entries { name, c in
+                c.has("used") || !c.has("carrier") ? Named(name: name, value: try CarrierBalance(c)) : nil
+            }.compactMap { $0 } ?? []
         // The figures above are what a summary is read for (`compare`); what follows is read where
         // it can be, so that a summary of an earlier version (without redraw_share, say) still compares.
-        assumptions = (try? r.object("assumptions").entries { group, list in
-            Named(name: group, value: try list.items { a in
-                Assumption(try a.string("key"), try a.double("value"), try a.string("unit"), try a.string("source"))
-            })
-        }) ?? []
+        assumptions =
+            (try? r.object("assumptions").entries { group, list in
+                Named(
+                    name: group,
+                    value: try list.items { a in
+                        Assumption(try a.string("key"), try a.double("value"), try a.string("unit"), try a.string("source"))
+                    })
+            }) ?? []
         let t = try? r.object("telemetry")
-        telemetry = Telemetry(generated: (try? t?.int("generated")) ?? 0, published: (try? t?.int("published")) ?? 0,
-                              dropped: (try? t?.int("dropped")) ?? 0, clients: (try? t?.optionalInt("clients")) ?? 0,
-                              connectSeconds: (try? t?.optionalDouble("connect_s")) ?? nil)
+        telemetry = Telemetry(
+            generated: (try? t?.int("generated")) ?? 0, published: (try? t?.int("published")) ?? 0,
+            dropped: (try? t?.int("dropped")) ?? 0, clients: (try? t?.optionalInt("clients")) ?? 0,
+            connectSeconds: (try? t?.optionalDouble("connect_s")) ?? nil)
         uncertainty = (try? r.optionalObject("uncertainty")).flatMap { u in u.flatMap { try? Uncertainty($0) } }
         let facts = try? r.object("run")
-        run = RunFacts(wallSeconds: (try? facts?.double("wall_s")) ?? 0, nodeSteps: (try? facts?.int("node_steps")) ?? 0,
-                       shard: (try? facts?.string("shard")) ?? "1/1")
+        run = RunFacts(
+            wallSeconds: (try? facts?.double("wall_s")) ?? 0, nodeSteps: (try? facts?.int("node_steps")) ?? 0,
+            shard: (try? facts?.string("shard")) ?? "1/1")
     }
 }
 
@@ -145,7 +189,8 @@ extension RunSummary.Figures {
     func json() -> JSONValue { .object(fields()) }
 
     init(_ r: JSONReader) throws {
-        self.init(energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+        self.init(
+            energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
     }
 }
 
@@ -168,17 +213,19 @@ extension RunSummary.Totals {
     }
 
     public init(_ r: JSONReader) throws {
-        self.init(energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), peakAt: try r.optionalString("peak_at"),
-                  co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"), currency: try r.optionalString("currency"))
+        self.init(
+            energyKWh: try r.figure("energy_kwh"), peakKW: try r.figure("peak_kw"), peakAt: try r.optionalString("peak_at"),
+            co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"), currency: try r.optionalString("currency"))
     }
 }
 
 extension RunSummary.Fleet {
     func json() -> JSONValue {
-        var fields = figures.fields() + [
-            ("kind", .string(kind)), ("layer", .string(layer)), ("district", .string(district)),
-            ("nodes", .integer(nodes)), ("uplinks", .integer(uplinks)), ("bytes", .integer(bytes)),
-        ]
+        var fields =
+            figures.fields() + [
+                ("kind", .string(kind)), ("layer", .string(layer)), ("district", .string(district)),
+                ("nodes", .integer(nodes)), ("uplinks", .integer(uplinks)), ("bytes", .integer(bytes)),
+            ]
         if let life = batteryLifeYears {
             fields.append(("battery_life_years", .object([("min", .number(life.min)), ("p5", .number(life.p5)), ("mean", .number(life.mean))])))
         }
@@ -189,8 +236,10 @@ extension RunSummary.Fleet {
 
 extension RunSummary.Balance {
     /// The measures and units of the balance's keys, in the contract's order: `savings_ict_co2_kg`.
-    public static let measures = ["baseline", "savings_efficiency", "savings_ict", "savings", "rebound", "rebound_ict", "ict_overhead", "net",
-                                  "net_with_efficiency"]
+    public static let measures = [
+        "baseline", "savings_efficiency", "savings_ict", "savings", "rebound", "rebound_ict", "ict_overhead", "net",
+        "net_with_efficiency",
+    ]
     static let units = ["kwh", "co2_kg", "cost"]
 
     func fields() -> [(String, JSONValue)] {
@@ -212,8 +261,9 @@ extension RunSummary.Balance {
                 guard let x = try r.optionalDouble(key) else { return nil }
                 v.append(x)
             }
-            return RunSummary.Parts(baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], rebound: v[4], reboundICT: v[5],
-                                    ictOverhead: v[6], net: v[7], netWithEfficiency: v[8])
+            return RunSummary.Parts(
+                baseline: v[0], savingsEfficiency: v[1], savingsICT: v[2], savings: v[3], rebound: v[4], reboundICT: v[5],
+                ictOverhead: v[6], net: v[7], netWithEfficiency: v[8])
         }
         guard let kWh = try parts("kwh") else {
             throw r.failure(expected: Self.measures.map { "\($0)_kwh" }.joined(separator: ", ") + " as numbers", found: "null")
@@ -223,8 +273,9 @@ extension RunSummary.Balance {
 }
 
 extension RunSummary.Parts {
-    static let zero = RunSummary.Parts(baseline: 0, savingsEfficiency: 0, savingsICT: 0, savings: 0, rebound: 0, reboundICT: 0, ictOverhead: 0, net: 0,
-                                       netWithEfficiency: 0)
+    static let zero = RunSummary.Parts(
+        baseline: 0, savingsEfficiency: 0, savingsICT: 0, savings: 0, rebound: 0, reboundICT: 0, ictOverhead: 0, net: 0,
+        netWithEfficiency: 0)
 
     /// A part by its key's measure (`RunSummary.Balance.measures`).
     public func value(_ measure: String) -> Double {
@@ -247,45 +298,55 @@ extension RunSummary.Parts {
 
 extension RunSummary.CarrierSaving {
     func json() -> JSONValue {
-        .object([("carrier", .string(carrier)), ("unit", .string(unit)), ("saved", .number(saved)), ("rebound", .number(rebound)),
-                 ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost))])
+        .object([
+            ("carrier", .string(carrier)), ("unit", .string(unit)), ("saved", .number(saved)), ("rebound", .number(rebound)),
+            ("co2_kg", .optional(co2Kg)), ("cost", .optional(cost)),
+        ])
     }
 
     init(_ r: JSONReader) throws {
-        self.init(carrier: try r.string("carrier"), unit: try r.string("unit"), saved: try r.double("saved"), rebound: try r.double("rebound"),
-                  co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
+        self.init(
+            carrier: try r.string("carrier"), unit: try r.string("unit"), saved: try r.double("saved"), rebound: try r.double("rebound"),
+            co2Kg: try r.optionalDouble("co2_kg"), cost: try r.optionalDouble("cost"))
     }
 }
 
 extension RunSummary.CarrierBalance {
     func json() -> JSONValue {
-        .object([("unit", .string(unit)), ("used", .number(used)), ("saved", .number(saved)), ("rebound", .number(rebound)), ("net", .number(net)),
-                 ("net_co2_kg", .optional(netCO2Kg)), ("net_cost", .optional(netCost))])
+        .object([
+            ("unit", .string(unit)), ("used", .number(used)), ("saved", .number(saved)), ("rebound", .number(rebound)), ("net", .number(net)),
+            ("net_co2_kg", .optional(netCO2Kg)), ("net_cost", .optional(netCost)),
+        ])
     }
 
     init(_ r: JSONReader) throws {
-        self.init(unit: try r.string("unit"), used: try r.double("used"), saved: try r.double("saved"), rebound: try r.double("rebound"),
-                  netCO2Kg: try r.optionalDouble("net_co2_kg"), netCost: try r.optionalDouble("net_cost"))
+        self.init(
+            unit: try r.string("unit"), used: try r.double("used"), saved: try r.double("saved"), rebound: try r.double("rebound"),
+            netCO2Kg: try r.optionalDouble("net_co2_kg"), netCost: try r.optionalDouble("net_cost"))
     }
 }
 
 extension RunSummary.ICT {
     func json() -> JSONValue {
         func amounts(_ list: [RunSummary.Named<RunSummary.Amount>]) -> JSONValue { .object(list.map { ($0.name, $0.value.json()) }) }
-        return .object(total.fields() + [
-            ("by_layer", amounts(byLayer)), ("by_kind", amounts(byKind)), ("by_district", amounts(byDistrict)), ("by_fleet", amounts(byFleet)),
-            ("by_year", amounts(byYear)),
-            ("excluded", .object(excluded.map { ($0.fleet, .object($0.amount.fields() + [("reason", .string($0.reason))])) })),
-        ])
+        return .object(
+            total.fields() + [
+                ("by_layer", amounts(byLayer)), ("by_kind", amounts(byKind)), ("by_district", amounts(byDistrict)), ("by_fleet", amounts(byFleet)),
+                ("by_year", amounts(byYear)),
+                ("excluded", .object(excluded.map { ($0.fleet, .object($0.amount.fields() + [("reason", .string($0.reason))])) })),
+            ])
     }
 
     init(_ r: JSONReader) throws {
         func amounts(_ key: String) throws -> [RunSummary.Named<RunSummary.Amount>] {
             try r.object(key).entries { RunSummary.Named(name: $0, value: try RunSummary.Amount($1)) }
         }
-        self.init(total: try RunSummary.Amount(r), byLayer: try amounts("by_layer"), byKind: try amounts("by_kind"), byDistrict: try amounts("by_district"),
-                  byFleet: try amounts("by_fleet"), byYear: try amounts("by_year"),
-                  excluded: try r.object("excluded").entries { RunSummary.ICT.Excluded(fleet: $0, amount: try RunSummary.Amount($1), reason: try $1.string("reason")) })
+        self.init(
+            total: try RunSummary.Amount(r), byLayer: try amounts("by_layer"), byKind: try amounts("by_kind"), byDistrict: try amounts("by_district"),
+            byFleet: try amounts("by_fleet"), byYear: try amounts("by_year"),
+            excluded: try r.object("excluded").entries {
+                RunSummary.ICT.Excluded(fleet: $0, amount: try RunSummary.Amount($1), reason: try $1.string("reason"))
+            })
     }
 }
 
@@ -305,9 +366,14 @@ extension RunSummary.Uncertainty {
         if !co2Views.isEmpty { sections.append(("co2_views", groups(co2Views))) }
         if !drivers.isEmpty {
             func values(_ list: [RunSummary.Named<Double>]) -> JSONValue { .object(list.map { ($0.name, .number($0.value)) }) }
-            sections.append(("drivers", .array(drivers.map { d in
-                .object([("input", .string(d.input)), ("rank_correlation", values(d.rankCorrelation)), ("first_order", values(d.firstOrder))])
-            })))
+            sections.append(
+                (
+                    "drivers",
+                    .array(
+                        drivers.map { d in
+                            .object([("input", .string(d.input)), ("rank_correlation", values(d.rankCorrelation)), ("first_order", values(d.firstOrder))])
+                        })
+                ))
         }
         return .object(sections)
     }
@@ -319,17 +385,18 @@ extension RunSummary.Uncertainty {
         func groups(_ key: String) throws -> [RunSummary.Named<[RunSummary.Named<RunSummary.Band>]>] {
             try r.optionalObject(key)?.entries { RunSummary.Named(name: $0, value: try bands($1)) } ?? []
         }
-        self.init(runs: try r.int("runs"), requested: try r.int("requested"), redraws: try r.int("redraws"), redrawShare: try r.double("redraw_share"),
-                  totals: try bands(r.object("totals")),
-                  byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
-                  balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"),
-                  lifecycle: try bands(r.optionalObject("lifecycle")), co2Views: try groups("co2_views"),
-                  drivers: try r.optionalArray("drivers")?.map { d in
-                      func values(_ key: String) throws -> [RunSummary.Named<Double>] {
-                          try d.object(key).entries { RunSummary.Named(name: $0, value: try $1.number()) }
-                      }
-                      return RunSummary.Driver(input: try d.string("input"), rankCorrelation: try values("rank_correlation"), firstOrder: try values("first_order"))
-                  } ?? [])
+        self.init(
+            runs: try r.int("runs"), requested: try r.int("requested"), redraws: try r.int("redraws"), redrawShare: try r.double("redraw_share"),
+            totals: try bands(r.object("totals")),
+            byYear: try r.object("by_year").entries { RunSummary.Named(name: $0, value: try RunSummary.Band($1.object("energy_kwh"))) },
+            balance: try bands(r.optionalObject("balance")), byLayer: try groups("by_layer"), byFleet: try groups("by_fleet"),
+            lifecycle: try bands(r.optionalObject("lifecycle")), co2Views: try groups("co2_views"),
+            drivers: try r.optionalArray("drivers")?.map { d in
+                func values(_ key: String) throws -> [RunSummary.Named<Double>] {
+                    try d.object(key).entries { RunSummary.Named(name: $0, value: try $1.number()) }
+                }
+                return RunSummary.Driver(input: try d.string("input"), rankCorrelation: try values("rank_correlation"), firstOrder: try values("first_order"))
+            } ?? [])
     }
 
     /// The band of a total (energy_kwh, peak_kw, co2_kg, cost) or balance key (net_kwh).

@@ -263,8 +263,9 @@ extension RunSummary {
         seed = s.seed
         period = Period(start: s.start.description, end: s.end.description, stepSeconds: Int(r.clock.step), steps: r.clock.count)
         complete = r.complete && !info.interrupted
-        totals = Totals(energyKWh: b.kWh(.total), peakKW: totalPeak.kW, peakAt: b.steps > 0 ? isoUTC(r.clock.time(totalPeak.step)) : nil,
-                        co2Kg: b.co2(.total), cost: b.cost(.total), currency: s.grid.currency)
+        totals = Totals(
+            energyKWh: b.kWh(.total), peakKW: totalPeak.kW, peakAt: b.steps > 0 ? isoUTC(r.clock.time(totalPeak.step)) : nil,
+            co2Kg: b.co2(.total), cost: b.cost(.total), currency: s.grid.currency)
         byLayer = Layer.allCases.map { Named(name: $0.rawValue, value: figures(.layer($0))) }
         byKind = FleetKind.allCases.filter { k in s.fleets.contains { $0.kind == k } }.map { Named(name: $0.rawValue, value: figures(.kind($0))) }
         byDistrict = s.districts.map { Named(name: $0, value: figures(.district($0))) }
@@ -273,14 +274,17 @@ extension RunSummary {
             let year = Dimension.yearSeconds
             // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
             let battery = lives.mean.flatMap { mean in lives.percentile(5).map { (min: lives.minimum / year, p5: $0 / year, mean: mean / year) } }
-            return Fleet(name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
-                         nodes: b.nodes(fleet: i), uplinks: b.uplinks(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
-                         baselineKWh: fleet.replaces != nil ? b.kWh(.baseline(i)) : nil)
+            return Fleet(
+                name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
+                nodes: b.nodes(fleet: i), uplinks: b.uplinks(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
+                baselineKWh: fleet.replaces != nil ? b.kWh(.baseline(i)) : nil)
         }
         byYear = b.years.map { year, span in
-            Year(year: year, figures: figures(.total, span), byLayer: Layer.allCases.map {
-                Named(name: $0.rawValue, value: Amount(energyKWh: b.kWh(.layer($0), span), co2Kg: b.co2(.layer($0), span), cost: b.cost(.layer($0), span)))
-            }, balance: b.balance(span), co2Views: CarbonView.views(b, span))
+            Year(
+                year: year, figures: figures(.total, span),
+                byLayer: Layer.allCases.map {
+                    Named(name: $0.rawValue, value: Amount(energyKWh: b.kWh(.layer($0), span), co2Kg: b.co2(.layer($0), span), cost: b.cost(.layer($0), span)))
+                }, balance: b.balance(span), co2Views: CarbonView.views(b, span))
         }
         co2Views = CarbonView.views(b)
         ict = ICT(b)
@@ -305,34 +309,71 @@ extension RunSummary {
         var others: [Named<CarrierBalance>] = []
         for c in s.carriers {
             let list = sums.filter { $0.name == c.name }.map(\.value)
-            others.append(Named(name: c.name, value: CarrierBalance(
-                unit: c.unit, used: 0, saved: list.reduce(0) { $0 + $1.saved }, rebound: list.reduce(0) { $0 + $1.rebound },
-                netCO2Kg: RunSummary.total(list, \.co2Kg).map { -$0 } ?? (balance.co2Kg == nil ? nil : 0),
-                netCost: RunSummary.total(list, \.cost).map { -$0 } ?? (balance.cost == nil ? nil : 0))))
+            others.append(
+                Named(
+                    name: c.name,
+                    value: CarrierBalance(
+                        unit: c.unit, used: 0, saved: list.reduce(0) { $0 + $1.saved }, rebound: list.reduce(0) { $0 + $1.rebound },
+                        netCO2Kg: RunSummary.total(list, \.co2Kg).map { -$0 } ?? (balance.co2Kg == nil ? nil : 0),
+                        netCost: RunSummary.total(list, \.cost).map { -$0 } ?? (balance.cost == nil ? nil : 0))))
         }
         func electricity(_ net: Double?, _ other: (CarrierBalance) -> Double?) -> Double? {
             net.map { n in others.reduce(n) { $0 - (other($1.value) ?? 0) } }
         }
-        let power = CarrierBalance(unit: "kWh", used: balance.kWh.ictOverhead, saved: balance.kWh.savingsICT, rebound: balance.kWh.reboundICT,
-                                   netCO2Kg: electricity(balance.co2Kg?.net, \.netCO2Kg), netCost: electricity(balance.cost?.net, \.netCost))
+        let power = CarrierBalance(
+            unit: "kWh", used: balance.kWh.ictOverhead, saved: balance.kWh.savingsICT, rebound: balance.kWh.reboundICT,
+            netCO2Kg: electricity(balance.co2Kg?.net, \.netCO2Kg), netCost: electricity(balance.cost?.net, \.netCost))
         byCarrier = [Named(name: "electricity", value: power)] + others
         let grid = s.grid.assumptions(meanCarbon: b.meanCarbon, meanPrice: b.meanPrice, citations: s.citations)
-        assumptions = [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.assumptions(currency: s.grid.currency, citations: s.citations)) }
+        assumptions =
+            [Named(name: "grid", value: grid)] + s.fleets.map { Named(name: $0.name, value: $0.assumptions(currency: s.grid.currency, citations: s.citations)) }
             // Group names with a space, which no fleet name has.
-            + (s.effects.isEmpty ? [] : [Named(name: "indirect effects", value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
-                [Assumption("\(e.name).rate", e.rate, "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)]
-                    + (e.perNode != 1 || e.driver != "node" ? [Assumption("\(e.name).per_node", e.perNode, "\(e.driver) per node", "scenario")] : [])
-                    + (e.rebound > 0 ? [Assumption("\(e.name).rebound", e.rebound, "fraction", "scenario")] : [])
-            })])
-            + s.carriers.map { c in Named(name: "carrier \(c.name)", value:
-                (c.carbon.map { [Assumption("carbon_intensity", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), c.unit == "l" ? "g/l (mean of the listed years)" : "g/kWh (mean of the listed years)", "scenario")] } ?? [])
-                + (c.price.map { [Assumption("price", $0.points.map(\.value).reduce(0, +) / Double($0.points.count), "\(s.grid.currency ?? "")/\(c.unit) (mean of the listed years)", "scenario")] } ?? []))
+            + (s.effects.isEmpty
+                ? []
+                : [
+                    Named(
+                        name: "indirect effects",
+                        value: s.effects.filter { present.contains($0.enabledBy) }.flatMap { e in
+                            [
+                                Assumption(
+                                    "\(e.name).rate", e.rate,
+                                    "\(s.carrier(named: e.carrier)?.unit ?? "kWh") a year per \(e.driver) of \(e.enabledBy), \(e.carrier)", e.source)
+                            ]
+                                + (e.perNode != 1 || e.driver != "node"
+                                    ? [Assumption("\(e.name).per_node", e.perNode, "\(e.driver) per node", "scenario")] : [])
+                                + (e.rebound > 0 ? [Assumption("\(e.name).rebound", e.rebound, "fraction", "scenario")] : [])
+                        })
+                ])
+            + s.carriers.map { c in
+                Named(
+                    name: "carrier \(c.name)",
+                    value: (c.carbon.map {
+                        [
+                            Assumption(
+                                "carbon_intensity", $0.points.map(\.value).reduce(0, +) / Double($0.points.count),
+                                c.unit == "l" ? "g/l (mean of the listed years)" : "g/kWh (mean of the listed years)", "scenario")
+                        ]
+                    } ?? [])
+                        + (c.price.map {
+                            [
+                                Assumption(
+                                    "price", $0.points.map(\.value).reduce(0, +) / Double($0.points.count),
+                                    "\(s.grid.currency ?? "")/\(c.unit) (mean of the listed years)", "scenario")
+                            ]
+                        } ?? []))
             }
-            + (ict.excluded.isEmpty ? [] : [Named(name: "ICT boundary", value: ict.excluded.map {
-                Assumption("exclude.\($0.fleet)", $0.amount.energyKWh, "kWh of ICT left out of the overhead", $0.reason)
-            })])
-        telemetry = Telemetry(generated: info.generated, published: info.published, dropped: info.dropped, clients: info.clients,
-                              connectSeconds: info.clients > 0 ? info.connectSeconds : nil)
+            + (ict.excluded.isEmpty
+                ? []
+                : [
+                    Named(
+                        name: "ICT boundary",
+                        value: ict.excluded.map {
+                            Assumption("exclude.\($0.fleet)", $0.amount.energyKWh, "kWh of ICT left out of the overhead", $0.reason)
+                        })
+                ])
+        telemetry = Telemetry(
+            generated: info.generated, published: info.published, dropped: info.dropped, clients: info.clients,
+            connectSeconds: info.clients > 0 ? info.connectSeconds : nil)
         uncertainty = info.uncertainty
         run = RunFacts(wallSeconds: info.wallSeconds, nodeSteps: r.nodeSteps, shard: r.shard.description)
     }
@@ -345,8 +386,9 @@ extension RunSummary.ICT {
         let inside = b.fleetsInOverhead
         func sum(_ fleets: [Int], _ span: Breakdown.Span = .all) -> RunSummary.Amount {
             let parts = fleets.map { b.ict(fleet: $0, span) }
-            return RunSummary.Amount(energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: RunSummary.total(parts, \.co2Kg),
-                                     cost: RunSummary.total(parts, \.cost))
+            return RunSummary.Amount(
+                energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: RunSummary.total(parts, \.co2Kg),
+                cost: RunSummary.total(parts, \.cost))
         }
         /// Each name of `names` with the sum of the fleets inside whose `key` it is.
         func by(_ names: [String], _ key: (UrbanWattCore.Fleet) -> String) -> [RunSummary.Named<RunSummary.Amount>] {
@@ -375,8 +417,11 @@ extension RunSummary {
         for e in effects where !carriers.contains(e.value.carrier) { carriers.append(e.value.carrier) }
         return carriers.map { c in
             let list = effects.map(\.value).filter { $0.carrier == c }
-            return Named(name: c, value: CarrierSaving(carrier: c, unit: list[0].unit, saved: list.reduce(0) { $0 + $1.saved },
-                                                       rebound: list.reduce(0) { $0 + $1.rebound }, co2Kg: total(list, \.co2Kg), cost: total(list, \.cost)))
+            return Named(
+                name: c,
+                value: CarrierSaving(
+                    carrier: c, unit: list[0].unit, saved: list.reduce(0) { $0 + $1.saved },
+                    rebound: list.reduce(0) { $0 + $1.rebound }, co2Kg: total(list, \.co2Kg), cost: total(list, \.cost)))
         }
     }
 
@@ -384,4 +429,3 @@ extension RunSummary {
         items.reduce(Optional(0.0)) { sum, item in sum.flatMap { s in figure(item).map { s + $0 } } }
     }
 }
-

@@ -37,7 +37,9 @@ public enum RunTotals {
                 out.append(MonteCarlo.RunStats(run: run, totals: [], byYear: [], groups: [], redraws: redraws))
                 continue
             }
-            guard let value = Double(text), value.isFinite else { return .failure(ParseFailure(line: n + 1, problem: "expected a finite number, got \"\(text)\"")) }
+            guard let value = Double(text), value.isFinite else {
+                return .failure(ParseFailure(line: n + 1, problem: "expected a finite number, got \"\(text)\""))
+            }
             switch section {
             case "totals": out[out.count - 1].totals.append((key, value))
             case "inputs": out[out.count - 1].inputs.append((key, value))

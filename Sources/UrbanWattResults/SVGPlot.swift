@@ -34,7 +34,8 @@ struct SVGPlot {
 
     mutating func line(_ points: [(Double, Double)], stroke: String, width: Double = 2, dash: String? = nil) {
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-        body += "<polyline points=\"\(points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(d)/>\n"
+        body +=
+            "<polyline points=\"\(points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(d)/>\n"
     }
 
     /// A rectangle between data coordinates.
@@ -53,7 +54,8 @@ struct SVGPlot {
     /// `slanted` tilts the x labels, for long names.
     /// `yTicks` false leaves the y axis unlabelled (a chart of named rows, such as a tornado).
     func render(xTicks: [(Double, String)], legend: [(String, String)] = [], slanted: Bool = false, yTicks: Bool = true) -> String {
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(SVGPlot.width)) \(Int(SVGPlot.height))\" role=\"img\" aria-label=\"\(SVGPlot.escape(title))\">\n"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(SVGPlot.width)) \(Int(SVGPlot.height))\" role=\"img\" aria-label=\"\(SVGPlot.escape(title))\">\n"
         s += "<text x=\"\(f(SVGPlot.left))\" y=\"20\" font-size=\"17\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
         for v in yTicks ? SVGPlot.ticks(yRange) : [] {
             let y = py(v)
@@ -66,7 +68,8 @@ struct SVGPlot {
         s += "<line x1=\"\(f(SVGPlot.left))\" x2=\"\(f(SVGPlot.left))\" y1=\"\(f(SVGPlot.top))\" y2=\"\(f(base))\" stroke=\"#333\"/>\n"
         for (v, l) in xTicks {
             if slanted {
-                s += "<text transform=\"translate(\(f(px(v) + 4)) \(f(base + 12))) rotate(-30)\" text-anchor=\"end\" font-size=\"11\">\(SVGPlot.escape(l))</text>\n"
+                s +=
+                    "<text transform=\"translate(\(f(px(v) + 4)) \(f(base + 12))) rotate(-30)\" text-anchor=\"end\" font-size=\"11\">\(SVGPlot.escape(l))</text>\n"
             } else {
                 // A label at either edge is anchored inside the picture, so it is never clipped.
                 let anchor = px(v) > SVGPlot.width - SVGPlot.right - 20 ? "end" : "middle"
@@ -74,12 +77,15 @@ struct SVGPlot {
             }
         }
         if !xLabel.isEmpty && !slanted {
-            s += "<text x=\"\(f(SVGPlot.left + plotWidth / 2))\" y=\"\(f(SVGPlot.height - 8))\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(xLabel))</text>\n"
+            s +=
+                "<text x=\"\(f(SVGPlot.left + plotWidth / 2))\" y=\"\(f(SVGPlot.height - 8))\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(xLabel))</text>\n"
         }
-        s += "<text transform=\"translate(14 \(f(SVGPlot.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(yLabel))</text>\n"
+        s +=
+            "<text transform=\"translate(14 \(f(SVGPlot.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">\(SVGPlot.escape(yLabel))</text>\n"
         var lx = SVGPlot.left
         for (name, color) in legend {
-            s += "<rect x=\"\(f(lx))\" y=\"29\" width=\"11\" height=\"11\" fill=\"\(color)\"/><text x=\"\(f(lx + 15))\" y=\"39\" font-size=\"12\">\(SVGPlot.escape(name))</text>\n"
+            s +=
+                "<rect x=\"\(f(lx))\" y=\"29\" width=\"11\" height=\"11\" fill=\"\(color)\"/><text x=\"\(f(lx + 15))\" y=\"39\" font-size=\"12\">\(SVGPlot.escape(name))</text>\n"
             lx += Double(name.count) * 7.2 + 30
         }
         return s + "</svg>\n"

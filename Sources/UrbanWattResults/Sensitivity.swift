@@ -50,8 +50,9 @@ public struct Sensitivity: Sendable, Equatable {
         centralNet = at(net, 0)
         centralEnergyKWh = at(energy, 0)
         swings = inputs.indices.map { k in
-            Swing(input: inputs[k], value: values[k], net: Ends(p5: at(net, 2 * k + 1), p95: at(net, 2 * k + 2)),
-                  energyKWh: Ends(p5: at(energy, 2 * k + 1), p95: at(energy, 2 * k + 2)))
+            Swing(
+                input: inputs[k], value: values[k], net: Ends(p5: at(net, 2 * k + 1), p95: at(net, 2 * k + 2)),
+                energyKWh: Ends(p5: at(energy, 2 * k + 1), p95: at(energy, 2 * k + 2)))
         }.enumerated().sorted { a, b in a.element.net.swing != b.element.net.swing ? a.element.net.swing > b.element.net.swing : a.offset < b.offset }
             .map(\.element)
     }
@@ -61,9 +62,13 @@ public struct Sensitivity: Sendable, Equatable {
         return .object([
             ("scenario", .string(scenario)), ("complete", .bool(complete)), ("output", .string(output)),
             ("central", .object([(output, .number(centralNet)), ("energy_kwh", .number(centralEnergyKWh))])),
-            ("swings", .array(swings.map { s in
-                .object([("input", .string(s.input)), ("value", ends(s.value)), (output, ends(s.net)), ("energy_kwh", ends(s.energyKWh))])
-            })),
+            (
+                "swings",
+                .array(
+                    swings.map { s in
+                        .object([("input", .string(s.input)), ("value", ends(s.value)), (output, ends(s.net)), ("energy_kwh", ends(s.energyKWh))])
+                    })
+            ),
         ])
     }
 
@@ -90,13 +95,15 @@ public struct Sensitivity: Sendable, Equatable {
         let ends = top.flatMap { [$0.net.p5, $0.net.p95] }.map { $0 / 1000 } + [centralNet / 1000]
         let low = ends.min() ?? 0, high = ends.max() ?? 1
         let pad = max(1e-9, (high - low) * 0.05)
-        var plot = SVGPlot(title: "\(scenario): the net, each input alone at p5 and p95", xLabel: "net (\(unit))", yLabel: "",
-                           x: (low - pad)...(high + pad), y: 0...Double(max(1, top.count)))
+        var plot = SVGPlot(
+            title: "\(scenario): the net, each input alone at p5 and p95", xLabel: "net (\(unit))", yLabel: "",
+            x: (low - pad)...(high + pad), y: 0...Double(max(1, top.count)))
         for (i, s) in top.enumerated() {
             let y = Double(top.count - i) - 0.5
             let (a, b) = (s.net.p5 / 1000, s.net.p95 / 1000)
-            plot.rect(x0: min(a, b), x1: max(a, b), y0: y - 0.35, y1: y + 0.35, fill: b >= a ? "#e15759" : "#59a14f",
-                      label: "\(s.input): \(SummaryTable.number(a)) at p5, \(SummaryTable.number(b)) at p95 \(unit)")
+            plot.rect(
+                x0: min(a, b), x1: max(a, b), y0: y - 0.35, y1: y + 0.35, fill: b >= a ? "#e15759" : "#59a14f",
+                label: "\(s.input): \(SummaryTable.number(a)) at p5, \(SummaryTable.number(b)) at p95 \(unit)")
             plot.text(s.input, x: plot.px(centralNet / 1000), y: plot.py(y) + 4, size: 10)
         }
         plot.line([(centralNet / 1000, 0), (centralNet / 1000, Double(max(1, top.count)))], stroke: "#000", width: 1)

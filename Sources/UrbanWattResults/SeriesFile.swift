@@ -74,7 +74,8 @@ public enum SeriesFile {
             guard chunk > 0, let h = FileHandle(forReadingAtPath: path) else { throw ShardFiles.Failure(description: "\(path): cannot read") }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
             guard size == total * SeriesFile.bytesPerStep(parts) else {
-                throw ShardFiles.Failure(description: "\(path): \(size) bytes, not the \(total * SeriesFile.bytesPerStep(parts)) of \(total) steps of the scenario's fleets")
+                throw ShardFiles.Failure(
+                    description: "\(path): \(size) bytes, not the \(total * SeriesFile.bytesPerStep(parts)) of \(total) steps of the scenario's fleets")
             }
             self.path = path
             self.parts = parts

@@ -11,9 +11,11 @@ public enum ShardFiles {
     }
 
     /// What must be equal in every shard of one run, with the header key that holds it.
-    static let together = [("urbanwatt_version", "version"), ("scenario", "scenario"), ("scenario_fnv1a", "scenario text"),
-                           ("seed", "seed"), ("start", "start"), ("end", "end"), ("step_s", "step"), ("split", "split"),
-                           ("runs", "Monte Carlo runs")]
+    static let together = [
+        ("urbanwatt_version", "version"), ("scenario", "scenario"), ("scenario_fnv1a", "scenario text"),
+        ("seed", "seed"), ("start", "start"), ("end", "end"), ("step_s", "step"), ("split", "split"),
+        ("runs", "Monte Carlo runs"),
+    ]
 
     /// What a run's shards divide: the nodes of every fleet, or (with `--runs N`) the Monte Carlo
     /// runs, each shard then simulating the central run whole.
@@ -25,8 +27,10 @@ public enum ShardFiles {
     /// `series` is the shard's series file, already written in chunks of `chunk` steps. With `key`,
     /// the header is also sealed with it over every file `merge` reads (`runsCSV`, the text of
     /// runs.csv, when the shard writes one).
-    public static func header(_ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes,
-                              key: ShardKey? = nil, runsCSV: String? = nil) throws(Failure) -> JSONValue {
+    public static func header(
+        _ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes,
+        key: ShardKey? = nil, runsCSV: String? = nil
+    ) throws(Failure) -> JSONValue {
         let s = r.scenario
         let fleets: [JSONValue] = s.fleets.enumerated().map { i, f in
             let lives = r.batteryLives[i]
@@ -61,7 +65,7 @@ public enum ShardFiles {
         var parts: [ShardKey.Part] = [.bytes("scenario.yaml", Array(scenarioText.utf8)), .file("series.bin", series.path)]
         if let runsCSV { parts.append(.bytes("runs.csv", Array(runsCSV.utf8))) }
         guard case .object(let all) = sealed(fields + [("keyed_files", .array(parts.map { .string($0.name) }))]),
-              let code = key.code(fields: all, parts: parts)
+            let code = key.code(fields: all, parts: parts)
         else { throw Failure(description: "\(series.path): cannot read the series back to seal it") }
         return .object(all + [("header_hmac_sha256", .string(ShardKey.hex(code)))])
     }
@@ -92,10 +96,17 @@ public enum ShardFiles {
         for s in shards {
             let sum = SeriesFile.checksum(of: s.series).map(hex) ?? "unreadable"
             guard s.header["series_fnv1a"]?.stringValue == sum else {
-                throw Failure(description: "\(s.folder): series.bin does not match its shard.json (checksum \(sum), header \(s.header["series_fnv1a"]?.stringValue ?? "none")): a damaged or mixed-up shard")
+                throw Failure(
+                    description:
+                        "\(s.folder): series.bin does not match its shard.json (checksum \(sum), header \(s.header["series_fnv1a"]?.stringValue ?? "none")): a damaged or mixed-up shard"
+                )
             }
-            guard case .object(let pairs) = s.header, s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" && $0.0 != "header_hmac_sha256" })) else {
-                throw Failure(description: "\(s.folder): shard.json does not match its own checksum: it was edited or damaged (the shard's label, counters or battery lives)")
+            guard case .object(let pairs) = s.header,
+                s.header["header_fnv1a"]?.stringValue == hex(seal(pairs.filter { $0.0 != "header_fnv1a" && $0.0 != "header_hmac_sha256" }))
+            else {
+                throw Failure(
+                    description:
+                        "\(s.folder): shard.json does not match its own checksum: it was edited or damaged (the shard's label, counters or battery lives)")
             }
             for (key, what) in together where s.header[key] != first.header[key] {
                 let a = s.header[key]?.compact() ?? "none", b = first.header[key]?.compact() ?? "none"
@@ -121,21 +132,27 @@ public enum ShardFiles {
     /// values (a `42.0` for `42` would read the same and mean something else). `files` gives each
     /// file's bytes as they will be merged (in memory, or a private copy), so that what is checked
     /// is what is used, whatever the storage returns on a second read.
-    public static func checkKeyed(_ folder: String, _ header: JSONValue, raw: String, key: ShardKey?,
-                                  files: (String) -> ShardKey.Part?) throws(Failure) {
+    public static func checkKeyed(
+        _ folder: String, _ header: JSONValue, raw: String, key: ShardKey?,
+        files: (String) -> ShardKey.Part?
+    ) throws(Failure) {
         let sealed = header["header_hmac_sha256"]?.stringValue
         guard let key else {
             if sealed != nil { throw Failure(description: "\(folder): the shard is sealed with a key: give merge the --key-file it was written with") }
             return
         }
         guard let sealed, case .object(let pairs) = header, case .array(let listed)? = header["keyed_files"] else {
-            throw Failure(description: "\(folder): the shard carries no keyed seal (it was written without --key-file), so it cannot be checked against the key")
+            throw Failure(
+                description: "\(folder): the shard carries no keyed seal (it was written without --key-file), so it cannot be checked against the key")
         }
         var required = ["scenario.yaml", "series.bin"]
         if header["runs"]?.uint64Value != nil { required.append("runs.csv") }
         let names = listed.compactMap(\.stringValue)
         guard names.count == listed.count, names == ShardKey.files.filter(names.contains), Set(required).isSubset(of: names) else {
-            throw Failure(description: "\(folder): shard.json's keyed_files lists \(listed.map { $0.compact() }.joined(separator: ", ")), not the files the shard must seal (\(required.joined(separator: ", ")))")
+            throw Failure(
+                description:
+                    "\(folder): shard.json's keyed_files lists \(listed.map { $0.compact() }.joined(separator: ", ")), not the files the shard must seal (\(required.joined(separator: ", ")))"
+            )
         }
         guard raw == header.serialized() else {
             throw Failure(description: "\(folder): shard.json is not as UrbanWatt writes it (its text was edited), so its keyed seal cannot vouch for it")
@@ -145,7 +162,9 @@ public enum ShardFiles {
             throw Failure(description: "\(folder): cannot read \(names.joined(separator: ", ")) to check the keyed seal")
         }
         guard ShardKey.matches(sealed, code) else {
-            throw Failure(description: "\(folder): the shard does not match its keyed seal: its files were altered after it was written, or it was sealed with another key")
+            throw Failure(
+                description:
+                    "\(folder): the shard does not match its keyed seal: its files were altered after it was written, or it was sealed with another key")
         }
     }
 
@@ -155,17 +174,17 @@ public enum ShardFiles {
     public static func open(folder: String, scenario: Scenario, header: JSONValue, series: String) throws(Failure) -> (SimulationResult, SeriesFile.Reader) {
         let clock = StepClock(from: scenario.start, to: scenario.end, step: scenario.step, zone: scenario.zone)
         guard let shardText = header["shard"]?.stringValue, let shard = Shard(parsing: shardText),
-              let completed = header["completed_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), completed <= clock.count,
-              let chunk = header["chunk_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), chunk > 0,
-              let nodeSteps = header["node_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }),
-              case .array(let fleetHeaders)? = header["fleets"], fleetHeaders.count == scenario.fleets.count
+            let completed = header["completed_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), completed <= clock.count,
+            let chunk = header["chunk_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), chunk > 0,
+            let nodeSteps = header["node_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }),
+            case .array(let fleetHeaders)? = header["fleets"], fleetHeaders.count == scenario.fleets.count
         else { throw Failure(description: "\(folder)/shard.json: not a shard header of this scenario") }
         var lives: [BatteryLives] = []
         for h in fleetHeaders {
             let nodes = h["battery_nodes"].flatMap { $0.uint64Value }.flatMap { Int(exactly: $0) } ?? 0
             guard nodes > 0 else { lives.append(BatteryLives()); continue }
             guard case .array(let bins)? = h["battery_life_bins"], bins.count == BatteryLives().bins.count,
-                  let sum = h["battery_life_sum"]?.doubleValue, let minimum = h["battery_life_min"]?.doubleValue
+                let sum = h["battery_life_sum"]?.doubleValue, let minimum = h["battery_life_min"]?.doubleValue
             else { throw Failure(description: "\(folder)/shard.json: battery lives of fleet \(h["name"]?.stringValue ?? "?") missing or malformed") }
             let counts = bins.compactMap { $0.uint64Value.flatMap { Int(exactly: $0) } }
             guard counts.count == bins.count, counts.reduce(0, +) == nodes else {
@@ -173,8 +192,9 @@ public enum ShardFiles {
             }
             lives.append(BatteryLives(count: nodes, sum: sum, minimum: minimum, bins: counts))
         }
-        let reader = try SeriesFile.Reader(path: series, parts: scenario.fleets.map(\.seriesParts),
-                                           chunk: chunk, total: completed)
+        let reader = try SeriesFile.Reader(
+            path: series, parts: scenario.fleets.map(\.seriesParts),
+            chunk: chunk, total: completed)
         let result = SimulationResult(scenario: scenario, clock: clock, shard: shard, batteryLives: lives, completedSteps: completed, nodeSteps: nodeSteps)
         return (result, reader)
     }
@@ -186,8 +206,9 @@ public enum ShardFiles {
         for (i, fleet) in result.scenario.fleets.enumerated() where !series[i].nodes.isEmpty {
             let expected = result.shard.nodes(below: fleet.globalNodes(atStep: 0, on: result.clock))
             guard Int(series[i].nodes[0]) == expected else {
-                throw Failure(description: "shard \(result.shard): fleet \(fleet.name) has \(series[i].nodes[0]) nodes at the first step, "
-                    + "where shard \(result.shard) of its \(fleet.name) would have \(expected): the series is another shard's")
+                throw Failure(
+                    description: "shard \(result.shard): fleet \(fleet.name) has \(series[i].nodes[0]) nodes at the first step, "
+                        + "where shard \(result.shard) of its \(fleet.name) would have \(expected): the series is another shard's")
             }
         }
     }

@@ -29,8 +29,9 @@ public struct ShardKey: Sendable {
             throw ShardFiles.Failure(description: "--key-file: cannot read \(file)")
         }
         guard (Self.minimumBytes...Self.maximumBytes).contains(data.count) else {
-            throw ShardFiles.Failure(description: "--key-file: \(file) holds \(data.count) bytes; a key takes \(Self.minimumBytes) bytes to 1 MiB "
-                + "(make one with `head -c 32 /dev/urandom > shard.key`)")
+            throw ShardFiles.Failure(
+                description: "--key-file: \(file) holds \(data.count) bytes; a key takes \(Self.minimumBytes) bytes to 1 MiB "
+                    + "(make one with `head -c 32 /dev/urandom > shard.key`)")
         }
         key = SymmetricKey(data: data)
     }
@@ -59,7 +60,8 @@ public struct ShardKey: Sendable {
                 mac.update(data: bytes)
             case .file(let name, let path):
                 guard let h = FileHandle(forReadingAtPath: path),
-                      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int else { return nil }
+                    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int
+                else { return nil }
                 defer { try? h.close() }
                 Self.frame(name, length: size, into: &mac)
                 var read = 0

@@ -36,18 +36,31 @@ extension RunSummary.FleetSCI {
                 case .message: units = Double(b.uplinks(fleet: i, y.span))
                 case .nodeHour: units = UrbanWattCore.LifeCycle.nodeSeconds(s.fleets[i].count, span, zone: zone) / 3600
                 }
-                return RunSummary.SCI(year: y.year, operationalKg: b.co2(.fleet(i), y.span) ?? 0,
-                                      embodiedKg: life.first { $0.year == y.year }?.figures.amortisedCO2eKg ?? 0, units: units)
+                return RunSummary.SCI(
+                    year: y.year, operationalKg: b.co2(.fleet(i), y.span) ?? 0,
+                    embodiedKg: life.first { $0.year == y.year }?.figures.amortisedCO2eKg ?? 0, units: units)
             }
             return RunSummary.Named(name: s.fleets[i].name, value: Self(unit: unit, byYear: years))
         }
     }
 
     func json() -> JSONValue {
-        .object([("functional_unit", .string(unit.name)), ("per", .string(unit.per.rawValue)), ("by_year", .object(byYear.map { y in
-            (String(y.year), .object([("operational_co2_kg", .number(y.operationalKg)), ("embodied_co2e_kg", .number(y.embodiedKg)),
-                                      ("units", .number(y.units)), ("sci_g", .optional(y.gramsPerUnit))]))
-        }))])
+        .object([
+            ("functional_unit", .string(unit.name)), ("per", .string(unit.per.rawValue)),
+            (
+                "by_year",
+                .object(
+                    byYear.map { y in
+                        (
+                            String(y.year),
+                            .object([
+                                ("operational_co2_kg", .number(y.operationalKg)), ("embodied_co2e_kg", .number(y.embodiedKg)),
+                                ("units", .number(y.units)), ("sci_g", .optional(y.gramsPerUnit)),
+                            ])
+                        )
+                    })
+            ),
+        ])
     }
 
     init(_ r: JSONReader) throws {
@@ -55,8 +68,9 @@ extension RunSummary.FleetSCI {
         unit = FunctionalUnit(name: try r.string("functional_unit"), per: per)
         byYear = try r.object("by_year").entries { year, y in
             guard let number = Int(year) else { throw y.failure(expected: "a calendar year as its key", found: year) }
-            return RunSummary.SCI(year: number, operationalKg: try y.double("operational_co2_kg"), embodiedKg: try y.double("embodied_co2e_kg"),
-                                  units: try y.double("units"))
+            return RunSummary.SCI(
+                year: number, operationalKg: try y.double("operational_co2_kg"), embodiedKg: try y.double("embodied_co2e_kg"),
+                units: try y.double("units"))
         }
     }
 }

@@ -27,7 +27,7 @@ public enum StagedFolder {
             throw .cannotWrite(parent, error.localizedDescription)
         }
         removeLeftovers(of: name, in: parent)
-        _ = try FolderOwnership.check(target)  // refused before any work; checked again before the swap
+        _ = try FolderOwnership.check(target) // refused before any work; checked again before the swap
         let staging = sibling(name, in: parent, tag: "partial", pid: getpid())
         FolderOwnership.removeOwned(staging, twins: target)
         guard mkdir(staging, 0o755) == 0 else { throw .cannotWrite(staging, String(cString: strerror(errno))) }
@@ -39,7 +39,8 @@ public enum StagedFolder {
                 throw .cannotWrite(staging, "cannot list what was written")
             }
             let files = entries.filter { $0 != FolderManifest.fileName }
-            let stamps = Dictionary(uniqueKeysWithValues: files.compactMap { name in FolderManifest.Stamp(of: PathText.join(staging, name)).map { (name, $0) } })
+            let stamps = Dictionary(
+                uniqueKeysWithValues: files.compactMap { name in FolderManifest.Stamp(of: PathText.join(staging, name)).map { (name, $0) } })
             try FolderManifest(command: command, runID: runID, state: .complete, files: files, stamps: stamps).write(in: staging)
             // Again: what the user put there while the files were written is kept too.
             if case .ours(_, let kept) = try FolderOwnership.check(target) { try FolderOwnership.keep(kept, from: target, into: staging) }
@@ -70,7 +71,7 @@ public enum StagedFolder {
         }
         guard isFolder.boolValue else { throw .cannotWrite(target, "it is a file, not a folder") }
         if exchange(staging, target) {
-            FolderOwnership.removeOwned(staging, twins: target)  // now the previous folder
+            FolderOwnership.removeOwned(staging, twins: target) // now the previous folder
             return
         }
         guard rename(target, old) == 0 else { throw .cannotWrite(target, String(cString: strerror(errno))) }

@@ -39,8 +39,11 @@ public enum SummaryTable {
         rows = [["fleet", "kind", "nodes", "energy kWh", "share"] + moneyHeads + ["uplinks"]]
         for (i, f) in r.scenario.fleets.enumerated() {
             let e = b.kWh(.fleet(i))
-            rows.append([f.name, f.kind.rawValue, String(b.nodes(fleet: i)), number(e),
-                         percent(e, of: totalKWh)] + carbonAndCost(.fleet(i)) + [String(b.uplinks(fleet: i))])
+            rows.append(
+                [
+                    f.name, f.kind.rawValue, String(b.nodes(fleet: i)), number(e),
+                    percent(e, of: totalKWh),
+                ] + carbonAndCost(.fleet(i)) + [String(b.uplinks(fleet: i))])
         }
         lines += table(rows)
         let balance = b.balance()
@@ -48,22 +51,35 @@ public enum SummaryTable {
         lines.append("")
         let taken = bal.reboundICT != 0 ? " (rebound takes back \(number(bal.reboundICT)))" : ""
         lines.append("ICT overhead \(number(bal.ictOverhead)) kWh · ICT-enabled savings \(number(bal.savingsICT)) kWh\(taken) · net \(number(bal.net)) kWh")
-        lines.append("efficiency savings \(number(bal.savingsEfficiency)) kWh (baseline \(number(bal.baseline)) kWh) · net with efficiency \(number(bal.netWithEfficiency)) kWh")
+        lines.append(
+            "efficiency savings \(number(bal.savingsEfficiency)) kWh (baseline \(number(bal.baseline)) kWh) · net with efficiency \(number(bal.netWithEfficiency)) kWh"
+        )
         var netMoney: [String] = []
-        if let c = balance.co2Kg { netMoney.append("ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number((c.savingsICT - c.reboundICT) / 1000)) t · net \(number(c.net / 1000)) t") }
-        if let c = balance.cost { netMoney.append("ICT \(SummaryTable.money(c.ictOverhead)) \(currency) · ICT-enabled savings \(SummaryTable.money(c.savingsICT - c.reboundICT)) · net \(SummaryTable.money(c.net)) \(currency)") }
+        if let c = balance.co2Kg {
+            netMoney.append(
+                "ICT \(number(c.ictOverhead / 1000)) t CO2 · ICT-enabled savings \(number((c.savingsICT - c.reboundICT) / 1000)) t · net \(number(c.net / 1000)) t"
+            )
+        }
+        if let c = balance.cost {
+            netMoney.append(
+                "ICT \(SummaryTable.money(c.ictOverhead)) \(currency) · ICT-enabled savings \(SummaryTable.money(c.savingsICT - c.reboundICT)) · net \(SummaryTable.money(c.net)) \(currency)"
+            )
+        }
         if !netMoney.isEmpty { lines.append(netMoney.joined(separator: "  |  ")) }
         if let life = RunSummary.LifeCycle(b) {
             let operational = b.co2(.total).map { "operational \(number($0 / 1000)) t CO2 · " } ?? ""
-            lines.append("life cycle: \(operational)embodied \(number(life.total.incurredCO2eKg / 1000)) t CO2e as incurred, "
-                + "\(number(life.total.amortisedCO2eKg / 1000)) t amortised · \(number(life.total.installed)) installed, "
-                + "\(number(life.total.replaced)) replaced, \(number(life.total.retired)) retired")
+            lines.append(
+                "life cycle: \(operational)embodied \(number(life.total.incurredCO2eKg / 1000)) t CO2e as incurred, "
+                    + "\(number(life.total.amortisedCO2eKg / 1000)) t amortised · \(number(life.total.installed)) installed, "
+                    + "\(number(life.total.replaced)) replaced, \(number(life.total.retired)) retired")
         }
         let payback = RunSummary.Payback.measures(b).filter { _ in b.hasCarbon }
         if !payback.isEmpty {
-            lines.append("payback in CO2e (all savings / ICT-enabled alone): " + payback.map {
-                "\($0.name) \($0.value.co2eYear.map(String.init) ?? "not by \(b.years.last?.year ?? 0)") / \($0.value.co2eYearICT.map(String.init) ?? "not by \(b.years.last?.year ?? 0)")"
-            }.joined(separator: ", "))
+            lines.append(
+                "payback in CO2e (all savings / ICT-enabled alone): "
+                    + payback.map {
+                        "\($0.name) \($0.value.co2eYear.map(String.init) ?? "not by \(b.years.last?.year ?? 0)") / \($0.value.co2eYearICT.map(String.init) ?? "not by \(b.years.last?.year ?? 0)")"
+                    }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -73,7 +89,8 @@ public enum SummaryTable {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
         return rows.enumerated().flatMap { (k, row) -> [String] in
             let line = row.enumerated().map { c, cell in
-                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                c == 0
+                    ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "  ")
             return k == 0 ? [line, String(repeating: "-", count: line.count)] : [line]

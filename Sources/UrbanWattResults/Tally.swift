@@ -19,8 +19,10 @@ public struct Tally: Sendable {
 
         /// Adds the energies `v[base + i]` of the chunk's steps `steps`, the chunk's step 0 being
         /// step `first`; `carbon` and `price` by step, empty when the grid does not give them.
-        @inline(__always) mutating func add(_ v: [Double], from base: Int, steps: Range<Int>, first: Int, carbon: [Double], price: [Double],
-                                            views: [[Double]] = []) {
+        @inline(__always) mutating func add(
+            _ v: [Double], from base: Int, steps: Range<Int>, first: Int, carbon: [Double], price: [Double],
+            views: [[Double]] = []
+        ) {
             for i in steps {
                 let e = v[base + i]
                 energy += e
@@ -143,12 +145,12 @@ public struct Tally: Sendable {
         var v = [Double](repeating: 0, count: n * stepGroups)
         for f in 0..<fleets {
             let energy = series[f].energy
-            for g in sums[4 * f ..< 4 * f + 4] {
+            for g in sums[4 * f..<4 * f + 4] {
                 for i in 0..<n { v[g * n + i] += energy[i] }
             }
-            v.replaceSubrange((fleetGroup + f) * n ..< (fleetGroup + f + 1) * n, with: energy)
+            v.replaceSubrange((fleetGroup + f) * n..<(fleetGroup + f + 1) * n, with: energy)
             for (group, part) in [(Breakdown.Group.baseline(f), series[f].baseline), (.reference(f), series[f].reference), (.ict(f), series[f].ict)] {
-                if let g = index[group], let part { v.replaceSubrange(g * n ..< (g + 1) * n, with: part) }
+                if let g = index[group], let part { v.replaceSubrange(g * n..<(g + 1) * n, with: part) }
             }
         }
         // Each effect's saving at each step, in its carrier's unit (× 3.6e6, so that kWh() reads it),
@@ -158,11 +160,13 @@ public struct Tally: Sendable {
             let nodes = effectFleet[k].map { series[$0].nodes } ?? Array(repeating: 0, count: n)
             let carrier = scenario.carrier(named: e.carrier)
             let other = carrier?.carbon?.series(on: window) ?? []
-            return (values: (0..<n).map { perStep * Double(nodes[$0]) },
-                    carbon: e.carrier == "electricity" ? carbon ?? [] : other,
-                    price: e.carrier == "electricity" ? price ?? [] : carrier?.price?.series(on: window) ?? [],
-                    // Another carrier has one intensity, the same in each view of the grid's.
-                    views: e.carrier == "electricity" ? views : other.isEmpty ? [] : views.map { _ in other })
+            return (
+                values: (0..<n).map { perStep * Double(nodes[$0]) },
+                carbon: e.carrier == "electricity" ? carbon ?? [] : other,
+                price: e.carrier == "electricity" ? price ?? [] : carrier?.price?.series(on: window) ?? [],
+                // Another carrier has one intensity, the same in each view of the grid's.
+                views: e.carrier == "electricity" ? views : other.isEmpty ? [] : views.map { _ in other }
+            )
         }
         let firstYear = year
         var i0 = 0

@@ -47,8 +47,9 @@ public final class TimeseriesFile {
     private func format(_ tally: Tally, through end: Int, steps: Int) {
         guard end > written else { return }
         let series = CSVWriters.timeseriesColumns(columns, tally.scenario) { tally.rows($0) }
-        CSVWriters.timeseriesLines(into: &out, tally.clock, stepsPerRow: tally.stepsPerRow, steps: steps, total: tally.rows(.total),
-                                   series: series.map(\.rows), per: 1, rows: written..<end)
+        CSVWriters.timeseriesLines(
+            into: &out, tally.clock, stepsPerRow: tally.stepsPerRow, steps: steps, total: tally.rows(.total),
+            series: series.map(\.rows), per: 1, rows: written..<end)
         written = end
     }
 

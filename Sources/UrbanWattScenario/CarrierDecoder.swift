@@ -11,9 +11,12 @@ enum CarrierDecoder {
         let names = Carrier.units.map(\.name)
         guard let pairs = r.pairs(c, what: "a mapping of carriers (\(names.joined(separator: ", "))) to {carbon_intensity, price}") else { return [] }
         var out: [Carrier] = []
-        for p in pairs where p.key != "electricity" {  // the grid (ScenarioDecoder.gridCursor)
+        for p in pairs where p.key != "electricity" { // the grid (ScenarioDecoder.gridCursor)
             guard let unit = Carrier.units.first(where: { $0.name == p.key })?.unit else {
-                r.error(p.keyCursor, "unknown carrier `\(p.key)`; expected electricity, \(names.joined(separator: ", "))" + Suggestion.didYouMean(p.key, in: ["electricity"] + names))
+                r.error(
+                    p.keyCursor,
+                    "unknown carrier `\(p.key)`; expected electricity, \(names.joined(separator: ", "))"
+                        + Suggestion.didYouMean(p.key, in: ["electricity"] + names))
                 continue
             }
             let example = unit == "l" ? "{carbon_intensity: 2.37 kg/l, price: 1.75 EUR/l}" : "{carbon_intensity: 201 g/kWh, price: 0.11 EUR/kWh}"
@@ -26,13 +29,17 @@ enum CarrierDecoder {
                 if grid.currency == nil { r.error(pr, "a carrier's price needs the grid's `price` too (the balance is in one currency)") }
             }
             if grid.carbon != nil && f["carbon_intensity"] == nil {
-                r.error(Cursor(node: p.value.node, path: p.value.child("carbon_intensity")), "missing; expected the carrier's carbon such as \(unit == "l" ? "2.37 kg/l" : "201 g/kWh"), as the grid has one")
+                r.error(
+                    Cursor(node: p.value.node, path: p.value.child("carbon_intensity")),
+                    "missing; expected the carrier's carbon such as \(unit == "l" ? "2.37 kg/l" : "201 g/kWh"), as the grid has one")
             }
             if grid.carbon == nil, let ci = f["carbon_intensity"] {
                 r.error(ci, "a carrier's carbon intensity needs the grid's `carbon_intensity` too (the balance's CO2 covers every carrier or none)")
             }
             if grid.price != nil && f["price"] == nil {
-                r.error(Cursor(node: p.value.node, path: p.value.child("price")), "missing; expected the carrier's price such as \(unit == "l" ? "1.75 EUR/l" : "0.11 EUR/kWh"), as the grid has one")
+                r.error(
+                    Cursor(node: p.value.node, path: p.value.child("price")),
+                    "missing; expected the carrier's price such as \(unit == "l" ? "1.75 EUR/l" : "0.11 EUR/kWh"), as the grid has one")
             }
             out.append(carrier)
         }
@@ -76,7 +83,9 @@ enum CarrierDecoder {
             let available = ["electricity"] + carriers.map(\.name)
             if let cc = required("carrier", "electricity or a carrier declared under `carriers:`"), let s = r.string(cc, what: "a carrier") {
                 if !available.contains(s) {
-                    let declare = Carrier.units.contains { $0.name == s } ? "; declare it under `carriers:` with its carbon and price" : Suggestion.didYouMean(s, in: available)
+                    let declare =
+                        Carrier.units.contains { $0.name == s }
+                        ? "; declare it under `carriers:` with its carbon and price" : Suggestion.didYouMean(s, in: available)
                     r.error(cc, "unknown carrier `\(s)` (carriers here: \(available.joined(separator: ", ")))" + declare)
                     ok = false
                 }
@@ -88,16 +97,25 @@ enum CarrierDecoder {
             }
             var perNode = 1.0, driver = "node"
             if let d = f["driver"] {
-                if d.scalar == "nodes" {} else if let m = r.mapping(d, allowed: ["per_node", "unit"], what: "nodes, or {per_node: 12000, unit: vehicle-km}") {
-                    perNode = r.required(m, "per_node", in: d, what: "driver units per node and year").flatMap { r.number($0, what: "driver units per node", range: 0...1e9) } ?? 1
+                if d.scalar == "nodes" {
+                } else if let m = r.mapping(d, allowed: ["per_node", "unit"], what: "nodes, or {per_node: 12000, unit: vehicle-km}") {
+                    perNode =
+                        r.required(m, "per_node", in: d, what: "driver units per node and year").flatMap {
+                            r.number($0, what: "driver units per node", range: 0...1e9)
+                        } ?? 1
                     driver = r.required(m, "unit", in: d, what: "what the driver counts, such as vehicle-km").flatMap { r.string($0) } ?? "unit"
-                } else { ok = false }
+                } else {
+                    ok = false
+                }
             }
             let source = required("source", "where the rate comes from, such as \"[Shoup2006] (U)\"").flatMap { r.string($0) } ?? ""
-            if source.trimmingCharacters(in: .whitespaces).isEmpty, let s = f["source"] { r.error(s, "expected where the rate comes from, got an empty text"); ok = false }
+            if source.trimmingCharacters(in: .whitespaces).isEmpty, let s = f["source"] {
+                r.error(s, "expected where the rate comes from, got an empty text"); ok = false
+            }
             let rebound = f["rebound"].flatMap { r.fraction($0) } ?? 0
             guard ok, let rate else { continue }
-            out.append(Effect(name: name, enabledBy: enabledBy, perNode: perNode, driver: driver, rate: rate, carrier: carrier, source: source, rebound: rebound))
+            out.append(
+                Effect(name: name, enabledBy: enabledBy, perNode: perNode, driver: driver, rate: rate, carrier: carrier, source: source, rebound: rebound))
         }
         return out
     }

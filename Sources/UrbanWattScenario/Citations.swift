@@ -13,7 +13,8 @@ enum Citations {
             guard lines.indices.contains(file) else { return nil }
             for mark in [key.mark, value.mark] {
                 guard let line = mark?.line, lines[file].indices.contains(line - 1),
-                      let comment = comment(of: lines[file][line - 1]), let found = Self.marks(in: comment) else { continue }
+                    let comment = comment(of: lines[file][line - 1]), let found = Self.marks(in: comment)
+                else { continue }
                 return found
             }
             return nil
@@ -53,8 +54,10 @@ enum Citations {
         var out: [String: String] = [:]
         for p in pairs {
             guard known.contains(p.key) else {
-                r.error(p.keyCursor, "`\(Cursor.shown(p.key))` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives"
-                    + Suggestion.didYouMean(p.key, in: given))
+                r.error(
+                    p.keyCursor,
+                    "`\(Cursor.shown(p.key))` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives"
+                        + Suggestion.didYouMean(p.key, in: given))
                 continue
             }
             if out[p.key] != nil { r.error(p.keyCursor, "duplicate key `\(p.key)`"); continue }

@@ -52,7 +52,8 @@ struct Composition {
             return (root, nil)
         }
         guard let target = reader.string(extends, what: "a built-in scenario name or a path to a .yaml file"),
-              let parent = load(target, at: extends, from: index, depth: depth) else { return (root, nil) }
+            let parent = load(target, at: extends, from: index, depth: depth)
+        else { return (root, nil) }
         let (parentRoot, parentOrigins) = resolve(parent.root, index: parent.index, depth: depth + 1)
         guard case .mapping(let pm) = parentRoot else { return (root, nil) }
         var origins = Origins()
@@ -67,7 +68,9 @@ struct Composition {
             let names = fleetNames(pm["fleets"])
             for item in items {
                 guard let name = reader.string(item, what: "a fleet name") else { continue }
-                if names.contains(name) { removed.insert(name) } else {
+                if names.contains(name) {
+                    removed.insert(name)
+                } else {
                     reader.error(item, "`\(target)` has no fleet `\(name)`" + Suggestion.didYouMean(name, in: names))
                 }
             }
@@ -88,8 +91,10 @@ struct Composition {
 
     /// The parent's fleets less `removed`, each overridden key by key by the child's fleet of the same
     /// name, then the child's new fleets.
-    private func mergeFleets(_ parent: Node?, _ parentOrigins: Origins?, _ parentIndex: Int, _ child: Node?, _ childIndex: Int,
-                             _ removed: Set<String>, _ origins: inout Origins) -> Node {
+    private func mergeFleets(
+        _ parent: Node?, _ parentOrigins: Origins?, _ parentIndex: Int, _ child: Node?, _ childIndex: Int,
+        _ removed: Set<String>, _ origins: inout Origins
+    ) -> Node {
         var items: [Node] = []
         origins.fleets = []
         defer { origins.fleetNames = items.map(Self.name) }
@@ -112,7 +117,8 @@ struct Composition {
         mark = s.mark
         for item in s {
             guard let name = Self.name(item), let i = items.firstIndex(where: { Self.name($0) == name }),
-                  case .mapping(var base) = items[i], case .mapping(let over) = item else {
+                case .mapping(var base) = items[i], case .mapping(let over) = item
+            else {
                 items.append(item)
                 origins.fleets.append((childIndex, [:]))
                 continue
@@ -142,7 +148,8 @@ struct Composition {
     /// A document giving both keeps both, for the decoder to report.
     static func electricityAsGrid(_ root: Node) -> Node {
         guard case .mapping(let m) = root, m["grid"] == nil, case .mapping(var carriers)? = m["carriers"],
-              let electricity = carriers["electricity"] else { return root }
+            let electricity = carriers["electricity"]
+        else { return root }
         carriers["electricity"] = nil
         var pairs: [(Node, Node)] = []
         for (k, v) in m {
@@ -197,13 +204,17 @@ struct Composition {
             }
             // A file given by mistake (`extends: /etc/shadow`): refused here, none of it quoted.
             if ScenarioDecoder.firstLineNotAMapping(text) != nil {
-                reader.error(c, "`\(file)` is not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")
+                reader.error(
+                    c, "`\(file)` is not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)"
+                )
                 return nil
             }
         } else {
             guard let t = BuiltinScenarios.text(named: target) else {
-                reader.error(c, "unknown scenario `\(target)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")); or a path to a .yaml file)"
-                    + Suggestion.didYouMean(target, in: BuiltinScenarios.names))
+                reader.error(
+                    c,
+                    "unknown scenario `\(target)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")); or a path to a .yaml file)"
+                        + Suggestion.didYouMean(target, in: BuiltinScenarios.names))
                 return nil
             }
             file = "<built-in \(target)>"

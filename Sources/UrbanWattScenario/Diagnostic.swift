@@ -32,8 +32,10 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `{"file", "line", "column", "path", "message", "suggestion"}` for `validate --format json`.
     public var json: JSONValue {
-        .object([("file", .string(file)), ("line", .integer(line)), ("column", .integer(column)), ("path", .string(path)),
-                 ("message", .string(message)), ("suggestion", suggestion.map(JSONValue.string) ?? .null)])
+        .object([
+            ("file", .string(file)), ("line", .integer(line)), ("column", .integer(column)), ("path", .string(path)),
+            ("message", .string(message)), ("suggestion", suggestion.map(JSONValue.string) ?? .null),
+        ])
     }
 
     static func oneLine(_ s: String) -> String {

@@ -20,8 +20,10 @@ struct FleetContext {
 
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
-    static let commonKeys = ["name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
-                             "embodied", "installed", "capex", "functional_unit", "description"]
+    static let commonKeys = [
+        "name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
+        "embodied", "installed", "capex", "functional_unit", "description",
+    ]
 
     /// The common keys a fleet of `kind` takes: no `count` for a fleet of one, no `replaces` for a
     /// kind that is not replaced, no `reference` for a kind with no ICT function to turn off.
@@ -44,15 +46,21 @@ enum FleetDecoder {
         }
         let allowed = commonKeys + (kind.map(modelKeys) ?? FleetKind.allCases.flatMap(modelKeys))
         guard let f = r.mapping(c, allowed: allowed, what: "a fleet mapping with `name` and `kind`") else { return nil }
-        if f["kind"] == nil { r.error(Cursor(node: c.node, path: c.child("kind")), "missing; expected a fleet kind (\(FleetKind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        if f["kind"] == nil {
+            r.error(
+                Cursor(node: c.node, path: c.child("kind")), "missing; expected a fleet kind (\(FleetKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         var name: String?
         if let n = r.required(f, "name", in: c, what: "a fleet name"), let s = r.string(n, what: "a fleet name") {
             if Name.isValid(s) { name = s } else { r.error(n, Name.problem(s, what: "a fleet name")) }
         }
         var district = context.districts[0]
         if let d = f["district"], let s = r.string(d, what: "a district name") {
-            if context.districts.contains(s) { district = s } else {
-                r.error(d, "unknown district `\(s)` (districts: \(context.districts.joined(separator: ", ")))" + Suggestion.didYouMean(s, in: context.districts))
+            if context.districts.contains(s) {
+                district = s
+            } else {
+                r.error(
+                    d, "unknown district `\(s)` (districts: \(context.districts.joined(separator: ", ")))" + Suggestion.didYouMean(s, in: context.districts))
             }
         }
         var count = YearMap(1)
@@ -80,14 +88,17 @@ enum FleetDecoder {
         let withoutICT = f.filter { !kind.type.ictFunctions.contains($0.key) }
         func variant(_ key: String, purchases: [String] = []) -> (any NodeKind)? {
             guard let given = f[key],
-                  let overrides = r.mapping(given, allowed: modelKeys(kind) + purchases, what: "a mapping of \(kind) parameters such as {power: 150 W}")
+                let overrides = r.mapping(given, allowed: modelKeys(kind) + purchases, what: "a mapping of \(kind) parameters such as {power: 150 W}")
             else { return nil }
             // The fleet is the parent: a problem of a key the case shares is the fleet's, reported once.
             let own = overrides.filter { !purchases.contains($0.key) }
             return kind.type.make(decoder.input(withoutICT.merging(own) { _, new in new }, kind.type.parameters, parent: c))
         }
         if let given = f["reference"], kind.type.ictFunctions.isEmpty {
-            r.error(given, "a \(kind) has no ICT function to turn off, so no reference: it is ICT as a whole (in the overhead); to weigh it against older equipment, use `replaces:`")
+            r.error(
+                given,
+                "a \(kind) has no ICT function to turn off, so no reference: it is ICT as a whole (in the overhead); to weigh it against older equipment, use `replaces:`"
+            )
         }
         var replaces: (any NodeKind)?
         if let rep = f["replaces"], !kind.type.replaceable {
@@ -95,7 +106,9 @@ enum FleetDecoder {
         } else {
             replaces = variant("replaces", purchases: replacedPurchaseKeys)
         }
-        let reference = f["reference"] != nil ? (kind.type.ictFunctions.isEmpty ? nil : variant("reference"))
+        let reference =
+            f["reference"] != nil
+            ? (kind.type.ictFunctions.isEmpty ? nil : variant("reference"))
             : kind.type.ictFunctions.contains(where: { f[$0] != nil }) ? kind.type.make(decoder.input(withoutICT, kind.type.parameters, parent: c)) : nil
         guard let name, let model else { return nil }
         var fleet = Fleet(
@@ -111,9 +124,14 @@ enum FleetDecoder {
         }
         fleet.capex = f["capex"].flatMap { capex($0, context: context, reader: r) }
         if let c = f["functional_unit"], let m = r.mapping(c, allowed: ["name", "per"], what: "{name: light-point-hour, per: node-hour | message}"),
-           let n = r.required(m, "name", in: c, what: "the unit's name, such as light-point-hour").flatMap({ r.string($0) }),
-           let p = r.required(m, "per", in: c, what: "node-hour or message").flatMap({ r.choice($0, FunctionalUnit.Per.allCases.map(\.rawValue), what: "what one unit is") }) {
-            if n.trimmingCharacters(in: .whitespaces).isEmpty { r.error(m["name"]!, "expected the unit's name, such as light-point-hour, got an empty text") } else {
+            let n = r.required(m, "name", in: c, what: "the unit's name, such as light-point-hour").flatMap({ r.string($0) }),
+            let p = r.required(m, "per", in: c, what: "node-hour or message").flatMap({
+                r.choice($0, FunctionalUnit.Per.allCases.map(\.rawValue), what: "what one unit is")
+            })
+        {
+            if n.trimmingCharacters(in: .whitespaces).isEmpty {
+                r.error(m["name"]!, "expected the unit's name, such as light-point-hour, got an empty text")
+            } else {
                 fleet.functionalUnit = FunctionalUnit(name: n, per: FunctionalUnit.Per(rawValue: p)!)
             }
         }
@@ -138,9 +156,14 @@ enum FleetDecoder {
     /// stayed, renewed at the end of its life and bought as the fleet grows; it is the stock there
     /// at the start, so `installed` may give its ages but not `new`.
     static func replacedPurchases(_ c: Cursor, kind: FleetKind, context: FleetContext, reader r: YAMLReader) -> (Embodied?, Double?) {
-        guard let m = r.mapping(c, allowed: modelKeys(kind) + replacedPurchaseKeys, what: "a mapping of \(kind) parameters such as {power: 150 W}") else { return (nil, nil) }
+        guard let m = r.mapping(c, allowed: modelKeys(kind) + replacedPurchaseKeys, what: "a mapping of \(kind) parameters such as {power: 150 W}") else {
+            return (nil, nil)
+        }
         if let i = m["installed"], i.scalar == "new" {
-            r.error(i, "the equipment a measure replaces is the stock there at the start, not new; give its ages as {age: [2 years, 6 years]} or leave `installed` out")
+            r.error(
+                i,
+                "the equipment a measure replaces is the stock there at the start, not new; give its ages as {age: [2 years, 6 years]} or leave `installed` out"
+            )
             return (nil, nil)
         }
         let life = m["embodied"].flatMap { embodied($0, installed: m["installed"], hasBattery: false, kind: kind, reader: r) }
@@ -178,11 +201,18 @@ enum FleetDecoder {
         if let i = installed {
             if case .mapping = i.node {
                 if let m = r.mapping(i, allowed: ["age"], what: "new, existing, or {age: [2 years, 6 years]}"),
-                   let a = r.required(m, "age", in: i, what: "the youngest and oldest age of the stock at the start, such as [2 years, 6 years]"),
-                   let items = r.list(a, what: "two ages, the youngest and the oldest, such as [2 years, 6 years]") {
+                    let a = r.required(m, "age", in: i, what: "the youngest and oldest age of the stock at the start, such as [2 years, 6 years]"),
+                    let items = r.list(a, what: "two ages, the youngest and the oldest, such as [2 years, 6 years]")
+                {
                     let ages = items.compactMap { r.quantity($0, .duration) }
-                    if items.count != 2 { r.error(a, "expected two ages, the youngest and the oldest, got \(items.count)") } else if ages.count == 2 {
-                        if ages[0] > ages[1] { r.error(a, "expected the youngest age first, got \(a.found)") } else { (isNew, stockAge) = (false, ages[0]...ages[1]) }
+                    if items.count != 2 {
+                        r.error(a, "expected two ages, the youngest and the oldest, got \(items.count)")
+                    } else if ages.count == 2 {
+                        if ages[0] > ages[1] {
+                            r.error(a, "expected the youngest age first, got \(a.found)")
+                        } else {
+                            (isNew, stockAge) = (false, ages[0]...ages[1])
+                        }
                     }
                 }
             } else {
@@ -200,15 +230,19 @@ enum FleetDecoder {
             if !hasBattery { e.battery = nil }
             return installed == nil || isNew != nil ? e : nil
         }
-        guard let f = r.mapping(c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery", "abiotic_depletion", "primary_energy"],
-                                what: "`default` or a mapping such as \(example)") else { return nil }
+        guard
+            let f = r.mapping(
+                c, allowed: ["co2e", "manufacturing", "transport", "end_of_life", "lifetime", "mass", "battery", "abiotic_depletion", "primary_energy"],
+                what: "`default` or a mapping such as \(example)")
+        else { return nil }
         func mass(_ key: String) -> Double? { f[key].flatMap { r.quantity($0, .mass) } }
         let parts = ["manufacturing", "transport", "end_of_life"].filter { f[$0] != nil }
         var ok = true
         if let co2e = f["co2e"], !parts.isEmpty {
             r.error(co2e, "give the CO2e whole (`co2e`) or split (`\(parts.joined(separator: "`, `"))`), not both"); ok = false
         } else if f["co2e"] == nil && parts.isEmpty {
-            r.error(c, "missing the CO2e of a node: `co2e` (cradle to grave), or `manufacturing` with `transport` and `end_of_life`; such as \(example)"); ok = false
+            r.error(c, "missing the CO2e of a node: `co2e` (cradle to grave), or `manufacturing` with `transport` and `end_of_life`; such as \(example)");
+            ok = false
         }
         let lifetime = r.required(f, "lifetime", in: c, what: "the years a node serves, such as 8 years").flatMap { r.quantity($0, .duration, positive: true) }
         // Shorter than a day, a lifetime would replace a fleet thousands of times a year.
@@ -220,7 +254,8 @@ enum FleetDecoder {
         if let b = f["battery"] {
             if !hasBattery { r.error(b, "this fleet's nodes have no battery (`battery:`) to replace") }
             if let m = r.mapping(b, allowed: ["co2e", "mass"], what: "{co2e: 0.1 kg, mass: 0.05 kg}, each replacement battery's"),
-               let co2e = r.required(m, "co2e", in: b, what: "kg CO2e of a replacement battery such as 0.1 kg").flatMap({ r.quantity($0, .mass) }) {
+                let co2e = r.required(m, "co2e", in: b, what: "kg CO2e of a replacement battery such as 0.1 kg").flatMap({ r.quantity($0, .mass) })
+            {
                 battery = Embodied.Battery(co2e: co2e, mass: m["mass"].flatMap { r.quantity($0, .mass) })
                 if m["mass"] != nil && battery?.mass == nil { ok = false }
             } else {
@@ -229,10 +264,12 @@ enum FleetDecoder {
             if !hasBattery { ok = false }
         }
         guard ok, let lifetime, lifetime >= 86_400, f["co2e"] == nil || co2e != nil, parts.allSatisfy({ mass($0) != nil }),
-              f["mass"] == nil || weight != nil, installed == nil || isNew != nil,
-              f["abiotic_depletion"] == nil || adp != nil, f["primary_energy"] == nil || primary != nil else { return nil }
-        var out = Embodied(manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
-                        mass: weight, installedNew: isNew ?? false, battery: battery, abioticDepletion: adp, primaryEnergy: primary)
+            f["mass"] == nil || weight != nil, installed == nil || isNew != nil,
+            f["abiotic_depletion"] == nil || adp != nil, f["primary_energy"] == nil || primary != nil
+        else { return nil }
+        var out = Embodied(
+            manufacturing: co2e ?? manufacturing ?? 0, transport: transport ?? 0, endOfLife: endOfLife ?? 0, lifetime: lifetime,
+            mass: weight, installedNew: isNew ?? false, battery: battery, abioticDepletion: adp, primaryEnergy: primary)
         out.stockAge = stockAge
         return out
     }
@@ -277,7 +314,9 @@ enum RoutingCheck {
                 if declared.contains(via) { continue }
                 let receivers = fleets.filter { $0.model.role.receives && $0.name != f.name }.map(\.name)
                 // Named from every entry, also those with mistakes of their own (not yet decoded).
-                let note = !receivers.isEmpty ? " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"
+                let note =
+                    !receivers.isEmpty
+                    ? " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"
                     : declared.count == fleets.count ? "; no fleet here receives traffic" : ""
                 r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: declared.sorted()) + note)
                 continue

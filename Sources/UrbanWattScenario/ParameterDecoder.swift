@@ -99,7 +99,10 @@ struct ParameterDecoder {
         switch c.node {
         case .mapping(let m):
             if m.count == 1, let key = m.keys.first?.scalar?.string, YAMLReader.distributionKinds[key] != nil,
-               let scalar = shapes.first(where: { form($0) == 0 }) { return scalar }
+                let scalar = shapes.first(where: { form($0) == 0 })
+            {
+                return scalar
+            }
             return shapes.first { form($0) == 1 }
         case .sequence: return shapes.first { form($0) == 2 }
         default: return shapes.first { form($0) == 0 }
@@ -109,7 +112,8 @@ struct ParameterDecoder {
     /// A fraction, a profile name, or `{profile: NAME, scale: 60%}`.
     func schedule(_ c: Cursor) -> Schedule? {
         if case .mapping(let m) = c.node, m.count == 1, let key = m.keys.first?.scalar?.string,
-           YAMLReader.distributionKinds[key] != nil {
+            YAMLReader.distributionKinds[key] != nil
+        {
             return r.fraction(c).map { .constant($0) }
         }
         if case .mapping = c.node {
@@ -131,8 +135,10 @@ struct ParameterDecoder {
 
     func lookup(_ name: String, at c: Cursor) -> Profile? {
         if let p = context.profile(named: name) { return p }
-        r.error(c, "unknown profile `\(name)` (define it under `profiles:` or use a built-in one: "
-            + BuiltinProfiles.all.map(\.name).joined(separator: ", ") + ")" + Suggestion.didYouMean(name, in: context.profileNames))
+        r.error(
+            c,
+            "unknown profile `\(name)` (define it under `profiles:` or use a built-in one: "
+                + BuiltinProfiles.all.map(\.name).joined(separator: ", ") + ")" + Suggestion.didYouMean(name, in: context.profileNames))
         return nil
     }
 

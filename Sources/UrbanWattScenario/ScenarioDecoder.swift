@@ -9,8 +9,10 @@ public enum ScenarioDecoder {
     public static let maximumFleets = 100_000
     public static let maximumDistricts = 100_000
 
-    static let topKeys = ["urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
-                          "districts", "fleets", "boundary", "carriers", "effects", "check", "extends", "remove", "sources"]
+    static let topKeys = [
+        "urbanwatt", "name", "description", "seed", "location", "period", "grid", "profiles",
+        "districts", "fleets", "boundary", "carriers", "effects", "check", "extends", "remove", "sources",
+    ]
 
     /// Decodes `text`; `file` is used in diagnostics. `sampler` turns uncertain parameters into numbers.
     public static func decode(_ text: String, file: String, sampler: ParameterSampler = .central) throws(ScenarioErrors) -> Scenario {
@@ -24,9 +26,11 @@ public enum ScenarioDecoder {
             throw ScenarioErrors([Diagnostic(file: file, line: 1, column: 1, path: "", message: "\(error)")])
         }
         guard let root else {
-            throw ScenarioErrors([Diagnostic(
-                file: file, line: 1, column: 1, path: "",
-                message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")])
+            throw ScenarioErrors([
+                Diagnostic(
+                    file: file, line: 1, column: 1, path: "",
+                    message: "the file is empty; expected a scenario with `urbanwatt: 1`, `name`, `period` and `fleets`")
+            ])
         }
         var composition = Composition(reader: reader, text: text)
         let (composed, origins) = composition.resolve(root)
@@ -85,8 +89,10 @@ public enum ScenarioDecoder {
             let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
             let sequence = length > 0 && i + length <= bytes.count ? Array(bytes[i..<i + length]) : []
             if sequence.isEmpty || String(validating: sequence, as: UTF8.self) == nil {
-                diagnostics.append(Diagnostic(file: file, line: line, column: column, path: "",
-                                              message: "the byte 0x\(String(b, radix: 16, uppercase: true)) is not UTF-8 text; save the file as UTF-8"))
+                diagnostics.append(
+                    Diagnostic(
+                        file: file, line: line, column: column, path: "",
+                        message: "the byte 0x\(String(b, radix: 16, uppercase: true)) is not UTF-8 text; save the file as UTF-8"))
                 i += 1
                 column += 1
                 continue
@@ -96,8 +102,10 @@ public enum ScenarioDecoder {
                 column = 1
             } else {
                 if b < 0x20 && b != 0x09 && b != 0x0D || b == 0x7F {
-                    diagnostics.append(Diagnostic(file: file, line: line, column: column, path: "",
-                                                  message: "a control character (U+\(String(format: "%04X", b))) is not allowed in a scenario"))
+                    diagnostics.append(
+                        Diagnostic(
+                            file: file, line: line, column: column, path: "",
+                            message: "a control character (U+\(String(format: "%04X", b))) is not allowed in a scenario"))
                 }
                 column += 1
             }
@@ -106,8 +114,11 @@ public enum ScenarioDecoder {
         if !diagnostics.isEmpty { throw ScenarioErrors(diagnostics) }
         let text = String(decoding: bytes, as: UTF8.self)
         if checkStart, let line = firstLineNotAMapping(text) {
-            throw ScenarioErrors([Diagnostic(file: file, line: line, column: 1, path: "",
-                message: "not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")])
+            throw ScenarioErrors([
+                Diagnostic(
+                    file: file, line: line, column: 1, path: "",
+                    message: "not an UrbanWatt scenario: it does not begin with a `key: value` mapping such as `urbanwatt: 1` (its content is not shown)")
+            ])
         }
         return text
     }
@@ -136,7 +147,7 @@ public enum ScenarioDecoder {
     static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let where_ = context.map { " \($0.text)" } ?? ""
             return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: "malformed YAML: \(problem)\(where_)")
         case .reader(let problem, let offset, _, let yaml):
@@ -144,8 +155,9 @@ public enum ScenarioDecoder {
             return Diagnostic(file: file, line: line, column: column, path: "", message: "unreadable YAML: \(problem)")
         case .duplicatedKeysInMapping(let keys, let context):
             let names = keys.map { "`\($0)`" }.joined(separator: ", ")
-            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column, path: "",
-                              message: "duplicate key \(names) in this mapping (each key may appear once)")
+            return Diagnostic(
+                file: file, line: context.mark.line, column: context.mark.column, path: "",
+                message: "duplicate key \(names) in this mapping (each key may appear once)")
         default:
             return Diagnostic(file: file, line: 1, column: 1, path: "", message: "malformed YAML: \(error)")
         }
@@ -169,7 +181,8 @@ public enum ScenarioDecoder {
         }
         var name = "scenario"
         if let c = r.required(top, "name", in: root, what: "a scenario name such as mittelstadt"),
-           let s = r.string(c) {
+            let s = r.string(c)
+        {
             if !Name.isValid(s) { r.error(c, Name.problem(s, what: "a scenario name")) }
             name = s
         }
@@ -199,7 +212,8 @@ public enum ScenarioDecoder {
         }
         var checkTolerance: Double?
         if let c = top["check"], let f = r.mapping(c, allowed: ["tolerance"], what: "a mapping such as {tolerance: 0.1%}"),
-           let t = f["tolerance"] {
+            let t = f["tolerance"]
+        {
             checkTolerance = r.fraction(t)
         }
         let context = FleetContext(
@@ -253,12 +267,15 @@ public enum ScenarioDecoder {
                 continue
             }
             if effects.contains(where: { $0.name == "\(fleet.name).heat" }) {
-                r.error(Cursor(node: fleetCursors[i].node, path: fleetCursors[i].child("heat")),
-                        "the effect `\(fleet.name).heat` is this building's heat saving; rename the effect of that name")
+                r.error(
+                    Cursor(node: fleetCursors[i].node, path: fleetCursors[i].child("heat")),
+                    "the effect `\(fleet.name).heat` is this building's heat saving; rename the effect of that name")
                 continue
             }
-            effects.append(Effect(name: "\(fleet.name).heat", enabledBy: fleet.name, rate: b.heatSavedPerYear, carrier: "heat",
-                                  source: "[EN15232] overall thermal factors on the scenario's heat demand", rebound: fleet.rebound))
+            effects.append(
+                Effect(
+                    name: "\(fleet.name).heat", enabledBy: fleet.name, rate: b.heatSavedPerYear, carrier: "heat",
+                    source: "[EN15232] overall thermal factors on the scenario's heat demand", rebound: fleet.rebound))
         }
         guard let period else { return nil }
         var scenario = Scenario(
@@ -269,7 +286,9 @@ public enum ScenarioDecoder {
         scenario.carriers = carriers
         scenario.effects = effects
         if let excess = TrafficLimit.excess(scenario) {
-            r.error(Cursor(node: fleetCursors[excess.fleet].node, path: fleetCursors[excess.fleet].path), TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total))
+            r.error(
+                Cursor(node: fleetCursors[excess.fleet].node, path: fleetCursors[excess.fleet].path),
+                TrafficLimit.problem(scenario, fleet: excess.fleet, total: excess.total))
         }
         return scenario
     }
@@ -279,9 +298,13 @@ public enum ScenarioDecoder {
         else { return (nil, .utc) }
         var zone = Zone.utc
         if let t = f["timezone"], let s = r.string(t, what: "an IANA time zone such as Europe/Berlin") {
-            if let z = Zone(identifier: s) { zone = z } else {
-                r.error(t, "expected an IANA time zone such as \"Europe/Berlin\", got \(t.found)"
-                    + Suggestion.didYouMean(s, in: TimeZone.knownTimeZoneIdentifiers))
+            if let z = Zone(identifier: s) {
+                zone = z
+            } else {
+                r.error(
+                    t,
+                    "expected an IANA time zone such as \"Europe/Berlin\", got \(t.found)"
+                        + Suggestion.didYouMean(s, in: TimeZone.knownTimeZoneIdentifiers))
             }
         }
         var lat: Double?, lon: Double?
@@ -339,14 +362,18 @@ public enum ScenarioDecoder {
     }
 
     static func decodeGrid(_ c: Cursor, reader r: YAMLReader) -> Grid {
-        guard let f = r.mapping(c, allowed: ["carbon_intensity", "price", "marginal", "upstream", "bisko", "supply"],
-                                what: "a mapping {carbon_intensity, price, marginal, upstream, bisko, supply}")
+        guard
+            let f = r.mapping(
+                c, allowed: ["carbon_intensity", "price", "marginal", "upstream", "bisko", "supply"],
+                what: "a mapping {carbon_intensity, price, marginal, upstream, bisko, supply}")
         else { return Grid() }
         var grid = Grid()
         if let ci = f["carbon_intensity"] { grid.carbon = signal(ci, reader: r) }
         if let p = f["price"] {
             var currency: String?
-            if let shaped = shapedSignal(p, path: { prices($0, per: "kWh", currency: &currency, reader: r) }, value: { price($0, currency: &currency, reader: r) }, reader: r) {
+            if let shaped = shapedSignal(
+                p, path: { prices($0, per: "kWh", currency: &currency, reader: r) }, value: { price($0, currency: &currency, reader: r) }, reader: r)
+            {
                 grid.price = shaped
                 // Plain numbers in the table are in the path's currency: one of them must name it.
                 if currency == nil {
@@ -370,8 +397,10 @@ public enum ScenarioDecoder {
             }
             grid.bisko = on
         }
-        if let s = f["supply"], let m = r.mapping(s, allowed: ["green_share", "green", "residual"], what: "{green_share: 40%, green: 20 g/kWh, residual: 600 g/kWh}"),
-           let share = r.required(m, "green_share", in: s, what: "the contracted green share of the electricity, such as 40%, or a year map of shares") {
+        if let s = f["supply"],
+            let m = r.mapping(s, allowed: ["green_share", "green", "residual"], what: "{green_share: 40%, green: 20 g/kWh, residual: 600 g/kWh}"),
+            let share = r.required(m, "green_share", in: s, what: "the contracted green share of the electricity, such as 40%, or a year map of shares")
+        {
             let green = m["green"].flatMap { r.quantity($0, .carbon) }, residual = m["residual"].flatMap { signal($0, reader: r) }
             if let shares = r.yearMap(share, .fraction, maximum: 1), m["green"] == nil || green != nil, m["residual"] == nil || residual != nil {
                 grid.supply = Grid.Supply(greenShare: shares, green: green ?? 0, residual: residual)
@@ -402,8 +431,8 @@ public enum ScenarioDecoder {
     /// this form or has mistakes (reported).
     static func shapedSignal(_ c: Cursor, path: (Cursor) -> YearMap?, value: (Cursor) -> Double?, reader r: YAMLReader) -> GridSignal? {
         guard isShaped(c), let f = r.mapping(c, allowed: ["path", "by_month"], what: "{path: a year map, by_month: {jan: [24 values], …, dec: [24 values]}}"),
-              let table = r.required(f, "by_month", in: c, what: "a typical day per month: {jan: [24 values], …, dec: [24 values]}"),
-              let m = r.mapping(table, allowed: months, what: "a typical day per month: {jan: [24 values], …, dec: [24 values]}")
+            let table = r.required(f, "by_month", in: c, what: "a typical day per month: {jan: [24 values], …, dec: [24 values]}"),
+            let m = r.mapping(table, allowed: months, what: "a typical day per month: {jan: [24 values], …, dec: [24 values]}")
         else { return nil }
         let missing = months.filter { m[$0] == nil }
         if !missing.isEmpty { r.error(table, "expected a typical day for each month, missing \(missing.joined(separator: ", "))") }
@@ -416,7 +445,9 @@ public enum ScenarioDecoder {
         }
         let scale = f["path"].map(path)
         guard days.count == 12, scale == nil || scale! != nil else { return nil }
-        if scale != nil && GridSignal.yearMean(days) <= 0 { r.error(table, "expected a typical day with some value above zero, to scale to the path"); return nil }
+        if scale != nil && GridSignal.yearMean(days) <= 0 {
+            r.error(table, "expected a typical day with some value above zero, to scale to the path"); return nil
+        }
         return .monthly(path: scale ?? nil, days: days)
     }
 
@@ -426,7 +457,9 @@ public enum ScenarioDecoder {
         var seen = currency
         func price(_ c: Cursor) -> Double? {
             let parsed = c.scalar.flatMap { s in
-                per == "l" ? QuantityParser.parseLitrePrice(s).map { ($0.perLitre, $0.currency) } : QuantityParser.parsePrice(s).map { ($0.perJoule * 3.6e6, $0.currency) }
+                per == "l"
+                    ? QuantityParser.parseLitrePrice(s).map { ($0.perLitre, $0.currency) }
+                    : QuantityParser.parsePrice(s).map { ($0.perJoule * 3.6e6, $0.currency) }
             }
             guard let (value, code) = parsed else {
                 r.error(c, "expected a price such as \"\(per == "l" ? "1.75 EUR/l" : "0.30 EUR/kWh")\", got \(c.found)")
@@ -459,9 +492,11 @@ public enum ScenarioDecoder {
         }
         // A mapping whose keys are not years was meant as another form: name the three there are.
         if case .mapping(let m) = c.node, let key = m.keys.compactMap({ $0.scalar?.string }).first(where: { Int($0) == nil }) {
-            r.error(c, "expected a carbon intensity such as 380 g/kWh, a year map such as {2025: 380 g/kWh, 2035: 150 g/kWh}, "
-                + "{hourly: [24 values in g/kWh]} or {path: a year map, by_month: {jan: [24 values], …}}, got a mapping with `\(key)`"
-                + Suggestion.didYouMean(key, in: ["hourly", "path", "by_month"]))
+            r.error(
+                c,
+                "expected a carbon intensity such as 380 g/kWh, a year map such as {2025: 380 g/kWh, 2035: 150 g/kWh}, "
+                    + "{hourly: [24 values in g/kWh]} or {path: a year map, by_month: {jan: [24 values], …}}, got a mapping with `\(key)`"
+                    + Suggestion.didYouMean(key, in: ["hourly", "path", "by_month"]))
             return nil
         }
         return r.yearMap(c, .carbon).map { .yearly($0) }
@@ -474,8 +509,8 @@ public enum ScenarioDecoder {
     static func decodeBoundary(_ c: Cursor, kinds: Set<String>, declared: Set<String>, reader r: YAMLReader) -> Boundary {
         let example = "{exclude: {smart-meter-gateways: booked as grid losses by the meter operator}}"
         guard let f = r.mapping(c, allowed: ["exclude"], what: example),
-              let e = r.required(f, "exclude", in: c, what: "a mapping of fleet or kind names to the reason each is left out"),
-              let pairs = r.pairs(e, what: "a mapping of fleet or kind names to the reason each is left out, such as \(example)")
+            let e = r.required(f, "exclude", in: c, what: "a mapping of fleet or kind names to the reason each is left out"),
+            let pairs = r.pairs(e, what: "a mapping of fleet or kind names to the reason each is left out, such as \(example)")
         else { return Boundary() }
         var exclusions: [Boundary.Exclusion] = []
         for p in pairs {
@@ -501,7 +536,8 @@ public enum ScenarioDecoder {
             guard let f = r.mapping(p.value, allowed: ["weekday", "weekend"], what: "{weekday: [24 values], weekend: [24 values]}")
             else { continue }
             guard let wd = r.required(f, "weekday", in: p.value, what: "24 hourly values in [0, 1]"),
-                  let weekday = r.hourly(wd, range: 0...1) else { continue }
+                let weekday = r.hourly(wd, range: 0...1)
+            else { continue }
             let weekend = f["weekend"].flatMap { r.hourly($0, range: 0...1) }
             if f["weekend"] != nil && weekend == nil { continue }
             result[p.key] = Profile(weekday: weekday, weekend: weekend)
@@ -520,4 +556,3 @@ public enum ScenarioFileError: Error, CustomStringConvertible {
         }
     }
 }
-

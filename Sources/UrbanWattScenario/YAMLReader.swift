@@ -173,8 +173,10 @@ final class YAMLReader {
     /// A quantity in canonical units, e.g. power in W, within [minimum, maximum]: `minimum` defaults to
     /// 0 (nil allows negatives), `maximum` to the dimension's `limit`; `positive` excludes zero and
     /// `whole` anything but whole numbers (counts of nodes, bytes, heads).
-    func quantity(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, positive: Bool = false,
-                  whole: Bool = false) -> Double? {
+    func quantity(
+        _ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, positive: Bool = false,
+        whole: Bool = false
+    ) -> Double? {
         let name = dimension == .count ? (whole ? "a whole number" : "a number") : "a \(dimension.rawValue)"
         let top = min(maximum ?? dimension.limit, dimension.limit)
         let bottom = max(minimum ?? -top, -top)
@@ -229,7 +231,8 @@ final class YAMLReader {
     /// per run, redrawn until it falls in `range` (a truncated distribution; the redraws are counted).
     func distribution(_ c: Cursor, within range: ClosedRange<Double>, _ bound: (Cursor) -> Double?) -> Double? {
         guard case .mapping(let m) = c.node, m.count == 1, let key = m.keys.first?.scalar?.string,
-              let arity = YAMLReader.distributionKinds[key], let value = m.values.first else { return nil }
+            let arity = YAMLReader.distributionKinds[key], let value = m.values.first
+        else { return nil }
         let at = Cursor(node: value, path: c.child(key))
         guard case .sequence(let items) = value, items.count == arity else {
             let form = ["uniform": "[min, max]", "normal": "[mean, sd]", "triangular": "[min, mode, max]"][key]!

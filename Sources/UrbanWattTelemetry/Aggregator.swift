@@ -128,7 +128,8 @@ public struct Aggregator: Sendable {
         byFleet[d.fleet, default: Totals()].messages += 1
         // Powers are each finite; their sum is kept so (a power that would overflow it is not shown).
         if let power = d.power, d.seq > latest[d.node]?.seq ?? -1,
-           (byFleet[d.fleet, default: Totals()].power + power - (latest[d.node]?.power ?? 0)).isFinite {
+            (byFleet[d.fleet, default: Totals()].power + power - (latest[d.node]?.power ?? 0)).isFinite
+        {
             byFleet[d.fleet, default: Totals()].power += power - (latest[d.node]?.power ?? 0)
             latest[d.node] = (d.seq, power)
         }

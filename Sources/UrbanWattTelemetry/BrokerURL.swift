@@ -13,12 +13,12 @@ public struct BrokerURL: Sendable, Equatable, CustomStringConvertible {
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         if let at = rest.lastIndex(of: "@") {
             let user = String(rest[..<at])
-            if user.contains(":") { return nil }  // a password never goes on the command line
+            if user.contains(":") { return nil } // a password never goes on the command line
             username = user.isEmpty ? nil : user
             rest = rest[rest.index(after: at)...]
         }
         var hostPart = rest, portValue = tls ? 8883 : 1883
-        if rest.hasPrefix("[") {  // [::1]:1883
+        if rest.hasPrefix("[") { // [::1]:1883
             guard let close = rest.firstIndex(of: "]") else { return nil }
             hostPart = rest[rest.index(after: rest.startIndex)..<close]
             let after = rest[rest.index(after: close)...]

@@ -26,13 +26,15 @@ public struct FiwareAgent: Sendable {
 
     /// FIWARE's rules for the `Fiware-Service` header: lowercase letters, digits and `_`, at most 50.
     public static func serviceProblem(_ s: String) -> String? {
-        s.count <= 50 && !s.isEmpty && s.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) ? nil
+        s.count <= 50 && !s.isEmpty && s.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
+            ? nil
             : "expected a service name of 1 to 50 lowercase letters, digits or `_`, got \"\(s.prefix(80))\""
     }
 
     /// And for `Fiware-ServicePath`: `/` or `/` followed by letters, digits and `_`, at most 50.
     public static func servicePathProblem(_ s: String) -> String? {
-        s.hasPrefix("/") && s.count <= 50 && s.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) ? nil
+        s.hasPrefix("/") && s.count <= 50 && s.dropFirst().allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            ? nil
             : "expected a service path such as / or /city (at most 50 characters), got \"\(s.prefix(80))\""
     }
 

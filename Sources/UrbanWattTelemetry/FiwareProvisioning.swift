@@ -46,11 +46,12 @@ public struct FiwareProvisioning: Sendable {
     }
 
     static var attributeList: JSONValue {
-        .array(attributes.map { a in
-            var fields: [(String, JSONValue)] = [("object_id", .string(a.key)), ("name", .string(a.name)), ("type", .string(a.type))]
-            if let unit = a.unit { fields.append(("metadata", .object([("unitCode", .object([("type", .string("Text")), ("value", .string(unit))]))]))) }
-            return .object(fields)
-        })
+        .array(
+            attributes.map { a in
+                var fields: [(String, JSONValue)] = [("object_id", .string(a.key)), ("name", .string(a.name)), ("type", .string(a.type))]
+                if let unit = a.unit { fields.append(("metadata", .object([("unitCode", .object([("type", .string("Text")), ("value", .string(unit))]))]))) }
+                return .object(fields)
+            })
     }
 
     /// The config group (`services`).
@@ -68,9 +69,10 @@ public struct FiwareProvisioning: Sendable {
     public func forEachDevice(_ body: (JSONValue) throws -> Void) rethrows {
         for fleet in scenario.fleets {
             let entityType = FiwareProvisioning.entityType(fleet.kind)
-            let statics = JSONValue.array([("fleet", fleet.name), ("kind", fleet.kind.rawValue), ("layer", fleet.layer.rawValue), ("district", fleet.district)].map {
-                .object([("name", .string($0.0)), ("type", .string("Text")), ("value", .string($0.1))])
-            })
+            let statics = JSONValue.array(
+                [("fleet", fleet.name), ("kind", fleet.kind.rawValue), ("layer", fleet.layer.rawValue), ("district", fleet.district)].map {
+                    .object([("name", .string($0.0)), ("type", .string("Text")), ("value", .string($0.1))])
+                })
             func device(_ node: String) -> JSONValue {
                 .object([
                     ("device_id", .string(deviceID(node))), ("entity_name", .string("urn:ngsi-ld:\(entityType):\(deviceID(node))")),
@@ -94,8 +96,10 @@ public struct FiwareProvisioning: Sendable {
     /// The provisioning as the agent takes it, one request body at a time: the config group for
     /// `POST /iot/services`, then `{"devices": [...]}` bodies for `POST /iot/devices` of
     /// `devicesPerBody` devices, or by default as many as stay under `maximumBodyBytes`.
-    public func forEachBody(devicesPerBody: Int? = nil, maximumBytes: Int = FiwareProvisioning.maximumBodyBytes,
-                            _ body: (_ resource: String, _ text: String, _ devices: Int) throws -> Void) rethrows {
+    public func forEachBody(
+        devicesPerBody: Int? = nil, maximumBytes: Int = FiwareProvisioning.maximumBodyBytes,
+        _ body: (_ resource: String, _ text: String, _ devices: Int) throws -> Void
+    ) rethrows {
         try body("/iot/services", "{\"services\": [\(service.compact())]}", 0)
         let head = "{\"devices\": [", tail = "]}"
         var text = head, count = 0

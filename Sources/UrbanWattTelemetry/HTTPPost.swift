@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One HTTP POST, waited for: the InfluxDB writer and the FIWARE provisioning both send a body and

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import UrbanWattCore
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Writes the listener's aggregates to an InfluxDB 1.x `/write` endpoint: per fleet and simulated
@@ -125,7 +125,9 @@ public final class InfluxWriter: @unchecked Sendable {
             }
             var w = ByteWriter(capacity: 160)
             // Line protocol has no empty tag value.
-            for (k, (name, value)) in [("scenario", l.scenario), ("layer", l.layer), ("district", l.district), ("kind", l.kind), ("fleet", key.fleet)].enumerated() {
+            for (k, (name, value)) in [("scenario", l.scenario), ("layer", l.layer), ("district", l.district), ("kind", l.kind), ("fleet", key.fleet)]
+                .enumerated()
+            {
                 w.text(k == 0 ? "urbanwatt_fleet," : ",")
                 w.text(name)
                 w.text("=")
@@ -162,7 +164,9 @@ public final class InfluxWriter: @unchecked Sendable {
     /// write, which InfluxDB 1.x answers 204, or 404 "database not found", 401 without the right
     /// credentials. nil when it does, else why, in one line.
     public func check(timeout: Double = 5) -> String? {
-        post("", attempts: 1, timeout: timeout).map { "\(Redaction.url(url.absoluteString)) does not take writes: \($0.split(separator: "\n").joined(separator: " "))" }
+        post("", attempts: 1, timeout: timeout).map {
+            "\(Redaction.url(url.absoluteString)) does not take writes: \($0.split(separator: "\n").joined(separator: " "))"
+        }
     }
 
     /// POSTs `body`, retrying three times (0.5, 1, 2 s) by default; nil on success, else why.

@@ -29,9 +29,10 @@ public final class LatencyHistogram: Sendable {
         histogram.withLock { h in
             let count = Int(h.totalCount)
             func at(_ p: Double) -> Double { count == 0 ? 0 : Double(h.valueAtPercentile(p)) / 1e6 }
-            return Snapshot(count: count, p50: at(50), p95: at(95), p99: at(99), max: count == 0 ? 0 : Double(h.max) / 1e6,
-                            mean: count == 0 ? 0 : h.mean / 1e6,
-                            cumulative: Self.buckets.map { Int(h.count(within: 0...UInt64($0 * 1e6))) })
+            return Snapshot(
+                count: count, p50: at(50), p95: at(95), p99: at(99), max: count == 0 ? 0 : Double(h.max) / 1e6,
+                mean: count == 0 ? 0 : h.mean / 1e6,
+                cumulative: Self.buckets.map { Int(h.count(within: 0...UInt64($0 * 1e6))) })
         }
     }
 }

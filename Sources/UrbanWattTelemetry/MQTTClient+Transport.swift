@@ -6,10 +6,11 @@ extension MQTTClient: BrokerConnection {
     public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         noteStatus(message, retain: retain)
         let rc = message.bytes.withUnsafeBytes { raw in
-            publish(cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
-                    payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),
-                    qos: qos, retain: retain, expiry: expiry,
-                    properties: message.isStatus ? MessageProperties(contentType: "application/json") : telemetryProperties.stamped(Date().timeIntervalSince1970))
+            publish(
+                cTopic: raw.baseAddress!.assumingMemoryBound(to: CChar.self),
+                payload: UnsafeRawBufferPointer(rebasing: raw[(message.topicLength + 1)...]),
+                qos: qos, retain: retain, expiry: expiry,
+                properties: message.isStatus ? MessageProperties(contentType: "application/json") : telemetryProperties.stamped(Date().timeIntervalSince1970))
         }
         switch rc {
         case Int32(MOSQ_ERR_SUCCESS.rawValue): return .accepted

@@ -126,7 +126,8 @@ public final class MQTTClient: @unchecked Sendable {
             try MosquittoError.check(mosquitto_username_pw_set(h, user, settings.password), "set username")
         }
         if settings.url.tls {
-            try MosquittoError.check(mosquitto_tls_set(h, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil), "TLS set-up")
+            try MosquittoError.check(
+                mosquitto_tls_set(h, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil), "TLS set-up")
         }
         if let will = settings.will {
             let bytes = Array(will.payload.utf8)
@@ -169,12 +170,13 @@ public final class MQTTClient: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         if again {
-            condition.lock()  // before its acknowledgement can arrive
+            condition.lock() // before its acknowledgement can arrive
             if let status = lastStatus {
                 var mid: Int32 = 0
                 let rc = status.bytes.withUnsafeBytes { raw in
-                    mosquitto_publish_v5(handle, &mid, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count - status.topicLength - 1),
-                                         raw.baseAddress! + status.topicLength + 1, 1, true, nil)
+                    mosquitto_publish_v5(
+                        handle, &mid, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count - status.topicLength - 1),
+                        raw.baseAddress! + status.topicLength + 1, 1, true, nil)
                 }
                 if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) { announcements.insert(mid) }
             }
@@ -254,7 +256,8 @@ public final class MQTTClient: @unchecked Sendable {
                 case .some(0): return
                 case .some(let code) where MQTTReason.isAuthRefusal(code):
                     stop()
-                    throw .refused("\(settings.url) refused the connection: \(MQTTReason.text(code)) (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)")
+                    throw .refused(
+                        "\(settings.url) refused the connection: \(MQTTReason.text(code)) (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)")
                 case .some(let code):
                     stop()
                     throw .unavailable("\(settings.url) refused the connection: \(MQTTReason.text(code))")
@@ -278,7 +281,6 @@ public final class MQTTClient: @unchecked Sendable {
         while connackCode == nil && !gaveUp && Date() < deadline { _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
         return connackCode
     }
-
 
     private func startNetworkThread() {
         condition.lock()
@@ -348,8 +350,10 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// The hot path: hands a message with a NUL-terminated topic to libmosquitto (which copies it);
     /// returns libmosquitto's code (MOSQ_ERR_NO_CONN for QoS 0 while disconnected).
-    func publish(cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?,
-                 properties: MessageProperties = MessageProperties()) -> Int32 {
+    func publish(
+        cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?,
+        properties: MessageProperties = MessageProperties()
+    ) -> Int32 {
         var props = settings.version == .v5 ? properties.list(expiry: expiry) : nil
         defer { if props != nil { mosquitto_property_free_all(&props) } }
         return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
@@ -359,7 +363,9 @@ public final class MQTTClient: @unchecked Sendable {
     public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {
         let payload = Array(text.utf8)
         let rc = topic.withCString { t in
-            payload.withUnsafeBytes { publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil, properties: MessageProperties(contentType: "application/json")) }
+            payload.withUnsafeBytes {
+                publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil, properties: MessageProperties(contentType: "application/json"))
+            }
         }
         try MosquittoError.check(rc, "publish to \(topic)")
     }

@@ -78,9 +78,10 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         let will = settings.will.map { MQTTPacket.Will(topic: $0.topic, payload: Array($0.payload.utf8), qos: $0.qos, retain: $0.retain) }
         connections = (0..<count).map { k in
             let id = MQTTClientPool.clientID(settings.clientID, k)
-            let connect = MQTTPacket.connect(clientID: id, v5: settings.version == .v5, keepAlive: Int(settings.keepAlive),
-                                             sessionExpiry: settings.persistentSession ? 3600 : nil, will: will,
-                                             username: settings.url.username, password: settings.url.username == nil ? nil : settings.password)
+            let connect = MQTTPacket.connect(
+                clientID: id, v5: settings.version == .v5, keepAlive: Int(settings.keepAlive),
+                sessionExpiry: settings.persistentSession ? 3600 : nil, will: will,
+                username: settings.url.username, password: settings.url.username == nil ? nil : settings.password)
             return PoolConnection(index: k, clientID: id, connectPacket: connect)
         }
         events = PoolConnection.Events(
@@ -93,7 +94,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
                 if !item.message.isStatus && telemetryProperties.user.last?.key == MessageProperties.sentAt {
                     // `sent_at` is the last property, its 13 digits the bytes' last: stamped as it goes out.
                     let stamp = MessageProperties.stamp(Date().timeIntervalSince1970).utf8
-                    bytes.replaceSubrange(bytes.count - stamp.count ..< bytes.count, with: stamp)
+                    bytes.replaceSubrange(bytes.count - stamp.count..<bytes.count, with: stamp)
                 }
                 return bytes
             }
@@ -149,8 +150,9 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
             if MQTTReason.isAuthRefusal(code) { throw .refused(message + " (check the user name and URBANWATT_MQTT_PASSWORD / --password-file)") }
             throw .unavailable(message)
         }
-        throw .unavailable("only \(up) of \(count) clients connected to \(settings.url) within \(Int((settings.reconnectTimeout + ramp).rounded(.up))) s"
-            + (why.isEmpty ? "" : ": \(why)"))
+        throw .unavailable(
+            "only \(up) of \(count) clients connected to \(settings.url) within \(Int((settings.reconnectTimeout + ramp).rounded(.up))) s"
+                + (why.isEmpty ? "" : ": \(why)"))
     }
 
     /// Raises this process's soft limit on open files as far as needed and allowed; throws when
@@ -164,15 +166,17 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         raised.rlim_cur = min(limit.rlim_max, needed)
         if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
         if limit.rlim_cur < needed {
-            throw .unavailable("--clients \(clients) needs about \(needed) open files; this process may open \(limit.rlim_cur): "
-                + "raise the limit (ulimit -n \(needed)) or use fewer clients")
+            throw .unavailable(
+                "--clients \(clients) needs about \(needed) open files; this process may open \(limit.rlim_cur): "
+                    + "raise the limit (ulimit -n \(needed)) or use fewer clients")
         }
     }
 
     public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         if let why = failureReason { return .rejected(why) }
         if let limit = maximumPacketSize, message.packetSize(qos: qos, properties: properties(status: message.isStatus, expiry: expiry)) > limit {
-            return .rejected("a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size (\(limit) bytes)")
+            return .rejected(
+                "a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size (\(limit) bytes)")
         }
         // At QoS 0 a message for a connection that is down would be lost: keep it.
         if qos == 0 && !isConnected { return .disconnected }

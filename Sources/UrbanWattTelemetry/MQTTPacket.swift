@@ -63,8 +63,10 @@ enum MQTTPacket {
 
     /// CONNECT (§3.1): clean start unless `sessionExpiry` is given (a session the broker keeps that
     /// long, MQTT 5; under 3.1.1 any non-nil value keeps the session).
-    static func connect(clientID: String, v5: Bool, keepAlive: Int, sessionExpiry: UInt32?, will: Will?,
-                        username: String?, password: String?) -> [UInt8] {
+    static func connect(
+        clientID: String, v5: Bool, keepAlive: Int, sessionExpiry: UInt32?, will: Will?,
+        username: String?, password: String?
+    ) -> [UInt8] {
         var body: [UInt8] = []
         string(Array("MQTT".utf8), into: &body)
         body.append(v5 ? 5 : 4)

@@ -52,8 +52,9 @@ public final class MetricsServer: @unchecked Sendable {
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: Self.idleTimeout, httpDecoderConfiguration: decoder)),
-            configuration: .init(address: .hostname(host, port: Int(port)), serverName: "urbanwatt",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(Self.maximumConnections)),
+            configuration: .init(
+                address: .hostname(host, port: Int(port)), serverName: "urbanwatt",
+                availableConnectionsDelegate: MaximumAvailableConnections(Self.maximumConnections)),
             onServerRunning: { _ in started.signal() },
             logger: Self.quiet)
         task = Task {

@@ -55,16 +55,19 @@ final class NodeTelemetry {
         switch nodes.fleet.model.telemetry {
         case .uplinks(let sensor):
             let phases = (0..<n).map(nodes.phase)
-            let order = PhaseIndex.order(phases)  // by phase, then index: the engine's order
+            let order = PhaseIndex.order(phases) // by phase, then index: the engine's order
             model = .sensor(sensor, order: order.map { Int32($0) }, sortedPhases: order.map { phases[$0] }, uplink: (0..<n).map(nodes.uplinkEnergy))
         case .sessions(let charger):
             model = .charger(charger, sessions: nodes.chargingSessions())
         case .shared:
             model = .shared
         }
-        sampled = sample >= 1 ? nil : (0..<n).map {
-            NodeRandom(seed: seed, fleet: nodes.fleet.name, node: nodes.globalIndex($0), purpose: .sample).unit() < sample
-        }
+        sampled =
+            sample >= 1
+            ? nil
+            : (0..<n).map {
+                NodeRandom(seed: seed, fleet: nodes.fleet.name, node: nodes.globalIndex($0), purpose: .sample).unit() < sample
+            }
         lastStep = Array(repeating: -1, count: n)
         carry = Array(repeating: 0, count: n)
         seq = Array(repeating: 0, count: n)

@@ -37,13 +37,16 @@ public enum PayloadDecoder {
     /// id is the fleet's name even when it ends in a dash and digits. `properties` (MQTT 5): a content
     /// type picks the format instead of the payload's first bytes, and `energy_unit` / `power_unit`
     /// user properties convert to J and W.
-    public static func decode(topic: String, payload: [UInt8], fleetMode: Bool = false,
-                              properties: MessageProperties = MessageProperties()) -> Result<Decoded, Invalid> {
+    public static func decode(
+        topic: String, payload: [UInt8], fleetMode: Bool = false,
+        properties: MessageProperties = MessageProperties()
+    ) -> Result<Decoded, Invalid> {
         guard payload.count <= maximumPayload else { return .failure(Invalid(reason: "payload of \(payload.count) bytes (at most \(maximumPayload))")) }
         guard let first = payload.first(where: { $0 != 0x20 }) else { return .failure(Invalid(reason: "empty payload")) }
         let text = String(decoding: payload, as: UTF8.self)
         guard let energyUnit = unit(properties.user("energy_unit"), energyUnits), let powerUnit = unit(properties.user("power_unit"), powerUnits) else {
-            return .failure(Invalid(reason: "units \(properties.user("energy_unit") ?? "J") and \(properties.user("power_unit") ?? "W") are not an energy and a power"))
+            return .failure(
+                Invalid(reason: "units \(properties.user("energy_unit") ?? "J") and \(properties.user("power_unit") ?? "W") are not an energy and a power"))
         }
         let type = properties.contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let raw: Result<Fields, Invalid>
@@ -66,12 +69,15 @@ public enum PayloadDecoder {
                 raw = ultraLight(text, topic: topic)
             }
         }
-        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }, r.time) }.flatMap { r in
+        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }, r.time) }.flatMap {
+            r in
             guard Name.isValid(r.node) || isNodeID(r.node) else { return .failure(Invalid(reason: "node id \"\(r.node.prefix(80))\" is not a valid name")) }
             let fleet = r.fleet ?? (fleetMode ? r.node : fleet(of: r.node))
             guard Name.isValid(fleet) else { return .failure(Invalid(reason: "fleet \"\(fleet.prefix(80))\" is not a valid name")) }
             guard let energy = r.energy, energy.isFinite, energy >= 0 else { return .failure(Invalid(reason: "energy missing, negative or not finite")) }
-            guard let s = r.seq, s == s.rounded(), s >= 0, s <= maximumSeq else { return .failure(Invalid(reason: "seq missing or not a whole number from 0 to 2^53 − 1")) }
+            guard let s = r.seq, s == s.rounded(), s >= 0, s <= maximumSeq else {
+                return .failure(Invalid(reason: "seq missing or not a whole number from 0 to 2^53 − 1"))
+            }
             let power = r.power.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
             let time = r.time.flatMap { $0.isFinite ? $0 : nil }
             return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power, time: time))
@@ -83,12 +89,18 @@ public enum PayloadDecoder {
         let v: JSONValue
         do { v = try JSONParser.parse(text) } catch { return .failure(Invalid(reason: error.description)) }
         if let node = v["node"]?.stringValue {
-            return .success((node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue,
-                             v["ts"]?.stringValue.flatMap(isoTime)))
+            return .success(
+                (
+                    node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue,
+                    v["ts"]?.stringValue.flatMap(isoTime)
+                ))
         }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "no node id (neither `node` nor a FIWARE …/{device}/attrs topic)")) }
-        return .success((node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue,
-                         v["TimeInstant"]?.stringValue.flatMap(isoTime)))
+        return .success(
+            (
+                node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue,
+                v["TimeInstant"]?.stringValue.flatMap(isoTime)
+            ))
     }
 
     /// UltraLight 2.0: key|value|key|value…
@@ -98,8 +110,11 @@ public enum PayloadDecoder {
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "not JSON, SenML, or UltraLight on a FIWARE …/{device}/attrs topic")) }
         var fields: [Substring: Substring] = [:]
         for k in stride(from: 0, to: parts.count, by: 2) { fields[parts[k]] = parts[k + 1] }
-        return .success((node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) },
-                         fields["p"].flatMap { Double($0) }, fields["TimeInstant"].flatMap { isoTime(String($0)) }))
+        return .success(
+            (
+                node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) },
+                fields["p"].flatMap { Double($0) }, fields["TimeInstant"].flatMap { isoTime(String($0)) }
+            ))
     }
 
     /// RFC 8428 SenML: records named base name + name; the node is the last part of the base name.
@@ -121,7 +136,9 @@ public enum PayloadDecoder {
             }
         }
         let parts = baseName.split(separator: ":", omittingEmptySubsequences: true)
-        guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else { return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:")) }
+        guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else {
+            return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:"))
+        }
         return .success((String(parts[4]), nil, nil, energy, seq, power, time))
     }
 
@@ -132,10 +149,16 @@ public enum PayloadDecoder {
         func split(_ s: Substring, at separator: Character) -> [String] {
             var parts: [String] = [], current = "", escaped = false
             for c in s {
-                if escaped { current.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == separator {
+                if escaped {
+                    current.append(c); escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == separator {
                     parts.append(current)
                     current = ""
-                } else { current.append(c) }
+                } else {
+                    current.append(c)
+                }
             }
             parts.append(current)
             return parts
@@ -145,7 +168,9 @@ public enum PayloadDecoder {
         var start = text.startIndex, escaped = false
         for i in text.indices {
             if escaped { escaped = false; continue }
-            if text[i] == "\\" { escaped = true } else if text[i] == " " && sections.count < 2 {
+            if text[i] == "\\" {
+                escaped = true
+            } else if text[i] == " " && sections.count < 2 {
                 sections.append(text[start..<i])
                 start = text.index(after: i)
             }
@@ -171,7 +196,8 @@ public enum PayloadDecoder {
     static func isoTime(_ text: String) -> Double? {
         let u = Array(text.utf8)
         guard u.count == 20 || (u.count == 24 && u[19] == UInt8(ascii: ".")), u.last == UInt8(ascii: "Z"), u[10] == UInt8(ascii: "T"),
-              let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
+            let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self))
+        else { return nil }
         func number(_ r: Range<Int>) -> Int? { Int(String(decoding: u[r], as: UTF8.self)) }
         guard let h = number(11..<13), let m = number(14..<16), let sec = number(17..<19), h < 24, m < 60, sec < 61 else { return nil }
         let ms = u.count == 24 ? number(20..<23) : 0

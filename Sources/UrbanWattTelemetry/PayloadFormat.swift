@@ -17,7 +17,8 @@ public struct Reading: Sendable {
     public var total: Double
     public var seq: Int
 
-    public init(time: Double, fleet: String, district: String, index: Int?, kind: String, layer: String, power: Double, energy: Double, total: Double, seq: Int) {
+    public init(time: Double, fleet: String, district: String, index: Int?, kind: String, layer: String, power: Double, energy: Double, total: Double, seq: Int)
+    {
         self.time = time
         self.fleet = fleet
         self.district = district

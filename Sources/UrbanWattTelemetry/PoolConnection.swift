@@ -183,7 +183,8 @@ final class PoolConnection {
         while used < input.count {
             let packet: (MQTTPacket.Incoming, Int)?
             do {
-                packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5) }
+                packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5)
+                }
             } catch {
                 return fail(error.description)
             }
@@ -252,7 +253,8 @@ final class PoolConnection {
         inflight[nextID] = item
         sentOrder.append(nextID)
         if sentOrder.count > 2 * inflight.count + 1024 { sentOrder.removeAll { inflight[$0] == nil } }
-        MQTTPacket.publish(item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: nextID, properties: encodeProperties(item), into: &output)
+        MQTTPacket.publish(
+            item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: nextID, properties: encodeProperties(item), into: &output)
     }
 
     /// Sends held-back messages while the receive maximum allows.

@@ -53,12 +53,17 @@ public enum PrometheusText {
         sample("urbanwatt_invalid_messages_total", [], Double(a.invalid))
         family("urbanwatt_sequence_gaps", "gauge", "Sequence numbers missing so far over all nodes (late messages fill them).")
         sample("urbanwatt_sequence_gaps", [], Double(a.gaps))
-        family("urbanwatt_balance_kwh", "gauge", "The run's balance from its done status: ICT overhead, savings (efficiency, ICT-enabled, both), net (overhead less ICT-enabled savings), net with efficiency, replaced baseline.")
+        family(
+            "urbanwatt_balance_kwh", "gauge",
+            "The run's balance from its done status: ICT overhead, savings (efficiency, ICT-enabled, both), net (overhead less ICT-enabled savings), net with efficiency, replaced baseline."
+        )
         if let k = a.balance?.kWh {
             for m in RunSummary.Balance.measures { sample("urbanwatt_balance_kwh", [("scenario", a.scenario ?? ""), ("measure", m)], k.value(m)) }
         }
         if let latency {
-            w.histogram("urbanwatt_listen_latency_seconds", "End-to-end latency: receipt less the publish time each message carries (MQTT 5 user property sent_at, else the payload's time).", latency)
+            w.histogram(
+                "urbanwatt_listen_latency_seconds",
+                "End-to-end latency: receipt less the publish time each message carries (MQTT 5 user property sent_at, else the payload's time).", latency)
         }
         return w.out
     }
@@ -70,10 +75,12 @@ public enum PrometheusText {
         var w = Writer()
         let labels = [("scenario", scenario)]
         let p = s.publisher
-        for (name, help, value) in [("generated", "Telemetry messages the run generated.", s.generated),
-                                    ("published", "Messages handed to the broker connection.", p.sent),
-                                    ("acknowledged", "Messages the broker acknowledged (at QoS 0: written to the socket).", p.acknowledged),
-                                    ("dropped", "Messages dropped: never sent, or unacknowledged when the run gave up on them.", p.dropped)] {
+        for (name, help, value) in [
+            ("generated", "Telemetry messages the run generated.", s.generated),
+            ("published", "Messages handed to the broker connection.", p.sent),
+            ("acknowledged", "Messages the broker acknowledged (at QoS 0: written to the socket).", p.acknowledged),
+            ("dropped", "Messages dropped: never sent, or unacknowledged when the run gave up on them.", p.dropped),
+        ] {
             w.family("urbanwatt_publisher_\(name)_messages_total", "counter", help)
             w.sample("urbanwatt_publisher_\(name)_messages_total", labels, Double(value))
         }

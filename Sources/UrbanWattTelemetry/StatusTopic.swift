@@ -19,16 +19,22 @@ public enum StatusTopic {
             ("step_s", .integer(Int(s.step))),
             ("telemetry", .string(config.mode.rawValue)),
             ("payload", .string(config.format.rawValue)),
-            ("fleets", .object(s.fleets.map { f in
-                (f.name, .object([("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.district))]))
-            })),
+            (
+                "fleets",
+                .object(
+                    s.fleets.map { f in
+                        (f.name, .object([("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.district))]))
+                    })
+            ),
         ]).compact()
     }
 
     /// `done` or `interrupted`, with the run id of `running`, the totals, the balance, the message
     /// counts and the messages generated per fleet (a listener counts those it never got as gaps).
-    public static func done(_ s: Scenario, runID: String, totals: RunSummary.Totals?, balance: RunSummary.Balance? = nil, counts: TelemetrySession.Counts,
-                            messagesByFleet: [Int] = [], state: String = "done") -> String {
+    public static func done(
+        _ s: Scenario, runID: String, totals: RunSummary.Totals?, balance: RunSummary.Balance? = nil, counts: TelemetrySession.Counts,
+        messagesByFleet: [Int] = [], state: String = "done"
+    ) -> String {
         var fields: [(String, JSONValue)] = [("state", .string(state)), ("scenario", .string(s.name)), ("run_id", .string(runID))]
         if let totals { fields.append(("totals", totals.json())) }
         if let balance { fields.append(("balance", balance.json())) }

@@ -29,13 +29,18 @@ public final class TelemetryGenerator {
         fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
         fleetTotal = Array(repeating: 0, count: scenario.fleets.count)
         messagesByFleet = Array(repeating: 0, count: scenario.fleets.count)
-        fleets = config.mode == .fleets ? [] : scenario.fleets.indices.map { i in
-            let f = engine.scenario.fleets[i]
-            let parts = config.topic.parts(scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
-                                           layer: f.layer.rawValue, fleet: f.name, apikey: config.apikey)
-            return NodeTelemetry(index: i, nodes: engine.nodes(ofFleet: i), clock: engine.clock, topicParts: parts,
-                                 sample: config.sample, seed: engine.scenario.seed)
-        }
+        fleets =
+            config.mode == .fleets
+            ? []
+            : scenario.fleets.indices.map { i in
+                let f = engine.scenario.fleets[i]
+                let parts = config.topic.parts(
+                    scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
+                    layer: f.layer.rawValue, fleet: f.name, apikey: config.apikey)
+                return NodeTelemetry(
+                    index: i, nodes: engine.nodes(ofFleet: i), clock: engine.clock, topicParts: parts,
+                    sample: config.sample, seed: engine.scenario.seed)
+            }
     }
 
     /// The messages of steps `range`, one batch per step, handed to `emit(step, batch)`; stops early
@@ -78,12 +83,15 @@ public final class TelemetryGenerator {
         for (i, f) in scenario.fleets.enumerated() {
             let e = energy(i)
             fleetTotal[i] += e
-            let reading = Reading(time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
-                                  total: fleetTotal[i], seq: fleetSeq[i])
+            let reading = Reading(
+                time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
+                total: fleetTotal[i], seq: fleetSeq[i])
             fleetSeq[i] += 1
             messagesByFleet[i] += 1
-            let topic = config.topic.parts(scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
-                                           fleet: f.name, apikey: config.apikey).joined(separator: f.name)
+            let topic = config.topic.parts(
+                scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
+                fleet: f.name, apikey: config.apikey
+            ).joined(separator: f.name)
             var w = ByteWriter(capacity: 256)
             w.text(topic)
             w.bytes.append(0)
@@ -124,7 +132,8 @@ public final class TelemetryGenerator {
                     k += 1
                     guard j < n, f.isSampled(j) else { continue }
                     let from = Int(f.lastStep[j])
-                    let energy = f.carry[j] + f.energy(j, from: from, to: m + 1)
+                    let energy =
+                        f.carry[j] + f.energy(j, from: from, to: m + 1)
                         + f.nodes.weight(j) * f.efficiency[m] * uplink[j]
                     f.carry[j] = 0
                     f.lastStep[j] = Int32(m + 1)
@@ -147,8 +156,9 @@ public final class TelemetryGenerator {
     private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
         let span = time - f.lastTime[j]
         f.total[j] += e
-        let reading = Reading(time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName, layer: f.layerName,
-                              power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
+        let reading = Reading(
+            time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName, layer: f.layerName,
+            power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
         f.seq[j] += 1
         messagesByFleet[f.index] += 1
         f.lastTime[j] = time

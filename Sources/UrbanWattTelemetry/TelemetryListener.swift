@@ -50,8 +50,10 @@ public final class TelemetryListener: @unchecked Sendable {
 
     /// `session`: keep a persistent session under that client id, so messages published while the
     /// listener is away wait for it on the broker; without one, the broker keeps nothing.
-    public init(settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil,
-                maximumFleets: Int = Aggregator.defaultMaximumFleets, latency: Bool = false) throws(MosquittoError) {
+    public init(
+        settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil,
+        maximumFleets: Int = Aggregator.defaultMaximumFleets, latency: Bool = false
+    ) throws(MosquittoError) {
         aggregator.maximumFleets = maximumFleets
         self.latency = latency ? LatencyHistogram() : nil
         var s = settings
@@ -74,11 +76,13 @@ public final class TelemetryListener: @unchecked Sendable {
             if up { self.subscribe(); return }
             // Said, not silent: without a session the broker keeps nothing meanwhile, and what is
             // published until the reconnection is lost (gaps, once `done` says what was sent).
-            guard let count = self.condition.withLock({ () -> Int? in
-                if self.stopping { return nil }  // our own goodbye
-                self.losses += 1
-                return self.losses
-            }) else { return }
+            guard
+                let count = self.condition.withLock({ () -> Int? in
+                    if self.stopping { return nil } // our own goodbye
+                    self.losses += 1
+                    return self.losses
+                })
+            else { return }
             self.onConnectionLost?(count, persistent)
         }
         client.onSubscribed = { [weak self] codes in self?.subscribed(codes) }
@@ -123,7 +127,7 @@ public final class TelemetryListener: @unchecked Sendable {
         lastMessage = Date()
         if topic.hasPrefix("urbanwatt/") && topic.hasSuffix("/status") {
             guard payload.count <= PayloadDecoder.maximumPayload * 64, let status = try? JSONParser.parse(String(decoding: payload, as: UTF8.self)),
-                  let run = status["run_id"]?.stringValue
+                let run = status["run_id"]?.stringValue
             else {
                 ignoredStatuses += 1
                 return
@@ -132,7 +136,7 @@ public final class TelemetryListener: @unchecked Sendable {
             case "running":
                 runs.insert(run)
                 scenarios[run] = status["scenario"]?.stringValue
-                if lostRun == run { (lostRun, lostSince) = (nil, nil) }  // it reconnected
+                if lostRun == run { (lostRun, lostSince) = (nil, nil) } // it reconnected
                 aggregator.running(status)
             case "done", "interrupted":
                 // Once per run: under MQTT 5 a broker delivers a message once per matching
@@ -181,8 +185,10 @@ public final class TelemetryListener: @unchecked Sendable {
         let s = latency.snapshot
         let (sentAt, payload) = condition.withLock { timed }
         func ms(_ x: Double) -> JSONValue { .number((x * 1e6).rounded() / 1e3) }
-        return .object([("messages", .integer(s.count)), ("timed_by_sent_at", .integer(sentAt)), ("timed_by_payload_time", .integer(payload)),
-                        ("p50_ms", ms(s.p50)), ("p95_ms", ms(s.p95)), ("p99_ms", ms(s.p99)), ("max_ms", ms(s.max)), ("mean_ms", ms(s.mean))])
+        return .object([
+            ("messages", .integer(s.count)), ("timed_by_sent_at", .integer(sentAt)), ("timed_by_payload_time", .integer(payload)),
+            ("p50_ms", ms(s.p50)), ("p95_ms", ms(s.p95)), ("p99_ms", ms(s.p99)), ("max_ms", ms(s.max)), ("mean_ms", ms(s.mean)),
+        ])
     }
 
     /// Called, under the listener's lock (so it must not call back into the listener), with every

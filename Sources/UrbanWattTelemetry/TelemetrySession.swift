@@ -71,8 +71,10 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Seconds it took to open all the connections (`connect`).
     public private(set) var connectSeconds: Double?
 
-    public init(engine: Engine, config: TelemetryConfig, transport: any MessageTransport, clock: any TelemetryClock = SystemClock(),
-                options: Options, runID: String = RunID.random()) {
+    public init(
+        engine: Engine, config: TelemetryConfig, transport: any MessageTransport, clock: any TelemetryClock = SystemClock(),
+        options: Options, runID: String = RunID.random()
+    ) {
         scenario = engine.scenario
         self.config = config
         self.options = options
@@ -94,17 +96,24 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Announces the run with the retained `running` status; throws when the broker refuses it or
     /// cannot take it.
     public func start() throws(Failure) {
-        let status = OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID), isStatus: true)
+        let status = OutgoingMessage(
+            topic: StatusTopic.topic(scenario.name), payload: StatusTopic.running(scenario, config: config, runID: runID), isStatus: true)
         if let limit = transport.maximumPacketSize, status.bytes.count + 5 > limit {
-            throw .publish(.unpublishable("the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker"))
+            throw .publish(
+                .unpublishable(
+                    "the broker's maximum packet size (\(limit) bytes) is smaller than the run's status message (\(status.bytes.count + 5) bytes); raise max_packet_size in the broker"
+                ))
         }
         switch publisher.publishAndWait(status, qos: 1, retain: true) {
         case .some(let code) where code >= 128:
             throw .publish(.refused("the broker refused to publish on \(StatusTopic.topic(scenario.name)): \(MQTTReason.text(code))"))
         case .some: break
         case .none:
-            throw .publish(publisher.failed ?? .lost("the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
-                + "\(durationText(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it"))
+            throw .publish(
+                publisher.failed
+                    ?? .lost(
+                        "the broker did not acknowledge the run's status (\(status.bytes.count + 5) bytes) within "
+                            + "\(durationText(options.stallTimeout)); a broker that is stuck, or whose max_packet_size is smaller, drops it"))
         }
         wallStart = clock.now()
     }
@@ -165,13 +174,17 @@ public final class TelemetrySession: @unchecked Sendable {
         }
         // Every generated message ends published or dropped; one that did neither is a bug to say.
         if failure == nil && counts.generated != counts.published + counts.dropped {
-            failure = .publish(.lost("\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
-                + "(\(counts.published) published, \(counts.dropped) dropped)"))
+            failure = .publish(
+                .lost(
+                    "\(counts.generated - counts.published - counts.dropped) of \(counts.generated) messages neither published nor dropped "
+                        + "(\(counts.published) published, \(counts.dropped) dropped)"))
         }
         if failure == nil {
-            let status = StatusTopic.done(scenario, runID: runID, totals: totals, balance: balance, counts: counts,
-                                          messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
-            let heard = publisher.publishAndWait(OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
+            let status = StatusTopic.done(
+                scenario, runID: runID, totals: totals, balance: balance, counts: counts,
+                messagesByFleet: generator.messagesByFleet, state: interrupted ? "interrupted" : "done")
+            let heard = publisher.publishAndWait(
+                OutgoingMessage(topic: StatusTopic.topic(scenario.name), payload: status, isStatus: true), qos: 1, retain: true)
             // A broker that ignored an interrupted run's last messages, or its status, would not
             // read a goodbye either: leave at once (it publishes `offline` when it comes back).
             if heard == nil && interrupted { client?.stop() } else { client?.disconnect() }

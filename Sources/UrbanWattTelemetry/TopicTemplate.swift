@@ -14,7 +14,8 @@ public struct TopicTemplate: Sendable, Equatable {
             guard let close = rest[open...].firstIndex(of: "}") else { throw TemplateError(text: text, reason: "an unclosed `{`") }
             let name = String(rest[rest.index(after: open)..<close])
             if !TopicTemplate.placeholders.contains(name) {
-                throw TemplateError(text: text, reason: "unknown placeholder `{\(name)}` (known: " + TopicTemplate.placeholders.map { "{\($0)}" }.joined(separator: " ") + ")")
+                throw TemplateError(
+                    text: text, reason: "unknown placeholder `{\(name)}` (known: " + TopicTemplate.placeholders.map { "{\($0)}" }.joined(separator: " ") + ")")
             }
             rest = rest[rest.index(after: close)...]
         }
@@ -39,8 +40,10 @@ public struct TopicTemplate: Sendable, Equatable {
     /// The template with every placeholder but `{node}` filled in, split around `{node}`, so a node's
     /// topic is `parts.joined(separator: nodeID)`.
     public func parts(scenario: String, district: String, kind: String, layer: String, fleet: String, apikey: String) -> [String] {
-        text.replacingOccurrences(of: "{apikey}", with: apikey).replacingOccurrences(of: "{scenario}", with: scenario).replacingOccurrences(of: "{district}", with: district)
-            .replacingOccurrences(of: "{kind}", with: kind).replacingOccurrences(of: "{layer}", with: layer)
-            .replacingOccurrences(of: "{fleet}", with: fleet).components(separatedBy: "{node}")
+        text.replacingOccurrences(of: "{apikey}", with: apikey).replacingOccurrences(of: "{scenario}", with: scenario).replacingOccurrences(
+            of: "{district}", with: district
+        )
+        .replacingOccurrences(of: "{kind}", with: kind).replacingOccurrences(of: "{layer}", with: layer)
+        .replacingOccurrences(of: "{fleet}", with: fleet).components(separatedBy: "{node}")
     }
 }

@@ -26,14 +26,19 @@ struct BrokerOptions: ParsableArguments, Sendable {
     @Option(help: "MQTT protocol: 5 or 3.1.1.", completion: Completions.mqttVersion)
     var mqttVersion: String = "5"
 
-    @Option(help: "How long to keep retrying a lost or first connection, or to wait for a broker that stopped answering, before giving up (exit 69); e.g. 60s, 5min (0.1 s to 1 d).")
+    @Option(
+        help:
+            "How long to keep retrying a lost or first connection, or to wait for a broker that stopped answering, before giving up (exit 69); e.g. 60s, 5min (0.1 s to 1 d)."
+    )
     var reconnectTimeout: String = "60s"
 
     static let reconnectRange: ClosedRange<Double> = 0.1...86_400
 
     func validate() throws {
         if let mqtt, BrokerURL(mqtt) == nil {
-            throw ValidationError("--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(Redaction.url(mqtt))\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)")
+            throw ValidationError(
+                "--mqtt expects mqtt://[user@]host[:port] or mqtts://…, got \"\(Redaction.url(mqtt))\" (passwords go in URBANWATT_MQTT_PASSWORD or --password-file)"
+            )
         }
         if MQTTSettings.Version(rawValue: mqttVersion) == nil { throw ValidationError("--mqtt-version expects 5 or 3.1.1, got \"\(mqttVersion)\"") }
         _ = try OptionValues.duration(reconnectTimeout, option: "--reconnect-timeout", range: BrokerOptions.reconnectRange)

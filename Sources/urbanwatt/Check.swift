@@ -10,11 +10,11 @@ extension UrbanWatt {
         static let configuration = CommandConfiguration(
             abstract: "Scenario regression: run scenarios and compare each with its golden summary.",
             discussion: """
-            A scenario DIR/NAME.yaml is checked against DIR/expected/NAME.summary.json, field by field \
-            (the `run` section excluded), with a relative tolerance (default 1e-9, or the scenario's \
-            `check: {tolerance: …}`). Differences are printed as a table and the exit code is 1. \
-            --bless writes the goldens anew.
-            """)
+                A scenario DIR/NAME.yaml is checked against DIR/expected/NAME.summary.json, field by field \
+                (the `run` section excluded), with a relative tolerance (default 1e-9, or the scenario's \
+                `check: {tolerance: …}`). Differences are printed as a table and the exit code is 1. \
+                --bless writes the goldens anew.
+                """)
 
         @Argument(help: "Scenario files or folders of scenarios (default: Scenarios).", completion: .file(extensions: ["yaml", "yml"]))
         var paths: [String] = []

@@ -15,7 +15,9 @@ extension UrbanWatt {
         @Argument(help: "The same for the other side.", completion: Completions.scenario)
         var b: String
 
-        @Option(help: "table, md, json, csv or html (a page with the deltas and the charts side by side).", completion: .list(Comparison.Format.allCases.map(\.rawValue)))
+        @Option(
+            help: "table, md, json, csv or html (a page with the deltas and the charts side by side).",
+            completion: .list(Comparison.Format.allCases.map(\.rawValue)))
         var format: String = "table"
 
         @Flag(help: "Exit 1 when the two results are not like for like: other periods, steps, seeds, fleets, grids, or incomplete.")

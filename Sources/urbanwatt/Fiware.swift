@@ -50,8 +50,12 @@ extension UrbanWatt {
                 if let post, let why = FiwareAgent.problem(post) { throw ValidationError("--post: \(why)") }
                 if let why = FiwareAgent.serviceProblem(service) { throw ValidationError("--service: \(why)") }
                 if let why = FiwareAgent.servicePathProblem(servicePath) { throw ValidationError("--service-path: \(why)") }
-                guard payload == "fiware-ul" || payload == "fiware-json" else { throw ValidationError("--payload expects fiware-ul or fiware-json, got \"\(payload.prefix(80))\"") }
-                guard devices == "nodes" || devices == "fleets" else { throw ValidationError("--devices expects nodes or fleets, got \"\(devices.prefix(80))\"") }
+                guard payload == "fiware-ul" || payload == "fiware-json" else {
+                    throw ValidationError("--payload expects fiware-ul or fiware-json, got \"\(payload.prefix(80))\"")
+                }
+                guard devices == "nodes" || devices == "fleets" else {
+                    throw ValidationError("--devices expects nodes or fleets, got \"\(devices.prefix(80))\"")
+                }
                 if !Name.isValid(apikey) { throw ValidationError("--apikey: " + Name.problem(apikey, what: "an API key")) }
             }
 
@@ -66,7 +70,9 @@ extension UrbanWatt {
                 var bodies = 0, devices = 0
                 try p.forEachBody(devicesPerBody: batch) { resource, body, count in
                     if let why = agent.post(resource, body: body) {
-                        throw CommandFailure(ExitStatus.unavailable, "--post: \(resource) body \(bodies + 1) not taken: \(why); \(bodies) bodies (\(devices) devices) posted before it")
+                        throw CommandFailure(
+                            ExitStatus.unavailable,
+                            "--post: \(resource) body \(bodies + 1) not taken: \(why); \(bodies) bodies (\(devices) devices) posted before it")
                     }
                     bodies += 1
                     devices += count

@@ -14,7 +14,7 @@ enum Interrupt {
     fileprivate static let received = Atomic<Int32>(0)
 
     static func install() {
-        _ = received.load(ordering: .relaxed)  // initialised before a handler can touch it
+        _ = received.load(ordering: .relaxed) // initialised before a handler can touch it
         for signo in [SIGINT, SIGTERM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = onSignal

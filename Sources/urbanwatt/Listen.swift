@@ -11,7 +11,10 @@ extension UrbanWatt {
 
         @OptionGroup var broker: BrokerOptions
 
-        @Option(help: "Topic filter, repeatable (default urbanwatt/# and the FIWARE topics /ul/urbanwatt/# and /json/urbanwatt/#); MQTT 5 shared subscriptions ($share/GROUP/FILTER) split a stream between listeners.")
+        @Option(
+            help:
+                "Topic filter, repeatable (default urbanwatt/# and the FIWARE topics /ul/urbanwatt/# and /json/urbanwatt/#); MQTT 5 shared subscriptions ($share/GROUP/FILTER) split a stream between listeners."
+        )
         var topic: [String] = []
 
         /// The filters subscribed to: `--topic`, or every topic `run` publishes on with the default API key.
@@ -38,13 +41,19 @@ extension UrbanWatt {
         @Option(help: "With --metrics, keep serving the final figures this long after listening ends, so a last scrape sees them (default 0s, at most 1h).")
         var linger: String = "0s"
 
-        @Option(help: "Write per-fleet, per-step aggregates to InfluxDB 1.x, e.g. http://127.0.0.1:8086/write?db=urbanwatt (once a second, in batches, with retries).")
+        @Option(
+            help:
+                "Write per-fleet, per-step aggregates to InfluxDB 1.x, e.g. http://127.0.0.1:8086/write?db=urbanwatt (once a second, in batches, with retries)."
+        )
         var influx: String?
 
         @Option(help: "Folder for listen-summary.json (default out/listen-SCENARIO, after the run heard).")
         var out: String?
 
-        @Flag(help: "Measure end-to-end latency: receipt less each message's publish time (the run's MQTT 5 user property sent_at, else the payload's time, meaningful at --speed realtime); p50/p95/p99 in listen-summary.json and --metrics.")
+        @Flag(
+            help:
+                "Measure end-to-end latency: receipt less each message's publish time (the run's MQTT 5 user property sent_at, else the payload's time, meaningful at --speed realtime); p50/p95/p99 in listen-summary.json and --metrics."
+        )
         var latency = false
 
         @Flag(help: "No live table.")
@@ -100,8 +109,9 @@ extension UrbanWatt {
             }
             let url = settings.url
             listener.onConnectionLost = { count, kept in
-                printError("urbanwatt: lost the connection to \(url) (\(count) so far); reconnecting"
-                    + (kept ? ", the session keeps what is published meanwhile" : "; without --session what is published meanwhile is lost"))
+                printError(
+                    "urbanwatt: lost the connection to \(url) (\(count) so far); reconnecting"
+                        + (kept ? ", the session keeps what is published meanwhile" : "; without --session what is published meanwhile is lost"))
             }
             do {
                 try listener.start()
@@ -112,7 +122,9 @@ extension UrbanWatt {
             var server: MetricsServer?
             if let metrics, case .success(let address) = MetricsServer.parse(metrics) {
                 do {
-                    server = try MetricsServer(host: address.host, port: address.port) { PrometheusText.render(listener.snapshot, latency: listener.latency?.snapshot) }
+                    server = try MetricsServer(host: address.host, port: address.port) {
+                        PrometheusText.render(listener.snapshot, latency: listener.latency?.snapshot)
+                    }
                 } catch {
                     listener.stop()
                     throw CommandFailure(ExitStatus.unavailable, "--metrics \(metrics): cannot serve there: \(error)")
@@ -143,8 +155,9 @@ extension UrbanWatt {
                 let ok = writer.stop()
                 let c = writer.currentCounts
                 if !ok || c.dropped > 0 {
-                    printError("urbanwatt: --influx \(Redaction.url(influx ?? "")): \(c.failedRequests) writes failed after retries\(c.lastError.map { " (\($0))" } ?? ""), "
-                        + "\(c.dropped) fleet-steps dropped past \(InfluxWriter.maximumSteps); \(c.written) lines written")
+                    printError(
+                        "urbanwatt: --influx \(Redaction.url(influx ?? "")): \(c.failedRequests) writes failed after retries\(c.lastError.map { " (\($0))" } ?? ""), "
+                            + "\(c.dropped) fleet-steps dropped past \(InfluxWriter.maximumSteps); \(c.written) lines written")
                     influxFailed = true
                 } else if !quiet {
                     printError("urbanwatt: \(c.written) aggregate lines written to InfluxDB")
@@ -153,19 +166,24 @@ extension UrbanWatt {
             let out = try write(aggregate, latency: listener.latencySummary)
             if !quiet, let l = listener.latency?.snapshot, l.count > 0 {
                 let ms = { (x: Double) in FixedDecimal.format(x * 1000, digits: 1) }
-                printError("urbanwatt: latency over \(FixedDecimal.grouped(l.count)) messages: p50 \(ms(l.p50)) ms, p95 \(ms(l.p95)) ms, p99 \(ms(l.p99)) ms, max \(ms(l.max)) ms")
+                printError(
+                    "urbanwatt: latency over \(FixedDecimal.grouped(l.count)) messages: p50 \(ms(l.p50)) ms, p95 \(ms(l.p95)) ms, p99 \(ms(l.p99)) ms, max \(ms(l.max)) ms"
+                )
             }
             if !quiet { print(LiveTable.render(aggregate), terminator: "") }
             if influxFailed { throw CommandFailure(ExitStatus.unavailable, "not every aggregate reached InfluxDB") }
             if let run = listener.lost {
-                throw CommandFailure(ExitStatus.internalError, "the run \(run) was lost mid-stream (the broker published its last will); what was received is in \(out)/")
+                throw CommandFailure(
+                    ExitStatus.internalError, "the run \(run) was lost mid-stream (the broker published its last will); what was received is in \(out)/")
             }
             if untilDone && !done {
                 throw CommandFailure(Interrupt.requested() ? Interrupt.exitCode : ExitStatus.unavailable, "stopped before a `done` status arrived")
             }
             if !allowGaps && (aggregate.gaps > 0 || aggregate.invalid > 0) {
                 let example = aggregate.invalidExamples.first.map { "; first invalid on \($0.topic): \($0.reason)" } ?? ""
-                throw CommandFailure(ExitStatus.internalError, "the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
+                throw CommandFailure(
+                    ExitStatus.internalError,
+                    "the stream was not whole: \(aggregate.gaps) sequence gaps, \(aggregate.invalid) invalid messages\(example) (--allow-gaps accepts them)")
             }
             // Stopped by Ctrl-C or SIGTERM: what was heard is written; the code says how it ended.
             if Interrupt.requested() { throw CommandFailure(Interrupt.exitCode, "interrupted; what was received is in \(out)/") }
@@ -215,10 +233,13 @@ enum LiveTable {
         var rows = [["layer / fleet", "messages", "energy kWh"]]
         for section in ["by_layer", "by_fleet"] {
             if case .object(let pairs)? = s[section] {
-                for (name, v) in pairs { rows.append([name, String(Int(v["messages"]?.doubleValue ?? 0)), SummaryTable.number(v["energy_kwh"]?.doubleValue ?? 0)]) }
+                for (name, v) in pairs {
+                    rows.append([name, String(Int(v["messages"]?.doubleValue ?? 0)), SummaryTable.number(v["energy_kwh"]?.doubleValue ?? 0)])
+                }
             }
         }
-        let head = "listening: \(a.messages) messages, \(SummaryTable.number(a.energyKWh)) kWh, \(a.duplicates) duplicates, \(a.gaps) gaps, \(a.invalid) invalid\n"
+        let head =
+            "listening: \(a.messages) messages, \(SummaryTable.number(a.energyKWh)) kWh, \(a.duplicates) duplicates, \(a.gaps) gaps, \(a.invalid) invalid\n"
         return head + SummaryTable.table(rows).joined(separator: "\n") + "\n"
     }
 }

@@ -40,7 +40,7 @@ extension UrbanWatt {
             } catch .resolution(let error) {
                 throw CommandFailure(ExitStatus.usage, error.description)
             } catch {
-                if case .scenario = error { printError(error.description) }  // located diagnostics, one a line
+                if case .scenario = error { printError(error.description) } // located diagnostics, one a line
                 throw CommandFailure(ExitStatus.dataError, error.isScenario ? nil : error.description)
             }
             let rows = b.stepsPerRow

@@ -31,8 +31,10 @@ extension UrbanWatt {
             if let from {
                 let isFile = FileManager.default.fileExists(atPath: from)
                 guard isFile || BuiltinScenarios.text(named: from) != nil else {
-                    throw CommandFailure(ExitStatus.noInput, "no scenario `\(from)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")); or a file)"
-                        + BuiltinScenarios.didYouMean(from))
+                    throw CommandFailure(
+                        ExitStatus.noInput,
+                        "no scenario `\(from)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")); or a file)"
+                            + BuiltinScenarios.didYouMean(from))
                 }
                 // A file is named relative to the new one, as `extends` reads it.
                 let target = isFile ? relative(from, to: path) : from

@@ -8,7 +8,9 @@ enum OptionValues {
     /// Seconds from a duration such as `2s`, `15min` or `2` (seconds), within `range`.
     static func duration(_ text: String, option: String, range: ClosedRange<Double>) throws(ValidationError) -> Double {
         guard case .success(let v) = QuantityParser.parse(text, as: .duration), range.contains(v) else {
-            throw ValidationError("\(option) expects a duration from \(durationText(range.lowerBound)) to \(durationText(range.upperBound)), such as 30s or 15min, got \"\(text)\"")
+            throw ValidationError(
+                "\(option) expects a duration from \(durationText(range.lowerBound)) to \(durationText(range.upperBound)), such as 30s or 15min, got \"\(text)\""
+            )
         }
         return v
     }

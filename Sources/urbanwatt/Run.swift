@@ -29,10 +29,16 @@ extension UrbanWatt {
         @Option(help: "Monte Carlo replications: draw every uncertain parameter per run, report p5/p50/p95.")
         var runs: Int?
 
-        @Option(help: "Simulate only shard K of N (e.g. 2/4): its share of every fleet's nodes, or with --runs its share of the runs; combine the shards with `urbanwatt merge`.")
+        @Option(
+            help:
+                "Simulate only shard K of N (e.g. 2/4): its share of every fleet's nodes, or with --runs its share of the runs; combine the shards with `urbanwatt merge`."
+        )
         var shard: String?
 
-        @Option(help: "Seal the shard with this secret (16 bytes to 1 MiB, e.g. from `head -c 32 /dev/urandom`), for shards that pass through storage you do not trust; `merge --key-file` checks it.")
+        @Option(
+            help:
+                "Seal the shard with this secret (16 bytes to 1 MiB, e.g. from `head -c 32 /dev/urandom`), for shards that pass through storage you do not trust; `merge --key-file` checks it."
+        )
         var keyFile: String?
 
         @OptionGroup(title: "Telemetry over MQTT") var broker: BrokerOptions
@@ -42,7 +48,10 @@ extension UrbanWatt {
         @Option(help: "Refuse a run expected to need more memory than this, e.g. 8GB (default: three quarters of this machine's memory).")
         var maxMemory: String?
 
-        @Option(help: "With --mqtt, serve the publisher's counters and acknowledgement latency to Prometheus at http://HOST:PORT/metrics while streaming, e.g. 127.0.0.1:9465.")
+        @Option(
+            help:
+                "With --mqtt, serve the publisher's counters and acknowledgement latency to Prometheus at http://HOST:PORT/metrics while streaming, e.g. 127.0.0.1:9465."
+        )
         var metrics: String?
 
         @Flag(help: "Print nothing but errors.")
@@ -76,7 +85,8 @@ extension UrbanWatt {
             for name in names {
                 var loaded = try ScenarioSource.load(name)
                 try period.apply(to: &loaded.scenario)
-                let folder = out.map { names.count > 1 ? PathText.join($0, loaded.scenario.name) : $0 }
+                let folder =
+                    out.map { names.count > 1 ? PathText.join($0, loaded.scenario.name) : $0 }
                     ?? "out/\(loaded.scenario.name)"
                 // Before any work: a folder holding what UrbanWatt did not write is never replaced.
                 try writing { () throws(OutputFolder.Failure) in try StagedFolder.checkReplaceable(folder) }
@@ -98,7 +108,9 @@ extension UrbanWatt {
                 options.interrupted = { Interrupt.requested() }
                 let session = try TelemetrySession.connect(engine: engine, config: config, settings: settings, options: options)
                 if !quiet && telemetry.clients > 1, let seconds = session.connectSeconds {
-                    printError("urbanwatt: \(telemetry.clients) clients connected in \(String(format: "%.2f", seconds)) s (\(Int(Double(telemetry.clients) / max(seconds, 1e-6))) a second)")
+                    printError(
+                        "urbanwatt: \(telemetry.clients) clients connected in \(String(format: "%.2f", seconds)) s (\(Int(Double(telemetry.clients) / max(seconds, 1e-6))) a second)"
+                    )
                 }
                 return session
             } catch {
@@ -126,8 +138,12 @@ extension UrbanWatt {
             let (rows, estimate) = try usage {
                 let rows = try RunPlan.stepsPerRow(resolution, scenario: scenario)
                 // With --runs, --shard splits the Monte Carlo runs and the central run is whole.
-                return (rows, try RunPlan.admit(scenario, runs: runs, sharded: shard != nil && runs == nil, stepsPerRow: rows,
-                                                streaming: broker.mqtt != nil && telemetry.telemetry == "nodes", maxMemory: memory))
+                return (
+                    rows,
+                    try RunPlan.admit(
+                        scenario, runs: runs, sharded: shard != nil && runs == nil, stepsPerRow: rows,
+                        streaming: broker.mqtt != nil && telemetry.telemetry == "nodes", maxMemory: memory)
+                )
             }
             // Drawing and sorting every node's phases takes a while for millions of nodes: say so first.
             if !quiet && estimate.nodes >= 2_000_000 { printError("urbanwatt: setting up \(estimate.nodes) nodes…") }
@@ -163,8 +179,9 @@ extension UrbanWatt {
                     let interrupted = summary.map { !$0.complete || Interrupt.requested() } ?? true
                     let counts = session.finish(totals: summary?.totals, balance: summary?.balance, interrupted: interrupted && session.failure == nil)
                     dropWarning = session.dropReason(counts)
-                    return RunSummary.Telemetry(generated: counts.generated, published: counts.published, dropped: counts.dropped,
-                                                clients: telemetry.clients, connectSeconds: session.connectSeconds)
+                    return RunSummary.Telemetry(
+                        generated: counts.generated, published: counts.published, dropped: counts.dropped,
+                        clients: telemetry.clients, connectSeconds: session.connectSeconds)
                 }
             }
             let outcome: RunJob.Outcome
@@ -181,8 +198,9 @@ extension UrbanWatt {
             }
             let summary = outcome.summary
             if let share = summary.uncertainty?.redrawShare, share > Simulation.warningRedrawShare {
-                printError("urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
-                    + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
+                printError(
+                    "urbanwatt: \(FixedDecimal.format(share * 100, digits: 1)) % of the parameter draws fell outside their valid ranges and were drawn "
+                        + "again (uncertainty.redraw_share): the bands describe the distributions truncated to those ranges")
             }
             if json {
                 print(summary.json().serialized(), terminator: "")
@@ -190,7 +208,9 @@ extension UrbanWatt {
                 print(SummaryTable.render(outcome.breakdown), terminator: "")
                 if session != nil {
                     let t = summary.telemetry
-                    print("Telemetry: \(FixedDecimal.grouped(t.published)) MQTT messages published, \(FixedDecimal.grouped(t.dropped)) dropped, of \(FixedDecimal.grouped(t.generated)) generated")
+                    print(
+                        "Telemetry: \(FixedDecimal.grouped(t.published)) MQTT messages published, \(FixedDecimal.grouped(t.dropped)) dropped, of \(FixedDecimal.grouped(t.generated)) generated"
+                    )
                 }
                 if let uncertainty = summary.uncertainty { print(UncertaintyTable.render(uncertainty), terminator: "") }
                 print("Results in \(path)/")
@@ -201,13 +221,18 @@ extension UrbanWatt {
             }
             let result = outcome.breakdown.result
             if !result.complete || Interrupt.requested() {
-                throw CommandFailure(Interrupt.exitCode, RunPlan.interruption(result, runsFinished: outcome.runsInterrupted ? summary.uncertainty?.runs ?? 0 : nil,
-                                                                              runsRequested: runs))
+                throw CommandFailure(
+                    Interrupt.exitCode,
+                    RunPlan.interruption(
+                        result, runsFinished: outcome.runsInterrupted ? summary.uncertainty?.runs ?? 0 : nil,
+                        runsRequested: runs))
             }
             let t = summary.telemetry
             if !telemetry.allowDrops && t.dropped > 0 {
-                throw CommandFailure(ExitStatus.dropped, "\(t.dropped) of \(t.generated) messages dropped, \(t.published) published "
-                    + "(results written to \(path)/; --allow-drops makes this exit 0)")
+                throw CommandFailure(
+                    ExitStatus.dropped,
+                    "\(t.dropped) of \(t.generated) messages dropped, \(t.published) published "
+                        + "(results written to \(path)/; --allow-drops makes this exit 0)")
             }
         }
     }

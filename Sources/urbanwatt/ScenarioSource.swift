@@ -16,8 +16,10 @@ enum ScenarioSource {
             printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in \(name)")
             throw CommandFailure(ExitStatus.dataError, nil)
         } catch let error as ScenarioFileError {
-            throw CommandFailure(ExitStatus.noInput, "\(error) (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))"
-                + BuiltinScenarios.didYouMean(name))
+            throw CommandFailure(
+                ExitStatus.noInput,
+                "\(error) (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))"
+                    + BuiltinScenarios.didYouMean(name))
         }
     }
 }

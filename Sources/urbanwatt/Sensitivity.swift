@@ -40,7 +40,9 @@ extension UrbanWatt {
             do { try period.apply(to: &loaded.scenario) } catch { throw CommandFailure(ExitStatus.usage, "\(error)") }
             let inputs = loaded.scenario.uncertainParameters
             guard !inputs.isEmpty else {
-                throw CommandFailure(ExitStatus.dataError, "\(loaded.scenario.name) has no uncertain input: give a parameter as a distribution, such as power: {triangular: [38 W, 42 W, 48 W]}")
+                throw CommandFailure(
+                    ExitStatus.dataError,
+                    "\(loaded.scenario.name) has no uncertain input: give a parameter as a distribution, such as power: {triangular: [38 W, 42 W, 48 W]}")
             }
             // The same admission as `run --runs`: a period made absurdly long by --to is refused, not run 2K + 1 times.
             do { _ = try RunPlan.admit(loaded.scenario, runs: 1 + 2 * inputs.count, maxMemory: try? OptionValues.memory(maxMemory)) } catch {

@@ -11,8 +11,10 @@ extension UrbanWatt {
 
         func run() throws {
             guard let text = BuiltinScenarios.text(named: scenario) else {
-                throw CommandFailure(ExitStatus.noInput, "no built-in scenario `\(scenario)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")))"
-                    + BuiltinScenarios.didYouMean(scenario))
+                throw CommandFailure(
+                    ExitStatus.noInput,
+                    "no built-in scenario `\(scenario)` (built-in: \(BuiltinScenarios.names.joined(separator: ", ")))"
+                        + BuiltinScenarios.didYouMean(scenario))
             }
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }

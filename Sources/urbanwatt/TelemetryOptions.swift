@@ -40,7 +40,8 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     @Flag(help: "Exit 0 even when messages were dropped (by default a run that dropped any writes its results and exits 1).")
     var allowDrops = false
 
-    @Option(help: "MQTT connections to spread the nodes over (1 to 100000), each with its own client id {client-id}-{k}, session and last will, on one event loop.")
+    @Option(
+        help: "MQTT connections to spread the nodes over (1 to 100000), each with its own client id {client-id}-{k}, session and last will, on one event loop.")
     var clients: Int = 1
 
     @Option(help: "Open at most this many connections a second (0.1 to 1000000); default: as fast as the broker answers.")
@@ -51,7 +52,9 @@ struct TelemetryOptions: ParsableArguments, Sendable {
 
     func validate() throws {
         if TelemetryConfig.Mode(rawValue: telemetry) == nil { throw ValidationError("--telemetry expects nodes or fleets, got \"\(telemetry)\"") }
-        if PayloadFormat(rawValue: payload) == nil { throw ValidationError("--payload expects json, senml, fiware-ul, fiware-json or influx, got \"\(payload)\"") }
+        if PayloadFormat(rawValue: payload) == nil {
+            throw ValidationError("--payload expects json, senml, fiware-ul, fiware-json or influx, got \"\(payload)\"")
+        }
         if !(0...2).contains(qos) { throw ValidationError("--qos expects 0, 1 or 2") }
         if !(1...10_000_000).contains(maxQueued) { throw ValidationError("--max-queued expects 1 to 10000000 messages, got \(maxQueued)") }
         guard case .success(let s) = QuantityParser.parse(sample, as: .fraction), s > 0, s <= 1 else {

@@ -7,8 +7,10 @@ struct UrbanWatt: ParsableCommand {
         commandName: "urbanwatt",
         abstract: "Simulate the electricity of a smart city's ICT, year by year, with carbon, cost and savings.",
         version: UrbanWattVersion.current,
-        subcommands: [Run.self, Validate.self, List.self, Show.self, New.self, Schema.self, Compare.self, Sensitivity.self, Check.self, Merge.self, Listen.self,
-                      Fiware.self],
+        subcommands: [
+            Run.self, Validate.self, List.self, Show.self, New.self, Schema.self, Compare.self, Sensitivity.self, Check.self, Merge.self, Listen.self,
+            Fiware.self,
+        ],
         defaultSubcommand: nil)
 
     /// Parse, call, render: a `CommandFailure` is printed once, here, and becomes the exit code.

@@ -30,7 +30,9 @@ extension UrbanWatt {
                     let e = WorkEstimate(s)
                     if format == .text { print("\(path): ok (\(s.name): \(e.description); \(e.messagesDescription) at --interval 15min)") }
                 } catch let errors as ScenarioErrors {
-                    if format == .json { found += errors.diagnostics.map(\.json) } else {
+                    if format == .json {
+                        found += errors.diagnostics.map(\.json)
+                    } else {
                         printError(errors.description)
                         printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in \(path)")
                     }

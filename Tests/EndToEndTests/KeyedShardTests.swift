@@ -13,7 +13,10 @@ import UrbanWattCore
     func shards(key: String?, count: Int = 3, runs: Int? = nil) throws -> [String] {
         try (1...count).map { k in
             let folder = root + "/\(key == nil ? "plain" : "keyed")\(runs == nil ? "" : "-runs")-\(k)of\(count)"
-            var arguments = ["run", runs == nil ? "mittelstadt" : "mittelstadt-2035", "--shard", "\(k)/\(count)", "--out", folder, "--from", "2025-06-01", "--to", "2025-06-02", "--quiet"]
+            var arguments = [
+                "run", runs == nil ? "mittelstadt" : "mittelstadt-2035", "--shard", "\(k)/\(count)", "--out", folder, "--from", "2025-06-01", "--to",
+                "2025-06-02", "--quiet",
+            ]
             if let key { arguments += ["--key-file", key] }
             if let runs { arguments += ["--runs", "\(runs)"] }
             let r = try CLI.run(arguments)
@@ -49,13 +52,16 @@ import UrbanWattCore
         let keyed = try shards(key: secret), plain = try shards(key: nil)
         let a = try merge(keyed, key: secret), b = try merge(plain, key: nil, out: "plain-merged")
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
-        #expect(withoutRun(try String(contentsOfFile: root + "/merged/summary.json", encoding: .utf8))
-            == withoutRun(try String(contentsOfFile: root + "/plain-merged/summary.json", encoding: .utf8)))
+        #expect(
+            withoutRun(try String(contentsOfFile: root + "/merged/summary.json", encoding: .utf8))
+                == withoutRun(try String(contentsOfFile: root + "/plain-merged/summary.json", encoding: .utf8)))
         let header = try json(keyed[0] + "/shard.json")
         #expect(header["keyed_files"] as? [String] == ["scenario.yaml", "series.bin"] && (header["header_hmac_sha256"] as? String)?.count == 64, "\(header)")
 
         let withoutKey = try merge(keyed, key: nil, out: "m2")
-        #expect(withoutKey.status == 65 && withoutKey.stderr.contains("\(keyed[0]): the shard is sealed with a key: give merge the --key-file"), "\(withoutKey.stderr)")
+        #expect(
+            withoutKey.status == 65 && withoutKey.stderr.contains("\(keyed[0]): the shard is sealed with a key: give merge the --key-file"),
+            "\(withoutKey.stderr)")
         let other = try key("other.key", bytes: 32)
         let wrong = try merge(keyed, key: other, out: "m3")
         #expect(wrong.status == 65 && wrong.stderr.contains("\(keyed[0]): the shard does not match its keyed seal"), "\(wrong.stderr)")
@@ -67,11 +73,14 @@ import UrbanWattCore
     /// Doubles the battery life sum of every fleet that has one: the merged mean battery life doubles.
     static func doubleBatteryLives(_ pairs: inout [(String, JSONValue)]) {
         guard let i = pairs.firstIndex(where: { $0.0 == "fleets" }), case .array(let fleets) = pairs[i].1 else { return }
-        pairs[i].1 = .array(fleets.map { fleet in
-            guard case .object(var f) = fleet, let j = f.firstIndex(where: { $0.0 == "battery_life_sum" }), let sum = f[j].1.doubleValue else { return fleet }
-            f[j].1 = .number(sum * 2)
-            return .object(f)
-        })
+        pairs[i].1 = .array(
+            fleets.map { fleet in
+                guard case .object(var f) = fleet, let j = f.firstIndex(where: { $0.0 == "battery_life_sum" }), let sum = f[j].1.doubleValue else {
+                    return fleet
+                }
+                f[j].1 = .number(sum * 2)
+                return .object(f)
+            })
     }
 
     /// Battery lives edited with the FNV-1a seal recomputed: merged without a key (an accident check
@@ -152,7 +161,8 @@ import UrbanWattCore
         let device = try CLI.run(["merge", root + "/x", "--key-file", "/dev/urandom", "--out", root + "/m", "--quiet"])
         #expect(device.status == 64 && device.stderr.contains("/dev/urandom is not a regular file"), "\(device.stderr)")
         let unsharded = try CLI.run(["run", "mittelstadt", "--key-file", short, "--out", root + "/s", "--quiet"])
-        #expect(unsharded.status == 64 && unsharded.stderr.contains("--key-file seals a shard's files for merge: use it with --shard K/N"), "\(unsharded.stderr)")
+        #expect(
+            unsharded.status == 64 && unsharded.stderr.contains("--key-file seals a shard's files for merge: use it with --shard K/N"), "\(unsharded.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/s") && !FileManager.default.fileExists(atPath: root + "/m"))
     }
 }

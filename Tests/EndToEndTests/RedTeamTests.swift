@@ -15,7 +15,9 @@ import Testing
         try "root:$6$\(Self.secret):19000:0:99999:7:::\nuser:x:1000\n".write(toFile: shadow, atomically: true, encoding: .utf8)
         let child = dir.appendingPathComponent("child.yaml").path
         try "urbanwatt: 1\nname: child\nextends: \(shadow)\n".write(toFile: child, atomically: true, encoding: .utf8)
-        for (file, said) in [(child, "\(child):3:10: error: extends: `\(shadow)` is not an UrbanWatt scenario"), (shadow, "\(shadow):1:1: error: not an UrbanWatt scenario")] {
+        for (file, said) in [
+            (child, "\(child):3:10: error: extends: `\(shadow)` is not an UrbanWatt scenario"), (shadow, "\(shadow):1:1: error: not an UrbanWatt scenario"),
+        ] {
             let r = try CLI.run(["validate", file])
             #expect(r.status == 65, "\(r.stderr)")
             #expect(r.stderr.contains(said), "\(r.stderr)")
@@ -40,18 +42,20 @@ import Testing
     }
 
     static let link = """
-    urbanwatt: 1
-    name: link
-    period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
-    fleets:
-      - {name: sensors, kind: sensor, count: 10, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 100 B}, via: net}
-      - {name: net, kind: link, intensity: INTENSITY}
-    """
+        urbanwatt: 1
+        name: link
+        period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+        fleets:
+          - {name: sensors, kind: sensor, count: 10, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 100 B}, via: net}
+          - {name: net, kind: link, intensity: INTENSITY}
+        """
 
     /// A halving that extrapolates past physics (2^175 times the value, or an intensity of zero or
     /// infinity) is refused at validation, located at `halving`; one that stays in range runs.
-    @Test(arguments: [("{value: 0.06 kWh/GB, year: 2200, halving: 1 year}", "2025"), ("{value: 0.06 kWh/GB, year: 2026, halving: 1e-300 years}", "2025"),
-                      ("{value: 0.06 kWh/GB, year: 2024, halving: 1e-300 years}", "2025")])
+    @Test(arguments: [
+        ("{value: 0.06 kWh/GB, year: 2200, halving: 1 year}", "2025"), ("{value: 0.06 kWh/GB, year: 2026, halving: 1e-300 years}", "2025"),
+        ("{value: 0.06 kWh/GB, year: 2024, halving: 1e-300 years}", "2025"),
+    ])
     func aLinkExtrapolatedPastPhysicsIsRefused(intensity: String, year: String) throws {
         let (_, file) = try CLI.scenario(Self.link.replacingOccurrences(of: "INTENSITY", with: intensity))
         let r = try CLI.run(["validate", file])
@@ -63,12 +67,12 @@ import Testing
     }
 
     static let pue = """
-    urbanwatt: 1
-    name: pue
-    period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
-    fleets:
-      - {name: dc, kind: datacenter, it_power: 1 kW, pue: PUE}
-    """
+        urbanwatt: 1
+        name: pue
+        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+        fleets:
+          - {name: dc, kind: datacenter, it_power: 1 kW, pue: PUE}
+        """
 
     /// `pue: {normal: [1, 1e9]}` once gave every run the central 24 kWh after 50,000 redraws,
     /// silently: now no run is written and the parameter is named.

@@ -11,7 +11,9 @@ func json(_ path: String) throws -> [String: Any] {
 func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: Set<String> = ["run"]) -> [String] {
     switch (a, b) {
     case (let x as [String: Any], let y as [String: Any]):
-        return x.keys.filter { !skip.contains($0) }.flatMap { k in y[k].map { sameNumbers(x[k]!, $0, relative: relative, path: path + "." + k, skip: []) } ?? [path + "." + k + " missing"] }
+        return x.keys.filter { !skip.contains($0) }.flatMap { k in
+            y[k].map { sameNumbers(x[k]!, $0, relative: relative, path: path + "." + k, skip: []) } ?? [path + "." + k + " missing"]
+        }
     case (let x as NSNumber, let y as NSNumber):
         let d = abs(x.doubleValue - y.doubleValue), s = max(abs(x.doubleValue), abs(y.doubleValue))
         return d <= relative * s ? [] : ["\(path): \(x) vs \(y)"]
@@ -38,13 +40,13 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         try FileManager.default.createDirectory(at: scenarios, withIntermediateDirectories: true)
         let file = scenarios.appendingPathComponent("t.yaml").path
         let text = """
-        urbanwatt: 1
-        name: t
-        period: {start: 2025-01-01, end: 2025-02-01, step: 1 h}
-        fleets:
-          - {name: lamps, kind: device, count: 10, power: 100 W}
-          - {name: gw, kind: gateway, power: 5 W}
-        """
+            urbanwatt: 1
+            name: t
+            period: {start: 2025-01-01, end: 2025-02-01, step: 1 h}
+            fleets:
+              - {name: lamps, kind: device, count: 10, power: 100 W}
+              - {name: gw, kind: gateway, power: 5 W}
+            """
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["check", "--bless", "Scenarios"], in: dir).status == 0)
         #expect(try CLI.run(["check", "Scenarios"], in: dir).status == 0)
@@ -120,14 +122,15 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
 
     @Test func monteCarloBandsSurroundTheAnalyticMeanAndRepeat() throws {
         // 1000 devices of uniform(4 W, 6 W) for 8760 h: mean 43,800 kWh; p5 and p95 at 4.1 W and 5.9 W.
-        let (dir, file) = try CLI.scenario("""
-        urbanwatt: 1
-        name: mc
-        seed: 5
-        period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
-        fleets:
-          - {name: d, kind: device, count: 1000, power: {uniform: [4 W, 6 W]}}
-        """)
+        let (dir, file) = try CLI.scenario(
+            """
+            urbanwatt: 1
+            name: mc
+            seed: 5
+            period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+            fleets:
+              - {name: d, kind: device, count: 1000, power: {uniform: [4 W, 6 W]}}
+            """)
         for k in 1...2 {
             let r = try CLI.run(["run", file, "--runs", "400", "--out", dir.appendingPathComponent("o\(k)").path, "--quiet"])
             #expect(r.status == 0, "\(r.stderr)")
@@ -151,17 +154,18 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
     /// `--runs N --shard K/M` splits the runs, not the nodes: merged, the bands are the unsharded
     /// run's bit for bit, and runs.csv holds every run's figures in run order.
     @Test func shardedMonteCarloRunsMergeBitForBit() throws {
-        let (dir, file) = try CLI.scenario("""
-        urbanwatt: 1
-        name: mc
-        seed: 5
-        period: {start: 2025-12-30, end: 2026-01-03, step: 1 h}
-        grid: {carbon_intensity: 380 g/kWh}
-        fleets:
-          - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
-          - {name: gw, kind: gateway, count: 3, power: {triangular: [2 W, 3 W, 5 W]}}
-          - {name: dc, kind: datacenter, it_power: 10 kW, pue: {normal: [1.5, 0.2]}}
-        """)
+        let (dir, file) = try CLI.scenario(
+            """
+            urbanwatt: 1
+            name: mc
+            seed: 5
+            period: {start: 2025-12-30, end: 2026-01-03, step: 1 h}
+            grid: {carbon_intensity: 380 g/kWh}
+            fleets:
+              - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+              - {name: gw, kind: gateway, count: 3, power: {triangular: [2 W, 3 W, 5 W]}}
+              - {name: dc, kind: datacenter, it_power: 10 kW, pue: {normal: [1.5, 0.2]}}
+            """)
         let whole = dir.appendingPathComponent("whole").path
         #expect(try CLI.run(["run", file, "--runs", "11", "--out", whole, "--quiet"]).status == 0)
         var folders: [String] = []
@@ -215,8 +219,10 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         // A page for a council: the warning band, the charts side by side, the deltas.
         let html = try CLI.run(["compare", a, b, "--format", "html"])
         #expect(html.status == 0)
-        for part in ["id=\"warnings\"", "the periods differ", "Balance: ICT overhead, savings and net", "Energy by layer", "Peak power by layer",
-                     "CO₂ by layer", "Cost by layer", "Energy by district", "<h3>By fleet</h3>", "id=\"deltas\""] {
+        for part in [
+            "id=\"warnings\"", "the periods differ", "Balance: ICT overhead, savings and net", "Energy by layer", "Peak power by layer",
+            "CO₂ by layer", "Cost by layer", "Energy by district", "<h3>By fleet</h3>", "id=\"deltas\"",
+        ] {
             #expect(html.stdout.contains(part), "\(part)")
         }
         #expect(!(try CLI.run(["compare", a, a, "--format", "html"]).stdout.contains("id=\"warnings\"")))
@@ -249,8 +255,10 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
         for id in ["header", "summary", "tables", "charts", "flows", "lifecycle", "uncertainty", "assumptions", "methodology"] {
             #expect(html.contains("id=\"\(id)\""), "section \(id)")
         }
-        for title in ["A typical winter day by layer", "Energy per year by layer", "CO₂ and cost per year", "Load-duration curve",
-                      "Energy by district and layer", "Top fleets", "Energy flows", "Balance: the ICT against the savings it enables"] {
+        for title in [
+            "A typical winter day by layer", "Energy per year by layer", "CO₂ and cost per year", "Load-duration curve",
+            "Energy by district and layer", "Top fleets", "Energy flows", "Balance: the ICT against the savings it enables",
+        ] {
             #expect(html.contains(title), "\(title)")
         }
         // The summary in sentences; tables with CO2 and cost; every coefficient with its source.

@@ -4,18 +4,18 @@ import Testing
 
 @Suite(.serialized) struct RunCommandTests {
     static let small = """
-    urbanwatt: 1
-    name: small
-    seed: 3
-    period: {start: 2025-01-01, end: 2025-02-01, step: 15 min}
-    grid: {carbon_intensity: 400 g/kWh, price: 0.25 EUR/kWh}
-    fleets:
-      - {name: lamps, kind: device, count: 1000, power: 5 W}
-      - {name: s, kind: sensor, count: 50, jitter: 10%, radio: {type: lorawan, spreading_factor: {7: 50%, 12: 50%}},
-         uplink: {interval: 7 min, payload: 11 B}, via: gw}
-      - {name: gw, kind: gateway, power: 3 W, via: dc}
-      - {name: dc, kind: datacenter, it_power: 1 kW, pue: 1.5, per_gb: 1 kWh/GB}
-    """
+        urbanwatt: 1
+        name: small
+        seed: 3
+        period: {start: 2025-01-01, end: 2025-02-01, step: 15 min}
+        grid: {carbon_intensity: 400 g/kWh, price: 0.25 EUR/kWh}
+        fleets:
+          - {name: lamps, kind: device, count: 1000, power: 5 W}
+          - {name: s, kind: sensor, count: 50, jitter: 10%, radio: {type: lorawan, spreading_factor: {7: 50%, 12: 50%}},
+             uplink: {interval: 7 min, payload: 11 B}, via: gw}
+          - {name: gw, kind: gateway, power: 3 W, via: dc}
+          - {name: dc, kind: datacenter, it_power: 1 kW, pue: 1.5, per_gb: 1 kWh/GB}
+        """
 
     func writeSmall(_ dir: URL) throws -> String {
         let path = dir.appendingPathComponent("small.yaml").path
@@ -37,8 +37,10 @@ import Testing
         #expect(energy > 3720 + 1116 + 2.232 && energy < 3720 + 1116 + 2.232 + 0.1)
         #expect(abs((totals["co2_kg"] as! Double) - energy * 0.4) < 1e-6)
         #expect(totals["currency"] as? String == "EUR")
-        let keys = ["urbanwatt_version", "scenario", "seed", "period", "complete", "totals", "by_layer", "by_kind", "by_district",
-                    "by_fleet", "by_year", "balance", "telemetry", "run"]
+        let keys = [
+            "urbanwatt_version", "scenario", "seed", "period", "complete", "totals", "by_layer", "by_kind", "by_district",
+            "by_fleet", "by_year", "balance", "telemetry", "run",
+        ]
         let positions = keys.map { summary.range(of: "\n  \"\($0)\":")?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "keys in the contract's order")
@@ -47,13 +49,15 @@ import Testing
         #expect(csv.count == 1 + 744)
         #expect(csv[1].hasPrefix("2025-01-01T00:00:00Z,"))
         let fleets = try String(contentsOfFile: out + "/fleets.csv", encoding: .utf8).split(separator: "\n")
-        #expect(fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,"
-            + "savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
-            + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,uplinks,bytes")
+        #expect(
+            fleets[0] == "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,"
+                + "savings_cost,savings_ict_kwh,savings_ict_co2_kg,savings_ict_cost,ict_kwh,ict_co2_kg,ict_cost,"
+                + "battery_life_min_years,battery_life_p5_years,battery_life_mean_years,uplinks,bytes")
         // 1,000 × 5 W × 744 h = 3,720 kWh; × 400 g/kWh = 1,488 kg; × 0.25 EUR/kWh = 930 EUR; no baseline, no battery;
         // a device is ICT as a whole.
-        #expect(fleets[1] == "2025,lamps,device,sensing,city,1000,3720.000000,5.000000,1488.000000,930.000000,,,,,,,,"
-            + "3720.000000,1488.000000,930.000000,,,,0,0")
+        #expect(
+            fleets[1] == "2025,lamps,device,sensing,city,1000,3720.000000,5.000000,1488.000000,930.000000,,,,,,,,"
+                + "3720.000000,1488.000000,930.000000,,,,0,0")
     }
 
     @Test func theSameScenarioAndSeedGiveTheSameBytes() throws {
@@ -69,8 +73,10 @@ import Testing
 
     @Test func optionsOverrideTheScenario() throws {
         let dir = CLI.temporaryFolder()
-        let r = try CLI.run(["run", try writeSmall(dir), "--out", dir.appendingPathComponent("o").path, "--json",
-                             "--from", "2025-01-10", "--to", "2025-01-11", "--step", "1h", "--resolution", "2h", "--seed", "9"])
+        let r = try CLI.run([
+            "run", try writeSmall(dir), "--out", dir.appendingPathComponent("o").path, "--json",
+            "--from", "2025-01-10", "--to", "2025-01-11", "--step", "1h", "--resolution", "2h", "--seed", "9",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(json["seed"] as? Int == 9)
@@ -93,30 +99,33 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (["run", "nowhere.yaml"], Int32(66), "nowhere.yaml"),
-        (["run", "--step", "7min"], 64, "--step"),
-        (["run", "--resolution", "20min"], 64, "--resolution"),
-        (["run", "--from", "2025-13-01"], 64, "--from"),
-        (["run", "--bogus"], 64, "--bogus"),
-        (["validate", "nowhere.yaml"], 66, "nowhere.yaml"),
-        (["run", "--out", "/proc/urbanwatt-cannot-write", "--to", "2025-01-02"], 73, "cannot write"),
-        (["run", "--shard", "3/2"], 64, "--shard"),
-        (["run", "--runs", "1"], 64, "--runs"),
-        (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
-        (["run", "--step", "1s", "--resolution", "1s", "--max-memory", "1GB"], 64,
-         "mittelstadt needs about 15.5 GiB (31,536,000 steps × 16 fleets, 15,123 nodes, 31,536,000 rows"),
-        (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
-        (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 1 year"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--reconnect-timeout", "nan"], 64, "--reconnect-timeout expects a duration"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--speed", "inf"], 64, "--speed expects"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--apikey", "a|b"], 64, "--apikey"),
-        (["run", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/\u{1}/{node}"], 64, "a control character"),
-        (["run", "--seed", "18446744073709551616"], 64, "--seed"),
-        (["listen", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/#/b"], 64, "`#` must be a whole level, and the last"),
-        (["listen", "--mqtt", "mqtt://127.0.0.1", "--timeout", "-1"], 64, "--timeout"),
-    ] as [([String], Int32, String)])
+    @Test(
+        arguments: [
+            (["run", "nowhere.yaml"], Int32(66), "nowhere.yaml"),
+            (["run", "--step", "7min"], 64, "--step"),
+            (["run", "--resolution", "20min"], 64, "--resolution"),
+            (["run", "--from", "2025-13-01"], 64, "--from"),
+            (["run", "--bogus"], 64, "--bogus"),
+            (["validate", "nowhere.yaml"], 66, "nowhere.yaml"),
+            (["run", "--out", "/proc/urbanwatt-cannot-write", "--to", "2025-01-02"], 73, "cannot write"),
+            (["run", "--shard", "3/2"], 64, "--shard"),
+            (["run", "--runs", "1"], 64, "--runs"),
+            (["run", "--runs", "100"], 64, "mittelstadt has no distributions"),
+            (
+                ["run", "--step", "1s", "--resolution", "1s", "--max-memory", "1GB"], 64,
+                "mittelstadt needs about 15.5 GiB (31,536,000 steps × 16 fleets, 15,123 nodes, 31,536,000 rows"
+            ),
+            (["run", "--step", "1min", "--resolution", "1min", "--max-memory", "100MB"], 64, "more than --max-memory 100MB"),
+            (["run", "--resolution", "1e300"], 64, "--resolution expects a duration from one step to the period's length"),
+            (["run", "--mqtt", "mqtt://127.0.0.1", "--expiry", "200years"], 64, "--expiry expects a duration from 1 s to 1 year"),
+            (["run", "--mqtt", "mqtt://127.0.0.1", "--reconnect-timeout", "nan"], 64, "--reconnect-timeout expects a duration"),
+            (["run", "--mqtt", "mqtt://127.0.0.1", "--speed", "inf"], 64, "--speed expects"),
+            (["run", "--mqtt", "mqtt://127.0.0.1", "--apikey", "a|b"], 64, "--apikey"),
+            (["run", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/\u{1}/{node}"], 64, "a control character"),
+            (["run", "--seed", "18446744073709551616"], 64, "--seed"),
+            (["listen", "--mqtt", "mqtt://127.0.0.1", "--topic", "a/#/b"], 64, "`#` must be a whole level, and the last"),
+            (["listen", "--mqtt", "mqtt://127.0.0.1", "--timeout", "-1"], 64, "--timeout"),
+        ] as [([String], Int32, String)])
     func mistakesOnTheCommandLineGiveTheirExitCode(arguments: [String], status: Int32, mention: String) throws {
         let r = try CLI.run(arguments, in: CLI.temporaryFolder())
         #expect(r.status == status)
@@ -142,7 +151,9 @@ import Testing
         let out = dir.appendingPathComponent("out").path
         let r = try CLI.run(["run", path, "--out", out, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
-        let fleets = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any])["by_fleet"] as! [String: [String: Any]]
+        let fleets =
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any])["by_fleet"]
+            as! [String: [String: Any]]
         let uplinks = 50.0 * 4464
         #expect(fleets["s"]?["uplinks"] as? Int == Int(uplinks))
         #expect(fleets["s"]?["bytes"] as? Int == Int(uplinks * 24))
@@ -162,7 +173,10 @@ import Testing
         let dir = CLI.temporaryFolder()
         let r = try CLI.run(["validate", try writeSmall(dir)])
         #expect(r.status == 0)
-        #expect(r.stdout.hasSuffix("ok (small: 2,976 steps × 4 fleets, 1,052 nodes, 744 rows, about 32 MiB; about 3.3 million telemetry messages at --interval 15min)\n"), "\(r.stdout)")
+        #expect(
+            r.stdout.hasSuffix(
+                "ok (small: 2,976 steps × 4 fleets, 1,052 nodes, 744 rows, about 32 MiB; about 3.3 million telemetry messages at --interval 15min)\n"),
+            "\(r.stdout)")
     }
 
     @Test func validatePrintsEveryProblemWithItsLocationAndExits65() throws {
@@ -185,12 +199,12 @@ import Testing
         let dir = CLI.temporaryFolder()
         let path = dir.appendingPathComponent("servers.yaml").path
         try """
-            urbanwatt: 1
-            name: servers
-            period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
-            fleets:
-              - {name: srv, kind: server, idle: {triangular: [0 W, 100 W, 100000 W]}, max: {triangular: [100 W, 101 W, 102 W]}, utilisation: 50%}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        urbanwatt: 1
+        name: servers
+        period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+        fleets:
+          - {name: srv, kind: server, idle: {triangular: [0 W, 100 W, 100000 W]}, max: {triangular: [100 W, 101 W, 102 W]}, utilisation: 50%}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out").path
         let r = try CLI.run(["run", path, "--runs", "40", "--out", out, "--quiet"])
         #expect(r.status == 65, "\(r.stderr)")
@@ -240,13 +254,13 @@ struct StartingPointTests {
         let dir = CLI.temporaryFolder()
         let path = dir.appendingPathComponent("bad.yaml").path
         try """
-            urbanwatt: 1
-            name: bad
-            location: {latitude: 50, longitude: 8, timezone: Europe/Berln}
-            period: {start: 2025-01-01, end: 2025-01-02}
-            fleets:
-              - {name: lamps, kind: device, powr: 5 W}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        urbanwatt: 1
+        name: bad
+        location: {latitude: 50, longitude: 8, timezone: Europe/Berln}
+        period: {start: 2025-01-01, end: 2025-01-02}
+        fleets:
+          - {name: lamps, kind: device, powr: 5 W}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let r = try CLI.run(["validate", path, "--format", "json"])
         #expect(r.status == 65)
         let found = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]

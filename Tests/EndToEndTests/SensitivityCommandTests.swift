@@ -35,8 +35,9 @@ import Testing
     }
 
     @Test func aScenarioWithoutUncertainInputsOrAForeignFolderIsRefused() throws {
-        let (dir, file) = try CLI.scenario(Self.yaml.replacingOccurrences(of: "{uniform: [10 W, 30 W]}", with: "20 W")
-            .replacingOccurrences(of: "{normal: [1 W, 0.05 W]}", with: "1 W"))
+        let (dir, file) = try CLI.scenario(
+            Self.yaml.replacingOccurrences(of: "{uniform: [10 W, 30 W]}", with: "20 W")
+                .replacingOccurrences(of: "{normal: [1 W, 0.05 W]}", with: "1 W"))
         let r = try CLI.run(["sensitivity", file, "--out", dir.appendingPathComponent("s").path])
         #expect(r.status == 65 && r.stderr.contains("no uncertain input"), "\(r.stderr)")
         let (_, uncertain) = try CLI.scenario(Self.yaml)

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts `arguments` with an empty signal mask. Foundation's Process passes on the blocked
@@ -10,7 +10,8 @@ import Glibc
 func unmaskedProcess(_ arguments: [String]) -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"] + arguments
+    p.arguments =
+        ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"] + arguments
     return p
 }
 
@@ -23,7 +24,8 @@ final class Broker {
 
     static var executable: String {
         if let p = ProcessInfo.processInfo.environment["URBANWATT_MOSQUITTO"], !p.isEmpty { return p }
-        return ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mosquitto"
+        return ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? "mosquitto"
     }
 
     /// `extra` is appended to the configuration after the listener line (use `{dir}` for the broker's folder).
@@ -43,10 +45,12 @@ final class Broker {
     func start() throws {
         let p = unmaskedProcess([Broker.executable, "-c", folder.appendingPathComponent("mosquitto.conf").path])
         p.currentDirectoryURL = folder
-        let log = FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path) ?? {
-            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("log").path, contents: nil)
-            return FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path)!
-        }()
+        let log =
+            FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path)
+            ?? {
+                _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("log").path, contents: nil)
+                return FileHandle(forWritingAtPath: folder.appendingPathComponent("log").path)!
+            }()
         p.standardOutput = log
         p.standardError = log
         try p.run()
@@ -102,7 +106,9 @@ final class Broker {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 }
 
@@ -145,7 +151,7 @@ final class Subscriber {
             if size != last { last = size; since = Date() } else if Date().timeIntervalSince(since) > quiet { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        process.terminate()  // SIGTERM: a test runner may have SIGINT ignored, and children inherit that
+        process.terminate() // SIGTERM: a test runner may have SIGINT ignored, and children inherit that
         process.waitUntilExit()
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line -> (topic: String, payload: String)? in

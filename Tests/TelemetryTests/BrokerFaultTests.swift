@@ -11,8 +11,10 @@ import Testing
         let out = CLI.temporaryFolder().path
         let run = Process()
         run.executableURL = CLI.binary
-        run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
-                         "--to", "2025-07-01", "--reconnect-timeout", "3s"]
+        run.arguments = [
+            "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
+            "--to", "2025-07-01", "--reconnect-timeout", "3s",
+        ]
         let err = Pipe()
         run.standardError = err
         try run.run()

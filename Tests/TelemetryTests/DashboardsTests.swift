@@ -19,11 +19,14 @@ import UrbanWattCore
     @Test func everyPanelQueriesAnExposedMetric() throws {
         var a = Aggregator()
         a.running(try JSONParser.parse(#"{"scenario":"m","fleets":{"lamps":{"kind":"streetlight","layer":"lighting","district":"north"}}}"#))
-        a.add(topic: "urbanwatt/m/north/streetlight/lamps/lamps-0",
-              payload: Array(#"{"ts":"2025-01-01T00:15:00Z","node":"lamps-0","fleet":"lamps","kind":"streetlight","power_w":5,"energy_j":4500,"seq":0}"#.utf8))
-        a.finished(try JSONParser.parse(#"""
-            {"balance":{"baseline_kwh":3,"savings_efficiency_kwh":1.5,"savings_ict_kwh":0.5,"savings_kwh":2,"rebound_kwh":0,"rebound_ict_kwh":0,"ict_overhead_kwh":1,"net_kwh":0.5,"net_with_efficiency_kwh":-1}}
-            """#))
+        a.add(
+            topic: "urbanwatt/m/north/streetlight/lamps/lamps-0",
+            payload: Array(#"{"ts":"2025-01-01T00:15:00Z","node":"lamps-0","fleet":"lamps","kind":"streetlight","power_w":5,"energy_j":4500,"seq":0}"#.utf8))
+        a.finished(
+            try JSONParser.parse(
+                #"""
+                {"balance":{"baseline_kwh":3,"savings_efficiency_kwh":1.5,"savings_ict_kwh":0.5,"savings_kwh":2,"rebound_kwh":0,"rebound_ict_kwh":0,"ict_overhead_kwh":1,"net_kwh":0.5,"net_with_efficiency_kwh":-1}}
+                """#))
         // Metric name → its label names, from the exposition.
         var exposed: [String: Set<String>] = [:]
         for line in PrometheusText.render(a).split(separator: "\n") where !line.hasPrefix("#") {
@@ -34,7 +37,8 @@ import UrbanWattCore
             }
             exposed[name, default: []].formUnion(labels)
         }
-        let dashboard = try JSONParser.parse(try String(contentsOf: Self.root.appendingPathComponent("docker/grafana/dashboards/urbanwatt.json"), encoding: .utf8))
+        let dashboard = try JSONParser.parse(
+            try String(contentsOf: Self.root.appendingPathComponent("docker/grafana/dashboards/urbanwatt.json"), encoding: .utf8))
         guard case .array(let panels)? = dashboard["panels"] else { Issue.record("no panels"); return }
         #expect(panels.count >= 6)
         for panel in panels {
@@ -55,7 +59,7 @@ import UrbanWattCore
     /// Label names in `by (…)` and `{label=…}` of a PromQL expression.
     static func labelsUsed(_ expr: String) -> [String] {
         var out: [String] = []
-        if let by = expr.range(of: "by (") , let close = expr[by.upperBound...].firstIndex(of: ")") {
+        if let by = expr.range(of: "by ("), let close = expr[by.upperBound...].firstIndex(of: ")") {
             out += expr[by.upperBound..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         if let open = expr.firstIndex(of: "{"), let close = expr.firstIndex(of: "}") {
@@ -76,7 +80,8 @@ import UrbanWattCore
         try p.stdout.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         // The resolved configuration, checked where YAML is read best.
-        let r = try Self.python("""
+        let r = try Self.python(
+            """
             import json, sys, yaml
             c = yaml.safe_load(open(sys.argv[1]))
             s = c["services"]
@@ -105,7 +110,8 @@ import UrbanWattCore
     /// fields they rely on (indexed completion with per-index retries, a deadline, a non-root
     /// security context, and a merge that names every shard).
     @Test func theKubernetesManifestsAreValidJobs() throws {
-        let r = try Self.python("""
+        let r = try Self.python(
+            """
             import json, re, sys, yaml, jsonschema
             text = open(sys.argv[1]).read()
             docs = [d for block in re.findall(r"```yaml\\n(.*?)```", text, re.S) for d in yaml.safe_load_all(block) if d]
@@ -136,7 +142,8 @@ import UrbanWattCore
 
     @Test func theGrafanaAndPrometheusFilesParse() throws {
         let files = ["docker/prometheus.yml", "docker/grafana/provisioning/datasources/prometheus.yml", "docker/grafana/provisioning/dashboards/urbanwatt.yml"]
-        let r = try Self.python("""
+        let r = try Self.python(
+            """
             import sys, yaml
             for f in sys.argv[1:]:
                 yaml.safe_load(open(f))

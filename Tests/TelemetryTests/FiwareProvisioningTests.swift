@@ -23,7 +23,8 @@ import UrbanWattCore
         let types = Dictionary(devices.map { ($0["device_id"]!.stringValue!, $0["entity_type"]!.stringValue!) }, uniquingKeysWith: { a, _ in a })
         #expect(types["teletown:lights-0"] == "Streetlight" && types["teletown:chargers-3"] == "EVChargingStation" && types["teletown:gw-1"] == "Device")
         #expect(devices.first?["entity_name"]?.stringValue == "urn:ngsi-ld:Device:teletown:parking-0")
-        #expect(p.service["resource"]?.stringValue == "/iot/d" && p.service["apikey"]?.stringValue == "urbanwatt" && p.service["transport"]?.stringValue == "MQTT")
+        #expect(
+            p.service["resource"]?.stringValue == "/iot/d" && p.service["apikey"]?.stringValue == "urbanwatt" && p.service["transport"]?.stringValue == "MQTT")
 
         // The stream: every message's device id (the level before `attrs`) is provisioned, and every
         // provisioned device speaks.
@@ -60,10 +61,11 @@ import UrbanWattCore
         #expect(try CLI.run(["fiware", "provision", file, "--payload", "json"]).status == 64)
         // --batch 4: the six devices in bodies of 4 and 2.
         let batched = try CLI.run(["fiware", "provision", file, "--devices", "fleets", "--batch", "4"])
-        #expect(batched.stdout.split(separator: "\n").dropFirst().map { line -> Int? in
-            guard case .array(let list)? = (try? JSONParser.parse(String(line)))?["devices"] else { return nil }
-            return list.count
-        } == [4, 2])
+        #expect(
+            batched.stdout.split(separator: "\n").dropFirst().map { line -> Int? in
+                guard case .array(let list)? = (try? JSONParser.parse(String(line)))?["devices"] else { return nil }
+                return list.count
+            } == [4, 2])
         for bad in [["--batch", "0"], ["--post", "ftp://x"], ["--service", "Big"], ["--service-path", "city"]] {
             #expect(try CLI.run(["fiware", "provision", file] + bad).status == 64, "\(bad)")
         }
@@ -85,7 +87,10 @@ import UrbanWattCore
         let log = try String(contentsOf: agent.folder.appendingPathComponent("requests.jsonl"), encoding: .utf8)
         let requests = try log.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(requests.first?["path"]?.stringValue == "/iot/services" && requests.dropFirst().allSatisfy { $0["path"]?.stringValue == "/iot/devices" })
-        #expect(requests.allSatisfy { $0["service"]?.stringValue == "city" && $0["servicepath"]?.stringValue == "/mitte" && $0["type"]?.stringValue == "application/json" })
+        #expect(
+            requests.allSatisfy {
+                $0["service"]?.stringValue == "city" && $0["servicepath"]?.stringValue == "/mitte" && $0["type"]?.stringValue == "application/json"
+            })
         let sizes = requests.compactMap { $0["length"]?.doubleValue }
         #expect(sizes.allSatisfy { $0 <= 1_000_000 } && requests.count > 10, "\(sizes)")
         let devices = requests.compactMap { $0["devices"]?.doubleValue }.reduce(0, +)
@@ -93,7 +98,8 @@ import UrbanWattCore
         #expect(Int(devices) == nodes && r.stderr.contains("posted the config group and \(nodes) devices in \(requests.count) bodies"), "\(r.stderr)")
         // Bodies of 2,000 devices are over 1 MB: the agent refuses the first, and nothing follows it.
         let refused = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--batch", "2000"])
-        #expect(refused.status == 69 && refused.stderr.contains("/iot/devices body 2 not taken: HTTP 413")
+        #expect(
+            refused.status == 69 && refused.stderr.contains("/iot/devices body 2 not taken: HTTP 413")
                 && refused.stderr.contains("1 bodies (0 devices) posted before it"), "\(refused.stderr)")
     }
 

@@ -4,23 +4,23 @@ import TestSupport
 /// A small city for the broker tests: sensors whose uplink interval does not divide the step,
 /// devices, street lights, EV chargers and a data centre, over one day.
 let telemetryScenario = """
-urbanwatt: 1
-name: teletown
-seed: 4
-location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
-period: {start: 2025-06-01, end: 2025-06-02, step: 15 min}
-profiles:
-  evening: {weekday: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.0, 0.9, 0.7, 0.5, 0.3, 0.2]}
-districts: [centre, north]
-fleets:
-  - {name: parking, kind: sensor, count: 40, jitter: 10%, radio: {type: lorawan, spreading_factor: {7: 50%, 12: 50%}},
-     uplink: {interval: 10 min, payload: 11 B}, via: gw}
-  - {name: meters, kind: sensor, district: north, count: 10, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 20 B}, via: gw}
-  - {name: gw, kind: gateway, count: 2, power: 3 W, via: dc}
-  - {name: dc, kind: datacenter, it_power: 2 kW, pue: 1.5, per_gb: 1 kWh/GB}
-  - {name: lights, kind: streetlight, district: north, count: 12, power: 40 W, jitter: 5%}
-  - {name: chargers, kind: ev-charger, count: 4, power: 11 kW, standby: 5 W, sessions: {per_day: 3, energy: 10 kWh, profile: evening}}
-"""
+    urbanwatt: 1
+    name: teletown
+    seed: 4
+    location: {latitude: 51.31, longitude: 9.48, timezone: Europe/Berlin}
+    period: {start: 2025-06-01, end: 2025-06-02, step: 15 min}
+    profiles:
+      evening: {weekday: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.0, 0.9, 0.7, 0.5, 0.3, 0.2]}
+    districts: [centre, north]
+    fleets:
+      - {name: parking, kind: sensor, count: 40, jitter: 10%, radio: {type: lorawan, spreading_factor: {7: 50%, 12: 50%}},
+         uplink: {interval: 10 min, payload: 11 B}, via: gw}
+      - {name: meters, kind: sensor, district: north, count: 10, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 20 B}, via: gw}
+      - {name: gw, kind: gateway, count: 2, power: 3 W, via: dc}
+      - {name: dc, kind: datacenter, it_power: 2 kW, pue: 1.5, per_gb: 1 kWh/GB}
+      - {name: lights, kind: streetlight, district: north, count: 12, power: 40 W, jitter: 5%}
+      - {name: chargers, kind: ev-charger, count: 4, power: 11 kW, standby: 5 W, sessions: {per_day: 3, energy: 10 kWh, profile: evening}}
+    """
 
 func writeTelemetryScenario() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("teletown-\(UUID().uuidString).yaml").path

@@ -129,7 +129,7 @@ import UrbanWattResults
         let transport = InMemoryTransport()
         let p = TelemetryPublisher(transport: transport, clock: clock, options: Self.options(capacity: 100, window: 10, dropOldest: true, stall: 5))
         transport.setConnected(false)
-        #expect(p.enqueue(Self.messages(150), until: 30))  // 30 s away: not a stall, the reconnect timeout's business
+        #expect(p.enqueue(Self.messages(150), until: 30)) // 30 s away: not a stall, the reconnect timeout's business
         #expect(p.counts.published == 0 && p.counts.dropped == 50)
         transport.setConnected(true)
         #expect(p.flush())
@@ -164,13 +164,13 @@ import UrbanWattResults
     // MARK: The session: status ordering and counts
 
     static let town = """
-    urbanwatt: 1
-    name: flowtown
-    period: {start: 2025-06-01, end: 2025-06-02, step: 1 h}
-    fleets:
-      - {name: meters, kind: sensor, count: 5, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 20 B}, via: gw}
-      - {name: gw, kind: gateway, count: 1, power: 3 W}
-    """
+        urbanwatt: 1
+        name: flowtown
+        period: {start: 2025-06-01, end: 2025-06-02, step: 1 h}
+        fleets:
+          - {name: meters, kind: sensor, count: 5, radio: {type: nbiot}, uplink: {interval: 1 h, payload: 20 B}, via: gw}
+          - {name: gw, kind: gateway, count: 1, power: 3 W}
+        """
 
     static func engine() throws -> Engine {
         Engine(scenario: try ScenarioDecoder.decode(town, file: "flowtown.yaml"))
@@ -182,9 +182,10 @@ import UrbanWattResults
         let transport = InMemoryTransport(clock: clock)
         var options = TelemetrySession.Options()
         options.qos = 1
-        options.speed = 3600  // an hour a second
-        let session = TelemetrySession(engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
-                                       transport: transport, clock: clock, options: options, runID: "00000000000000ab")
+        options.speed = 3600 // an hour a second
+        let session = TelemetrySession(
+            engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
+            transport: transport, clock: clock, options: options, runID: "00000000000000ab")
         try session.start()
         let result = engine.run(chunk: 4, onChunk: { range, series in session.publish(range, series: series, clock: engine.clock) })
         #expect(result.complete)
@@ -206,8 +207,9 @@ import UrbanWattResults
     }
 
     @Test func aBrokerWhosePacketLimitIsBelowTheStatusIsRefusedAtTheStart() throws {
-        let session = TelemetrySession(engine: try Self.engine(), config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
-                                       transport: InMemoryTransport(maximumPacketSize: 100), clock: ManualClock(), options: .init())
+        let session = TelemetrySession(
+            engine: try Self.engine(), config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
+            transport: InMemoryTransport(maximumPacketSize: 100), clock: ManualClock(), options: .init())
         #expect(throws: TelemetrySession.Failure.self) { try session.start() }
         do { try session.start() } catch {
             #expect(error.description.hasPrefix("the broker's maximum packet size (100 bytes) is smaller than the run's status message"))
@@ -219,7 +221,8 @@ import UrbanWattResults
 /// energies add up to exactly those results.
 @Suite struct InterruptedStreamTests {
     @Test func theStreamAndTheResultsCoverTheSameSteps() throws {
-        let s = try ScenarioDecoder.decode("""
+        let s = try ScenarioDecoder.decode(
+            """
             urbanwatt: 1
             name: cut
             period: {start: 2025-06-01, end: 2025-06-03, step: 15 min}
@@ -229,17 +232,24 @@ import UrbanWattResults
             """, file: "cut.yaml")
         let engine = Engine(scenario: s)
         let transport = InMemoryTransport()
-        let session = TelemetrySession(engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
-                                       transport: transport, clock: ManualClock(), options: .init())
+        let session = TelemetrySession(
+            engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
+            transport: transport, clock: ManualClock(), options: .init())
         try session.start()
         // Ctrl-C arrives while step 70 is generated (in the middle of a chunk of 4).
         var asked = 0
         var simulatedJ = 0.0
-        var result = engine.run(chunk: 4, shouldStop: { session.streamedSteps > 70 }, onChunk: { range, series in
-            session.publish(range, series: series, clock: engine.clock, shouldStop: { asked += 1; return session.streamedSteps > 70 })
-            let streamed = min(range.count, session.streamedSteps - range.lowerBound)
-            for f in series { simulatedJ += f.energy[0..<max(0, streamed)].reduce(0, +) }
-        })
+        var result = engine.run(
+            chunk: 4, shouldStop: { session.streamedSteps > 70 },
+            onChunk: { range, series in
+                session.publish(
+                    range, series: series, clock: engine.clock,
+                    shouldStop: {
+                        asked += 1; return session.streamedSteps > 70
+                    })
+                let streamed = min(range.count, session.streamedSteps - range.lowerBound)
+                for f in series { simulatedJ += f.energy[0..<max(0, streamed)].reduce(0, +) }
+            })
         result.completedSteps = min(result.completedSteps, session.streamedSteps)
         _ = session.finish(totals: nil, interrupted: true)
         #expect(asked > 0 && result.completedSteps == 71)

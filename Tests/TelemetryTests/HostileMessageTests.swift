@@ -18,9 +18,14 @@ enum HostileCorpus {
         var out: [(String, [UInt8])] = []
         func add(_ topic: String, _ text: String) { out.append((topic, Array(text.utf8))) }
         for e in badEnergies {
-            add(jsonTopic, "{\"ts\":\"2025-01-01T00:00:00Z\",\"node\":\"parking-1\",\"fleet\":\"parking\",\"kind\":\"sensor\",\"power_w\":1,\"energy_j\":\(e),\"seq\":0}")
+            add(
+                jsonTopic,
+                "{\"ts\":\"2025-01-01T00:00:00Z\",\"node\":\"parking-1\",\"fleet\":\"parking\",\"kind\":\"sensor\",\"power_w\":1,\"energy_j\":\(e),\"seq\":0}")
             add(fiwareJSONTopic, "{\"p\":1,\"e\":\(e),\"s\":0,\"f\":\"parking\"}")
-            add(jsonTopic, "[{\"bn\":\"urn:dev:urbanwatt:town:parking-1:\",\"bt\":0,\"n\":\"power\",\"u\":\"W\",\"v\":1},{\"n\":\"energy\",\"u\":\"J\",\"v\":\(e)},{\"n\":\"seq\",\"v\":0}]")
+            add(
+                jsonTopic,
+                "[{\"bn\":\"urn:dev:urbanwatt:town:parking-1:\",\"bt\":0,\"n\":\"power\",\"u\":\"W\",\"v\":1},{\"n\":\"energy\",\"u\":\"J\",\"v\":\(e)},{\"n\":\"seq\",\"v\":0}]"
+            )
             add(ulTopic, "p|1|e|\(e)|s|0|f|parking")
         }
         for s in badSeqs {
@@ -83,8 +88,12 @@ enum HostileCorpus {
     /// In fleets mode the node id is the fleet's own name: `zone-2` is the fleet `zone-2`, not node 2 of `zone`.
     @Test func fleetNamesEndingInDigitsSurviveFleetMode() throws {
         var a = Aggregator()
-        a.running(try JSONParser.parse("{\"state\":\"running\",\"scenario\":\"town\",\"run_id\":\"1\",\"telemetry\":\"fleets\",\"fleets\":{\"zone-2\":{\"kind\":\"device\",\"layer\":\"sensing\",\"district\":\"north\"}}}"))
-        let senml = "[{\"bn\":\"urn:dev:urbanwatt:town:zone-2:\",\"bt\":0,\"n\":\"power\",\"u\":\"W\",\"v\":1},{\"n\":\"energy\",\"u\":\"J\",\"v\":3600000},{\"n\":\"seq\",\"v\":0}]"
+        a.running(
+            try JSONParser.parse(
+                "{\"state\":\"running\",\"scenario\":\"town\",\"run_id\":\"1\",\"telemetry\":\"fleets\",\"fleets\":{\"zone-2\":{\"kind\":\"device\",\"layer\":\"sensing\",\"district\":\"north\"}}}"
+            ))
+        let senml =
+            "[{\"bn\":\"urn:dev:urbanwatt:town:zone-2:\",\"bt\":0,\"n\":\"power\",\"u\":\"W\",\"v\":1},{\"n\":\"energy\",\"u\":\"J\",\"v\":3600000},{\"n\":\"seq\",\"v\":0}]"
         a.add(topic: "urbanwatt/town/zone-2", payload: Array(senml.utf8))
         let byDistrict = a.summary()["by_district"]
         #expect(byDistrict?["north"]?["energy_kwh"] == .number(1))

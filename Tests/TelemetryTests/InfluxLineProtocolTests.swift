@@ -10,7 +10,8 @@ import UrbanWattCore
 /// sessions, expected ones their share of the fleet's mean).
 @Suite(.serialized) struct InfluxLineProtocolTests {
     @Test func aRealInfluxDBSumsTheStreamToTheRunsEnergies() throws {
-        let s = try ScenarioDecoder.decode("""
+        let s = try ScenarioDecoder.decode(
+            """
             urbanwatt: 1
             name: influx-day
             location: {latitude: 51.3, longitude: 9.5, timezone: Europe/Berlin}
@@ -74,30 +75,41 @@ import UrbanWattCore
 @Suite struct TelegrafConfigTests {
     @Test func theShippedConfigurationReadsTheStream() throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docker/telegraf.conf").standardized.path
-        let p = try CLI.program("/usr/bin/env", ["python3", "-c", """
-            import json, sys, tomllib
-            c = tomllib.load(open(sys.argv[1], "rb"))
-            m = c["inputs"]["mqtt_consumer"][0]
-            hosts = [u.split("//")[1].split(":")[0] for u in m["servers"] + c["outputs"]["influxdb"][0]["urls"]]
-            print(json.dumps({"format": m["data_format"], "topics": m["topics"], "db": c["outputs"]["influxdb"][0]["database"], "hosts": hosts}))
-            """, file])
+        let p = try CLI.program(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys, tomllib
+                c = tomllib.load(open(sys.argv[1], "rb"))
+                m = c["inputs"]["mqtt_consumer"][0]
+                hosts = [u.split("//")[1].split(":")[0] for u in m["servers"] + c["outputs"]["influxdb"][0]["urls"]]
+                print(json.dumps({"format": m["data_format"], "topics": m["topics"], "db": c["outputs"]["influxdb"][0]["database"], "hosts": hosts}))
+                """, file,
+            ])
         #expect(p.status == 0, "\(p.stderr)")
         let c = try JSONParser.parse(p.stdout)
         #expect(c["format"]?.stringValue == "influx" && c["db"]?.stringValue == "urbanwatt")
         // Its hosts are services of docker-compose.yml, whose InfluxDB creates that database.
         let compose = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("../docker-compose.yml").standardized.path
-        let services = try CLI.program("/usr/bin/env", ["python3", "-c", """
-            import json, sys, yaml
-            s = yaml.safe_load(open(sys.argv[1]))["services"]
-            print(json.dumps({"names": sorted(s), "db": s["influxdb"]["environment"]["INFLUXDB_DB"], "telegraf": s["telegraf"]["volumes"][0]}))
-            """, compose])
+        let services = try CLI.program(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys, yaml
+                s = yaml.safe_load(open(sys.argv[1]))["services"]
+                print(json.dumps({"names": sorted(s), "db": s["influxdb"]["environment"]["INFLUXDB_DB"], "telegraf": s["telegraf"]["volumes"][0]}))
+                """, compose,
+            ])
         #expect(services.status == 0, "\(services.stderr)")
         let s = try JSONParser.parse(services.stdout)
         guard case .array(let hosts)? = c["hosts"], case .array(let names)? = s["names"] else { Issue.record("no hosts or services"); return }
         #expect(Set(hosts.compactMap(\.stringValue)).isSubset(of: Set(names.compactMap(\.stringValue))), "\(hosts) \(names)")
         #expect(s["db"]?.stringValue == "urbanwatt" && s["telegraf"]?.stringValue?.hasPrefix("./docker/telegraf.conf:") == true)
         guard case .array(let topics)? = c["topics"], let filter = topics.first?.stringValue else { Issue.record("no topics"); return }
-        let node = try TopicTemplate(TopicTemplate.standard).parts(scenario: "m", district: "d", kind: "k", layer: "l", fleet: "f", apikey: "").joined(separator: "f-1")
+        let node = try TopicTemplate(TopicTemplate.standard).parts(scenario: "m", district: "d", kind: "k", layer: "l", fleet: "f", apikey: "").joined(
+            separator: "f-1")
         #expect(TopicFilter.problem(filter) == nil)
         // MQTT matching: `+` one whole level, `#` the rest.
         func matches(_ topic: String) -> Bool {

@@ -12,8 +12,10 @@ import UrbanWattCore
         defer { broker.stop() }
         let db = try LocalService.influxDB()
         defer { db.stop() }
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=urbanwatt",
-                                     "--out", CLI.temporaryFolder().path])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=urbanwatt",
+            "--out", CLI.temporaryFolder().path,
+        ])
         let (s, l) = try streamThrough(broker, to: listener)
         #expect(l.status == 0, "\(l.stderr)")
 
@@ -49,15 +51,20 @@ import UrbanWattCore
         defer { broker.stop() }
         let db = try LocalService.influxDB()
         defer { db.stop() }
-        let missing = try CLI.run(["listen", "--mqtt", broker.url, "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=nosuchdb",
-                                   "--out", CLI.temporaryFolder().path])
+        let missing = try CLI.run([
+            "listen", "--mqtt", broker.url, "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=nosuchdb",
+            "--out", CLI.temporaryFolder().path,
+        ])
         #expect(missing.status == 69, "\(missing.stderr)")
-        #expect(missing.stderr.contains("--influx: http://127.0.0.1:\(db.port)/write?db=nosuchdb does not take writes: HTTP 404")
+        #expect(
+            missing.stderr.contains("--influx: http://127.0.0.1:\(db.port)/write?db=nosuchdb does not take writes: HTTP 404")
                 && missing.stderr.contains("database not found"), "\(missing.stderr)")
         #expect(missing.stderr.split(separator: "\n").count == 1, "one line: \(missing.stderr)")
         #expect(!missing.stderr.contains("listening on"), "it fails before subscribing")
-        let closed = try CLI.run(["listen", "--mqtt", broker.url, "--timeout", "60", "--influx", "http://127.0.0.1:\(Broker.freePort())/write?db=x",
-                                  "--out", CLI.temporaryFolder().path])
+        let closed = try CLI.run([
+            "listen", "--mqtt", broker.url, "--timeout", "60", "--influx", "http://127.0.0.1:\(Broker.freePort())/write?db=x",
+            "--out", CLI.temporaryFolder().path,
+        ])
         #expect(closed.status == 69 && closed.stderr.contains("does not take writes"), "\(closed.stderr)")
     }
 
@@ -67,8 +74,10 @@ import UrbanWattCore
         let broker = try Broker()
         defer { broker.stop() }
         let db = try LocalService.influxDB()
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=urbanwatt",
-                                     "--out", CLI.temporaryFolder().path])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--until-done", "--timeout", "60", "--influx", "http://127.0.0.1:\(db.port)/write?db=urbanwatt",
+            "--out", CLI.temporaryFolder().path,
+        ])
         db.stop()
         let r = try CLI.run(["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--out", CLI.temporaryFolder().path, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -92,8 +101,10 @@ import UrbanWattCore
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         let port = Int(UInt16(bigEndian: address.sin_port))
         let started = Date()
-        let l = try CLI.run(["listen", "--mqtt", broker.url, "--timeout", "30", "--influx", "http://127.0.0.1:\(port)/write?db=x",
-                             "--out", CLI.temporaryFolder().path + "/l"])
+        let l = try CLI.run([
+            "listen", "--mqtt", broker.url, "--timeout", "30", "--influx", "http://127.0.0.1:\(port)/write?db=x",
+            "--out", CLI.temporaryFolder().path + "/l",
+        ])
         #expect(Date().timeIntervalSince(started) < 5 + 3, "\(l.stderr)")
         #expect(l.status == 69 && l.stderr.contains("no answer within 5 s"), "\(l.stderr)")
     }

@@ -13,11 +13,15 @@ import Testing
         let broker = try Broker()
         defer { broker.stop() }
         let listenOut = CLI.temporaryFolder().path + "/listen"
-        let listener = try Listener(["--mqtt", broker.url, "--qos", "2", "--mqtt-version", version, "--until-done", "--out", listenOut,
-                                     "--timeout", "300"])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--qos", "2", "--mqtt-version", version, "--until-done", "--out", listenOut,
+            "--timeout", "300",
+        ])
         let out = CLI.temporaryFolder().path + "/run"
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--to", end, "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "2",
-                             "--mqtt-version", version])
+        let r = try CLI.run([
+            "run", try writeTelemetryScenario(), "--to", end, "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "2",
+            "--mqtt-version", version,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let (status, stderr) = listener.finish()
         #expect(status == 0, "\(stderr)")
@@ -36,8 +40,12 @@ import Testing
         let listenOut = CLI.temporaryFolder().path + "/listen"
         let listener = try Listener(["--mqtt", broker.url, "--qos", "2", "--out", listenOut, "--timeout", "20", "--allow-gaps"])
         let lines = (0..<2_000).map { "{\"reading\": \($0)}" }.joined(separator: "\n") + "\n"
-        let pub = try CLI.program("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.port), "-q", "2", "-V", "5", "-t",
-                                                            "urbanwatt/x/city/sensor/f/n", "-l"], input: lines)
+        let pub = try CLI.program(
+            "/usr/bin/mosquitto_pub",
+            [
+                "-h", "127.0.0.1", "-p", String(broker.port), "-q", "2", "-V", "5", "-t",
+                "urbanwatt/x/city/sensor/f/n", "-l",
+            ], input: lines)
         #expect(pub.status == 0, "\(pub.stderr)")
         Thread.sleep(forTimeInterval: 1)
         kill(listener.process.processIdentifier, SIGINT)
@@ -55,8 +63,10 @@ import Testing
         defer { broker.stop() }
         let listenOut = CLI.temporaryFolder().path + "/listen"
         let listener = try Listener(["--mqtt", broker.url, "--until-done", "--out", listenOut, "--timeout", "60"])
-        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path + "/run", "--quiet",
-                                   "--mqtt", broker.url, "--qos", "1", "--speed", "8640", "--to", "2025-06-21"])
+        let run = unmaskedProcess([
+            CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path + "/run", "--quiet",
+            "--mqtt", broker.url, "--qos", "1", "--speed", "8640", "--to", "2025-06-21",
+        ])
         try run.run()
         Thread.sleep(forTimeInterval: 2)
         let killed = Date()

@@ -19,8 +19,10 @@ import UrbanWattCore
         let out = CLI.temporaryFolder().path
         let run = Process()
         run.executableURL = CLI.binary
-        run.arguments = ["run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--speed", "28800", "--metrics", "127.0.0.1:\(port)",
-                         "--out", out, "--quiet"]
+        run.arguments = [
+            "run", try writeTelemetryScenario(), "--mqtt", broker.url, "--qos", "1", "--speed", "28800", "--metrics", "127.0.0.1:\(port)",
+            "--out", out, "--quiet",
+        ]
         run.standardOutput = FileHandle.nullDevice
         run.standardError = FileHandle.nullDevice
         try run.run()
@@ -44,7 +46,9 @@ import UrbanWattCore
         let check = try CLI.program("/usr/bin/promtool", ["check", "metrics"], input: last)
         #expect(check.status == 0 && (check.stdout + check.stderr).isEmpty, "promtool: \(check.stdout + check.stderr)")
         // The histogram: cumulative buckets, +Inf equal to the count, one sample per acknowledgement.
-        let buckets = last.split(separator: "\n").filter { $0.hasPrefix("urbanwatt_publisher_ack_latency_seconds_bucket") }.compactMap { Double($0.split(separator: " ").last!) }
+        let buckets = last.split(separator: "\n").filter { $0.hasPrefix("urbanwatt_publisher_ack_latency_seconds_bucket") }.compactMap {
+            Double($0.split(separator: " ").last!)
+        }
         let count = try #require(value(last, "urbanwatt_publisher_ack_latency_seconds_count"))
         #expect(buckets == buckets.sorted() && buckets.last == count && count > 0 && count <= acknowledged.last!, "\(buckets) \(count)")
         #expect((value(last, "urbanwatt_publisher_ack_latency_seconds_sum") ?? -1) >= 0)
@@ -73,7 +77,8 @@ import UrbanWattCore
             return
         }
         #expect(n("messages") == published && n("timed_by_sent_at") == published, "\(latency)")
-        #expect(0 <= n("p50_ms") && n("p50_ms") <= n("p95_ms") && n("p95_ms") <= n("p99_ms") && n("p99_ms") <= n("max_ms") && n("max_ms") < 10_000, "\(latency)")
+        #expect(
+            0 <= n("p50_ms") && n("p50_ms") <= n("p95_ms") && n("p95_ms") <= n("p99_ms") && n("p99_ms") <= n("max_ms") && n("max_ms") < 10_000, "\(latency)")
         #expect(l.stderr.contains("urbanwatt: latency over "), "\(l.stderr)")
     }
 
@@ -96,7 +101,8 @@ import UrbanWattCore
 
     @Test func theLiveLineNamesEachCounter() {
         let p = TelemetryPublisher.Live(sent: 12_345, acknowledged: 12_300, dropped: 0, inFlight: 45, queued: 7)
-        #expect(ProgressBar.streamLine(time: "2025-06-01 08:15", fraction: 0.234, rate: 1234.4, p)
+        #expect(
+            ProgressBar.streamLine(time: "2025-06-01 08:15", fraction: 0.234, rate: 1234.4, p)
                 == "2025-06-01 08:15  23.4%  1,234 msg/s  published 12,345  acknowledged 12,300  dropped 0  in flight 45  queued 7")
     }
 }

@@ -84,20 +84,20 @@ extension LocalService {
         let db = try LocalService("influxdb", executables: ["/usr/bin/influxd"], ready: "ping") { folder, port in
             let config = folder.appendingPathComponent("influxdb.conf")
             try """
-                reporting-disabled = true
-                bind-address = "127.0.0.1:\(Broker.freePort())"
-                [meta]
-                  dir = "\(folder.path)/meta"
-                [data]
-                  dir = "\(folder.path)/data"
-                  wal-dir = "\(folder.path)/wal"
-                  query-log-enabled = false
-                [http]
-                  bind-address = "127.0.0.1:\(port)"
-                  log-enabled = false
-                [monitor]
-                  store-enabled = false
-                """.write(to: config, atomically: true, encoding: .utf8)
+            reporting-disabled = true
+            bind-address = "127.0.0.1:\(Broker.freePort())"
+            [meta]
+              dir = "\(folder.path)/meta"
+            [data]
+              dir = "\(folder.path)/data"
+              wal-dir = "\(folder.path)/wal"
+              query-log-enabled = false
+            [http]
+              bind-address = "127.0.0.1:\(port)"
+              log-enabled = false
+            [monitor]
+              store-enabled = false
+            """.write(to: config, atomically: true, encoding: .utf8)
             return ["-config", config.path]
         }
         try db.http("POST", "query", form: [("q", "CREATE DATABASE urbanwatt")])

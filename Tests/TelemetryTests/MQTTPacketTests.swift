@@ -14,8 +14,11 @@ import Testing
         let p = MQTTPacket.connect(clientID: "c", v5: true, keepAlive: 30, sessionExpiry: 3600, will: will, username: "u", password: "p")
         // Flags: user 0x80, password 0x40, will retain 0x20, will QoS 1 (0x08), will 0x04; no clean start.
         // Properties: session expiry (0x11) 3600; the will's properties are empty.
-        #expect(p == [0x10, 32, 0, 4, 0x4D, 0x51, 0x54, 0x54, 5, 0xEC, 0, 30, 5, 0x11, 0, 0, 0x0E, 0x10,
-                      0, 1, 0x63, 0, 0, 1, 0x74, 0, 1, 0x78, 0, 1, 0x75, 0, 1, 0x70])
+        #expect(
+            p == [
+                0x10, 32, 0, 4, 0x4D, 0x51, 0x54, 0x54, 5, 0xEC, 0, 30, 5, 0x11, 0, 0, 0x0E, 0x10,
+                0, 1, 0x63, 0, 0, 1, 0x74, 0, 1, 0x78, 0, 1, 0x75, 0, 1, 0x70,
+            ])
     }
 
     @Test func publishesAtEachQoS() {

@@ -15,8 +15,10 @@ import UrbanWattTelemetry
         let listenOut = CLI.temporaryFolder().path
         let listener = try Listener(["--mqtt", broker.url, "--until-done", "--qos", "1", "--out", listenOut, "--timeout", "60"])
         let out = CLI.temporaryFolder().path
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", qos,
-                             "--mqtt-version", version, "--clients", "40", "--client-id", "city"])
+        let r = try CLI.run([
+            "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", qos,
+            "--mqtt-version", version, "--clients", "40", "--client-id", "city",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         listener.waitUntilExit()
         #expect(listener.terminationStatus == 0)
@@ -42,8 +44,10 @@ import UrbanWattTelemetry
         let broker = try Broker(listener: "allow_anonymous true\npersistence true\npersistence_location {dir}/\nautosave_interval 1\n")
         defer { broker.stop() }
         let listenOut = CLI.temporaryFolder().path
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener-many",
-                                     "--out", listenOut, "--timeout", "60"])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener-many",
+            "--out", listenOut, "--timeout", "60",
+        ])
         let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--clients", "20", "--client-id", "restart-many"], after: 2, outage: 1.5)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.overlapped, "the outage fell inside the run")
@@ -65,8 +69,10 @@ import UrbanWattTelemetry
         let statuses = try Subscriber(port: broker.port, topic: "urbanwatt/teletown/#")
         let run = Process()
         run.executableURL = CLI.binary
-        run.arguments = ["run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url,
-                         "--speed", "realtime", "--clients", "6"]
+        run.arguments = [
+            "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url,
+            "--speed", "realtime", "--clients", "6",
+        ]
         run.standardError = FileHandle.nullDevice
         try run.run()
         // Killed once it has announced the run: the broker hears six sockets close without DISCONNECT.
@@ -88,16 +94,20 @@ import UrbanWattTelemetry
         let broker = try Broker()
         defer { broker.stop() }
         let statuses = try Subscriber(port: broker.port, topic: "urbanwatt/teletown/#")
-        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
-                                   "--mqtt", broker.url, "--speed", "realtime", "--clients", "\(clients)", "--client-id", "alive"])
+        let run = unmaskedProcess([
+            CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
+            "--mqtt", broker.url, "--speed", "realtime", "--clients", "\(clients)", "--client-id", "alive",
+        ])
         run.standardError = FileHandle.nullDevice
         try run.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, !((try? String(contentsOf: statuses.file, encoding: .utf8)) ?? "").contains("running") {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        let intruder = unmaskedProcess(["/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(broker.port), "-i", clients == 1 ? "alive" : "alive-2",
-                                        "-t", "elsewhere", "-m", "x"])
+        let intruder = unmaskedProcess([
+            "/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(broker.port), "-i", clients == 1 ? "alive" : "alive-2",
+            "-t", "elsewhere", "-m", "x",
+        ])
         try intruder.run()
         intruder.waitUntilExit()
         Thread.sleep(forTimeInterval: 3)
@@ -129,18 +139,26 @@ import UrbanWattTelemetry
         defer { broker.stop() }
         let scenario = try writeTelemetryScenario()
         // MQTT 5: the broker answers a forbidden publish with reason 0x87 in its PUBACK.
-        let denied = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o").path, "--quiet", "--mqtt", broker.url, "--qos", "1", "--clients", "4"])
+        let denied = try CLI.run([
+            "run", scenario, "--out", folder.appendingPathComponent("o").path, "--quiet", "--mqtt", broker.url, "--qos", "1", "--clients", "4",
+        ])
         #expect(denied.status == 77, "\(denied.stderr)")
         #expect(denied.stderr.contains("refused"))
         // More connections than the process may open files for.
-        let tooMany = try CLI.program("/bin/bash", ["-c", "ulimit -n 200 && exec \"$0\" \"$@\"", CLI.binary.path, "run", scenario, "--quiet",
-                                                    "--out", folder.appendingPathComponent("o2").path, "--mqtt", broker.url, "--clients", "500"])
+        let tooMany = try CLI.program(
+            "/bin/bash",
+            [
+                "-c", "ulimit -n 200 && exec \"$0\" \"$@\"", CLI.binary.path, "run", scenario, "--quiet",
+                "--out", folder.appendingPathComponent("o2").path, "--mqtt", broker.url, "--clients", "500",
+            ])
         #expect(tooMany.status == 69, "\(tooMany.stderr)")
         #expect(tooMany.stderr.contains("--clients 500 needs about 564 open files; this process may open 200"))
         let tls = try CLI.run(["run", scenario, "--quiet", "--mqtt", "mqtts://127.0.0.1:8883", "--clients", "2"])
         #expect(tls.status == 64 && tls.stderr.contains("plain MQTT"), "\(tls.stderr)")
-        let absent = try CLI.run(["run", scenario, "--quiet", "--out", folder.appendingPathComponent("o3").path, "--mqtt", "mqtt://127.0.0.1:9",
-                                  "--clients", "3", "--reconnect-timeout", "1s"])
+        let absent = try CLI.run([
+            "run", scenario, "--quiet", "--out", folder.appendingPathComponent("o3").path, "--mqtt", "mqtt://127.0.0.1:9",
+            "--clients", "3", "--reconnect-timeout", "1s",
+        ])
         #expect(absent.status == 69 && absent.stderr.contains("of 3 clients connected"), "\(absent.stderr)")
     }
 }

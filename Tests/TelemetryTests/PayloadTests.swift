@@ -5,12 +5,16 @@ import UrbanWattCore
 @testable import UrbanWattTelemetry
 
 @Suite struct PayloadTests {
-    let reading = Reading(time: 1_735_690_500.25, fleet: "parking", district: "centre", index: 17, kind: "sensor", layer: "sensing", power: 0.5, energy: 450.125,
-                          total: 1350.5, seq: 3)
+    let reading = Reading(
+        time: 1_735_690_500.25, fleet: "parking", district: "centre", index: 17, kind: "sensor", layer: "sensing", power: 0.5, energy: 450.125,
+        total: 1350.5, seq: 3)
 
     @Test func jsonHasTheContractsFields() throws {
         let text = PayloadFormat.json.encode(reading, scenario: "mittelstadt")
-        #expect(text == #"{"ts":"2025-01-01T00:15:00.250Z","node":"parking-17","fleet":"parking","kind":"sensor","power_w":0.5,"energy_j":450.125,"energy_total_j":1350.5,"seq":3}"#)
+        #expect(
+            text
+                == #"{"ts":"2025-01-01T00:15:00.250Z","node":"parking-17","fleet":"parking","kind":"sensor","power_w":0.5,"energy_j":450.125,"energy_total_j":1350.5,"seq":3}"#
+        )
     }
 
     @Test func senmlIsAnRFC8428Pack() throws {
@@ -26,15 +30,19 @@ import UrbanWattCore
 
     @Test func fiwarePayloadsFollowTheIoTAgentConventions() {
         #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|t|1350.5|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
-        #expect(PayloadFormat.fiwareJSON.encode(reading, scenario: "m") == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
+        #expect(
+            PayloadFormat.fiwareJSON.encode(reading, scenario: "m")
+                == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
         #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{scenario}:{node}/attrs")
         #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{scenario}:{node}/attrs")
     }
 
     /// Line protocol as Telegraf and InfluxDB read it: tags escaped, seq an integer, nanoseconds.
     @Test func influxIsLineProtocol() throws {
-        #expect(PayloadFormat.influx.encode(reading, scenario: "mittelstadt")
-            == "urbanwatt,scenario=mittelstadt,layer=sensing,district=centre,kind=sensor,fleet=parking,node=parking-17 power_w=0.5,energy_j=450.125,energy_total_j=1350.5,seq=3i 1735690500250000000")
+        #expect(
+            PayloadFormat.influx.encode(reading, scenario: "mittelstadt")
+                == "urbanwatt,scenario=mittelstadt,layer=sensing,district=centre,kind=sensor,fleet=parking,node=parking-17 power_w=0.5,energy_j=450.125,energy_total_j=1350.5,seq=3i 1735690500250000000"
+        )
         var odd = reading
         odd.fleet = "a b,c=d"
         let line = PayloadFormat.influx.encode(odd, scenario: "m")
@@ -45,7 +53,9 @@ import UrbanWattCore
 
     @Test(arguments: PayloadFormat.allCases)
     func everyFormatDecodesBackToItsReading(format: PayloadFormat) throws {
-        let topic = try TopicTemplate(format.defaultTopic).parts(scenario: "m", district: "centre", kind: "sensor", layer: "sensing", fleet: "parking", apikey: "key").joined(separator: "parking-17")
+        let topic = try TopicTemplate(format.defaultTopic).parts(
+            scenario: "m", district: "centre", kind: "sensor", layer: "sensing", fleet: "parking", apikey: "key"
+        ).joined(separator: "parking-17")
         let d = try PayloadDecoder.decode(topic: topic, payload: Array(format.encode(reading, scenario: "m").utf8)).get()
         #expect(d.node == "parking-17" && d.fleet == "parking" && d.energy == 450.125 && d.seq == 3)
     }
@@ -55,8 +65,12 @@ import UrbanWattCore
         let json = Array(PayloadFormat.json.encode(reading, scenario: "m").utf8)
         let asSenML = PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(contentType: "application/senml+json"))
         #expect(throws: PayloadDecoder.Invalid.self) { try asSenML.get() }
-        let kWh = try PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(contentType: "application/json; charset=utf-8",
-                                                                                                     user: [("energy_unit", "kWh"), ("power_unit", "kW")])).get()
+        let kWh = try PayloadDecoder.decode(
+            topic: "t", payload: json,
+            properties: MessageProperties(
+                contentType: "application/json; charset=utf-8",
+                user: [("energy_unit", "kWh"), ("power_unit", "kW")])
+        ).get()
         #expect(kWh.energy == 450.125 * 3.6e6 && kWh.power == 500)
         let bogus = PayloadDecoder.decode(topic: "t", payload: json, properties: MessageProperties(user: [("energy_unit", "parsec")]))
         #expect(throws: PayloadDecoder.Invalid.self) { try bogus.get() }
@@ -66,7 +80,9 @@ import UrbanWattCore
 
     @Test func topicTemplatesFillTheirPlaceholdersAndRejectMistakes() throws {
         let t = try TopicTemplate(TopicTemplate.standard)
-        #expect(t.parts(scenario: "m", district: "north", kind: "sensor", layer: "sensing", fleet: "p", apikey: "").joined(separator: "p-1") == "urbanwatt/m/north/sensor/p/p-1")
+        #expect(
+            t.parts(scenario: "m", district: "north", kind: "sensor", layer: "sensing", fleet: "p", apikey: "").joined(separator: "p-1")
+                == "urbanwatt/m/north/sensor/p/p-1")
         #expect(throws: TopicTemplate.TemplateError.self) { try TopicTemplate("city/{nod}") }
         #expect(throws: TopicTemplate.TemplateError.self) { try TopicTemplate("city/#") }
     }
@@ -90,7 +106,7 @@ import UrbanWattCore
         later.seq = 6
         a.add(topic: "t", payload: Array(PayloadFormat.json.encode(later, scenario: "m").utf8))
         #expect(a.messages == 2 && a.duplicates == 1)
-        #expect(a.gaps == 5)  // seqs 0, 1, 2, 4, 5 missing
+        #expect(a.gaps == 5) // seqs 0, 1, 2, 4, 5 missing
         #expect(abs(a.energyKWh - 900.25 / 3.6e6) < 1e-15)
     }
 
@@ -104,7 +120,7 @@ import UrbanWattCore
             (r.fleet, r.energy, r.index) = (fleet, k < 2 ? 1e308 : 1, k)
             a.add(topic: "t", payload: Array(PayloadFormat.json.encode(r, scenario: "m").utf8))
         }
-        #expect(a.messages == 3 && a.invalid == 2, "\(a.messages) counted, \(a.invalidExamples)")  // b overflows; e is a fourth fleet
+        #expect(a.messages == 3 && a.invalid == 2, "\(a.messages) counted, \(a.invalidExamples)") // b overflows; e is a fourth fleet
         #expect(a.energyKWh.isFinite && a.invalidExamples.map(\.reason).contains { $0.contains("--max-series") })
         var batch = Aggregator()
         let lines = (0..<5).map { seq -> String in
@@ -126,6 +142,6 @@ import UrbanWattCore
         }
         #expect(a.gaps == 0)
         a.finished(.object([("messages_by_fleet", .object([(reading.fleet, .integer(9))]))]))
-        #expect(a.gaps == 4)  // seqs 5 to 8 sent, never received
+        #expect(a.gaps == 4) // seqs 5 to 8 sent, never received
     }
 }

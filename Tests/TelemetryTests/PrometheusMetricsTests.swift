@@ -15,18 +15,20 @@ import UrbanWattCore
         let prometheus = try LocalService("prometheus", executables: ["/usr/bin/prometheus"], ready: "-/ready") { folder, port in
             let config = folder.appendingPathComponent("prometheus.yml")
             try """
-                global: {scrape_interval: 500ms, scrape_timeout: 400ms}
-                scrape_configs:
-                  - job_name: urbanwatt
-                    static_configs: [{targets: ["127.0.0.1:\(metricsPort)"]}]
-                """.write(to: config, atomically: true, encoding: .utf8)
+            global: {scrape_interval: 500ms, scrape_timeout: 400ms}
+            scrape_configs:
+              - job_name: urbanwatt
+                static_configs: [{targets: ["127.0.0.1:\(metricsPort)"]}]
+            """.write(to: config, atomically: true, encoding: .utf8)
             return ["--config.file=\(config.path)", "--storage.tsdb.path=\(folder.path)/data", "--web.listen-address=127.0.0.1:\(port)"]
         }
         defer { prometheus.stop() }
         let listenOut = CLI.temporaryFolder().path
         // The listener lingers 3 s after `done`, so scrapes every 0.5 s see the final figures.
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--timeout", "60", "--metrics", "127.0.0.1:\(metricsPort)",
-                                     "--linger", "3s", "--out", listenOut])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--until-done", "--timeout", "60", "--metrics", "127.0.0.1:\(metricsPort)",
+            "--linger", "3s", "--out", listenOut,
+        ])
         // Prometheus takes up new targets every 5 s: wait until it has scraped the listener once.
         let deadline = Date().addingTimeInterval(30)
         while !(try prometheus.http("GET", "api/v1/targets")).contains("\"health\":\"up\"") {
@@ -42,7 +44,8 @@ import UrbanWattCore
             guard case .array(let result)? = answer["data"]?["result"] else { return [] }
             return result.compactMap { sample in
                 guard case .object(let metric)? = sample["metric"], case .array(let value)? = sample["value"], value.count == 2,
-                      let v = value[1].stringValue.flatMap(Double.init) else { return nil }
+                    let v = value[1].stringValue.flatMap(Double.init)
+                else { return nil }
                 return (Dictionary(uniqueKeysWithValues: metric.compactMap { k, v in v.stringValue.map { (k, $0) } }), v)
             }
         }
@@ -70,8 +73,9 @@ import UrbanWattCore
     @Test func promtoolAcceptsTheExposition() throws {
         let engine = Engine(scenario: try ScenarioDecoder.decode(telemetryScenario, file: "teletown.yaml"))
         let transport = InMemoryTransport()
-        let session = TelemetrySession(engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
-                                       transport: transport, clock: ManualClock(), options: .init())
+        let session = TelemetrySession(
+            engine: engine, config: TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard)),
+            transport: transport, clock: ManualClock(), options: .init())
         try session.start()
         _ = engine.run { range, series in session.publish(range, series: series, clock: engine.clock, shouldStop: { false }) }
         _ = session.finish(totals: nil, interrupted: false)
@@ -106,7 +110,9 @@ import UrbanWattCore
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         var timeout = timeval(tv_sec: 40, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         return fd
@@ -144,7 +150,8 @@ import UrbanWattCore
         // Two requests with 1 MB headers: refused at once, and the next scrape is served.
         let started = Date()
         for _ in 0..<2 {
-            let huge = Array("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + Array("\r\n\r\n".utf8)
+            let huge =
+                Array("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + Array("\r\n\r\n".utf8)
             #expect(!Self.exchange(port, huge).contains("urbanwatt_up"))
         }
         #expect(Date().timeIntervalSince(started) < 5, "the oversized headers took \(Date().timeIntervalSince(started)) s")

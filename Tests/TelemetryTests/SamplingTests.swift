@@ -7,7 +7,8 @@ import UrbanWattScenario
 /// nodes the share is 25 % within three standard deviations, 3 × √(0.25 × 0.75 / 100,000) = 0.41 %.
 @Suite struct SamplingTests {
     @Test func aQuarterOfTheNodesPublish() throws {
-        let s = try ScenarioDecoder.decode("""
+        let s = try ScenarioDecoder.decode(
+            """
             urbanwatt: 1
             name: sampled
             period: {start: 2025-06-01, end: 2025-06-02, step: 1 d}

@@ -11,17 +11,17 @@ struct TestPKI {
     init() throws {
         folder = CLI.temporaryFolder()
         let script = """
-        set -e
-        cd "\(folder.path)"
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "/CN=UrbanWatt test CA" 2>/dev/null
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.crt -days 2 -subj "/CN=Another CA" 2>/dev/null
-        printf "subjectAltName=IP:127.0.0.1,DNS:localhost\\n" > san.ext
-        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
-        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile san.ext 2>/dev/null
-        openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=urbanwatt" 2>/dev/null
-        openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2 2>/dev/null
-        chmod 644 *.key   # the broker reads them after dropping root
-        """
+            set -e
+            cd "\(folder.path)"
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "/CN=UrbanWatt test CA" 2>/dev/null
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.crt -days 2 -subj "/CN=Another CA" 2>/dev/null
+            printf "subjectAltName=IP:127.0.0.1,DNS:localhost\\n" > san.ext
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+            openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile san.ext 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=urbanwatt" 2>/dev/null
+            openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2 2>/dev/null
+            chmod 644 *.key   # the broker reads them after dropping root
+            """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", script]
@@ -34,24 +34,29 @@ struct TestPKI {
 @Suite(.serialized) struct TLSTests {
     @Test func mqttsWithTheRightCAAndClientCertificateWorksAndAWrongCAFailsClearly() throws {
         let pki = try TestPKI()
-        let broker = try Broker(listener: """
-        allow_anonymous true
-        cafile \(pki.path("ca.crt"))
-        certfile \(pki.path("server.crt"))
-        keyfile \(pki.path("server.key"))
-        require_certificate true
+        let broker = try Broker(
+            listener: """
+                allow_anonymous true
+                cafile \(pki.path("ca.crt"))
+                certfile \(pki.path("server.crt"))
+                keyfile \(pki.path("server.key"))
+                require_certificate true
 
-        """)
+                """)
         defer { broker.stop() }
         let url = "mqtts://127.0.0.1:\(broker.port)"
         let scenario = try writeTelemetryScenario()
         let out = CLI.temporaryFolder().path
-        let good = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", url, "--cafile", pki.path("ca.crt"),
-                                "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--qos", "1"])
+        let good = try CLI.run([
+            "run", scenario, "--out", out, "--quiet", "--mqtt", url, "--cafile", pki.path("ca.crt"),
+            "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--qos", "1",
+        ])
         #expect(good.status == 0, "\(good.stderr)\n\(broker.log)")
         #expect(telemetry(try summary(out)).published > 7000)
-        let bad = try CLI.run(["run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", url, "--cafile", pki.path("other-ca.crt"),
-                               "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--reconnect-timeout", "2"])
+        let bad = try CLI.run([
+            "run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", url, "--cafile", pki.path("other-ca.crt"),
+            "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--reconnect-timeout", "2",
+        ])
         #expect(bad.status == 69)
         #expect(bad.stderr.contains("TLS"), "\(bad.stderr)")
     }

@@ -57,8 +57,10 @@ import UrbanWattTelemetry
         // The status messages arrive on the same subscription (a `+` filter would leave the
         // subscriber's readiness probe no topic to publish on).
         let sub = try Subscriber(port: broker.port, topic: filter, extra: ["-V", "5", "-F", "%t %C|%P"])
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url,
-                             "--payload", format.rawValue, "--qos", "1"])
+        let r = try CLI.run([
+            "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", broker.url,
+            "--payload", format.rawValue, "--qos", "1",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let heard = sub.finish()
         let messages = heard.filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
@@ -120,8 +122,10 @@ import UrbanWattTelemetry
         defer { broker.stop() }
         // The listener keeps a persistent session at QoS 1 and reconnects by itself.
         let listenOut = CLI.temporaryFolder().path
-        let listener = try Listener(["--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener",
-                                     "--out", listenOut, "--timeout", "60"])
+        let listener = try Listener([
+            "--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener",
+            "--out", listenOut, "--timeout", "60",
+        ])
         // One simulated day in about 6 s of wall time; the broker is away from 2 s to 3.5 s.
         let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--client-id", "restart-pub"], after: 2, outage: 1.5)
         #expect(r.status == 0, "\(r.stderr)")
@@ -141,8 +145,10 @@ import UrbanWattTelemetry
 
     @Test func anAbsentBrokerGives69WithinTheReconnectTimeout() throws {
         let started = Date()
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
-                             "--mqtt", "mqtt://127.0.0.1:\(Broker.freePort())", "--reconnect-timeout", "2"])
+        let r = try CLI.run([
+            "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path, "--quiet",
+            "--mqtt", "mqtt://127.0.0.1:\(Broker.freePort())", "--reconnect-timeout", "2",
+        ])
         #expect(r.status == 69)
         #expect(r.stderr.contains("cannot reach the broker"))
         #expect(Date().timeIntervalSince(started) < 15)
@@ -163,13 +169,16 @@ import UrbanWattTelemetry
         try "s3cret\n".write(toFile: right, atomically: true, encoding: .utf8)
         let url = "mqtt://city@127.0.0.1:\(broker.port)"
         let scenario = try writeTelemetryScenario()
-        let bad = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o1").path, "--quiet", "--mqtt", url, "--password-file", wrong, "--reconnect-timeout", "5"])
+        let bad = try CLI.run([
+            "run", scenario, "--out", folder.appendingPathComponent("o1").path, "--quiet", "--mqtt", url, "--password-file", wrong, "--reconnect-timeout", "5",
+        ])
         #expect(bad.status == 77, "\(bad.stderr)")
         #expect(bad.stderr.contains("refused"))
         let good = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o2").path, "--quiet", "--mqtt", url, "--password-file", right])
         #expect(good.status == 0, "\(good.stderr)")
-        let env = try CLI.run(["run", scenario, "--out", folder.appendingPathComponent("o3").path, "--quiet", "--mqtt", url, "--mqtt-version", "3.1.1"],
-                              environment: ["URBANWATT_MQTT_PASSWORD": "s3cret"])
+        let env = try CLI.run(
+            ["run", scenario, "--out", folder.appendingPathComponent("o3").path, "--quiet", "--mqtt", url, "--mqtt-version", "3.1.1"],
+            environment: ["URBANWATT_MQTT_PASSWORD": "s3cret"])
         #expect(env.status == 0, "\(env.stderr)")
         let inURL = try CLI.run(["run", scenario, "--quiet", "--mqtt", "mqtt://city:s3cret@127.0.0.1:\(broker.port)"])
         #expect(inURL.status == 64, "a password in the URL is refused")
@@ -202,7 +211,9 @@ import UrbanWattTelemetry
         try "topic read #\n".write(toFile: acl, atomically: true, encoding: .utf8)
         let broker = try Broker(listener: "allow_anonymous true\nacl_file \(acl)\n")
         defer { broker.stop() }
-        let r = try CLI.run(["run", try writeTelemetryScenario(), "--out", folder.appendingPathComponent("o").path, "--quiet", "--mqtt", broker.url, "--qos", "1"])
+        let r = try CLI.run([
+            "run", try writeTelemetryScenario(), "--out", folder.appendingPathComponent("o").path, "--quiet", "--mqtt", broker.url, "--qos", "1",
+        ])
         #expect(r.status == 77, "\(r.stderr)")
         #expect(r.stderr.contains("refused"))
     }

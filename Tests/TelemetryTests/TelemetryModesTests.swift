@@ -9,10 +9,12 @@ import Testing
         let scenario = try writeTelemetryScenario()
         let sub = try Subscriber(port: broker.port, topic: "urbanwatt/#")
         let out = CLI.temporaryFolder().path
-        let r = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--telemetry", "fleets", "--topic", "urbanwatt/{scenario}/{layer}/{fleet}"])
+        let r = try CLI.run([
+            "run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--telemetry", "fleets", "--topic", "urbanwatt/{scenario}/{layer}/{fleet}",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let messages = sub.finish().filter { !$0.topic.hasSuffix("/status") && !Subscriber.isProbe($0) }
-        #expect(messages.count == 6 * 96)  // six fleets, 96 quarter hours
+        #expect(messages.count == 6 * 96) // six fleets, 96 quarter hours
         #expect(messages.contains { $0.topic == "urbanwatt/teletown/lighting/lights" })
         // Sampling picks nodes, not messages: each node in the sampled stream sends exactly what it
         // sends in the full stream. (The share of nodes picked is tested on 100,000 nodes in
@@ -86,10 +88,12 @@ import Testing
         // The period starts at local midnight, 2025-05-31T22:00Z; the stream's line shows local time
         // (not 2025-05-31) and the publisher's counters, every 10 s when stderr is no terminal.
         if after > 10 {
-            #expect(text.contains("urbanwatt: 2025-06-01 00:") && text.contains(" msg/s  published ") && text.contains("  acknowledged "),
-                    "no progress line in \(after) s: \(text)")
+            #expect(
+                text.contains("urbanwatt: 2025-06-01 00:") && text.contains(" msg/s  published ") && text.contains("  acknowledged "),
+                "no progress line in \(after) s: \(text)")
         }
-        let status = try CLI.program("/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"])
+        let status = try CLI.program(
+            "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"])
         #expect(status.stdout.contains("\"state\":\"interrupted\""), "\(status.stdout)")
     }
 }
@@ -105,8 +109,10 @@ extension InterruptTests {
             broker.stop()
         }
         let out = CLI.temporaryFolder().path
-        let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
-                                   "--clients", "\(clients)", "--to", "2025-07-31"])
+        let run = unmaskedProcess([
+            CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
+            "--clients", "\(clients)", "--to", "2025-07-31",
+        ])
         run.standardError = FileHandle.nullDevice
         try run.run()
         Thread.sleep(forTimeInterval: 1.5)
@@ -183,8 +189,11 @@ extension InterruptTests {
         // broker cannot keep overflows it.
         func run(_ extra: [String], queue: Int = 1000) throws -> (status: Int32, summary: [String: Any], stderr: String) {
             let out = CLI.temporaryFolder().path
-            let r = try CLI.run(["run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1", "--to", "2025-06-21",
-                                 "--max-queued", String(queue)] + extra)
+            let r = try CLI.run(
+                [
+                    "run", scenario, "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1", "--to", "2025-06-21",
+                    "--max-queued", String(queue),
+                ] + extra)
             return (r.status, try summary(out), r.stderr)
         }
         let max = try run(["--speed", "max"])
@@ -207,6 +216,8 @@ extension InterruptTests {
         #expect(o.dropped > 0 && o.published + o.dropped == o.generated)
         #expect(over.stderr.contains("dropped \(o.dropped) of \(o.generated) messages"))
         // Dropping is a failure unless asked for: exit 1 with the counts in the last line.
-        #expect(over.stderr.split(separator: "\n").last?.contains("\(o.dropped) of \(o.generated) messages dropped, \(o.published) published") == true, "\(over.stderr)")
+        #expect(
+            over.stderr.split(separator: "\n").last?.contains("\(o.dropped) of \(o.generated) messages dropped, \(o.published) published") == true,
+            "\(over.stderr)")
     }
 }

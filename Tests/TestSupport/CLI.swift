@@ -36,8 +36,10 @@ public struct CLI {
         try execute(URL(fileURLWithPath: path), arguments, input: input)
     }
 
-    private static func execute(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                                input: String? = nil) throws -> Output {
+    private static func execute(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        input: String? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

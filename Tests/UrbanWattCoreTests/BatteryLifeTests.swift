@@ -9,10 +9,12 @@ import Testing
     static let l0 = 68_400 / (1e-5 + 0.5 / 900)
 
     static func lives(jitter: Double, count: Int) -> BatteryLives {
-        let sensor = Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 900,
-                            payload: 20, overhead: 0, battery: 68_400)
-        let s = scenario([Fleet(name: "meters", count: YearMap(Double(count)), jitter: jitter, model: sensor)],
-                         to: .init(year: 2025, month: 1, day: 2))
+        let sensor = Sensor(
+            radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 900,
+            payload: 20, overhead: 0, battery: 68_400)
+        let s = scenario(
+            [Fleet(name: "meters", count: YearMap(Double(count)), jitter: jitter, model: sensor)],
+            to: .init(year: 2025, month: 1, day: 2))
         return Engine(scenario: s).record().result.batteryLives[0]
     }
 

@@ -73,7 +73,7 @@ import Testing
             Fleet(name: "s", count: YearMap(1000), via: "gw", model: sensor),
             Fleet(name: "gw", count: YearMap(2), via: "net", model: Gateway(power: 0)),
             Fleet(name: "net", via: "dc", model: Link(value: 0.06 * 3.6e6 / 1e9, year: 2015, halving: 2)),
-            Fleet(name: "dc", model: Datacenter(itPower: 0, pue: YearMap(1.5), perByte: 0.5 * 3.6e6 / 1e9))
+            Fleet(name: "dc", model: Datacenter(itPower: 0, pue: YearMap(1.5), perByte: 0.5 * 3.6e6 / 1e9)),
         ])
     }
 
@@ -87,16 +87,17 @@ import Testing
 
     @Test func linksAndDataCentresTurnBytesIntoEnergy() {
         let r = Engine(scenario: chain()).record()
-        #expect(close(r.kWh(2), 0.876 * 0.001875))  // 0.876 GB at 0.001875 kWh/GB in 2025
-        #expect(close(r.kWh(3), 0.876 * 0.5 * 1.5))  // per_gb × PUE
-        #expect(r.kWh(1) == 0)  // gateways add no energy per byte
+        #expect(close(r.kWh(2), 0.876 * 0.001875)) // 0.876 GB at 0.001875 kWh/GB in 2025
+        #expect(close(r.kWh(3), 0.876 * 0.5 * 1.5)) // per_gb × PUE
+        #expect(r.kWh(1) == 0) // gateways add no energy per byte
     }
 }
 
 @Suite struct DeterminismTests {
     func jittered(_ extra: Bool) -> Scenario {
-        let sensor = Sensor(radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.5, joules: 0.4)]),
-                            sleep: 1e-5, interval: 1000, payload: 10, overhead: 13)
+        let sensor = Sensor(
+            radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.5, joules: 0.4)]),
+            sleep: 1e-5, interval: 1000, payload: 10, overhead: 13)
         var fleets = [Fleet(name: "a", count: YearMap(points: [(2025, 10), (2026, 500)]), jitter: 0.1, model: sensor)]
         if extra { fleets.insert(Fleet(name: "b", count: YearMap(300), jitter: 0.2, model: sensor), at: 0) }
         return scenario(fleets, to: .init(year: 2025, month: 3, day: 1))
@@ -161,13 +162,15 @@ import Testing
     /// and then grows node by node.
     @Test func shardsOfMillionsOfNodesAddUpWithin1e12() {
         let sensor = { (interval: Double) in
-            Sensor(radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.3, joules: 0.1), .init(share: 0.2, joules: 0.4)]),
-                   sleep: 1e-5, interval: interval, payload: 10, overhead: 13)
+            Sensor(
+                radio: Radio(type: .lorawan, uplinkEnergy: [.init(share: 0.5, joules: 0.04), .init(share: 0.3, joules: 0.1), .init(share: 0.2, joules: 0.4)]),
+                sleep: 1e-5, interval: interval, payload: 10, overhead: 13)
         }
-        let s = scenario([
-            Fleet(name: "dividing", count: YearMap(600_000), model: sensor(900)),
-            Fleet(name: "phased", count: YearMap(points: [(2025, 400_000), (2026, 560_000)]), model: sensor(1000)),
-        ], to: .init(year: 2025, month: 1, day: 3))
+        let s = scenario(
+            [
+                Fleet(name: "dividing", count: YearMap(600_000), model: sensor(900)),
+                Fleet(name: "phased", count: YearMap(points: [(2025, 400_000), (2026, 560_000)]), model: sensor(1000)),
+            ], to: .init(year: 2025, month: 1, day: 3))
         let whole = Engine(scenario: s).record()
         let parts = (0..<3).map { Engine(scenario: s, shard: Shard(index: $0, count: 3)).record() }
         for f in 0..<2 {
@@ -198,7 +201,12 @@ import Testing
 
     @Test func anInterruptedRunStopsBetweenChunks() {
         var calls = 0
-        let r = Engine(scenario: jittered(false)).run(chunk: 96, shouldStop: { calls += 1; return calls > 3 }) { _, _ in }
+        let r = Engine(scenario: jittered(false)).run(
+            chunk: 96,
+            shouldStop: {
+                calls += 1; return calls > 3
+            }
+        ) { _, _ in }
         #expect(r.completedSteps == 3 * 96)
         #expect(!r.complete)
     }
@@ -209,8 +217,9 @@ import Testing
     /// (total + layers + 2 fleets) + 160 B) + 2 fleets × 12.5 KiB + 1 district × 3 KiB + 32 MiB;
     /// streaming adds 96 steps × 2 fleets × 16 B.
     @Test func theEstimateIsTheStatedFormula() {
-        let s = scenario([Fleet(name: "a", count: YearMap(10), model: Gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: Gateway(power: 1))],
-                         from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 900)
+        let s = scenario(
+            [Fleet(name: "a", count: YearMap(10), model: Gateway(power: 1)), Fleet(name: "b", count: YearMap(5), model: Gateway(power: 1))],
+            from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 3, day: 2), step: 900)
         let e = WorkEstimate(s)
         #expect(e.steps == 96 && e.fleets == 2 && e.nodes == 15 && e.rows == 24)
         let columns = Double(1 + Layer.allCases.count + 2)
@@ -223,8 +232,9 @@ import Testing
     /// The step count is StepClock's, daylight-saving days included, without building the clock.
     @Test func stepsMatchTheClockAcrossADaylightSavingChange() {
         let berlin = Zone(identifier: "Europe/Berlin")!
-        let s = scenario([Fleet(name: "a", model: Gateway(power: 1))], from: .init(year: 2025, month: 3, day: 30),
-                         to: .init(year: 2025, month: 3, day: 31), step: 900, zone: berlin)
+        let s = scenario(
+            [Fleet(name: "a", model: Gateway(power: 1))], from: .init(year: 2025, month: 3, day: 30),
+            to: .init(year: 2025, month: 3, day: 31), step: 900, zone: berlin)
         #expect(WorkEstimate(s).steps == 92)
         #expect(WorkEstimate(s).steps == StepClock(from: s.start, to: s.end, step: s.step, zone: s.zone).count)
     }

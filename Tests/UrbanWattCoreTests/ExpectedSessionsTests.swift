@@ -6,8 +6,9 @@ import Testing
 /// stands for: the mean of many chargers' draws, queues included.
 @Suite struct ExpectedSessionsTests {
     func charger(perDay: Double = 1, kWh: Double, sd: Double = 0, profile: Profile? = nil, model: EVCharger.SessionModel = .expected) -> EVCharger {
-        EVCharger(power: 11_000, standby: 0, sessionsPerDay: perDay, sessionEnergy: kWh * 3.6e6, sessionEnergySD: sd * 3.6e6,
-                  startProfile: profile, model: model)
+        EVCharger(
+            power: 11_000, standby: 0, sessionsPerDay: perDay, sessionEnergy: kWh * 3.6e6, sessionEnergySD: sd * 3.6e6,
+            startProfile: profile, model: model)
     }
 
     /// Every session starts in hour 18 and lasts half an hour, so rarely (10^-4 a day) that none
@@ -17,8 +18,9 @@ import Testing
     @Test func aStartHourSpreadsOverTheHoursItsSessionsCover() {
         var hourly = Array(repeating: 0.0, count: 24)
         hourly[18] = 1
-        let s = scenario([Fleet(name: "ev", count: YearMap(1000), model: charger(perDay: 1e-4, kWh: 5.5, profile: Profile(weekday: hourly)))],
-                         to: .init(year: 2025, month: 1, day: 2), step: 3600)
+        let s = scenario(
+            [Fleet(name: "ev", count: YearMap(1000), model: charger(perDay: 1e-4, kWh: 5.5, profile: Profile(weekday: hourly)))],
+            to: .init(year: 2025, month: 1, day: 2), step: 3600)
         let e = Engine(scenario: s).record().fleets[0].energy
         let sessions = 1000 * 1e-4
         #expect(abs(e[18] / (sessions * 11_000 * 0.375 * 3600) - 1) < 1e-4, "\(e[18] / 11_000 / 3600 / sessions) h")
@@ -44,7 +46,8 @@ import Testing
         let z = 3.0
         let mean = 12 * 0.5 * erfc(-z / 2.0.squareRoot()) + 4 * exp(-z * z / 2) / (2 * Double.pi).squareRoot()
         let expected = days * 3 * mean / 11 * 3600
-        #expect(abs((charged + sessions.remainingWork) / expected - 1) < 1e-9, "\(charged) s charged, \(sessions.remainingWork) s queued, \(expected) s arrived")
+        #expect(
+            abs((charged + sessions.remainingWork) / expected - 1) < 1e-9, "\(charged) s charged, \(sessions.remainingWork) s queued, \(expected) s arrived")
     }
 
     @Test func chargedAndQueuedWorkIsEverySessionsEnergy() {
@@ -53,16 +56,20 @@ import Testing
         var sessions = ExpectedSessions(charger: c, clock: clock)
         var charged = 0.0
         var days = 0.0
-        sessions.spread(before: .infinity, weight: { m in
-            // 300 chargers the first five days, 600 after: the day's sessions follow its chargers.
-            m < 5 * 96 ? 300 : 600
-        }) { _, seconds in charged += seconds }
+        sessions.spread(
+            before: .infinity,
+            weight: { m in
+                // 300 chargers the first five days, 600 after: the day's sessions follow its chargers.
+                m < 5 * 96 ? 300 : 600
+            }
+        ) { _, seconds in charged += seconds }
         for d in 0..<10 { days += d < 5 ? 300 : 600 }
         // Every session's energy: the truncated normal's mean, 12 kWh × Φ(3) + 4 kWh × φ(3).
         let z = 3.0
         let mean = 12 * 0.5 * erfc(-z / 2.0.squareRoot()) + 4 * exp(-z * z / 2) / (2 * Double.pi).squareRoot()
         let expected = days * 3 * mean / 11 * 3600
-        #expect(abs((charged + sessions.remainingWork) / expected - 1) < 1e-9, "\(charged) s charged, \(sessions.remainingWork) s queued, \(expected) s arrived")
+        #expect(
+            abs((charged + sessions.remainingWork) / expected - 1) < 1e-9, "\(charged) s charged, \(sessions.remainingWork) s queued, \(expected) s arrived")
         #expect(sessions.remainingWork > 0)
     }
 

@@ -10,8 +10,10 @@ struct FixedDecimalTests {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return state
         }
-        var values: [Double] = [0, -0.0, 1, -1, 0.5, 1e-7, 5e-7, 0.0000005, 0.0000015, 0.0000025, 1.0000005, 123456.7890125,
-                                0x1p74, -0x1p74, 0x1p80, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 9_999_999.9999995]
+        var values: [Double] = [
+            0, -0.0, 1, -1, 0.5, 1e-7, 5e-7, 0.0000005, 0.0000015, 0.0000025, 1.0000005, 123456.7890125,
+            0x1p74, -0x1p74, 0x1p80, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 9_999_999.9999995,
+        ]
         // Exact ties at the 7th decimal: k / 128 has at most 7 decimals, so some end in 5.
         values += (0..<2000).map { Double($0) / 128 + 1e6 } + (0..<2000).map { -Double($0) / 2048 }
         for _ in 0..<1_000_000 {

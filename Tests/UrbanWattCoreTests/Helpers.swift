@@ -1,9 +1,11 @@
 @testable import UrbanWattCore
 
 /// A one-fleet scenario over the calendar year 2025 in UTC.
-func scenario(_ fleets: [Fleet], from: CivilDate = .init(year: 2025, month: 1, day: 1),
-              to: CivilDate = .init(year: 2026, month: 1, day: 1), step: Int64 = 900, zone: Zone = .utc,
-              location: Location? = nil, seed: UInt64 = 1) -> Scenario {
+func scenario(
+    _ fleets: [Fleet], from: CivilDate = .init(year: 2025, month: 1, day: 1),
+    to: CivilDate = .init(year: 2026, month: 1, day: 1), step: Int64 = 900, zone: Zone = .utc,
+    location: Location? = nil, seed: UInt64 = 1
+) -> Scenario {
     Scenario(name: "test", seed: seed, location: location, zone: zone, start: from, end: to, step: step, fleets: fleets)
 }
 

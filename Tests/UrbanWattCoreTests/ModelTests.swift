@@ -72,8 +72,11 @@ import Testing
     @Test func streetLightsInTromsoAreOffAllJuneAndOnAllDecember() {
         let light = Fleet(name: "l", model: Streetlight(power: 100))
         let loc = Location(latitude: 69.65, longitude: 18.96)
-        let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc)).record()
-        let december = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)).record()
+        let june = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 10), to: .init(year: 2025, month: 6, day: 20), location: loc))
+            .record()
+        let december = Engine(
+            scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 20), location: loc)
+        ).record()
         #expect(june.kWh() == 0)
         #expect(close(december.kWh(), 0.1 * 24 * 10))
     }
@@ -82,13 +85,16 @@ import Testing
         // Kassel, 21 June 2025 (UTC day): dark from 00:00 to sunrise and from sunset to 24:00,
         // whatever the step length (the sun is integrated, not sampled).
         let loc = Location(latitude: 51.31, longitude: 9.48)
-        guard case .interval(let rise, let set) = Solar(latitude: 51.31, longitude: 9.48).daylight(onDay: CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch)
+        guard
+            case .interval(let rise, let set) = Solar(latitude: 51.31, longitude: 9.48).daylight(onDay: CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch)
         else { throw CancellationError() }
         let day = Double(CivilDate(year: 2025, month: 6, day: 21).daysSinceEpoch) * 86_400
         let darkHours = ((rise - day) + (day + 86_400 - set)) / 3600
         for step: Int64 in [900, 3600, 7200] {
             let light = Fleet(name: "l", model: Streetlight(power: 1000))
-            let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)).record()
+            let r = Engine(
+                scenario: scenario([light], from: .init(year: 2025, month: 6, day: 21), to: .init(year: 2025, month: 6, day: 22), step: step, location: loc)
+            ).record()
             #expect(abs(r.kWh() - darkHours) < 1e-6)
         }
     }
@@ -103,8 +109,11 @@ import Testing
         else { throw CancellationError() }
         let dark = ((rise - start) + (end - set)) / 3600
         let loc = Location(latitude: 51.31, longitude: 9.48)
-        let plain = Engine(scenario: scenario([Fleet(name: "l", model: Streetlight(power: 1000))], from: day,
-                                              to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)).record()
+        let plain = Engine(
+            scenario: scenario(
+                [Fleet(name: "l", model: Streetlight(power: 1000))], from: day,
+                to: .init(year: 2025, month: 3, day: 31), zone: berlin, location: loc)
+        ).record()
         #expect(plain.clock.count == 92)
         #expect(abs(plain.kWh() - dark) < 1e-6)
         let dimmed = Fleet(name: "l", model: Streetlight(power: 1000, dimming: .windows([DimmingWindow(start: 0, end: 5 * 3600, level: 0.5)])))
@@ -124,7 +133,8 @@ import Testing
             Fleet(name: "d", model: Streetlight(power: 100)),
         ]
         func run(_ f: [Fleet]) -> Recording {
-            Engine(scenario: scenario(f, from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 4, day: 1), zone: berlin, location: loc)).record()
+            Engine(scenario: scenario(f, from: .init(year: 2025, month: 3, day: 1), to: .init(year: 2025, month: 4, day: 1), zone: berlin, location: loc))
+                .record()
         }
         let together = run(fleets)
         for (i, f) in fleets.enumerated() { #expect(together.fleets[i].energy == run([f]).fleets[0].energy, "\(f.name)") }
@@ -153,8 +163,13 @@ import Testing
     @Test func dimmingWindowsApplyInLocalTime() throws {
         // Polar night in Tromsø: on all day; 50 % from 23:00 to 05:00 local (Europe/Oslo, UTC+1 in December).
         let oslo = try #require(Zone(identifier: "Europe/Oslo"))
-        let light = Fleet(name: "l", model: Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)])))
-        let r = Engine(scenario: scenario([light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo, location: Location(latitude: 69.65, longitude: 18.96))).record()
+        let light = Fleet(
+            name: "l", model: Streetlight(power: 100, controller: 2, dimming: .windows([DimmingWindow(start: 23 * 3600, end: 5 * 3600, level: 0.5)])))
+        let r = Engine(
+            scenario: scenario(
+                [light], from: .init(year: 2025, month: 12, day: 10), to: .init(year: 2025, month: 12, day: 11), zone: oslo,
+                location: Location(latitude: 69.65, longitude: 18.96))
+        ).record()
         let expected: Double = (100 * 18 + 50 * 6 + 2 * 24) / 1000
         #expect(close(r.kWh(), expected))
     }
@@ -162,8 +177,9 @@ import Testing
 
 @Suite struct EVChargerTests {
     func chargers(count: Double = 200, sd: Double = 0) -> Scenario {
-        let charger = EVCharger(power: 11_000, standby: 5, sessionsPerDay: 2, sessionEnergy: 18 * 3.6e6, sessionEnergySD: sd,
-                                startProfile: BuiltinProfiles.named("evening"), startProfileName: "evening")
+        let charger = EVCharger(
+            power: 11_000, standby: 5, sessionsPerDay: 2, sessionEnergy: 18 * 3.6e6, sessionEnergySD: sd,
+            startProfile: BuiltinProfiles.named("evening"), startProfileName: "evening")
         return scenario([Fleet(name: "ev", count: YearMap(count), model: charger)])
     }
 
@@ -195,8 +211,9 @@ import Testing
         for h in 16..<22 { hourly[h] = 600 }
         let grid = Grid(carbon: .hourly(Profile(weekday: hourly)))
         func run(_ smart: SmartCharging?) -> (kWh: Double, kg: Double, result: Recording) {
-            let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
-                                    startProfile: BuiltinProfiles.named("evening"), smart: smart)
+            let charger = EVCharger(
+                power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
+                startProfile: BuiltinProfiles.named("evening"), smart: smart)
             var s = scenario([Fleet(name: "ev", count: YearMap(20), model: charger)], to: .init(year: 2025, month: 3, day: 1))
             s.grid = grid
             let r = Engine(scenario: s).record()
@@ -214,10 +231,12 @@ import Testing
     /// 200 chargers with evening sessions over two months, plain and smart (8 h window) on `carbon`.
     static func smartAndPlain(_ carbon: GridSignal) -> (plain: [Double], smart: [Double]) {
         func run(_ smart: SmartCharging?) -> [Double] {
-            let charger = EVCharger(power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
-                                    startProfile: BuiltinProfiles.named("evening"), smart: smart)
-            var s = scenario([Fleet(name: "ev", count: YearMap(200), model: charger)],
-                             from: .init(year: 2025, month: 11, day: 1), to: .init(year: 2026, month: 1, day: 1))
+            let charger = EVCharger(
+                power: 11_000, standby: 0, sessionsPerDay: 1, sessionEnergy: 15 * 3.6e6,
+                startProfile: BuiltinProfiles.named("evening"), smart: smart)
+            var s = scenario(
+                [Fleet(name: "ev", count: YearMap(200), model: charger)],
+                from: .init(year: 2025, month: 11, day: 1), to: .init(year: 2026, month: 1, day: 1))
             s.grid = Grid(carbon: carbon)
             return Engine(scenario: s).record().fleets[0].energy
         }

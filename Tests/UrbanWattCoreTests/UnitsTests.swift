@@ -5,7 +5,8 @@ import Testing
     @Test(arguments: [
         ("150 W", Dimension.power, 150.0), ("5 µW", .power, 5e-6), ("11 kW", .power, 11_000), ("3.2W", .power, 3.2),
         ("19 Wh", .energy, 68_400), ("18 kWh", .energy, 64_800_000), ("44 mA", .current, 0.044), ("3.3 V", .voltage, 3.3),
-        ("15 min", .duration, 900), ("2 years", .duration, 63_115_200), ("2 kg CO2e", .mass, 2), ("0.5 t", .mass, 500), ("80 g", .mass, 0.08), ("11 B", .data, 11), ("1 GB", .data, 1e9),
+        ("15 min", .duration, 900), ("2 years", .duration, 63_115_200), ("2 kg CO2e", .mass, 2), ("0.5 t", .mass, 500), ("80 g", .mass, 0.08),
+        ("11 B", .data, 11), ("1 GB", .data, 1e9),
         ("0.06 kWh/GB", .intensity, 2.16e-4), ("6658 nJ/bit", .intensity, 5.3264e-5), ("380 g/kWh", .carbon, 380),
         ("50%", .fraction, 0.5), ("0.5", .fraction, 0.5), ("1e3", .power, 1000), ("125 kHz", .frequency, 125_000),
     ])
@@ -33,7 +34,7 @@ import Testing
         let d = CivilDate(year: 2024, month: 2, day: 29)
         #expect(CivilDate(daysSinceEpoch: d.daysSinceEpoch) == d)
         #expect(CivilDate(year: 1970, month: 1, day: 1).daysSinceEpoch == 0)
-        #expect(CivilDate(year: 2025, month: 1, day: 1).isoWeekday == 3)  // a Wednesday
+        #expect(CivilDate(year: 2025, month: 1, day: 1).isoWeekday == 3) // a Wednesday
         #expect(CivilDate(iso: "2025-02-29") == nil)
         #expect(CivilDate(iso: "2024-02-29") == d)
         #expect(isoUTC(1_735_690_500) == "2025-01-01T00:15:00Z")
@@ -53,8 +54,10 @@ import Testing
     /// The clock asks the zone at its announced transitions only; that must find every offset change
     /// that asking at every quarter hour finds: daylight saving started and abolished, half-hour
     /// saving, standard offsets moved, a zone without any.
-    @Test(arguments: ["Europe/Berlin", "America/Sao_Paulo", "Asia/Tehran", "Australia/Lord_Howe", "Europe/Moscow", "Asia/Kolkata",
-                      "Pacific/Apia", "America/Santiago", "UTC"])
+    @Test(arguments: [
+        "Europe/Berlin", "America/Sao_Paulo", "Asia/Tehran", "Australia/Lord_Howe", "Europe/Moscow", "Asia/Kolkata",
+        "Pacific/Apia", "America/Santiago", "UTC",
+    ])
     func offsetsAtTransitionsEqualOffsetsAtEveryQuarterHour(_ identifier: String) throws {
         let zone = try #require(Zone(identifier: identifier))
         let from = zone.startOfDay(CivilDate(year: 2005, month: 1, day: 1)), to = zone.startOfDay(CivilDate(year: 2041, month: 1, day: 1))
@@ -110,7 +113,7 @@ import Testing
         let c = NodeRandom(seed: 7, fleet: "parking", node: 18, purpose: .phase)
         #expect(a.unit(3) == b.unit(3))
         #expect(a.unit(0) != c.unit(0))
-        #expect(NodeRandom.fnv1a("a") == 0xAF63_DC4C_8601_EC8C)  // published FNV-1a test vector
+        #expect(NodeRandom.fnv1a("a") == 0xAF63_DC4C_8601_EC8C) // published FNV-1a test vector
     }
 
     @Test func uniformDrawsHaveTheRightMean() {

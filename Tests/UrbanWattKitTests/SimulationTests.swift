@@ -26,7 +26,9 @@ import UrbanWattResults
 
     @Test func aBrokenScenarioThrowsItsLocatedProblems() {
         do {
-            _ = try Simulation(yaml: "urbanwatt: 1\nname: x\nperiod: {start: 2025-01-01, end: 2025-01-02}\nfleets:\n  - {name: a, kind: device, power: 1e21 W}\n", file: "x.yaml")
+            _ = try Simulation(
+                yaml: "urbanwatt: 1\nname: x\nperiod: {start: 2025-01-01, end: 2025-01-02}\nfleets:\n  - {name: a, kind: device, power: 1e21 W}\n",
+                file: "x.yaml")
             Issue.record("accepted 1e21 W")
         } catch {
             #expect(error.diagnostics.map(\.description) == ["x.yaml:5:36: error: fleets[a].power: expected a power of at most 1000000000 W, got \"1e21 W\""])
@@ -34,14 +36,15 @@ import UrbanWattResults
     }
 
     @Test func monteCarloThroughTheFrontDoor() throws {
-        let sim = try Simulation(yaml: """
-            urbanwatt: 1
-            name: mc
-            seed: 5
-            period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
-            fleets:
-              - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
-            """)
+        let sim = try Simulation(
+            yaml: """
+                urbanwatt: 1
+                name: mc
+                seed: 5
+                period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+                fleets:
+                  - {name: d, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+                """)
         let u = try sim.uncertainty(runs: 20)
         #expect(u.finished == 20)
         let p50 = try #require(u.section?.total("energy_kwh")?.p50)
@@ -55,15 +58,16 @@ import UrbanWattResults
     /// `b`'s power to 3 W in code makes it 50.4 kWh in every run, no longer drawn; a fleet added in
     /// code runs as added. The drivers and the swings list only what is still drawn.
     @Test func anEditedScenarioIsWhatMonteCarloRuns() throws {
-        var sim = try Simulation(yaml: """
-            urbanwatt: 1
-            name: edited
-            seed: 5
-            period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
-            fleets:
-              - {name: a, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
-              - {name: b, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
-            """)
+        var sim = try Simulation(
+            yaml: """
+                urbanwatt: 1
+                name: edited
+                seed: 5
+                period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+                fleets:
+                  - {name: a, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+                  - {name: b, kind: device, count: 100, power: {uniform: [4 W, 6 W]}}
+                """)
         func band(_ u: RunSummary.Uncertainty?, _ fleet: String) -> RunSummary.Band? {
             u?.byFleet.first { $0.name == fleet }?.value.first { $0.name == "energy_kwh" }?.value
         }
@@ -91,13 +95,14 @@ import UrbanWattResults
     /// (almost) never agree stop the Monte Carlo with the run and the check that failed.
     @Test func runsWhoseDrawsBreakACheckAreDrawnAgainOrRefused() throws {
         func server(idle: String, max: String) throws -> Simulation {
-            try Simulation(yaml: """
-                urbanwatt: 1
-                name: servers
-                period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
-                fleets:
-                  - {name: srv, kind: server, idle: \(idle), max: \(max), utilisation: 50%}
-                """, file: "servers.yaml")
+            try Simulation(
+                yaml: """
+                    urbanwatt: 1
+                    name: servers
+                    period: {start: 2025-01-01, end: 2025-01-08, step: 1 h}
+                    fleets:
+                      - {name: srv, kind: server, idle: \(idle), max: \(max), utilisation: 50%}
+                    """, file: "servers.yaml")
         }
         let sim = try server(idle: "{uniform: [50 W, 150 W]}", max: "{uniform: [100 W, 200 W]}")
         let u = try sim.uncertainty(runs: 40)
@@ -121,4 +126,3 @@ import UrbanWattResults
         }
     }
 }
-

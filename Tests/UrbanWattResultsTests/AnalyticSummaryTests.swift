@@ -17,8 +17,9 @@ import UrbanWattCore
             grid: Grid(carbon: .hourly(Profile(weekday: carbon)), price: .yearly(YearMap(0.30)), currency: "EUR"),
             districts: ["north", "south"],
             fleets: [
-                Fleet(name: "lamps", district: "north", count: YearMap(10),
-                      model: Device(power: 100, schedule: .profile(name: "lamp", Profile(weekday: lampShape), scale: 1))),
+                Fleet(
+                    name: "lamps", district: "north", count: YearMap(10),
+                    model: Device(power: 100, schedule: .profile(name: "lamp", Profile(weekday: lampShape), scale: 1))),
                 Fleet(name: "gw", district: "south", count: YearMap(2), model: Gateway(power: 5)),
             ])
         return RunSummary(Breakdown.run(Engine(scenario: s)), run: RunInfo(version: "t", wallSeconds: 0)).json()

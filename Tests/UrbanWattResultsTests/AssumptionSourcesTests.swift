@@ -48,10 +48,13 @@ struct AssumptionSourcesTests {
         func source(_ group: String, _ key: String) -> String? { s.assumptions.first { $0.name == group }?.value.first { $0.key == key }?.source }
         #expect(source("meters", "efficiency.per_year") == "scenario [Heidenheim2020]")
         #expect(source("grid", "price") == "scenario (U)", "sources: over the comment")
-        expectLocatedError(Self.yaml + "\nsources:\n  fleets[meter].power: \"[MsbG]\"\n",
-                           "sources.fleets[meter].power: `fleets[meter].power` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives; did you mean `fleets[meters].power`?", line: 17)
-        expectLocatedError(Self.yaml + "\nsources:\n  grid.price: \"BNetzA\"\n",
-                           "sources.grid.price: expected the figure's source: a [KEY] of docs/sources.md or (U), got \"BNetzA\"", line: 17)
+        expectLocatedError(
+            Self.yaml + "\nsources:\n  fleets[meter].power: \"[MsbG]\"\n",
+            "sources.fleets[meter].power: `fleets[meter].power` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives; did you mean `fleets[meters].power`?",
+            line: 17)
+        expectLocatedError(
+            Self.yaml + "\nsources:\n  grid.price: \"BNetzA\"\n",
+            "sources.grid.price: expected the figure's source: a [KEY] of docs/sources.md or (U), got \"BNetzA\"", line: 17)
         expectLocatedError(Self.yaml + "\nsources: [UBA2025]\n", "sources: expected a mapping of figures to their sources")
     }
 

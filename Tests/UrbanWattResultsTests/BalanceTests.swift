@@ -8,10 +8,12 @@ import UrbanWattCore
     func retrofit() -> Breakdown {
         let led = TrafficSignal(heads: 12, lamp: 15, controller: 50)
         let old = TrafficSignal(heads: 12, lamp: 140, controller: 50)
-        let s = Scenario(name: "b", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 3600, fleets: [
-            Fleet(name: "signals", count: YearMap(100), model: led, replaces: old),
-            Fleet(name: "gw", model: Gateway(power: 10)),
-        ])
+        let s = Scenario(
+            name: "b", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 3600,
+            fleets: [
+                Fleet(name: "signals", count: YearMap(100), model: led, replaces: old),
+                Fleet(name: "gw", model: Gateway(power: 10)),
+            ])
         return Breakdown.run(Engine(scenario: s))
     }
 
@@ -19,10 +21,10 @@ import UrbanWattCore
     /// alone (the signals have no ICT function to turn off), and the controllers join the overhead.
     @Test func savingsAndNetOfARetrofitAreComputedByHand() {
         let b = retrofit().balance().kWh
-        #expect(abs(b.baseline - 1_471_680) < 1e-6)           // 100 × 12 × 140 W × 8760 h
-        #expect(abs(b.savingsEfficiency - 1_314_000) < 1e-6)  // 100 × 12 × 125 W × 8760 h
+        #expect(abs(b.baseline - 1_471_680) < 1e-6) // 100 × 12 × 140 W × 8760 h
+        #expect(abs(b.savingsEfficiency - 1_314_000) < 1e-6) // 100 × 12 × 125 W × 8760 h
         #expect(b.savingsICT == 0 && b.savings == b.savingsEfficiency)
-        #expect(abs(b.ictOverhead - 43_887.6) < 1e-6)         // controllers 100 × 50 W × 8760 h + gateway 87.6
+        #expect(abs(b.ictOverhead - 43_887.6) < 1e-6) // controllers 100 × 50 W × 8760 h + gateway 87.6
         #expect(abs(b.net - 43_887.6) < 1e-6)
         #expect(abs(b.netWithEfficiency - (43_887.6 - 1_314_000)) < 1e-6)
     }

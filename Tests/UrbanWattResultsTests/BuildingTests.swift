@@ -52,11 +52,19 @@ struct BuildingTests {
         func problems(_ text: String) -> [String] {
             do { _ = try ScenarioDecoder.decode(text, file: "x.yaml"); return [] } catch { return error.diagnostics.map(\.description) }
         }
-        #expect(problems(Self.yaml.replacingOccurrences(of: "class: B, devices", with: "class: E, devices")).contains { $0.contains("fleets[town-hall].bacs.class") })
-        #expect(problems(Self.yaml.replacingOccurrences(of: "class: B, devices", with: "class: D, devices").replacingOccurrences(of: "class: D, electricity", with: "class: B, electricity"))
+        #expect(
+            problems(Self.yaml.replacingOccurrences(of: "class: B, devices", with: "class: E, devices")).contains {
+                $0.contains("fleets[town-hall].bacs.class")
+            })
+        #expect(
+            problems(
+                Self.yaml.replacingOccurrences(of: "class: B, devices", with: "class: D, devices").replacingOccurrences(
+                    of: "class: D, electricity", with: "class: B, electricity")
+            )
             .contains { $0.contains("is a downgrade") })
-        #expect(problems(Self.yaml.replacingOccurrences(of: "carriers: {heat: {carbon_intensity: 200 g/kWh}}\n", with: ""))
-            .contains { $0.contains("fleets[town-hall].heat: the heat a BACS upgrade saves needs the heat carrier") })
+        #expect(
+            problems(Self.yaml.replacingOccurrences(of: "carriers: {heat: {carbon_intensity: 200 g/kWh}}\n", with: ""))
+                .contains { $0.contains("fleets[town-hall].heat: the heat a BACS upgrade saves needs the heat carrier") })
         #expect(problems(Self.yaml.replacingOccurrences(of: "area: 1000 m²", with: "area: 1000 W")).contains { $0.contains("fleets[town-hall].area") })
     }
 }

@@ -70,7 +70,8 @@ struct CarbonAndCostTests {
 
     /// Without a grid intensity or price the fields are there, and null.
     @Test func withoutAGridTheyAreNull() throws {
-        let scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n", with: ""), file: "x.yaml")
+        let scenario = try ScenarioDecoder.decode(
+            Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n", with: ""), file: "x.yaml")
         let s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0)).json()
         #expect(s["by_layer"]?["sensing"]?["co2_kg"] == .null && s["balance"]?["net_cost"] == .null)
     }
@@ -91,7 +92,9 @@ struct CarbonAndCostTests {
 struct DataFileTests {
     @Test func fleetsCSVHasCarbonCostAndSavingsPerYear() throws {
         let scenario = try ScenarioDecoder.decode(CarbonAndCostTests.yaml, file: "x.yaml")
-        let rows = CSVWriters.fleets(Breakdown.run(Engine(scenario: scenario))).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = CSVWriters.fleets(Breakdown.run(Engine(scenario: scenario))).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let head = rows[0]
         #expect(head.contains("co2_kg") && head.contains("savings_cost") && head.contains("battery_life_p5_years"))
         func cell(_ year: String, _ fleet: String, _ column: String) -> String {
@@ -106,7 +109,8 @@ struct DataFileTests {
 
     /// Berlin in July is UTC+2: the row of 22:00 UTC is midnight local.
     @Test func timeseriesHasLocalTimeAndFleetColumns() throws {
-        let text = CarbonAndCostTests.yaml.replacingOccurrences(of: "period: {start: 2025-12-31, end: 2026-01-02, step: 1 h}",
+        let text = CarbonAndCostTests.yaml.replacingOccurrences(
+            of: "period: {start: 2025-12-31, end: 2026-01-02, step: 1 h}",
             with: "location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}\nperiod: {start: 2025-07-01, end: 2025-07-02, step: 1 h}")
         let b = Breakdown.run(Engine(scenario: try ScenarioDecoder.decode(text, file: "x.yaml")))
         let layers = CSVWriters.timeseries(b, stepsPerRow: 1).split(separator: "\n")
@@ -114,6 +118,7 @@ struct DataFileTests {
         // The day starts at local midnight: 2025-06-30T22:00Z.
         #expect(layers[1].hasPrefix("2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000"))
         let fleets = CSVWriters.timeseries(b, stepsPerRow: 24, columns: .fleets).split(separator: "\n")
-        #expect(fleets == ["time,time_local,total_kw,d1_kw,gw_kw,lamps_kw", "2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000,0.100000"])
+        #expect(
+            fleets == ["time,time_local,total_kw,d1_kw,gw_kw,lamps_kw", "2025-06-30T22:00:00Z,2025-07-01T00:00:00+02:00,1.600000,1.000000,0.500000,0.100000"])
     }
 }

@@ -47,8 +47,11 @@ struct ChunkedRunTests {
         for columns in CSVWriters.Columns.allCases {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("timeseries-\(UUID().uuidString).csv").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let folder = ChunkFolder((tally: Tally(scenario: s, clock: Engine(scenario: s).clock, stepsPerRow: stepsPerRow),
-                                      text: try TimeseriesFile(path: path, columns: columns, scenario: s)))
+            let folder = ChunkFolder(
+                (
+                    tally: Tally(scenario: s, clock: Engine(scenario: s).clock, stepsPerRow: stepsPerRow),
+                    text: try TimeseriesFile(path: path, columns: columns, scenario: s)
+                ))
             let result = Engine(scenario: s).run(chunk: chunk) { range, series in
                 folder.submit { state in
                     state.tally.add(range, series)

@@ -27,7 +27,8 @@ struct EffectsTests {
         let s = try summary(ofYAML: Self.yaml)
         let e = try #require(s.effects.first?.value)
         #expect(e.carrier == "petrol" && e.unit == "l")
-        expectClose(e.saved, 1_000, "petrol saved"); expectClose(e.rebound, 200, "rebound"); expectClose(e.co2Kg, 1_896, "CO2 net of rebound"); expectClose(e.cost, 1_400, "cost")
+        expectClose(e.saved, 1_000, "petrol saved"); expectClose(e.rebound, 200, "rebound"); expectClose(e.co2Kg, 1_896, "CO2 net of rebound");
+        expectClose(e.cost, 1_400, "cost")
         let b = s.balance
         expectClose(b.kWh.net, 876, "net kWh: no electricity saved"); #expect(b.kWh.savingsICT == 0)
         expectClose(b.co2Kg?.savingsICT, 2_370, "ICT-enabled savings, CO2"); expectClose(b.co2Kg?.reboundICT, 474, "rebound, CO2")
@@ -36,14 +37,17 @@ struct EffectsTests {
         // By carrier, in final energy: the sensors' 876 kWh of electricity used, 1,000 l of petrol
         // saved of which 200 l taken back; the carriers' nets add up to the balance's.
         let petrol = try #require(s.byCarrier.first { $0.name == "petrol" }?.value)
-        expectClose(petrol.saved, 1_000, "petrol saved"); expectClose(petrol.net, -800, "petrol net, l"); expectClose(petrol.netCO2Kg, -1_896, "petrol net, CO2")
+        expectClose(petrol.saved, 1_000, "petrol saved"); expectClose(petrol.net, -800, "petrol net, l");
+        expectClose(petrol.netCO2Kg, -1_896, "petrol net, CO2")
         let power = try #require(s.byCarrier.first?.value)
         #expect(s.byCarrier.map(\.name) == ["electricity", "petrol"])
-        expectClose(power.used, 876, "electricity used"); expectClose(power.net, 876, "electricity net, kWh"); expectClose(power.netCO2Kg, 350.4, "electricity net, CO2")
+        expectClose(power.used, 876, "electricity used"); expectClose(power.net, 876, "electricity net, kWh");
+        expectClose(power.netCO2Kg, 350.4, "electricity net, CO2")
         expectClose(power.netCost, 262.8, "electricity net, cost"); expectClose(petrol.netCost, -1_400, "petrol net, cost")
         #expect(s.assumptions.contains { $0.name == "indirect effects" && $0.value.first?.source == "assumed (U)" })
         // The year map of a carrier: petrol at 2.37 kg/l in 2025 and 2.0 in 2026 — a 2025 run reads 2025's.
-        let mapped = try summary(ofYAML: Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
+        let mapped = try summary(
+            ofYAML: Self.yaml.replacingOccurrences(of: "carbon_intensity: 2.37 kg/l", with: "carbon_intensity: {2025: 2.37 kg/l, 2030: 2.0 kg/l}"))
         #expect((mapped.balance.co2Kg?.savingsICT ?? 0) < 2_370 && (mapped.balance.co2Kg?.savingsICT ?? 0) > 2_370 * 0.98)
     }
 
@@ -58,8 +62,9 @@ struct EffectsTests {
 
     /// The grid given as the electricity carrier is the grid; given twice, it is a located mistake.
     @Test func electricityIsTheGridUnderItsCarrierName() throws {
-        let alias = Self.yaml.replacingOccurrences(of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\ncarriers:\n",
-                                                   with: "carriers:\n  electricity: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n")
+        let alias = Self.yaml.replacingOccurrences(
+            of: "grid: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\ncarriers:\n",
+            with: "carriers:\n  electricity: {carbon_intensity: 400 g/kWh, price: 0.30 EUR/kWh}\n")
         #expect(alias != Self.yaml)
         #expect(try summary(ofYAML: alias).balance == summary(ofYAML: Self.yaml).balance)
         let twice = Self.yaml.replacingOccurrences(of: "carriers:\n", with: "carriers:\n  electricity: {carbon_intensity: 300 g/kWh}\n")
@@ -93,10 +98,12 @@ struct EffectsTests {
         var text = s.json().serialized()
         let start = try #require(text.range(of: "\"by_carrier\": {"))
         let end = try #require(text.range(of: "\"assumptions\"", range: start.upperBound..<text.endIndex))
-        text.replaceSubrange(start.lowerBound..<end.lowerBound, with: """
-            "by_carrier": {"petrol": {"carrier": "petrol", "unit": "l", "saved": 1000, "rebound": 200, "co2_kg": 1896, "cost": 1400}}},
-              
-            """)
+        text.replaceSubrange(
+            start.lowerBound..<end.lowerBound,
+            with: """
+                "by_carrier": {"petrol": {"carrier": "petrol", "unit": "l", "saved": 1000, "rebound": 200, "co2_kg": 1896, "cost": 1400}}},
+                  
+                """)
         let read = try RunSummary(json: JSONParser.parse(text))
         #expect(read.byCarrier.isEmpty && read.balance == s.balance)
     }
@@ -118,7 +125,8 @@ struct EffectsTests {
     /// A caller that drops the enabling fleet after decoding (as Examples/district keeps one district)
     /// drops its effect too: nothing is computed on another fleet's nodes.
     @Test func anEffectWhoseFleetWasRemovedSavesNothing() throws {
-        var scenario = try ScenarioDecoder.decode(Self.yaml.replacingOccurrences(of: "fleets:\n", with: "fleets:\n  - {name: other, kind: device, count: 1000, power: 1 W}\n"), file: "x.yaml")
+        var scenario = try ScenarioDecoder.decode(
+            Self.yaml.replacingOccurrences(of: "fleets:\n", with: "fleets:\n  - {name: other, kind: device, count: 1000, power: 1 W}\n"), file: "x.yaml")
         scenario.fleets.removeAll { $0.name == "parking" }
         let s = RunSummary(Breakdown.run(Engine(scenario: scenario)), run: RunInfo(wallSeconds: 0))
         #expect(s.effects.isEmpty && s.byCarrier.allSatisfy { $0.value.saved == 0 } && s.balance.co2Kg?.savingsICT == 0)

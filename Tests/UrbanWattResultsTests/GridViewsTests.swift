@@ -15,20 +15,21 @@ struct GridViewsTests {
     /// MONTHS in `grid` is the table, in units of `unit` (100 → 0.1 with a unit of 0.001).
     static func scenario(grid: String, unit: Double = 1) -> String {
         func day(_ v: [Double]) -> String { "[" + v.map { "\($0 * unit)" }.joined(separator: ", ") + "]" }
-        let months = ["jan: " + day(Array(repeating: 100, count: 12) + Array(repeating: 300, count: 12)), "feb: " + day(Array(repeating: 200, count: 24))]
+        let months =
+            ["jan: " + day(Array(repeating: 100, count: 12) + Array(repeating: 300, count: 12)), "feb: " + day(Array(repeating: 200, count: 24))]
             + ["mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { "\($0): " + day(Array(repeating: 300, count: 24)) }
         return """
-        urbanwatt: 1
-        name: views
-        location: {latitude: 52.52, longitude: 13.40, timezone: UTC}
-        period: {start: 2025-01-01, end: 2025-03-01, step: 1 h}
-        profiles:
-          afternoon: {weekday: [\((Array(repeating: "0", count: 12) + Array(repeating: "1", count: 12)).joined(separator: ", "))]}
-        grid:
-        \(grid.replacingOccurrences(of: "MONTHS", with: "{" + months.joined(separator: ", ") + "}"))
-        fleets:
-          - {name: box, kind: device, power: 1000 W, profile: afternoon}
-        """
+            urbanwatt: 1
+            name: views
+            location: {latitude: 52.52, longitude: 13.40, timezone: UTC}
+            period: {start: 2025-01-01, end: 2025-03-01, step: 1 h}
+            profiles:
+              afternoon: {weekday: [\((Array(repeating: "0", count: 12) + Array(repeating: "1", count: 12)).joined(separator: ", "))]}
+            grid:
+            \(grid.replacingOccurrences(of: "MONTHS", with: "{" + months.joined(separator: ", ") + "}"))
+            fleets:
+              - {name: box, kind: device, power: 1000 W, profile: afternoon}
+            """
     }
 
     @Test func aTypicalDayPerMonthOnAYearlyPath() throws {
@@ -51,11 +52,11 @@ struct GridViewsTests {
     /// 708 × 0.25 × 20 g + 0.75 × 178.8 k kg.
     @Test func theViewsOfCO2() throws {
         let grid = """
-          carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}
-          upstream: 10%
-          marginal: 600 g/kWh
-          supply: {green_share: 25%, green: 20 g/kWh}
-        """
+              carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}
+              upstream: 10%
+              marginal: 600 g/kWh
+              supply: {green_share: 25%, green: 20 g/kWh}
+            """
         let s = try summary(ofYAML: Self.scenario(grid: grid))
         let average = 178.8 * Self.k
         #expect(s.co2Views.map(\.name) == ["average", "with_upstream", "marginal", "market_based"])
@@ -94,7 +95,8 @@ struct GridViewsTests {
         let band = try #require(fixed.co2Views.first { $0.name == "marginal" }?.value.first { $0.name == "co2_kg" }?.value)
         expectClose(band.p5, 424.8, "p5")
         expectClose(band.p95, 424.8, "p95")
-        let withViews = try summary(ofYAML: Self.scenario(grid: grid)), without = try summary(ofYAML: Self.scenario(grid: "  carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}"))
+        let withViews = try summary(ofYAML: Self.scenario(grid: grid)),
+            without = try summary(ofYAML: Self.scenario(grid: "  carbon_intensity: {path: 300 g/kWh, by_month: MONTHS}"))
         let rows = Comparison(without, withViews, labels: ("a", "b")).rows.filter { $0.section == "co2_views" }
         let row = try #require(rows.first { $0.name == "marginal" && $0.measure == "co2_kg" })
         #expect(row.a == nil)
@@ -109,12 +111,18 @@ struct GridViewsTests {
     }
 
     @Test(arguments: [
-        ("  carbon_intensity: {path: 300 g/kWh, by_month: {jan: [1, 2]}}", "grid.carbon_intensity.by_month: expected a typical day for each month, missing feb, mar"),
+        (
+            "  carbon_intensity: {path: 300 g/kWh, by_month: {jan: [1, 2]}}",
+            "grid.carbon_intensity.by_month: expected a typical day for each month, missing feb, mar"
+        ),
         ("  carbon_intensity: {by_month: MONTHS, pth: 3}", "grid.carbon_intensity.pth"),
         ("  carbon_intensity: {path: 300 g/kWh}", "grid.carbon_intensity.by_month: missing"),
         ("  carbon_intensity: {profile: [1, 2]}", "{path: a year map, by_month: {jan: [24 values], …}}"),
         ("  carbon_intensity: 300 g/kWh\n  bisko: true", "grid.bisko: BISKO counts the fuel chains' upstream emissions"),
-        ("  price: 0.30 EUR/kWh\n  marginal: 600 g/kWh", "grid.marginal: `marginal` is a view of the grid's CO2, so it needs the grid's `carbon_intensity` too"),
+        (
+            "  price: 0.30 EUR/kWh\n  marginal: 600 g/kWh",
+            "grid.marginal: `marginal` is a view of the grid's CO2, so it needs the grid's `carbon_intensity` too"
+        ),
         ("  carbon_intensity: 300 g/kWh\n  supply: {green: 20 g/kWh}", "grid.supply.green_share: missing"),
         ("  carbon_intensity: 300 g/kWh\n  supply: {green_share: 140%}", "grid.supply.green_share"),
         ("  carbon_intensity: 300 g/kWh\n  upstream: -5%", "grid.upstream"),

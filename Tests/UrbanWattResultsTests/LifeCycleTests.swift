@@ -55,18 +55,19 @@ struct LifeCycleTests {
     /// replaced: 60 × 4 + 100 × 0.5 = 290 kg, 20 kg of waste. 2029: the 60 replaced again,
     /// 60 × 4.5 = 270 kg, 12 kg of waste. Amortised: node-days × 4.5 / 730.5.
     @Test func replacementsRetirementsAndTheirWaste() throws {
-        let s = try summary(ofYAML: """
-            urbanwatt: 1
-            name: cycle
-            period: {start: 2025-01-01, end: 2030-01-01, step: 1 h}
-            fleets:
-              - name: gw
-                kind: device
-                power: 1 W
-                count: {2027: 100, 2028: 60}
-                embodied: {manufacturing: 3 kg, transport: 1 kg, end_of_life: 0.5 kg, lifetime: 2 years, mass: 0.2 kg}
-                installed: new
-            """)
+        let s = try summary(
+            ofYAML: """
+                urbanwatt: 1
+                name: cycle
+                period: {start: 2025-01-01, end: 2030-01-01, step: 1 h}
+                fleets:
+                  - name: gw
+                    kind: device
+                    power: 1 W
+                    count: {2027: 100, 2028: 60}
+                    embodied: {manufacturing: 3 kg, transport: 1 kg, end_of_life: 0.5 kg, lifetime: 2 years, mass: 0.2 kg}
+                    installed: new
+                """)
         let years = try #require(s.lifecycle).byYear.map(\.value)
         #expect(years.map(\.installed) == [100, 0, 0, 0, 0])
         #expect(years.map(\.replaced) == [0, 0, 60, 0, 60])
@@ -80,16 +81,18 @@ struct LifeCycleTests {
     /// 120 nodes of every age up to a 4-year life (1,461 days) fall due evenly: 120 × 365 / 1,461 a
     /// year, 120 × 366 / 1,461 in the leap year 2028; 2 kg each.
     @Test func existingStockIsReplacedEvenlyOverItsLifetime() throws {
-        let s = try summary(ofYAML: """
-            urbanwatt: 1
-            name: stock
-            period: {start: 2025-01-01, end: 2029-01-01, step: 1 h}
-            fleets:
-              - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}}
-            """)
+        let s = try summary(
+            ofYAML: """
+                urbanwatt: 1
+                name: stock
+                period: {start: 2025-01-01, end: 2029-01-01, step: 1 h}
+                fleets:
+                  - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}}
+                """)
         let life = try #require(s.lifecycle)
         for (y, days) in zip(life.byYear, [365.0, 365, 365, 366]) {
-            expectClose(y.value.replaced, 120 * days / 1_461, "replaced \(y.name)"); expectClose(y.value.incurredCO2eKg, 240 * days / 1_461, "incurred \(y.name)")
+            expectClose(y.value.replaced, 120 * days / 1_461, "replaced \(y.name)");
+            expectClose(y.value.incurredCO2eKg, 240 * days / 1_461, "incurred \(y.name)")
             #expect(y.value.wasteKg == nil && y.value.incurredADPKgSbEq == nil && y.value.incurredPrimaryEnergyMJ == nil, "not given: absent, not zero")
         }
     }
@@ -98,20 +101,21 @@ struct LifeCycleTests {
     /// 10-year life: each battery is replaced at B, 2B, … from 1 January 2025, 0.2 kg CO2e and
     /// 0.05 kg each; amortised, the ceil(10 years / B) − 1 batteries of a life over its 10 years.
     @Test func batteriesAreReplacedWhenTheyRunOut() throws {
-        let s = try summary(ofYAML: """
-            urbanwatt: 1
-            name: batteries
-            period: {start: 2025-01-01, end: 2027-01-01, step: 1 h}
-            fleets:
-              - name: meters
-                kind: sensor
-                count: 100
-                radio: {type: nbiot}
-                uplink: {interval: 15 min, payload: 20 B}
-                battery: 2 Wh
-                embodied: {co2e: 1 kg, lifetime: 10 years, mass: 0.1 kg, battery: {co2e: 0.2 kg, mass: 0.05 kg}}
-                installed: new
-            """)
+        let s = try summary(
+            ofYAML: """
+                urbanwatt: 1
+                name: batteries
+                period: {start: 2025-01-01, end: 2027-01-01, step: 1 h}
+                fleets:
+                  - name: meters
+                    kind: sensor
+                    count: 100
+                    radio: {type: nbiot}
+                    uplink: {interval: 15 min, payload: 20 B}
+                    battery: 2 Wh
+                    embodied: {co2e: 1 kg, lifetime: 10 years, mass: 0.1 kg, battery: {co2e: 0.2 kg, mass: 0.05 kg}}
+                    installed: new
+                """)
         let years = try #require(s.lifecycle).byYear.map(\.value)
         let b = try #require(s.byFleet.first?.batteryLifeYears?.mean) * Dimension.yearSeconds
         #expect(b > 30 * 86_400 && b < 365 * 86_400, "a battery of months: \(b / 86_400) days")
@@ -164,7 +168,11 @@ struct LifeCycleTests {
               - {name: l, kind: link, intensity: 0.06 kWh/GB, embodied: default}
             """
         #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
-        let message = (try? ScenarioDecoder.decode(text, file: "x.yaml")).map { _ in "" } ?? { do { _ = try ScenarioDecoder.decode(text, file: "x.yaml") } catch { return "\(error)" }; return "" }()
+        let message =
+            (try? ScenarioDecoder.decode(text, file: "x.yaml")).map { _ in "" }
+            ?? {
+                do { _ = try ScenarioDecoder.decode(text, file: "x.yaml") } catch { return "\(error)" }; return ""
+            }()
         #expect(message.contains("x.yaml:6:") && message.contains("a link has no embodied default (an allocation of networks' energy"), "\(message)")
     }
 
@@ -172,13 +180,17 @@ struct LifeCycleTests {
     /// 2025 and 2026 and the half day's share in 2027; stock older than its lifetime at once.
     @Test func existingStockOfGivenAges() throws {
         func replaced(_ installed: String) throws -> [Double] {
-            try #require(try summary(ofYAML: """
-                urbanwatt: 1
-                name: stock
-                period: {start: 2025-01-01, end: 2029-01-01, step: 1 h}
-                fleets:
-                  - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}, installed: \(installed)}
-                """).lifecycle).byYear.map(\.value.replaced)
+            try #require(
+                try summary(
+                    ofYAML: """
+                        urbanwatt: 1
+                        name: stock
+                        period: {start: 2025-01-01, end: 2029-01-01, step: 1 h}
+                        fleets:
+                          - {name: meters, kind: device, power: 1 W, count: 120, embodied: {co2e: 2 kg, lifetime: 4 years}, installed: \(installed)}
+                        """
+                ).lifecycle
+            ).byYear.map(\.value.replaced)
         }
         let spread = try replaced("{age: [2 years, 4 years]}")
         let year: Double = 120 * 365 / 730.5, halfDay: Double = 120 * 0.5 / 730.5
@@ -194,12 +206,16 @@ struct LifeCycleTests {
         let text = s.json().serialized()
         #expect(text.contains("\"lifecycle\": {") && text.contains("\"incurred_co2e_kg\""))
         #expect(try RunSummary(json: JSONParser.parse(text)) == s)
-        let plain = try summary(ofYAML: Self.growing().replacingOccurrences(of: ", embodied: {co2e: 2 kg, lifetime: 10 years, mass: 0.1 kg}, installed: new", with: ""))
+        let plain = try summary(
+            ofYAML: Self.growing().replacingOccurrences(of: ", embodied: {co2e: 2 kg, lifetime: 10 years, mass: 0.1 kg}, installed: new", with: ""))
         #expect(plain.lifecycle == nil && !plain.json().serialized().contains("lifecycle"))
     }
 
     @Test(arguments: [
-        ("embodied: {co2e: 2 kg, manufacturing: 1 kg, lifetime: 4 years}", "fleets[d].embodied.co2e: give the CO2e whole (`co2e`) or split (`manufacturing`), not both"),
+        (
+            "embodied: {co2e: 2 kg, manufacturing: 1 kg, lifetime: 4 years}",
+            "fleets[d].embodied.co2e: give the CO2e whole (`co2e`) or split (`manufacturing`), not both"
+        ),
         ("embodied: {lifetime: 4 years}", "fleets[d].embodied: missing the CO2e of a node"),
         ("embodied: {co2e: 2 kg}", "fleets[d].embodied.lifetime: missing; expected the years a node serves"),
         ("embodied: {co2e: 2 kg, lifetime: 1 h}", "fleets[d].embodied.lifetime: expected a lifetime of at least 1 day, got \"1 h\""),
@@ -212,7 +228,10 @@ struct LifeCycleTests {
         ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: {age: [4 years]}", "fleets[d].installed.age: expected two ages"),
         ("embodied: {co2e: 2 kg, lifetime: 4 years}, installed: {ages: 1}", "fleets[d].installed.ages:"),
         ("installed: new", "fleets[d].installed: `installed` says when the nodes' embodied CO2e is incurred; give `embodied:` too"),
-        ("embodied: {co2e: 2 kg, lifetime: 4 years, battery: {co2e: 0.1 kg}}", "fleets[d].embodied.battery: this fleet's nodes have no battery (`battery:`) to replace"),
+        (
+            "embodied: {co2e: 2 kg, lifetime: 4 years, battery: {co2e: 0.1 kg}}",
+            "fleets[d].embodied.battery: this fleet's nodes have no battery (`battery:`) to replace"
+        ),
     ])
     func eachMistakeIsLocated(_ keys: String, _ expected: String) {
         let text = """

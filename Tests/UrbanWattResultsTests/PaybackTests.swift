@@ -51,7 +51,8 @@ struct PaybackTests {
     /// 876 kWh of controller at 400 g/kWh, 12,030.4 kg; M, 100 lights × 100 kg × 365 / (20 × 365.25)
     /// days, 499.658 kg; R, 100 × 8,760 light-point-hours: (12,030.4 + 499.658) / 876,000 kg = 14.30 g.
     @Test func theSoftwareCarbonIntensityPerLightPointHour() throws {
-        let text = Self.retrofit(until: 2026).replacingOccurrences(of: "capex: 400 EUR}", with: "capex: 400 EUR,\n     functional_unit: {name: light-point-hour, per: node-hour}}")
+        let text = Self.retrofit(until: 2026).replacingOccurrences(
+            of: "capex: 400 EUR}", with: "capex: 400 EUR,\n     functional_unit: {name: light-point-hour, per: node-hour}}")
         let s = try summary(ofYAML: text)
         let sci = try #require(s.sci.first { $0.name == "lights" }?.value)
         #expect(sci.unit == FunctionalUnit(name: "light-point-hour", per: .nodeHour) && sci.byYear.map(\.year) == [2025])
@@ -102,16 +103,23 @@ struct PaybackTests {
     }
 
     @Test(arguments: [
-        ("installed: {age: [2 years, 2 years]}, capex: 60 EUR}", "installed: new}", "fleets[lights].replaces.installed: the equipment a measure replaces is the stock there at the start"),
-        ("embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, ", "", "fleets[lights].replaces.capex: a capex is paid for each replaced node renewed"),
+        (
+            "installed: {age: [2 years, 2 years]}, capex: 60 EUR}", "installed: new}",
+            "fleets[lights].replaces.installed: the equipment a measure replaces is the stock there at the start"
+        ),
+        (
+            "embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, ", "",
+            "fleets[lights].replaces.capex: a capex is paid for each replaced node renewed"
+        ),
         ("capex: 60 EUR", "capex: lots", "fleets[lights].replaces.capex: expected what a node costs"),
         ("lifetime: 2 years", "lifetime: 2 h", "fleets[lights].replaces.embodied.lifetime: expected a lifetime of at least 1 day"),
     ])
     func replacedPurchaseMistakesAreLocated(_ old: String, _ new: String, _ expected: String) {
         let text = Self.retrofit(until: 2026).replacingOccurrences(
             of: "replaces: {power: 100 W}",
-            with: "replaces: {power: 100 W, embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, capex: 60 EUR}")
-            .replacingOccurrences(of: old, with: new)
+            with: "replaces: {power: 100 W, embodied: {co2e: 10 kg, lifetime: 2 years}, installed: {age: [2 years, 2 years]}, capex: 60 EUR}"
+        )
+        .replacingOccurrences(of: old, with: new)
         expectLocatedError(text, expected, line: 8)
     }
 

@@ -9,8 +9,8 @@ struct ReportUnitTests {
     @Test func theUnitIsChosenOnceFromTheTotal() {
         #expect(ReportUnit(totalKWh: 99_999) == .kWh)
         #expect(ReportUnit(totalKWh: 100_000) == .MWh)
-        #expect(ReportUnit(totalKWh: 6_289_237) == .MWh)  // mittelstadt
-        #expect(ReportUnit(totalKWh: 124e6) == .MWh)  // mittelstadt-2035, eleven years
+        #expect(ReportUnit(totalKWh: 6_289_237) == .MWh) // mittelstadt
+        #expect(ReportUnit(totalKWh: 124e6) == .MWh) // mittelstadt-2035, eleven years
         #expect(ReportUnit(totalKWh: 1e9) == .GWh)
         #expect(ReportUnit.GWh.number(12_345) == "0.012" && ReportUnit.GWh.number(0) == "0.0")
         #expect(ReportUnit.MWh.text(1_234_567) == "1,235 MWh")

@@ -23,15 +23,18 @@ import UrbanWattScenario
         #expect(m.map(\.field) == ["totals.energy_kwh", "totals.currency", "totals.extra"])
         #expect(abs((m[0].relative ?? 0) - 1.0 / 101) < 1e-12)
         // A long value is cut, so the table stays readable.
-        let long = RegressionCheck.table([RegressionCheck.Mismatch(field: "assumptions.x", expected: String(repeating: "a", count: 500), got: "b", relative: nil)])
+        let long = RegressionCheck.table([
+            RegressionCheck.Mismatch(field: "assumptions.x", expected: String(repeating: "a", count: 500), got: "b", relative: nil)
+        ])
         #expect(long.split(separator: "\n").allSatisfy { $0.count < 120 } && long.contains("…"), "\(long)")
     }
 
     /// An interrupt stops a Monte Carlo run between chunks, not only between runs (a year of
     /// 1-second steps is 31.5 million of them), and a run stopped so is not returned.
     @Test func anInterruptStopsARunBetweenChunks() {
-        let s = Scenario(name: "long", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 1,
-                         fleets: [Fleet(name: "gw", model: Gateway(power: 3))])
+        let s = Scenario(
+            name: "long", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2026, month: 1, day: 1), step: 1,
+            fleets: [Fleet(name: "gw", model: Gateway(power: 3))])
         let asked = Atomic<Int>(0)
         let stats = MonteCarlo.run(runs: 1, scenario: { _ in s }, shouldStop: { asked.add(1, ordering: .relaxed).newValue > 2 })
         #expect(stats.isEmpty && asked.load(ordering: .relaxed) == 3, "asked \(asked.load(ordering: .relaxed)) times")
@@ -40,12 +43,17 @@ import UrbanWattScenario
     /// summary.json is written from the typed summary and read back into the same value, its
     /// uncertainty bands included; a file that is not a summary names the key and what it found.
     @Test func theSummaryRoundTripsThroughJSON() throws {
-        let s = Scenario(name: "rt", seed: UInt64.max, start: .init(year: 2025, month: 12, day: 31), end: .init(year: 2026, month: 1, day: 2), step: 3600,
-                         grid: Grid(carbon: .yearly(YearMap(380)), price: .yearly(YearMap(0.3)), currency: "EUR"), fleets: [
-            Fleet(name: "lamps", model: Gateway(power: 3), replaces: Gateway(power: 10)),
-            Fleet(name: "s", count: YearMap(20), via: "lamps", model: Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]),
-                                                                           sleep: 1e-5, interval: 600, payload: 20, overhead: 10, battery: 68_400)),
-        ])
+        let s = Scenario(
+            name: "rt", seed: UInt64.max, start: .init(year: 2025, month: 12, day: 31), end: .init(year: 2026, month: 1, day: 2), step: 3600,
+            grid: Grid(carbon: .yearly(YearMap(380)), price: .yearly(YearMap(0.3)), currency: "EUR"),
+            fleets: [
+                Fleet(name: "lamps", model: Gateway(power: 3), replaces: Gateway(power: 10)),
+                Fleet(
+                    name: "s", count: YearMap(20), via: "lamps",
+                    model: Sensor(
+                        radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]),
+                        sleep: 1e-5, interval: 600, payload: 20, overhead: 10, battery: 68_400)),
+            ])
         let b = Breakdown.run(Engine(scenario: s))
         let stats = MonteCarlo.run(runs: 3) { _ in s }
         var info = RunInfo(wallSeconds: 1.25, generated: 10, published: 9, dropped: 1, uncertainty: MonteCarlo.section(stats, parameters: 0))
@@ -67,8 +75,12 @@ import UrbanWattScenario
         var older = summary.json()
         if case .object(var pairs) = older {
             pairs.removeAll { $0.0 == "run" }
-            if let i = pairs.firstIndex(where: { $0.0 == "uncertainty" }), case .object(let u) = pairs[i].1 { pairs[i].1 = .object(u.filter { $0.0 != "redraw_share" }) }
-            if let i = pairs.firstIndex(where: { $0.0 == "by_district" }) { pairs[i].1 = .object([("city", .object([("energy_kwh", .null), ("peak_kw", .number(1))]))]) }
+            if let i = pairs.firstIndex(where: { $0.0 == "uncertainty" }), case .object(let u) = pairs[i].1 {
+                pairs[i].1 = .object(u.filter { $0.0 != "redraw_share" })
+            }
+            if let i = pairs.firstIndex(where: { $0.0 == "by_district" }) {
+                pairs[i].1 = .object([("city", .object([("energy_kwh", .null), ("peak_kw", .number(1))]))])
+            }
             older = .object(pairs)
         }
         let read = try RunSummary(json: older)
@@ -77,8 +89,9 @@ import UrbanWattScenario
     }
 
     @Test func aComparisonGivesDeltasAndRelativeChanges() throws {
-        let s = Scenario(name: "c", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
-                         fleets: [Fleet(name: "d", model: Gateway(power: 3))])
+        let s = Scenario(
+            name: "c", start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
+            fleets: [Fleet(name: "d", model: Gateway(power: 3))])
         var a = RunSummary(Breakdown.run(Engine(scenario: s)), run: RunInfo(wallSeconds: 0))
         a.seed = 1
         a.period.end = "2026-01-01"
@@ -91,17 +104,19 @@ import UrbanWattScenario
         #expect(c.warnings.isEmpty)
         var other = a
         (other.seed, other.period.end, other.period.stepSeconds, other.complete) = (2, "2025-02-01", 3600, false)
-        #expect(Comparison(a, other, labels: ("a", "o")).warnings == [
-            "the periods differ: a 2025-01-01 to 2026-01-01, o 2025-01-01 to 2025-02-01", "the steps differ: a 900 s, o 3600 s",
-            "the seeds differ: a 1, o 2", "o is incomplete (interrupted)",
-        ])
+        #expect(
+            Comparison(a, other, labels: ("a", "o")).warnings == [
+                "the periods differ: a 2025-01-01 to 2026-01-01, o 2025-01-01 to 2025-02-01", "the steps differ: a 900 s, o 3600 s",
+                "the seeds differ: a 1, o 2", "o is incomplete (interrupted)",
+            ])
         // Another grid, or other fleets: the same energy means other carbon, or other equipment.
         var cleaner = a
         cleaner.assumptions = [RunSummary.Named(name: "grid", value: [Assumption("carbon_intensity", 150, "g/kWh (mean over the period)", "scenario")])]
         cleaner.byFleet[0].name = "other"
-        #expect(Comparison(a, cleaner, labels: ("a", "c")).warnings == [
-            "the fleets differ: only a has d; only c has other", "the grids differ: mean carbon intensity a none, c 150.0 g/kWh",
-        ])
+        #expect(
+            Comparison(a, cleaner, labels: ("a", "c")).warnings == [
+                "the fleets differ: only a has d; only c has other", "the grids differ: mean carbon intensity a none, c 150.0 g/kWh",
+            ])
         // A fleet changed, with the keys that changed; named with --expect, it is the comparison's point.
         var bigger = a
         bigger.byFleet[0].nodes = 2
@@ -114,12 +129,15 @@ import UrbanWattScenario
     }
 
     @Test func shardFilesRoundTripBitForBit() throws {
-        let sensor = Sensor(radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 600,
-                            payload: 20, overhead: 10, battery: 68_400)
-        let s = Scenario(name: "shard", start: .init(year: 2025, month: 6, day: 1), end: .init(year: 2025, month: 6, day: 3), step: 900, fleets: [
-            Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: sensor),
-            Fleet(name: "gw", model: Gateway(power: 3), replaces: Gateway(power: 10)),
-        ])
+        let sensor = Sensor(
+            radio: Radio(type: .nbiot, uplinkEnergy: [.init(share: 1, joules: 0.5)]), sleep: 1e-5, interval: 600,
+            payload: 20, overhead: 10, battery: 68_400)
+        let s = Scenario(
+            name: "shard", start: .init(year: 2025, month: 6, day: 1), end: .init(year: 2025, month: 6, day: 3), step: 900,
+            fleets: [
+                Fleet(name: "s", count: YearMap(30), jitter: 0.1, via: "gw", model: sensor),
+                Fleet(name: "gw", model: Gateway(power: 3), replaces: Gateway(power: 10)),
+            ])
         let engine = Engine(scenario: s, shard: Shard(index: 1, count: 3))
         let recorded = engine.record()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("uw-shard-\(getpid())").path
@@ -179,7 +197,7 @@ import UrbanWattScenario
         let root = Self.folder(), out = root + "/r"
         try StagedFolder.replace(out, command: "test") { folder throws(OutputFolder.Failure) in try folder.write("a.txt", "result") }
         try "kept".write(toFile: out + "/kept.txt", atomically: true, encoding: .utf8)
-        let dead: Int32 = 4_000_000  // above pid_max: no such process
+        let dead: Int32 = 4_000_000 // above pid_max: no such process
         for (tag, lonely) in [("partial", "lonely.txt"), ("old", "lonely2.txt")] {
             let leftover = root + "/.r.\(tag)-\(dead)"
             try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
@@ -217,13 +235,13 @@ import UrbanWattScenario
 /// nodes must be those its K/N takes of every fleet.
 @Suite struct ShardProofTests {
     static let yaml = """
-    urbanwatt: 1
-    name: shards
-    period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
-    fleets:
-      - {name: lamps, kind: device, count: 100, power: 50 W}
-      - {name: gw, kind: gateway, count: 7, power: 3 W}
-    """
+        urbanwatt: 1
+        name: shards
+        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+        fleets:
+          - {name: lamps, kind: device, count: 100, power: 50 W}
+          - {name: gw, kind: gateway, count: 7, power: 3 W}
+        """
 
     /// 100 devices in 3 shards are 34, 33, 33; 7 gateways 3, 2, 2. Shard 1's series labelled 2/3 or
     /// 3/3 is refused; shard 2's labelled 3/3 has the same counts and passes this check (the seal
@@ -263,19 +281,22 @@ import UrbanWattScenario
 /// The report says which sessions model each charger fleet uses, and what its peak then means.
 @Suite struct ChargingModelNoteTests {
     @Test func eachChargerFleetsModelIsNamed() throws {
-        let s = try ScenarioDecoder.decode("""
-        urbanwatt: 1
-        name: ev
-        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
-        fleets:
-          - {name: depot, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh}}
-          - {name: street, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh, model: expected}}
-          - {name: gw, kind: gateway, count: 1, power: 3 W}
-        """, file: "x.yaml")
+        let s = try ScenarioDecoder.decode(
+            """
+            urbanwatt: 1
+            name: ev
+            period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+            fleets:
+              - {name: depot, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh}}
+              - {name: street, kind: ev-charger, count: 4, power: 11 kW, sessions: {per_day: 2, energy: 10 kWh, model: expected}}
+              - {name: gw, kind: gateway, count: 1, power: 3 W}
+            """, file: "x.yaml")
         let note = try #require(ReportText.chargingModels(s))
         #expect(note.contains("Drawn (every session from its own random stream; the peak is that of one realisation of the sessions): depot."))
         #expect(note.contains("the peak is the peak of the mean load") && note.contains("): street."))
-        let none = try ScenarioDecoder.decode("urbanwatt: 1\nname: n\nperiod: {start: 2025-01-01, end: 2025-01-02, step: 1 h}\nfleets:\n  - {name: gw, kind: gateway, count: 1, power: 3 W}\n", file: "y.yaml")
+        let none = try ScenarioDecoder.decode(
+            "urbanwatt: 1\nname: n\nperiod: {start: 2025-01-01, end: 2025-01-02, step: 1 h}\nfleets:\n  - {name: gw, kind: gateway, count: 1, power: 3 W}\n",
+            file: "y.yaml")
         #expect(ReportText.chargingModels(none) == nil)
     }
 
@@ -288,8 +309,9 @@ import UrbanWattScenario
         #expect(ReportText.value(Assumption("power", 15_000, "W", "s")) == "15,000" && ReportText.value(Assumption("pue", 1.5, "", "s")) == "1.5")
         #expect(ReportText.prose("halving every `halving` years <") == "halving every <code>halving</code> years &lt;")
         let berlin = try #require(Zone(identifier: "Europe/Berlin"))
-        let s = Scenario(name: "p", zone: berlin, start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
-                         fleets: [Fleet(name: "d", model: Gateway(power: 3))])
+        let s = Scenario(
+            name: "p", zone: berlin, start: .init(year: 2025, month: 1, day: 1), end: .init(year: 2025, month: 1, day: 2), step: 900,
+            fleets: [Fleet(name: "d", model: Gateway(power: 3))])
         #expect(ReportText.localTime(Breakdown.run(Engine(scenario: s)), step: 76) == "2025-01-01 19:00 (Europe/Berlin)")
     }
 }

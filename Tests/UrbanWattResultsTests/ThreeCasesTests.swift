@@ -98,13 +98,14 @@ struct ThreeCasesTests {
 
     /// A standby draw is the charge point's electronics: ICT, and in the overhead.
     @Test func chargerStandbyIsICT() throws {
-        let s = try summary(ofYAML: """
-            urbanwatt: 1
-            name: standby
-            period: {start: 2025-03-03, end: 2025-03-04, step: 1 h}
-            fleets:
-              - {name: cp, kind: ev-charger, count: 10, power: 11 kW, standby: 5 W, sessions: {per_day: 0, energy: 11 kWh}}
-            """)
+        let s = try summary(
+            ofYAML: """
+                urbanwatt: 1
+                name: standby
+                period: {start: 2025-03-03, end: 2025-03-04, step: 1 h}
+                fleets:
+                  - {name: cp, kind: ev-charger, count: 10, power: 11 kW, standby: 5 W, sessions: {per_day: 0, energy: 11 kWh}}
+                """)
         expectClose(s.balance.kWh.ictOverhead, 10 * 5 * 24 / 1000, "standby of idle chargers")
         expectClose(s.ict.byKind.first?.value.energyKWh, 1.2, "by kind")
     }
@@ -112,16 +113,16 @@ struct ThreeCasesTests {
 
 extension ThreeCasesTests {
     static let underpass = """
-            urbanwatt: 1
-            name: underpass
-            location: {latitude: 52.52, longitude: 13.40}
-            period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
-            grid: {carbon_intensity: 400 g/kWh}
-            fleets:
-              - {name: lights, kind: streetlight, count: 100, on_below: 90, power: 40 W, controller: 1 W,
-                 dimming: [{from: "22:00", to: "06:00", level: 50%}], replaces: {power: 100 W}}
-              - {name: gw, kind: gateway, power: 10 W}
-            """
+        urbanwatt: 1
+        name: underpass
+        location: {latitude: 52.52, longitude: 13.40}
+        period: {start: 2025-01-01, end: 2026-01-01, step: 1 h}
+        grid: {carbon_intensity: 400 g/kWh}
+        fleets:
+          - {name: lights, kind: streetlight, count: 100, on_below: 90, power: 40 W, controller: 1 W,
+             dimming: [{from: "22:00", to: "06:00", level: 50%}], replaces: {power: 100 W}}
+          - {name: gw, kind: gateway, power: 10 W}
+        """
 
     /// docs/methodology.md, "A worked example": every line of its table.
     @Test func theWorkedExampleOfTheMethodology() throws {
@@ -161,7 +162,8 @@ extension ThreeCasesTests {
         let text = Self.underpass.replacingOccurrences(of: "power: 10 W}", with: "power: 10 W, rebound: 10%}")
         #expect(throws: ScenarioErrors.self) { try ScenarioDecoder.decode(text, file: "x.yaml") }
         #expect(throws: ScenarioErrors.self) {
-            try ScenarioDecoder.decode(Self.underpass.replacingOccurrences(of: "replaces: {power: 100 W}}", with: "replaces: {power: 100 W}, rebound: 120%}"), file: "x.yaml")
+            try ScenarioDecoder.decode(
+                Self.underpass.replacingOccurrences(of: "replaces: {power: 100 W}}", with: "replaces: {power: 100 W}, rebound: 120%}"), file: "x.yaml")
         }
     }
 }

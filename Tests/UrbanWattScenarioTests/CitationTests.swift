@@ -75,7 +75,8 @@ struct CitationTests {
                 }
             }
         }
-        let s = try ScenarioDecoder.decode("""
+        let s = try ScenarioDecoder.decode(
+            """
             urbanwatt: 1
             name: a
             period: {start: 2025-01-01, end: 2025-01-02}
@@ -100,7 +101,8 @@ struct CitationTests {
         for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".yaml") {
             for (n, line) in try Self.read("Scenarios/\(file)").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard line.wholeMatch(of: /\s+(-\s*)?[a-z_]+: .*[0-9].*/) != nil,
-                      line.firstMatch(of: /^\s+(-\s*)?(period|location|seed|urbanwatt|start|end):/) == nil else { continue }
+                    line.firstMatch(of: /^\s+(-\s*)?(period|location|seed|urbanwatt|start|end):/) == nil
+                else { continue }
                 checked += 1
                 if !line.contains("#") { uncited.append("\(file):\(n + 1): \(line)") }
             }
@@ -115,7 +117,8 @@ struct CitationTests {
         var offenders: [String] = []
         while let path = enumerator.nextObject() as? String {
             if path.hasPrefix(".git") || path.contains(".build") || path.hasPrefix("out/") { enumerator.skipDescendants(); continue }
-            guard [".swift", ".md", ".yaml", ".py", ".sh", ".c"].contains(where: path.hasSuffix) || path.hasPrefix("scripts/") || path.hasPrefix("bench/") else { continue }
+            guard [".swift", ".md", ".yaml", ".py", ".sh", ".c"].contains(where: path.hasSuffix) || path.hasPrefix("scripts/") || path.hasPrefix("bench/")
+            else { continue }
             if path.hasSuffix("CitationTests.swift") { continue }
             guard let text = try? String(contentsOfFile: root + "/" + path, encoding: .utf8) else { continue }
             for marker in ["REFERENCE-" + "DATA", "../" + "shared", "SPEC " + "§"] where text.contains(marker) {

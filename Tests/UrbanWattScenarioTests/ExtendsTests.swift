@@ -62,14 +62,15 @@ struct ExtendsTests {
     }
 
     @Test func fleetsAreOverriddenKeyByKeyAddedAndRemoved() throws {
-        let (_, result) = try Self.load(child: """
-            extends: base.yaml
-            name: child
-            remove: [lamps]
-            fleets:
-              - {name: sensors, count: 40}
-              - {name: cams, kind: camera, power: 6 W, bitrate: 2 Mbit/s, via: gw}
-            """)
+        let (_, result) = try Self.load(
+            child: """
+                extends: base.yaml
+                name: child
+                remove: [lamps]
+                fleets:
+                  - {name: sensors, count: 40}
+                  - {name: cams, kind: camera, power: 6 W, bitrate: 2 Mbit/s, via: gw}
+                """)
         let s = try result.get()
         #expect(s.name == "child")
         #expect(s.fleets.map(\.name) == ["sensors", "gw", "cams"])
@@ -79,17 +80,22 @@ struct ExtendsTests {
     }
 
     @Test func aMistakeInTheChildIsFoundInTheChild() throws {
-        let (folder, found) = try Self.diagnostics("""
+        let (folder, found) = try Self.diagnostics(
+            """
             extends: base.yaml
             fleets:
               - {name: gw, power: 3 parsecs}
             """)
-        #expect(found == ["\(folder)/child.yaml:3:23: error: fleets[gw].power: expected a power such as \"150 W\", got \"3 parsecs\"; `parsecs` is not a unit of power"], "\(found)")
+        #expect(
+            found == [
+                "\(folder)/child.yaml:3:23: error: fleets[gw].power: expected a power such as \"150 W\", got \"3 parsecs\"; `parsecs` is not a unit of power"
+            ], "\(found)")
     }
 
     @Test func aMistakeInTheParentIsFoundInTheParent() throws {
-        let (folder, found) = try Self.diagnostics("extends: base.yaml\nname: child\n",
-                                                   base: Self.base.replacingOccurrences(of: "power: 100 W", with: "power: 100 Q"))
+        let (folder, found) = try Self.diagnostics(
+            "extends: base.yaml\nname: child\n",
+            base: Self.base.replacingOccurrences(of: "power: 100 W", with: "power: 100 Q"))
         #expect(found.count == 1 && found[0].hasPrefix("\(folder)/base.yaml:7:50: error: fleets[lamps].power:"), "\(found)")
     }
 

@@ -7,20 +7,20 @@ import UrbanWattCore
 /// byte-order mark, accepted), and the file is read in bounded time.
 @Suite struct InputLimitsTests {
     static let sensor = """
-    urbanwatt: 1
-    name: limits
-    period: {start: 2025-01-01, end: 2025-01-02, step: 15 min}
-    grid: {carbon_intensity: 380 g/kWh}
-    fleets:
-      - name: parking
-        kind: sensor
-        count: 500
-        radio: {type: lorawan, spreading_factor: 9}
-        uplink: {interval: 15 min, payload: 11 B}
-        via: gw
-      - {name: gw, kind: gateway, power: 3 W}
-      - {name: ev, kind: ev-charger, power: 11 kW, sessions: {per_day: 2, energy: 18 kWh}}
-    """
+        urbanwatt: 1
+        name: limits
+        period: {start: 2025-01-01, end: 2025-01-02, step: 15 min}
+        grid: {carbon_intensity: 380 g/kWh}
+        fleets:
+          - name: parking
+            kind: sensor
+            count: 500
+            radio: {type: lorawan, spreading_factor: 9}
+            uplink: {interval: 15 min, payload: 11 B}
+            via: gw
+          - {name: gw, kind: gateway, power: 3 W}
+          - {name: ev, kind: ev-charger, power: 11 kW, sessions: {per_day: 2, energy: 18 kWh}}
+        """
 
     /// (replace this, with that, expected fragment of the one diagnostic)
     static let cases: [(String, String, String)] = [
@@ -79,17 +79,18 @@ import UrbanWattCore
 
     @Test func controlCharactersAndBadBytesAreReportedWhereTheyAre() throws {
         var data = Data(InputLimitsTests.sensor.utf8)
-        let at = data.firstIndex(of: UInt8(ascii: "p"))!  // "period" on line 3
+        let at = data.firstIndex(of: UInt8(ascii: "p"))! // "period" on line 3
         data.insert(0x07, at: at + 2)
-        data.append(contentsOf: [0x0A, 0x23, 0x20, 0xFF])  // "# \xFF" on a line of its own
+        data.append(contentsOf: [0x0A, 0x23, 0x20, 0xFF]) // "# \xFF" on a line of its own
         do {
             _ = try ScenarioDecoder.text(of: data, file: "x.yaml")
             Issue.record("accepted a control character")
         } catch {
-            #expect(error.diagnostics.map(\.description) == [
-                "x.yaml:3:3: error: a control character (U+0007) is not allowed in a scenario",
-                "x.yaml:14:3: error: the byte 0xFF is not UTF-8 text; save the file as UTF-8",
-            ])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "x.yaml:3:3: error: a control character (U+0007) is not allowed in a scenario",
+                    "x.yaml:14:3: error: the byte 0xFF is not UTF-8 text; save the file as UTF-8",
+                ])
         }
     }
 
@@ -113,12 +114,12 @@ import UrbanWattCore
     /// clamped: no draw sits at the bound, the mean is that of the truncated normal, and the redraws are counted.
     @Test func drawsOutsideTheValidRangeAreRedrawnAndCounted() throws {
         let text = """
-        urbanwatt: 1
-        name: pue
-        period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
-        fleets:
-          - {name: dc, kind: datacenter, it_power: 100 kW, pue: {normal: [1.1, 0.2]}}
-        """
+            urbanwatt: 1
+            name: pue
+            period: {start: 2025-01-01, end: 2025-01-02, step: 1 h}
+            fleets:
+              - {name: dc, kind: datacenter, it_power: 100 kW, pue: {normal: [1.1, 0.2]}}
+            """
         var draws: [Double] = []
         var redraws = 0
         for run in 0..<2000 {

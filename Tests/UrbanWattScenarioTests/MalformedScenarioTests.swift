@@ -5,14 +5,14 @@ import UrbanWattCore
 
 /// A valid scenario that each case below breaks in one place.
 let valid = """
-urbanwatt: 1
-name: test
-period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
-fleets:
-  - {name: lamps, kind: device, power: 150 W}
-  - {name: gw, kind: gateway, power: 3 W, via: dc}
-  - {name: dc, kind: datacenter, it_power: 10 kW, pue: 1.5}
-"""
+    urbanwatt: 1
+    name: test
+    period: {start: 2025-01-01, end: 2026-01-01, step: 15 min}
+    fleets:
+      - {name: lamps, kind: device, power: 150 W}
+      - {name: gw, kind: gateway, power: 3 W, via: dc}
+      - {name: dc, kind: datacenter, it_power: 10 kW, pue: 1.5}
+    """
 
 func diagnostics(_ text: String) -> [Diagnostic] {
     do {
@@ -32,7 +32,10 @@ func diagnostics(_ text: String) -> [Diagnostic] {
 
     /// (replace this, with that, expected "LINE:COLUMN: error: PATH: MESSAGE" fragment)
     static let cases: [(String, String, String)] = [
-        ("power: 150 W}", "power: 150 V}", "5:40: error: fleets[lamps].power: expected a power such as \"150 W\", got \"150 V\"; `V` is not a unit of power (a unit of voltage)"),
+        (
+            "power: 150 W}", "power: 150 V}",
+            "5:40: error: fleets[lamps].power: expected a power such as \"150 W\", got \"150 V\"; `V` is not a unit of power (a unit of voltage)"
+        ),
         ("power: 150 W}", "powr: 150 W}", "5:33: error: fleets[lamps].powr: unknown key `powr`; did you mean `power`?"),
         ("power: 150 W}", "power: -150 W}", "fleets[lamps].power: expected a power of at least 0 W, got \"-150 W\""),
         ("pue: 1.5}", "pue: 0.9}", "7:56: error: fleets[dc].pue: expected a PUE (facility energy / IT energy) from 1 to 10, got \"0.9\""),
@@ -40,26 +43,56 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("end: 2026-01-01", "end: 2024-01-01", "period.end: expected an end after the start (2025-01-01), got 2024-01-01"),
         ("kind: datacenter, it_power: 10 kW, pue: 1.5}", "kind: gateway, power: 1 W, via: gw}", "routing cycle"),
         ("via: dc}", "via: dcc}", "fleets[gw].via: unknown fleet `dcc`; did you mean `dc`?"),
-        ("via: dc}", "via: lamps}", "fleets[gw].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"),
+        (
+            "via: dc}", "via: lamps}",
+            "fleets[gw].via: `lamps` is a device fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it"
+        ),
         ("name: test", "name: Test City", "2:7: error: name: expected a scenario name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`"),
         ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
-        ("kind: device", "kind: devise", "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, network, server, datacenter, streetlight, traffic-signal, ev-charger, building), got \"devise\"; did you mean `device`?"),
-        ("name: lamps", "name: lamps/1", "fleets[0].name: expected a fleet name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit"),
+        (
+            "kind: device", "kind: devise",
+            "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, network, server, datacenter, streetlight, traffic-signal, ev-charger, building), got \"devise\"; did you mean `device`?"
+        ),
+        (
+            "name: lamps", "name: lamps/1",
+            "fleets[0].name: expected a fleet name of 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit"
+        ),
         ("  - {name: gw", "  - {name: lamps", "duplicate fleet name `lamps`"),
         ("period: {start: 2025-01-01, ", "period: {start: 2025-02-30, ", "period.start: expected a date such as 2025-01-01, got \"2025-02-30\""),
         ("fleets:", "fleet:", "unknown key `fleet`; did you mean `fleets`?"),
-        ("fleets:", "boundary: {exclude: {gatway: booked elsewhere}}\nfleets:", "4:22: error: boundary.exclude.gatway: `gatway` is neither a fleet nor a kind of this scenario; did you mean `gateway`?"),
-        ("fleets:", "boundary: {exclude: {gw: \"  \"}}\nfleets:", "boundary.exclude.gw: expected the reason it is left out of the ICT overhead, got an empty text"),
+        (
+            "fleets:", "boundary: {exclude: {gatway: booked elsewhere}}\nfleets:",
+            "4:22: error: boundary.exclude.gatway: `gatway` is neither a fleet nor a kind of this scenario; did you mean `gateway`?"
+        ),
+        (
+            "fleets:", "boundary: {exclude: {gw: \"  \"}}\nfleets:",
+            "boundary.exclude.gw: expected the reason it is left out of the ICT overhead, got an empty text"
+        ),
         ("fleets:", "boundary: {exclude: {gw: ~}}\nfleets:", "boundary.exclude.gw: expected the reason it is left out of the ICT overhead, got null"),
         ("fleets:", "boundary: {leave_out: {gw: x}}\nfleets:", "boundary.leave_out: unknown key `leave_out`"),
         ("power: 150 W}", "power: 150 W, replaces: {powr: 1 W}}", "fleets[lamps].replaces.powr: unknown key `powr`; did you mean `power`?"),
         ("power: 150 W}", "power: 150 W, replaces: 5 W}", "fleets[lamps].replaces: expected a mapping of device parameters such as {power: 150 W}"),
         ("power: 150 W}", "power: 150 W, reference: {power: 100 W}}", "fleets[lamps].reference: a device has no ICT function to turn off, so no reference"),
-        ("fleets:", "carriers: {petroll: {carbon_intensity: 2.37 kg/l}}\nfleets:", "carriers.petroll: unknown carrier `petroll`; expected electricity, heat, natural-gas, petrol, diesel; did you mean `petrol`?"),
-        ("fleets:", "carriers: {petrol: {carbon_intensity: 2.37 kg/kWh}}\nfleets:", "carriers.petrol.carbon_intensity: expected a carbon per litre such as \"2.37 kg/l\""),
-        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: diesel, source: x}]\nfleets:", "effects[e].carrier: unknown carrier `diesel` (carriers here: electricity); declare it under `carriers:` with its carbon and price"),
-        ("fleets:", "effects: [{name: e, enabled_by: gww, rate: 1, carrier: electricity, source: x}]\nfleets:", "effects[e].enabled_by: unknown fleet `gww`; did you mean `gw`?"),
-        ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity}]\nfleets:", "effects[e].source: missing; expected where the rate comes from"),
+        (
+            "fleets:", "carriers: {petroll: {carbon_intensity: 2.37 kg/l}}\nfleets:",
+            "carriers.petroll: unknown carrier `petroll`; expected electricity, heat, natural-gas, petrol, diesel; did you mean `petrol`?"
+        ),
+        (
+            "fleets:", "carriers: {petrol: {carbon_intensity: 2.37 kg/kWh}}\nfleets:",
+            "carriers.petrol.carbon_intensity: expected a carbon per litre such as \"2.37 kg/l\""
+        ),
+        (
+            "fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: diesel, source: x}]\nfleets:",
+            "effects[e].carrier: unknown carrier `diesel` (carriers here: electricity); declare it under `carriers:` with its carbon and price"
+        ),
+        (
+            "fleets:", "effects: [{name: e, enabled_by: gww, rate: 1, carrier: electricity, source: x}]\nfleets:",
+            "effects[e].enabled_by: unknown fleet `gww`; did you mean `gw`?"
+        ),
+        (
+            "fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity}]\nfleets:",
+            "effects[e].source: missing; expected where the rate comes from"
+        ),
         ("fleets:", "effects: [{name: e, enabled_by: gw, rate: 1, carrier: electricity, source: x, rebound: 150%}]\nfleets:", "effects[e].rebound:"),
     ]
 
@@ -73,8 +106,12 @@ func diagnostics(_ text: String) -> [Diagnostic] {
             fleets:
               - {name: l, kind: streetlight, power: 40 V, controller: 1 W, dimming: none, replaces: {controller: 0 W}}
             """
-        #expect(diagnostics(text).map(\.description) == ["x.yaml:6:41: error: fleets[l].power: expected a power such as \"150 W\", got \"40 V\"; `V` is not a unit of power (a unit of voltage)"])
-        let drawn = try ScenarioDecoder.decode(text.replacingOccurrences(of: "40 V", with: "{uniform: [30 W, 50 W]}"), file: "x.yaml", sampler: .draw(seed: 1, run: 3))
+        #expect(
+            diagnostics(text).map(\.description) == [
+                "x.yaml:6:41: error: fleets[l].power: expected a power such as \"150 W\", got \"40 V\"; `V` is not a unit of power (a unit of voltage)"
+            ])
+        let drawn = try ScenarioDecoder.decode(
+            text.replacingOccurrences(of: "40 V", with: "{uniform: [30 W, 50 W]}"), file: "x.yaml", sampler: .draw(seed: 1, run: 3))
         #expect(drawn.uncertainParameters == ["fleets[l].power"])
         let light = try #require(drawn.fleets[0].model as? Streetlight), reference = try #require(drawn.fleets[0].reference as? Streetlight)
         #expect(light.power == reference.power && reference.controller == 0 && reference.dimming == .none)
@@ -83,7 +120,8 @@ func diagnostics(_ text: String) -> [Diagnostic] {
     /// What the baseline and the reference are: the fleet without its ICT functions, and what
     /// `replaces:` or `reference:` gives on top; a fleet with no ICT function on has no reference.
     @Test func theCasesAreTheFleetWithoutItsICTFunctions() throws {
-        let s = try ScenarioDecoder.decode("""
+        let s = try ScenarioDecoder.decode(
+            """
             urbanwatt: 1
             name: cases
             location: {latitude: 52.5, longitude: 13.4, timezone: Europe/Berlin}
@@ -143,14 +181,19 @@ func diagnostics(_ text: String) -> [Diagnostic] {
     /// mistakes too (it was found only once alone); a kind written as a near word is suggested; a
     /// grid given as a mapping that is no year map names the forms there are.
     @Test func mistakesBesideOthersAndNearWordsAreNamed() {
-        let text = valid.replacingOccurrences(of: "- {name: gw, kind: gateway, power: 3 W, via: dc}",
-                                              with: "- {name: gw, kind: gateway, power: 3 V, via: dcc}")
-            .replacingOccurrences(of: "kind: device", with: "kind: streetlamp")
-            .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: {profile: [300]}}\nfleets:")
+        let text = valid.replacingOccurrences(
+            of: "- {name: gw, kind: gateway, power: 3 W, via: dc}",
+            with: "- {name: gw, kind: gateway, power: 3 V, via: dcc}"
+        )
+        .replacingOccurrences(of: "kind: device", with: "kind: streetlamp")
+        .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: {profile: [300]}}\nfleets:")
         let found = diagnostics(text).map(\.description)
         #expect(found.contains { $0.contains("fleets[gw].via: unknown fleet `dcc`; did you mean `dc`?") }, "\(found)")
         #expect(found.contains { $0.contains("got \"streetlamp\"; did you mean `streetlight`?") }, "\(found)")
-        #expect(found.contains { $0.contains("grid.carbon_intensity: expected a carbon intensity such as 380 g/kWh, a year map") && $0.contains("got a mapping with `profile`") }, "\(found)")
+        #expect(
+            found.contains {
+                $0.contains("grid.carbon_intensity: expected a carbon intensity such as 380 g/kWh, a year map") && $0.contains("got a mapping with `profile`")
+            }, "\(found)")
         #expect(Suggestion.closest(to: "charger", in: FleetKind.allCases.map(\.rawValue)) == "ev-charger")
         #expect(Suggestion.closest(to: "lamp", in: FleetKind.allCases.map(\.rawValue)) == nil)
     }
@@ -170,7 +213,8 @@ func diagnostics(_ text: String) -> [Diagnostic] {
     }
 
     @Test func smartChargingNeedsTheGridSignalItMinimises() {
-        let text = valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}",
+        let text = valid.replacingOccurrences(
+            of: "  - {name: lamps, kind: device, power: 150 W}",
             with: "  - {name: lamps, kind: ev-charger, power: 11 kW, sessions: {per_day: 1, energy: 10 kWh}, smart: {objective: price, window: 8 h}}")
         let found = diagnostics(text).map(\.description)
         #expect(found.contains { $0.contains("fleets[lamps].smart: smart charging by price needs the scenario's `grid.price`") }, "got: \(found)")
@@ -180,16 +224,22 @@ func diagnostics(_ text: String) -> [Diagnostic] {
     /// Smart charging queues deferred sessions at the cheapest hour: refused with it too.
     @Test func expectedSessionsRefuseBusyAndSmartChargers() {
         func with(_ charger: String) -> String {
-            valid.replacingOccurrences(of: "  - {name: lamps, kind: device, power: 150 W}", with: "  - {name: lamps, kind: ev-charger, power: 11 kW, \(charger)}")
+            valid.replacingOccurrences(
+                of: "  - {name: lamps, kind: device, power: 150 W}", with: "  - {name: lamps, kind: ev-charger, power: 11 kW, \(charger)}")
         }
         let busy = diagnostics(with("sessions: {per_day: 5, energy: 11 kWh, model: expected}"))
-        #expect(busy.contains { $0.description.contains("fleets[lamps].sessions.model: expected sessions need chargers busy at most 4 h a day on average, found 5.0 h") },
-                "got: \(busy.map(\.description))")
+        #expect(
+            busy.contains {
+                $0.description.contains("fleets[lamps].sessions.model: expected sessions need chargers busy at most 4 h a day on average, found 5.0 h")
+            },
+            "got: \(busy.map(\.description))")
         #expect(busy.first?.line == 5)
         #expect(diagnostics(with("sessions: {per_day: 4, energy: 11 kWh, model: expected}")).isEmpty)
-        let smart = diagnostics(with("sessions: {per_day: 1, energy: 11 kWh, model: expected}, smart: {objective: carbon, window: 8 h}")
-            .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: 380 g/kWh}\nfleets:"))
-        #expect(smart.contains { $0.description.contains("sessions.model: expected sessions cannot follow smart charging") }, "got: \(smart.map(\.description))")
+        let smart = diagnostics(
+            with("sessions: {per_day: 1, energy: 11 kWh, model: expected}, smart: {objective: carbon, window: 8 h}")
+                .replacingOccurrences(of: "fleets:", with: "grid: {carbon_intensity: 380 g/kWh}\nfleets:"))
+        #expect(
+            smart.contains { $0.description.contains("sessions.model: expected sessions cannot follow smart charging") }, "got: \(smart.map(\.description))")
         let unknown = diagnostics(with("sessions: {per_day: 1, energy: 11 kWh, model: average}"))
         #expect(unknown.contains { $0.description.contains("sessions.model") && $0.description.contains("drawn") })
     }

@@ -41,27 +41,27 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     @Test func replacesOverlaysTheFleetsOwnParameters() throws {
         let text = """
-        urbanwatt: 1
-        name: r
-        location: {latitude: 51.3, longitude: 9.5}
-        period: {start: 2025-01-01, end: 2025-01-02}
-        fleets:
-          - {name: l, kind: streetlight, power: 40 W, controller: 1 W, dimming: [{from: "23:00", to: "05:00", level: 50%}],
-             replaces: {power: 100 W, controller: 0 W, dimming: none}}
-        """
+            urbanwatt: 1
+            name: r
+            location: {latitude: 51.3, longitude: 9.5}
+            period: {start: 2025-01-01, end: 2025-01-02}
+            fleets:
+              - {name: l, kind: streetlight, power: 40 W, controller: 1 W, dimming: [{from: "23:00", to: "05:00", level: 50%}],
+                 replaces: {power: 100 W, controller: 0 W, dimming: none}}
+            """
         let s = try ScenarioDecoder.decode(text, file: "r.yaml")
         #expect(s.fleets[0].replaces?.isEqual(to: Streetlight(power: 100, controller: 0, dimming: .none)) == true)
     }
 
     @Test func spreadingFactorDistributionsBecomeUplinkOptions() throws {
         let text = """
-        urbanwatt: 1
-        name: sf
-        period: {start: 2025-01-01, end: 2025-01-02}
-        fleets:
-          - {name: s, kind: sensor, radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 44 mA, voltage: 3.3 V},
-             uplink: {interval: 15 min, payload: 11 B}}
-        """
+            urbanwatt: 1
+            name: sf
+            period: {start: 2025-01-01, end: 2025-01-02}
+            fleets:
+              - {name: s, kind: sensor, radio: {type: lorawan, spreading_factor: {7: 50%, 9: 30%, 12: 20%}, tx_current: 44 mA, voltage: 3.3 V},
+                 uplink: {interval: 15 min, payload: 11 B}}
+            """
         let s = try ScenarioDecoder.decode(text, file: "sf.yaml")
         guard let sensor = s.fleets[0].model as? Sensor else { Issue.record("not a sensor"); return }
         #expect(sensor.radio.uplinkEnergy.map(\.share) == [0.5, 0.3, 0.2])

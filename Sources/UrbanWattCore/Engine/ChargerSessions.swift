@@ -103,8 +103,9 @@ struct ChargerSessions: Sendable {
                         // The signal up to the end of the latest session the window allows.
                         let last = Int(((s + smart.window + duration - start) / dt).rounded(.up)) + 1
                         prefix!.extend(through: min(clock.count, max(0, last)))
-                        arrival = SmartCharging.bestStart(arrival: s, duration: duration, window: smart.window, prefix: prefix!, start: start,
-                                                          end: end, dt: dt, tie: ties.unit())
+                        arrival = SmartCharging.bestStart(
+                            arrival: s, duration: duration, window: smart.window, prefix: prefix!, start: start,
+                            end: end, dt: dt, tie: ties.unit())
                     }
                     let a = max(arrival, busyUntil[j])
                     let b = a + duration

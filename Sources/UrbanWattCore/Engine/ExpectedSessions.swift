@@ -116,7 +116,7 @@ struct ExpectedSessions: Sendable {
             if i == k { return .infinity }
             return -4 + 8 * Double(i) / Double(k)
         }
-        let zeroAt = -μ / σ  // X > 0 above this z
+        let zeroAt = -μ / σ // X > 0 above this z
         return (0..<k).compactMap { i in
             let a = edges[i], b = edges[i + 1]
             let p = cdf(b) - cdf(a)

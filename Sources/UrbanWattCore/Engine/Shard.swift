@@ -34,6 +34,7 @@ extension Shard {
     /// traffic it receives) gives different figures per shard than whole.
     public static func problem(_ scenario: Scenario) -> String? {
         guard let f = scenario.fleets.first(where: { !$0.model.isShardable }) else { return nil }
-        return "`\(f.name)` (\(f.kind)) couples its nodes to the whole traffic it receives, so shards would not add up to the whole run; run \(scenario.name) whole"
+        return
+            "`\(f.name)` (\(f.kind)) couples its nodes to the whole traffic it receives, so shards would not add up to the whole run; run \(scenario.name) whole"
     }
 }

@@ -34,7 +34,8 @@ public struct WorkEstimate: Sendable, Equatable {
         let perRow = max(1, stepsPerRow ?? StepClock.stepsPerHour(s.step))
         rows = (steps + perRow - 1) / perRow
         let columns = Double(1 + Layer.allCases.count + fleets)
-        memoryBytes = Double(nodes) * 64 + Double(rows) * (columns * 16 + 160) + (streaming ? Double(steps) * Double(fleets) * 16 : 0)
+        memoryBytes =
+            Double(nodes) * 64 + Double(rows) * (columns * 16 + 160) + (streaming ? Double(steps) * Double(fleets) * 16 : 0)
             + Double(fleets) * 12.5 * 1024 + Double(s.districts.count) * 3 * 1024 + 32 * 1_048_576
         messages = WorkEstimate.messages(s, seconds: Double(steps * Int(s.step)), interval: 900)
     }

@@ -4,7 +4,10 @@
 public struct BaseStation: NodeKind, Equatable {
     public static let name = "base-station"
     public static let summary = "EARTH: N_trx (P0 + Δp P_max load), N_trx P_sleep at zero load"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 1000, lifetime: 10 * Dimension.yearSeconds, source: "[UCLouvain-BS] production of a 4G/5G base station, the lowest of six configurations; lifetime (U)"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 1000, lifetime: 10 * Dimension.yearSeconds,
+            source: "[UCLouvain-BS] production of a 4G/5G base station, the lowest of six configurations; lifetime (U)"))
     public static let defaultLayer = Layer.network
     /// Each key but `preset` overrides the preset's figure (macro by default).
     public static let parameters = [
@@ -73,11 +76,13 @@ public struct BaseStation: NodeKind, Equatable {
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         let preset = "[Auer2011] table 2"
-        return [Assumption("trx", transceivers, "", Assumption.source("trx", given: given, otherwise: preset)),
-                Assumption("p_max", maxPower, "W", Assumption.source("p_max", given: given, otherwise: preset)),
-                Assumption("p0", p0, "W", Assumption.source("p0", given: given, otherwise: preset)),
-                Assumption("slope", slope, "", Assumption.source("slope", given: given, otherwise: preset)),
-                Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: preset))]
+        return [
+            Assumption("trx", transceivers, "", Assumption.source("trx", given: given, otherwise: preset)),
+            Assumption("p_max", maxPower, "W", Assumption.source("p_max", given: given, otherwise: preset)),
+            Assumption("p0", p0, "W", Assumption.source("p0", given: given, otherwise: preset)),
+            Assumption("slope", slope, "", Assumption.source("slope", given: given, otherwise: preset)),
+            Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: preset)),
+        ]
     }
 
     public func unitPower(_ c: StepperContext) -> [Double] { load.series(on: c.clock).map { power(load: $0) } }

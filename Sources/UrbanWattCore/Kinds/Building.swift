@@ -8,7 +8,10 @@
 public struct Building: NodeKind, Equatable {
     public static let name = "building"
     public static let summary = "floor area × yearly demand per m² × profile × BACS factor (EN ISO 52120-1), plus BACS devices"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 590, transport: 30, endOfLife: 10, lifetime: 10 * Dimension.yearSeconds, mass: 4.9, source: "[Google-Thermostat2020] a room controller, 50 per building (U): the BACS devices, not the building"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 590, transport: 30, endOfLife: 10, lifetime: 10 * Dimension.yearSeconds, mass: 4.9,
+            source: "[Google-Thermostat2020] a room controller, 50 per building (U): the BACS devices, not the building"))
     public static let defaultLayer = Layer.buildings
     /// Without the upgrade, the building stays at its present class with no new devices.
     public static let ictFunctions = ["bacs"]
@@ -17,14 +20,17 @@ public struct Building: NodeKind, Equatable {
         Parameter("area", .quantity(.area, positive: true), required: true, what: "the floor area of one building, such as \"2500 m²\""),
         Parameter("use", .choice(BACSFactors.uses), required: true, what: "the building's use, as EN ISO 52120-1 classes it"),
         Parameter("class", .choice(BACSFactors.classes), required: true, what: "the present BACS efficiency class, A to D"),
-        Parameter("electricity", .quantity(.areaEnergy), required: true,
-                  what: "the yearly electricity per m² that BACS controls (lighting and auxiliary: fans, pumps) at the present class, such as \"15 kWh/m²\""),
+        Parameter(
+            "electricity", .quantity(.areaEnergy), required: true,
+            what: "the yearly electricity per m² that BACS controls (lighting and auxiliary: fans, pumps) at the present class, such as \"15 kWh/m²\""),
         Parameter("heat", .quantity(.areaEnergy), what: "the yearly heat demand per m² at the present class, such as \"110 kWh/m²\""),
         Parameter("profile", .profile),
-        Parameter("bacs", .mapping([
-            Parameter("class", .choice(BACSFactors.classes), required: true, what: "the class after the upgrade"),
-            Parameter("devices", .quantity(.power), what: "the BACS devices' power per building, such as \"40 W\""),
-        ]), what: "{class: B, devices: 40 W}"),
+        Parameter(
+            "bacs",
+            .mapping([
+                Parameter("class", .choice(BACSFactors.classes), required: true, what: "the class after the upgrade"),
+                Parameter("devices", .quantity(.power), what: "the BACS devices' power per building, such as \"40 W\""),
+            ]), what: "{class: B, devices: 40 W}"),
     ]
 
     /// m² per building.
@@ -40,8 +46,10 @@ public struct Building: NodeKind, Equatable {
     /// The class after the upgrade and the devices' power, W; nil without an upgrade.
     public var upgrade: (class: String, devices: Double)?
 
-    public init(area: Double, use: String, present: String, electricity: Double, heat: Double = 0, profile: Profile? = nil, profileName: String? = nil,
-                upgrade: (class: String, devices: Double)? = nil) {
+    public init(
+        area: Double, use: String, present: String, electricity: Double, heat: Double = 0, profile: Profile? = nil, profileName: String? = nil,
+        upgrade: (class: String, devices: Double)? = nil
+    ) {
         self.area = area
         self.use = use
         self.present = present
@@ -76,8 +84,9 @@ public struct Building: NodeKind, Equatable {
             }
             upgrade = (after, b.number("devices") ?? 0)
         }
-        return Building(area: area, use: use, present: present, electricity: electricity, heat: f.number("heat") ?? 0, profile: profile?.1,
-                        profileName: profile?.name, upgrade: upgrade)
+        return Building(
+            area: area, use: use, present: present, electricity: electricity, heat: f.number("heat") ?? 0, profile: profile?.1,
+            profileName: profile?.name, upgrade: upgrade)
     }
 
     /// The factor that scales the present demand after the upgrade (1 without one).
@@ -88,11 +97,18 @@ public struct Building: NodeKind, Equatable {
     public var heatSavedPerYear: Double { heat * area / 3.6e6 * (1 - thermalRatio) }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
-        var list = [Assumption("area", area, "m²", "scenario"), Assumption("electricity", electricity / 3.6e6, "kWh/m² a year at class \(present)", "scenario")]
+        var list = [
+            Assumption("area", area, "m²", "scenario"), Assumption("electricity", electricity / 3.6e6, "kWh/m² a year at class \(present)", "scenario"),
+        ]
         if heat > 0 { list.append(Assumption("heat", heat / 3.6e6, "kWh/m² a year at class \(present)", "scenario")) }
         if let upgrade {
-            list.append(Assumption("bacs.electric_factor", electricRatio, "class \(present) → \(upgrade.class), \(use)", "[EN15232] detailed lighting and auxiliary factors, their mean (U: equal weights)"))
-            if heat > 0 { list.append(Assumption("bacs.thermal_factor", thermalRatio, "class \(present) → \(upgrade.class), \(use)", "[EN15232] overall thermal factors")) }
+            list.append(
+                Assumption(
+                    "bacs.electric_factor", electricRatio, "class \(present) → \(upgrade.class), \(use)",
+                    "[EN15232] detailed lighting and auxiliary factors, their mean (U: equal weights)"))
+            if heat > 0 {
+                list.append(Assumption("bacs.thermal_factor", thermalRatio, "class \(present) → \(upgrade.class), \(use)", "[EN15232] overall thermal factors"))
+            }
             list.append(Assumption("bacs.devices", upgrade.devices, "W", Assumption.source("bacs.devices", given: given, otherwise: "none (0 W)")))
         }
         return list

@@ -9,15 +9,20 @@
 public struct Camera: NodeKind, Equatable {
     public static let name = "camera"
     public static let summary = "power (+ edge power); sends bitrate (× edge upstream) to its via"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 30.4, transport: 1.6, endOfLife: 0.8, lifetime: 5 * Dimension.yearSeconds, source: "[Google-NestCam2021] a wired outdoor camera, as a proxy for a PoE camera (U)"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 30.4, transport: 1.6, endOfLife: 0.8, lifetime: 5 * Dimension.yearSeconds,
+            source: "[Google-NestCam2021] a wired outdoor camera, as a proxy for a PoE camera (U)"))
     public static let defaultLayer = Layer.sensing
     public static let parameters = [
         Parameter("power", .quantity(.power), required: true),
         Parameter("bitrate", .quantity(.dataRate), required: true, what: "the stream's bit rate such as \"2 Mbit/s\""),
-        Parameter("edge", .mapping([
-            Parameter("power", .quantity(.power), required: true, what: "the analytics box's power such as \"10 W\""),
-            Parameter("upstream", .fraction(), required: true, what: "the share of the stream sent on, such as 5%"),
-        ]), what: "{power: 10 W, upstream: 5%}"),
+        Parameter(
+            "edge",
+            .mapping([
+                Parameter("power", .quantity(.power), required: true, what: "the analytics box's power such as \"10 W\""),
+                Parameter("upstream", .fraction(), required: true, what: "the share of the stream sent on, such as 5%"),
+            ]), what: "{power: 10 W, upstream: 5%}"),
         Parameter("fps", .number(0...1000), what: "frames a second analysed upstream, such as 10"),
     ]
 
@@ -56,7 +61,8 @@ public struct Camera: NodeKind, Equatable {
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         [Assumption("power", power, "W", "scenario"), Assumption("bitrate", bitrate * 8, "bit/s", "scenario")]
-            + (given.contains("edge") ? [Assumption("edge.power", edgePower, "W", "scenario"), Assumption("edge.upstream", upstream, "fraction", "scenario")] : [])
+            + (given.contains("edge")
+                ? [Assumption("edge.power", edgePower, "W", "scenario"), Assumption("edge.upstream", upstream, "fraction", "scenario")] : [])
             + (framesUpstream > 0 ? [Assumption("fps", framesUpstream, "frames a second, analysed upstream", "scenario")] : [])
     }
 

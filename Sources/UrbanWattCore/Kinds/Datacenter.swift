@@ -16,8 +16,9 @@ public struct Datacenter: NodeKind, Equatable {
         Parameter("pue", .anyOf([pueShape, .yearMap(pueShape)]), what: "a PUE (facility energy / IT energy)"),
         Parameter("per_gb", .quantity(.intensity)),
         Parameter("per_message", .quantity(.energy), what: "IT energy per message processed, such as \"2 J\" (inference on a video frame)"),
-        Parameter("it_efficiency", .anyOf([.fraction(maximum: 10), .yearMap(.fraction(maximum: 10))]),
-                  what: "a factor on the IT energy, base and per unit of work, such as {2025: 100%, 2035: 40%}"),
+        Parameter(
+            "it_efficiency", .anyOf([.fraction(maximum: 10), .yearMap(.fraction(maximum: 10))]),
+            what: "a factor on the IT energy, base and per unit of work, such as {2025: 100%, 2035: 40%}"),
     ]
 
     public var itPower: Double
@@ -29,8 +30,10 @@ public struct Datacenter: NodeKind, Equatable {
     /// The factor on the IT energy, base and per unit of work, in each year (1: as given).
     public var itEfficiency: YearMap
 
-    public init(itPower: Double, schedule: Schedule = .constant(1), pue: YearMap = YearMap(1), perByte: Double = 0, perMessage: Double = 0,
-                itEfficiency: YearMap = YearMap(1)) {
+    public init(
+        itPower: Double, schedule: Schedule = .constant(1), pue: YearMap = YearMap(1), perByte: Double = 0, perMessage: Double = 0,
+        itEfficiency: YearMap = YearMap(1)
+    ) {
         self.itPower = itPower
         self.schedule = schedule
         self.pue = pue
@@ -41,13 +44,15 @@ public struct Datacenter: NodeKind, Equatable {
 
     public static func make(_ f: KindInput) -> Datacenter? {
         guard let it = f.number("it_power") else { return nil }
-        return Datacenter(itPower: it, schedule: f.schedule("profile") ?? .constant(1), pue: f.yearMap("pue") ?? YearMap(1), perByte: f.number("per_gb") ?? 0,
-                          perMessage: f.number("per_message") ?? 0, itEfficiency: f.yearMap("it_efficiency") ?? YearMap(1))
+        return Datacenter(
+            itPower: it, schedule: f.schedule("profile") ?? .constant(1), pue: f.yearMap("pue") ?? YearMap(1), perByte: f.number("per_gb") ?? 0,
+            perMessage: f.number("per_message") ?? 0, itEfficiency: f.yearMap("it_efficiency") ?? YearMap(1))
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         func path(_ key: String, _ m: YearMap, _ unit: String, _ otherwise: String) -> [Assumption] {
-            m.isConstant ? [Assumption(key, m.points[0].value, unit, Assumption.source(key, given: given, otherwise: otherwise))]
+            m.isConstant
+                ? [Assumption(key, m.points[0].value, unit, Assumption.source(key, given: given, otherwise: otherwise))]
                 : m.points.map { Assumption("\(key).\($0.year)", $0.value, unit, "scenario") }
         }
         return [Assumption("it_power", itPower, "W", "scenario")] + path("pue", pue, "", "none (1.0: no overhead)")

@@ -2,7 +2,10 @@
 public struct Device: NodeKind, Equatable {
     public static let name = "device"
     public static let summary = "power × profile(t) if a profile is given, else power"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 36.1, lifetime: 5 * Dimension.yearSeconds, abioticDepletion: 4.41e-5, primaryEnergy: 525e6, source: "[ADEME-Box] a home network box, as a proxy for a smart-meter gateway (U)"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 36.1, lifetime: 5 * Dimension.yearSeconds, abioticDepletion: 4.41e-5, primaryEnergy: 525e6,
+            source: "[ADEME-Box] a home network box, as a proxy for a smart-meter gateway (U)"))
     public static let defaultLayer = Layer.sensing
     public static let parameters = [
         Parameter("power", .quantity(.power), required: true),

@@ -2,7 +2,8 @@
 public struct EVCharger: NodeKind, Equatable {
     public static let name = "ev-charger"
     public static let summary = "power while a session charges, else standby; Poisson sessions per day"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 500, lifetime: 10 * Dimension.yearSeconds, mass: 50, source: "(U): a public AC charge point; no citable LCA at hand"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(manufacturing: 500, lifetime: 10 * Dimension.yearSeconds, mass: 50, source: "(U): a public AC charge point; no citable LCA at hand"))
     public static let defaultLayer = Layer.mobility
     public static let replaceable = false
     /// Without smart charging a session starts when the car is plugged in.
@@ -10,23 +11,29 @@ public struct EVCharger: NodeKind, Equatable {
     public static let parameters = [
         Parameter("power", .quantity(.power, positive: true), required: true, what: "a charging power such as \"11 kW\""),
         Parameter("standby", .quantity(.power)),
-        Parameter("sessions", .mapping([
-            // A session every quarter hour around the clock is the most a charge point can serve.
-            Parameter("per_day", .quantity(.count, maximum: 96), required: true, what: "a mean number of sessions per day"),
-            Parameter("energy", .anyOf([
-                .quantity(.energy, maximum: maximumSessionEnergy, positive: true),
-                .mapping([
-                    Parameter("mean", .quantity(.energy, maximum: maximumSessionEnergy, positive: true), required: true),
-                    Parameter("sd", .quantity(.energy, maximum: maximumSessionEnergy)),
-                ]),
-            ]), required: true, what: "an energy per session such as \"18 kWh\""),
-            Parameter("profile", .profile),
-            Parameter("model", .choice(SessionModel.allCases.map(\.rawValue)), what: "drawn (every session) or expected (their mean)"),
-        ]), required: true, what: "{per_day: 2, energy: 18 kWh, profile: evening}"),
-        Parameter("smart", .mapping([
-            Parameter("objective", .choice(SmartCharging.Objective.allCases.map(\.rawValue)), what: "an objective"),
-            Parameter("window", .quantity(.duration, positive: true), required: true, what: "how long a start may be deferred, such as \"8 h\""),
-        ]), what: "{objective: carbon, window: 8 h}"),
+        Parameter(
+            "sessions",
+            .mapping([
+                // A session every quarter hour around the clock is the most a charge point can serve.
+                Parameter("per_day", .quantity(.count, maximum: 96), required: true, what: "a mean number of sessions per day"),
+                Parameter(
+                    "energy",
+                    .anyOf([
+                        .quantity(.energy, maximum: maximumSessionEnergy, positive: true),
+                        .mapping([
+                            Parameter("mean", .quantity(.energy, maximum: maximumSessionEnergy, positive: true), required: true),
+                            Parameter("sd", .quantity(.energy, maximum: maximumSessionEnergy)),
+                        ]),
+                    ]), required: true, what: "an energy per session such as \"18 kWh\""),
+                Parameter("profile", .profile),
+                Parameter("model", .choice(SessionModel.allCases.map(\.rawValue)), what: "drawn (every session) or expected (their mean)"),
+            ]), required: true, what: "{per_day: 2, energy: 18 kWh, profile: evening}"),
+        Parameter(
+            "smart",
+            .mapping([
+                Parameter("objective", .choice(SmartCharging.Objective.allCases.map(\.rawValue)), what: "an objective"),
+                Parameter("window", .quantity(.duration, positive: true), required: true, what: "how long a start may be deferred, such as \"8 h\""),
+            ]), what: "{objective: carbon, window: 8 h}"),
     ]
 
     /// The largest energy of one session, J (10 MWh: several electric buses' batteries).
@@ -110,23 +117,30 @@ public struct EVCharger: NodeKind, Equatable {
             power: power, standby: f.number("standby") ?? 0, sessionsPerDay: perDay, sessionEnergy: energy, sessionEnergySD: sd,
             startProfile: profile?.1, startProfileName: profile?.name, smart: smart, model: model)
         if model == .expected && smart != nil {
-            sessions.error("model", "expected sessions cannot follow smart charging: deferred sessions queue at the cheapest hour, which only `model: drawn` follows")
+            sessions.error(
+                "model", "expected sessions cannot follow smart charging: deferred sessions queue at the cheapest hour, which only `model: drawn` follows")
             return nil
         }
         if model == .expected && charger.utilisation > maximumExpectedUtilisation {
             let busy = (charger.utilisation * 24 * 10).rounded() / 10
-            sessions.error("model", "expected sessions need chargers busy at most 4 h a day on average, found \(busy) h (per_day × energy ÷ power); busier chargers need `model: drawn`")
+            sessions.error(
+                "model",
+                "expected sessions need chargers busy at most 4 h a day on average, found \(busy) h (per_day × energy ÷ power); busier chargers need `model: drawn`"
+            )
             return nil
         }
         return charger
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
-        [Assumption("power", power, "W", "scenario"),
-         Assumption("standby", standby, "W", Assumption.source("standby", given: given, otherwise: "none (0 W)")),
-         Assumption("sessions.per_day", sessionsPerDay, "per day",
-                    model == .drawn ? "scenario" : "scenario; model: expected (the sessions' mean, queues included)"),
-         Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario")]
+        [
+            Assumption("power", power, "W", "scenario"),
+            Assumption("standby", standby, "W", Assumption.source("standby", given: given, otherwise: "none (0 W)")),
+            Assumption(
+                "sessions.per_day", sessionsPerDay, "per day",
+                model == .drawn ? "scenario" : "scenario; model: expected (the sessions' mean, queues included)"),
+            Assumption("sessions.energy", sessionEnergy / 3.6e6, "kWh", "scenario"),
+        ]
             + (sessionEnergySD > 0 ? [Assumption("sessions.energy.sd", sessionEnergySD / 3.6e6, "kWh", "scenario")] : [])
     }
 
@@ -171,8 +185,10 @@ public struct SmartCharging: Sendable, Equatable {
     /// piling onto one instant. A window that reaches past the period's `end` is not used: the
     /// signal beyond it is unknown, and deferring into the last hours would pile sessions there.
     /// `prefix` holds the running sums of the signal over steps.
-    static func bestStart(arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double,
-                          tie: Double) -> Double {
+    static func bestStart(
+        arrival: Double, duration: Double, window: Double, prefix: SignalPrefix, start: Double, end: Double, dt: Double,
+        tie: Double
+    ) -> Double {
         guard arrival + window + duration <= end else { return arrival }
         let steps = prefix.count - 1
         func mean(_ t: Double) -> Double {

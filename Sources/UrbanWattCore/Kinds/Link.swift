@@ -10,14 +10,16 @@ public struct Link: NodeKind, Equatable {
     public static let replaceable = false
     public static let isSingleNode = true
     public static let parameters = [
-        Parameter("intensity", .anyOf([
-            .quantity(.intensity),
-            .mapping([
-                Parameter("value", .quantity(.intensity), required: true, what: "an intensity such as \"0.06 kWh/GB\""),
-                Parameter("year", .integer(1900...2200), what: "a year"),
-                Parameter("halving", .years(0...1000), what: "a halving time in years"),
-            ]),
-        ]), required: true, what: "{value: 0.06 kWh/GB, year: 2015, halving: 2 years}"),
+        Parameter(
+            "intensity",
+            .anyOf([
+                .quantity(.intensity),
+                .mapping([
+                    Parameter("value", .quantity(.intensity), required: true, what: "an intensity such as \"0.06 kWh/GB\""),
+                    Parameter("year", .integer(1900...2200), what: "a year"),
+                    Parameter("halving", .years(0...1000), what: "a halving time in years"),
+                ]),
+            ]), required: true, what: "{value: 0.06 kWh/GB, year: 2015, halving: 2 years}")
     ]
 
     /// J/B in `year`.
@@ -39,8 +41,10 @@ public struct Link: NodeKind, Equatable {
             guard let value = m.number("value") else { return nil }
             let link = Link(value: value, year: m.number("year").map { Int($0) } ?? 2000, halving: m.number("halving"))
             if let years = f.context.years, let (y, v) = link.outOfRange(over: years) {
-                m.error("halving", "the intensity would reach \(v) J/B in \(y), outside 0 to \(Dimension.intensity.limit) J/B "
-                    + "(halving every \(link.halving ?? 0) years from \(link.year)); give a year closer to the period or a longer halving")
+                m.error(
+                    "halving",
+                    "the intensity would reach \(v) J/B in \(y), outside 0 to \(Dimension.intensity.limit) J/B "
+                        + "(halving every \(link.halving ?? 0) years from \(link.year)); give a year closer to the period or a longer halving")
                 return nil
             }
             return link

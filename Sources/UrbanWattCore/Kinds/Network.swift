@@ -44,8 +44,10 @@ public struct Network: NodeKind, Equatable {
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         let preset = "[CarbonTrust2021] after [Malmodin2020], \(access.rawValue) access"
-        return [Assumption("per_node", perNode, "W per attached node", Assumption.source("per_node", given: given, otherwise: preset)),
-                Assumption("per_byte", perByteCarried * 1e9 / 3600, "Wh/GB", Assumption.source("per_byte", given: given, otherwise: preset))]
+        return [
+            Assumption("per_node", perNode, "W per attached node", Assumption.source("per_node", given: given, otherwise: preset)),
+            Assumption("per_byte", perByteCarried * 1e9 / 3600, "Wh/GB", Assumption.source("per_byte", given: given, otherwise: preset)),
+        ]
     }
 
     public var role: TrafficRole { [.forwards, .carries] }

@@ -107,8 +107,10 @@ public struct StepperContext: Sendable {
     /// What the fleets of this chunk share (nil outside the engine's chunks: computed by each).
     let facts: ChunkFacts?
 
-    init(fleet: Fleet, clock: StepClock, first: Int = 0, seed: UInt64, grid: Grid, location: Location?, population: NodePopulation,
-         facts: ChunkFacts? = nil) {
+    init(
+        fleet: Fleet, clock: StepClock, first: Int = 0, seed: UInt64, grid: Grid, location: Location?, population: NodePopulation,
+        facts: ChunkFacts? = nil
+    ) {
         self.fleet = fleet
         self.clock = clock
         self.first = first
@@ -131,8 +133,9 @@ public struct StepperContext: Sendable {
     /// The context of the period's steps `range` (of a period context), sharing `facts` with the
     /// other fleets of the chunk.
     public func window(_ range: Range<Int>, facts: ChunkFacts? = nil) -> StepperContext {
-        StepperContext(fleet: fleet, clock: clock.window(range), first: range.lowerBound, seed: seed, grid: grid, location: location,
-                       population: population, facts: facts)
+        StepperContext(
+            fleet: fleet, clock: clock.window(range), first: range.lowerBound, seed: seed, grid: grid, location: location,
+            population: population, facts: facts)
     }
 
     /// The street lights' dark-hour series over this context's steps, shared within the chunk.

@@ -86,8 +86,10 @@ public struct KindInput {
     public var context: KindContext
     let report: (_ key: String?, _ message: String) -> Void
 
-    public init(values: [String: ParameterValue], context: KindContext = KindContext(),
-                report: @escaping (_ key: String?, _ message: String) -> Void = { _, _ in }) {
+    public init(
+        values: [String: ParameterValue], context: KindContext = KindContext(),
+        report: @escaping (_ key: String?, _ message: String) -> Void = { _, _ in }
+    ) {
         self.values = values
         self.context = context
         self.report = report

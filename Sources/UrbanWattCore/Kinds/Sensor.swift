@@ -4,31 +4,40 @@
 public struct Sensor: NodeKind, Equatable {
     public static let name = "sensor"
     public static let summary = "sleep + energy of the uplinks sent in the step / step length"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 1.63, lifetime: 10 * Dimension.yearSeconds, battery: Embodied.Battery(co2e: 0.122), abioticDepletion: 4.10e-5, primaryEnergy: 29.4e6, source: "[PirsonBol2021] bottom-up model of a LoRa-class node; battery: a coin cell or two AA; lifetime (U)"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 1.63, lifetime: 10 * Dimension.yearSeconds, battery: Embodied.Battery(co2e: 0.122), abioticDepletion: 4.10e-5, primaryEnergy: 29.4e6,
+            source: "[PirsonBol2021] bottom-up model of a LoRa-class node; battery: a coin cell or two AA; lifetime (U)"))
     public static let defaultLayer = Layer.sensing
     public static let replaceable = false
     public static let parameters = [
-        Parameter("radio", .mapping([
-            Parameter("type", .choice(RadioType.allCases.map(\.rawValue)), required: true, what: "a radio type"),
-            Parameter("energy_per_uplink", .quantity(.energy)),
-            Parameter("spreading_factor", .anyOf([.integer(7...12), .shares(7...12)]), what: "a spreading factor"),
-            Parameter("tx_current", .quantity(.current)),
-            Parameter("voltage", .quantity(.voltage)),
-            Parameter("bandwidth", .quantity(.frequency, positive: true)),
-            Parameter("preamble", .quantity(.count, minimum: 6, maximum: 65_535, whole: true)),
-            Parameter("coding_rate", .choice(codingRates.map(\.name)), what: "a LoRa coding rate"),
-            Parameter("rx", .mapping([
-                Parameter("current", .quantity(.current), required: true),
-                Parameter("duration", .quantity(.duration), required: true),
-            ]), what: "{current: 11 mA, duration: 200 ms}"),
-        ]), required: true, what: "{type: lorawan, …}"),
+        Parameter(
+            "radio",
+            .mapping([
+                Parameter("type", .choice(RadioType.allCases.map(\.rawValue)), required: true, what: "a radio type"),
+                Parameter("energy_per_uplink", .quantity(.energy)),
+                Parameter("spreading_factor", .anyOf([.integer(7...12), .shares(7...12)]), what: "a spreading factor"),
+                Parameter("tx_current", .quantity(.current)),
+                Parameter("voltage", .quantity(.voltage)),
+                Parameter("bandwidth", .quantity(.frequency, positive: true)),
+                Parameter("preamble", .quantity(.count, minimum: 6, maximum: 65_535, whole: true)),
+                Parameter("coding_rate", .choice(codingRates.map(\.name)), what: "a LoRa coding rate"),
+                Parameter(
+                    "rx",
+                    .mapping([
+                        Parameter("current", .quantity(.current), required: true),
+                        Parameter("duration", .quantity(.duration), required: true),
+                    ]), what: "{current: 11 mA, duration: 200 ms}"),
+            ]), required: true, what: "{type: lorawan, …}"),
         Parameter("sleep", .quantity(.power)),
-        Parameter("uplink", .mapping([
-            // At most one uplink a second per node: a sensor, not a stream (use a camera for that).
-            Parameter("interval", .quantity(.duration, minimum: 1), required: true),
-            Parameter("payload", .quantity(.data, maximum: maximumPayload, whole: true)),
-            Parameter("overhead", .quantity(.data, maximum: maximumPayload, whole: true)),
-        ]), required: true, what: "{interval: 15 min, payload: 11 B}"),
+        Parameter(
+            "uplink",
+            .mapping([
+                // At most one uplink a second per node: a sensor, not a stream (use a camera for that).
+                Parameter("interval", .quantity(.duration, minimum: 1), required: true),
+                Parameter("payload", .quantity(.data, maximum: maximumPayload, whole: true)),
+                Parameter("overhead", .quantity(.data, maximum: maximumPayload, whole: true)),
+            ]), required: true, what: "{interval: 15 min, payload: 11 B}"),
         Parameter("battery", .quantity(.energy, positive: true)),
     ]
 
@@ -77,7 +86,8 @@ public struct Sensor: NodeKind, Equatable {
 
     public static func make(_ f: KindInput) -> Sensor? {
         guard let radio = f.fields("radio"), let type = radio.text("type").flatMap(RadioType.init(rawValue:)),
-              let uplink = f.fields("uplink"), let interval = uplink.number("interval") else { return nil }
+            let uplink = f.fields("uplink"), let interval = uplink.number("interval")
+        else { return nil }
         let defaults = type.defaults
         let payload = uplink.number("payload") ?? 0
         let overhead = uplink.number("overhead") ?? Double(defaults.overhead)
@@ -119,9 +129,12 @@ public struct Sensor: NodeKind, Equatable {
         let d = radio.type.defaults
         let energyGiven = given.contains("radio.energy_per_uplink")
         let meanEnergy = radio.uplinkEnergy.reduce(0) { $0 + $1.share * $1.joules }
-        let energySource = energyGiven ? "scenario" : radio.type == .lorawan
-            ? (given.contains("radio.tx_current") ? "[AN1200.13] time on air × the scenario's TX current" : "[AN1200.13] time on air × [SX1276] TX current")
-            : d.energySource
+        let energySource =
+            energyGiven
+            ? "scenario"
+            : radio.type == .lorawan
+                ? (given.contains("radio.tx_current") ? "[AN1200.13] time on air × the scenario's TX current" : "[AN1200.13] time on air × [SX1276] TX current")
+                : d.energySource
         return [
             Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: d.sleepSource)),
             Assumption("energy_per_uplink", meanEnergy, "J", energySource),

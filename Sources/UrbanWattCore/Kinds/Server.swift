@@ -4,7 +4,10 @@
 public struct Server: NodeKind, Equatable {
     public static let name = "server"
     public static let summary = "idle + (max − idle) × utilisation(t); with capacity, utilisation = received / (nodes × capacity)"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 947.7, lifetime: 4 * Dimension.yearSeconds, abioticDepletion: 0.1425, primaryEnergy: 12_580e6, source: "[Boavizta] default server archetype, manufacturing only"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 947.7, lifetime: 4 * Dimension.yearSeconds, abioticDepletion: 0.1425, primaryEnergy: 12_580e6,
+            source: "[Boavizta] default server archetype, manufacturing only"))
     public static let defaultLayer = Layer.compute
     public static let parameters = [
         Parameter("idle", .quantity(.power), required: true),
@@ -37,17 +40,25 @@ public struct Server: NodeKind, Equatable {
         let capacity = f.number("capacity")
         switch (f["utilisation"] != nil, capacity != nil) {
         case (true, true): f.error("capacity", "give either `utilisation` or `capacity` (utilisation then follows the traffic received)"); return nil
-        case (false, false): f.error("utilisation", "missing; expected a fraction, a profile name or {profile, scale}, or a `capacity` such as \"10 kB/s\""); return nil
+        case (false, false):
+            f.error("utilisation", "missing; expected a fraction, a profile name or {profile, scale}, or a `capacity` such as \"10 kB/s\""); return nil
         default: break
         }
-        if f["forward"] != nil && capacity == nil { f.error("forward", "`forward` needs `capacity`: only a server that receives traffic passes it on"); return nil }
+        if f["forward"] != nil && capacity == nil {
+            f.error("forward", "`forward` needs `capacity`: only a server that receives traffic passes it on"); return nil
+        }
         guard let u = f.schedule("utilisation") ?? (capacity != nil ? .constant(0) : nil) else { return nil }
         return Server(idle: idle, max: max, utilisation: u, capacity: capacity, forward: f.number("forward") ?? 1)
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
         [Assumption("idle", idle, "W", "scenario"), Assumption("max", self.max, "W", "scenario")]
-            + (capacity.map { [Assumption("capacity", $0, "B/s", "scenario"), Assumption("forward", forward, "fraction", Assumption.source("forward", given: given, otherwise: "all (100 %)"))] } ?? [])
+            + (capacity.map {
+                [
+                    Assumption("capacity", $0, "B/s", "scenario"),
+                    Assumption("forward", forward, "fraction", Assumption.source("forward", given: given, otherwise: "all (100 %)")),
+                ]
+            } ?? [])
     }
 
     public var role: TrafficRole { capacity == nil ? [] : .forwards }

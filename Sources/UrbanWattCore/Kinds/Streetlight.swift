@@ -3,7 +3,10 @@
 public struct Streetlight: NodeKind, Equatable {
     public static let name = "streetlight"
     public static let summary = "power × dimming level while the sun is down, plus controller"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 100, lifetime: 20 * Dimension.yearSeconds, mass: 10, source: "(U): an LED luminaire with about 10 kg of aluminium; no citable LCA at hand"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 100, lifetime: 20 * Dimension.yearSeconds, mass: 10,
+            source: "(U): an LED luminaire with about 10 kg of aluminium; no citable LCA at hand"))
     public static let defaultLayer = Layer.lighting
     /// A plain lamp burns at full level from dusk to dawn with no controller.
     public static let ictFunctions = ["controller", "dimming"]
@@ -11,18 +14,25 @@ public struct Streetlight: NodeKind, Equatable {
         Parameter("power", .quantity(.power), required: true),
         Parameter("controller", .quantity(.power)),
         Parameter("on_below", .number(-90...90), what: "a solar elevation in degrees such as -0.833"),
-        Parameter("dimming", .anyOf([
-            .choice(["none"]),
-            .list(.mapping([
-                Parameter("from", .clockTime, required: true),
-                Parameter("to", .clockTime, required: true),
-                Parameter("level", .fraction(), required: true),
-            ])),
-            .mapping([Parameter("adaptive", .mapping([
-                Parameter("profile", .profile, required: true),
-                Parameter("min", .fraction()),
-            ]), required: true, what: "{profile: NAME, min: 30%}")]),
-        ]), what: "none, a list of {from, to, level} windows, or {adaptive: {profile, min}}"),
+        Parameter(
+            "dimming",
+            .anyOf([
+                .choice(["none"]),
+                .list(
+                    .mapping([
+                        Parameter("from", .clockTime, required: true),
+                        Parameter("to", .clockTime, required: true),
+                        Parameter("level", .fraction(), required: true),
+                    ])),
+                .mapping([
+                    Parameter(
+                        "adaptive",
+                        .mapping([
+                            Parameter("profile", .profile, required: true),
+                            Parameter("min", .fraction()),
+                        ]), required: true, what: "{profile: NAME, min: 30%}")
+                ]),
+            ]), what: "none, a list of {from, to, level} windows, or {adaptive: {profile, min}}"),
     ]
 
     /// Lamp power at full level, W.
@@ -64,9 +74,11 @@ public struct Streetlight: NodeKind, Equatable {
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
-        [Assumption("power", power, "W", "scenario"),
-         Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)")),
-         Assumption("on_below", onBelow, "degrees", Assumption.source("on_below", given: given, otherwise: "sunset to sunrise (NOAA, -0.833°)"))]
+        [
+            Assumption("power", power, "W", "scenario"),
+            Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)")),
+            Assumption("on_below", onBelow, "degrees", Assumption.source("on_below", given: given, otherwise: "sunset to sunrise (NOAA, -0.833°)")),
+        ]
     }
 
     /// The controller is ICT; the lamp is the load it serves.

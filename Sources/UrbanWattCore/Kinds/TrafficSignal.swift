@@ -2,7 +2,10 @@
 public struct TrafficSignal: NodeKind, Equatable {
     public static let name = "traffic-signal"
     public static let summary = "heads × lamp + controller"
-    public static let embodied: Embodied.Default = .cited(Embodied(manufacturing: 800, lifetime: 15 * Dimension.yearSeconds, mass: 300, source: "(U): a junction's signal heads, poles and controller; no citable LCA at hand"))
+    public static let embodied: Embodied.Default = .cited(
+        Embodied(
+            manufacturing: 800, lifetime: 15 * Dimension.yearSeconds, mass: 300,
+            source: "(U): a junction's signal heads, poles and controller; no citable LCA at hand"))
     public static let defaultLayer = Layer.mobility
     public static let parameters = [
         Parameter("heads", .quantity(.count, maximum: 1000, whole: true), required: true, what: "a number of signal heads"),
@@ -26,8 +29,10 @@ public struct TrafficSignal: NodeKind, Equatable {
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
-        [Assumption("heads", heads, "", "scenario"), Assumption("lamp", lamp, "W", "scenario"),
-         Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)"))]
+        [
+            Assumption("heads", heads, "", "scenario"), Assumption("lamp", lamp, "W", "scenario"),
+            Assumption("controller", controller, "W", Assumption.source("controller", given: given, otherwise: "none (0 W)")),
+        ]
     }
 
     public var power: Double { heads * lamp + controller }

@@ -51,7 +51,7 @@ public enum DarkHours {
         while t < b {
             var local = dayStartLocal + (t - stepStart)
             var weekend = clock.weekend(m)
-            if local >= 86_400 {  // a step that crosses local midnight: the rest is in the next day
+            if local >= 86_400 { // a step that crosses local midnight: the rest is in the next day
                 local -= 86_400
                 weekend = StepClock.isWeekend(localDay: clock.localDay(m) + 1)
             }

@@ -30,7 +30,8 @@ public struct Solar: Sendable, Equatable {
         let m = 357.52911 + t * (35_999.05029 - 0.0001537 * t)
         let e = 0.016708634 - t * (0.000042037 + 0.0000001267 * t)
         let mr = m * .pi / 180
-        let c = sin(mr) * (1.914602 - t * (0.004817 + 0.000014 * t)) + sin(2 * mr) * (0.019993 - 0.000101 * t)
+        let c =
+            sin(mr) * (1.914602 - t * (0.004817 + 0.000014 * t)) + sin(2 * mr) * (0.019993 - 0.000101 * t)
             + sin(3 * mr) * 0.000289
         let trueLong = l0 + c
         let omega = (125.04 - 1934.136 * t) * .pi / 180
@@ -40,7 +41,8 @@ public struct Solar: Sendable, Equatable {
         let declination = asin(sin(eps) * sin(lambda))
         let y = pow(tan(eps / 2), 2)
         let l0r = l0 * .pi / 180
-        let eq = y * sin(2 * l0r) - 2 * e * sin(mr) + 4 * e * y * sin(mr) * cos(2 * l0r)
+        let eq =
+            y * sin(2 * l0r) - 2 * e * sin(mr) + 4 * e * y * sin(mr) * cos(2 * l0r)
             - 0.5 * y * y * sin(4 * l0r) - 1.25 * e * e * sin(2 * mr)
         return (declination, 4 * eq * 180 / .pi)
     }
@@ -70,8 +72,8 @@ public struct Solar: Sendable, Equatable {
             let lat = latitude * .pi / 180
             let h0 = threshold * .pi / 180
             let cosH = (sin(h0) - sin(lat) * sin(decl)) / (cos(lat) * cos(decl))
-            if cosH > 1 { return nil }  // never reaches the threshold: night all day
-            if cosH < -1 { return .infinity }  // never sinks below it: day all day
+            if cosH > 1 { return nil } // never reaches the threshold: night all day
+            if cosH < -1 { return .infinity } // never sinks below it: day all day
             return acos(cosH) * 180 / .pi
         }
         guard let h = hourAngle(at: solarNoon) else { return .polarNight }

@@ -48,7 +48,8 @@ public enum Distribution: Sendable, Equatable {
         case .triangular(let lo, let mode, let hi):
             guard hi > lo else { return lo }
             let f = (mode - lo) / (hi - lo)
-            return u1 < f ? lo + ((hi - lo) * (mode - lo) * u1).squareRoot()
+            return u1 < f
+                ? lo + ((hi - lo) * (mode - lo) * u1).squareRoot()
                 : hi - ((hi - lo) * (hi - mode) * (1 - u1)).squareRoot()
         }
     }
@@ -73,7 +74,9 @@ public enum ParameterSampler: Sendable, Equatable {
     /// (a truncated distribution, not a pile-up at the bound); `redraws` says how many were rejected.
     /// Nil when no draw in `maximumRedraws + 1` fell within the range: the distribution lies outside
     /// it, and running the central value instead would be a silent fallback.
-    public func value(of d: Distribution, at path: String, within range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) -> (value: Double, redraws: Int)? {
+    public func value(of d: Distribution, at path: String, within range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+        -> (value: Double, redraws: Int)?
+    {
         switch self {
         case .central:
             return (min(max(d.central, range.lowerBound), range.upperBound), 0)

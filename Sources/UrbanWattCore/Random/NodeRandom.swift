@@ -78,7 +78,7 @@ public struct RandomSequence: Sendable {
     /// A Poisson-distributed count with mean `lambda` (Knuth's method; lambda is small here).
     public mutating func poisson(_ lambda: Double) -> Int {
         if lambda <= 0 { return 0 }
-        if lambda > 30 {  // normal approximation keeps large means fast
+        if lambda > 30 { // normal approximation keeps large means fast
             let n = normal(mean: lambda, sd: lambda.squareRoot())
             return max(0, Int(n.rounded()))
         }

@@ -40,8 +40,10 @@ public struct Effect: Sendable, Equatable {
     /// The share of the saving taken back, 0–1.
     public var rebound: Double
 
-    public init(name: String, enabledBy: String, perNode: Double = 1, driver: String = "node", rate: Double, carrier: String, source: String,
-                rebound: Double = 0) {
+    public init(
+        name: String, enabledBy: String, perNode: Double = 1, driver: String = "node", rate: Double, carrier: String, source: String,
+        rebound: Double = 0
+    ) {
         self.name = name
         self.enabledBy = enabledBy
         self.perNode = perNode

@@ -35,8 +35,10 @@ public struct Embodied: Sendable, Equatable {
     /// Where the figures come from: `scenario`, or a kind's cited default.
     public var source = "scenario"
 
-    public init(manufacturing: Double, transport: Double = 0, endOfLife: Double = 0, lifetime: Double, mass: Double? = nil, installedNew: Bool = false,
-                battery: Battery? = nil, abioticDepletion: Double? = nil, primaryEnergy: Double? = nil, source: String = "scenario") {
+    public init(
+        manufacturing: Double, transport: Double = 0, endOfLife: Double = 0, lifetime: Double, mass: Double? = nil, installedNew: Bool = false,
+        battery: Battery? = nil, abioticDepletion: Double? = nil, primaryEnergy: Double? = nil, source: String = "scenario"
+    ) {
         (self.abioticDepletion, self.primaryEnergy) = (abioticDepletion, primaryEnergy)
         (self.manufacturing, self.transport, self.endOfLife) = (manufacturing, transport, endOfLife)
         (self.lifetime, self.mass, self.installedNew, self.battery, self.source) = (lifetime, mass, installedNew, battery, source)
@@ -63,9 +65,11 @@ public struct Embodied: Sendable, Equatable {
     public var assumptions: [Assumption] {
         var out = [Assumption("embodied.co2e", total, "kg CO2e per node, cradle to grave", source)]
         if transport != 0 || endOfLife != 0 {
-            out += [Assumption("embodied.manufacturing", manufacturing, "kg CO2e per node", source),
-                    Assumption("embodied.transport", transport, "kg CO2e per node", source),
-                    Assumption("embodied.end_of_life", endOfLife, "kg CO2e per node", source)]
+            out += [
+                Assumption("embodied.manufacturing", manufacturing, "kg CO2e per node", source),
+                Assumption("embodied.transport", transport, "kg CO2e per node", source),
+                Assumption("embodied.end_of_life", endOfLife, "kg CO2e per node", source),
+            ]
         }
         out.append(Assumption("embodied.lifetime", lifetime / Dimension.yearSeconds, "years", source))
         if let mass { out.append(Assumption("embodied.mass", mass, "kg per node", source)) }

@@ -83,7 +83,9 @@ public struct Fleet: Sendable {
     public var fleetAssumptions: [Assumption] {
         var out: [Assumption] = []
         if !type(of: model).isSingleNode {
-            out += count.isConstant ? [Assumption("count", count.points[0].value, "nodes", "scenario")]
+            out +=
+                count.isConstant
+                ? [Assumption("count", count.points[0].value, "nodes", "scenario")]
                 : count.points.map { Assumption("count.\($0.year)", $0.value, "nodes on 1 January", "scenario") }
         }
         if let e = efficiency { out.append(Assumption("efficiency.per_year", e.perYear, "fraction less power a year from \(e.from)", "scenario")) }

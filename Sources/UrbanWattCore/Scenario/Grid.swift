@@ -75,12 +75,17 @@ public struct Grid: Sendable, Equatable {
         func path(_ key: String, _ signal: GridSignal?, _ unit: String) -> [Assumption] {
             guard let signal else { return [] }
             var out = (signal.path?.points ?? []).map { Assumption("\(key).\($0.year)", $0.value, "\(unit) on 1 January", "scenario") }
-            if case .monthly(_, let days) = signal { out.append(Assumption("\(key).by_month", GridSignal.yearMean(days), "\(unit), the typical days' mean", "scenario")) }
+            if case .monthly(_, let days) = signal {
+                out.append(Assumption("\(key).by_month", GridSignal.yearMean(days), "\(unit), the typical days' mean", "scenario"))
+            }
             return out
         }
         var out: [Assumption] = []
         if let c = meanCarbon {
-            out.append(Assumption("carbon_intensity", c, bisko ? "g/kWh with upstream, as the headline counts it (mean over the period)" : "g/kWh (mean over the period)", "scenario"))
+            out.append(
+                Assumption(
+                    "carbon_intensity", c, bisko ? "g/kWh with upstream, as the headline counts it (mean over the period)" : "g/kWh (mean over the period)",
+                    "scenario"))
         }
         out += path("carbon_intensity", carbon, "g/kWh")
         if let p = meanPrice { out.append(Assumption("price", p, "\(money) (mean over the period)", "scenario")) }
@@ -89,7 +94,9 @@ public struct Grid: Sendable, Equatable {
         out += path("marginal", marginal, "g/kWh")
         if let u = upstream { out.append(Assumption("upstream", u, bisko ? "fraction, in the headline CO2 (bisko)" : "fraction", "scenario")) }
         if let s = supply {
-            out += s.greenShare.isConstant ? [Assumption("supply.green_share", s.greenShare.points[0].value, "fraction", "scenario")]
+            out +=
+                s.greenShare.isConstant
+                ? [Assumption("supply.green_share", s.greenShare.points[0].value, "fraction", "scenario")]
                 : s.greenShare.points.map { Assumption("supply.green_share.\($0.year)", $0.value, "fraction on 1 January", "scenario") }
             out.append(Assumption("supply.green", s.green, "g/kWh of the contracted green share", "scenario"))
             if case .yearly(let m)? = s.residual, m.isConstant { out.append(Assumption("supply.residual", m.points[0].value, "g/kWh", "scenario")) }

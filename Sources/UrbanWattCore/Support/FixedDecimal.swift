@@ -29,7 +29,7 @@ extension ByteWriter {
                 let rest = scaled & ((UInt128(1) << shift) - 1)
                 let half = UInt128(1) << (shift - 1)
                 if rest > half || (rest == half && q & 1 == 1) { q += 1 }
-            }  // else below 2^-75 × 10^18: rounds to zero
+            } // else below 2^-75 × 10^18: rounds to zero
         }
         let negative = x < 0 && q != 0
         guard q <= UInt128(Int.max) else {

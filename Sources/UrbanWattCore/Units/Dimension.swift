@@ -67,20 +67,28 @@ public enum Dimension: String, Sendable, CaseIterable {
         switch self {
         case .power: [("µW", 1e-6), ("uW", 1e-6), ("mW", 1e-3), ("W", 1), ("kW", 1e3), ("MW", 1e6), ("GW", 1e9)]
         case .energy:
-            [("µJ", 1e-6), ("uJ", 1e-6), ("mJ", 1e-3), ("J", 1), ("kJ", 1e3), ("MJ", 1e6), ("mWh", 3.6),
-             ("Wh", 3600), ("kWh", 3.6e6), ("MWh", 3.6e9), ("GWh", 3.6e12), ("TWh", 3.6e15)]
+            [
+                ("µJ", 1e-6), ("uJ", 1e-6), ("mJ", 1e-3), ("J", 1), ("kJ", 1e3), ("MJ", 1e6), ("mWh", 3.6),
+                ("Wh", 3600), ("kWh", 3.6e6), ("MWh", 3.6e9), ("GWh", 3.6e12), ("TWh", 3.6e15),
+            ]
         case .current: [("µA", 1e-6), ("uA", 1e-6), ("mA", 1e-3), ("A", 1)]
         case .voltage: [("mV", 1e-3), ("V", 1), ("kV", 1e3)]
         case .duration:
-            [("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3600), ("d", 86_400), ("day", 86_400), ("days", 86_400),
-             ("year", Dimension.yearSeconds), ("years", Dimension.yearSeconds)]
+            [
+                ("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3600), ("d", 86_400), ("day", 86_400), ("days", 86_400),
+                ("year", Dimension.yearSeconds), ("years", Dimension.yearSeconds),
+            ]
         case .data: [("B", 1), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)]
         case .dataRate:
-            [("B/s", 1), ("kB/s", 1e3), ("MB/s", 1e6), ("GB/s", 1e9), ("bit/s", 1 / 8), ("kbit/s", 1e3 / 8),
-             ("Mbit/s", 1e6 / 8), ("Gbit/s", 1e9 / 8)]
+            [
+                ("B/s", 1), ("kB/s", 1e3), ("MB/s", 1e6), ("GB/s", 1e9), ("bit/s", 1 / 8), ("kbit/s", 1e3 / 8),
+                ("Mbit/s", 1e6 / 8), ("Gbit/s", 1e9 / 8),
+            ]
         case .intensity:
-            [("J/B", 1), ("kWh/GB", 3.6e6 / 1e9), ("Wh/GB", 3600 / 1e9), ("kWh/TB", 3.6e6 / 1e12),
-             ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8)]
+            [
+                ("J/B", 1), ("kWh/GB", 3.6e6 / 1e9), ("Wh/GB", 3600 / 1e9), ("kWh/TB", 3.6e6 / 1e12),
+                ("nJ/bit", 8e-9), ("µJ/bit", 8e-6), ("uJ/bit", 8e-6), ("J/bit", 8),
+            ]
         case .carbon: [("g/kWh", 1), ("kg/kWh", 1000), ("kg/MWh", 1), ("t/MWh", 1000)]
         case .fuelCarbon: [("g/l", 1), ("kg/l", 1000)]
         case .area: [("m²", 1), ("m2", 1), ("km²", 1e6), ("km2", 1e6)]
@@ -121,4 +129,3 @@ extension Dimension {
         }
     }
 }
-

@@ -2,7 +2,7 @@
 // chargers, and its uncertainty band.
 import UrbanWattKit
 
-var city = try Simulation.load("mittelstadt-2035")  // its roll-out, with distributions for --runs
+var city = try Simulation.load("mittelstadt-2035") // its roll-out, with distributions for --runs
 city.scenario.end = CivilDate(year: 2025, month: 2, day: 1)
 city.scenario.fleets = city.scenario.fleets.filter { $0.district == "centre" }.map { fleet in
     var f = fleet
@@ -11,7 +11,7 @@ city.scenario.fleets = city.scenario.fleets.filter { $0.district == "centre" }.m
 }
 let january = city.run()
 print("centre, January 2025: \(january.totalEnergy.converted(to: .kilowattHours).value.rounded()) kWh, peak \(january.peakPower)")
-let charging = january.summary().layer(.mobility)?.energyKWh ?? 0  // summary.json's figures, by property
+let charging = january.summary().layer(.mobility)?.energyKWh ?? 0 // summary.json's figures, by property
 print("of which charging: \(charging.rounded()) kWh")
 try january.write(to: "out/centre-january")
 // Monte Carlo runs the scenario as edited here; the fleets left as the YAML has them take its draws.
