@@ -67,7 +67,7 @@ let package = Package(
             name: "UrbanWattResultsTests",
             dependencies: ["UrbanWattResults", "UrbanWattScenario", "UrbanWattCore"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "UrbanWattKitTests", dependencies: ["UrbanWattKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "UrbanWattKitTests", dependencies: ["UrbanWattKit", "UrbanWattCore"], swiftSettings: swiftSettings),
         // Runs the built binary for the end-to-end and telemetry tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt", "TestSupport"], swiftSettings: swiftSettings),

@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "UrbanWatt", path: "../..")],
     targets: [
-        .executableTarget(name: "district", dependencies: [.product(name: "UrbanWattKit", package: "UrbanWatt")])
+        .executableTarget(
+            name: "district",
+            dependencies: [.product(name: "UrbanWattKit", package: "UrbanWatt"), .product(name: "UrbanWattCore", package: "UrbanWatt")])
     ]
 )

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
-// The scenario types (Scenario, Fleet, CivilDate, YearMap, JSONValue) come with the front door.
-@_exported import UrbanWattCore
+public import UrbanWattCore
 import UrbanWattResults
 import UrbanWattScenario
 

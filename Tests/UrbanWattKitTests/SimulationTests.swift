@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import UrbanWattCore
 import UrbanWattKit
 import UrbanWattResults
 

@@ -1,5 +1,6 @@
 // Simulate a district in a few lines: Mittelstadt's centre in January 2025, with half its
 // chargers, and its uncertainty band.
+import UrbanWattCore // the scenario's types: CivilDate, YearMap, EVCharger
 import UrbanWattKit
 
 var city = try Simulation.load("mittelstadt-2035") // its roll-out, with distributions for --runs
