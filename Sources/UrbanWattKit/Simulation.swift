@@ -93,7 +93,8 @@ public struct Simulation: Sendable {
     /// of keys: its kind's parameters (with `replaces:` and `reference:`, which derive from them),
     /// count, efficiency trend, jitter, rebound, life cycle and capex. A group counts as changed
     /// when its full description differs (a copy left alone shares the read one's storage and
-    /// describes alike); the grid, carriers and effects compare as values.
+    /// describes alike); the grid, carriers and effects compare as values. A value set in code to
+    /// exactly the central one it had is no change, and stays drawn.
     struct Edits {
         /// The groups of a fleet's keys, each drawn or set as a whole.
         enum Group: CaseIterable {
@@ -111,18 +112,22 @@ public struct Simulation: Sendable {
                 }
             }
 
-            /// The group a fleet key's uncertain input belongs to (`count`, or `power`: the kind's).
-            init(key: Substring) {
-                self =
-                    switch key {
-                    case "count": .count
-                    case "efficiency": .efficiency
-                    case "jitter": .jitter
-                    case "rebound": .rebound
-                    case "embodied": .embodied
-                    case "capex": .capex
-                    default: .kind
-                    }
+            /// The group of an uncertain input's path below its fleet (`count`, `power`: the kind's,
+            /// `installed.age`: the life cycle's, `replaces.embodied.co2e`: the replaced equipment's
+            /// life cycle, `replaces.capex`: its capex, `replaces.power`: the kind's).
+            init(path: [Substring]) {
+                switch path.first ?? "" {
+                case "count": self = .count
+                case "efficiency": self = .efficiency
+                case "jitter": self = .jitter
+                case "rebound": self = .rebound
+                case "embodied", "installed": self = .embodied
+                case "capex": self = .capex
+                case "replaces":
+                    let inner = path.dropFirst().first ?? ""
+                    self = inner == "capex" ? .capex : inner == "embodied" || inner == "installed" ? .embodied : .kind
+                default: self = .kind
+                }
             }
         }
 
@@ -170,8 +175,8 @@ public struct Simulation: Sendable {
                 if path.hasPrefix("grid.") { return !grid }
                 if path.hasPrefix("fleets["), let close = path.firstIndex(of: "]") {
                     let name = String(path[path.index(path.startIndex, offsetBy: 7)..<close])
-                    let key = path[path.index(after: close)...].dropFirst().prefix { $0 != "." && $0 != "[" }
-                    return names.contains(name) && !(fleets[name]?.contains(Group(key: key)) ?? false)
+                    let keys = path[path.index(after: close)...].dropFirst().split { $0 == "." || $0 == "[" }
+                    return names.contains(name) && !(fleets[name]?.contains(Group(path: keys)) ?? false)
                 }
                 if path.hasPrefix("effects["), let close = path.firstIndex(of: "]") {
                     let name = String(path[path.index(path.startIndex, offsetBy: 8)..<close])

@@ -150,10 +150,11 @@ public enum Report {
 
     /// Total power sorted from highest to lowest against the hours it is reached.
     static func loadDuration(_ b: Breakdown) -> (svg: String, caption: String) {
-        let curve = b.loadDuration
+        let u = b.reportUnit
+        let curve = b.loadDuration.map { (hours: $0.hours, kW: $0.kW / u.kWPer) }
         let hours = Double(b.steps) * b.dt / 3600
         var plot = SVGPlot(
-            title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (kW)", x: 0...max(hours, 1),
+            title: "Load-duration curve", xLabel: "hours at or above the power (h)", yLabel: "total power (\(u.power))", x: 0...max(hours, 1),
             y: 0...(curve.first?.kW ?? 1))
         // Each band of the histogram as a flat step from where the one above ends.
         var points: [(Double, Double)] = []

@@ -35,7 +35,8 @@ enum ReportText {
         let carriers = summary.effectsByCarrier.map { (name: $0.name, unit: $0.value.unit, kept: $0.value.saved - $0.value.rebound, co2: $0.value.co2Kg) }
         if !carriers.isEmpty {
             let parts = carriers.map { c in
-                "\(SummaryTable.number(c.kept)) \(c.unit) of \(c.name)" + (c.co2.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
+                (c.unit == "kWh" ? b.reportUnit.text(c.kept) : "\(SummaryTable.number(c.kept)) \(c.unit)") + " of \(c.name)"
+                    + (c.co2.map { " (\(SummaryTable.number($0 / 1000)) t CO₂)" } ?? "")
             }
             p.append(
                 "Of those savings, indirect effects the ICT enables (<code>effects:</code> and building heat, each with its source under Assumptions) save \(parts.joined(separator: ", ")), after rebound."
@@ -141,9 +142,12 @@ enum ReportText {
         let hasCarbon = summary.balance.co2Kg != nil, hasCost = summary.balance.cost != nil
         let head =
             ["carrier", "unit", "ICT used", "ICT-enabled savings", "rebound", "net"] + (hasCarbon ? ["net t CO₂"] : []) + (hasCost ? ["net \(currency)"] : [])
+        let u = summary.reportUnit
         let rows = summary.byCarrier.map { c -> [String] in
             let v = c.value
-            return [c.name, v.unit, SummaryTable.number(v.used), SummaryTable.number(v.saved), SummaryTable.number(v.rebound), SummaryTable.number(v.net)]
+            // Energy carriers in the report's unit; litres as they are.
+            let (unit, n) = v.unit == "kWh" ? (u.energy, { (x: Double) in u.number(x) }) : (v.unit, { SummaryTable.number($0) })
+            return [c.name, unit, n(v.used), n(v.saved), n(v.rebound), n(v.net)]
                 + (hasCarbon ? [v.netCO2Kg.map { SummaryTable.number($0 / 1000) } ?? ""] : []) + (hasCost ? [v.netCost.map(SummaryTable.money) ?? ""] : [])
         }
         return "<h3>Balance by carrier</h3>" + table(head, rows, text: [0, 1])

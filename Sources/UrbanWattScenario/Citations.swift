@@ -46,7 +46,7 @@ enum Citations {
     /// `sources:`, the citations as data: `{grid.carbon_intensity: "[UBA2026]", "fleets[lights].power": "(U)"}`.
     /// A scenario that extends another is written with them for its shards (`selfContained`), where
     /// the parent's comments are gone. Each path names a figure the scenario gives; each value cites.
-    static func declared(_ c: Cursor, root: Node, reader r: YAMLReader) -> [String: String] {
+    static func declared(_ c: Cursor, root: Node, reader r: YAMLReader, inherited: Bool = false) -> [String: String] {
         let what = "a mapping of figures to their sources, such as {grid.carbon_intensity: \"[UBA2026]\"}"
         guard let pairs = r.pairs(c, what: what) else { return [:] }
         let given = figures(root).map(\.path)
@@ -54,6 +54,7 @@ enum Citations {
         var out: [String: String] = [:]
         for p in pairs {
             guard known.contains(p.key) else {
+                if inherited { continue }
                 r.error(
                     p.keyCursor,
                     "`\(Cursor.shown(p.key))` is not a figure of this scenario; expected grid.KEY or fleets[NAME].KEY of a key it gives"

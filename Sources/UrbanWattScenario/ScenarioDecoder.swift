@@ -36,8 +36,10 @@ public enum ScenarioDecoder {
         let (composed, origins) = composition.resolve(root)
         reader.files = composition.files
         reader.origins = origins
+        // Before the scenario: a mistake in `sources:` is reported with the others.
+        let cited = citations(composed, composition: composition, origins: origins, reader: reader)
         var scenario = decodeScenario(Cursor(node: composed, path: ""), reader: reader)
-        scenario?.citations = citations(composed, composition: composition, origins: origins, reader: reader)
+        scenario?.citations = cited
         scenario?.uncertainParameters = reader.uncertain
         scenario?.uncertainValues = reader.uncertainValues
         scenario?.redrawsByParameter = reader.redraws
@@ -59,10 +61,15 @@ public enum ScenarioDecoder {
     }
 
     /// The sources the comments beside the figures cite, and those `sources:` declares over them.
+    /// `sources:` inherited from the scenario this one extends (a shard's self-contained text
+    /// extended in turn) names the parent's figures: one this file removed is passed over, and one
+    /// this file writes again keeps this file's comment.
     static func citations(_ composed: Node, composition: Composition, origins: Composition.Origins?, reader: YAMLReader) -> [String: String] {
         var found = Citations.collect(composed, texts: composition.texts, origins: origins)
         if case .mapping(let m) = composed, let s = m["sources"] {
-            found.merge(Citations.declared(Cursor(node: s, path: "sources"), root: composed, reader: reader)) { $1 }
+            let inherited = (origins?.file(of: "sources") ?? 0) != 0
+            let declared = Citations.declared(Cursor(node: s, path: "sources"), root: composed, reader: reader, inherited: inherited)
+            for (path, marks) in declared where !(inherited && found[path] != nil && origins?.file(of: path) == 0) { found[path] = marks }
         }
         return found
     }

@@ -94,8 +94,8 @@ public struct FiwareProvisioning: Sendable {
     public static let maximumBodyBytes = 1_000_000
 
     /// The provisioning as the agent takes it, one request body at a time: the config group for
-    /// `POST /iot/services`, then `{"devices": [...]}` bodies for `POST /iot/devices` of
-    /// `devicesPerBody` devices, or by default as many as stay under `maximumBodyBytes`.
+    /// `POST /iot/services`, then `{"devices": [...]}` bodies for `POST /iot/devices` of at most
+    /// `devicesPerBody` devices (by default, no limit but the size), each under `maximumBytes`.
     public func forEachBody(
         devicesPerBody: Int? = nil, maximumBytes: Int = FiwareProvisioning.maximumBodyBytes,
         _ body: (_ resource: String, _ text: String, _ devices: Int) throws -> Void
@@ -105,7 +105,8 @@ public struct FiwareProvisioning: Sendable {
         var text = head, count = 0
         try forEachDevice { device in
             let item = device.compact()
-            let full = devicesPerBody.map { count >= $0 } ?? (text.utf8.count + item.utf8.count + 1 + tail.utf8.count > maximumBytes)
+            // At `devicesPerBody` devices, or before the body would pass `maximumBytes`, whichever comes first.
+            let full = devicesPerBody.map { count >= $0 } ?? false || text.utf8.count + item.utf8.count + 1 + tail.utf8.count > maximumBytes
             if count > 0 && full {
                 try body("/iot/devices", text + tail, count)
                 (text, count) = (head, 0)

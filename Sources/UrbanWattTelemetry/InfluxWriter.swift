@@ -164,7 +164,9 @@ public final class InfluxWriter: @unchecked Sendable {
     /// write, which InfluxDB 1.x answers 204, or 404 "database not found", 401 without the right
     /// credentials. nil when it does, else why, in one line.
     public func check(timeout: Double = 5) -> String? {
-        post("", attempts: 1, timeout: timeout).map {
+        // InfluxDB 2's 1.x-compatible /write answers an empty write 400 "writing requires points":
+        // it took the request, its database is there.
+        post("", attempts: 1, timeout: timeout).flatMap { $0.contains("requires points") ? nil : $0 }.map {
             "\(Redaction.url(url.absoluteString)) does not take writes: \($0.split(separator: "\n").joined(separator: " "))"
         }
     }

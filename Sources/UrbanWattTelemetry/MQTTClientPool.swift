@@ -40,7 +40,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private let connectedCount = Atomic<Int>(0)
     /// MQTT 5 properties encoded, for status messages (`true`) and telemetry, with their expiry:
     /// the same bytes size the packet in `send` and go out on the loop thread.
-    private let encodedProperties = Mutex<[Bool: (expiry: UInt32?, bytes: [UInt8])]>([:])
+    private let encodedProperties = Mutex<[Bool: (expiry: UInt32?, bytes: [UInt8], stamped: Bool)]>([:])
     private let v5: Bool
 
     // Guarded by `condition`: what the caller's thread waits for.
@@ -67,7 +67,9 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private var lastStatus: OutgoingMessage?
     private var events: PoolConnection.Events!
 
-    public nonisolated(unsafe) var telemetryProperties = MessageProperties()
+    public nonisolated(unsafe) var telemetryProperties = MessageProperties() {
+        didSet { encodedProperties.withLock { $0.removeAll() } }
+    }
 
     public init(_ settings: MQTTSettings, clients: Int, connectRate: Double? = nil) throws(MosquittoError) {
         self.settings = settings
@@ -90,12 +92,12 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         for c in connections {
             c.keepAlive = Double(settings.keepAlive)
             c.encodeProperties = { [unowned self] item in
-                guard var bytes = properties(status: item.message.isStatus, expiry: item.expiry) else { return nil }
-                if !item.message.isStatus && telemetryProperties.user.last?.key == MessageProperties.sentAt {
-                    // `sent_at` is the last property, its 13 digits the bytes' last: stamped as it goes out.
-                    let stamp = MessageProperties.stamp(Date().timeIntervalSince1970).utf8
-                    bytes.replaceSubrange(bytes.count - stamp.count..<bytes.count, with: stamp)
-                }
+                guard let encoded = encoded(status: item.message.isStatus, expiry: item.expiry) else { return nil }
+                guard encoded.stamped else { return encoded.bytes }
+                // `sent_at` is the last property, its 13 digits the bytes' last: stamped as it goes out.
+                var bytes = encoded.bytes
+                let stamp = MessageProperties.stamp(Date().timeIntervalSince1970).utf8
+                bytes.replaceSubrange(bytes.count - stamp.count..<bytes.count, with: stamp)
                 return bytes
             }
         }
@@ -364,14 +366,20 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     }
 
     /// A message's MQTT 5 properties, encoded once per kind (status or telemetry) and expiry.
-    private func properties(status: Bool, expiry: UInt32?) -> [UInt8]? {
+    private func properties(status: Bool, expiry: UInt32?) -> [UInt8]? { encoded(status: status, expiry: expiry)?.bytes }
+
+    /// The properties encoded once, and whether their last bytes are a `sent_at` to stamp: decided
+    /// from the very properties encoded, so a later change of `telemetryProperties` cannot make a
+    /// stamp overwrite another property.
+    private func encoded(status: Bool, expiry: UInt32?) -> (bytes: [UInt8], stamped: Bool)? {
         guard v5 else { return nil }
         return encodedProperties.withLock { cache in
-            if let cached = cache[status], cached.expiry == expiry { return cached.bytes }
+            if let cached = cache[status], cached.expiry == expiry { return (cached.bytes, cached.stamped) }
             let p = status ? MessageProperties(contentType: "application/json") : telemetryProperties
             let bytes = MQTTPacket.publishProperties(p, expiry: expiry)
-            cache[status] = (expiry, bytes)
-            return bytes
+            let stamped = !status && p.user.last?.key == MessageProperties.sentAt && p.user.last?.value.utf8.count == 13
+            cache[status] = (expiry, bytes, stamped)
+            return (bytes, stamped)
         }
     }
 

@@ -33,7 +33,7 @@ extension UrbanWatt {
             @Option(help: "nodes (a device per node) or fleets (a device per fleet, for `run --telemetry fleets`).", completion: Completions.telemetry)
             var devices: String = "nodes"
 
-            @Option(help: "Devices in each /iot/devices body (1 to 100000); default: as many as keep a body under 1 MB.")
+            @Option(help: "Devices in each /iot/devices body at most (1 to 100000); a body stays under 1 MB either way.")
             var batch: Int?
 
             @Option(help: "Post the bodies to this IoT Agent (its north port, e.g. http://127.0.0.1:4041) instead of printing them.")

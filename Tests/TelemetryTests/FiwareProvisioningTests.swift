@@ -73,8 +73,8 @@ import UrbanWattCore
 
     /// `--post` against an agent of the test's own, which refuses a body over 1 MB as an IoT
     /// Agent's body parser does and records every request: mittelstadt's 15,123 devices go in
-    /// bodies under 1 MB, each with the headers, the config group first; a refused body stops the
-    /// posting with exit 69 and says how far it got.
+    /// bodies under 1 MB, each with the headers, the config group first; `--batch` caps the devices
+    /// a body; a refused body stops the posting with exit 69 and says how far it got.
     @Test func theBodiesArePostedToAnAgent() throws {
         let agent = try LocalService("agent", executables: ["/usr/bin/python3"], ready: "ready") { folder, port in
             let script = folder.appendingPathComponent("agent.py")
@@ -96,11 +96,17 @@ import UrbanWattCore
         let devices = requests.compactMap { $0["devices"]?.doubleValue }.reduce(0, +)
         let nodes = try ScenarioDecoder.decode(BuiltinScenarios.text(named: "mittelstadt")!, file: "m.yaml").fleets.reduce(0) { $0 + $1.maximumNodes }
         #expect(Int(devices) == nodes && r.stderr.contains("posted the config group and \(nodes) devices in \(requests.count) bodies"), "\(r.stderr)")
-        // Bodies of 2,000 devices are over 1 MB: the agent refuses the first, and nothing follows it.
-        let refused = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--batch", "2000"])
+        // --batch 1000: at most 1,000 devices a body, still under 1 MB each.
+        let batched = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--batch", "1000", "--service", "batched"])
+        let sizes1000 = try String(contentsOf: agent.folder.appendingPathComponent("requests.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { try JSONParser.parse(String($0)) }.filter { $0["service"]?.stringValue == "batched" && $0["path"]?.stringValue == "/iot/devices" }
+        #expect(batched.status == 0 && sizes1000.count == (nodes + 999) / 1000, "\(batched.stderr)")
+        #expect(sizes1000.allSatisfy { ($0["devices"]?.doubleValue ?? 0) <= 1000 && ($0["length"]?.doubleValue ?? 2e6) <= 1_000_000 })
+        // An agent that refuses (its group exists: 409): nothing follows the refused body.
+        let refused = try CLI.run(["fiware", "provision", "mittelstadt", "--post", "http://127.0.0.1:\(agent.port)", "--service", "taken"])
         #expect(
-            refused.status == 69 && refused.stderr.contains("/iot/devices body 2 not taken: HTTP 413")
-                && refused.stderr.contains("1 bodies (0 devices) posted before it"), "\(refused.stderr)")
+            refused.status == 69 && refused.stderr.contains("/iot/services body 1 not taken: HTTP 409")
+                && refused.stderr.contains("0 bodies (0 devices) posted before it"), "\(refused.stderr)")
     }
 
     static let agent = """
@@ -114,6 +120,8 @@ import UrbanWattCore
                 n = int(self.headers.get("Content-Length", 0)); body = self.rfile.read(n)
                 if n > 1000000:
                     self.send_response(413); self.end_headers(); self.wfile.write(b'{"name":"PayloadTooLargeError"}'); return
+                if self.headers.get("Fiware-Service") == "taken":
+                    self.send_response(409); self.end_headers(); self.wfile.write(b'{"name":"DUPLICATE_GROUP"}'); return
                 doc = json.loads(body)
                 with open(log, "a") as f:
                     f.write(json.dumps({"path": self.path, "service": self.headers.get("Fiware-Service"), "servicepath": self.headers.get("Fiware-ServicePath"),

@@ -82,6 +82,31 @@ import UrbanWattCore
         #expect(l.stderr.contains("urbanwatt: latency over "), "\(l.stderr)")
     }
 
+    /// Scrapes of `listen --metrics` print nothing on stdout (a library's log line per request
+    /// once landed in the live table there): stdout holds the final table alone.
+    @Test func scrapesLeaveStdoutToTheTable() throws {
+        let broker = try Broker()
+        defer { broker.stop() }
+        let port = Broker.freePort()
+        let listen = Process()
+        listen.executableURL = CLI.binary
+        listen.arguments = ["listen", "--mqtt", broker.url, "--metrics", "127.0.0.1:\(port)", "--timeout", "3", "--out", CLI.temporaryFolder().path]
+        let stdout = Pipe()
+        listen.standardOutput = stdout
+        listen.standardError = FileHandle.nullDevice
+        try listen.run()
+        var scraped = 0
+        while listen.isRunning {
+            if try CLI.tool("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/metrics"]).contains("urbanwatt_messages_total") {
+                scraped += 1
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(scraped >= 5, "scraped \(scraped) times")
+        #expect(text.hasPrefix("listening: 0 messages") && text.split(separator: "\n").count == 3, "\(text)")
+    }
+
     /// HdrHistogram's percentiles by hand: 1 to 100 ms, one each, give a median of 50 ms and a
     /// 99th percentile of 99 ms (to its three significant digits), 50 at or under 50 ms.
     @Test func latencyPercentilesByHand() {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import UrbanWattCore
-import UrbanWattKit
+@testable import UrbanWattKit
 import UrbanWattResults
 
 /// The library's front door, used as an application would.
@@ -88,6 +88,11 @@ import UrbanWattResults
         #expect(abs(c1.p50 - 1.68) < 1e-9)
         #expect(after.stats.allSatisfy { $0.inputs.map(\.0) == ["fleets[a].power"] })
         #expect(try sim.sensitivity().swings.map(\.input) == ["fleets[a].power"])
+        // The group of a path: the kind's parameters, the replaced equipment's life cycle and capex.
+        typealias G = Simulation.Edits.Group
+        #expect(G(path: ["power"]) == .kind && G(path: ["radio", "tx_current"]) == .kind && G(path: ["installed", "age"]) == .embodied)
+        #expect(
+            G(path: ["replaces", "power"]) == .kind && G(path: ["replaces", "embodied", "co2e"]) == .embodied && G(path: ["replaces", "capex"]) == .capex)
     }
 
     /// A server whose `idle` and `max` are both uncertain: about one run in five draws `max` below

@@ -67,6 +67,19 @@ struct AssumptionSourcesTests {
         let original = try ScenarioDecoder.decode(child, file: "child.yaml").citations
         #expect(original["grid.carbon_intensity"] == "[UBA2026]" && original["fleets[chargers].count"] == "(U)")
         #expect(try ScenarioDecoder.decode(whole, file: "scenario.yaml").citations == original)
+        // That text extended in turn: a fleet it removes is passed over in the inherited `sources:`,
+        // and a figure it writes again keeps its own comment.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("whole-\(UUID().uuidString).yaml")
+        try whole.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let grandchild =
+            "urbanwatt: 1\nextends: \(file.path)\nname: grandchild\nremove: [chargers]\ngrid:\n  carbon_intensity: 100 g/kWh   # (U)\n  price: 0.3 EUR/kWh   # (U)\n"
+        let cited = try ScenarioDecoder.decode(grandchild, file: "grandchild.yaml").citations
+        #expect(
+            cited["grid.carbon_intensity"] == "(U)" && cited["fleets[chargers].count"] == nil
+                && cited["fleets[led-lights].power"] == original["fleets[led-lights].power"])
+        // A mistake in `sources:` is reported with the others, not only once they are mended.
+        expectLocatedError(Self.yaml.replacingOccurrences(of: "power: 6 W", with: "power: 6 V") + "\nsources:\n  grid.prize: \"(U)\"\n", "sources.grid.prize")
     }
 
     /// The report links each cited key to its entry of the bibliography, quoted below the table.
