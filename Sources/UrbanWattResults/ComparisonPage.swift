@@ -79,6 +79,7 @@ enum ComparisonPage {
             }
         let values = rows.flatMap { [($0.a ?? 0) / scale, ($0.b ?? 0) / scale] }
         let low = min(0, values.min() ?? 0), high = max(values.max() ?? 0, low + 1e-9)
+        // The page draws only these three sections and the balance.
         let title =
             balance ? "Balance: ICT overhead, savings and net" : what + " by " + ["by_layer": "layer", "by_district": "district", "by_year": "year"][section]!
         func item(_ r: Comparison.Row) -> String { balance ? String(r.name.dropLast(4)).replacingOccurrences(of: "_", with: " ") : r.name }

@@ -5,9 +5,17 @@ import UrbanWattCore
 /// annual energy by layer, the load-duration curve, the balance and the top fleets — readable on a
 /// narrow screen and on paper. No script, font or image is fetched.
 public enum Report {
-    static let colors: [Layer: String] = [
-        .sensing: "#4e79a7", .network: "#f28e2b", .compute: "#e15759", .lighting: "#edc948", .mobility: "#59a14f", .buildings: "#b07aa1",
-    ]
+    /// Each layer's colour in every chart.
+    static func color(_ l: Layer) -> String {
+        switch l {
+        case .sensing: "#4e79a7"
+        case .network: "#f28e2b"
+        case .compute: "#e15759"
+        case .lighting: "#edc948"
+        case .mobility: "#59a14f"
+        case .buildings: "#b07aa1"
+        }
+    }
 
     /// The pages' one stylesheet (the report and `compare --format html`): readable on a screen,
     /// A4 on paper, no heading left at a page's foot.
@@ -105,12 +113,12 @@ public enum Report {
                 upper += [(plot.px(Double(h)), plot.py(stacked[k + 1][h])), (plot.px(Double(h + 1)), plot.py(stacked[k + 1][h]))]
                 lower += [(plot.px(Double(h)), plot.py(stacked[k][h])), (plot.px(Double(h + 1)), plot.py(stacked[k][h]))]
             }
-            plot.polygon(upper + lower.reversed(), fill: colors[l]!, opacity: 0.9)
+            plot.polygon(upper + lower.reversed(), fill: color(l), opacity: 0.9)
         }
         let ticks = stride(from: 0, through: 24, by: 3).map { (Double($0), "\($0):00") }
         let months = season == "winter" ? "December to February" : "June to August"
         return (
-            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
+            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, color($0)) }),
             "Mean power in each local hour of the \(season) months (\(months)) " + (year.map { "of \($0) that the run covers" } ?? "in the period")
                 + ", stacked by layer" + (year == nil ? "." : "; the first, middle and last year share one scale.")
         )
@@ -130,7 +138,7 @@ public enum Report {
             var base = 0.0
             for (k, l) in Layer.allCases.enumerated() {
                 plot.rect(
-                    x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: colors[l]!,
+                    x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: base, y1: base + v[k], fill: color(l),
                     label: "\(years[i].year) \(l.rawValue): \(SummaryTable.number(v[k])) \(u.energy)")
                 base += v[k]
             }
@@ -145,7 +153,7 @@ public enum Report {
         let ticks = years.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset) + 0.5, String($0.element.year)) }
         let caption =
             "Energy of each calendar year, stacked by layer" + (uncertainty == nil ? "." : "; whiskers: p5–p95 of the total over the Monte Carlo runs.")
-        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }), caption)
+        return (plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, color($0)) }), caption)
     }
 
     /// Total power sorted from highest to lowest against the hours it is reached.
@@ -198,13 +206,13 @@ public enum Report {
             .sorted { $0.2 > $1.2 }.prefix(10)
         var plot = SVGPlot(title: "Top fleets", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(max(1, fleets.count)), y: 0...(fleets.first?.2 ?? 1))
         for (i, f) in fleets.enumerated() {
-            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: colors[f.1]!, label: "\(f.0): \(SummaryTable.number(f.2)) \(u.energy)")
+            plot.rect(x0: Double(i) + 0.15, x1: Double(i) + 0.85, y0: 0, y1: f.2, fill: color(f.1), label: "\(f.0): \(SummaryTable.number(f.2)) \(u.energy)")
         }
         // Slanted labels have room for most names; a longer one ends in an ellipsis (the bar's
         // tooltip has it whole).
         let ticks = fleets.enumerated().map { (Double($0.offset) + 0.5, $0.element.0.count > 24 ? $0.element.0.prefix(23) + "…" : $0.element.0) }
         return (
-            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }, slanted: true),
+            plot.render(xTicks: ticks, legend: Layer.allCases.map { ($0.rawValue, color($0)) }, slanted: true),
             "The fleets that use the most energy, coloured by layer."
         )
     }

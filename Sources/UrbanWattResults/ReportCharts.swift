@@ -61,13 +61,13 @@ extension Report {
             var base = 0.0
             for (k, l) in Layer.allCases.enumerated() {
                 plot.rect(
-                    x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: base, y1: base + energy[i][k], fill: colors[l]!,
+                    x0: Double(i) + 0.2, x1: Double(i) + 0.8, y0: base, y1: base + energy[i][k], fill: color(l),
                     label: "\(name) \(l.rawValue): \(SummaryTable.number(energy[i][k])) \(u.energy)")
                 base += energy[i][k]
             }
         }
         return (
-            plot.render(xTicks: names.enumerated().map { (Double($0.offset) + 0.5, $0.element) }, legend: Layer.allCases.map { ($0.rawValue, colors[$0]!) }),
+            plot.render(xTicks: names.enumerated().map { (Double($0.offset) + 0.5, $0.element) }, legend: Layer.allCases.map { ($0.rawValue, color($0)) }),
             "Energy of each district over the period, stacked by layer."
         )
     }

@@ -40,7 +40,7 @@ enum ReportFlows {
         var layerTop: [Layer: Double] = [:]
         for l in layers {
             let h = l.kWh * scale
-            let color = Report.colors[l.layer]!
+            let color = Report.color(l.layer)
             s += band(x0, gridY, x1, layerY, h, color)
             s += "<rect x=\"\(f(x1))\" y=\"\(f(layerY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(color)\"/>\n"
             let label = "\(l.layer.rawValue) \(b.reportUnit.text(l.kWh))"
@@ -54,10 +54,10 @@ enum ReportFlows {
         var used: [Layer: Double] = [:]
         for fl in fleets {
             let h = fl.kWh * scale
-            let from = layerTop[fl.layer]! + used[fl.layer, default: 0]
+            let from = layerTop[fl.layer]! + used[fl.layer, default: 0] // a fleet's layer was drawn above: it has energy
             used[fl.layer, default: 0] += h
-            s += band(x1 + bar, from, x2, fleetY, h, Report.colors[fl.layer]!)
-            s += "<rect x=\"\(f(x2))\" y=\"\(f(fleetY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(Report.colors[fl.layer]!)\"/>\n"
+            s += band(x1 + bar, from, x2, fleetY, h, Report.color(fl.layer))
+            s += "<rect x=\"\(f(x2))\" y=\"\(f(fleetY))\" width=\"\(f(bar))\" height=\"\(f(max(h, 1)))\" fill=\"\(Report.color(fl.layer))\"/>\n"
             s +=
                 "<text x=\"\(f(x2 + bar + 4))\" y=\"\(f(fleetY + max(h, 1) / 2 + 4))\" font-size=\"11\">\(SVGPlot.escape(fl.name)) \(FixedDecimal.format(100 * fl.kWh / total, digits: 1)) %</text>\n"
             fleetY += max(h, minimum) + gap

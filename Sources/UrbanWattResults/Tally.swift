@@ -101,6 +101,7 @@ public struct Tally: Sendable {
         self.groups = groups
         let index = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.index = index
+        // Every fleet's total, layer, kind and district are groups of `groups`, made from the fleets above.
         sums = scenario.fleets.flatMap { f in [index[.total]!, index[.layer(f.layer)]!, index[.kind(f.kind)]!, index[.district(f.district)]!] }
         years = clock.yearSpans
         all = Array(repeating: Stats(), count: groups.count)

@@ -235,6 +235,7 @@ final class YAMLReader {
         else { return nil }
         let at = Cursor(node: value, path: c.child(key))
         guard case .sequence(let items) = value, items.count == arity else {
+            // `key` is one of the three: `mapping(allowed:)` refused any other above.
             let form = ["uniform": "[min, max]", "normal": "[mean, sd]", "triangular": "[min, mode, max]"][key]!
             error(at, "expected \(arity) values \(form), got \(at.found)")
             return .nan

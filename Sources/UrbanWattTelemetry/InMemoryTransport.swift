@@ -3,6 +3,8 @@ import Foundation
 /// A transport that keeps what it is sent, in the spirit of swift-nio's `EmbeddedChannel`: tests
 /// drive acknowledgements, outages and refusals by hand and read back every message, so flow
 /// control, drops, pauses and status ordering are tested without a broker and without sleeping.
+///
+/// `@unchecked Sendable`: `lock` guards every mutable field.
 public final class InMemoryTransport: MessageTransport, @unchecked Sendable {
     /// How the transport answers a message it accepted.
     public enum Acknowledgement: Sendable {

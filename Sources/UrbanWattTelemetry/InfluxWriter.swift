@@ -13,6 +13,9 @@ import UrbanWattCore
 /// second, up to 5,000 lines a request, retrying a failed request three times with backoff. A
 /// step written again carries its whole total, so a late message corrects it instead of adding a
 /// point. Memory is bounded: beyond `maximumSteps` fleet-steps, new ones are dropped and counted.
+///
+/// `@unchecked Sendable`: `lock` guards the totals, the steps to write, the counts, the deadline and
+/// `stopping`; `thread` is set by `start` and read by `stop`, both on the owner's thread.
 public final class InfluxWriter: @unchecked Sendable {
     public struct Counts: Sendable, Equatable {
         /// Lines InfluxDB accepted (a fleet-step written again counts again).
@@ -112,7 +115,7 @@ public final class InfluxWriter: @unchecked Sendable {
         let pending: [(Key, (energy: Double, messages: Int))] = lock.withLock {
             let keys = dirty
             dirty.removeAll()
-            return keys.map { ($0, totals[$0]!) }
+            return keys.map { ($0, totals[$0]!) } // a key is dirty only once it is in totals
         }
         let known = pending.isEmpty ? [:] : labels()
         var lines: [String] = []

@@ -20,6 +20,10 @@ import Synchronization
 ///
 /// Threads: the connections belong to the loop thread. `send` hands messages over through
 /// `outbox` and rings the poller when the outbox was empty.
+///
+/// `@unchecked Sendable`: `outbox`, `connectedCount` and the encoded properties are a Mutex, an
+/// Atomic and a Mutex; `condition` guards what the caller's thread waits for; the connections and
+/// the loop's own state are the loop thread's alone; `telemetryProperties` is set before `connect`.
 public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     public let settings: MQTTSettings
     public let count: Int

@@ -11,6 +11,9 @@ import NIOCore
 /// fields: two requests with 1 MB headers pinned both cores of the server this replaced), an idle
 /// connection is closed after `idleTimeout`, and at most `maximumConnections` are open at once, so
 /// idle clients cannot exhaust the open-files limit and stop the accept loop.
+///
+/// `@unchecked Sendable`: `task` is set by `init` and cleared by `stop`, both on the owner's thread;
+/// the server runs in that task.
 public final class MetricsServer: @unchecked Sendable {
     private var task: Task<Void, any Error>?
     public static let idleTimeout: TimeAmount = .seconds(10)
@@ -76,6 +79,7 @@ public final class MetricsServer: @unchecked Sendable {
         task = nil
     }
 
+    /// `@unchecked Sendable`: `lock` guards the error the server task stores and `init` reads.
     private final class Failure: @unchecked Sendable {
         struct NotListening: Error, CustomStringConvertible {
             var description: String { "the server did not start listening within 10 s" }

@@ -5,6 +5,9 @@ import Glibc
 /// Readiness of many sockets at once (Linux epoll, level-triggered), plus a wake-up that another
 /// thread can ring (an eventfd). One thread waits; any thread may `wake`. Sockets are named by a
 /// token the caller chooses; token 0 is the wake-up.
+///
+/// `@unchecked Sendable`: the descriptors never change after `init`, and the kernel serialises what
+/// is done through them; `buffer` is touched by `wait` alone, on the one thread that waits.
 final class Poller: @unchecked Sendable {
     struct Event {
         let token: UInt64

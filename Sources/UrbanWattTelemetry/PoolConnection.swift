@@ -216,7 +216,7 @@ final class PoolConnection {
                 if !item.announcement { events.acknowledged(reason) }
                 release()
             } else {
-                inflight[id]!.released = true
+                inflight[id]!.released = true // `item` was just read from inflight[id]
                 MQTTPacket.pubrel(id: id, into: &output)
             }
         case .pingresp:
@@ -276,7 +276,7 @@ final class PoolConnection {
         let ids = sentOrder.filter { inflight[$0] != nil }
         sentOrder = ids
         for id in ids {
-            let item = inflight[id]!
+            let item = inflight[id]! // `ids` keeps only ids in inflight
             if item.released {
                 MQTTPacket.pubrel(id: id, into: &output)
             } else {

@@ -26,6 +26,8 @@ public struct SystemClock: TelemetryClock {
 
 /// A clock that only moves when waited on: each wait jumps to its deadline at once, so a test of
 /// pacing, stalls or timeouts runs in microseconds and gives the same result every time.
+///
+/// `@unchecked Sendable`: `lock` guards the time, its one mutable field.
 public final class ManualClock: TelemetryClock, @unchecked Sendable {
     // Guarded by `lock`: the time.
     private let lock = NSLock()

@@ -15,6 +15,9 @@ import UrbanWattCore
 ///
 /// Publishing happens on the caller's (the simulation's) thread: on two cores the broker needs the
 /// other one, and a hand-over per message would cost more than the publish.
+///
+/// `@unchecked Sendable`: `condition` guards the queue, the counters, the times in flight and the
+/// failure, which the transport's callbacks change from its own thread.
 public final class TelemetryPublisher: @unchecked Sendable {
     public struct Options: Sendable {
         public var qos: Int32 = 0

@@ -8,7 +8,8 @@ import UrbanWattResults
 /// publishes the final status with the counts. Written against `MessageTransport` and
 /// `TelemetryClock`, so it runs the same over libmosquitto and over an in-memory transport.
 ///
-/// Used from the simulation's thread only; the publisher it owns guards its own state.
+/// `@unchecked Sendable`: used from the simulation's thread only; what other threads read (`live`,
+/// `ackLatency`) is an atomic or the publisher's, which guards its own state.
 public final class TelemetrySession: @unchecked Sendable {
     public struct Options: Sendable {
         public var qos: Int32 = 0

@@ -23,6 +23,7 @@ import UrbanWattResults
     }
 
     /// A broker that acknowledges `rate` messages per second of clock time, driven by the clock's waits.
+    /// `@unchecked Sendable`: its one mutable state, `credit`, is a Mutex; the transport guards its own.
     final class RateLimitedBroker: @unchecked Sendable {
         let transport = InMemoryTransport(acknowledgement: .manual)
         let rate: Double

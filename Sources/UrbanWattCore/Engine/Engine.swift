@@ -85,6 +85,7 @@ public struct Engine: Sendable {
                 steppers[i].run(window, into: &series[i])
                 Self.addPerByte(fleets[i].model, window, into: &series[i])
                 Self.addPerAttachedNode(fleets[i].model, window, attached: attached[i], into: &series[i])
+                // The steppers keep state between chunks, so they are stepped in place (`!` after the nil check).
                 if baselines[i] != nil { series[i].baseline = baselines[i]!.served(range, facts: facts, traffic: series[i]) }
                 if references[i] != nil { series[i].reference = references[i]!.served(range, facts: facts, traffic: series[i]) }
                 if let t = target[i] {
