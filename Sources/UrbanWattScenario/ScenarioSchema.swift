@@ -94,7 +94,7 @@ public enum ScenarioSchema {
                                     "exclude",
                                     .object([
                                         ("type", .string("object")),
-                                        ("additionalProperties", .object([("type", .string("string")), ("minLength", .integer(1))])),
+                                        ("additionalProperties", freeText),
                                         ("description", .string("fleet or kind names, each with the reason it is left out of the ICT overhead")),
                                     ])
                                 )
@@ -136,7 +136,7 @@ public enum ScenarioSchema {
                                         ("driver", .object([("description", .string("nodes, or {per_node: 12000, unit: vehicle-km}"))])),
                                         ("rate", quantity(.count)),
                                         ("carrier", .object([("enum", .array((["electricity"] + Carrier.units.map(\.name)).map(JSONValue.string)))])),
-                                        ("source", .object([("type", .string("string")), ("minLength", .integer(1))])), ("rebound", quantity(.fraction)),
+                                        ("source", freeText), ("rebound", quantity(.fraction)),
                                     ], required: ["name", "enabled_by", "rate", "carrier", "source"])
                             ),
                         ])
@@ -213,6 +213,9 @@ public enum ScenarioSchema {
     static var fleets: JSONValue { .object([("oneOf", .array(FleetKind.allCases.map(fleet)))]) }
 
     static let string = JSONValue.object([("type", .array(["string", "number", "boolean"].map(JSONValue.string)))])
+    /// Free text that may not be empty (an effect's source, a boundary's reason): any scalar, as YAML
+    /// reads `4294967296` as a number where validate takes its text.
+    static let freeText = JSONValue.object([("type", .array(["string", "number", "boolean"].map(JSONValue.string))), ("minLength", .integer(1))])
     /// The one name rule (`Name`); a name YAML reads as a number (`2035`) or a boolean (`yes`) is its text.
     static let name = JSONValue.object([
         (
