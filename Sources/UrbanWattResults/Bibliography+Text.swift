@@ -70,6 +70,18 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   sample for the Jetson Nano). The 10 W analytics box per camera. (read on 2026-12-06 in the README
   of the Azure-Samples Jetson Nano DeepStream sample on GitHub: "8 video streams … 1080p, 30
   frames-per-second", and the 10 W MAXN mode) M.
+- **[Teltonika-FMC130]** Teltonika, FMC130 (a 4G LTE vehicle tracker), technical features,
+  Teltonika Wiki ("Template:FMC130 Technical features", revision of 28 February 2020). Current at
+  12 V: sending data (GPRS) 63.3 mA, nominal 32.1 mA, deep sleep 4.04 mA: 0.76 W while a vehicle
+  drives, 0.39 W parked and awake, 48 mW asleep, the `vehicle` kind's defaults. A tracker, the
+  least of on-board units: a bus's ITCS computer with its displays draws more, for which no
+  published figure was found. The FMC650 for trucks and buses (24 V) gives 35 / 24 / 2.9 mA. (read on
+  2026-12-07 in the wiki pages: "GPRS: average 63.3 mA rms; Nominal: average 32.1 mA rms … Deep
+  Sleep: average 4.04 mA") M.
+- **[Teltonika-codec]** Teltonika, "Codec", Teltonika Wiki: a record of the AVL protocol is at
+  least 45 B (time 8 B, priority 1 B, GPS element 15 B, IO data), at most 783 B. The `vehicle`
+  kind's default payload. (read on 2026-12-07: "Minimum AVL packet size is 45 bytes (all IO
+  elements disabled)") M.
 
 ## Network and compute
 
@@ -229,6 +241,11 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
 - **[ADAC]** ADAC, public charging and wallboxes: AC 3.7–22 kW, DC 50–350 kW. The 11 kW chargers;
   their 2–5 W standby is vendor data (U). (partly re-checked on 2026-12-06: AC "3,7 bis 22 Kilowatt"
   as ADAC is quoted by ktipp.ch; DC 50–350 kW not seen) H/U.
+- **[GTFS-RT]** MobilityData, *GTFS Realtime Best Practices*: a feed of vehicle positions should
+  be refreshed at least once every 30 seconds, and a position be no older than 90 s. stadtbus's
+  report every 30 s while a bus drives. Transport for Ireland's open data FAQ: "Updates are usually
+  received … at 30 second intervals"; Helsinki's HFP feed sends once a second. (read on 2026-12-07
+  in a mirror of the best practices and in the operators' pages) M.
 
 ## Buildings
 
@@ -439,7 +456,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `power` (deutschland): sodium and mercury lamps with ballast, 100 W [LightSavers2013]; range (U)
 - `count` (deutschland): signalised junctions (U)
 - `heads` (deutschland, landkreis, metropole, mittelstadt): signal heads per junction (U)
-- `controller`, `count`, `uplink`, `efficiency`, `battery`, `standby`, `sleep`, `class`, `profile`, `fleets[lora-gw]` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, streetlight-retrofit): (U)
+- `controller`, `count`, `uplink`, `efficiency`, `battery`, `standby`, `sleep`, `class`, `profile`, `fleets[lora-gw]`, `weekday`, `weekend` (deutschland, landkreis, metropole, mittelstadt-2035, mittelstadt, stadtbus, streetlight-retrofit): (U)
 - `count` (deutschland): a quarter of the junctions (U)
 - `edge` (deutschland, metropole, mittelstadt): a share of an analytics box: [JetsonNano] 10 W mode serves 8 streams; events and clips only (U)
 - `installed` (deutschland, mittelstadt-2035): the gateway roll-out began in 2020 (U)
@@ -514,6 +531,12 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `count` (mittelstadt): (U), near the national 213 per 100,000 people [BNetzA-LSR]
 - `standby` (mittelstadt): wallbox standby 2–5 W (U)
 - `count` (mittelstadt): the city's schools (U)
+- `bus-service` (stadtbus): share of the fleet in service by local hour (U)
+- `weekday`, `weekend` (stadtbus): half in service (U)
+- `weekday`, `weekend` (stadtbus): a quarter in service (U)
+- `weekday`, `weekend` (stadtbus): a quarter in service, and the depot (U)
+- `count` (stadtbus): city buses of a town of 100,000 (U)
+- `idle_share` (stadtbus): parked units that stay awake for the depot's yard management (U)
 - `night-traffic` (streetlight-retrofit): share of peak road traffic by local hour (U); drives adaptive dimming
 - `weekday` (streetlight-retrofit): night road-traffic shape (U)
 - `count` (streetlight-retrofit): the retrofit's scope (U)

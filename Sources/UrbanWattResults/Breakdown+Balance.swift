@@ -12,18 +12,34 @@ import UrbanWattCore
 extension Breakdown {
     /// The balance of the fleets at `fleets` (all when nil) over `span`, in kWh, and in kg CO2 and
     /// cost where the grid gives them; the CO2 in the grid's `view` when given.
-    public func balance(fleets: [Int]? = nil, _ span: Span = .all, view: Grid.View? = nil) -> RunSummary.Balance {
+    /// With `district`, each fleet that moves counts its part there (`share(fleet:in:_:)`).
+    public func balance(fleets: [Int]? = nil, in district: String? = nil, _ span: Span = .all, view: Grid.View? = nil) -> RunSummary.Balance {
         let indices = fleets ?? Array(scenario.fleets.indices)
         return RunSummary.Balance(
-            kWh: parts(indices, energy: true) { kWh($0, span) }!, co2Kg: parts(indices, energy: false) { co2($0, span, view: view) },
-            cost: parts(indices, energy: false) { cost($0, span) })
+            kWh: parts(indices, in: district, energy: true) { kWh($0, span) }!,
+            co2Kg: parts(indices, in: district, energy: false) { co2($0, span, view: view) },
+            cost: parts(indices, in: district, energy: false) { cost($0, span) })
     }
 
     /// The ICT energy of the fleet at `i` over `span`, in kWh, kg CO2 and cost: its ICT part, or all
-    /// of it for a kind that is ICT as a whole.
-    public func ict(fleet i: Int, _ span: Span = .all) -> RunSummary.Amount {
+    /// of it for a kind that is ICT as a whole; with `district`, its part there when it moves.
+    public func ict(fleet i: Int, in district: String? = nil, _ span: Span = .all) -> RunSummary.Amount {
         let g = ictGroup(i)
-        return RunSummary.Amount(energyKWh: kWh(g, span), co2Kg: co2(g, span), cost: cost(g, span))
+        func part(_ measure: (Group) -> Double?) -> Double? { measure(g).map { $0 * (share(fleet: i, in: district, measure) ?? 0) } }
+        return RunSummary.Amount(energyKWh: part { kWh($0, span) } ?? 0, co2Kg: part { co2($0, span) }, cost: part { cost($0, span) })
+    }
+
+    /// The fleets with a part in `district`: those there, and those that move through it.
+    public func fleets(in district: String) -> [Int] { scenario.fleets.indices.filter { scenario.fleets[$0].districts.contains(district) } }
+
+    /// The share of the fleet at `i` in `district` by `measure`: all of it for a fleet that stays
+    /// (or no district), and for one that moves its part there over its whole (its energy in each
+    /// district follows its presence, so an ICT part, a reference or a saving is taken in the same
+    /// share).
+    func share(fleet i: Int, in district: String?, _ measure: (Group) -> Double?) -> Double? {
+        guard let district, scenario.fleets[i].presence != nil else { return 1 }
+        guard let whole = measure(.fleet(i)), let part = measure(.presence(i, district)) else { return nil }
+        return whole == 0 ? 0 : part / whole
     }
 
     /// The fleets inside the ICT overhead (not left out by `boundary:`).
@@ -37,10 +53,12 @@ extension Breakdown {
 
     /// The balance of `fleets` measured by `measure`; `energy`: in kWh of electricity, so that only
     /// the effects on electricity count (in CO2 and cost, every carrier's do).
-    private func parts(_ fleets: [Int], energy: Bool, _ measure: (Group) -> Double?) -> RunSummary.Parts? {
+    private func parts(_ fleets: [Int], in district: String?, energy: Bool, _ whole: (Group) -> Double?) -> RunSummary.Parts? {
         var baseline = 0.0, efficiency = 0.0, enabled = 0.0, overhead = 0.0, rebound = 0.0, reboundICT = 0.0
         for i in fleets {
             let fleet = scenario.fleets[i]
+            guard let scale = share(fleet: i, in: district, whole) else { return nil }
+            func measure(_ g: Group) -> Double? { whole(g).map { $0 * scale } }
             guard let total = measure(.fleet(i)), let ict = measure(ictGroup(i)) else { return nil }
             // A kind that is ICT as a whole serves no other load: its replacement by more efficient
             // ICT is weighed on its whole energy.

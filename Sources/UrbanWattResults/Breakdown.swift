@@ -12,6 +12,8 @@ public struct Breakdown: Sendable {
         case district(String)
         /// The fleet at this index of the scenario.
         case fleet(Int)
+        /// The part of the fleet at this index in this district, for a fleet that moves (`presence:`).
+        case presence(Int, String)
         /// The load what the fleet at this index replaces would have served (`replaces:`).
         case baseline(Int)
         /// The load the fleet at this index would serve with its ICT functions off.

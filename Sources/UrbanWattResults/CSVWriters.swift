@@ -114,7 +114,7 @@ public enum CSVWriters {
                 let ict = b.ict(fleet: i, span)
                 let fields: [String] =
                     [
-                        String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.district,
+                        String(y), fleet.name, fleet.kind.rawValue, fleet.layer.rawValue, fleet.districtLabel,
                         String(b.nodes(fleet: i, span)), fixed(b.kWh(.fleet(i), span)), fixed(b.peak(.fleet(i), span).kW),
                         optional(b.co2(.fleet(i), span)), optional(b.cost(.fleet(i), span)),
                         optional(fleet.replaces != nil ? balance.kWh.baseline : nil),

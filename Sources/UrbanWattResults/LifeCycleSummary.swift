@@ -37,7 +37,17 @@ extension RunSummary.LifeCycle {
         total = sum { _ in true }
         byLayer = groups(Layer.allCases.map(\.rawValue)) { $0.layer.rawValue }
         byKind = groups(FleetKind.allCases.map(\.rawValue)) { $0.kind.rawValue }
-        byDistrict = groups(s.districts) { $0.district }
+        // A fleet that moves is in each district by its share of its energy there.
+        byDistrict = s.districts.compactMap { d in
+            let here = fleets.filter { s.fleets[$0.fleet].districts.contains(d) }
+            guard !here.isEmpty else { return nil }
+            return RunSummary.Named(
+                name: d,
+                value: here.reduce(F()) { acc, f in
+                    let k = b.share(fleet: f.fleet, in: d) { b.kWh($0) } ?? 0
+                    return k == 1 ? f.years.reduce(acc) { $0 + $1.figures } : acc + f.years.reduce(F()) { $0 + $1.figures } * k
+                })
+        }
         byFleet = fleets.map { f in RunSummary.Named(name: s.fleets[f.0].name, value: sum { $0 == f.0 }) }
         byYear = spans.map { span in RunSummary.Named(name: String(span.year), value: sum({ _ in true }, year: span.year)) }
     }

@@ -41,8 +41,11 @@ extension Report {
         let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var byDistrict: [[Double]] = all.map { _ in Layer.allCases.map { _ in 0 } }
         for (i, fleet) in b.scenario.fleets.enumerated() {
-            guard let d = index[fleet.district], let l = Layer.allCases.firstIndex(of: fleet.layer) else { continue }
-            byDistrict[d][l] += b.kWh(.fleet(i)) / u.kWhPer
+            guard let l = Layer.allCases.firstIndex(of: fleet.layer) else { continue }
+            for name in fleet.districts {
+                guard let d = index[name] else { continue }
+                byDistrict[d][l] += b.kWh(fleet.presence == nil ? .fleet(i) : .presence(i, name)) / u.kWhPer
+            }
         }
         // At most `maximumBars` bars: the largest districts, the rest together as one.
         var order = Array(all.indices)

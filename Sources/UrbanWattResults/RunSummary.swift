@@ -275,7 +275,7 @@ extension RunSummary {
             // The mean hides the nodes that die first: the shortest life and the 5th percentile too.
             let battery = lives.mean.flatMap { mean in lives.percentile(5).map { (min: lives.minimum / year, p5: $0 / year, mean: mean / year) } }
             return Fleet(
-                name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.district,
+                name: fleet.name, figures: figures(.fleet(i)), kind: fleet.kind.rawValue, layer: fleet.layer.rawValue, district: fleet.districtLabel,
                 nodes: b.nodes(fleet: i), uplinks: b.uplinks(fleet: i), bytes: b.bytes(fleet: i), batteryLifeYears: battery,
                 baselineKWh: fleet.replaces != nil ? b.kWh(.baseline(i)) : nil)
         }
@@ -298,9 +298,11 @@ extension RunSummary {
         let enabling = Set(s.effects.map(\.enabledBy))
         balanceByFleet = s.fleets.indices.filter { s.fleets[$0].replaces != nil || s.fleets[$0].reference != nil || enabling.contains(s.fleets[$0].name) }
             .map { Named(name: s.fleets[$0].name, value: b.balance(fleets: [$0])) }
-        let byDistrict = Dictionary(grouping: s.fleets.indices) { s.fleets[$0].district }
         // By district, those with fleets: an empty one has nothing to weigh.
-        balanceByDistrict = s.districts.compactMap { d in byDistrict[d].map { Named(name: d, value: b.balance(fleets: $0)) } }
+        balanceByDistrict = s.districts.compactMap { d in
+            let fleets = b.fleets(in: d)
+            return fleets.isEmpty ? nil : Named(name: d, value: b.balance(fleets: fleets, in: d))
+        }
         let present = Set(s.fleets.map(\.name))
         let saved = s.effects.indices.filter { present.contains(s.effects[$0].enabledBy) }.map { Named(name: s.effects[$0].name, value: b.effectSaving($0)) }
         effects = saved
@@ -398,7 +400,13 @@ extension RunSummary.ICT {
         total = sum(inside)
         byLayer = by(Layer.allCases.map(\.rawValue)) { $0.layer.rawValue }
         byKind = by(FleetKind.allCases.filter { k in s.fleets.contains { $0.kind == k } }.map(\.rawValue)) { $0.kind.rawValue }
-        byDistrict = by(s.districts) { $0.district }
+        byDistrict = s.districts.map { d in
+            let parts = b.fleets(in: d).filter(inside.contains).map { b.ict(fleet: $0, in: d) }
+            return RunSummary.Named(
+                name: d,
+                value: RunSummary.Amount(
+                    energyKWh: parts.reduce(0) { $0 + $1.energyKWh }, co2Kg: RunSummary.total(parts, \.co2Kg), cost: RunSummary.total(parts, \.cost)))
+        }
         byFleet = inside.map { RunSummary.Named(name: s.fleets[$0].name, value: b.ict(fleet: $0)) }
         byYear = b.years.map { RunSummary.Named(name: String($0.year), value: sum(inside, $0.span)) }
         excluded = s.fleets.indices.compactMap { i in

@@ -54,8 +54,10 @@ public struct Tally: Sendable {
     let effectFleet: [Int?]
     let index: [Breakdown.Group: Int]
     /// Per fleet, the aggregate groups its energy adds to: total, layer, kind, district
-    /// (`sums[4 f ..< 4 f + 4]`).
+    /// (`sums[4 f ..< 4 f + 4]`; the district −1 for a fleet that moves, which `moving` splits).
     let sums: [Int]
+    /// Per fleet that moves, its index and, per district of its presence, that district's group and its own part's.
+    let moving: [(fleet: Int, groups: [(district: Int, part: Int)])]
     let years: [(year: Int, steps: Range<Int>)]
     /// Per group, over all steps seen, and per year and group.
     var all: [Stats]
@@ -89,6 +91,7 @@ public struct Tally: Sendable {
         var groups: [Breakdown.Group] = [.total] + Layer.allCases.map { .layer($0) } + kinds.map { .kind($0) }
         groups += scenario.districts.map { .district($0) }
         groups += scenario.fleets.indices.map { .fleet($0) }
+        groups += scenario.fleets.indices.flatMap { f in (scenario.fleets[f].presence?.districts ?? []).map { .presence(f, $0) } }
         let parts = scenario.fleets.map(\.seriesParts)
         groups += parts.indices.filter { parts[$0].contains(.baseline) }.map { .baseline($0) }
         groups += parts.indices.filter { parts[$0].contains(.reference) }.map { .reference($0) }
@@ -102,7 +105,12 @@ public struct Tally: Sendable {
         let index = Dictionary(groups.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         self.index = index
         // Every fleet's total, layer, kind and district are groups of `groups`, made from the fleets above.
-        sums = scenario.fleets.flatMap { f in [index[.total]!, index[.layer(f.layer)]!, index[.kind(f.kind)]!, index[.district(f.district)]!] }
+        sums = scenario.fleets.flatMap { f in
+            [index[.total]!, index[.layer(f.layer)]!, index[.kind(f.kind)]!, f.presence == nil ? index[.district(f.district)]! : -1]
+        }
+        moving = scenario.fleets.indices.compactMap { f in
+            scenario.fleets[f].presence.map { p in (f, p.districts.map { (index[.district($0)]!, index[.presence(f, $0)]!) }) }
+        }
         years = clock.yearSpans
         all = Array(repeating: Stats(), count: groups.count)
         byYear = Array(repeating: all, count: years.count)
@@ -146,12 +154,24 @@ public struct Tally: Sendable {
         var v = [Double](repeating: 0, count: n * stepGroups)
         for f in 0..<fleets {
             let energy = series[f].energy
-            for g in sums[4 * f..<4 * f + 4] {
+            for g in sums[4 * f..<4 * f + 4] where g >= 0 {
                 for i in 0..<n { v[g * n + i] += energy[i] }
             }
             v.replaceSubrange((fleetGroup + f) * n..<(fleetGroup + f + 1) * n, with: energy)
             for (group, part) in [(Breakdown.Group.baseline(f), series[f].baseline), (.reference(f), series[f].reference), (.ict(f), series[f].ict)] {
                 if let g = index[group], let part { v.replaceSubrange(g * n..<(g + 1) * n, with: part) }
+            }
+        }
+        // A fleet that moves adds to each district, and to its part there, its share of the energy.
+        for (f, parts) in moving {
+            let energy = series[f].energy
+            let shares = scenario.fleets[f].presence?.series(on: window) ?? []
+            for (d, (district, part)) in parts.enumerated() {
+                for i in 0..<n {
+                    let e = energy[i] * shares[d][i]
+                    v[district * n + i] += e
+                    v[part * n + i] = e
+                }
             }
         }
         // Each effect's saving at each step, in its carrier's unit (× 3.6e6, so that kWh() reads it),

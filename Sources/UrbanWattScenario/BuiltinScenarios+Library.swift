@@ -2354,6 +2354,44 @@ fleets:
     bacs: {class: B, devices: 60 W}  # factors [EN15232]; controllers and room sensors per school (U)
 
 """#),
+        ("stadtbus", #"""
+# Stadtbus: mittelstadt with its city buses, each with a 4G telematics unit that reports its
+# position while the bus drives. Where the buses are changes with the hour: in service they are
+# spread over the districts, parked they stand at the depot in the south; their energy, their
+# reports and the cells those pass through follow them (the `vehicle` kind and `presence:`).
+urbanwatt: 1
+extends: mittelstadt
+name: stadtbus
+description: Mittelstadt and the telematics of its 60 city buses, moving between the districts by the hour.
+profiles:
+  bus-service:                       # share of the fleet in service by local hour (U)
+    weekday: [0, 0, 0, 0, 0.1, 0.6, 0.9, 0.9, 0.8, 0.7, 0.7, 0.7, 0.7, 0.7, 0.8, 0.9, 0.9, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]   # (U)
+    weekend: [0, 0, 0, 0, 0, 0.2, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.3, 0.3, 0.2, 0.2, 0.1]   # (U)
+  # Where the fleet is: half of the buses in service in the centre, a quarter in each other
+  # district, the rest parked at the depot in the south (U).
+  bus-centre:
+    weekday: [0, 0, 0, 0, 0.05, 0.3, 0.45, 0.45, 0.4, 0.35, 0.35, 0.35, 0.35, 0.35, 0.4, 0.45, 0.45, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05]   # half in service (U)
+    weekend: [0, 0, 0, 0, 0, 0.1, 0.2, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.2, 0.15, 0.15, 0.1, 0.1, 0.05]   # half in service (U)
+  bus-north:
+    weekday: [0, 0, 0, 0, 0.025, 0.15, 0.225, 0.225, 0.2, 0.175, 0.175, 0.175, 0.175, 0.175, 0.2, 0.225, 0.225, 0.2, 0.15, 0.125, 0.1, 0.075, 0.05, 0.025]   # a quarter in service (U)
+    weekend: [0, 0, 0, 0, 0, 0.05, 0.1, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.1, 0.075, 0.075, 0.05, 0.05, 0.025]   # a quarter in service (U)
+  bus-south:
+    weekday: [1, 1, 1, 1, 0.925, 0.55, 0.325, 0.325, 0.4, 0.475, 0.475, 0.475, 0.475, 0.475, 0.4, 0.325, 0.325, 0.4, 0.55, 0.625, 0.7, 0.775, 0.85, 0.925]   # a quarter in service, and the depot (U)
+    weekend: [1, 1, 1, 1, 1, 0.85, 0.7, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.625, 0.7, 0.775, 0.775, 0.85, 0.85, 0.925]   # a quarter in service, and the depot (U)
+fleets:
+  - name: small-cells
+    via: backbone                    # the centre's small cells pass the buses' reports on to the city's backbone
+  - name: buses
+    kind: vehicle
+    count: 60                        # city buses of a town of 100,000 (U)
+    drive: bus-service
+    # The unit's power driving, awake and asleep, and its 45 B record: a 4G tracker's [Teltonika-FMC130] [Teltonika-codec].
+    idle_share: 10%                  # parked units that stay awake for the depot's yard management (U)
+    uplink: {interval: 30 s}         # GTFS-Realtime feeds refresh at least every 30 s [GTFS-RT]
+    presence: {centre: bus-centre, north: bus-north, south: bus-south}
+    via: {centre: small-cells, north: cellular, south: cellular}   # the centre's small cells, elsewhere the macro network
+
+"""#),
         ("streetlight-retrofit", #"""
 # Street-light retrofit: 10,000 sodium lamps become LED with smart, adaptive dimming.
 # The savings case of the German inquiry (questions 10–11): what the controllers, radio network and

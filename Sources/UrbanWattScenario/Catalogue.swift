@@ -12,7 +12,7 @@ public enum Catalogue {
             out.append("  \(name)\(marker)  \(description)")
         }
         out.append("")
-        out.append("Fleet kinds (layer; power of one node):")
+        out.append("Fleet kinds (layer; power of one node); every fleet also takes " + FleetDecoder.commonKeys.joined(separator: ", ") + ":")
         for k in FleetKind.allCases {
             out.append(
                 "  \(k.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(k.defaultLayer.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(k.summary)"
@@ -48,6 +48,13 @@ public enum Catalogue {
         out.append("  link intensity: none (give one, e.g. 0.06 kWh/GB in 2015 halving every 2 years [Aslan2018])")
         out.append(
             "  ev-charger smart: {objective: carbon|price, window: 8 h} defers each session start within the window to the lowest grid signal (needs grid.carbon_intensity or grid.price; hourly values make it matter)"
+        )
+        let v = Vehicle.defaults
+        out.append(
+            "  vehicle power \(v.power.formatted2) W driving, idle \(v.idle.formatted2) W, sleep \((v.sleep * 1000).formatted2) mW: a 4G tracker at 12 V [Teltonika-FMC130]; a report of \(v.payload) B [Teltonika-codec] + \(v.overhead) B IPv4 and UDP"
+        )
+        out.append(
+            "  presence: {DISTRICT: PROFILE, …} moves a fleet between districts by the hour (the shares add up to 100 % at every hour); via: {DISTRICT: FLEET} sends each district's traffic through its own receiver"
         )
         out.append("  datacenter pue: 1.0 (give one, e.g. 1.58 [Uptime2023] average, 1.46 German data centres [Bitkom2025])")
         out.append("")

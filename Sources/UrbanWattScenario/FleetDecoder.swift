@@ -21,7 +21,7 @@ struct FleetContext {
 /// Reads one entry of `fleets:`.
 enum FleetDecoder {
     static let commonKeys = [
-        "name", "kind", "district", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
+        "name", "kind", "district", "presence", "count", "efficiency", "jitter", "layer", "via", "replaces", "reference", "rebound",
         "embodied", "installed", "capex", "functional_unit", "description",
     ]
 
@@ -79,7 +79,12 @@ enum FleetDecoder {
         }
         let jitter = f["jitter"].flatMap { r.fraction($0) } ?? 0
         let layer = f["layer"].flatMap { r.choice($0, Layer.allCases.map(\.rawValue), what: "a layer") }.flatMap(Layer.init(rawValue:))
-        let via = f["via"].flatMap { r.string($0, what: "the name of a fleet that receives traffic") }
+        // `via` is one fleet, or with `presence` a mapping of one fleet per district.
+        var via: String?
+        if let v = f["via"] {
+            if case .mapping = v.node {} else { via = r.string(v, what: "the name of a fleet that receives traffic") }
+        }
+        let presence = PresenceDecoder.decode(f, in: c, context: context, reader: r)
         guard let kind else { return nil }
         let decoder = ParameterDecoder(reader: r, context: context)
         let model = kind.type.make(decoder.input(f, kind.type.parameters, parent: c))
@@ -114,6 +119,10 @@ enum FleetDecoder {
         var fleet = Fleet(
             name: name, layer: layer, district: district, count: count, efficiency: efficiency, jitter: jitter,
             via: via, model: model, replaces: replaces)
+        if let presence {
+            fleet.presence = presence
+            fleet.district = presence.districts[0]
+        }
         // A reference that is the fleet itself (no ICT function on) needs no case of its own.
         fleet.reference = reference.flatMap { $0.isEqual(to: model) ? nil : $0 }
         if let c = f["rebound"], let share = r.fraction(c) {
@@ -304,36 +313,46 @@ enum RoutingCheck {
             r.error(Cursor(node: cursors[i].node, path: cursors[i].child("name")), "duplicate fleet name `\(f.name)`")
         }
         for (i, f) in fleets.enumerated() {
-            guard let via = f.via else { continue }
-            let at = viaCursor(cursors[i])
-            guard f.model.role.routes else {
-                r.error(at, "this \(f.kind) fleet sends no traffic; `via` applies to fleets that send or forward it")
-                continue
-            }
-            guard let t = byName[via] else {
-                if declared.contains(via) { continue }
-                let receivers = fleets.filter { $0.model.role.receives && $0.name != f.name }.map(\.name)
-                // Named from every entry, also those with mistakes of their own (not yet decoded).
-                let note =
-                    !receivers.isEmpty
-                    ? " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"
-                    : declared.count == fleets.count ? "; no fleet here receives traffic" : ""
-                r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: declared.sorted()) + note)
-                continue
-            }
-            if !fleets[t].model.role.receives {
-                r.error(at, "`\(via)` is a \(fleets[t].kind) fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it")
-            }
-            // Follow the route; coming back to this fleet is a cycle.
-            var hops = Set([f.name])
-            var next: String? = via
-            while let n = next, let k = byName[n] {
-                if !hops.insert(n).inserted {
-                    if n == f.name { r.error(at, "routing cycle: `\(f.name)` reaches itself through `via`") }
+            for (via, at) in routes(f, cursors[i]) {
+                guard f.model.role.routes else {
+                    r.error(at, "this \(f.kind) fleet sends no traffic; `via` applies to fleets that send or forward it")
                     break
                 }
-                next = fleets[k].via
+                guard let t = byName[via] else {
+                    if declared.contains(via) { continue }
+                    let receivers = fleets.filter { $0.model.role.receives && $0.name != f.name }.map(\.name)
+                    // Named from every entry, also those with mistakes of their own (not yet decoded).
+                    let note =
+                        !receivers.isEmpty
+                        ? " (fleets that receive traffic: \(receivers.joined(separator: ", ")))"
+                        : declared.count == fleets.count ? "; no fleet here receives traffic" : ""
+                    r.error(at, "unknown fleet `\(via)`" + Suggestion.didYouMean(via, in: declared.sorted()) + note)
+                    continue
+                }
+                if !fleets[t].model.role.receives {
+                    r.error(at, "`\(via)` is a \(fleets[t].kind) fleet that receives no traffic; `via` must name a fleet that forwards, carries or ingests it")
+                }
+                // Follow every route on; coming back to this fleet is a cycle.
+                var seen = Set<String>(), next = [via]
+                while let n = next.popLast() {
+                    if n == f.name {
+                        r.error(at, "routing cycle: `\(f.name)` reaches itself through `via`")
+                        break
+                    }
+                    guard seen.insert(n).inserted, let k = byName[n] else { continue }
+                    next += fleets[k].receivers
+                }
             }
+        }
+    }
+
+    /// Each receiver of `f` with where its `via` names it: the fleet's `via`, or each district's.
+    static func routes(_ f: Fleet, _ fleet: Cursor) -> [(String, Cursor)] {
+        let at = viaCursor(fleet)
+        guard let presence = f.presence, let via = presence.via else { return f.via.map { [($0, at)] } ?? [] }
+        return zip(presence.districts, via).map { district, target in
+            if case .mapping(let m) = at.node, let v = m[district] { return (target, Cursor(node: v, path: at.child(district))) }
+            return (target, at)
         }
     }
 

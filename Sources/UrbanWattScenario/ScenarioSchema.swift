@@ -74,7 +74,7 @@ public enum ScenarioSchema {
                         "profiles",
                         .object([
                             ("type", .string("object")),
-                            ("additionalProperties", object([("weekday", hourly), ("weekend", hourly)], required: ["weekday"])),
+                            ("additionalProperties", profile),
                         ])
                     ),
                     (
@@ -301,6 +301,9 @@ public enum ScenarioSchema {
         ])
     }
 
+    /// `{weekday: [24 values], weekend: [24 values]}`.
+    static let profile = object([("weekday", hourly), ("weekend", hourly)], required: ["weekday"])
+
     static let schedule = JSONValue.object([
         (
             "anyOf",
@@ -316,7 +319,18 @@ public enum ScenarioSchema {
         switch key {
         case "name": name
         case "kind": .object([("const", .string(kind.rawValue))])
-        case "district", "via", "description": string
+        case "district", "description": string
+        // One fleet, or with `presence` one per district.
+        case "via": .object([("anyOf", .array([string, .object([("type", .string("object")), ("additionalProperties", string)])]))])
+        case "presence":
+            .object([
+                ("type", .string("object")), ("minProperties", .integer(1)),
+                ("additionalProperties", .object([("anyOf", .array([string, profile]))])),
+                (
+                    "description",
+                    .string("the share of the fleet in each district at each hour: a profile name or a profile each, adding up to 100% at every hour")
+                ),
+            ])
         case "count": yearMap(.count)
         case "efficiency": object([("per_year", quantity(.fraction)), ("from", .object([("type", .string("integer"))]))], required: ["per_year", "from"])
         case "jitter", "rebound": quantity(.fraction)

@@ -70,7 +70,7 @@ public struct FiwareProvisioning: Sendable {
         for fleet in scenario.fleets {
             let entityType = FiwareProvisioning.entityType(fleet.kind)
             let statics = JSONValue.array(
-                [("fleet", fleet.name), ("kind", fleet.kind.rawValue), ("layer", fleet.layer.rawValue), ("district", fleet.district)].map {
+                [("fleet", fleet.name), ("kind", fleet.kind.rawValue), ("layer", fleet.layer.rawValue), ("district", fleet.districtLabel)].map {
                     .object([("name", .string($0.0)), ("type", .string("Text")), ("value", .string($0.1))])
                 })
             func device(_ node: String) -> JSONValue {

@@ -3,33 +3,24 @@ import UrbanWattCore
 /// One fleet's telemetry state: per node the step up to which its energy has been reported, the
 /// energy carried over while it was inactive, its sequence number and the time of its last message.
 ///
-/// A node's energy between two messages is computed from the same per-step figures the engine
-/// sums, so the energies of all of a node's messages add up to its share of the fleet's energy.
+/// What a node's energy is between two messages, and when it reports of its own accord, its kind's
+/// `TelemetrySource` says; a fleet that moves also places each node in a district at each step.
 final class NodeTelemetry {
-    enum Model {
-        /// Energy per unit of jitter weight per step is the fleet's energy / active weight.
-        case shared
-        case sensor(Sensor, order: [Int32], sortedPhases: [Double], uplink: [Double])
-        case charger(EVCharger, sessions: [[(Double, Double)]])
-    }
-
     let index: Int
     let nodes: FleetNodes
     /// The fleet's name and kind, kept as Strings once (the message hot path only retains them).
     let name: String
     let kindName: String
     let layerName: String
-    let district: String
-    let model: Model
-    let topicParts: [String]
+    /// The districts the fleet is in, with the topic's parts in each (one district for a fleet that stays).
+    let districts: [String]
+    let topicParts: [[String]]
+    /// For a fleet that moves, its share in each district at each step of the period, and each
+    /// node's fixed draw that places it among them; empty otherwise.
+    let shares: [[Double]]
+    let draws: [Double]
+    let source: any TelemetrySource
     let sampled: [Bool]?
-    let dt: Double
-    let start: Double
-    /// The fleet's efficiency factor at each step of the period.
-    let efficiency: [Double]
-    /// Prefix sums over steps: energy per unit weight (`shared`), sleep energy (`sensor`), or
-    /// efficiency × step length (`charger`).
-    var cumulative: [Double] = [0]
     var activeLocal = 0
     var lastStep: [Int32]
     var carry: [Double]
@@ -37,31 +28,24 @@ final class NodeTelemetry {
     /// Each node's energy reported so far, J (the counter its messages carry).
     var total: [Double]
     var lastTime: [Double]
-    /// Per charger, the first session that may still overlap what is not yet reported.
-    var sessionCursor: [Int]
 
-    init(index: Int, nodes: FleetNodes, clock: StepClock, topicParts: [String], sample: Double, seed: UInt64) {
+    init(index: Int, nodes: FleetNodes, clock: StepClock, topicParts: (String) -> [String], sample: Double, seed: UInt64) {
         self.index = index
         self.nodes = nodes
         name = nodes.fleet.name
         kindName = nodes.fleet.kind.rawValue
         layerName = nodes.fleet.layer.rawValue
-        district = nodes.fleet.district
-        self.topicParts = topicParts
-        dt = Double(clock.step)
-        start = Double(clock.start)
-        efficiency = nodes.efficiency(0..<clock.count)
+        districts = nodes.fleet.districts
+        self.topicParts = districts.map(topicParts)
         let n = nodes.localNodes
-        switch nodes.fleet.model.telemetry {
-        case .uplinks(let sensor):
-            let phases = (0..<n).map(nodes.phase)
-            let order = PhaseIndex.order(phases) // by phase, then index: the engine's order
-            model = .sensor(sensor, order: order.map { Int32($0) }, sortedPhases: order.map { phases[$0] }, uplink: (0..<n).map(nodes.uplinkEnergy))
-        case .sessions(let charger):
-            model = .charger(charger, sessions: nodes.chargingSessions())
-        case .shared:
-            model = .shared
+        if let presence = nodes.fleet.presence {
+            shares = presence.series(on: clock)
+            draws = (0..<n).map(nodes.districtDraw)
+        } else {
+            shares = []
+            draws = []
         }
+        source = nodes.fleet.model.telemetrySource(nodes)
         sampled =
             sample >= 1
             ? nil
@@ -73,47 +57,16 @@ final class NodeTelemetry {
         seq = Array(repeating: 0, count: n)
         total = Array(repeating: 0, count: n)
         lastTime = Array(repeating: 0, count: n)
-        sessionCursor = Array(repeating: 0, count: n)
     }
 
     func isSampled(_ j: Int) -> Bool { sampled?[j] ?? true }
 
-    /// Extends the prefix sums with step m, whose energy for the fleet was `energy`.
-    func extend(step m: Int, energy: Double) {
-        switch model {
-        case .shared:
-            let w = nodes.activeWeight(m)
-            cumulative.append(cumulative[m] + (w > 0 ? energy / w : 0))
-        case .sensor(let s, _, _, _):
-            cumulative.append(cumulative[m] + efficiency[m] * s.sleep * dt)
-        case .charger:
-            cumulative.append(cumulative[m] + efficiency[m] * dt)
-        }
+    /// The district (an index of `districts`) node j is in at step m.
+    func district(_ j: Int, step m: Int) -> Int {
+        guard let first = shares.first, !first.isEmpty else { return 0 }
+        return Presence.district(of: draws[j], shares, step: min(max(0, m), first.count - 1))
     }
 
-    /// Energy of node j over steps [a, b), excluding sensor uplinks (added per uplink).
-    func energy(_ j: Int, from a: Int, to b: Int) -> Double {
-        guard b > a else { return 0 }
-        let w = nodes.weight(j)
-        switch model {
-        case .shared, .sensor:
-            return w * (cumulative[b] - cumulative[a])
-        case .charger(let c, let sessions):
-            // Standby all the time, plus (power − standby) while charging, each step with its efficiency.
-            // Reports move forward in time, so sessions that ended before `a` are skipped for good.
-            var charging = 0.0
-            let t0 = start + Double(a) * dt, t1 = start + Double(b) * dt
-            let list = sessions[j]
-            while sessionCursor[j] < list.count && list[sessionCursor[j]].1 <= t0 { sessionCursor[j] += 1 }
-            var k = sessionCursor[j]
-            while k < list.count && list[k].0 < t1 {
-                let (s, e) = list[k]
-                k += 1
-                StepClock.forEachOverlap(from: max(s, t0), to: min(e, t1), start: start, dt: dt, count: efficiency.count) { m, span in
-                    charging += efficiency[m] * span
-                }
-            }
-            return w * (c.standby * (cumulative[b] - cumulative[a]) + (c.power - c.standby) * charging)
-        }
-    }
+    /// Node j's energy over steps [a, b), beside what its own reports add.
+    func energy(_ j: Int, from a: Int, to b: Int) -> Double { source.energy(node: j, from: a, to: b) }
 }

@@ -23,7 +23,7 @@ public enum StatusTopic {
                 "fleets",
                 .object(
                     s.fleets.map { f in
-                        (f.name, .object([("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.district))]))
+                        (f.name, .object([("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.districtLabel))]))
                     })
             ),
         ]).compact()

@@ -34,12 +34,13 @@ public final class TelemetryGenerator {
             ? []
             : scenario.fleets.indices.map { i in
                 let f = engine.scenario.fleets[i]
-                let parts = config.topic.parts(
-                    scenario: engine.scenario.name, district: f.district, kind: f.kind.rawValue,
-                    layer: f.layer.rawValue, fleet: f.name, apikey: config.apikey)
                 return NodeTelemetry(
-                    index: i, nodes: engine.nodes(ofFleet: i), clock: engine.clock, topicParts: parts,
-                    sample: config.sample, seed: engine.scenario.seed)
+                    index: i, nodes: engine.nodes(ofFleet: i), clock: engine.clock,
+                    topicParts: {
+                        config.topic.parts(
+                            scenario: engine.scenario.name, district: $0, kind: f.kind.rawValue, layer: f.layer.rawValue, fleet: f.name,
+                            apikey: config.apikey)
+                    }, sample: config.sample, seed: engine.scenario.seed)
             }
     }
 
@@ -70,7 +71,7 @@ public final class TelemetryGenerator {
                 let from = Int(f.lastStep[j])
                 let e = f.carry[j] + (from >= 0 ? f.energy(j, from: from, to: end) : 0)
                 guard e > 0 else { continue }
-                batch.append(message(f, node: j, time: t, energy: e))
+                batch.append(message(f, node: j, step: end - 1, time: t, energy: e))
                 if from >= 0 { f.lastStep[j] = Int32(end) }
                 f.carry[j] = 0
             }
@@ -84,12 +85,12 @@ public final class TelemetryGenerator {
             let e = energy(i)
             fleetTotal[i] += e
             let reading = Reading(
-                time: t, fleet: f.name, district: f.district, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
+                time: t, fleet: f.name, district: f.districtLabel, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
                 total: fleetTotal[i], seq: fleetSeq[i])
             fleetSeq[i] += 1
             messagesByFleet[i] += 1
             let topic = config.topic.parts(
-                scenario: scenario.name, district: f.district, kind: f.kind.rawValue, layer: f.layer.rawValue,
+                scenario: scenario.name, district: f.districtLabel, kind: f.kind.rawValue, layer: f.layer.rawValue,
                 fleet: f.name, apikey: config.apikey
             ).joined(separator: f.name)
             var w = ByteWriter(capacity: 256)
@@ -103,7 +104,7 @@ public final class TelemetryGenerator {
     }
 
     private func nodeMessages(_ f: NodeTelemetry, step m: Int, energy: Double, into batch: inout [OutgoingMessage]) {
-        f.extend(step: m, energy: energy)
+        f.source.extend(step: m, energy: energy)
         let t0 = Double(clock.time(m))
         // Nodes that appear start reporting from this step; nodes that go carry what they had.
         let n = f.nodes.active(m)
@@ -119,51 +120,39 @@ public final class TelemetryGenerator {
             }
         }
         f.activeLocal = n
-        switch f.model {
-        case .sensor(let sensor, let order, let phases, let uplink):
-            // Uplinks in [t0, t0 + dt): per interval cycle, a contiguous run of nodes sorted by phase.
-            let s = Double(m) * dt, e = s + dt, interval = sensor.interval
-            var cycle = (s / interval).rounded(.down)
-            while cycle * interval < e {
-                let lo = max(0, s - cycle * interval), hi = min(interval, e - cycle * interval)
-                var k = lowerBound(phases, lo)
-                while k < phases.count && phases[k] < hi {
-                    let j = Int(order[k])
-                    k += 1
-                    guard j < n, f.isSampled(j) else { continue }
-                    let from = Int(f.lastStep[j])
-                    let energy =
-                        f.carry[j] + f.energy(j, from: from, to: m + 1)
-                        + f.nodes.weight(j) * f.efficiency[m] * uplink[j]
-                    f.carry[j] = 0
-                    f.lastStep[j] = Int32(m + 1)
-                    batch.append(message(f, node: j, time: Double(clock.start) + cycle * interval + phases[k - 1], energy: energy))
-                }
-                cycle += 1
-            }
-        case .shared, .charger:
-            guard (m + 1) % stepsPerMessage == 0 else { return }
-            let t = Double(clock.time(m + 1))
-            for j in 0..<n where f.isSampled(j) {
-                let energy = f.carry[j] + f.energy(j, from: Int(f.lastStep[j]), to: m + 1)
+        if f.source.reportsOnItsOwn {
+            f.source.reports(step: m, active: n) { j, time, own in
+                guard f.isSampled(j) else { return }
+                let energy = f.carry[j] + f.energy(j, from: Int(f.lastStep[j]), to: m + 1) + own
                 f.carry[j] = 0
                 f.lastStep[j] = Int32(m + 1)
-                batch.append(message(f, node: j, time: t, energy: energy))
+                batch.append(message(f, node: j, step: m, time: time, energy: energy))
             }
+            return
+        }
+        guard (m + 1) % stepsPerMessage == 0 else { return }
+        let t = Double(clock.time(m + 1))
+        for j in 0..<n where f.isSampled(j) {
+            let energy = f.carry[j] + f.energy(j, from: Int(f.lastStep[j]), to: m + 1)
+            f.carry[j] = 0
+            f.lastStep[j] = Int32(m + 1)
+            batch.append(message(f, node: j, step: m, time: t, energy: energy))
         }
     }
 
-    private func message(_ f: NodeTelemetry, node j: Int, time: Double, energy e: Double) -> OutgoingMessage {
+    /// Node j's message at `time`, in step `m` (which places a node of a fleet that moves).
+    private func message(_ f: NodeTelemetry, node j: Int, step m: Int, time: Double, energy e: Double) -> OutgoingMessage {
         let span = time - f.lastTime[j]
         f.total[j] += e
+        let d = f.district(j, step: m)
         let reading = Reading(
-            time: time, fleet: f.name, district: f.district, index: f.nodes.globalIndex(j), kind: f.kindName, layer: f.layerName,
+            time: time, fleet: f.name, district: f.districts[d], index: f.nodes.globalIndex(j), kind: f.kindName, layer: f.layerName,
             power: span > 0 ? e / span : 0, energy: e, total: f.total[j], seq: Int(f.seq[j]))
         f.seq[j] += 1
         messagesByFleet[f.index] += 1
         f.lastTime[j] = time
         var w = ByteWriter(capacity: 256)
-        for (k, part) in f.topicParts.enumerated() {
+        for (k, part) in f.topicParts[d].enumerated() {
             if k > 0 { w.node(reading) }
             w.text(part)
         }

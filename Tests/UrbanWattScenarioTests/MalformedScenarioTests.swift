@@ -51,7 +51,7 @@ func diagnostics(_ text: String) -> [Diagnostic] {
         ("urbanwatt: 1", "urbanwatt: 2", "1:12: error: urbanwatt: expected format version 1, got 2"),
         (
             "kind: device", "kind: devise",
-            "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, network, server, datacenter, streetlight, traffic-signal, ev-charger, building), got \"devise\"; did you mean `device`?"
+            "fleets[lamps].kind: expected a fleet kind (device, sensor, camera, gateway, base-station, link, network, server, datacenter, streetlight, traffic-signal, ev-charger, vehicle, building), got \"devise\"; did you mean `device`?"
         ),
         (
             "name: lamps", "name: lamps/1",

@@ -93,7 +93,7 @@ def mutate(text, rng):
                        "encoding", "truncate", "duplicate-key", "composition", "composition"])
     sites = value_sites(text)
     if kind == "composition":
-        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network", "compute", "sources"])
+        op = rng.choice(["extends", "remove", "link", "distribution", "boundary", "rebound", "effect", "embodied", "replaced", "grid", "network", "compute", "sources", "presence"])
         lines = text.splitlines(keepends=True)
         top = next((i for i, l in enumerate(lines) if l.startswith("name:")), 0)
         if op == "extends":
@@ -211,6 +211,26 @@ def mutate(text, rng):
                                       "electricity: {carbon_intensity: {hourly: [1]}}, "])
             lines.insert(top + 1, "carriers: {%s%s: {carbon_intensity: %s}}\n" % (electricity, rng.choice(["petrol", "heat", "diesel", "steam"]), carbon))
             lines.insert(top + 2, "effects: [{name: fx, enabled_by: %s, rate: %s, carrier: %s, source: \"(U)\"}]\n" % (rng.choice(names), rate, carrier))
+        elif op == "presence":
+            # A fleet that moves: its shares by district (adding up or not), a receiver per district or one, odd shapes.
+            found = re.search(r"^districts: \[([^\]]*)\]", text, re.M)
+            districts = [d.strip() for d in found.group(1).split(",")] if found else ["city"]
+            a, b = districts[0], rng.choice(districts[1:] or ["nowhere"])
+            names = re.findall(r"name: ([A-Za-z0-9_.-]+)", text)[1:] or ["x"]
+            # Mostly fleets that receive traffic, so that valid routes come up as well as wrong ones.
+            receivers = re.findall(r"name: ([A-Za-z0-9_.-]+)(?:,| *#.*)?\n?\s*kind: (?:gateway|base-station|network|link|datacenter)", text) or names
+            names = receivers * 3 + names
+            half = "{weekday: [%s]}" % ", ".join(["0.5"] * 24)
+            presence = rng.choice(["{%s: flat}" % a, "{%s: %s, %s: %s}" % (a, half, b, half), "{%s: %s}" % (a, half), "{nowhere: flat}",
+                                   "{%s: office}" % a, "{}", "[1]", "{%s: {weekday: [2]}}" % a, "{%s: nosuch}" % a, "~"])
+            via = rng.choice(["{%s: %s, %s: %s}" % (a, rng.choice(names), b, rng.choice(names)), "{%s: %s}" % (a, rng.choice(names)),
+                              rng.choice(names), "{nowhere: x}", "{%s: [1]}" % a, ""])
+            drive = rng.choice(["50%", "road-traffic", "{profile: road-traffic, scale: 80%}", "{uniform: [40%, 60%]}"] * 2 + ["150%", "-1", "x"])
+            uplink = rng.choice(["{interval: 30 s}", "{interval: 30 s, parked: 1 h, payload: 45 B}"] * 3 + ["{interval: 0 s}", "{parked: 1 h}", "{interval: 30 s, parked: x}"])
+            fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
+            entry = "  - {name: fuzz-bus, kind: vehicle, count: %s, drive: %s, uplink: %s, presence: %s%s}\n" % (
+                rng.choice(["10", "10", "0", "1e9"]), drive, uplink, presence, ", via: %s" % via if via else "")
+            lines.insert(fleets + 1 if fleets is not None else len(lines), entry)
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
             entry = "  - {name: fuzzlink, kind: link, intensity: %s}\n" % rng.choice(LINKS)

@@ -25,7 +25,7 @@ public struct Engine: Sendable {
         let index = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var senders = Array(repeating: [Int](), count: fleets.count)
         for (i, f) in fleets.enumerated() {
-            if let v = f.via, let t = index[v] { senders[t].append(i) }
+            for v in Set(f.receivers) { if let t = index[v] { senders[t].append(i) } }
         }
         var done = Array(repeating: false, count: fleets.count)
         var order: [Int] = []
@@ -64,7 +64,14 @@ public struct Engine: Sendable {
             baselines.append(fleet.replaces.map { CaseStepper(fleet, $0, context) })
             references.append(fleet.reference.map { CaseStepper(fleet, $0, context) })
         }
-        let target = fleets.map { f in f.via.flatMap { v in fleets.firstIndex { $0.name == v } } }
+        let index = Dictionary(fleets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each fleet's receivers: one, or one per district it moves through; nil where a caller
+        // removed the receiver after decoding (the traffic then goes nowhere).
+        let receivers = fleets.map { $0.receivers.map { index[$0] } }
+        let moving = fleets.map { $0.presence?.via != nil }
+        // Nodes, messages and bytes split over the districts of a fleet that moves.
+        var nodeSplits = fleets.map { DistrictSplit(districts: $0.presence?.districts.count ?? 0) }
+        var messageSplits = nodeSplits, byteSplits = nodeSplits
         // The fleets that weigh the nodes attached to them (a `network`'s baseload share).
         let weighsAttached = fleets.map { $0.model.perAttachedNode(on: clock.window(0..<0)) != nil }
         // What each fleet has received and passed on so far, so that a share is forwarded without
@@ -88,23 +95,42 @@ public struct Engine: Sendable {
                 // The steppers keep state between chunks, so they are stepped in place (`!` after the nil check).
                 if baselines[i] != nil { series[i].baseline = baselines[i]!.served(range, facts: facts, traffic: series[i]) }
                 if references[i] != nil { series[i].reference = references[i]!.served(range, facts: facts, traffic: series[i]) }
-                if let t = target[i] {
-                    if weighsAttached[t] { for k in 0..<range.count { attached[t][k] += Int(series[i].nodes[k]) } }
-                    let share = fleets[i].model.forwardShare
+                guard !receivers[i].isEmpty else {
+                    for k in 0..<range.count { nodeSteps += Int(series[i].nodes[k]) }
+                    continue
+                }
+                // What goes on at each step: all the fleet sends and received, or its share of what it received.
+                var out = (nodes: series[i].nodes.map(Int.init), messages: series[i].messages, bytes: series[i].bytes)
+                let share = fleets[i].model.forwardShare
+                if share != 1 {
                     for k in 0..<range.count {
-                        if share == 1 {
-                            series[t].messages[k] += series[i].messages[k]
-                            series[t].bytes[k] += series[i].bytes[k]
-                        } else {
-                            received[i].messages += series[i].messages[k]
-                            received[i].bytes += series[i].bytes[k]
-                            let messages = Int((Double(received[i].messages) * share).rounded()) - forwarded[i].messages
-                            let bytes = Int((Double(received[i].bytes) * share).rounded()) - forwarded[i].bytes
-                            forwarded[i].messages += messages
-                            forwarded[i].bytes += bytes
-                            series[t].messages[k] += messages
-                            series[t].bytes[k] += bytes
+                        received[i].messages += series[i].messages[k]
+                        received[i].bytes += series[i].bytes[k]
+                        out.messages[k] = Int((Double(received[i].messages) * share).rounded()) - forwarded[i].messages
+                        out.bytes[k] = Int((Double(received[i].bytes) * share).rounded()) - forwarded[i].bytes
+                        forwarded[i].messages += out.messages[k]
+                        forwarded[i].bytes += out.bytes[k]
+                    }
+                }
+                if moving[i], let presence = fleets[i].presence {
+                    // A fleet that moves sends from each district through that district's receiver.
+                    let shares = presence.series(on: window.clock)
+                    for k in 0..<range.count {
+                        let nodes = nodeSplits[i].split(out.nodes[k], shares: shares, step: k)
+                        let messages = messageSplits[i].split(out.messages[k], shares: shares, step: k)
+                        let bytes = byteSplits[i].split(out.bytes[k], shares: shares, step: k)
+                        for (d, receiver) in receivers[i].enumerated() {
+                            guard let t = receiver else { continue }
+                            if weighsAttached[t] { attached[t][k] += nodes[d] }
+                            series[t].messages[k] += messages[d]
+                            series[t].bytes[k] += bytes[d]
                         }
+                    }
+                } else if let t = receivers[i][0] {
+                    for k in 0..<range.count {
+                        if weighsAttached[t] { attached[t][k] += out.nodes[k] }
+                        series[t].messages[k] += out.messages[k]
+                        series[t].bytes[k] += out.bytes[k]
                     }
                 }
                 for k in 0..<range.count { nodeSteps += Int(series[i].nodes[k]) }

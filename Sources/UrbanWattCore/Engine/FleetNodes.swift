@@ -1,10 +1,11 @@
-/// The per-node facts of one fleet in one shard — jitter factor, uplink phase and energy, charging
-/// sessions — for consumers that follow individual nodes (telemetry). They are the same draws the
+/// The per-node facts of one fleet in one shard — jitter factor, and the draws its kind's telemetry
+/// source takes (uplink phase and energy, charging sessions) — for consumers that follow
+/// individual nodes (telemetry). They are the same draws the
 /// cohort engine sums, so per-node figures add up to the fleet's series.
 public struct FleetNodes: Sendable {
     public let fleet: Fleet
     let population: NodePopulation
-    let clock: StepClock
+    public let clock: StepClock
     let seed: UInt64
     /// The fleet's random key (`NodeRandom.fleetKey`), hashed once for its many nodes.
     let fleetKey: UInt64
@@ -32,28 +33,9 @@ public struct FleetNodes: Sendable {
     /// Node j's fixed jitter factor.
     public func weight(_ j: Int) -> Double { population.weight(of: j) }
 
-    /// A sensor node's energy per uplink, J (before jitter and efficiency).
-    public func uplinkEnergy(_ j: Int) -> Double {
-        guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
-        return s.uplinkEnergy(fleetKey: fleetKey, node: globalIndex(j))
-    }
-
-    /// A sensor node's uplink phase, s from the period start (its uplinks are at phase + k × interval).
-    /// When the interval divides the step the engine needs no phases, but telemetry still times
-    /// uplinks by them.
-    public func phase(_ j: Int) -> Double {
-        guard case .uplinks(let s) = fleet.model.telemetry else { return 0 }
-        return s.phase(fleetKey: fleetKey, node: globalIndex(j))
-    }
-
-    /// Charging sessions (start, end in Unix seconds) of every local node, in time order.
-    public func chargingSessions() -> [[(Double, Double)]] {
-        guard case .sessions(let charger) = fleet.model.telemetry else { return [] }
-        var out = Array(repeating: [(Double, Double)](), count: localNodes)
-        var sessions = ChargerSessions(population: population, charger: charger, clock: clock, fleet: fleet.name, seed: seed, grid: grid)
-        sessions.draw(before: .infinity) { j, a, b in out[j].append((a, b)) }
-        return out
-    }
+    /// Node j's fixed draw in [0, 1) that places it in a district when the fleet moves
+    /// (`Presence.district(of:_:step:)`).
+    public func districtDraw(_ j: Int) -> Double { NodeRandom(fleetKey: fleetKey, node: globalIndex(j), purpose: .district).unit() }
 }
 
 extension Engine {

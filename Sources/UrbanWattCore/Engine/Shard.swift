@@ -33,6 +33,10 @@ extension Shard {
     /// depends on what all of another fleet's nodes do (a server whose utilisation follows the
     /// traffic it receives) gives different figures per shard than whole.
     public static func problem(_ scenario: Scenario) -> String? {
+        if let f = scenario.fleets.first(where: { $0.presence?.via != nil }) {
+            return
+                "`\(f.name)` splits its traffic over the districts it moves through in whole messages, which shards would round apart; run \(scenario.name) whole"
+        }
         guard let f = scenario.fleets.first(where: { !$0.model.isShardable }) else { return nil }
         return
             "`\(f.name)` (\(f.kind)) couples its nodes to the whole traffic it receives, so shards would not add up to the whole run; run \(scenario.name) whole"

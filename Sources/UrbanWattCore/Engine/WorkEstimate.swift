@@ -45,8 +45,8 @@ public struct WorkEstimate: Sendable, Equatable {
     public static func messages(_ s: Scenario, seconds: Double, interval: Double) -> Double {
         s.fleets.reduce(0.0) { total, f in
             if type(of: f.model).isSingleNode { return total }
-            if case .uplinks(let sensor) = f.model.telemetry {
-                return total + Double(f.maximumNodes) * (seconds / sensor.interval).rounded(.up)
+            if let own = f.model.reportInterval {
+                return total + Double(f.maximumNodes) * (seconds / own).rounded(.up)
             }
             return total + Double(f.maximumNodes) * (seconds / max(interval, Double(s.step))).rounded(.up)
         }

@@ -1,6 +1,10 @@
 /// A cellular base station after the EARTH power model (Auer et al., "How much energy is needed to run
 /// a wireless network?", IEEE Wireless Communications 18(5), 2011):
 /// `P = N_trx (P0 + Δp · P_max · load)` for load > 0, `N_trx · P_sleep` at zero load.
+///
+/// A base station receives the traffic of the fleets whose `via` names it and passes it on to its
+/// own `via`; with `capacity`, that traffic adds to its `load`: received ÷ (nodes × capacity), the
+/// sum at most 1.
 public struct BaseStation: NodeKind, Equatable {
     public static let name = "base-station"
     public static let summary = "EARTH: N_trx (P0 + Δp P_max load), N_trx P_sleep at zero load"
@@ -18,6 +22,7 @@ public struct BaseStation: NodeKind, Equatable {
         Parameter("slope", .quantity(.count, maximum: 1000)),
         Parameter("sleep", .quantity(.power)),
         Parameter("load", .schedule),
+        Parameter("capacity", .quantity(.dataRate, positive: true), what: "the traffic one base station carries at full load, such as \"150 Mbit/s\""),
     ]
 
     public var transceivers: Double
@@ -30,14 +35,17 @@ public struct BaseStation: NodeKind, Equatable {
     /// Sleep power per transceiver, W.
     public var sleep: Double
     public var load: Schedule
+    /// Bytes per second one base station carries at full load; nil when the traffic received adds no load.
+    public var capacity: Double?
 
-    public init(transceivers: Double, maxPower: Double, p0: Double, slope: Double, sleep: Double, load: Schedule) {
+    public init(transceivers: Double, maxPower: Double, p0: Double, slope: Double, sleep: Double, load: Schedule, capacity: Double? = nil) {
         self.transceivers = transceivers
         self.maxPower = maxPower
         self.p0 = p0
         self.slope = slope
         self.sleep = sleep
         self.load = load
+        self.capacity = capacity
     }
 
     /// The EARTH presets of Auer et al. 2011, Table 2: (N_trx, P_max, P0, Δp, P_sleep).
@@ -71,7 +79,7 @@ public struct BaseStation: NodeKind, Equatable {
         let load = f.schedule("load") ?? .profile(name: "mobile-traffic", BuiltinProfiles.named("mobile-traffic")!, scale: 1)
         return BaseStation(
             transceivers: f.number("trx") ?? d.trx, maxPower: f.number("p_max") ?? d.pMax, p0: f.number("p0") ?? d.p0,
-            slope: f.number("slope") ?? d.slope, sleep: f.number("sleep") ?? d.sleep, load: load)
+            slope: f.number("slope") ?? d.slope, sleep: f.number("sleep") ?? d.sleep, load: load, capacity: f.number("capacity"))
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
@@ -82,8 +90,16 @@ public struct BaseStation: NodeKind, Equatable {
             Assumption("p0", p0, "W", Assumption.source("p0", given: given, otherwise: preset)),
             Assumption("slope", slope, "", Assumption.source("slope", given: given, otherwise: preset)),
             Assumption("sleep", sleep, "W", Assumption.source("sleep", given: given, otherwise: preset)),
-        ]
+        ] + (capacity.map { [Assumption("capacity", $0 * 8, "bit/s", "scenario")] } ?? [])
     }
 
+    public var role: TrafficRole { .forwards }
+    public var isShardable: Bool { capacity == nil }
+
     public func unitPower(_ c: StepperContext) -> [Double] { load.series(on: c.clock).map { power(load: $0) } }
+
+    public func stepper(_ c: StepperContext) -> any FleetStepper {
+        guard let capacity else { return unitPowerStepper(c) }
+        return ReceivedLoadStepper(base: load, capacity: capacity, population: c.population) { [self] in power(load: $0) }
+    }
 }

@@ -149,7 +149,9 @@ public struct EVCharger: NodeKind, Equatable {
     public var ictPower: Double? { standby }
 
     /// Drawn sessions report each charger's own; expected ones, each charger's share of the mean.
-    public var telemetry: TelemetryShape { model == .drawn ? .sessions(self) : .shared }
+    public func telemetrySource(_ nodes: FleetNodes) -> any TelemetrySource {
+        model == .drawn ? SessionTelemetry(nodes, self) : SharedTelemetry(nodes)
+    }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
         ChargerStepper(population: c.population, charger: self, clock: c.clock, fleet: c.fleet.name, seed: c.seed, grid: c.grid)

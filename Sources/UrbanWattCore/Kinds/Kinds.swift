@@ -14,6 +14,7 @@ public enum Kinds {
         Streetlight.self,
         TrafficSignal.self,
         EVCharger.self,
+        Vehicle.self,
         Building.self,
     ]
 }

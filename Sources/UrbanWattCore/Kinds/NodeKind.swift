@@ -46,8 +46,11 @@ public protocol NodeKind: Sendable {
     /// The fleet's stepper, from the context of the whole period (default: unit power × active
     /// weight, and the same for `replaces:`).
     func stepper(_ context: StepperContext) -> any FleetStepper
-    /// How telemetry follows each node (default: its share of the fleet's energy).
-    var telemetry: TelemetryShape { get }
+    /// How telemetry follows each node (default: its share of the fleet's energy, every interval).
+    func telemetrySource(_ nodes: FleetNodes) -> any TelemetrySource
+    /// Seconds between a node's telemetry messages when its source reports of its own accord (a
+    /// sensor's uplinks); nil when it reports every telemetry interval (default). For estimates.
+    var reportInterval: Double? { get }
     /// The most messages and bytes one node originates over `seconds` (default none), to bound
     /// counts before a run and estimate telemetry.
     func traffic(seconds: Double) -> (messages: Double, bytes: Double)
@@ -79,16 +82,6 @@ public struct TrafficRole: OptionSet, Sendable {
     public var receives: Bool { !isDisjoint(with: [.forwards, .carries, .ingests]) }
     /// May name a `via:` of its own.
     public var routes: Bool { !isDisjoint(with: [.sends, .forwards]) }
-}
-
-/// How per-node telemetry follows a kind's nodes.
-public enum TelemetryShape: Sendable {
-    /// Each node reports its share (by jitter weight) of the fleet's energy, every reporting interval.
-    case shared
-    /// Each node reports at its own uplinks, with its own energy per uplink.
-    case uplinks(Sensor)
-    /// Each node reports every interval the energy of its own charging sessions and standby.
-    case sessions(EVCharger)
 }
 
 /// What a kind's stepper is built from: the fleet, its nodes in this shard and the scenario around it.
@@ -156,8 +149,8 @@ extension NodeKind {
     public func perByte(on clock: StepClock) -> [Double]? { nil }
     public func perAttachedNode(on clock: StepClock) -> [Double]? { nil }
     public func perMessage(on clock: StepClock) -> [Double]? { nil }
-    public var telemetry: TelemetryShape { .shared }
     public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
+    public var reportInterval: Double? { nil }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper { unitPowerStepper(c) }
 

@@ -145,7 +145,9 @@ public struct Sensor: NodeKind, Equatable {
     }
 
     public var role: TrafficRole { .sends }
-    public var telemetry: TelemetryShape { .uplinks(self) }
+    /// A message at each uplink, carrying the uplink's energy and the sleep since the last one.
+    public func telemetrySource(_ nodes: FleetNodes) -> any TelemetrySource { UplinkTelemetry(nodes, self) }
+    public var reportInterval: Double? { interval }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
         SensorStepper(population: c.population, sensor: self, dt: c.dt, fleet: c.fleet.name, seed: c.seed)

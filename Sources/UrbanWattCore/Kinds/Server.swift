@@ -73,28 +73,6 @@ public struct Server: NodeKind, Equatable {
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
         guard let capacity else { return unitPowerStepper(c) }
-        return TrafficServerStepper(server: self, capacity: capacity, population: c.population)
-    }
-}
-
-/// A server whose utilisation follows the bytes it receives at each step. The senders have run for
-/// the step before it, so `series.bytes` holds what arrived.
-struct TrafficServerStepper: FleetStepper {
-    let server: Server
-    /// B/s one node serves at full utilisation.
-    let capacity: Double
-    let population: NodePopulation
-
-    func run(_ w: StepperContext, into series: inout FleetSeries) {
-        let efficiency = w.efficiency
-        let dt = w.dt
-        for i in 0..<w.clock.count {
-            let n = population.active(w.first + i)
-            let weight = population.weight(n)
-            let rate = Double(series.bytes[i]) / dt
-            let power = n > 0 ? server.power(utilisation: Swift.min(1, rate / (Double(n) * capacity))) : 0
-            series.nodes[i] = Int32(n)
-            series.energy[i] = efficiency[i] * power * weight * dt
-        }
+        return ReceivedLoadStepper(base: .constant(0), capacity: capacity, population: c.population) { [self] in power(utilisation: $0) }
     }
 }

@@ -41,6 +41,19 @@ public enum LifeCycle {
             s.amortisedPrimaryEnergyMJ = add(a.amortisedPrimaryEnergyMJ, b.amortisedPrimaryEnergyMJ)
             return s
         }
+
+        /// Every figure times `k`: the part of a fleet that moves in one district.
+        public static func * (a: Self, k: Double) -> Self {
+            var s = a
+            s.installed *= k; s.replaced *= k; s.retired *= k; s.batteriesReplaced *= k
+            s.incurredCO2eKg *= k; s.amortisedCO2eKg *= k
+            s.wasteKg = a.wasteKg.map { $0 * k }
+            s.incurredADPKgSbEq = a.incurredADPKgSbEq.map { $0 * k }
+            s.amortisedADPKgSbEq = a.amortisedADPKgSbEq.map { $0 * k }
+            s.incurredPrimaryEnergyMJ = a.incurredPrimaryEnergyMJ.map { $0 * k }
+            s.amortisedPrimaryEnergyMJ = a.amortisedPrimaryEnergyMJ.map { $0 * k }
+            return s
+        }
     }
 
     /// One calendar year of a fleet.

@@ -13,6 +13,8 @@ public struct NodeRandom: Sendable {
         /// The draw that picks among equally good smart-charging starts: a stream of its own, so that
         /// a charger with smart charging and its reference without it draw the same sessions.
         case smartTie
+        /// Where a node of a fleet that moves is (`Presence.district(of:_:step:)`).
+        case district
     }
 
     public init(seed: UInt64, fleet: String, node: Int, purpose: Purpose, extra: UInt64 = 0) {

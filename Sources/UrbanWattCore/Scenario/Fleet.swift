@@ -10,6 +10,9 @@ public struct Fleet: Sendable {
     public var jitter: Double
     /// The fleet that receives this fleet's traffic.
     public var via: String?
+    /// Where the nodes are when they move between districts (`presence:`); nil for a fleet that
+    /// stays in `district`.
+    public var presence: Presence?
     /// The kind and its parameters.
     public var model: any NodeKind
     /// The equipment this fleet replaces, with the same count and schedule (`replaces:`): the
@@ -57,6 +60,15 @@ public struct Fleet: Sendable {
     public static let maximumCount = 1e8
 
     public var kind: FleetKind { model.kind }
+
+    /// The fleets that receive this fleet's traffic: its `via`, or one per district it moves through.
+    public var receivers: [String] { presence?.via ?? via.map { [$0] } ?? [] }
+
+    /// The districts the fleet's energy goes to: those it moves through, or its own.
+    public var districts: [String] { presence?.districts ?? [district] }
+
+    /// The district as the results name it: its own, or those it moves through joined by `+`.
+    public var districtLabel: String { districts.joined(separator: "+") }
 
     /// The optional series the engine fills for this fleet.
     public var seriesParts: FleetSeries.Parts {

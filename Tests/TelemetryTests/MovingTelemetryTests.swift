@@ -1,0 +1,61 @@
+import Testing
+import UrbanWattCore
+import UrbanWattScenario
+@testable import UrbanWattTelemetry
+
+/// Issue 23, item 3: a node of a fleet that moves names, in its topic and payload, the district it
+/// is in when it sends (the InfluxDB line's `district` tag). 1,000 buses are all in the centre until noon, then a quarter of them stay:
+/// those whose fixed draw is below 0.25 (`FleetNodes.districtDraw`), each hour the same ones.
+struct MovingTelemetryTests {
+    @Test func eachMessageNamesTheDistrictItWasSentFrom() throws {
+        let s = try ScenarioDecoder.decode(
+            """
+            urbanwatt: 1
+            name: buses
+            period: {start: 2025-01-06, end: 2025-01-07, step: 1 h}
+            location: {latitude: 52.5, longitude: 13.4, timezone: UTC}
+            profiles:
+              centre: {weekday: [1,1,1,1,1,1,1,1,1,1,1,1, 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25]}
+              north: {weekday: [0,0,0,0,0,0,0,0,0,0,0,0, 0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75]}
+            districts: [centre, north]
+            fleets:
+              - {name: bs-centre, kind: base-station, district: centre}
+              - {name: bs-north, kind: base-station, district: north}
+              - name: buses
+                kind: vehicle
+                count: 1000
+                drive: 50%
+                uplink: {interval: 30 s}
+                presence: {centre: centre, north: north}
+                via: {centre: bs-centre, north: bs-north}
+            """, file: "buses.yaml")
+        let engine = Engine(scenario: s)
+        var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
+        config.interval = 3600
+        config.format = .influx
+        let generator = TelemetryGenerator(engine: engine, config: config)
+        let nodes = engine.nodes(ofFleet: 2)
+        let inCentre = Set((0..<1000).filter { nodes.districtDraw($0) < 0.25 })
+        // A quarter within three standard deviations: 3 × √(0.25 × 0.75 / 1,000) = 4.1 %.
+        #expect(abs(Double(inCentre.count) / 1000 - 0.25) < 0.041)
+        var energy = 0.0
+        _ = engine.run { range, series in
+            energy += series[2].energy.reduce(0, +)
+            generator.generate(range, series: series) { step, batch in
+                let buses = batch.filter { String(decoding: $0.bytes[..<$0.topicLength], as: UTF8.self).contains("/vehicle/") }
+                #expect(buses.count == 1000)
+                for m in buses {
+                    let topic = String(decoding: m.bytes[..<m.topicLength], as: UTF8.self)
+                    let node = Int(topic.split(separator: "-").last ?? "") ?? -1
+                    let district = step < 12 || inCentre.contains(node) ? "centre" : "north"
+                    #expect(topic == "urbanwatt/buses/\(district)/vehicle/buses/buses-\(node)", "step \(step)")
+                    let payload = String(decoding: m.bytes[(m.topicLength + 1)...], as: UTF8.self)
+                    #expect(payload.contains(",district=\(district),"), "\(payload)")
+                }
+                return true
+            }
+        }
+        // The fleet's energy is still all reported: 1,000 × (0.5 × 0.76 W + 0.5 × 0.048 W) × 24 h.
+        #expect(abs(energy - 1000 * (0.5 * 0.0633 * 12 + 0.5 * 0.00404 * 12) * 86_400) < 1e-6 * energy)
+    }
+}
