@@ -38,6 +38,10 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   **[RFC768]** J. Postel, *User Datagram Protocol*, RFC 768, 1980: 8-byte UDP header. Together the
   28-byte overhead of the cellular radios. (as quoted by hackworms.com and skeps.io, read on
   2026-12-06: IPv4 and UDP headers, 28 bytes of overhead; the RFCs themselves not re-read) H.
+  **[RFC9293]** W. Eddy (ed.), *Transmission Control Protocol*, RFC 9293, 2022: a TCP header of 20
+  bytes without options. With IPv4, the 40-byte overhead of a `vehicle`'s report, which Teltonika's
+  AVL protocol sends over TCP (its UDP variant adds a header of its own). (from the RFC's header
+  format, the data offset's minimum of 5 words, as widely quoted; the RFC not re-read) H.
 - **[ESP8266]** Espressif, *ESP8266EX Datasheet*, power consumption: deep sleep 20 µA at 3.3 V.
   Wi-Fi sleep floor. (read on 2026-12-06 in the ESP8266EX datasheet, p. 17: "Deep-sleep … 20 uA") H.
 - **[ESP32]** Espressif, *ESP32-WROOM-32 Datasheet*, RF power consumption: transmit 160–260 mA.
@@ -78,10 +82,11 @@ source, **U** unverified — a figure marked `(U)` in a scenario is an assumptio
   published figure was found. The FMC650 for trucks and buses (24 V) gives 35 / 24 / 2.9 mA. (read on
   2026-12-07 in the wiki pages: "GPRS: average 63.3 mA rms; Nominal: average 32.1 mA rms … Deep
   Sleep: average 4.04 mA") M.
-- **[Teltonika-codec]** Teltonika, "Codec", Teltonika Wiki: a record of the AVL protocol is at
-  least 45 B (time 8 B, priority 1 B, GPS element 15 B, IO data), at most 783 B. The `vehicle`
-  kind's default payload. (read on 2026-12-07: "Minimum AVL packet size is 45 bytes (all IO
-  elements disabled)") M.
+- **[Teltonika-codec]** Teltonika, "Codec", Teltonika Wiki: an AVL packet over TCP, with one
+  record (time 8 B, priority 1 B, GPS element 15 B, IO data) and its framing (preamble, length,
+  codec, record counts, CRC), is at least 45 B, and at most 783 B with one record. The `vehicle`
+  kind's default payload, sent over TCP [RFC9293]. (read on 2026-12-07: "Minimum AVL packet size is
+  45 bytes (all IO elements disabled). Maximum AVL packet size for one record is 783 bytes") M.
 
 ## Network and compute
 

@@ -35,11 +35,13 @@ extension Breakdown {
     /// The share of the fleet at `i` in `district` by `measure`: all of it for a fleet that stays
     /// (or no district), and for one that moves its part there over its whole (its energy in each
     /// district follows its presence, so an ICT part, a reference or a saving is taken in the same
-    /// share).
+    /// share); a fleet that used nothing is where its nodes were, on average over the run.
     func share(fleet i: Int, in district: String?, _ measure: (Group) -> Double?) -> Double? {
-        guard let district, scenario.fleets[i].presence != nil else { return 1 }
+        guard let district, let presence = scenario.fleets[i].presence else { return 1 }
         guard let whole = measure(.fleet(i)), let part = measure(.presence(i, district)) else { return nil }
-        return whole == 0 ? 0 : part / whole
+        if whole != 0 { return part / whole }
+        guard let d = presence.districts.firstIndex(of: district) else { return 0 }
+        return presence.meanShares(on: result.clock.window(0..<steps))[d]
     }
 
     /// The fleets inside the ICT overhead (not left out by `boundary:`).

@@ -2357,8 +2357,10 @@ fleets:
         ("stadtbus", #"""
 # Stadtbus: mittelstadt with its city buses, each with a 4G telematics unit that reports its
 # position while the bus drives. Where the buses are changes with the hour: in service they are
-# spread over the districts, parked they stand at the depot in the south; their energy, their
-# reports and the cells those pass through follow them (the `vehicle` kind and `presence:`).
+# spread over the districts, parked they stand at the depot in the south; their energy and
+# reports are split over the districts by the share of the fleet in each, and go through each
+# district's cells (the `vehicle` kind and `presence:`; docs/methodology.md, Fleets that move:
+# the split is by buses, not by buses in service).
 urbanwatt: 1
 extends: mittelstadt
 name: stadtbus

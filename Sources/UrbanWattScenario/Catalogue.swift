@@ -51,7 +51,7 @@ public enum Catalogue {
         )
         let v = Vehicle.defaults
         out.append(
-            "  vehicle power \(v.power.formatted2) W driving, idle \(v.idle.formatted2) W, sleep \((v.sleep * 1000).formatted2) mW: a 4G tracker at 12 V [Teltonika-FMC130]; a report of \(v.payload) B [Teltonika-codec] + \(v.overhead) B IPv4 and UDP"
+            "  vehicle power \(v.power.formatted2) W driving, idle \(v.idle.formatted2) W, sleep \((v.sleep * 1000).formatted2) mW: a 4G tracker at 12 V [Teltonika-FMC130]; a report of \(v.payload) B [Teltonika-codec] + \(v.overhead) B IPv4 and TCP [RFC9293]"
         )
         out.append(
             "  presence: {DISTRICT: PROFILE, …} moves a fleet between districts by the hour (the shares add up to 100 % at every hour); via: {DISTRICT: FLEET} sends each district's traffic through its own receiver"

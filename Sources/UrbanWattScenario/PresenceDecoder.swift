@@ -4,7 +4,9 @@ import UrbanWattCore
 /// Reads where a fleet that moves is (`presence:`) and its receiver in each district (`via:` as a
 /// mapping): `presence: {centre: buses-centre, north: {weekday: [...], weekend: [...]}}`, each a
 /// profile name or a profile, their shares adding up to 100% at every hour; `via: {centre:
-/// bs-centre, north: bs-north}`, a receiver for every district of `presence`.
+/// bs-centre, north: bs-north}`, a receiver for every district of `presence`. A fleet's `presence`
+/// takes the place of its `district`, so that a scenario that `extends` another may set a fleet
+/// of the parent's moving.
 enum PresenceDecoder {
     static let example = "{centre: PROFILE, north: PROFILE}, the share of the fleet in each district at each hour"
 
@@ -17,9 +19,6 @@ enum PresenceDecoder {
                 )
             }
             return nil
-        }
-        if let d = fields["district"] {
-            r.error(d, "a fleet that moves is in the districts of its `presence:`; give `district` or `presence`, not both")
         }
         guard let pairs = r.pairs(c, what: example) else { return nil }
         if pairs.isEmpty {
@@ -81,6 +80,6 @@ enum PresenceDecoder {
 
     static func percent(_ x: Double) -> String {
         let p = x * 100
-        return (p == p.rounded() ? String(Int(p)) : String(format: "%.4g", p)) + "%"
+        return (p == p.rounded() ? String(Int(p)) : String(format: "%.6g", p)) + "%"
     }
 }

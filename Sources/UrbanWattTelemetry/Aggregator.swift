@@ -7,7 +7,11 @@ public struct Aggregator: Sendable {
     public struct FleetInfo: Sendable {
         public var kind: String
         public var layer: String
+        /// The fleet's district, or those it moves through joined by `+`.
         public var district: String
+        /// The districts of a fleet that moves (the `running` status's `districts`): each of its
+        /// messages counts in the district its topic names. Empty for a fleet that stays.
+        public var districts: Set<String> = []
     }
 
     struct Totals: Sendable {
@@ -36,6 +40,8 @@ public struct Aggregator: Sendable {
     public var fleets: [String: FleetInfo] = [:]
     public private(set) var scenario: String?
     private var byFleet: [String: Totals] = [:]
+    /// What the fleets that move sent, by the district each message's topic names ("?" for none).
+    private var movingByDistrict: [String: Totals] = [:]
     private var nodes: [String: SeqTracker] = [:]
     /// Per node, the seq and power of its latest message (a late one does not replace it).
     private var latest: [String: (seq: Int, power: Double)] = [:]
@@ -96,7 +102,12 @@ public struct Aggregator: Sendable {
         fleetMode = status["telemetry"]?.stringValue == "fleets"
         guard case .object(let pairs)? = status["fleets"] else { return }
         for (name, v) in pairs {
-            fleets[name] = FleetInfo(kind: v["kind"]?.stringValue ?? "?", layer: v["layer"]?.stringValue ?? "?", district: v["district"]?.stringValue ?? "?")
+            var districts: Set<String> = []
+            // As many as a scenario may have (docs/scenario-limits.md); a status that names more is cut short.
+            if case .array(let list)? = v["districts"] { districts = Set(list.prefix(100_000).compactMap(\.stringValue)) }
+            fleets[name] = FleetInfo(
+                kind: v["kind"]?.stringValue ?? "?", layer: v["layer"]?.stringValue ?? "?", district: v["district"]?.stringValue ?? "?",
+                districts: districts)
         }
     }
 
@@ -126,6 +137,11 @@ public struct Aggregator: Sendable {
         energyJ += d.energy
         byFleet[d.fleet, default: Totals()].energy += d.energy
         byFleet[d.fleet, default: Totals()].messages += 1
+        if let districts = fleets[d.fleet]?.districts, !districts.isEmpty {
+            let district = topic.split(separator: "/").lazy.map(String.init).first { districts.contains($0) } ?? "?"
+            movingByDistrict[district, default: Totals()].energy += d.energy
+            movingByDistrict[district, default: Totals()].messages += 1
+        }
         // Powers are each finite; their sum is kept so (a power that would overflow it is not shown).
         if let power = d.power, d.seq > latest[d.node]?.seq ?? -1,
             (byFleet[d.fleet, default: Totals()].power + power - (latest[d.node]?.power ?? 0)).isFinite
@@ -159,12 +175,13 @@ public struct Aggregator: Sendable {
         byFleet.sorted { $0.key < $1.key }.map { ($0.key, $0.value.energy, $0.value.messages, $0.value.power) }
     }
 
-    /// Energy (kWh) and messages grouped by a fleet attribute.
-    func grouped(_ key: (String) -> String) -> [(String, Totals)] {
-        var out: [String: Totals] = [:]
+    /// Energy (kWh) and messages grouped by a fleet attribute; nil leaves a fleet out.
+    func grouped(_ key: (String) -> String?, adding extra: [String: Totals] = [:]) -> [(String, Totals)] {
+        var out = extra
         for (fleet, t) in byFleet {
-            out[key(fleet), default: Totals()].energy += t.energy
-            out[key(fleet), default: Totals()].messages += t.messages
+            guard let k = key(fleet) else { continue }
+            out[k, default: Totals()].energy += t.energy
+            out[k, default: Totals()].messages += t.messages
         }
         return out.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
@@ -180,7 +197,14 @@ public struct Aggregator: Sendable {
             ("totals", .object([("energy_kwh", .number(energyKWh)), ("messages", .integer(messages)), ("nodes", .integer(nodes.count))])),
             ("by_layer", section(grouped { self.fleets[$0]?.layer ?? "?" })),
             ("by_kind", section(grouped { self.fleets[$0]?.kind ?? "?" })),
-            ("by_district", section(grouped { self.fleets[$0]?.district ?? "?" })),
+            // A fleet that moves counts each message in the district it was sent from.
+            (
+                "by_district",
+                section(
+                    grouped(
+                        { self.fleets[$0].map { $0.districts.isEmpty ? $0.district : nil } ?? "?" },
+                        adding: movingByDistrict))
+            ),
             ("by_fleet", section(grouped { $0 })),
             ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("invalid", .integer(invalid))])),
             ("invalid_examples", .array(invalidExamples.map { .object([("topic", .string($0.topic)), ("reason", .string($0.reason))]) })),

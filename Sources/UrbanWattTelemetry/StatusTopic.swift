@@ -23,7 +23,12 @@ public enum StatusTopic {
                 "fleets",
                 .object(
                     s.fleets.map { f in
-                        (f.name, .object([("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.districtLabel))]))
+                        (
+                            f.name,
+                            .object(
+                                [("kind", .string(f.kind.rawValue)), ("layer", .string(f.layer.rawValue)), ("district", .string(f.districtLabel))]
+                                    + (f.presence.map { [("districts", .array($0.districts.map(JSONValue.string)))] } ?? []))
+                        )
                     })
             ),
         ]).compact()

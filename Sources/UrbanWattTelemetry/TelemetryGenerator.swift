@@ -14,6 +14,8 @@ public final class TelemetryGenerator {
     private var fleetSeq: [Int]
     /// Each fleet's energy reported so far (fleet mode), J.
     private var fleetTotal: [Double]
+    /// Per fleet that moves, its share in each district at each step (fleet mode); empty otherwise.
+    private let fleetShares: [[[Double]]]
     /// Steps whose messages have been generated.
     public private(set) var generatedSteps = 0
     /// Messages generated per fleet (by index), named in the `done` status so that a listener sees a
@@ -29,6 +31,7 @@ public final class TelemetryGenerator {
         fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
         fleetTotal = Array(repeating: 0, count: scenario.fleets.count)
         messagesByFleet = Array(repeating: 0, count: scenario.fleets.count)
+        fleetShares = scenario.fleets.map { f in config.mode == .fleets ? f.presence?.series(on: engine.clock) ?? [] : [] }
         fleets =
             config.mode == .fleets
             ? []
@@ -79,28 +82,37 @@ public final class TelemetryGenerator {
         _ = emit(end, batch)
     }
 
+    /// One message per fleet and step; a fleet that moves sends one from each district where it
+    /// has a share, with that share of its energy.
     private func fleetMessages(step m: Int, energy: (Int) -> Double, into batch: inout [OutgoingMessage]) {
         let t = Double(clock.time(m + 1))
         for (i, f) in scenario.fleets.enumerated() {
-            let e = energy(i)
-            fleetTotal[i] += e
-            let reading = Reading(
-                time: t, fleet: f.name, district: f.districtLabel, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
-                total: fleetTotal[i], seq: fleetSeq[i])
-            fleetSeq[i] += 1
-            messagesByFleet[i] += 1
-            let topic = config.topic.parts(
-                scenario: scenario.name, district: f.districtLabel, kind: f.kind.rawValue, layer: f.layer.rawValue,
-                fleet: f.name, apikey: config.apikey
-            ).joined(separator: f.name)
-            var w = ByteWriter(capacity: 256)
-            w.text(topic)
-            w.bytes.append(0)
-            config.format.encode(reading, scenario: scenario.name, into: &w)
-            var message = OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count)
-            message.route = UInt32(i)
-            batch.append(message)
+            let shares = fleetShares[i]
+            for (d, district) in f.districts.enumerated() {
+                let share = shares.isEmpty ? 1 : shares[d][m]
+                if share > 0 || f.districts.count == 1 { fleetMessage(i, f, district: district, time: t, energy: energy(i) * share, into: &batch) }
+            }
         }
+    }
+
+    private func fleetMessage(_ i: Int, _ f: Fleet, district: String, time t: Double, energy e: Double, into batch: inout [OutgoingMessage]) {
+        fleetTotal[i] += e
+        let reading = Reading(
+            time: t, fleet: f.name, district: district, index: nil, kind: f.kind.rawValue, layer: f.layer.rawValue, power: e / dt, energy: e,
+            total: fleetTotal[i], seq: fleetSeq[i])
+        fleetSeq[i] += 1
+        messagesByFleet[i] += 1
+        let topic = config.topic.parts(
+            scenario: scenario.name, district: district, kind: f.kind.rawValue, layer: f.layer.rawValue,
+            fleet: f.name, apikey: config.apikey
+        ).joined(separator: f.name)
+        var w = ByteWriter(capacity: 256)
+        w.text(topic)
+        w.bytes.append(0)
+        config.format.encode(reading, scenario: scenario.name, into: &w)
+        var message = OutgoingMessage(bytes: w.bytes, topicLength: topic.utf8.count)
+        message.route = UInt32(i)
+        batch.append(message)
     }
 
     private func nodeMessages(_ f: NodeTelemetry, step m: Int, energy: Double, into batch: inout [OutgoingMessage]) {

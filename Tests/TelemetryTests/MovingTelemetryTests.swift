@@ -1,5 +1,6 @@
 import Testing
 import UrbanWattCore
+import UrbanWattResults
 import UrbanWattScenario
 @testable import UrbanWattTelemetry
 
@@ -57,5 +58,58 @@ struct MovingTelemetryTests {
         }
         // The fleet's energy is still all reported: 1,000 × (0.5 × 0.76 W + 0.5 × 0.048 W) × 24 h.
         #expect(abs(energy - 1000 * (0.5 * 0.0633 * 12 + 0.5 * 0.00404 * 12) * 86_400) < 1e-6 * energy)
+    }
+
+    /// `listen` counts each message of a fleet that moves in the district its topic names: in
+    /// `--telemetry fleets` each step sends one message per district with its share of the energy,
+    /// so the listener's districts are the run's, to rounding.
+    @Test func theListenerCountsEachMessageWhereItWasSent() throws {
+        let s = try ScenarioDecoder.decode(
+            """
+            urbanwatt: 1
+            name: buses
+            period: {start: 2025-01-06, end: 2025-01-08, step: 1 h}
+            location: {latitude: 52.5, longitude: 13.4, timezone: UTC}
+            profiles:
+              centre: {weekday: [1,1,1,1,1,1,1,1,1,1,1,1, 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25]}
+              north: {weekday: [0,0,0,0,0,0,0,0,0,0,0,0, 0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75]}
+            districts: [centre, north]
+            fleets:
+              - {name: bs-centre, kind: base-station, district: centre}
+              - name: buses
+                kind: vehicle
+                count: 10
+                drive: 50%
+                uplink: {interval: 30 s}
+                presence: {centre: centre, north: north}
+                via: bs-centre
+            """, file: "buses.yaml")
+        let engine = Engine(scenario: s)
+        var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
+        config.mode = .fleets
+        let generator = TelemetryGenerator(engine: engine, config: config)
+        var listener = Aggregator()
+        listener.running(try JSONParser.parse(StatusTopic.running(s, config: config, runID: "t")))
+        let breakdown = Breakdown.run(
+            engine, concurrent: false,
+            onChunk: { range, series in
+                generator.generate(range, series: series) { _, batch in
+                    for m in batch {
+                        listener.add(topic: String(decoding: m.bytes[..<m.topicLength], as: UTF8.self), payload: Array(m.bytes[(m.topicLength + 1)...]))
+                    }
+                    return true
+                }
+            })
+        let run = RunSummary(breakdown, run: RunInfo(wallSeconds: 0))
+        guard case .object(let heard)? = listener.summary()["by_district"] else {
+            Issue.record("no by_district")
+            return
+        }
+        #expect(heard.map(\.0) == ["centre", "north"])
+        for (name, value) in heard {
+            let expected = try #require(run.byDistrict.first { $0.name == name }?.value.energyKWh)
+            let got = try #require(value["energy_kwh"]?.doubleValue)
+            #expect(abs(got - expected) < 1e-9 * expected, "\(name): \(got) against \(expected)")
+        }
     }
 }

@@ -104,6 +104,36 @@ struct VehicleTests {
         expectClose(s.byDistrict.first { $0.name == "north" }?.value.energyKWh, 0.495 + bs, "the north")
     }
 
+    /// `presence` takes the place of `district` (a fleet of a parent scenario may be set moving).
+    @Test func presenceTakesThePlaceOfDistrict() throws {
+        let s = try summary(ofYAML: Self.scenario().replacingOccurrences(of: "    presence:", with: "    district: north\n    presence:"))
+        #expect(s.byFleet.first { $0.name == "buses" }?.district == "centre+north")
+        let bs = try #require(s.byFleet.first { $0.name == "bs-centre" }?.figures.energyKWh)
+        expectClose(s.byDistrict.first { $0.name == "centre" }?.value.energyKWh, 0.825 + bs, "the centre")
+    }
+
+    /// Shares that miss 100 % by less than the tolerance are scaled to it at each step: thirds
+    /// written as 0.3333333 split 10,000 reports a step without piling up a remainder.
+    @Test func sharesWithinTheToleranceSplitWhole() throws {
+        let third = "{weekday: [" + Array(repeating: "0.3333333", count: 24).joined(separator: ", ") + "]}"
+        let text = Self.scenario(presence: "{centre: \(third), north: \(third), south: \(third)}", via: "bs-centre")
+            .replacingOccurrences(of: "districts: [centre, north]", with: "districts: [centre, north, south]")
+            .replacingOccurrences(of: "count: 10\n", with: "count: 10000\n")
+        let s = try summary(ofYAML: text)
+        #expect(s.byFleet.first { $0.name == "bs-centre" }?.uplinks == 14_400_000)
+        expectClose(s.byDistrict.first { $0.name == "south" }?.value.energyKWh, 1320 / 3, "a third of the buses' energy")
+    }
+
+    /// A fleet that used nothing still has its nodes' life cycle where they were.
+    @Test func aFleetThatUsedNothingKeepsItsLifeCycleByDistrict() throws {
+        let text = Self.scenario().replacingOccurrences(
+            of: "    power: 10 W\n    sleep: 1 W\n", with: "    power: 0 W\n    idle: 0 W\n    sleep: 0 W\n    embodied: {co2e: 10 kg, lifetime: 5 years}\n")
+        let s = try summary(ofYAML: text)
+        let life = try #require(s.lifecycle)
+        // The centre has all of the fleet for 12 hours and a quarter for 12: 62.5 %.
+        expectClose(life.byDistrict.first { $0.name == "centre" }?.value.amortisedCO2eKg, life.total.amortisedCO2eKg * 0.625, "the centre's share")
+    }
+
     /// A fleet that moves splits its messages in whole units; shards would round them apart.
     @Test func aFleetThatMovesRunsWhole() throws {
         let scenario = try ScenarioDecoder.decode(Self.scenario(), file: "x.yaml")
@@ -130,7 +160,6 @@ struct VehicleTests {
             "via.east: `east` is not a district of this fleet's `presence`"
         ),
         (["    presence: {centre: morning-centre, north: afternoon-north}\n": ""], "via: a `via` for each district needs `presence:`"),
-        (["    presence:": "    district: north\n    presence:"], "district: a fleet that moves is in the districts of its `presence:`"),
         (["drive: 50%": "drive: 150%"], "fleets[buses].drive"),
         (["interval: 30 s": "interval: 0.5 s"], "fleets[buses].uplink.interval"),
         (["via: {centre: bs-centre, north: bs-north}": "via: {centre: bs-centre, north: buses}"], "`buses` is a vehicle fleet that receives no traffic"),

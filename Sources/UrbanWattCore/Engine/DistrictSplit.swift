@@ -23,18 +23,23 @@ struct DistrictSplit: Sendable {
             parts[d] = max(0, Int(exact[d].rounded(.down)))
             given += parts[d]
         }
-        // Whole units left over go to the districts furthest below their exact share; units over
-        // come from those furthest above it.
-        while given != count {
-            let candidates = (0..<n).filter { shares[$0][k] > 0 && (given < count || parts[$0] > 0) }
-            guard let first = candidates.first else { break }
-            var pick = first
-            for d in candidates {
-                let gap = exact[d] - Double(parts[d]), best = exact[pick] - Double(parts[pick])
-                if given < count ? gap > best : gap < best { pick = d }
-            }
-            parts[pick] += given < count ? 1 : -1
-            given += given < count ? 1 : -1
+        // Whole units left over go to the districts furthest below their exact share, one each in
+        // turn; units over come from those furthest above it. The shares of a step add up to 1
+        // (`Presence.series`), so the gap is a few units, as many as there are districts at most.
+        let order = (0..<n).filter { shares[$0][k] > 0 }.sorted { exact[$0] - Double(parts[$0]) > exact[$1] - Double(parts[$1]) }
+        var turn = 0
+        while given < count, !order.isEmpty {
+            parts[order[turn % order.count]] += 1
+            given += 1
+            turn += 1
+        }
+        turn = order.count - 1
+        while given > count, turn >= 0 {
+            let d = order[turn]
+            let take = min(parts[d], given - count)
+            parts[d] -= take
+            given -= take
+            turn -= 1
         }
         for d in 0..<n where shares[d][k] > 0 { residual[d] = exact[d] - Double(parts[d]) }
         return parts

@@ -28,8 +28,8 @@ public struct Vehicle: NodeKind, Equatable {
     ]
 
     /// Teltonika FMC130 (4G) at 12 V: 63.3 mA sending, 32.1 mA nominal, 4.04 mA in deep sleep
-    /// [Teltonika-FMC130]; one AVL record of the least size, 45 B [Teltonika-codec]; IPv4 + UDP.
-    package static let defaults = (power: 0.0633 * 12, idle: 0.0321 * 12, sleep: 0.00404 * 12, payload: 45, overhead: 28)
+    /// [Teltonika-FMC130]; the least AVL packet, 45 B [Teltonika-codec], over TCP and IPv4.
+    package static let defaults = (power: 0.0633 * 12, idle: 0.0321 * 12, sleep: 0.00404 * 12, payload: 45, overhead: 40)
 
     /// Share of the fleet driving over time.
     public var drive: Schedule
@@ -87,7 +87,7 @@ public struct Vehicle: NodeKind, Equatable {
             Assumption(
                 "uplink.bytes", Double(bytesPerMessage), "B",
                 given.contains("uplink.payload") || given.contains("uplink.overhead")
-                    ? "scenario" : "[Teltonika-codec] the least AVL record, 45 B, + IPv4 20 B + UDP 8 B [RFC791] [RFC768]"),
+                    ? "scenario" : "[Teltonika-codec] the least AVL packet, 45 B, + IPv4 20 B [RFC791] + TCP 20 B [RFC9293]"),
         ] + (parkedInterval.map { [Assumption("uplink.parked", $0, "s", "scenario")] } ?? [])
     }
 

@@ -36,8 +36,21 @@ public struct Presence: Sendable, Equatable {
     }
 
     /// The share in each district over each step of `clock` (`[district][step]`), the mean of the
-    /// hours a step spans.
-    public func series(on clock: StepClock) -> [[Double]] { shares.map { $0.series(on: clock) } }
+    /// hours a step spans, scaled so that each step's shares add up to exactly 1 (the hours may
+    /// miss by `tolerance`, which whole messages would otherwise pile up).
+    public func series(on clock: StepClock) -> [[Double]] {
+        var out = shares.map { $0.series(on: clock) }
+        for k in 0..<clock.count {
+            let sum = out.reduce(0.0) { $0 + $1[k] }
+            if sum > 0 && sum != 1 { for d in out.indices { out[d][k] /= sum } }
+        }
+        return out
+    }
+
+    /// Each district's share over the whole of `clock`, the mean of its steps.
+    public func meanShares(on clock: StepClock) -> [Double] {
+        series(on: clock).map { clock.count > 0 ? $0.reduce(0, +) / Double(clock.count) : 0 }
+    }
 
     /// The district (an index of `districts`) of a node whose fixed draw is `u` in [0, 1), at a step
     /// whose shares are `shares[d][k]`: the districts cut [0, 1) in their order.
