@@ -8,12 +8,14 @@ import UrbanWattScenario
 /// is in when it sends (the InfluxDB line's `district` tag). 1,000 buses are all in the centre until noon, then a quarter of them stay:
 /// those whose fixed draw is below 0.25 (`FleetNodes.districtDraw`), each hour the same ones.
 struct MovingTelemetryTests {
-    @Test func eachMessageNamesTheDistrictItWasSentFrom() throws {
-        let s = try ScenarioDecoder.decode(
+    /// `count` buses over `days` from Monday 6 January 2025, all in the centre until noon and a
+    /// quarter of them after, each district with its base station.
+    static func buses(count: Int, days: Int) throws -> Scenario {
+        try ScenarioDecoder.decode(
             """
             urbanwatt: 1
             name: buses
-            period: {start: 2025-01-06, end: 2025-01-07, step: 1 h}
+            period: {start: 2025-01-06, end: 2025-01-0\(6 + days), step: 1 h}
             location: {latitude: 52.5, longitude: 13.4, timezone: UTC}
             profiles:
               centre: {weekday: [1,1,1,1,1,1,1,1,1,1,1,1, 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25]}
@@ -24,12 +26,16 @@ struct MovingTelemetryTests {
               - {name: bs-north, kind: base-station, district: north}
               - name: buses
                 kind: vehicle
-                count: 1000
+                count: \(count)
                 drive: 50%
                 uplink: {interval: 30 s}
                 presence: {centre: centre, north: north}
                 via: {centre: bs-centre, north: bs-north}
             """, file: "buses.yaml")
+    }
+
+    @Test func eachMessageNamesTheDistrictItWasSentFrom() throws {
+        let s = try Self.buses(count: 1000, days: 1)
         let engine = Engine(scenario: s)
         var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
         config.interval = 3600
@@ -64,26 +70,7 @@ struct MovingTelemetryTests {
     /// `--telemetry fleets` each step sends one message per district with its share of the energy,
     /// so the listener's districts are the run's, to rounding.
     @Test func theListenerCountsEachMessageWhereItWasSent() throws {
-        let s = try ScenarioDecoder.decode(
-            """
-            urbanwatt: 1
-            name: buses
-            period: {start: 2025-01-06, end: 2025-01-08, step: 1 h}
-            location: {latitude: 52.5, longitude: 13.4, timezone: UTC}
-            profiles:
-              centre: {weekday: [1,1,1,1,1,1,1,1,1,1,1,1, 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25]}
-              north: {weekday: [0,0,0,0,0,0,0,0,0,0,0,0, 0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75,0.75]}
-            districts: [centre, north]
-            fleets:
-              - {name: bs-centre, kind: base-station, district: centre}
-              - name: buses
-                kind: vehicle
-                count: 10
-                drive: 50%
-                uplink: {interval: 30 s}
-                presence: {centre: centre, north: north}
-                via: bs-centre
-            """, file: "buses.yaml")
+        let s = try Self.buses(count: 10, days: 2)
         let engine = Engine(scenario: s)
         var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
         config.mode = .fleets
