@@ -2,7 +2,11 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    // An import is internal unless it says `public`: a module's API names what it exposes.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // A member from a module is visible only where that module is imported.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

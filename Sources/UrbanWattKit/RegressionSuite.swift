@@ -1,6 +1,6 @@
 import Foundation
 import UrbanWattCore
-import UrbanWattResults
+public import UrbanWattResults
 import UrbanWattScenario
 
 /// The scenario regression suite: each `DIR/NAME.yaml` against its golden summary

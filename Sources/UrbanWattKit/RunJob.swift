@@ -1,6 +1,6 @@
 import Foundation
-import UrbanWattCore
-import UrbanWattResults
+public import UrbanWattCore
+public import UrbanWattResults
 
 /// A run as the command line makes it, from the simulation to the results folder: the central run
 /// folded chunk by chunk into its figures, the time series and (for a shard) its series file, the

@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// A request the library refuses before any work, with what to change (the command line's exit 64).
 public struct UsageError: Error, CustomStringConvertible, Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import UrbanWattCore
-import UrbanWattResults
-import UrbanWattScenario
+public import UrbanWattResults
+public import UrbanWattScenario
 
 /// Reconstructs the whole run from the folders `run --shard K/N` wrote: each shard's scenario is
 /// decoded again with the period and seed it ran with, its series read back, and all checked to

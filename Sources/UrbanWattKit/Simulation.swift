@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import Synchronization
 public import UrbanWattCore
-import UrbanWattResults
-import UrbanWattScenario
+public import UrbanWattResults
+public import UrbanWattScenario
 
 /// A scenario ready to simulate: the library's front door. Load a built-in scenario or a YAML file,
 /// change what you like, run it, and read or write the results:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The project's bibliography (docs/sources.md, embedded by scripts/embed-scenarios), so that a
 /// report quotes each source its assumptions cite.
 enum Bibliography {

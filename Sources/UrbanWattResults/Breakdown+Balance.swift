@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// The balance (ITU-T L.1480's three cases): what the replaced equipment would have served (the
 /// baseline), what the new equipment would serve with its ICT functions off (the reference), and

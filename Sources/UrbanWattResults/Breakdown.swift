@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// A run's figures by group (the total, each layer, kind, district, fleet, and the equipment a fleet
 /// replaces) and span (the whole run or one calendar year), read from its `Tally`. Every total, peak

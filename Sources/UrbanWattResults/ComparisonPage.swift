@@ -1,3 +1,4 @@
+import Foundation
 import UrbanWattCore
 
 /// `compare --format html`: the two results on one self-contained page — a warning band when they

@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// Reads typed values out of a parsed JSON document at the edge (a summary, a status message),
 /// each failure naming the key path, what was expected and what was found.

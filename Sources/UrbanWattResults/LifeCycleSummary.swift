@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 extension RunSummary {
     /// Devices installed, replaced and retired, their CO2e as incurred and amortised, and their

@@ -1,6 +1,6 @@
 import Dispatch
 import Synchronization
-import UrbanWattCore
+public import UrbanWattCore
 
 /// Monte Carlo replications: each run draws every uncertain parameter once, simulates, and
 /// keeps only its totals; `section` turns them into p5 / p50 / p95.

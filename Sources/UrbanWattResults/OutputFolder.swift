@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import UrbanWattCore
 
 /// A results folder whose files appear whole or not at all: each is written to a temporary file

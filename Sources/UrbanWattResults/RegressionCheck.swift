@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// Field-by-field comparison of a summary with its golden copy: numbers within a relative
 /// tolerance, everything else exactly, the `run` section ignored.

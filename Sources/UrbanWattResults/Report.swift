@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import UrbanWattCore
 
 /// `report.html`: one self-contained page with inline SVG charts — a typical day by layer,

@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// What a run knows besides the simulation: version, wall time, telemetry counters.
 public struct RunInfo: Sendable {

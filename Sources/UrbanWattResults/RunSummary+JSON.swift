@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// `summary.json` and back: the only place that knows its keys. The writing side keeps the
 /// contract's key order byte for byte (the goldens check it); the reading side (`compare`, the

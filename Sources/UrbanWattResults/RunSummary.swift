@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// A run's results as values: what `summary.json` holds, read by property by every consumer (the
 /// report, the terminal tables, `compare`, the `done` status, the listener). JSON is written and

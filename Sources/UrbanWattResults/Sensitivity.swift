@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// One-at-a-time sensitivity (`urbanwatt sensitivity`): each uncertain input at its 5th and its
 /// 95th percentile with every other input central, against the central run: 2K + 1 runs for K

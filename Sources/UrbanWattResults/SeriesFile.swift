@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// A shard's `series.bin`: every fleet's step series, written chunk by chunk while the shard runs
 /// and read back chunk by chunk by `merge`, so neither holds the period in memory. Each chunk holds,

@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// What a shard's output folder holds besides the usual results, so that `urbanwatt merge` can
 /// recompute totals, peaks and means exactly: `shard.json` (period, counters, checksums),

@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 extension RunSummary {
     /// A fleet's Software Carbon Intensity (ISO/IEC 21031:2024) in one year: (E·I + M) / R, with E·I

@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// Folds the engine's chunks, as they come, into what the results report: per group (the total,
 /// each layer, kind, district and fleet, and a fleet's replaced equipment, reference and ICT part)

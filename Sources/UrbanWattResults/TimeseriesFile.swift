@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// timeseries.csv written as the run goes, one line per row the tally keeps, into a scratch file
 /// beside the results folder that `ResultFolder.write` then moves in: `append` formats and writes

@@ -1,5 +1,6 @@
 import Foundation
 import UrbanWattCore
+import Yams
 
 /// Reads `carriers:` (heat, natural gas, petrol, diesel: carbon and price per unit) and `effects:`
 /// (indirect effects that fleets enable on a carrier).

@@ -1,5 +1,6 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
+import Yams
 
 /// What `urbanwatt list` prints: everything a scenario can name, with defaults and their sources.
 public enum Catalogue {

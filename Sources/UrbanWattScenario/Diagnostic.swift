@@ -1,4 +1,5 @@
-import UrbanWattCore
+import Foundation
+public import UrbanWattCore
 
 /// One problem found in a scenario file, located by line, column and field path.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {

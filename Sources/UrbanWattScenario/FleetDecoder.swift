@@ -1,4 +1,6 @@
+import Foundation
 import UrbanWattCore
+import Yams
 
 /// What a fleet may refer to: named profiles and districts, and whether the scenario has a location.
 struct FleetContext {

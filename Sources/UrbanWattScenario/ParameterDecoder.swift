@@ -1,4 +1,5 @@
 import UrbanWattCore
+import Yams
 
 /// Reads a kind's keys by their `Parameter` descriptions into a `KindInput`, reporting every value
 /// that does not fit its shape at its line and column. The one place kinds' YAML is read.

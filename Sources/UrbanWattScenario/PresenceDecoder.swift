@@ -1,5 +1,6 @@
 import Foundation
 import UrbanWattCore
+import Yams
 
 /// Reads where a fleet that moves is (`presence:`) and its receiver in each district (`via:` as a
 /// mapping): `presence: {centre: buses-centre, north: {weekday: [...], weekend: [...]}}`, each a

@@ -1,5 +1,5 @@
-import Foundation
-import UrbanWattCore
+public import Foundation
+public import UrbanWattCore
 import Yams
 
 /// Reads a scenario file into a validated `Scenario`, reporting every problem with its

@@ -1,4 +1,5 @@
-import UrbanWattCore
+public import UrbanWattCore
+import Yams
 
 /// The JSON Schema (draft 2020-12) of the scenario format, built from the same key tables the
 /// decoder uses, so the two cannot drift apart.

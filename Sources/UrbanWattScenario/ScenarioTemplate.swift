@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 /// The commented scenarios `urbanwatt new` writes to start from.
 public enum ScenarioTemplate {
     /// A small town with one fleet of each layer, every key commented.

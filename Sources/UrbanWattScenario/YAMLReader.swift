@@ -1,3 +1,4 @@
+import Foundation
 import UrbanWattCore
 import Yams
 
@@ -144,7 +145,7 @@ final class YAMLReader {
 
     /// A plain number within `range` (finite, and at most `Dimension.count.limit` in magnitude).
     func number(_ c: Cursor, what: String = "a number", range: ClosedRange<Double>? = nil) -> Double? {
-        let bounds = range ?? -Dimension.count.limit...Dimension.count.limit
+        let bounds = range ?? -UrbanWattCore.Dimension.count.limit...Dimension.count.limit
         if let d = distribution(c, within: bounds, { self.number($0, what: what) }) { return d.isNaN ? nil : d }
         guard let s = c.scalar, let v = Double(s.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             error(c, "expected \(what), got \(c.found)")
@@ -174,7 +175,7 @@ final class YAMLReader {
     /// 0 (nil allows negatives), `maximum` to the dimension's `limit`; `positive` excludes zero and
     /// `whole` anything but whole numbers (counts of nodes, bytes, heads).
     func quantity(
-        _ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, positive: Bool = false,
+        _ c: Cursor, _ dimension: UrbanWattCore.Dimension, minimum: Double? = 0, maximum: Double? = nil, positive: Bool = false,
         whole: Bool = false
     ) -> Double? {
         let name = dimension == .count ? (whole ? "a whole number" : "a number") : "a \(dimension.rawValue)"
@@ -285,7 +286,7 @@ final class YAMLReader {
 
     /// A fraction written as `50%` or `0.5`, within [0, maximum] (nil: up to the dimension's limit).
     func fraction(_ c: Cursor, maximum: Double? = 1) -> Double? {
-        guard let v = quantity(c, .fraction, maximum: maximum ?? Dimension.fraction.limit) else {
+        guard let v = quantity(c, .fraction, maximum: maximum ?? UrbanWattCore.Dimension.fraction.limit) else {
             return nil
         }
         return v
@@ -312,7 +313,7 @@ final class YAMLReader {
     }
 
     /// A value that is constant or a map of years: `500` or `{2025: 500, 2030: 4000}`.
-    func yearMap(_ c: Cursor, _ dimension: Dimension, minimum: Double? = 0, maximum: Double? = nil, whole: Bool = false) -> YearMap? {
+    func yearMap(_ c: Cursor, _ dimension: UrbanWattCore.Dimension, minimum: Double? = 0, maximum: Double? = nil, whole: Bool = false) -> YearMap? {
         if case .mapping = c.node {
             return yearMap(c) { quantity($0, dimension, minimum: minimum, maximum: maximum, whole: whole) }
         }
@@ -343,7 +344,7 @@ final class YAMLReader {
     }
 
     /// 24 numbers, for an hourly shape.
-    func hourly(_ c: Cursor, range: ClosedRange<Double>?, dimension: Dimension = .fraction) -> [Double]? {
+    func hourly(_ c: Cursor, range: ClosedRange<Double>?, dimension: UrbanWattCore.Dimension = .fraction) -> [Double]? {
         guard let items = list(c, what: "a list of 24 hourly values") else { return nil }
         guard items.count == 24 else {
             error(c, "expected 24 hourly values (0:00 to 23:00), got \(items.count)")

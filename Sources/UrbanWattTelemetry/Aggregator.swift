@@ -1,5 +1,5 @@
-import UrbanWattCore
-import UrbanWattResults
+public import UrbanWattCore
+public import UrbanWattResults
 
 /// Totals of received telemetry by fleet, kind, layer and district, with per-node sequence checks:
 /// duplicates (re-sent QoS ≥ 1 messages) are counted once, gaps are reported.

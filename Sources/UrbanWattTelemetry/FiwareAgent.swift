@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import UrbanWattCore
 
 /// An IoT Agent's provisioning API (its north port, such as http://127.0.0.1:4041): where

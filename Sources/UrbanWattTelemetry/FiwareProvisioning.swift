@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// What a FIWARE IoT Agent needs to take UrbanWatt's UltraLight or JSON stream into Orion: a config
 /// group for the API key and resource, and one device per node (or per fleet, for `--telemetry

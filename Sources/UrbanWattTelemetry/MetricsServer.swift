@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
-import NIOCore
+public import NIOCore
 
 /// Serves `GET /metrics` (the Prometheus text format from `render`) on a loopback or LAN address
 /// while the listener runs: Hummingbird's HTTP/1 server on SwiftNIO, on its own task, hardened

@@ -1,5 +1,5 @@
-import UrbanWattCore
-import UrbanWattResults
+public import UrbanWattCore
+public import UrbanWattResults
 
 /// The retained status of a run, `urbanwatt/{scenario}/status`: `running` on connect (with the fleets,
 /// so listeners can place every node), `done` with the totals, `interrupted`, and `offline` as the

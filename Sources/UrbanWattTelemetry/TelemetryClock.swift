@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Monotonic time for pacing and flow control, injected so that flow control can be tested without
 /// sleeping: `SystemClock` in the product, `ManualClock` in tests.

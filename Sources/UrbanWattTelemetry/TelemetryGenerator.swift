@@ -1,4 +1,4 @@
-import UrbanWattCore
+public import UrbanWattCore
 
 /// Turns the engine's chunks into telemetry messages in time order: one per node and
 /// uplink for sensors, one per node and `interval` for other nodes, or one per fleet and step.

@@ -1,5 +1,5 @@
 import Foundation
-import UrbanWattCore
+public import UrbanWattCore
 
 /// `urbanwatt listen`: subscribes, aggregates every message, and ends at the `done` of a run it saw
 /// start: the `done` must carry the run id of a `running` status received before it, so a retained

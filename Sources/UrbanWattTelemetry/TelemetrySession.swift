@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import UrbanWattCore
-import UrbanWattResults
+public import UrbanWattCore
+public import UrbanWattResults
 
 /// A run's telemetry from the `running` status to `done`: turns each simulated chunk into messages,
 /// paces them at the chosen speed through a `TelemetryPublisher`, and at the end flushes and

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A topic with placeholders `{scenario} {district} {kind} {layer} {fleet} {node}`, and
 /// `{apikey}` for the FIWARE topics.
 public struct TopicTemplate: Sendable, Equatable {

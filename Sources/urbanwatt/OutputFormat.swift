@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import UrbanWattResults
 
 /// `--format text|json` of the commands that also answer programs.

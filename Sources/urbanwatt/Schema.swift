@@ -1,3 +1,4 @@
+import UrbanWattCore
 import ArgumentParser
 import UrbanWattScenario
 

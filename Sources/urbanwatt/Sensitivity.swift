@@ -1,3 +1,4 @@
+import UrbanWattScenario
 import ArgumentParser
 import Foundation
 import UrbanWattCore

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the built `urbanwatt` binary and captures what it prints (shared by the end-to-end and
 /// telemetry tests).

@@ -1,3 +1,5 @@
+import UrbanWattScenario
+import UrbanWattResults
 import Foundation
 import Testing
 import UrbanWattCore

@@ -1,3 +1,4 @@
+import UrbanWattScenario
 import Foundation
 import Testing
 import UrbanWattCore

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an error message may show of a URL the user gave: never its secrets.
 public enum Redaction {
     /// `text` with the password of `scheme://user:password@host` and the values of `p=`,
