@@ -34,7 +34,9 @@ public enum StagedFolder {
         do throws(OutputFolder.Failure) {
             let runID = RunID.random()
             try FolderManifest(command: command, runID: runID, state: .writing, files: []).write(in: staging)
+            KillPoint.writing.reached()
             try fill(OutputFolder(path: staging))
+            KillPoint.filled.reached()
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: staging) else {
                 throw .cannotWrite(staging, "cannot list what was written")
             }
@@ -44,6 +46,7 @@ public enum StagedFolder {
             try FolderManifest(command: command, runID: runID, state: .complete, files: files, stamps: stamps).write(in: staging)
             // Again: what the user put there while the files were written is kept too.
             if case .ours(_, let kept) = try FolderOwnership.check(target) { try FolderOwnership.keep(kept, from: target, into: staging) }
+            KillPoint.complete.reached()
             try put(staging, at: target, old: sibling(name, in: parent, tag: "old", pid: getpid()))
         } catch {
             FolderOwnership.removeOwned(staging, twins: target)
@@ -71,6 +74,7 @@ public enum StagedFolder {
         }
         guard isFolder.boolValue else { throw .cannotWrite(target, "it is a file, not a folder") }
         if exchange(staging, target) {
+            KillPoint.swapped.reached()
             FolderOwnership.removeOwned(staging, twins: target) // now the previous folder
             return
         }
@@ -80,6 +84,7 @@ public enum StagedFolder {
             _ = rename(old, target)
             throw .cannotWrite(target, why)
         }
+        KillPoint.swapped.reached()
         FolderOwnership.removeOwned(old, twins: target)
     }
 

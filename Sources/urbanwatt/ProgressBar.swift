@@ -37,8 +37,9 @@ final class ProgressBar {
     private var last = (done: 0, total: 0, nodeSteps: 0)
 
     /// Draws again with the last figures when an interval has passed: a paced run spends minutes
-    /// between two chunks, and its progress must still appear every 10 s.
-    func tick() { update(done: last.done, total: last.total, nodeSteps: last.nodeSteps) }
+    /// between two chunks, also before its first one ends, and its progress must still appear
+    /// every 10 s.
+    func tick() { update(done: last.done, total: last.total > 0 ? last.total : clock.count, nodeSteps: last.nodeSteps) }
 
     func update(done: Int, total: Int, nodeSteps: Int) {
         last = (done, total, nodeSteps)
@@ -47,7 +48,9 @@ final class ProgressBar {
         guard now.timeIntervalSince(lastDraw) >= style.interval(streaming: stream != nil) || (done == total && style == .bar) else { return }
         lastDraw = now
         if let stream {
-            draw(stream(), now: now, fraction: Double(done) / Double(total))
+            // Where the messages are, which a paced run's simulation runs ahead of.
+            let s = stream()
+            draw(s, now: now, fraction: Double(min(s.step, total)) / Double(total))
             return
         }
         let elapsed = now.timeIntervalSince(started)

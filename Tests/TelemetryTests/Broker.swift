@@ -119,7 +119,17 @@ final class Subscriber {
 
     /// Waits until the subscription is in place: it publishes probes on `topic` with `#` replaced by
     /// `probe` until one comes back (skip them with `isProbe`).
-    init(port: Int, topic: String = "#", qos: Int = 1, persistentID: String? = nil, extra: [String] = []) throws {
+    convenience init(port: Int, topic: String = "#", qos: Int = 1, persistentID: String? = nil, extra: [String] = []) throws {
+        try self.init(port: port, topic: topic, probe: topic.replacingOccurrences(of: "#", with: "probe"), qos: qos, persistentID: persistentID, extra: extra)
+    }
+
+    /// A subscriber that follows a run without disturbing its listeners: it probes on a topic of
+    /// its own, outside `urbanwatt/#`.
+    static func watching(_ broker: Broker, scenario: String = "teletown") throws -> Subscriber {
+        try Subscriber(port: broker.port, topic: "urbanwatt/\(scenario)/#", probe: "urbanwatt-test/probe", extra: ["-t", "urbanwatt-test/probe"])
+    }
+
+    init(port: Int, topic: String, probe: String, qos: Int = 1, persistentID: String? = nil, extra: [String] = []) throws {
         file = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-sub-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         var args = ["/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", String(qos), "-v"]
@@ -128,7 +138,6 @@ final class Subscriber {
         process.standardOutput = try FileHandle(forWritingTo: file)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let probe = topic.replacingOccurrences(of: "#", with: "probe")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let pub = unmaskedProcess(["/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"])
@@ -140,6 +149,29 @@ final class Subscriber {
     }
 
     static func isProbe(_ m: (topic: String, payload: String)) -> Bool { m.topic.hasSuffix("/probe") }
+
+    /// Waits until what arrived so far satisfies `heard` (checked every 50 ms, at most `timeout`
+    /// seconds); false when it never did. Tests wait on an event so, not on a guessed duration.
+    @discardableResult
+    func wait(timeout: Double = 20, until heard: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if heard((try? String(contentsOf: file, encoding: .utf8)) ?? "") { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Waits until a telemetry message (not a status, not a probe) has arrived: the run streams.
+    @discardableResult
+    func waitForTelemetry(timeout: Double = 20) -> Bool {
+        wait(timeout: timeout) { text in
+            text.split(separator: "\n").contains { line in
+                let topic = line.prefix { $0 != " " }
+                return !topic.hasSuffix("/status") && !topic.hasSuffix("/probe")
+            }
+        }
+    }
 
     /// Waits until no new line arrived for `quiet` seconds (at most `timeout`), then stops.
     func finish(quiet: Double = 0.7, timeout: Double = 30) -> [(topic: String, payload: String)] {
@@ -162,6 +194,59 @@ final class Subscriber {
     }
 
     deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+}
+
+/// What a process writes to a pipe, gathered as it comes by a thread of its own, so that a test
+/// can wait for a line.
+final class PipeText: @unchecked Sendable {
+    // `@unchecked Sendable`: `text` and `ended` are read and written under `lock` only.
+    let pipe = Pipe()
+    private let lock = NSLock()
+    private var text = Data()
+    private var ended = false
+
+    init() {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                lock.lock()
+                if data.isEmpty { ended = true } else { text.append(data) }
+                lock.unlock()
+                if data.isEmpty { return }
+            }
+        }
+    }
+
+    var current: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Waits until the text so far contains `needle` (at most `timeout` s); false when it never did.
+    @discardableResult
+    func wait(for needle: String, timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if current.contains(needle) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Everything, once the writer has closed the pipe (at most `timeout` s after it exited).
+    func finish(timeout: Double = 10) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            lock.lock()
+            let done = ended
+            lock.unlock()
+            if done { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return current
+    }
 }
 
 /// `urbanwatt listen` in the background, returned once it says it is subscribed (its "listening on"

@@ -17,8 +17,9 @@ import Testing
         ]
         let err = Pipe()
         run.standardError = err
+        let stream = try Subscriber.watching(broker)
         try run.run()
-        Thread.sleep(forTimeInterval: 1)
+        #expect(stream.waitForTelemetry(), "no telemetry before the broker froze")
         #expect(run.isRunning, "the run must still be streaming when the broker freezes")
         broker.freeze()
         let frozeAt = Date()

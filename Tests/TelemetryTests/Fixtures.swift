@@ -39,10 +39,11 @@ func telemetry(_ s: [String: Any]) -> (published: Int, dropped: Int, generated: 
     return (count("published"), count("dropped"), count("generated"))
 }
 
-/// Runs the test scenario against `broker` with `arguments`, stops the broker after `after` seconds
-/// for `outage` seconds, and returns the run's exit status, summary and stderr, and whether the run
-/// was still going when the broker came back (so the outage fell inside it).
-func runThroughAnOutage(_ broker: Broker, _ arguments: [String], after: Double = 1.5, outage: Double = 2) throws
+/// Runs the test scenario against `broker` with `arguments`, stops the broker once the first
+/// telemetry message has reached it, for `outage` seconds (the fault under test), and returns the
+/// run's exit status, summary and stderr, and whether the run was still going when the broker came
+/// back (so the outage fell inside it).
+func runThroughAnOutage(_ broker: Broker, _ arguments: [String], outage: Double = 2) throws
     -> (status: Int32, summary: [String: Any], stderr: String, overlapped: Bool)
 {
     let out = CLI.temporaryFolder().path
@@ -51,8 +52,9 @@ func runThroughAnOutage(_ broker: Broker, _ arguments: [String], after: Double =
     run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url] + arguments
     let err = Pipe()
     run.standardError = err
+    let stream = try Subscriber.watching(broker)
     try run.run()
-    Thread.sleep(forTimeInterval: after)
+    stream.waitForTelemetry()
     let runningAtStop = run.isRunning
     broker.stop()
     Thread.sleep(forTimeInterval: outage)

@@ -38,7 +38,10 @@ import Testing
         let broker = try Broker()
         defer { broker.stop() }
         let listenOut = CLI.temporaryFolder().path + "/listen"
-        let listener = try Listener(["--mqtt", broker.url, "--qos", "2", "--out", listenOut, "--timeout", "20", "--allow-gaps"])
+        let metrics = Broker.freePort()
+        let listener = try Listener([
+            "--mqtt", broker.url, "--qos", "2", "--out", listenOut, "--timeout", "20", "--allow-gaps", "--metrics", "127.0.0.1:\(metrics)",
+        ])
         let lines = (0..<2_000).map { "{\"reading\": \($0)}" }.joined(separator: "\n") + "\n"
         let pub = try CLI.program(
             "/usr/bin/mosquitto_pub",
@@ -47,7 +50,16 @@ import Testing
                 "urbanwatt/x/city/sensor/f/n", "-l",
             ], input: lines)
         #expect(pub.status == 0, "\(pub.stderr)")
-        Thread.sleep(forTimeInterval: 1)
+        // Stopped once its metrics count all 2,000, valid or not.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = (try? CLI.tool("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(metrics)/metrics"])) ?? ""
+            let counted = text.split(separator: "\n").filter {
+                $0.hasPrefix("urbanwatt_messages_total") || $0.hasPrefix("urbanwatt_invalid_messages_total")
+            }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            if counted >= 2_000 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         kill(listener.process.processIdentifier, SIGINT)
         _ = listener.finish()
         let heard = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listenOut + "/listen-summary.json"))) as! [String: Any]
@@ -67,8 +79,9 @@ import Testing
             CLI.binary.path, "run", try writeTelemetryScenario(), "--out", CLI.temporaryFolder().path + "/run", "--quiet",
             "--mqtt", broker.url, "--qos", "1", "--speed", "8640", "--to", "2025-06-21",
         ])
+        let stream = try Subscriber.watching(broker)
         try run.run()
-        Thread.sleep(forTimeInterval: 2)
+        #expect(stream.waitForTelemetry(), "no telemetry before the kill")
         let killed = Date()
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()

@@ -48,11 +48,11 @@ import UrbanWattTelemetry
             "--mqtt", broker.url, "--until-done", "--qos", "1", "--session", "restart-listener-many",
             "--out", listenOut, "--timeout", "60",
         ])
-        let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--clients", "20", "--client-id", "restart-many"], after: 2, outage: 1.5)
+        let r = try runThroughAnOutage(broker, ["--qos", "1", "--speed", "15000", "--clients", "20", "--client-id", "restart-many"], outage: 1.5)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.overlapped, "the outage fell inside the run")
-        listener.waitUntilExit()
-        #expect(listener.terminationStatus == 0)
+        let heard = listener.finish()
+        #expect(heard.status == 0, "\(heard.stderr)")
         let l = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listenOut + "/listen-summary.json"))) as! [String: Any]
         let totals = l["totals"] as! [String: Any]
         #expect(telemetry(r.summary).dropped == 0)
@@ -110,7 +110,8 @@ import UrbanWattTelemetry
         ])
         try intruder.run()
         intruder.waitUntilExit()
-        Thread.sleep(forTimeInterval: 3)
+        // The run's last will (`offline`), then its `running` again once it reconnected.
+        statuses.wait { $0.components(separatedBy: "\"state\":\"running\"").count >= 3 }
         kill(run.processIdentifier, SIGINT)
         run.waitUntilExit()
         #expect(run.terminationStatus == 130)

@@ -36,9 +36,10 @@ import Testing
         let broker = try Broker()
         defer { broker.stop() }
         let out = CLI.temporaryFolder().path
+        let stream = try Subscriber.watching(broker)
         let run = unmaskedProcess([CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--speed", "3000"])
         try run.run()
-        Thread.sleep(forTimeInterval: 2)
+        #expect(stream.waitForTelemetry(), "no telemetry before the signal")
         kill(run.processIdentifier, SIGINT)
         run.waitUntilExit()
         #expect(run.terminationStatus == 130)
@@ -61,24 +62,31 @@ import Testing
 /// it in the background (its shell starts it with SIGINT ignored), write what was simulated,
 /// publish `interrupted` and exit 128 + the signal; a paced run shows progress every 10 s.
 @Suite(.serialized) struct InterruptTests {
-    @Test(arguments: [(SIGINT, "realtime", false, 10.5), (SIGTERM, "60", false, 2.0), (SIGINT, "realtime", true, 2.0), (SIGTERM, "8640", true, 1.0)])
-    func aSignalStopsWithinASecond(signo: Int32, speed: String, fromAScript: Bool, after: Double) throws {
+    /// `progress`: the signal comes once a progress line was written (10 s into the run), else once
+    /// the run has announced itself (its `running` status).
+    @Test(arguments: [(SIGINT, "realtime", false, true), (SIGTERM, "60", false, false), (SIGINT, "realtime", true, false), (SIGTERM, "8640", true, false)])
+    func aSignalStopsWithinASecond(signo: Int32, speed: String, fromAScript: Bool, progress: Bool) throws {
         let broker = try Broker()
         defer { broker.stop() }
         let out = CLI.temporaryFolder().path
         var command = [CLI.binary.path, "run", try writeTelemetryScenario(), "--out", out, "--mqtt", broker.url, "--speed", speed, "--to", "2025-06-21"]
         // A script's background job: bash starts it with SIGINT ignored, and exec keeps that.
         if fromAScript { command = ["/bin/bash", "-c", "trap '' INT; exec \"$@\"", "bash"] + command }
+        let stream = try Subscriber.watching(broker)
         let run = unmaskedProcess(command)
-        let stderr = Pipe()
-        run.standardError = stderr
+        let stderr = PipeText()
+        run.standardError = stderr.pipe
         run.standardOutput = FileHandle.nullDevice
         try run.run()
-        Thread.sleep(forTimeInterval: after)
+        if progress {
+            #expect(stderr.wait(for: " msg/s  published "), "no progress line: \(stderr.current)")
+        } else {
+            #expect(stream.wait { $0.contains("\"state\":\"running\"") }, "the run never said it was running")
+        }
         let sent = Date()
         kill(run.processIdentifier, signo)
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         run.waitUntilExit()
+        let text = stderr.finish()
         let latency = Date().timeIntervalSince(sent)
         #expect(run.terminationStatus == 128 + signo, "\(text)")
         #expect(latency < 1.0, "stopped \(latency) s after the signal")
@@ -87,10 +95,10 @@ import Testing
         #expect(telemetry(s).published > 0 && telemetry(s).published == telemetry(s).generated)
         // The period starts at local midnight, 2025-05-31T22:00Z; the stream's line shows local time
         // (not 2025-05-31) and the publisher's counters, every 10 s when stderr is no terminal.
-        if after > 10 {
+        if progress {
             #expect(
                 text.contains("urbanwatt: 2025-06-01 00:") && text.contains(" msg/s  published ") && text.contains("  acknowledged "),
-                "no progress line in \(after) s: \(text)")
+                "no progress line: \(text)")
         }
         let status = try CLI.program(
             "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"])
@@ -114,9 +122,11 @@ extension InterruptTests {
             "--clients", "\(clients)", "--to", "2025-07-31",
         ])
         run.standardError = FileHandle.nullDevice
+        let stream = try Subscriber.watching(broker)
         try run.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        #expect(stream.waitForTelemetry(), "no telemetry before the broker hung")
         broker.freeze()
+        // The fault under test: a broker hung for 1.5 s, long enough for the queue to fill.
         Thread.sleep(forTimeInterval: 1.5)
         #expect(run.isRunning, "the run ended before the broker hung")
         let sent = Date()
@@ -138,8 +148,8 @@ extension InterruptTests {
         let broker = try Broker()
         defer { broker.stop() }
         let out = CLI.temporaryFolder().path + "/listen"
+        // `Listener` returns once it says it is subscribed.
         let listener = try Listener(["--mqtt", broker.url, "--out", out])
-        Thread.sleep(forTimeInterval: 0.5)
         let sent = Date()
         kill(listener.process.processIdentifier, signo)
         let (status, stderr) = listener.finish()
