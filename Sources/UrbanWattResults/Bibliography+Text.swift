@@ -541,6 +541,7 @@ by `scripts/assumptions`; `CitationTests` checks the list is complete).
 - `weekday`, `weekend` (stadtbus): a quarter in service (U)
 - `weekday`, `weekend` (stadtbus): a quarter in service, and the depot (U)
 - `count` (stadtbus): city buses of a town of 100,000 (U)
+- `depot` (stadtbus): where the parked buses stand (U)
 - `idle_share` (stadtbus): parked units that stay awake for the depot's yard management (U)
 - `night-traffic` (streetlight-retrofit): share of peak road traffic by local hour (U); drives adaptive dimming
 - `weekday` (streetlight-retrofit): night road-traffic shape (U)

@@ -165,7 +165,7 @@ public struct Tally: Sendable {
         // A fleet that moves adds to each district, and to its part there, its share of the energy.
         for (f, parts) in moving {
             let energy = series[f].energy
-            let shares = scenario.fleets[f].presence?.series(on: window) ?? []
+            let shares = scenario.fleets[f].districtShares(on: window)?.energy ?? []
             for (d, (district, part)) in parts.enumerated() {
                 for i in 0..<n {
                     let e = energy[i] * shares[d][i]

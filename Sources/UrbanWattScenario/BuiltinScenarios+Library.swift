@@ -2358,9 +2358,8 @@ fleets:
 # Stadtbus: mittelstadt with its city buses, each with a 4G telematics unit that reports its
 # position while the bus drives. Where the buses are changes with the hour: in service they are
 # spread over the districts, parked they stand at the depot in the south; their energy and
-# reports are split over the districts by the share of the fleet in each, and go through each
-# district's cells (the `vehicle` kind and `presence:`; docs/methodology.md, Fleets that move:
-# the split is by buses, not by buses in service).
+# reports are where they drive and park, and go through each district's cells (the `vehicle`
+# kind, `presence:` and `depot:`; docs/methodology.md, Fleets that move).
 urbanwatt: 1
 extends: mittelstadt
 name: stadtbus
@@ -2387,6 +2386,7 @@ fleets:
     kind: vehicle
     count: 60                        # city buses of a town of 100,000 (U)
     drive: bus-service
+    depot: south                     # where the parked buses stand (U)
     # The unit's power driving, awake and asleep, and its 45 B record: a 4G tracker's [Teltonika-FMC130] [Teltonika-codec].
     idle_share: 10%                  # parked units that stay awake for the depot's yard management (U)
     uplink: {interval: 30 s}         # GTFS-Realtime feeds refresh at least every 30 s [GTFS-RT]

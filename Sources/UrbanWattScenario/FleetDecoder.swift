@@ -125,6 +125,12 @@ enum FleetDecoder {
             fleet.presence = presence
             fleet.district = presence.districts[0]
         }
+        // A kind's district (a vehicle's depot) is one the fleet is in.
+        for p in kind.type.parameters where p.isDistrict {
+            if let at = f[p.key], let name = at.scalar, context.districts.contains(name), !fleet.districts.contains(name) {
+                r.error(at, "`\(name)` is not a district this fleet is in (\(fleet.districts.joined(separator: ", ")))")
+            }
+        }
         // A reference that is the fleet itself (no ICT function on) needs no case of its own.
         fleet.reference = reference.flatMap { $0.isEqual(to: model) ? nil : $0 }
         if let c = f["rebound"], let share = r.fraction(c) {

@@ -35,6 +35,7 @@ struct ParameterDecoder {
         case .choice(let choices): "one of \(choices.joined(separator: ", "))"
         case .schedule: "a fraction, a profile name or {profile, scale}"
         case .profile: "a profile name"
+        case .district: "a district of the scenario"
         case .clockTime: "a local time such as \"23:00\""
         case .years: "a number of years or a duration"
         case .mapping: "a mapping"
@@ -63,6 +64,15 @@ struct ParameterDecoder {
         case .profile:
             guard let name = r.string(c, what: what), let p = lookup(name, at: c) else { return nil }
             return .profile(name: name, p)
+        case .district:
+            guard let name = r.string(c, what: what) else { return nil }
+            guard context.districts.contains(name) else {
+                r.error(
+                    c,
+                    "unknown district `\(name)` (districts: \(context.districts.joined(separator: ", ")))" + Suggestion.didYouMean(name, in: context.districts))
+                return nil
+            }
+            return .text(name)
         case .clockTime:
             return clockTime(c).map { .number(Double($0)) }
         case .years(let range):

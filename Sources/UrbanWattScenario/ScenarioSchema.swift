@@ -407,7 +407,7 @@ public enum ScenarioSchema {
         case .integer(let r): return range("integer", Double(r.lowerBound), Double(r.upperBound))
         case .choice(let choices): return .object([("enum", .array(choices.map(JSONValue.string)))])
         case .schedule: return schedule
-        case .profile: return string
+        case .profile, .district: return string
         case .clockTime: return clock
         // Years as a number, a duration with a unit, or a distribution of durations.
         case .years: return .object([("anyOf", .array(plain + distributions))])

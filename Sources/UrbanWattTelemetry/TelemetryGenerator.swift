@@ -31,7 +31,7 @@ public final class TelemetryGenerator {
         fleetSeq = Array(repeating: 0, count: scenario.fleets.count)
         fleetTotal = Array(repeating: 0, count: scenario.fleets.count)
         messagesByFleet = Array(repeating: 0, count: scenario.fleets.count)
-        fleetShares = scenario.fleets.map { f in config.mode == .fleets ? f.presence?.series(on: engine.clock) ?? [] : [] }
+        fleetShares = scenario.fleets.map { f in config.mode == .fleets ? f.districtShares(on: engine.clock)?.energy ?? [] : [] }
         fleets =
             config.mode == .fleets
             ? []

@@ -97,6 +97,29 @@ struct VehicleTests {
         expectClose(s.byDistrict.first { $0.name == "north" }?.value.energyKWh, 0.216 + stations, "the north")
     }
 
+    /// With `depot: north`, the parked half of the fleet stands in the north in the afternoon (three
+    /// quarters of the fleet are there), and a quarter drives in each district: the centre draws
+    /// 0.25 × 10 W, the north 0.25 × 10 W + 0.5 × 1 W of the fleet's 5.5 W a bus, so the buses'
+    /// 1,320 Wh are 12 × 55 + 12 × 55 × 2.5 / 5.5 = 960 Wh in the centre and 360 Wh in the north. In
+    /// the morning there is no bus in the north, and all park in the centre. Only driving buses
+    /// report: 600 an hour in the centre in the morning, 300 in each district after.
+    @Test func theDepotHoldsTheParkedBuses() throws {
+        let s = try summary(ofYAML: Self.scenario().replacingOccurrences(of: "    sleep: 1 W\n", with: "    sleep: 1 W\n    depot: north\n"))
+        func fleet(_ name: String) -> RunSummary.Fleet? { s.byFleet.first { $0.name == name } }
+        #expect(fleet("bs-centre")?.uplinks == 10_800 && fleet("bs-north")?.uplinks == 3_600)
+        expectClose(fleet("buses")?.figures.energyKWh, 1.32, "the buses")
+        // EARTH macro: 6 × (130 W + 4.7 × 20 W × load) = 780 W + 564 W × load, 12 hours at each load.
+        func station(_ morning: Double, _ afternoon: Double) -> Double {
+            let w: (Double) -> Double = { bytesAnHour in 780 + 564 * (0.1 + bytesAnHour / 3600 / 1000) }
+            return 12 * (w(morning) + w(afternoon))
+        }
+        let centre = station(60_000, 30_000), north = station(0, 30_000)
+        expectClose(fleet("bs-centre")?.figures.energyKWh, centre / 1000, "the centre's station")
+        expectClose(fleet("bs-north")?.figures.energyKWh, north / 1000, "the north's station")
+        expectClose(s.byDistrict.first { $0.name == "centre" }?.value.energyKWh, 0.96 + centre / 1000, "the centre")
+        expectClose(s.byDistrict.first { $0.name == "north" }?.value.energyKWh, 0.36 + north / 1000, "the north")
+    }
+
     /// With one `via`, every district's traffic goes to that receiver; the energy still splits.
     @Test func oneReceiverForEveryDistrict() throws {
         let s = try summary(ofYAML: Self.scenario(via: "bs-centre"))
@@ -163,6 +186,11 @@ struct VehicleTests {
         (["    presence: {centre: morning-centre, north: afternoon-north}\n": ""], "via: a `via` for each district needs `presence:`"),
         (["drive: 50%": "drive: 150%"], "fleets[buses].drive"),
         (["interval: 30 s": "interval: 0.5 s"], "fleets[buses].uplink.interval"),
+        (["    sleep: 1 W\n": "    sleep: 1 W\n    depot: east\n"], "fleets[buses].depot: unknown district `east`"),
+        (
+            ["    sleep: 1 W\n": "    sleep: 1 W\n    depot: south\n", "districts: [centre, north]": "districts: [centre, north, south]"],
+            "fleets[buses].depot: `south` is not a district this fleet is in (centre, north)"
+        ),
         (["via: {centre: bs-centre, north: bs-north}": "via: {centre: bs-centre, north: buses}"], "`buses` is a vehicle fleet that receives no traffic"),
     ])
     func mistakesAreLocated(_ edit: [String: String], _ expected: String) {

@@ -228,8 +228,9 @@ def mutate(text, rng):
             drive = rng.choice(["50%", "road-traffic", "{profile: road-traffic, scale: 80%}", "{uniform: [40%, 60%]}"] * 2 + ["150%", "-1", "x"])
             uplink = rng.choice(["{interval: 30 s}", "{interval: 30 s, parked: 1 h, payload: 45 B}"] * 3 + ["{interval: 0 s}", "{parked: 1 h}", "{interval: 30 s, parked: x}"])
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)
-            entry = "  - {name: fuzz-bus, kind: vehicle, count: %s, drive: %s, uplink: %s, presence: %s%s}\n" % (
-                rng.choice(["10", "10", "0", "1e9"]), drive, uplink, presence, ", via: %s" % via if via else "")
+            depot = rng.choice(["", "", ", depot: %s" % a, ", depot: %s" % b, ", depot: nowhere", ", depot: [1]"])
+            entry = "  - {name: fuzz-bus, kind: vehicle, count: %s, drive: %s, uplink: %s, presence: %s%s%s}\n" % (
+                rng.choice(["10", "10", "0", "1e9"]), drive, uplink, presence, ", via: %s" % via if via else "", depot)
             lines.insert(fleets + 1 if fleets is not None else len(lines), entry)
         elif op == "link":
             fleets = next((i for i, l in enumerate(lines) if l.startswith("fleets:")), None)

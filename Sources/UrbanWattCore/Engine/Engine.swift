@@ -112,13 +112,14 @@ public struct Engine: Sendable {
                         forwarded[i].bytes += out.bytes[k]
                     }
                 }
-                if moving[i], let presence = fleets[i].presence {
-                    // A fleet that moves sends from each district through that district's receiver.
+                if moving[i], let presence = fleets[i].presence, let split = fleets[i].districtShares(on: window.clock) {
+                    // A fleet that moves sends from each district through that district's receiver:
+                    // its nodes attach where they are, its traffic goes where its kind sends it.
                     let shares = presence.series(on: window.clock)
                     for k in 0..<range.count {
                         let nodes = nodeSplits[i].split(out.nodes[k], shares: shares, step: k)
-                        let messages = messageSplits[i].split(out.messages[k], shares: shares, step: k)
-                        let bytes = byteSplits[i].split(out.bytes[k], shares: shares, step: k)
+                        let messages = messageSplits[i].split(out.messages[k], shares: split.traffic, step: k)
+                        let bytes = byteSplits[i].split(out.bytes[k], shares: split.traffic, step: k)
                         for (d, receiver) in receivers[i].enumerated() {
                             guard let t = receiver else { continue }
                             if weighsAttached[t] { attached[t][k] += nodes[d] }

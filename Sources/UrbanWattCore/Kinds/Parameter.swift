@@ -8,6 +8,9 @@ public struct Parameter: Sendable {
     /// nil for the shape's own wording.
     public var what: String?
 
+    /// Whether the value names a district (`Shape.district`).
+    public var isDistrict: Bool { if case .district = shape { true } else { false } }
+
     public init(_ key: String, _ shape: Shape, required: Bool = false, what: String? = nil) {
         self.key = key
         self.shape = shape
@@ -30,6 +33,8 @@ public struct Parameter: Sendable {
         case schedule
         /// The name of a built-in or scenario profile.
         case profile
+        /// The name of one of the scenario's districts (read as text).
+        case district
         /// A local time "HH:MM", as seconds of the day.
         case clockTime
         /// A number of years, or a duration with a unit, greater than zero and within the range; read as years.

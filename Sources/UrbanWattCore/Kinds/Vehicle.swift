@@ -4,7 +4,9 @@
 ///
 /// `drive` is the share of the fleet driving at each hour. Where the vehicles are is the fleet's
 /// `presence:`: their energy, their traffic and the load of the receiver they send through
-/// (`via: {district: fleet}`) follow the share in each district.
+/// (`via: {district: fleet}`) follow the share in each district. With `depot`, the parked vehicles
+/// stand there (as far as the fleet is there at the hour), so a district's energy and reports are
+/// those of the vehicles driving through it and parked in it.
 public struct Vehicle: NodeKind, Equatable {
     public static let name = "vehicle"
     public static let summary = "drive × power + (1 − drive) × (idle share × idle + rest × sleep); reports while driving (and parked)"
@@ -17,6 +19,7 @@ public struct Vehicle: NodeKind, Equatable {
         Parameter("idle", .quantity(.power), what: "the unit's power while parked and awake, such as \"0.39 W\""),
         Parameter("idle_share", .fraction(), what: "the share of parked time the unit stays awake, such as 20%"),
         Parameter("sleep", .quantity(.power), what: "the unit's power while parked and asleep, such as \"48 mW\""),
+        Parameter("depot", .district, what: "the district where the parked vehicles stand, such as south"),
         Parameter(
             "uplink",
             .mapping([
@@ -44,10 +47,12 @@ public struct Vehicle: NodeKind, Equatable {
     public var parkedInterval: Double?
     /// Bytes one report puts on the network.
     public var bytesPerMessage: Int
+    /// The district where the parked vehicles stand; nil: parked as they are spread.
+    public var depot: String?
 
     public init(
         drive: Schedule, power: Double, idle: Double, sleep: Double, idleShare: Double = 0, interval: Double, parkedInterval: Double? = nil,
-        bytesPerMessage: Int
+        bytesPerMessage: Int, depot: String? = nil
     ) {
         self.drive = drive
         self.power = power
@@ -57,6 +62,7 @@ public struct Vehicle: NodeKind, Equatable {
         self.interval = interval
         self.parkedInterval = parkedInterval
         self.bytesPerMessage = bytesPerMessage
+        self.depot = depot
     }
 
     public static func make(_ f: KindInput) -> Vehicle? {
@@ -73,7 +79,8 @@ public struct Vehicle: NodeKind, Equatable {
         let overhead = Int(uplink.number("overhead") ?? Double(defaults.overhead))
         return Vehicle(
             drive: drive, power: f.number("power") ?? defaults.power, idle: f.number("idle") ?? defaults.idle, sleep: f.number("sleep") ?? defaults.sleep,
-            idleShare: f.number("idle_share") ?? 0, interval: interval, parkedInterval: uplink.number("parked"), bytesPerMessage: payload + overhead)
+            idleShare: f.number("idle_share") ?? 0, interval: interval, parkedInterval: uplink.number("parked"), bytesPerMessage: payload + overhead,
+            depot: f.text("depot"))
     }
 
     public func assumptions(given: Set<String>) -> [Assumption] {
@@ -98,6 +105,39 @@ public struct Vehicle: NodeKind, Equatable {
     public func reportRate(driving d: Double) -> Double { d / interval + (1 - d) * (parkedInterval.map { 1 / $0 } ?? 0) }
 
     public var role: TrafficRole { .sends }
+
+    /// With a depot among the districts: at each step the parked share of the fleet stands at the
+    /// depot as far as the fleet is there (the rest of it, parked elsewhere, spread as the fleet
+    /// is), the others drive; each district's energy is its driving and parked vehicles' power, its
+    /// traffic their reports.
+    public func districtShares(nodes: [[Double]], districts: [String], on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]]) {
+        guard let depot, let home = districts.firstIndex(of: depot) else { return (nodes, nodes) }
+        let driving = drive.series(on: clock)
+        let parkedPower = idleShare * idle + (1 - idleShare) * sleep
+        let parkedRate = parkedInterval.map { 1 / $0 } ?? 0
+        var energy = nodes, traffic = nodes
+        for k in 0..<clock.count {
+            let parked = 1 - driving[k]
+            let atDepot = Swift.min(parked, nodes[home][k])
+            let elsewhere = parked - atDepot, others = 1 - nodes[home][k]
+            var sums = (energy: 0.0, traffic: 0.0)
+            for p in districts.indices {
+                let parkedHere = p == home ? atDepot : others > 0 ? elsewhere * nodes[p][k] / others : 0
+                let drivingHere = Swift.max(0, nodes[p][k] - parkedHere)
+                energy[p][k] = drivingHere * power + parkedHere * parkedPower
+                traffic[p][k] = drivingHere / interval + parkedHere * parkedRate
+                sums.energy += energy[p][k]
+                sums.traffic += traffic[p][k]
+            }
+            // Shares of a whole; a fleet that draws or sends nothing at a step is where it is.
+            for p in districts.indices {
+                energy[p][k] = sums.energy > 0 ? energy[p][k] / sums.energy : nodes[p][k]
+                traffic[p][k] = sums.traffic > 0 ? traffic[p][k] / sums.traffic : nodes[p][k]
+            }
+        }
+        return (energy, traffic)
+    }
+
     public func unitPower(_ c: StepperContext) -> [Double] { drive.series(on: c.clock).map(power(driving:)) }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper {
