@@ -1,13 +1,13 @@
 import Foundation
 import UrbanWattCore
-public import UrbanWattResults
+package import UrbanWattResults
 import UrbanWattScenario
 
 /// The scenario regression suite: each `DIR/NAME.yaml` against its golden summary
 /// `DIR/expected/NAME.summary.json`, field by field, within a relative tolerance.
-public enum RegressionSuite {
+package enum RegressionSuite {
     /// What checking one scenario found.
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         case passed
         /// The fields that differ beyond `tolerance`.
         case failed([RegressionCheck.Mismatch], tolerance: Double)
@@ -17,12 +17,12 @@ public enum RegressionSuite {
         case blessed
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case noInput(String)
         case unreadableGolden(String)
         case cannotWrite(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .noInput(let path): "\(path): no such file or folder"
             case .unreadableGolden(let path): "\(path): not a readable summary"
@@ -32,10 +32,10 @@ public enum RegressionSuite {
     }
 
     /// The tolerance when neither the caller nor the scenario (`check: {tolerance}`) gives one.
-    public static let defaultTolerance = 1e-9
+    package static let defaultTolerance = 1e-9
 
     /// The YAML files named, or found in the folders named (default: `Scenarios`).
-    public static func files(_ paths: [String]) throws(Failure) -> [String] {
+    package static func files(_ paths: [String]) throws(Failure) -> [String] {
         var files: [String] = []
         for path in paths.isEmpty ? ["Scenarios"] : paths {
             var isDirectory: ObjCBool = false
@@ -51,14 +51,14 @@ public enum RegressionSuite {
     }
 
     /// `DIR/expected/NAME.summary.json` for `DIR/NAME.yaml`.
-    public static func golden(for file: String) -> String {
+    package static func golden(for file: String) -> String {
         let (folder, name) = PathText.split(file)
         return PathText.join(folder, "expected/\(PathText.stem(name)).summary.json")
     }
 
     /// Runs `simulation` and compares its summary with the golden of `file`, or writes the golden
     /// when `bless`. `tolerance` overrides the scenario's.
-    public static func check(_ simulation: Simulation, file: String, tolerance: Double? = nil, bless: Bool = false) throws(Failure) -> Outcome {
+    package static func check(_ simulation: Simulation, file: String, tolerance: Double? = nil, bless: Bool = false) throws(Failure) -> Outcome {
         let golden = golden(for: file)
         let exists = FileManager.default.fileExists(atPath: golden)
         if !exists && !bless { return .noGolden }

@@ -1,61 +1,61 @@
 import Foundation
-public import UrbanWattCore
-public import UrbanWattResults
+package import UrbanWattCore
+package import UrbanWattResults
 
 /// A run as the command line makes it, from the simulation to the results folder: the central run
 /// folded chunk by chunk into its figures, the time series and (for a shard) its series file, the
 /// Monte Carlo runs, and the folder written whole. What the caller adds comes through `Hooks`:
 /// progress, interruption, and a stream that publishes each chunk (telemetry) and says how much of
 /// it went out.
-public struct RunJob: Sendable {
+package struct RunJob: Sendable {
     /// The results folder, replaced whole when the run is written (`StagedFolder`).
-    public var folder: String
+    package var folder: String
     /// Steps per row of timeseries.csv, and its columns.
-    public var stepsPerRow: Int
-    public var columns: CSVWriters.Columns = .layers
+    package var stepsPerRow: Int
+    package var columns: CSVWriters.Columns = .layers
     /// Monte Carlo replications (`--runs`), nil for the central run only.
-    public var runs: Int?
+    package var runs: Int?
     /// This shard of the nodes, or with `runs` of the runs; nil for the whole run. A shard writes
     /// the files `merge` reads, sealed with `key` when given.
-    public var shard: Shard?
-    public var key: ShardKey?
+    package var shard: Shard?
+    package var key: ShardKey?
     /// Applied to each Monte Carlo run's scenario (the central run's period and step overrides).
-    public var adjust: @Sendable (inout Scenario) -> Void = { _ in }
+    package var adjust: @Sendable (inout Scenario) -> Void = { _ in }
 
-    public init(folder: String, stepsPerRow: Int) {
+    package init(folder: String, stepsPerRow: Int) {
         self.folder = folder
         self.stepsPerRow = stepsPerRow
     }
 
     /// The Monte Carlo runs this shard makes: runs k with k mod N = K − 1 (0 without `runs`).
-    public var shardRuns: Int {
+    package var shardRuns: Int {
         guard let runs else { return 0 }
         let part = shard ?? .whole
         return (runs - part.index + part.count - 1) / part.count
     }
 
     /// What the caller follows and adds.
-    public struct Hooks {
+    package struct Hooks {
         /// Steps done of all, and node steps so far (the engine's progress).
-        public var progress: (Int, Int, Int) -> Void = { _, _, _ in }
+        package var progress: (Int, Int, Int) -> Void = { _, _, _ in }
         /// Asked between chunks and Monte Carlo runs.
-        public var shouldStop: @Sendable () -> Bool = { false }
+        package var shouldStop: @Sendable () -> Bool = { false }
         /// Publishes a chunk of steps and returns how many of its first steps went out: the results
         /// cover what was streamed. With a stream, chunks are small and folded on the engine's thread.
-        public var stream: ((Range<Int>, [FleetSeries]) -> Int)?
+        package var stream: ((Range<Int>, [FleetSeries]) -> Int)?
         /// The central run is simulated (or stopped).
-        public var simulated: () -> Void = {}
+        package var simulated: () -> Void = {}
         /// Monte Carlo runs of this shard finished so far (of `RunJob.shardRuns`).
-        public var runFinished: @Sendable (Int) -> Void = { _ in }
+        package var runFinished: @Sendable (Int) -> Void = { _ in }
         /// Called once the figures are known and before they are written, to end the stream with
         /// them (nil: interrupted before the first step); returns the telemetry counts to record.
-        public var streamEnded: (RunSummary?) -> RunSummary.Telemetry? = { _ in nil }
+        package var streamEnded: (RunSummary?) -> RunSummary.Telemetry? = { _ in nil }
 
-        public init() {}
+        package init() {}
     }
 
     /// Why a job wrote nothing, or not all.
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         /// The results folder or a file beside it cannot be written or may not be replaced (exit 73).
         case cannotWrite(OutputFolder.Failure)
         /// A Monte Carlo run's draws never made a valid scenario, or mostly fell outside their range.
@@ -63,7 +63,7 @@ public struct RunJob: Sendable {
         /// Interrupted before the first step was simulated: nothing written.
         case interruptedBeforeStart
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotWrite(let f): f.description
             case .draws(let e): e.description
@@ -73,24 +73,24 @@ public struct RunJob: Sendable {
     }
 
     /// A written run.
-    public struct Outcome: Sendable {
-        public var breakdown: Breakdown
-        public var summary: RunSummary
+    package struct Outcome: Sendable {
+        package var breakdown: Breakdown
+        package var summary: RunSummary
         /// Fewer Monte Carlo runs finished than this shard had (interrupted).
-        public var runsInterrupted: Bool
+        package var runsInterrupted: Bool
     }
 }
 
 extension Simulation {
     /// The engine of `job`'s central run: with `--runs`, a shard splits the Monte Carlo runs and
     /// the central run is whole. Built once, for `execute` and whatever streams it.
-    public func engine(for job: RunJob) -> Engine {
+    package func engine(for job: RunJob) -> Engine {
         Engine(scenario: scenario, shard: job.runs == nil ? job.shard ?? .whole : .whole)
     }
 
     /// Runs `job` and writes its folder; see `RunJob`. `engine` is `engine(for: job)` when the
     /// caller built it already.
-    public func execute(_ job: RunJob, engine given: Engine? = nil, hooks: RunJob.Hooks = RunJob.Hooks()) throws(RunJob.Failure) -> RunJob.Outcome {
+    package func execute(_ job: RunJob, engine given: Engine? = nil, hooks: RunJob.Hooks = RunJob.Hooks()) throws(RunJob.Failure) -> RunJob.Outcome {
         let started = Date()
         let part = job.shard ?? .whole
         let engine = given ?? engine(for: job)

@@ -1,17 +1,17 @@
 import Foundation
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// A request the library refuses before any work, with what to change (the command line's exit 64).
-public struct UsageError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct UsageError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Everything decided about a run before it starts: the scenario's overrides, the rows of the
 /// time series, and the checks that refuse what would overflow, not fit or not mean anything.
-public enum RunPlan {
+package enum RunPlan {
     /// Overrides of a scenario's seed, period (`from`, `to` as YYYY-MM-DD) and step (a duration that divides a day).
-    public static func override(
+    package static func override(
         _ s: inout Scenario, seed: UInt64? = nil, from: String? = nil, to: String? = nil,
         step: String? = nil
     ) throws(UsageError) {
@@ -36,7 +36,7 @@ public enum RunPlan {
     }
 
     /// Steps per row of timeseries.csv for a `resolution`: a whole number of steps, at most the period.
-    public static func stepsPerRow(_ resolution: String, scenario s: Scenario) throws(UsageError) -> Int {
+    package static func stepsPerRow(_ resolution: String, scenario s: Scenario) throws(UsageError) -> Int {
         let length = Double(s.end.daysSinceEpoch - s.start.daysSinceEpoch) * 86_400
         guard case .success(let v) = QuantityParser.parse(resolution, as: .duration), v > 0, v <= length else {
             throw UsageError("--resolution expects a duration from one step to the period's length (\(Int(length)) s), such as 1h, got \"\(resolution)\"")
@@ -52,7 +52,7 @@ public enum RunPlan {
     /// shards of a scenario that does not split. Returns the work it will take, with `stepsPerRow`
     /// steps per row of the time series and per-node telemetry when `streaming`. `maxMemory` is in
     /// bytes, with the text it was given as (for the message).
-    public static func admit(
+    package static func admit(
         _ s: Scenario, runs: Int? = nil, sharded: Bool = false, stepsPerRow: Int? = nil, streaming: Bool = false,
         maxMemory: (bytes: Double, written: String)? = nil
     ) throws(UsageError) -> WorkEstimate {
@@ -76,12 +76,12 @@ public enum RunPlan {
 
     /// After an interruption while streaming, the results cover only the steps that were streamed,
     /// so that the summary and the stream agree.
-    public static func reconcile(_ result: inout SimulationResult, streamedSteps: Int?) {
+    package static func reconcile(_ result: inout SimulationResult, streamedSteps: Int?) {
         if let streamedSteps { result.completedSteps = min(result.completedSteps, streamedSteps) }
     }
 
     /// What an interrupted run wrote: results up to a time, or the Monte Carlo runs that finished.
-    public static func interruption(_ result: SimulationResult, runsFinished: Int? = nil, runsRequested: Int? = nil) -> String {
+    package static func interruption(_ result: SimulationResult, runsFinished: Int? = nil, runsRequested: Int? = nil) -> String {
         if let runsFinished, let runsRequested, runsFinished < runsRequested {
             return "interrupted after \(runsFinished) of \(runsRequested) Monte Carlo runs; the bands cover those, written with \"complete\": false"
         }

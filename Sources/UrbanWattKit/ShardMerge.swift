@@ -1,13 +1,13 @@
 import Foundation
 import UrbanWattCore
-public import UrbanWattResults
-public import UrbanWattScenario
+package import UrbanWattResults
+package import UrbanWattScenario
 
 /// Reconstructs the whole run from the folders `run --shard K/N` wrote: each shard's scenario is
 /// decoded again with the period and seed it ran with, its series read back, and all checked to
 /// belong together before they are added up.
-public enum ShardMerge {
-    public enum Failure: Error, CustomStringConvertible {
+package enum ShardMerge {
+    package enum Failure: Error, CustomStringConvertible {
         /// A folder without shard.json, series.bin and scenario.yaml.
         case notAShard(String)
         /// A shard's scenario.yaml no longer decodes.
@@ -17,7 +17,7 @@ public enum ShardMerge {
         /// A resolution that is not a whole number of the shards' steps.
         case resolution(UsageError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAShard(let folder):
                 "\(folder): not a shard's folder (shard.json, series.bin and scenario.yaml are written by `run --shard K/N`)"
@@ -33,7 +33,7 @@ public enum ShardMerge {
     /// and, for shards of `--runs N`, every run's figures in run order with their `uncertainty`
     /// section, the very one the unsharded `--runs N` gives. With `key`, every shard must be sealed
     /// with it (`run --shard K/N --key-file`).
-    public static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
+    package static func merge(folders: [String], resolution: String = "1h", key: ShardKey? = nil)
         throws(Failure) -> (breakdown: Breakdown, scenarioText: String, runs: [MonteCarlo.RunStats]?, uncertainty: RunSummary.Uncertainty?)
     {
         // With a key, what is merged is what was checked: scenario.yaml and runs.csv are read once

@@ -3,9 +3,9 @@ import Synchronization
 import UrbanWattCore
 
 /// `timeseries.csv` and `fleets.csv`.
-public enum CSVWriters {
+package enum CSVWriters {
     /// What the columns of timeseries.csv break the total into.
-    public enum Columns: String, Sendable, CaseIterable {
+    package enum Columns: String, Sendable, CaseIterable {
         case layers, fleets
     }
 
@@ -13,12 +13,12 @@ public enum CSVWriters {
     /// `time,time_local,total_kw,` then a column per layer (`sensing_kw`, …) or per fleet (`parking_kw`, …).
     /// `stepsPerRow` is a whole multiple of the rows the run kept (`Breakdown.stepsPerRow`). A long
     /// series is written in pieces on all cores, each piece's bytes as one writer would write them.
-    public static func timeseries(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> String {
+    package static func timeseries(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> String {
         String(decoding: timeseriesBytes(b, stepsPerRow: k, columns: columns), as: UTF8.self)
     }
 
     /// timeseries.csv as UTF-8 bytes, for writing without a copy into a String.
-    public static func timeseriesBytes(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> [UInt8] {
+    package static func timeseriesBytes(_ b: Breakdown, stepsPerRow k: Int, columns: Columns = .layers) -> [UInt8] {
         let series = timeseriesColumns(columns, b.scenario) { b.rows($0) }
         let total = b.rows(.total)
         let per = max(1, k / b.stepsPerRow)
@@ -96,7 +96,7 @@ public enum CSVWriters {
     /// Savings are both (efficiency and ICT-enabled) and the ICT-enabled alone, the latter's CO2 and
     /// cost with the effects on every carrier; `ict_*` the fleet's ICT part. A field the run has no
     /// figure for (no grid signal, no `replaces:` or ICT function, no battery) is empty.
-    public static func fleets(_ b: Breakdown) -> String {
+    package static func fleets(_ b: Breakdown) -> String {
         let carriers = b.scenario.carriers
         var out =
             "year,fleet,kind,layer,district,nodes,energy_kwh,peak_kw,co2_kg,cost,baseline_kwh,savings_kwh,savings_co2_kg,savings_cost,"
@@ -137,14 +137,14 @@ public enum CSVWriters {
     }
 
     /// A CSV field per RFC 4180: quoted, with quotes doubled, when it holds a comma, quote or line break.
-    public static func field(_ s: String) -> String {
+    package static func field(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The fields of one CSV line written with `field` (quoted fields, doubled quotes); nil when a
     /// quote is left open or stray.
-    public static func fields(_ line: String) -> [String]? {
+    package static func fields(_ line: String) -> [String]? {
         var out: [String] = []
         var current = ""
         var quoted = false, wasQuoted = false

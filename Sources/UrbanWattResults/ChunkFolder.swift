@@ -8,20 +8,20 @@ import Dispatch
 ///
 /// `State` is only ever touched by the folding queue until `finish`: that is what makes the class
 /// safe to share between the two threads, hence `@unchecked Sendable`.
-public final class ChunkFolder<State>: @unchecked Sendable {
+package final class ChunkFolder<State>: @unchecked Sendable {
     private let queue = DispatchQueue(label: "urbanwatt.fold")
     private let slots: DispatchSemaphore
     private var state: State
     private let concurrent: Bool
 
-    public init(_ state: State, concurrent: Bool = true, depth: Int = 4) {
+    package init(_ state: State, concurrent: Bool = true, depth: Int = 4) {
         self.state = state
         self.concurrent = concurrent
         slots = DispatchSemaphore(value: depth)
     }
 
     /// Queues `work` on the state, after every chunk submitted before.
-    public func submit(_ work: @escaping @Sendable (inout State) -> Void) {
+    package func submit(_ work: @escaping @Sendable (inout State) -> Void) {
         guard concurrent else { return work(&state) }
         slots.wait()
         queue.async {
@@ -31,7 +31,7 @@ public final class ChunkFolder<State>: @unchecked Sendable {
     }
 
     /// Waits until every submitted chunk is folded; the state.
-    public func finish() -> State {
+    package func finish() -> State {
         queue.sync { state }
     }
 }

@@ -8,28 +8,28 @@ import UrbanWattCore
 /// A staging folder's manifest says `"state": "writing"` until its files are complete: such a
 /// folder was created empty by UrbanWatt and only UrbanWatt wrote into it, so a killed run's staging
 /// folder may be removed whole.
-public struct FolderManifest: Sendable, Equatable {
-    public static let fileName = ".urbanwatt-manifest.json"
+package struct FolderManifest: Sendable, Equatable {
+    package static let fileName = ".urbanwatt-manifest.json"
 
-    public enum State: String, Sendable { case writing, complete }
+    package enum State: String, Sendable { case writing, complete }
 
-    public var command: String
-    public var runID: String
-    public var state: State
+    package var command: String
+    package var runID: String
+    package var state: State
     /// Plain file names inside the folder (no `/`), sorted.
-    public var files: [String]
+    package var files: [String]
     /// Each file's size and modification time as written: a listed file edited since is no longer
     /// UrbanWatt's to replace. Manifests written before stamps have none, and their files are owned.
-    public var stamps: [String: Stamp]
+    package var stamps: [String: Stamp]
 
     /// A file's size in bytes and modification time (seconds and nanoseconds), as `lstat` gives them.
-    public struct Stamp: Sendable, Equatable {
-        public var bytes: Int
-        public var seconds: Int
-        public var nanoseconds: Int
+    package struct Stamp: Sendable, Equatable {
+        package var bytes: Int
+        package var seconds: Int
+        package var nanoseconds: Int
 
         /// The stamp of the regular file at `path`, nil for anything else.
-        public init?(of path: String) {
+        package init?(of path: String) {
             guard let file = FileStatus(path), file.isRegularFile else { return nil }
             (bytes, seconds, nanoseconds) = (Int(file.info.st_size), Int(file.info.st_mtim.tv_sec), Int(file.info.st_mtim.tv_nsec))
         }
@@ -39,7 +39,7 @@ public struct FolderManifest: Sendable, Equatable {
         }
     }
 
-    public init(command: String, runID: String, state: State, files: [String], stamps: [String: Stamp] = [:]) {
+    package init(command: String, runID: String, state: State, files: [String], stamps: [String: Stamp] = [:]) {
         self.command = command
         self.runID = runID
         self.state = state
@@ -47,7 +47,7 @@ public struct FolderManifest: Sendable, Equatable {
         self.stamps = stamps
     }
 
-    public func serialized() -> String {
+    package func serialized() -> String {
         JSONValue.object([
             ("urbanwatt_manifest", .integer(1)), ("version", .string(UrbanWattVersion.current)), ("command", .string(command)),
             ("run_id", .string(runID)), ("state", .string(state.rawValue)), ("files", .array(files.map(JSONValue.string))),
@@ -69,7 +69,7 @@ public struct FolderManifest: Sendable, Equatable {
 
     /// The manifest of `folder`, nil when it has none or one that is not UrbanWatt's. A listed
     /// name with a `/`, or `.`/`..`, makes the whole manifest invalid: it could point outside.
-    public static func read(in folder: String) -> FolderManifest? {
+    package static func read(in folder: String) -> FolderManifest? {
         let path = PathText.join(folder, fileName)
         // Only a regular file: a link named like the manifest could make any folder look like ours.
         guard let file = FileStatus(path), file.isRegularFile, file.info.st_size < 1 << 20,
@@ -99,7 +99,7 @@ public struct FolderManifest: Sendable, Equatable {
     }
 
     /// Writes the manifest into `folder` (through a temporary file and a rename).
-    public func write(in folder: String) throws(OutputFolder.Failure) {
+    package func write(in folder: String) throws(OutputFolder.Failure) {
         try OutputFolder(path: folder).write(Self.fileName, serialized())
     }
 

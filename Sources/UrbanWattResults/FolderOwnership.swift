@@ -7,9 +7,9 @@ import UrbanWattCore
 /// are kept: hard-linked into the new folder before the swap, and unlinked from the old one only
 /// once the new one is seen to hold the same file. An unmarked folder that holds anything is
 /// refused, naming the first entry found.
-public enum FolderOwnership {
+package enum FolderOwnership {
     /// What stands at a results path.
-    public enum Verdict: Sendable, Equatable {
+    package enum Verdict: Sendable, Equatable {
         case absent
         case empty
         /// Marked by UrbanWatt; `kept` are the entries its manifest does not list.
@@ -18,7 +18,7 @@ public enum FolderOwnership {
 
     /// `path` made absolute and standardised, refused when it is the current folder or holds it
     /// (`--out .`, `--out ..`, `--out /`): replacing it would pull the folder from under the shell.
-    public static func resolve(_ path: String) throws(OutputFolder.Failure) -> String {
+    package static func resolve(_ path: String) throws(OutputFolder.Failure) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let absolute = (path.hasPrefix("/") ? path : PathText.join(cwd, path)) as NSString
         let target = absolute.standardizingPath
@@ -30,7 +30,7 @@ public enum FolderOwnership {
     }
 
     /// Whether UrbanWatt may replace what stands at `target` (absolute), and what it must keep.
-    public static func check(_ target: String) throws(OutputFolder.Failure) -> Verdict {
+    package static func check(_ target: String) throws(OutputFolder.Failure) -> Verdict {
         guard let status = FileStatus(target) else {
             if errno == ENOENT || errno == ENOTDIR { return .absent }
             throw .cannotWrite(target, String(cString: strerror(errno)))

@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 
 /// Named points where a results folder is being replaced, at which `URBANWATT_KILL_AT=NAME`
 /// kills the process (SIGKILL): tests of what a killed run leaves behind stop it exactly there,

@@ -1,20 +1,20 @@
 /// How many steps the total power spent in each band of a histogram, for the load-duration curve
 /// without keeping every step: the bands widen (pairs merge) whenever a power exceeds the top, so
 /// the curve is drawn to within 1/`bands` of the peak whatever the run's length.
-public struct LoadHistogram: Sendable {
-    public static let bands = 2048
+package struct LoadHistogram: Sendable {
+    package static let bands = 2048
     /// Band width, kW; 0 until the first power above zero.
     private(set) var width = 0.0
     private(set) var counts = [Int](repeating: 0, count: LoadHistogram.bands)
     /// The highest power added, kW.
-    public private(set) var maximum = 0.0
-    public private(set) var steps = 0
+    package private(set) var maximum = 0.0
+    package private(set) var steps = 0
 
-    public init() {}
+    package init() {}
 
     /// Adds one step's power; one that is not finite (validation keeps them out) is passed over:
     /// a band cannot hold it, and doubling the width toward it would never end.
-    public mutating func add(_ kW: Double) {
+    package mutating func add(_ kW: Double) {
         guard kW.isFinite else { return }
         steps += 1
         maximum = max(maximum, kW)
@@ -30,7 +30,7 @@ public struct LoadHistogram: Sendable {
 
     /// (hours at or above, kW) from the peak down, one point per band that holds steps, for steps of
     /// `dt` seconds: a band's steps are drawn at its upper edge (the peak for the top one).
-    public func curve(dt: Double) -> [(hours: Double, kW: Double)] {
+    package func curve(dt: Double) -> [(hours: Double, kW: Double)] {
         guard steps > 0 else { return [] }
         var out: [(Double, Double)] = [(0, maximum)]
         var above = 0

@@ -1,20 +1,20 @@
 import Foundation
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// Field-by-field comparison of a summary with its golden copy: numbers within a relative
 /// tolerance, everything else exactly, the `run` section ignored.
-public enum RegressionCheck {
-    public struct Mismatch: Sendable, Equatable {
-        public var field: String
-        public var expected: String
-        public var got: String
+package enum RegressionCheck {
+    package struct Mismatch: Sendable, Equatable {
+        package var field: String
+        package var expected: String
+        package var got: String
         /// |got − expected| / |expected|, for numbers.
-        public var relative: Double?
+        package var relative: Double?
     }
 
-    public static let ignored: Set<String> = ["run"]
+    package static let ignored: Set<String> = ["run"]
 
-    public static func compare(expected: JSONValue, got: JSONValue, tolerance: Double) -> [Mismatch] {
+    package static func compare(expected: JSONValue, got: JSONValue, tolerance: Double) -> [Mismatch] {
         var out: [Mismatch] = []
         walk(expected, got, path: "", tolerance: tolerance, into: &out)
         return out
@@ -48,7 +48,7 @@ public enum RegressionCheck {
     }
 
     /// field | expected | got | relative difference.
-    public static func table(_ mismatches: [Mismatch]) -> String {
+    package static func table(_ mismatches: [Mismatch]) -> String {
         // A whole list (an assumptions group) would widen every column to thousands of characters:
         // its start says which, the golden and summary.json hold the rest.
         func cell(_ s: String) -> String { s.count > 60 ? s.prefix(59) + "…" : s }

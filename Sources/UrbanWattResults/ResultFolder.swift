@@ -4,12 +4,12 @@ import UrbanWattCore
 
 /// Writes a run's output folder as a whole (`StagedFolder`): summary.json, timeseries.csv,
 /// fleets.csv, report.html, and for a shard the files `merge` needs.
-public enum ResultFolder {
+package enum ResultFolder {
     /// With `series` (a shard's, written while it ran in chunks of `chunk` steps), the folder also
     /// gets scenario.yaml, shard.json and series.bin for `merge`; with `runs`, runs.csv. With
     /// `timeseries`, the run wrote timeseries.csv as it went (at the run's rows), and it moves in.
     /// `command` names the writer in the folder's manifest.
-    public static func write(
+    package static func write(
         _ b: Breakdown, summary: RunSummary, to path: String, stepsPerRow: Int, columns: CSVWriters.Columns = .layers,
         scenarioText: String, command: String = "run", runs: [MonteCarlo.RunStats]? = nil, timeseries: TimeseriesFile? = nil,
         series: (writer: SeriesFile.Writer, chunk: Int, split: ShardFiles.Split)? = nil, key: ShardKey? = nil
@@ -57,12 +57,12 @@ public enum ResultFolder {
     }
 
     /// Why a results folder's summary cannot be read.
-    public struct ReadFailure: Error, CustomStringConvertible {
-        public var description: String
+    package struct ReadFailure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Reads `summary.json` of a results folder.
-    public static func summary(in path: String) throws(ReadFailure) -> RunSummary {
+    package static func summary(in path: String) throws(ReadFailure) -> RunSummary {
         let file = PathText.join(path, "summary.json")
         guard let data = FileManager.default.contents(atPath: file) else { throw ReadFailure(description: "\(file): missing or unreadable") }
         guard let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else { throw ReadFailure(description: "\(file): not valid JSON") }

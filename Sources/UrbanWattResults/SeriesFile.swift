@@ -1,22 +1,22 @@
 import Foundation
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// A shard's `series.bin`: every fleet's step series, written chunk by chunk while the shard runs
 /// and read back chunk by chunk by `merge`, so neither holds the period in memory. Each chunk holds,
 /// per fleet in scenario order, its energy, then the baseline, reference and ICT series it has
 /// (`FleetSeries.Parts`), messages, bytes and nodes for the chunk's steps, little-endian whatever
 /// the host (8 bytes a step for each but the nodes, 4).
-public enum SeriesFile {
+package enum SeriesFile {
     /// Appends chunks to a file and keeps its FNV-1a checksum.
-    public final class Writer {
-        public let path: String
+    package final class Writer {
+        package let path: String
         private let handle: FileHandle
-        public private(set) var checksum = NodeRandom.fnv1a(bytes: [])
-        public private(set) var steps = 0
+        package private(set) var checksum = NodeRandom.fnv1a(bytes: [])
+        package private(set) var steps = 0
         /// The first write error; later chunks are dropped, and `finish` reports it.
         private var failure: String?
 
-        public init(path: String) throws(OutputFolder.Failure) {
+        package init(path: String) throws(OutputFolder.Failure) {
             self.path = path
             guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
                 throw .cannotWrite(path, String(cString: strerror(errno)))
@@ -24,7 +24,7 @@ public enum SeriesFile {
             handle = h
         }
 
-        public func append(_ range: Range<Int>, _ series: [FleetSeries]) {
+        package func append(_ range: Range<Int>, _ series: [FleetSeries]) {
             guard failure == nil else { return }
             var data = Data()
             data.reserveCapacity(range.count * series.count * 36)
@@ -39,7 +39,7 @@ public enum SeriesFile {
         }
 
         /// Closes the file; throws the first write error (a full disk).
-        public func finish() throws(OutputFolder.Failure) {
+        package func finish() throws(OutputFolder.Failure) {
             try? handle.close()
             if let failure { throw .cannotWrite(path, failure) }
         }
@@ -58,8 +58,8 @@ public enum SeriesFile {
     static func bytesPerStep(_ parts: [FleetSeries.Parts]) -> Int { parts.reduce(0) { $0 + 28 + 8 * $1.rawValue.nonzeroBitCount } }
 
     /// Reads a series file written in chunks of `chunk` steps, any number of steps at a time.
-    public final class Reader {
-        public let path: String
+    package final class Reader {
+        package let path: String
         let parts: [FleetSeries.Parts]
         let chunk: Int
         let total: Int
@@ -70,7 +70,7 @@ public enum SeriesFile {
         private var offset = 0
 
         /// `total` steps of fleets with these parts, chunks of `chunk` steps.
-        public init(path: String, parts: [FleetSeries.Parts], chunk: Int, total: Int) throws(ShardFiles.Failure) {
+        package init(path: String, parts: [FleetSeries.Parts], chunk: Int, total: Int) throws(ShardFiles.Failure) {
             guard chunk > 0, let h = FileHandle(forReadingAtPath: path) else { throw ShardFiles.Failure(description: "\(path): cannot read") }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
             guard size == total * SeriesFile.bytesPerStep(parts) else {
@@ -88,7 +88,7 @@ public enum SeriesFile {
         deinit { try? handle.close() }
 
         /// The next `n` steps (fewer at the end of the file).
-        public func next(_ n: Int) throws(ShardFiles.Failure) -> [FleetSeries] {
+        package func next(_ n: Int) throws(ShardFiles.Failure) -> [FleetSeries] {
             var out = parts.map { FleetSeries(steps: 0, parts: $0) }
             var want = n
             while want > 0 {
@@ -139,7 +139,7 @@ public enum SeriesFile {
     }
 
     /// The FNV-1a checksum of a file, read a block at a time.
-    public static func checksum(of path: String) -> UInt64? {
+    package static func checksum(of path: String) -> UInt64? {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? h.close() }
         var hash = NodeRandom.fnv1a(bytes: [])

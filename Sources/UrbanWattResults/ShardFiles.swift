@@ -1,13 +1,13 @@
 import Foundation
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// What a shard's output folder holds besides the usual results, so that `urbanwatt merge` can
 /// recompute totals, peaks and means exactly: `shard.json` (period, counters, checksums),
 /// `series.bin` (every fleet's step series, little-endian whatever the host) and `scenario.yaml`
 /// (the scenario text it ran).
-public enum ShardFiles {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum ShardFiles {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// What must be equal in every shard of one run, with the header key that holds it.
@@ -19,7 +19,7 @@ public enum ShardFiles {
 
     /// What a run's shards divide: the nodes of every fleet, or (with `--runs N`) the Monte Carlo
     /// runs, each shard then simulating the central run whole.
-    public enum Split: Sendable, Equatable {
+    package enum Split: Sendable, Equatable {
         case nodes
         case runs(Int)
     }
@@ -27,7 +27,7 @@ public enum ShardFiles {
     /// `series` is the shard's series file, already written in chunks of `chunk` steps. With `key`,
     /// the header is also sealed with it over every file `merge` reads (`runsCSV`, the text of
     /// runs.csv, when the shard writes one).
-    public static func header(
+    package static func header(
         _ r: SimulationResult, scenarioText: String, series: SeriesFile.Writer, chunk: Int, split: Split = .nodes,
         key: ShardKey? = nil, runsCSV: String? = nil
     ) throws(Failure) -> JSONValue {
@@ -91,7 +91,7 @@ public enum ShardFiles {
     /// Checks that shards belong to one run: the same version, scenario text, seed, period and step,
     /// each series file (at `series`, the folder's series.bin or a private copy of it) as its header
     /// says, and K/N once each for one N. The error names the shard and what differs.
-    public static func checkTogether(_ shards: [(folder: String, header: JSONValue, series: String)]) throws(Failure) {
+    package static func checkTogether(_ shards: [(folder: String, header: JSONValue, series: String)]) throws(Failure) {
         guard let first = shards.first else { throw Failure(description: "no shards to merge") }
         for s in shards {
             let sum = SeriesFile.checksum(of: s.series).map(hex) ?? "unreadable"
@@ -132,7 +132,7 @@ public enum ShardFiles {
     /// values (a `42.0` for `42` would read the same and mean something else). `files` gives each
     /// file's bytes as they will be merged (in memory, or a private copy), so that what is checked
     /// is what is used, whatever the storage returns on a second read.
-    public static func checkKeyed(
+    package static func checkKeyed(
         _ folder: String, _ header: JSONValue, raw: String, key: ShardKey?,
         files: (String) -> ShardKey.Part?
     ) throws(Failure) {
@@ -171,7 +171,7 @@ public enum ShardFiles {
     /// Opens a shard written for `scenario` (already decoded from the folder's scenario.yaml with the
     /// header's overrides applied): its result and a reader of its series.
     /// `series` is the shard's series.bin, or the private copy that was checked.
-    public static func open(folder: String, scenario: Scenario, header: JSONValue, series: String) throws(Failure) -> (SimulationResult, SeriesFile.Reader) {
+    package static func open(folder: String, scenario: Scenario, header: JSONValue, series: String) throws(Failure) -> (SimulationResult, SeriesFile.Reader) {
         let clock = StepClock(from: scenario.start, to: scenario.end, step: scenario.step, zone: scenario.zone)
         guard let shardText = header["shard"]?.stringValue, let shard = Shard(parsing: shardText),
             let completed = header["completed_steps"]?.uint64Value.flatMap({ Int(exactly: $0) }), completed <= clock.count,
@@ -215,7 +215,7 @@ public enum ShardFiles {
 
     /// Adds the shards of one run, a chunk of steps at a time, into the unsharded run's figures.
     /// Shards must be 1..N of the same N.
-    public static func merge(_ shards: [(SimulationResult, SeriesFile.Reader)], stepsPerRow: Int) throws(Failure) -> Breakdown {
+    package static func merge(_ shards: [(SimulationResult, SeriesFile.Reader)], stepsPerRow: Int) throws(Failure) -> Breakdown {
         guard let first = shards.first?.0 else { throw Failure(description: "no shards to merge") }
         let n = first.shard.count
         let indices = shards.map(\.0.shard.index).sorted()

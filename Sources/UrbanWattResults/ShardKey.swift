@@ -6,7 +6,7 @@ import UrbanWattCore
 /// sealed with an HMAC-SHA256 over its fields and every file `merge` reads, so shards that pass
 /// through storage one does not trust cannot be altered, relabelled or swapped without the key.
 /// The FNV-1a seal beside it catches accidents only.
-public struct ShardKey: Sendable {
+package struct ShardKey: Sendable {
     /// The files a keyed seal covers, in this order, besides the header's own fields.
     static let files = ["scenario.yaml", "series.bin", "runs.csv"]
     static let minimumBytes = 16, maximumBytes = 1 << 20
@@ -14,7 +14,7 @@ public struct ShardKey: Sendable {
     let key: SymmetricKey
 
     /// The key is the file's bytes as they are (a trailing newline included): 16 bytes to 1 MiB.
-    public init(file: String) throws(ShardFiles.Failure) {
+    package init(file: String) throws(ShardFiles.Failure) {
         // A regular file only, through links (a mounted secret is one): /dev/urandom would be read for ever.
         var info = stat()
         if stat(file, &info) == 0 {
@@ -37,7 +37,7 @@ public struct ShardKey: Sendable {
     }
 
     /// One part of what is sealed: bytes in memory, or a file read a block at a time.
-    public enum Part {
+    package enum Part {
         case bytes(String, [UInt8])
         case file(String, String)
 

@@ -9,16 +9,16 @@ import UrbanWattCore
 ///
 /// Only a folder that is absent, empty or marked by UrbanWatt is replaced (`FolderOwnership`); the
 /// files a marked folder holds beside UrbanWatt's are kept in the new one.
-public enum StagedFolder {
+package enum StagedFolder {
     /// Refuses, before any work, a place `replace` would refuse: the current folder, a link, a
     /// file, or a folder holding what UrbanWatt did not write.
-    public static func checkReplaceable(_ path: String) throws(OutputFolder.Failure) {
+    package static func checkReplaceable(_ path: String) throws(OutputFolder.Failure) {
         _ = try FolderOwnership.check(FolderOwnership.resolve(path))
     }
 
     /// Builds the folder at `path` with `fill`, marks it as written by `command`, then puts it in
     /// place.
-    public static func replace(_ path: String, command: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
+    package static func replace(_ path: String, command: String, fill: (OutputFolder) throws(OutputFolder.Failure) -> Void) throws(OutputFolder.Failure) {
         let target = try FolderOwnership.resolve(path)
         let (parent, name) = PathText.split(target)
         do {
@@ -56,7 +56,7 @@ public enum StagedFolder {
 
     /// A file beside the folder at `path` (`.NAME.TAG-PID`) for what a run writes while it runs
     /// and `replace` then moves into the folder; a killed run's is removed like its staging folder.
-    public static func scratchFile(for path: String, tag: String = "series") -> String {
+    package static func scratchFile(for path: String, tag: String = "series") -> String {
         let (parent, name) = PathText.split((path as NSString).standardizingPath)
         try? FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
         return sibling(name, in: parent, tag: tag, pid: getpid())

@@ -2,8 +2,8 @@ import Foundation
 import UrbanWattCore
 
 /// The terminal summary of a run: totals, layers, years, fleets and the balance.
-public enum SummaryTable {
-    public static func render(_ b: Breakdown) -> String {
+package enum SummaryTable {
+    package static func render(_ b: Breakdown) -> String {
         let r = b.result
         let totalKWh = b.kWh(.total)
         var lines: [String] = []
@@ -85,7 +85,7 @@ public enum SummaryTable {
     }
 
     /// Columns padded to their widest cell; numbers right-aligned.
-    public static func table(_ rows: [[String]]) -> [String] {
+    package static func table(_ rows: [[String]]) -> [String] {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
         return rows.enumerated().flatMap { (k, row) -> [String] in
             let line = row.enumerated().map { c, cell in
@@ -98,7 +98,7 @@ public enum SummaryTable {
     }
 
     /// Thousands separators; one decimal below 100.
-    public static func number(_ x: Double) -> String {
+    package static func number(_ x: Double) -> String {
         if abs(x) < 0.05 { return "0.0" }
         if abs(x) < 100 { return FixedDecimal.format(x, digits: 1) }
         guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? String(format: "%.3e", x) : "n/a" }
@@ -107,7 +107,7 @@ public enum SummaryTable {
 
     /// Money as a price known to a few per cent means it: three significant figures, never below
     /// whole units (263,912.55 → 264,000; 1,234.56 → 1,230; 12.34 → 12).
-    public static func money(_ x: Double) -> String {
+    package static func money(_ x: Double) -> String {
         guard x.isFinite, abs(x) < 1e18 else { return number(x) }
         let digits = abs(x) < 1 ? 1 : Int(log10(abs(x)).rounded(.down)) + 1
         let scale = digits > 3 ? pow(10, Double(digits - 3)) : 1

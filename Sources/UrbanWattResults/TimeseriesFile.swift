@@ -1,14 +1,14 @@
 import Foundation
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// timeseries.csv written as the run goes, one line per row the tally keeps, into a scratch file
 /// beside the results folder that `ResultFolder.write` then moves in: `append` formats and writes
 /// the rows the tally has closed (on the folding core, while the engine computes the next chunk),
 /// `finish` the rest. The bytes are those `CSVWriters.timeseriesBytes` writes at the same resolution;
 /// the decade's megabytes never sit in memory, nor wait for the end to be formatted and written.
-public final class TimeseriesFile {
-    public let path: String
-    public let columns: CSVWriters.Columns
+package final class TimeseriesFile {
+    package let path: String
+    package let columns: CSVWriters.Columns
     private let handle: FileHandle
     private var out: ByteWriter
     /// Rows formatted so far.
@@ -19,7 +19,7 @@ public final class TimeseriesFile {
     /// Bytes gathered before a write.
     static let block = 1 << 20
 
-    public init(path: String, columns: CSVWriters.Columns, scenario: Scenario) throws(OutputFolder.Failure) {
+    package init(path: String, columns: CSVWriters.Columns, scenario: Scenario) throws(OutputFolder.Failure) {
         self.path = path
         self.columns = columns
         guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
@@ -30,14 +30,14 @@ public final class TimeseriesFile {
     }
 
     /// Writes the rows `tally` has closed: all but its last, which later steps may still add to.
-    public func append(_ tally: Tally) {
+    package func append(_ tally: Tally) {
         format(tally, through: tally.rows(.total).count - 1, steps: tally.steps)
         if out.bytes.count >= TimeseriesFile.block { flush() }
     }
 
     /// Writes the rows not written yet, up to the last one `b` has, and closes the file; throws the
     /// first write error (a full disk).
-    public func finish(_ b: Breakdown) throws(OutputFolder.Failure) {
+    package func finish(_ b: Breakdown) throws(OutputFolder.Failure) {
         format(b.tally, through: b.tally.rows(.total).count, steps: b.steps)
         flush()
         try? handle.close()

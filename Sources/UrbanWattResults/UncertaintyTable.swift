@@ -1,8 +1,8 @@
 import UrbanWattCore
 
 /// The terminal view of a `--runs` result: p5 / p50 / p95 of the totals, of each year and of the net balance.
-public enum UncertaintyTable {
-    public static func render(_ u: RunSummary.Uncertainty) -> String {
+package enum UncertaintyTable {
+    package static func render(_ u: RunSummary.Uncertainty) -> String {
         var rows = [["Monte Carlo (\(u.runs) runs)", "p5", "p50", "p95"]]
         func add(_ name: String, _ band: RunSummary.Band) {
             rows.append([name] + [band.p5, band.p50, band.p95].map(SummaryTable.number))

@@ -126,7 +126,7 @@ enum FleetDecoder {
             fleet.district = presence.districts[0]
         }
         // A kind's district (a vehicle's depot) is one the fleet is in.
-        for p in kind.type.parameters where p.isDistrict {
+        for p in kind.type.parameters where p.isDistrict && (f["presence"] == nil || presence != nil) {
             if let at = f[p.key], let name = at.scalar, context.districts.contains(name), !fleet.districts.contains(name) {
                 r.error(at, "`\(name)` is not a district this fleet is in (\(fleet.districts.joined(separator: ", ")))")
             }

@@ -42,6 +42,9 @@ public struct Aggregator: Sendable {
     private var byFleet: [String: Totals] = [:]
     /// What the fleets that move sent, by the district each message's topic names ("?" for none).
     private var movingByDistrict: [String: Totals] = [:]
+    /// The topic level that names the district (`{district}` in the run's topic template, from its
+    /// `running` status's `district_level`); nil when the topics do not name it.
+    private var districtLevel: Int?
     private var nodes: [String: SeqTracker] = [:]
     /// Per node, the seq and power of its latest message (a late one does not replace it).
     private var latest: [String: (seq: Int, power: Double)] = [:]
@@ -100,6 +103,7 @@ public struct Aggregator: Sendable {
         scenario = status["scenario"]?.stringValue ?? scenario
         step = status["step_s"]?.doubleValue.flatMap { $0 >= 1 && $0 <= 86_400 ? $0 : nil } ?? step
         fleetMode = status["telemetry"]?.stringValue == "fleets"
+        districtLevel = status["district_level"]?.doubleValue.flatMap { $0 >= 0 && $0 < 1024 && $0 == $0.rounded() ? Int($0) : nil }
         guard case .object(let pairs)? = status["fleets"] else { return }
         for (name, v) in pairs {
             var districts: Set<String> = []
@@ -138,7 +142,9 @@ public struct Aggregator: Sendable {
         byFleet[d.fleet, default: Totals()].energy += d.energy
         byFleet[d.fleet, default: Totals()].messages += 1
         if let districts = fleets[d.fleet]?.districts, !districts.isEmpty {
-            let district = topic.split(separator: "/").lazy.map(String.init).first { districts.contains($0) } ?? "?"
+            let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+            let named = districtLevel.flatMap { $0 < levels.count ? String(levels[$0]) : nil }
+            let district = named.flatMap { districts.contains($0) ? $0 : nil } ?? "?"
             movingByDistrict[district, default: Totals()].energy += d.energy
             movingByDistrict[district, default: Totals()].messages += 1
         }

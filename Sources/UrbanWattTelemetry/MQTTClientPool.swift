@@ -24,11 +24,11 @@ import Synchronization
 /// `@unchecked Sendable`: `outbox`, `connectedCount` and the encoded properties are a Mutex, an
 /// Atomic and a Mutex; `condition` guards what the caller's thread waits for; the connections and
 /// the loop's own state are the loop thread's alone; `telemetryProperties` is set before `connect`.
-public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
-    public let settings: MQTTSettings
-    public let count: Int
+package final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
+    package let settings: MQTTSettings
+    package let count: Int
     /// Connections opened per second at most (nil: as fast as handshakes complete).
-    public let connectRate: Double?
+    package let connectRate: Double?
     static let maxHandshakes = 64
     /// Open files a connection takes.
     static let filesPerClient = 1
@@ -71,11 +71,11 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     private var lastStatus: OutgoingMessage?
     private var events: PoolConnection.Events!
 
-    public nonisolated(unsafe) var telemetryProperties = MessageProperties() {
+    package nonisolated(unsafe) var telemetryProperties = MessageProperties() {
         didSet { encodedProperties.withLock { $0.removeAll() } }
     }
 
-    public init(_ settings: MQTTSettings, clients: Int, connectRate: Double? = nil) throws(MosquittoError) {
+    package init(_ settings: MQTTSettings, clients: Int, connectRate: Double? = nil) throws(MosquittoError) {
         self.settings = settings
         count = max(1, clients)
         self.connectRate = connectRate
@@ -110,25 +110,25 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     deinit { stop() }
 
     /// Connection k's client id: the pool's id with the connection's number, `{id}-{k}`, k from 1.
-    public static func clientID(_ base: String, _ k: Int) -> String { "\(base)-\(k + 1)" }
+    package static func clientID(_ base: String, _ k: Int) -> String { "\(base)-\(k + 1)" }
 
     // MARK: The caller's side
 
-    public var isConnected: Bool { connectedCount.load(ordering: .acquiring) == count }
+    package var isConnected: Bool { connectedCount.load(ordering: .acquiring) == count }
 
-    public var hasGivenUp: Bool { locked { gaveUp } }
+    package var hasGivenUp: Bool { locked { gaveUp } }
 
-    public var maximumPacketSize: Int? { locked { packetLimit } }
+    package var maximumPacketSize: Int? { locked { packetLimit } }
 
-    public var failureReason: String? { locked { rejected } }
+    package var failureReason: String? { locked { rejected } }
 
-    public func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) {
+    package func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) {
         locked { handlers = (acknowledged, connection) }
     }
 
     /// Opens every connection (ramped) and waits until all are connected; throws when the broker
     /// refuses one, or they are not all up within the reconnect timeout plus the ramp.
-    public func connect() throws(ConnectFailure) {
+    package func connect() throws(ConnectFailure) {
         if settings.url.tls { throw .unavailable("--clients speaks plain MQTT; for \(settings.url) use one connection (--clients 1)") }
         try MQTTClientPool.makeRoomForFiles(clients: count)
         address = try SocketAddress.resolve(settings.url.host, port: settings.url.port)
@@ -178,7 +178,7 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
         }
     }
 
-    public func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
+    package func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         if let why = failureReason { return .rejected(why) }
         if let limit = maximumPacketSize, message.packetSize(qos: qos, properties: properties(status: message.isStatus, expiry: expiry)) > limit {
             return .rejected(
@@ -197,14 +197,14 @@ public final class MQTTClientPool: BrokerConnection, @unchecked Sendable {
     }
 
     /// Sends DISCONNECT on every connection (so the broker publishes no last will) and stops.
-    public func disconnect() {
+    package func disconnect() {
         locked { sayingGoodbye = true }
         poller.wake()
         waitForLoop()
     }
 
     /// Stops the loop without a goodbye and waits until it has ended.
-    public func stop() {
+    package func stop() {
         locked { stopping = true }
         poller.wake()
         waitForLoop()

@@ -1,5 +1,5 @@
 /// The names of MQTT reason codes: MQTT 5 (§2.4) and the MQTT 3.1.1 CONNACK return codes.
-public enum MQTTReason {
+package enum MQTTReason {
     static let names: [Int32: String] = [
         0: "success", 1: "unacceptable protocol version", 2: "identifier rejected", 3: "server unavailable",
         4: "bad user name or password", 5: "not authorised", 16: "no matching subscribers",
@@ -16,10 +16,10 @@ public enum MQTTReason {
     ]
 
     /// "not authorised (135)", or "code N" for a code MQTT does not define.
-    public static func text(_ code: Int32) -> String {
+    package static func text(_ code: Int32) -> String {
         names[code].map { "\($0) (\(code))" } ?? "code \(code)"
     }
 
     /// Codes that mean the credentials or the client were refused (exit 77).
-    public static func isAuthRefusal(_ code: Int32) -> Bool { [4, 5, 134, 135].contains(code) }
+    package static func isAuthRefusal(_ code: Int32) -> Bool { [4, 5, 134, 135].contains(code) }
 }

@@ -38,8 +38,10 @@ final class NodeTelemetry {
         districts = nodes.fleet.districts
         self.topicParts = districts.map(topicParts)
         let n = nodes.localNodes
-        if let presence = nodes.fleet.presence {
-            shares = presence.series(on: clock)
+        // Placed by the share of the fleet's energy in each district, which its messages carry: as
+        // its nodes are, unless its kind places its use apart (a vehicle's depot).
+        if let split = nodes.fleet.districtShares(on: clock) {
+            shares = split.energy
             draws = (0..<n).map(nodes.districtDraw)
         } else {
             shares = []

@@ -4,8 +4,8 @@ import UrbanWattResults
 /// The listener's aggregate in the Prometheus text exposition format (version 0.0.4), rendered from
 /// a snapshot at each scrape, so a fleet's labels come from the run's `running` status even when
 /// its first messages arrived before it.
-public enum PrometheusText {
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+package enum PrometheusText {
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Families and samples in the exposition format, one scrape's text.
     struct Writer {
@@ -30,7 +30,7 @@ public enum PrometheusText {
         }
     }
 
-    public static func render(_ a: Aggregator, latency: LatencyHistogram.Snapshot? = nil) -> String {
+    package static func render(_ a: Aggregator, latency: LatencyHistogram.Snapshot? = nil) -> String {
         var w = Writer()
         func family(_ name: String, _ type: String, _ help: String) { w.family(name, type, help) }
         func sample(_ name: String, _ labels: [(String, String)], _ value: Double) { w.sample(name, labels, value) }
@@ -71,7 +71,7 @@ public enum PrometheusText {
     /// A streaming run's publisher (`run --metrics`), as emqtt-bench exports its own: the messages
     /// generated, handed to the broker, acknowledged and dropped, those in flight and queued, and
     /// the acknowledgement latency at QoS 1 and 2.
-    public static func render(publisher s: TelemetrySession.Live, latency: LatencyHistogram.Snapshot, scenario: String) -> String {
+    package static func render(publisher s: TelemetrySession.Live, latency: LatencyHistogram.Snapshot, scenario: String) -> String {
         var w = Writer()
         let labels = [("scenario", scenario)]
         let p = s.publisher

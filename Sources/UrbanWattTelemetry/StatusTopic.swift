@@ -1,14 +1,14 @@
-public import UrbanWattCore
-public import UrbanWattResults
+package import UrbanWattCore
+package import UrbanWattResults
 
 /// The retained status of a run, `urbanwatt/{scenario}/status`: `running` on connect (with the fleets,
 /// so listeners can place every node), `done` with the totals, `interrupted`, and `offline` as the
 /// last will.
-public enum StatusTopic {
-    public static func topic(_ scenario: String) -> String { "urbanwatt/\(scenario)/status" }
-    public static let filter = "urbanwatt/+/status"
+package enum StatusTopic {
+    package static func topic(_ scenario: String) -> String { "urbanwatt/\(scenario)/status" }
+    package static let filter = "urbanwatt/+/status"
 
-    public static func running(_ s: Scenario, config: TelemetryConfig, runID: String) -> String {
+    package static func running(_ s: Scenario, config: TelemetryConfig, runID: String) -> String {
         JSONValue.object([
             ("state", .string("running")),
             ("scenario", .string(s.name)),
@@ -19,6 +19,9 @@ public enum StatusTopic {
             ("step_s", .integer(Int(s.step))),
             ("telemetry", .string(config.mode.rawValue)),
             ("payload", .string(config.format.rawValue)),
+            // The topic level that names each message's district, for a listener to place a fleet
+            // that moves (absent when the topics do not name it).
+            ("district_level", config.topic.districtLevel.map(JSONValue.integer) ?? .null),
             (
                 "fleets",
                 .object(
@@ -36,7 +39,7 @@ public enum StatusTopic {
 
     /// `done` or `interrupted`, with the run id of `running`, the totals, the balance, the message
     /// counts and the messages generated per fleet (a listener counts those it never got as gaps).
-    public static func done(
+    package static func done(
         _ s: Scenario, runID: String, totals: RunSummary.Totals?, balance: RunSummary.Balance? = nil, counts: TelemetrySession.Counts,
         messagesByFleet: [Int] = [], state: String = "done"
     ) -> String {
@@ -52,5 +55,5 @@ public enum StatusTopic {
 
     /// The last will: the broker publishes it when the run's connection dies without a word (kill -9,
     /// out of memory, a lost host), and a listener following that run ends on it.
-    public static func offline(runID: String) -> String { "{\"state\":\"offline\",\"run_id\":\"\(runID)\"}" }
+    package static func offline(runID: String) -> String { "{\"state\":\"offline\",\"run_id\":\"\(runID)\"}" }
 }

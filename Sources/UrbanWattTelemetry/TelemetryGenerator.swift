@@ -1,10 +1,10 @@
-public import UrbanWattCore
+package import UrbanWattCore
 
 /// Turns the engine's chunks into telemetry messages in time order: one per node and
 /// uplink for sensors, one per node and `interval` for other nodes, or one per fleet and step.
 /// Each message carries the energy since the node's previous message, so a node's messages add up
 /// to its energy; what is left at the end of the run goes out in a last message per node.
-public final class TelemetryGenerator {
+package final class TelemetryGenerator {
     let config: TelemetryConfig
     let scenario: Scenario
     let clock: StepClock
@@ -17,12 +17,12 @@ public final class TelemetryGenerator {
     /// Per fleet that moves, its share in each district at each step (fleet mode); empty otherwise.
     private let fleetShares: [[[Double]]]
     /// Steps whose messages have been generated.
-    public private(set) var generatedSteps = 0
+    package private(set) var generatedSteps = 0
     /// Messages generated per fleet (by index), named in the `done` status so that a listener sees a
     /// tail it never received as gaps.
-    public private(set) var messagesByFleet: [Int]
+    package private(set) var messagesByFleet: [Int]
 
-    public init(engine: Engine, config: TelemetryConfig) {
+    package init(engine: Engine, config: TelemetryConfig) {
         self.config = config
         scenario = engine.scenario
         clock = engine.clock
@@ -49,7 +49,7 @@ public final class TelemetryGenerator {
 
     /// The messages of steps `range`, one batch per step, handed to `emit(step, batch)`; stops early
     /// when `emit` returns false. `series` are the engine's chunk: index 0 is step `range.lowerBound`.
-    public func generate(_ range: Range<Int>, series: [FleetSeries], emit: (Int, [OutgoingMessage]) -> Bool) {
+    package func generate(_ range: Range<Int>, series: [FleetSeries], emit: (Int, [OutgoingMessage]) -> Bool) {
         for m in range {
             var batch: [OutgoingMessage] = []
             let i = m - range.lowerBound
@@ -64,7 +64,7 @@ public final class TelemetryGenerator {
     }
 
     /// A last message for every node with energy not yet reported, at the end of what was simulated.
-    public func finish(emit: (Int, [OutgoingMessage]) -> Bool) {
+    package func finish(emit: (Int, [OutgoingMessage]) -> Bool) {
         guard config.mode == .nodes else { return }
         let end = generatedSteps
         let t = Double(clock.time(end))

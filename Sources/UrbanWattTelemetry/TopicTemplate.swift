@@ -8,6 +8,9 @@ public struct TopicTemplate: Sendable, Equatable {
     public static let maximumLength = 1024
     public let text: String
 
+    /// The topic level (from 0) that is the district alone, `{district}`; nil when none is.
+    public var districtLevel: Int? { text.split(separator: "/", omittingEmptySubsequences: false).firstIndex { $0 == "{district}" } }
+
     /// Throws, with the reason, when the template names an unknown placeholder, has a wildcard or a
     /// control character, or is empty or longer than `maximumLength`.
     public init(_ text: String) throws(TemplateError) {

@@ -1,4 +1,4 @@
-public import ArgumentParser
+package import ArgumentParser
 import UrbanWattResults
 
 /// `--format text|json` of the commands that also answer programs.

@@ -120,6 +120,16 @@ struct VehicleTests {
         expectClose(s.byDistrict.first { $0.name == "north" }?.value.energyKWh, 0.36 + north / 1000, "the north")
     }
 
+    /// A step of a day sums its hours: the depot holds the parked buses hour by hour, so the
+    /// stations receive what they do at hourly steps, 10,800 and 3,600 reports.
+    @Test func theDepotWorksHourByHourInALongStep() throws {
+        let text = Self.scenario(period: "{start: 2025-01-06, end: 2025-01-07, step: 1 d}")
+            .replacingOccurrences(of: "    sleep: 1 W\n", with: "    sleep: 1 W\n    depot: north\n")
+        let s = try summary(ofYAML: text)
+        #expect(s.byFleet.first { $0.name == "bs-centre" }?.uplinks == 10_800 && s.byFleet.first { $0.name == "bs-north" }?.uplinks == 3_600)
+        expectClose(s.byFleet.first { $0.name == "buses" }?.figures.energyKWh, 1.32, "the buses")
+    }
+
     /// With one `via`, every district's traffic goes to that receiver; the energy still splits.
     @Test func oneReceiverForEveryDistrict() throws {
         let s = try summary(ofYAML: Self.scenario(via: "bs-centre"))

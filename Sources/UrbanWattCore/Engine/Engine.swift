@@ -45,6 +45,7 @@ public struct Engine: Sendable {
     /// - Parameters:
     ///   - chunk: steps per chunk; progress and interruption are checked between chunks.
     ///   - progress: called after each chunk with (steps done, steps in all, node-steps so far).
+    ///   - shouldStop: asked before each chunk; true ends the run there (an interrupt).
     ///   - onChunk: called after each chunk with its steps and every fleet's series for them (index 0
     ///     is the chunk's first step): the results' aggregates, telemetry, a shard's series file.
     public func run(

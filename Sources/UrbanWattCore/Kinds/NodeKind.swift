@@ -46,10 +46,10 @@ public protocol NodeKind: Sendable {
     /// The fleet's stepper, from the context of the whole period (default: unit power × active
     /// weight, and the same for `replaces:`).
     func stepper(_ context: StepperContext) -> any FleetStepper
-    /// The share of the fleet's energy and of its traffic in each district at each step of `clock`,
-    /// given the share of its nodes there (`nodes`, `[district][step]`, of `districts`): a kind
-    /// whose nodes draw or send differently where they are says so (default: as the nodes).
-    func districtShares(nodes: [[Double]], districts: [String], on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]])
+    /// The share of the fleet's energy and of its traffic in each district of `presence` at each
+    /// step of `clock` (`[district][step]`): a kind whose nodes draw or send differently where they
+    /// are says so (default: as the nodes, `presence.series`).
+    func districtShares(_ presence: Presence, on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]])
     /// How telemetry follows each node (default: its share of the fleet's energy, every interval).
     func telemetrySource(_ nodes: FleetNodes) -> any TelemetrySource
     /// Seconds between a node's telemetry messages when its source reports of its own accord (a
@@ -155,8 +155,9 @@ extension NodeKind {
     public func perMessage(on clock: StepClock) -> [Double]? { nil }
     public func traffic(seconds: Double) -> (messages: Double, bytes: Double) { (0, 0) }
     public var reportInterval: Double? { nil }
-    public func districtShares(nodes: [[Double]], districts: [String], on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]]) {
-        (nodes, nodes)
+    public func districtShares(_ presence: Presence, on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]]) {
+        let nodes = presence.series(on: clock)
+        return (nodes, nodes)
     }
 
     public func stepper(_ c: StepperContext) -> any FleetStepper { unitPowerStepper(c) }

@@ -106,31 +106,39 @@ public struct Vehicle: NodeKind, Equatable {
 
     public var role: TrafficRole { .sends }
 
-    /// With a depot among the districts: at each step the parked share of the fleet stands at the
+    /// With a depot among the districts: at each hour the parked share of the fleet stands at the
     /// depot as far as the fleet is there (the rest of it, parked elsewhere, spread as the fleet
     /// is), the others drive; each district's energy is its driving and parked vehicles' power, its
-    /// traffic their reports.
-    public func districtShares(nodes: [[Double]], districts: [String], on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]]) {
-        guard let depot, let home = districts.firstIndex(of: depot) else { return (nodes, nodes) }
-        let driving = drive.series(on: clock)
+    /// traffic their reports. A step of several hours sums its hours.
+    public func districtShares(_ presence: Presence, on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]]) {
+        let nodes = presence.series(on: clock)
+        guard let depot, let home = presence.districts.firstIndex(of: depot) else { return (nodes, nodes) }
+        // Hour by hour where a step spans several, so that the depot's share and the driving meet
+        // at the same hour.
+        let hours = clock.step > 3600 && clock.step % 3600 == 0 ? Int(clock.step / 3600) : 1
+        let fine = hours == 1 ? clock : StepClock(start: clock.start, step: 3600, count: clock.count * hours, zone: clock.zone)
+        let at = hours == 1 ? nodes : presence.series(on: fine)
+        let driving = drive.series(on: fine)
         let parkedPower = idleShare * idle + (1 - idleShare) * sleep
         let parkedRate = parkedInterval.map { 1 / $0 } ?? 0
-        var energy = nodes, traffic = nodes
-        for k in 0..<clock.count {
-            let parked = 1 - driving[k]
-            let atDepot = Swift.min(parked, nodes[home][k])
-            let elsewhere = parked - atDepot, others = 1 - nodes[home][k]
-            var sums = (energy: 0.0, traffic: 0.0)
-            for p in districts.indices {
-                let parkedHere = p == home ? atDepot : others > 0 ? elsewhere * nodes[p][k] / others : 0
-                let drivingHere = Swift.max(0, nodes[p][k] - parkedHere)
-                energy[p][k] = drivingHere * power + parkedHere * parkedPower
-                traffic[p][k] = drivingHere / interval + parkedHere * parkedRate
-                sums.energy += energy[p][k]
-                sums.traffic += traffic[p][k]
+        let districts = presence.districts.indices
+        var energy = nodes.map { $0.map { _ in 0.0 } }, traffic = energy
+        for h in 0..<fine.count {
+            let k = h / hours
+            let parked = 1 - driving[h]
+            let atDepot = Swift.min(parked, at[home][h])
+            let elsewhere = parked - atDepot, others = 1 - at[home][h]
+            for p in districts {
+                let parkedHere = p == home ? atDepot : others > 0 ? elsewhere * at[p][h] / others : 0
+                let drivingHere = Swift.max(0, at[p][h] - parkedHere)
+                energy[p][k] += drivingHere * power + parkedHere * parkedPower
+                traffic[p][k] += drivingHere / interval + parkedHere * parkedRate
             }
-            // Shares of a whole; a fleet that draws or sends nothing at a step is where it is.
-            for p in districts.indices {
+        }
+        // Shares of a whole; a fleet that draws or sends nothing in a step is where it is.
+        for k in 0..<clock.count {
+            let sums = districts.reduce((energy: 0.0, traffic: 0.0)) { ($0.energy + energy[$1][k], $0.traffic + traffic[$1][k]) }
+            for p in districts {
                 energy[p][k] = sums.energy > 0 ? energy[p][k] / sums.energy : nodes[p][k]
                 traffic[p][k] = sums.traffic > 0 ? traffic[p][k] / sums.traffic : nodes[p][k]
             }

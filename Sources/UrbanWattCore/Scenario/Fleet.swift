@@ -70,7 +70,7 @@ public struct Fleet: Sendable {
     /// For a fleet that moves, the share of its energy and of its traffic in each district of its
     /// presence at each step of `clock` (`[district][step]`), as its kind places them; nil otherwise.
     public func districtShares(on clock: StepClock) -> (energy: [[Double]], traffic: [[Double]])? {
-        presence.map { model.districtShares(nodes: $0.series(on: clock), districts: $0.districts, on: clock) }
+        presence.map { model.districtShares($0, on: clock) }
     }
 
     /// The district as the results name it: its own, or those it moves through joined by `+`.
