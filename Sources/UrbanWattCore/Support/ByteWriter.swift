@@ -1,26 +1,26 @@
 /// Appends text to a byte buffer without building intermediate Strings: the hot path of telemetry
 /// writes hundreds of thousands of topics and payloads per second. The one writer of JSON numbers
 /// and ISO 8601 times: `JSONValue` and `isoUTC` format through it too.
-public struct ByteWriter: Sendable {
-    public var bytes: [UInt8]
+package struct ByteWriter: Sendable {
+    package var bytes: [UInt8]
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func text(_ s: StaticString) {
+    package mutating func text(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func text(_ s: String) {
+    package mutating func text(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// The text escaped for inside a JSON string (RFC 8259 §7): quote, backslash and control
     /// characters. The one JSON string escaper: telemetry payloads and `JSONValue` use it.
-    public mutating func jsonString(_ s: String) {
+    package mutating func jsonString(_ s: String) {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             text(s)
             return
@@ -45,7 +45,7 @@ public struct ByteWriter: Sendable {
 
     private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
-    public mutating func integer(_ n: Int) {
+    package mutating func integer(_ n: Int) {
         compose { p in
             var i = 0
             if n < 0 { p[i] = UInt8(ascii: "-"); i += 1 }
@@ -103,12 +103,12 @@ public struct ByteWriter: Sendable {
 
     /// A JSON number: whole numbers without a fraction, else the shortest representation that reads
     /// back as the same Double; `null` for NaN and infinities, which JSON cannot write.
-    public mutating func number(_ x: Double) {
+    package mutating func number(_ x: Double) {
         if !x.isFinite { text("null") } else if x == x.rounded(), abs(x) < 1e15 { integer(Int(x)) } else { text(x.description) }
     }
 
     /// `n` with leading zeros to `width` digits (a sign first when negative).
-    public mutating func padded(_ n: Int, width: Int) {
+    package mutating func padded(_ n: Int, width: Int) {
         compose { p in
             var i = 0
             if n < 0 { p[i] = UInt8(ascii: "-"); i += 1 }
@@ -117,7 +117,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// ISO 8601 UTC (`2025-01-01T00:15:00Z`), with milliseconds when the time is not whole seconds.
-    public mutating func timestamp(_ t: Double) {
+    package mutating func timestamp(_ t: Double) {
         var whole = Int64(t.rounded(.down))
         var ms = Int(((t - Double(whole)) * 1000).rounded())
         if ms == 1000 { whole += 1; ms = 0 }
@@ -134,7 +134,7 @@ public struct ByteWriter: Sendable {
 
     /// ISO 8601 local time with its UTC offset (`2025-07-01T02:00:00+02:00`): `t` is Unix seconds,
     /// `offset` the zone's offset from UTC then, in seconds.
-    public mutating func localTimestamp(_ t: Int64, offset: Int64) {
+    package mutating func localTimestamp(_ t: Int64, offset: Int64) {
         compose { p in
             var i = ByteWriter.dateTime(t + offset, into: p)
             p[i] = UInt8(ascii: offset < 0 ? "-" : "+")

@@ -2,13 +2,13 @@
 /// number of terms, where plain addition drifts by up to one rounding per term. Prefix sums over
 /// millions of nodes use it, so that a run split into shards adds up to the unsharded run within
 /// a relative 1e-12 however the nodes are grouped.
-public struct CompensatedSum: Sendable {
+package struct CompensatedSum: Sendable {
     private var sum = 0.0
     private var compensation = 0.0
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ x: Double) {
+    package mutating func add(_ x: Double) {
         let t = sum + x
         compensation += CompensatedSum.lost(sum, x, t)
         sum = t
@@ -19,10 +19,10 @@ public struct CompensatedSum: Sendable {
         abs(a) >= abs(b) ? (a - t) + b : (b - t) + a
     }
 
-    public var value: Double { sum + compensation }
+    package var value: Double { sum + compensation }
 
     /// `[0, x₀, x₀ + x₁, …]`, each the correctly compensated sum so far.
-    public static func prefixSums(count: Int, _ term: (Int) -> Double) -> [Double] {
+    package static func prefixSums(count: Int, _ term: (Int) -> Double) -> [Double] {
         var prefix = [Double](repeating: 0, count: count + 1)
         var s = CompensatedSum()
         for j in 0..<count {

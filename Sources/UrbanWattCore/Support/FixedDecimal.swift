@@ -8,7 +8,7 @@ extension ByteWriter {
     /// writes millions of them. Exact while |x| × 10^digits < 2^126 (|x| < 2^75 with six digits);
     /// larger or non-finite values go through `%f`.
     /// Negative values that round to zero lose their sign.
-    public mutating func fixed(_ x: Double, digits: Int = 6) {
+    package mutating func fixed(_ x: Double, digits: Int = 6) {
         precondition((0...18).contains(digits))
         let power = Self.powersOfTen[digits]
         guard x.isFinite, x.magnitude * Double(power) < 0x1p126 else {
@@ -57,15 +57,15 @@ extension ByteWriter {
 }
 
 /// Fixed-point text of a Double without Foundation's formatting (see `ByteWriter.fixed`).
-public enum FixedDecimal {
-    public static func format(_ x: Double, digits: Int = 6) -> String {
+package enum FixedDecimal {
+    package static func format(_ x: Double, digits: Int = 6) -> String {
         var w = ByteWriter(capacity: 24)
         w.fixed(x, digits: digits)
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
     /// A whole number with thousands separators: 1,234,567.
-    public static func grouped(_ n: Int) -> String {
+    package static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = n < 0 ? "-" : ""
         for (i, ch) in digits.enumerated() {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// What an error message may show of a URL the user gave: never its secrets.
-public enum Redaction {
+package enum Redaction {
     /// `text` with the password of `scheme://user:password@host` and the values of `p=`,
     /// `password=` and `token=` query parameters (InfluxDB 1.x takes credentials so) shown as `***`.
-    public static func url(_ text: String) -> String {
+    package static func url(_ text: String) -> String {
         var result = Substring(text)
         if let scheme = result.range(of: "://") {
             let authority = result[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }

@@ -2,15 +2,15 @@
 ///
 /// A bare number is read in the dimension's canonical unit. The result is always canonical:
 /// `QuantityParser.parse("11 kW", as: .power)` is `11000`.
-public enum QuantityParser {
+package enum QuantityParser {
     /// Why a text is not a quantity of the wanted dimension.
-    public enum Failure: Error, Equatable, Sendable {
+    package enum Failure: Error, Equatable, Sendable {
         case notANumber
         case unknownUnit(String, Dimension?)
     }
 
     /// Parses `text` as a quantity of `dimension`, returning its value in the canonical unit.
-    public static func parse(_ text: String, as dimension: Dimension) -> Result<Double, Failure> {
+    package static func parse(_ text: String, as dimension: Dimension) -> Result<Double, Failure> {
         let trimmed = text.trimmingSpaces
         // Split at the first character that cannot belong to a number.
         var numberEnd = trimmed.startIndex
@@ -39,13 +39,13 @@ public enum QuantityParser {
     }
 
     /// Parses a price such as "0.30 EUR/kWh" into EUR per joule and the ISO currency code.
-    public static func parsePrice(_ text: String) -> (perJoule: Double, currency: String)? {
+    package static func parsePrice(_ text: String) -> (perJoule: Double, currency: String)? {
         guard let (value, currency, per) = priceParts(text), let energy = Dimension.energy.units.first(where: { $0.symbol == per }) else { return nil }
         return (value / energy.factor, currency)
     }
 
     /// Parses a fuel price such as "1.75 EUR/l" into the currency per litre and its code.
-    public static func parseLitrePrice(_ text: String) -> (perLitre: Double, currency: String)? {
+    package static func parseLitrePrice(_ text: String) -> (perLitre: Double, currency: String)? {
         guard let (value, currency, per) = priceParts(text), per == "l" else { return nil }
         return (value, currency)
     }
