@@ -40,9 +40,11 @@ extension Breakdown {
         guard let district, let presence = scenario.fleets[i].presence else { return 1 }
         guard let whole = measure(.fleet(i)), let part = measure(.presence(i, district)) else { return nil }
         if whole != 0 { return part / whole }
-        guard let d = presence.districts.firstIndex(of: district) else { return 0 }
-        return presence.meanShares(on: result.clock.window(0..<steps))[d]
+        return presence.districts.firstIndex(of: district).map { meanPresence(presence)[$0] } ?? 0
     }
+
+    /// Each district's share of a moving fleet's nodes, on average over the steps run.
+    func meanPresence(_ presence: Presence) -> [Double] { presence.meanShares(on: result.clock.window(0..<steps)) }
 
     /// The fleets inside the ICT overhead (not left out by `boundary:`).
     public var fleetsInOverhead: [Int] { scenario.fleets.indices.filter { scenario.boundary.reason(excluding: scenario.fleets[$0]) == nil } }

@@ -37,15 +37,16 @@ extension RunSummary.LifeCycle {
         total = sum { _ in true }
         byLayer = groups(Layer.allCases.map(\.rawValue)) { $0.layer.rawValue }
         byKind = groups(FleetKind.allCases.map(\.rawValue)) { $0.kind.rawValue }
-        // A fleet that moves has its nodes in each district by their mean share there.
+        // A fleet that moves has its nodes in each district by their mean share there, computed
+        // once per fleet.
+        let mean = Dictionary(uniqueKeysWithValues: fleets.compactMap { f in s.fleets[f.fleet].presence.map { (f.fleet, b.meanPresence($0)) } })
         byDistrict = s.districts.compactMap { d in
             let here = fleets.filter { s.fleets[$0.fleet].districts.contains(d) }
             guard !here.isEmpty else { return nil }
             return RunSummary.Named(
                 name: d,
                 value: here.reduce(F()) { acc, f in
-                    let presence = s.fleets[f.fleet].presence
-                    let k = presence.map { p in p.districts.firstIndex(of: d).map { p.meanShares(on: b.result.clock.window(0..<b.steps))[$0] } ?? 0 } ?? 1
+                    let k = s.fleets[f.fleet].presence.map { p in p.districts.firstIndex(of: d).flatMap { mean[f.fleet]?[$0] } ?? 0 } ?? 1
                     return k == 1 ? f.years.reduce(acc) { $0 + $1.figures } : acc + f.years.reduce(F()) { $0 + $1.figures } * k
                 })
         }

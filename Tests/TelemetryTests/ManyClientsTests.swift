@@ -76,10 +76,7 @@ import UrbanWattTelemetry
         run.standardError = FileHandle.nullDevice
         try run.run()
         // Killed once it has announced the run: the broker hears six sockets close without DISCONNECT.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, !((try? String(contentsOf: statuses.file, encoding: .utf8)) ?? "").contains("running") {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        statuses.wait { $0.contains("running") }
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()
         let heard = statuses.finish(quiet: 1.5).filter { $0.topic == "urbanwatt/teletown/status" }
@@ -100,10 +97,7 @@ import UrbanWattTelemetry
         ])
         run.standardError = FileHandle.nullDevice
         try run.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, !((try? String(contentsOf: statuses.file, encoding: .utf8)) ?? "").contains("running") {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        statuses.wait { $0.contains("running") }
         let intruder = unmaskedProcess([
             "/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(broker.port), "-i", clients == 1 ? "alive" : "alive-2",
             "-t", "elsewhere", "-m", "x",
