@@ -1,5 +1,5 @@
-/// Where the publisher hands messages: a libmosquitto connection (`MQTTClient`) in the product, an
-/// `InMemoryTransport` in tests. The publisher's flow control only sees this protocol.
+/// Where the publisher hands messages: MQTT connections on an event loop (`MQTTClientPool`) in the
+/// product, an `InMemoryTransport` in tests. The publisher's flow control only sees this protocol.
 public protocol MessageTransport: AnyObject, Sendable {
     /// True while messages can be handed over.
     var isConnected: Bool { get }
@@ -24,7 +24,7 @@ extension MessageTransport {
 }
 
 /// A transport that is a live connection to a broker, opened before the run and closed after it:
-/// one `MQTTClient`, or an `MQTTClientPool` of many.
+/// `MQTTClientPool`, of one connection or many.
 public protocol BrokerConnection: MessageTransport {
     /// Connects, retrying with backoff until the reconnect timeout, and waits for the broker's answer.
     func connect() throws(ConnectFailure)

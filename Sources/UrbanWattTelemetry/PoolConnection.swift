@@ -1,10 +1,10 @@
-import Glibc
-
-/// One connection of `MQTTClientPool`: a non-blocking TCP socket, the bytes waiting to be written
-/// and those read, and the MQTT session: messages sent at QoS ≥ 1 and not yet acknowledged (sent
-/// again, marked duplicate, after a reconnect) and those held back by the broker's receive maximum.
-/// Used by the pool's loop thread only; it reports to the pool through `events`.
+/// The MQTT session of one connection of `MQTTClientPool`, without I/O: the bytes to write and
+/// those read, messages sent at QoS ≥ 1 and not yet acknowledged (sent again, marked duplicate,
+/// after a reconnect) and those held back by the broker's receive maximum. The pool's channel
+/// handler feeds it what the socket read and writes what it produced. Used on the pool's event
+/// loop only; it reports to the pool through `events`.
 final class PoolConnection {
+    /// `connecting`: TCP (and TLS) under way; `awaitingConnack`: CONNECT written.
     enum State { case closed, connecting, awaitingConnack, up }
 
     struct Item {
@@ -22,6 +22,8 @@ final class PoolConnection {
     struct Events {
         var acknowledged: (Int32) -> Void
         var connected: (PoolConnection, _ reason: Int32, _ maximumPacketSize: Int?) -> Void
+        /// A message's MQTT 5 properties as they go out (nil under 3.1.1).
+        var properties: (Item) -> [UInt8]?
     }
 
     let index: Int
@@ -31,19 +33,16 @@ final class PoolConnection {
     private(set) var state = State.closed
     /// CONNACKs accepted so far: the first, then each reconnection.
     private(set) var connections = 0
-    private(set) var fd: Int32 = -1
-    // The pool's bookkeeping: the poller's view, the outbox pass, reconnect backoff.
-    var watchedFD: Int32 = -1
-    var watchingWrite = false
+    /// Attempts to connect so far: a channel's events name theirs, so a late one is ignored.
+    private(set) var attempt = 0
+    // The pool's bookkeeping: the outbox pass, reconnect backoff.
     var touched = false
-    var retryAt: Double?
     var backoff = Backoff()
     var downSince: Double?
 
     private var output: [UInt8] = []
-    private var written = 0
     private var input: [UInt8] = []
-    /// QoS 0 messages in `output`: written (and so acknowledged) when `output` empties.
+    /// QoS 0 messages in `output`: acknowledged once the socket took them.
     private var unwrittenQoS0 = 0
     private var inflight: [UInt16: Item] = [:]
     /// Packet ids in the order sent, for sending again in order; pruned as acknowledgements arrive.
@@ -57,7 +56,7 @@ final class PoolConnection {
     private var openedAt = 0.0
     var keepAlive = 30.0
     /// Why the connection was last lost, for the person reading the error.
-    private(set) var lastProblem = ""
+    var lastProblem = ""
 
     init(index: Int, clientID: String, connectPacket: [UInt8]) {
         self.index = index
@@ -65,125 +64,66 @@ final class PoolConnection {
         self.connectPacket = connectPacket
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
-
-    var wantsWrite: Bool { state == .connecting || written < output.count }
-
     /// Messages handed over and not yet acknowledged (QoS ≥ 1) or held back.
     var unacknowledged: Int { inflight.count + waiting.count - waitingHead }
 
     // MARK: Opening and closing
 
-    /// Starts a non-blocking TCP connect to `address`; false (with `lastProblem`) when it failed at once.
-    func open(_ address: SocketAddress, now: Double) -> Bool {
+    /// A new attempt begins (the pool opens its channel); returns its number.
+    func begin(now: Double) -> Int {
         close()
-        let s = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else { return fail("socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        _ = setsockopt(s, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        fd = s
+        attempt += 1
         state = .connecting
         openedAt = now
-        let rc = withUnsafeBytes(of: address.storage) { raw in
-            connect(s, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), address.length)
-        }
-        if rc != 0 && errno != EINPROGRESS {
-            let why = String(cString: strerror(errno))
-            close()
-            return fail("connect: \(why)")
-        }
-        return true
+        return attempt
     }
 
-    private func fail(_ why: String) -> Bool {
+    /// The channel is open (TCP, and TLS when asked): CONNECT goes first.
+    func opened() {
+        guard state == .connecting else { return }
+        state = .awaitingConnack
+        output += connectPacket
+    }
+
+    @discardableResult
+    func fail(_ why: String) -> Bool {
         lastProblem = why
         return false
     }
 
-    /// Closes the socket. Unwritten QoS 0 messages are lost; QoS ≥ 1 ones stay for the next connection.
+    /// The connection is gone. Unwritten QoS 0 messages are lost; QoS ≥ 1 ones stay for the next.
     func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
         state = .closed
         output.removeAll(keepingCapacity: false)
-        written = 0
         input.removeAll(keepingCapacity: false)
         unwrittenQoS0 = 0
         pingSentAt = nil
     }
 
-    // MARK: Readiness
+    // MARK: Bytes
 
-    /// The socket can be written: finishes the TCP connect (then sends CONNECT) or writes what waits.
-    /// False when the connection is lost.
-    func writable(now: Double, events: Events) -> Bool {
-        if state == .connecting {
-            if let error = socketError { return fail("connect: \(error)") }
-            state = .awaitingConnack
-            output += connectPacket
-        }
-        return flush(now: now, events: events)
-    }
-
-    /// The pending error of the socket (a refused or failed connect), if any.
-    private var socketError: String? {
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-        return error == 0 ? nil : String(cString: strerror(error))
-    }
-
-    /// Writes what it can without blocking; acknowledges QoS 0 messages once all is written.
-    func flush(now: Double, events: Events) -> Bool {
-        guard fd >= 0, state != .connecting else { return true }
-        while written < output.count {
-            let n = output.withUnsafeBytes { raw in Glibc.send(fd, raw.baseAddress! + written, raw.count - written, Int32(MSG_NOSIGNAL)) }
-            if n > 0 {
-                written += n
-                lastWrite = now
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                break
-            } else {
-                return fail("send: \(String(cString: strerror(errno)))")
-            }
-        }
-        if written == output.count {
+    /// What is waiting to be written, and the QoS 0 messages among it (acknowledged once written);
+    /// nil when nothing waits.
+    func takeOutput(now: Double) -> (bytes: [UInt8], qos0: Int)? {
+        guard !output.isEmpty, state != .closed, state != .connecting else { return nil }
+        defer {
             output.removeAll(keepingCapacity: true)
-            written = 0
-            let k = unwrittenQoS0
             unwrittenQoS0 = 0
-            for _ in 0..<k { events.acknowledged(0) }
-        } else if written > 1 << 16 && written * 2 > output.count {
-            output.removeFirst(written)
-            written = 0
         }
-        return true
+        lastWrite = now
+        return (output, unwrittenQoS0)
     }
 
-    /// The socket has data (or an error): reads and handles every whole packet. False when lost.
-    func readable(v5: Bool, now: Double, buffer: UnsafeMutableRawBufferPointer, events: Events) -> Bool {
-        guard fd >= 0 else { return true }
-        // Still connecting: an error ends the attempt, anything else waits for writability.
-        if state == .connecting { return socketError.map { fail("connect: \($0)") } ?? true }
-        while true {
-            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
-            if n > 0 {
-                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                if n < buffer.count { break }
-            } else if n == 0 {
-                return fail("the broker closed the connection")
-            } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
-                break
-            } else {
-                return fail("recv: \(String(cString: strerror(errno)))")
-            }
-        }
+    /// Bytes the socket read: handles every whole packet. False when the connection must end.
+    func receive(_ bytes: UnsafeRawBufferPointer, v5: Bool, now: Double, events: Events) -> Bool {
+        input.append(contentsOf: bytes)
         var used = 0
         defer { if used > 0 { input.removeFirst(used) } }
         while used < input.count {
             let packet: (MQTTPacket.Incoming, Int)?
             do {
-                packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5)
+                packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in
+                    try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5)
                 }
             } catch {
                 return fail(error.description)
@@ -192,7 +132,7 @@ final class PoolConnection {
             used += length
             if !handle(incoming, v5: v5, now: now, events: events) { return false }
         }
-        return flush(now: now, events: events)
+        return true
     }
 
     private func handle(_ incoming: MQTTPacket.Incoming, v5: Bool, now: Double, events: Events) -> Bool {
@@ -202,19 +142,21 @@ final class PoolConnection {
             events.connected(self, reason, limit)
             guard reason == 0 else { return fail("refused: \(MQTTReason.text(reason))") }
             state = .up
-            receiveMaximum = receive ?? 65_535
+            // MQTT 5 says its quota, or has none; 3.1.1 cannot say, and mosquitto then holds a
+            // client to 20 QoS 2 messages in flight (`max_inflight_messages`), as libmosquitto does.
+            receiveMaximum = receive ?? (v5 ? 65_535 : 20)
             if let serverKeepAlive { keepAlive = Double(serverKeepAlive) }
-            resend()
+            resend(events: events)
         case .puback(let id, let reason), .pubcomp(let id, let reason):
             guard let item = inflight.removeValue(forKey: id) else { break }
             if !item.announcement { events.acknowledged(reason) }
-            release()
+            release(events: events)
         case .pubrec(let id, let reason):
             guard let item = inflight[id] else { break }
             if reason >= 128 {
                 inflight.removeValue(forKey: id)
                 if !item.announcement { events.acknowledged(reason) }
-                release()
+                release(events: events)
             } else {
                 inflight[id]!.released = true // `item` was just read from inflight[id]
                 MQTTPacket.pubrel(id: id, into: &output)
@@ -232,37 +174,34 @@ final class PoolConnection {
     // MARK: Publishing
 
     /// Queues a message; it is written on the next flush. A QoS 0 message while not connected is lost.
-    func enqueue(_ item: Item) {
+    func enqueue(_ item: Item, events: Events) {
         if item.qos == 0 {
             guard state == .up else { return }
-            MQTTPacket.publish(item.message, qos: 0, retain: item.retain, duplicate: false, id: 0, properties: encodeProperties(item), into: &output)
+            MQTTPacket.publish(item.message, qos: 0, retain: item.retain, duplicate: false, id: 0, properties: events.properties(item), into: &output)
             unwrittenQoS0 += 1
         } else if state == .up && inflight.count < receiveMaximum && waitingHead == waiting.count {
-            send(item, duplicate: false)
+            send(item, duplicate: false, events: events)
         } else {
             waiting.append(item)
         }
     }
 
-    /// A message's MQTT 5 properties, encoded (set by the pool; nil under 3.1.1).
-    var encodeProperties: (Item) -> [UInt8]? = { _ in nil }
-
-    private func send(_ item: Item, duplicate: Bool) {
+    private func send(_ item: Item, duplicate: Bool, events: Events) {
         nextID = nextID == UInt16.max ? 1 : nextID + 1
         while inflight[nextID] != nil { nextID = nextID == UInt16.max ? 1 : nextID + 1 }
         inflight[nextID] = item
         sentOrder.append(nextID)
         if sentOrder.count > 2 * inflight.count + 1024 { sentOrder.removeAll { inflight[$0] == nil } }
         MQTTPacket.publish(
-            item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: nextID, properties: encodeProperties(item), into: &output)
+            item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: nextID, properties: events.properties(item), into: &output)
     }
 
     /// Sends held-back messages while the receive maximum allows.
-    private func release() {
+    private func release(events: Events) {
         while state == .up && waitingHead < waiting.count && inflight.count < receiveMaximum {
             let item = waiting[waitingHead]
             waitingHead += 1
-            send(item, duplicate: false)
+            send(item, duplicate: false, events: events)
         }
         if waitingHead == waiting.count {
             waiting.removeAll(keepingCapacity: true)
@@ -272,7 +211,7 @@ final class PoolConnection {
 
     /// After a CONNACK: everything unacknowledged again, in the order first sent, marked duplicate
     /// (a PUBREL for QoS 2 messages already received), then what was held back.
-    private func resend() {
+    private func resend(events: Events) {
         let ids = sentOrder.filter { inflight[$0] != nil }
         sentOrder = ids
         for id in ids {
@@ -280,10 +219,11 @@ final class PoolConnection {
             if item.released {
                 MQTTPacket.pubrel(id: id, into: &output)
             } else {
-                MQTTPacket.publish(item.message, qos: item.qos, retain: item.retain, duplicate: true, id: id, properties: encodeProperties(item), into: &output)
+                MQTTPacket.publish(
+                    item.message, qos: item.qos, retain: item.retain, duplicate: true, id: id, properties: events.properties(item), into: &output)
             }
         }
-        release()
+        release(events: events)
     }
 
     /// Keep-alive: PINGREQ after `keepAlive` without writing; lost when its answer does not come
@@ -307,29 +247,5 @@ final class PoolConnection {
     func goodbye() {
         guard state == .up else { return close() }
         output += MQTTPacket.disconnect
-    }
-
-    var goodbyeWritten: Bool { fd < 0 || written == output.count }
-}
-
-/// A resolved broker address, for `connect`.
-struct SocketAddress {
-    var family: Int32
-    var storage: sockaddr_storage
-    var length: socklen_t
-
-    /// The first address of `host` at `port` (getaddrinfo).
-    static func resolve(_ host: String, port: Int) throws(ConnectFailure) -> SocketAddress {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else { throw .unavailable("cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
-        defer { freeaddrinfo(list) }
-        var storage = sockaddr_storage()
-        withUnsafeMutableBytes(of: &storage) { dst in
-            dst.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(first.pointee.ai_addrlen)))
-        }
-        return SocketAddress(family: first.pointee.ai_family, storage: storage, length: first.pointee.ai_addrlen)
     }
 }

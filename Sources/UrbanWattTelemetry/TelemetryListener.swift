@@ -8,7 +8,7 @@ public import UrbanWattCore
 /// `@unchecked Sendable`: `condition` guards the aggregator, the run ids and the times, which the
 /// network thread writes and the caller's thread reads.
 public final class TelemetryListener: @unchecked Sendable {
-    let client: MQTTClient
+    let client: MQTTSubscriber
     let filters: [String]
     let qos: Int32
     private let condition = NSCondition()
@@ -65,7 +65,7 @@ public final class TelemetryListener: @unchecked Sendable {
         // largest quota the protocol allows (ListenerEndTests: 200,000 messages, none lost); at QoS 1
         // the default holds, also through a broker restart, where the large quota lost messages.
         if qos == 2 { s.receiveMaximum = 65_535 }
-        client = try MQTTClient(s)
+        client = try MQTTSubscriber(s)
         filters = wanted.contains(StatusTopic.filter) ? wanted : wanted + [StatusTopic.filter]
         self.qos = qos
         // Weak: a callback that comes late, after the listener is gone, does nothing.

@@ -219,12 +219,7 @@ extension TelemetrySession {
         s.persistentSession = options.qos > 0
         let runID = RunID.random()
         s.will = (StatusTopic.topic(engine.scenario.name), StatusTopic.offline(runID: runID), 1, true)
-        var client: any BrokerConnection
-        do {
-            client = options.clients > 1 ? try MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate) : try MQTTClient(s)
-        } catch {
-            throw .connect(.unavailable(error.description))
-        }
+        let client: any BrokerConnection = MQTTClientPool(s, clients: options.clients, connectRate: options.connectRate)
         // MQTT 5: every message says its content type and units.
         client.telemetryProperties = .telemetry(config.format)
         let started = SystemClock().now()

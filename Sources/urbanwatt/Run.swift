@@ -61,9 +61,6 @@ extension UrbanWatt {
         var json = false
 
         func validate() throws {
-            if telemetry.clients > 1, let url = broker.mqtt.flatMap(BrokerURL.init), url.tls {
-                throw ValidationError("--clients \(telemetry.clients) speaks plain MQTT; with mqtts:// use one connection")
-            }
             if let runs, !(2...100_000).contains(runs) { throw ValidationError("--runs expects 2 to 100000 replications, got \(runs)") }
             if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard expects K/N with 1 ≤ K ≤ N, such as 2/4, got \"\(shard)\"") }
             if let runs, let n = shard.flatMap(Shard.init(parsing:))?.count, n > runs {

@@ -10,7 +10,7 @@ import UrbanWattCore
 @Suite(.serialized) struct HostileListenerTests {
     /// Publishes `messages` at QoS 1 and waits for the broker's acknowledgements.
     static func publish(_ messages: [OutgoingMessage], to broker: Broker, retain: Bool = false) throws {
-        let client = try MQTTClient(MQTTSettings(url: BrokerURL(broker.url)!, clientID: "hostile-\(UUID().uuidString.prefix(8))"))
+        let client = MQTTClientPool(MQTTSettings(url: BrokerURL(broker.url)!, clientID: "hostile-\(UUID().uuidString.prefix(8))"), clients: 1)
         try client.connect()
         var options = TelemetryPublisher.Options()
         options.qos = 1

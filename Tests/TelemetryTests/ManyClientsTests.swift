@@ -148,8 +148,6 @@ import UrbanWattTelemetry
             ])
         #expect(tooMany.status == 69, "\(tooMany.stderr)")
         #expect(tooMany.stderr.contains("--clients 500 needs about 564 open files; this process may open 200"))
-        let tls = try CLI.run(["run", scenario, "--quiet", "--mqtt", "mqtts://127.0.0.1:8883", "--clients", "2"])
-        #expect(tls.status == 64 && tls.stderr.contains("plain MQTT"), "\(tls.stderr)")
         let absent = try CLI.run([
             "run", scenario, "--quiet", "--out", folder.appendingPathComponent("o3").path, "--mqtt", "mqtt://127.0.0.1:9",
             "--clients", "3", "--reconnect-timeout", "1s",

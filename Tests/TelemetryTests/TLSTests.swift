@@ -32,6 +32,7 @@ struct TestPKI {
 }
 
 @Suite(.serialized) struct TLSTests {
+    /// One connection and twenty, all through NIOSSL.
     @Test func mqttsWithTheRightCAAndClientCertificateWorksAndAWrongCAFailsClearly() throws {
         let pki = try TestPKI()
         let broker = try Broker(
@@ -47,17 +48,28 @@ struct TestPKI {
         let url = "mqtts://127.0.0.1:\(broker.port)"
         let scenario = try writeTelemetryScenario()
         let out = CLI.temporaryFolder().path
-        let good = try CLI.run([
-            "run", scenario, "--out", out, "--quiet", "--mqtt", url, "--cafile", pki.path("ca.crt"),
-            "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--qos", "1",
+        for clients in ["1", "20"] {
+            let good = try CLI.run([
+                "run", scenario, "--out", out, "--quiet", "--mqtt", url, "--cafile", pki.path("ca.crt"),
+                "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--qos", "1", "--clients", clients,
+            ])
+            #expect(good.status == 0, "\(good.stderr)\n\(broker.log)")
+            let t = telemetry(try summary(out))
+            #expect(t.published == t.generated && t.generated > 7000, "\(clients) clients")
+            // Every connection went through TLS with the client's certificate: the broker names each.
+            if clients == "20" { #expect(broker.log.contains("-20 (p"), "\(broker.log)") }
+            let bad = try CLI.run([
+                "run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", url, "--cafile", pki.path("other-ca.crt"),
+                "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--reconnect-timeout", "2", "--clients", clients,
+            ])
+            #expect(bad.status == 69)
+            #expect(bad.stderr.contains("TLS"), "\(bad.stderr)")
+        }
+        // Without its client certificate the broker refuses the handshake, and the error says TLS.
+        let anonymous = try CLI.run([
+            "run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", url, "--cafile", pki.path("ca.crt"),
+            "--reconnect-timeout", "2", "--clients", "3",
         ])
-        #expect(good.status == 0, "\(good.stderr)\n\(broker.log)")
-        #expect(telemetry(try summary(out)).published > 7000)
-        let bad = try CLI.run([
-            "run", scenario, "--out", CLI.temporaryFolder().path, "--quiet", "--mqtt", url, "--cafile", pki.path("other-ca.crt"),
-            "--cert", pki.path("client.crt"), "--key", pki.path("client.key"), "--reconnect-timeout", "2",
-        ])
-        #expect(bad.status == 69)
-        #expect(bad.stderr.contains("TLS"), "\(bad.stderr)")
+        #expect(anonymous.status == 69 && anonymous.stderr.contains("TLS"), "\(anonymous.stderr)")
     }
 }

@@ -2,52 +2,8 @@ import CMosquitto
 import Foundation
 import Synchronization
 
-/// How to reach and log in to a broker.
-public struct MQTTSettings: Sendable {
-    public enum Version: String, Sendable { case v5 = "5", v311 = "3.1.1" }
-
-    public var url: BrokerURL
-    public var password: String?
-    public var clientID: String
-    public var version: Version = .v5
-    public var caFile: String?
-    public var certFile: String?
-    public var keyFile: String?
-    public var keepAlive: Int32 = 30
-    /// Keep the session (and unacknowledged QoS ≥ 1 messages) across reconnects.
-    public var persistentSession = false
-    /// MQTT 5's receive maximum, the incoming QoS 1 and 2 messages in flight at once; nil keeps
-    /// libmosquitto's 20.
-    public var receiveMaximum: Int32?
-    /// Give up reconnecting (or connecting at all) after this many seconds.
-    public var reconnectTimeout: Double = 60
-    /// The run's `offline` status. A connection lost without DISCONNECT makes the broker publish
-    /// it; each reconnection then publishes the last retained status sent again (QoS 1), so that a
-    /// run still alive says `running` again, and one that ended keeps its `done`.
-    public var will: (topic: String, payload: String, qos: Int32, retain: Bool)?
-
-    public init(url: BrokerURL, clientID: String) {
-        self.url = url
-        self.clientID = clientID
-    }
-}
-
-/// Why a connection could not be made.
-public enum ConnectFailure: Error, CustomStringConvertible, Sendable {
-    /// Nothing answered, or TLS failed, within the timeout (exit 69).
-    case unavailable(String)
-    /// The broker refused the credentials or the client (exit 77).
-    case refused(String)
-
-    public var description: String {
-        switch self {
-        case .unavailable(let s), .refused(let s): s
-        }
-    }
-}
-
-/// One MQTT connection over libmosquitto: connect with retries, publish, subscribe, and a network
-/// thread of its own that reconnects with exponential backoff (0.5 s to 30 s, with jitter).
+/// The listener's connection over libmosquitto: connect with retries, subscribe, and a network
+/// thread of its own that reconnects after `Backoff`. Publishing goes through `MQTTClientPool`.
 /// Callbacks reach this object through libmosquitto's user-data pointer; `deinit` stops the thread
 /// before the handle is destroyed, so no callback outlives the client.
 ///
@@ -57,7 +13,7 @@ public enum ConnectFailure: Error, CustomStringConvertible, Sendable {
 /// `stopped` → `connecting` (CONNECT sent, or reconnecting) → `connected` → `disconnecting`
 /// (DISCONNECT sent) → `stopped` (the network thread has ended).
 /// `@unchecked Sendable`: `condition` guards all mutable state; the callbacks have their own lock.
-public final class MQTTClient: @unchecked Sendable {
+public final class MQTTSubscriber: @unchecked Sendable {
     public enum State: Sendable, Equatable { case stopped, connecting, connected, disconnecting }
 
     public let settings: MQTTSettings
@@ -68,14 +24,12 @@ public final class MQTTClient: @unchecked Sendable {
     private var connackCode: Int32?
     private var stopping = false
     private var gaveUp = false
-    private var packetLimit: Int?
     /// libmosquitto reported the disconnection we asked for: the DISCONNECT packet is out.
     private var disconnectWritten = false
     private var networkThread: Thread?
 
     private struct Callbacks {
         var message: (@Sendable (String, [UInt8], Bool, MessageProperties) -> Void)?
-        var published: (@Sendable (Int32, Int32) -> Void)?
         var connection: (@Sendable (Bool) -> Void)?
         var subscribed: (@Sendable ([Int32]) -> Void)?
     }
@@ -86,12 +40,6 @@ public final class MQTTClient: @unchecked Sendable {
     public var onMessage: (@Sendable (String, [UInt8], Bool, MessageProperties) -> Void)? {
         get { callbacks.withLock { $0.message } }
         set { callbacks.withLock { $0.message = newValue } }
-    }
-
-    /// Called on the network thread when a publish completes: (message id, reason code; ≥ 128 is a refusal).
-    public var onPublished: (@Sendable (Int32, Int32) -> Void)? {
-        get { callbacks.withLock { $0.published } }
-        set { callbacks.withLock { $0.published = newValue } }
     }
 
     /// Called on the network thread for each SUBACK, with the granted QoS per filter (≥ 128: refused).
@@ -109,7 +57,7 @@ public final class MQTTClient: @unchecked Sendable {
     private static let libraryReady: Bool = { mosquitto_lib_init() == 0 }()
 
     public init(_ settings: MQTTSettings) throws(MosquittoError) {
-        _ = MQTTClient.libraryReady
+        _ = MQTTSubscriber.libraryReady
         self.settings = settings
         guard let h = mosquitto_new(settings.clientID, !settings.persistentSession, nil) else {
             throw MosquittoError(code: Int32(MOSQ_ERR_NOMEM.rawValue), operation: "mosquitto_new")
@@ -129,25 +77,18 @@ public final class MQTTClient: @unchecked Sendable {
             try MosquittoError.check(
                 mosquitto_tls_set(h, settings.caFile, settings.caFile == nil ? "/etc/ssl/certs" : nil, settings.certFile, settings.keyFile, nil), "TLS set-up")
         }
-        if let will = settings.will {
-            let bytes = Array(will.payload.utf8)
-            try MosquittoError.check(mosquitto_will_set_v5(h, will.topic, Int32(bytes.count), bytes, will.qos, will.retain, nil), "set last will")
+        mosquitto_connect_v5_callback_set(h) { _, obj, rc, _, _ in
+            MQTTSubscriber.from(obj).connected(rc)
         }
-        mosquitto_connect_v5_callback_set(h) { _, obj, rc, _, props in
-            var limit: UInt32 = 0
-            let said = mosquitto_property_read_int32(props, Int32(MQTT_PROP_MAXIMUM_PACKET_SIZE.rawValue), &limit, false) != nil
-            MQTTClient.from(obj).connected(rc, maximumPacketSize: said ? Int(limit) : nil)
-        }
-        mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTClient.from(obj).disconnected() }
-        mosquitto_publish_v5_callback_set(h) { _, obj, mid, reason, _ in MQTTClient.from(obj).published(mid, reason) }
+        mosquitto_disconnect_v5_callback_set(h) { _, obj, _, _ in MQTTSubscriber.from(obj).disconnected() }
         mosquitto_subscribe_v5_callback_set(h) { _, obj, _, count, granted, _ in
             let codes: [Int32] = (0..<Int(count)).map { k in granted.map { $0[k] } ?? 128 }
-            MQTTClient.from(obj).onSubscribed?(codes)
+            MQTTSubscriber.from(obj).onSubscribed?(codes)
         }
         mosquitto_message_v5_callback_set(h) { _, obj, message, props in
             guard let m = message?.pointee, let topic = m.topic else { return }
             let payload = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(m.payloadlen))) } ?? []
-            MQTTClient.from(obj).onMessage?(String(cString: topic), payload, m.retain, MessageProperties(reading: props))
+            MQTTSubscriber.from(obj).onMessage?(String(cString: topic), payload, m.retain, MessageProperties(reading: props))
         }
     }
 
@@ -156,52 +97,18 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_destroy(handle)
     }
 
-    private static func from(_ obj: UnsafeMutableRawPointer?) -> MQTTClient {
-        Unmanaged<MQTTClient>.fromOpaque(obj!).takeUnretainedValue()
+    private static func from(_ obj: UnsafeMutableRawPointer?) -> MQTTSubscriber {
+        Unmanaged<MQTTSubscriber>.fromOpaque(obj!).takeUnretainedValue()
     }
 
-    private func connected(_ rc: Int32, maximumPacketSize: Int?) {
+    private func connected(_ rc: Int32) {
         condition.lock()
         connackCode = rc
-        packetLimit = maximumPacketSize
         if rc == 0 && state == .connecting { state = .connected }
-        if rc == 0 { connections += 1 }
-        let again = rc == 0 && connections > 1
         condition.broadcast()
         condition.unlock()
-        if again {
-            condition.lock() // before its acknowledgement can arrive
-            if let status = lastStatus {
-                var mid: Int32 = 0
-                let rc = status.bytes.withUnsafeBytes { raw in
-                    mosquitto_publish_v5(
-                        handle, &mid, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count - status.topicLength - 1),
-                        raw.baseAddress! + status.topicLength + 1, 1, true, nil)
-                }
-                if rc == Int32(MOSQ_ERR_SUCCESS.rawValue) { announcements.insert(mid) }
-            }
-            condition.unlock()
-        }
         if rc == 0 { onConnectionChange?(true) }
     }
-
-    /// The announcements' message ids: their acknowledgements are the client's, not the caller's.
-    private var announcements: Set<Int32> = []
-    /// The last retained status message sent, published again on each reconnection.
-    private var lastStatus: OutgoingMessage?
-
-    /// Remembers `message` when it is a retained status, to publish again after a reconnection.
-    func noteStatus(_ message: OutgoingMessage, retain: Bool) {
-        if message.isStatus && retain { condition.withLock { lastStatus = message } }
-    }
-
-    private func published(_ mid: Int32, _ reason: Int32) {
-        if condition.withLock({ announcements.remove(mid) != nil }) { return }
-        onPublished?(mid, reason)
-    }
-
-    /// Successful connections so far: the first, then each reconnection.
-    private var connections = 0
 
     private func disconnected() {
         condition.lock()
@@ -219,16 +126,6 @@ public final class MQTTClient: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return state
-    }
-
-    /// The properties of every telemetry message (MQTT 5 only); set before publishing starts.
-    public nonisolated(unsafe) var telemetryProperties = MessageProperties()
-
-    /// The broker's maximum packet size from its CONNACK (MQTT 5), if it set one.
-    public var maximumPacketSize: Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        return packetLimit
     }
 
     /// True once the network thread has given up reconnecting.
@@ -348,28 +245,6 @@ public final class MQTTClient: @unchecked Sendable {
         return connackCode
     }
 
-    /// The hot path: hands a message with a NUL-terminated topic to libmosquitto (which copies it);
-    /// returns libmosquitto's code (MOSQ_ERR_NO_CONN for QoS 0 while disconnected).
-    func publish(
-        cTopic: UnsafePointer<CChar>, payload: UnsafeRawBufferPointer, qos: Int32, retain: Bool, expiry: UInt32?,
-        properties: MessageProperties = MessageProperties()
-    ) -> Int32 {
-        var props = settings.version == .v5 ? properties.list(expiry: expiry) : nil
-        defer { if props != nil { mosquitto_property_free_all(&props) } }
-        return mosquitto_publish_v5(handle, nil, cTopic, Int32(payload.count), payload.baseAddress, qos, retain, props)
-    }
-
-    /// Publishes a text message (the status topic) through the same path as telemetry.
-    public func publish(topic: String, text: String, qos: Int32, retain: Bool) throws(MosquittoError) {
-        let payload = Array(text.utf8)
-        let rc = topic.withCString { t in
-            payload.withUnsafeBytes {
-                publish(cTopic: t, payload: $0, qos: qos, retain: retain, expiry: nil, properties: MessageProperties(contentType: "application/json"))
-            }
-        }
-        try MosquittoError.check(rc, "publish to \(topic)")
-    }
-
     public func subscribe(_ filter: String, qos: Int32) throws(MosquittoError) {
         try MosquittoError.check(mosquitto_subscribe_v5(handle, nil, filter, qos, 0, nil), "subscribe to \(filter)")
     }
@@ -423,18 +298,5 @@ extension MessageProperties {
             at = found
             skipFirst = true
         }
-    }
-}
-
-extension MessageProperties {
-    /// These properties (and a message expiry) as a libmosquitto property list; nil when empty.
-    func list(expiry: UInt32?) -> OpaquePointer? {
-        var props: OpaquePointer? = nil
-        if let expiry { mosquitto_property_add_int32(&props, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry) }
-        if let type = contentType { mosquitto_property_add_string(&props, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), type) }
-        for (key, value) in user {
-            mosquitto_property_add_string_pair(&props, Int32(MQTT_PROP_USER_PROPERTY.rawValue), key, value)
-        }
-        return props
     }
 }
