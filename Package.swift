@@ -80,7 +80,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["urbanwatt", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TelemetryTests", dependencies: ["UrbanWattTelemetry", "UrbanWattScenario", "UrbanWattCore", "urbanwatt", "TestSupport"],
+            name: "TelemetryTests",
+            dependencies: [
+                "UrbanWattTelemetry", "UrbanWattScenario", "UrbanWattCore", "urbanwatt", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
     ]
 )

@@ -134,8 +134,9 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
     }
 
     package func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
-        if let why = failureReason { return .rejected(why) }
-        if let limit = maximumPacketSize,
+        let (rejected, packetLimit) = shared.state.withLock { ($0.rejected, $0.packetLimit) }
+        if let rejected { return .rejected(rejected) }
+        if let limit = packetLimit,
             message.packetSize(qos: qos, properties: shared.encoded(status: message.isStatus, expiry: expiry)?.bytes) > limit
         {
             return .rejected(

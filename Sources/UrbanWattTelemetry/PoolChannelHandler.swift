@@ -19,7 +19,7 @@ final class PoolChannelHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        pool.opened(index, attempt: attempt, channel: context.channel)
+        pool.opened(index, attempt: attempt, context: context)
         context.fireChannelActive()
     }
 

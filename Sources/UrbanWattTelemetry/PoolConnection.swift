@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The MQTT session of one connection of `MQTTClientPool`, without I/O: the bytes to write and
 /// those read, messages sent at QoS ≥ 1 and not yet acknowledged (sent again, marked duplicate,
 /// after a reconnect) and those held back by the broker's receive maximum. The pool's channel
@@ -102,16 +104,21 @@ final class PoolConnection {
 
     // MARK: Bytes
 
-    /// What is waiting to be written, and the QoS 0 messages among it (acknowledged once written);
-    /// nil when nothing waits.
-    func takeOutput(now: Double) -> (bytes: [UInt8], qos0: Int)? {
-        guard !output.isEmpty, state != .closed, state != .connecting else { return nil }
-        defer {
-            output.removeAll(keepingCapacity: true)
-            unwrittenQoS0 = 0
-        }
+    /// Bytes waiting to be written.
+    var outputCount: Int { output.count }
+
+    /// True when bytes wait to be written and the channel can take them.
+    var hasOutput: Bool { !output.isEmpty && state != .closed && state != .connecting }
+
+    /// Moves what is waiting to be written into `buffer`; returns the QoS 0 messages among it
+    /// (acknowledged once written), or nil when nothing waits.
+    func takeOutput(into buffer: inout ByteBuffer, now: Double) -> Int? {
+        guard hasOutput else { return nil }
+        buffer.writeBytes(output)
+        output.removeAll(keepingCapacity: true)
+        defer { unwrittenQoS0 = 0 }
         lastWrite = now
-        return (output, unwrittenQoS0)
+        return unwrittenQoS0
     }
 
     /// Bytes the socket read: handles every whole packet. False when the connection must end.

@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -9,12 +10,17 @@ import Synchronization
 final class PoolLoop {
     private let settings: MQTTSettings
     private let connections: [PoolConnection]
-    private var channels: [(any Channel)?]
+    /// Each open connection's place in its channel: writes start there, toward the socket.
+    private var contexts: [ChannelHandlerContext?]
+    private let allocator = ByteBufferAllocator()
+    /// The time, s, as of the last tick or attempt: enough for keep-alives, and read once a second
+    /// rather than once a write.
+    private var coarseNow = 0.0
     private let connectRate: Double?
     private let shared: PoolShared
     private let loop: any EventLoop
     private lazy var events = PoolConnection.Events(
-        acknowledged: { [unowned self] reason in acknowledged(reason) },
+        acknowledged: { [unowned self] reason in acknowledgements.append(reason) },
         connected: { [unowned self] c, reason, limit in connected(c, reason, maximumPacketSize: limit) },
         properties: { [shared] item in shared.properties(item) })
 
@@ -30,12 +36,14 @@ final class PoolLoop {
     private var ticking: Scheduled<Void>?
     private var retries: [Int: Scheduled<Void>] = [:]
     private var drained: [PoolShared.Handover] = []
+    /// Reason codes of the acknowledgements read, handed to the publisher after each read.
+    private var acknowledgements: [Int32] = []
     private var ending = false
 
     init(settings: MQTTSettings, connections: [PoolConnection], connectRate: Double?, shared: PoolShared, loop: any EventLoop) {
         self.settings = settings
         self.connections = connections
-        channels = Array(repeating: nil, count: connections.count)
+        contexts = Array(repeating: nil, count: connections.count)
         self.connectRate = connectRate
         self.shared = shared
         self.loop = loop
@@ -53,6 +61,7 @@ final class PoolLoop {
         let host = settings.url.host
         self.tls = tls.map { ($0, TLSContext.isIPAddress(host) ? nil : host) }
         rampStart = PoolLoop.now()
+        coarseNow = rampStart
         openDue()
         tick()
     }
@@ -76,10 +85,15 @@ final class PoolLoop {
         let done = loop.makePromise(of: Void.self)
         EventLoopFuture.andAllComplete(written, on: loop).cascade(to: done)
         loop.scheduleTask(in: .seconds(2)) { done.succeed() }
-        let channels = channels
-        return done.futureResult.flatMap { [loop] in
-            EventLoopFuture.andAllComplete(channels.compactMap { $0?.close() }, on: loop)
-        }
+        return done.futureResult.assumeIsolated().flatMap {
+            let closed = self.contexts.compactMap { context -> EventLoopFuture<Void>? in
+                guard let context else { return nil }
+                let promise = self.loop.makePromise(of: Void.self)
+                context.close(promise: promise)
+                return promise.futureResult
+            }
+            return EventLoopFuture.andAllComplete(closed, on: self.loop)
+        }.nonisolated()
     }
 
     // MARK: Opening
@@ -113,6 +127,8 @@ final class PoolLoop {
         ClientBootstrap(group: loop)
             .connectTimeout(.nanoseconds(Int64(min(30, settings.reconnectTimeout) * 1e9)))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // A broker sends acknowledgements of 4 or 5 bytes: small reads, from a buffer reused.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName)) }
@@ -129,13 +145,13 @@ final class PoolLoop {
     // MARK: What a channel reports
 
     /// Channel `k` of attempt `number` is open (TCP, and TLS under way): CONNECT goes out.
-    func opened(_ k: Int, attempt number: Int, channel: any Channel) {
+    func opened(_ k: Int, attempt number: Int, context: ChannelHandlerContext) {
         let c = connections[k]
         guard c.attempt == number, !ending else {
-            channel.close(promise: nil)
+            context.close(promise: nil)
             return
         }
-        channels[k] = channel
+        contexts[k] = context
         c.opened()
         flush(c)
     }
@@ -144,7 +160,8 @@ final class PoolLoop {
     func received(_ k: Int, attempt number: Int, _ bytes: ByteBuffer) -> String? {
         let c = connections[k]
         guard c.attempt == number else { return nil }
-        let fine = bytes.withUnsafeReadableBytes { c.receive($0, v5: shared.v5, now: PoolLoop.now(), events: events) }
+        let fine = bytes.withUnsafeReadableBytes { c.receive($0, v5: shared.v5, now: coarseNow, events: events) }
+        deliverAcknowledgements()
         if !fine { return c.lastProblem }
         flush(c)
         return nil
@@ -158,15 +175,21 @@ final class PoolLoop {
         // Closed by `finish`: nothing to tell, nothing to reopen.
         if ending {
             c.close()
-            channels[k] = nil
+            contexts[k] = nil
             return
         }
         lost(c)
     }
 
-    /// An error as the person reading the message needs it: TLS failures say so.
+    /// An error as the person reading the message needs it: the system's words for a socket's
+    /// error, and TLS failures saying so.
     static func describe(_ error: any Error) -> String {
-        error is NIOSSLError || error is BoringSSLError ? "TLS: \(error)" : "\(error)"
+        switch error {
+        case let e as IOError: String(cString: strerror(e.errnoCode))
+        case ChannelError.connectTimeout: "no answer to the TCP connection"
+        case is NIOSSLError, is BoringSSLError: "TLS: \(error)"
+        default: "\(error)"
+        }
     }
 
     // MARK: Publishing
@@ -191,22 +214,39 @@ final class PoolLoop {
         }
     }
 
-    /// Writes what `c` has waiting; QoS 0 messages count acknowledged once the socket took them.
-    /// With `promise`, returns a future for the write.
+    /// Writes what `c` has waiting. QoS 0 messages count acknowledged once the channel took them
+    /// below its high-water mark (NIO's 64 KiB), else once the socket did, so that a slow broker
+    /// holds the publisher back. With `promise`, returns a future for the write.
     @discardableResult
     private func flush(_ c: PoolConnection, promise: Bool = false) -> EventLoopFuture<Void>? {
-        guard let channel = channels[c.index], let (bytes, qos0) = c.takeOutput(now: PoolLoop.now()) else { return nil }
-        let buffer = channel.allocator.buffer(bytes: bytes)
-        guard qos0 > 0 || promise else {
-            channel.writeAndFlush(buffer, promise: nil)
+        guard c.hasOutput, let context = contexts[c.index] else { return nil }
+        var buffer = allocator.buffer(capacity: c.outputCount)
+        guard let qos0 = c.takeOutput(into: &buffer, now: coarseNow) else { return nil }
+        let taken = qos0 > 0 && context.channel.isWritable
+        guard (qos0 > 0 && !taken) || promise else {
+            context.writeAndFlush(NIOAny(buffer), promise: nil)
+            if taken { acknowledge(qos0) }
             return nil
         }
-        let written = channel.writeAndFlush(buffer)
-        if qos0 > 0 {
-            let acknowledged = events.acknowledged
-            written.assumeIsolated().whenSuccess { for _ in 0..<qos0 { acknowledged(0) } }
+        let written = loop.makePromise(of: Void.self)
+        context.writeAndFlush(NIOAny(buffer), promise: written)
+        if qos0 > 0 { written.futureResult.assumeIsolated().whenSuccess { self.acknowledge(qos0) } }
+        return written.futureResult
+    }
+
+    /// `count` QoS 0 messages are on their way.
+    private func acknowledge(_ count: Int) {
+        acknowledgements.append(contentsOf: repeatElement(0, count: count))
+        deliverAcknowledgements()
+    }
+
+    /// Hands the acknowledgements gathered to the publisher's handler, fetched once for them all.
+    private func deliverAcknowledgements() {
+        guard !acknowledgements.isEmpty else { return }
+        if let handler = shared.state.withLock({ $0.handlers.acknowledged }) {
+            for reason in acknowledgements { handler(reason) }
         }
-        return written
+        acknowledgements.removeAll(keepingCapacity: true)
     }
 
     // MARK: Keeping alive and reconnecting
@@ -215,10 +255,11 @@ final class PoolLoop {
     private func tick() {
         guard !ending else { return }
         let now = PoolLoop.now()
+        coarseNow = now
         let handshakeTimeout = min(30, settings.reconnectTimeout)
         for c in connections where c.state != .closed {
-            if !c.tick(now: now, handshakeTimeout: handshakeTimeout), let channel = channels[c.index] {
-                channel.close(promise: nil)
+            if !c.tick(now: now, handshakeTimeout: handshakeTimeout), let context = contexts[c.index] {
+                context.close(promise: nil)
             }
             flush(c)
         }
@@ -230,7 +271,7 @@ final class PoolLoop {
         let wasUp = c.state == .up
         if c.state == .connecting || c.state == .awaitingConnack { handshaking -= 1 }
         c.close()
-        channels[c.index] = nil
+        contexts[c.index] = nil
         var notify: (@Sendable (Bool) -> Void)?
         if wasUp {
             let before = shared.connectedCount.subtract(1, ordering: .acquiringAndReleasing).oldValue
@@ -298,9 +339,5 @@ final class PoolLoop {
             }
         }
         if !rampScheduled { openDue() }
-    }
-
-    private func acknowledged(_ reason: Int32) {
-        shared.state.withLock { $0.handlers.acknowledged }?(reason)
     }
 }

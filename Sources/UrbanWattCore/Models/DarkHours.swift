@@ -1,9 +1,9 @@
 /// The dimmed lighting level integrated over the dark part of each step: for a street light,
 /// `Σ over dark seconds of level(t) / step`, computed exactly from sunrise and sunset instants and
 /// the dimming windows (no sampling at one instant).
-public enum DarkHours {
+package enum DarkHours {
     /// Mean of `dark(t) × level(t)` over each step of `clock`, in [0, 1].
-    public static func series(solar: Solar, dimming: Dimming, clock: StepClock) -> [Double] {
+    package static func series(solar: Solar, dimming: Dimming, clock: StepClock) -> [Double] {
         guard clock.count > 0 else { return [] }
         let firstDay = Int(floorDiv(clock.start, 86_400)) - 1
         let lastDay = Int(floorDiv(clock.end, 86_400)) + 1

@@ -1,19 +1,19 @@
 /// A small JSON reader producing `JSONValue` with object keys in file order.
-public struct JSONParser {
-    public struct Failure: Error, CustomStringConvertible {
-        public var offset: Int
-        public var message: String
-        public var description: String { "invalid JSON at byte \(offset): \(message)" }
+package struct JSONParser {
+    package struct Failure: Error, CustomStringConvertible {
+        package var offset: Int
+        package var message: String
+        package var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
     /// Deeper nesting is refused: a hostile payload of nested brackets must not exhaust the stack.
-    public static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var i = 0
     private var depth = 0
 
-    public static func parse(_ text: String) throws(Failure) -> JSONValue {
+    package static func parse(_ text: String) throws(Failure) -> JSONValue {
         var p = JSONParser(bytes: Array(text.utf8))
         p.skipSpace()
         let v = try p.value()
