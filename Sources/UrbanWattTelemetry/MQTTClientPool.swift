@@ -52,7 +52,7 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
                 clientID: id, v5: settings.version == .v5, keepAlive: Int(settings.keepAlive),
                 sessionExpiry: settings.persistentSession ? 3600 : nil, will: will,
                 username: settings.url.username, password: settings.url.username == nil ? nil : settings.password)
-            return PoolConnection(index: k, clientID: id, connectPacket: connect)
+            return PoolConnection(index: k, clientID: id, connectPacket: connect, keepAlive: Double(settings.keepAlive))
         }
         // Handed to the loop, which owns it from here on.
         core = .makeBoxSendingValue(
@@ -99,7 +99,7 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
         let core = core
         loop.execute { core.value.start(address: address, tls: tls, ready: ready) }
         let limit = settings.reconnectTimeout + ramp
-        let timeout = loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) { ready.fail(PoolShared.TimedOut()) }
+        let timeout = loop.scheduleTask(in: .interval(limit)) { ready.fail(PoolShared.NotConnected()) }
         let outcome = Result { try ready.futureResult.wait() }
         timeout.cancel()
         if case .success = outcome { return }
@@ -198,8 +198,9 @@ final class PoolShared: Sendable {
         var telemetryProperties = MessageProperties()
     }
 
-    /// `connect` waited longer than the reconnect timeout and the ramp.
-    struct TimedOut: Error {}
+    /// `connect` ended without every connection up: refused, given up or out of time. Why is in
+    /// `State`.
+    struct NotConnected: Error {}
 
     let v5: Bool
     let state = Mutex(State())

@@ -120,8 +120,6 @@ public final class MQTTSubscriber: @unchecked Sendable {
         onConnectionChange?(false)
     }
 
-    public var isConnected: Bool { currentState == .connected }
-
     public var currentState: State {
         condition.lock()
         defer { condition.unlock() }

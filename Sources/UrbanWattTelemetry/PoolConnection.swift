@@ -56,14 +56,16 @@ final class PoolConnection {
     private var lastWrite = 0.0
     private var pingSentAt: Double?
     private var openedAt = 0.0
-    var keepAlive = 30.0
+    /// Seconds without writing before a PINGREQ: ours, or the broker's from its CONNACK.
+    private var keepAlive: Double
     /// Why the connection was last lost, for the person reading the error.
     var lastProblem = ""
 
-    init(index: Int, clientID: String, connectPacket: [UInt8]) {
+    init(index: Int, clientID: String, connectPacket: [UInt8], keepAlive: Double = 30) {
         self.index = index
         self.clientID = clientID
         self.connectPacket = connectPacket
+        self.keepAlive = keepAlive
     }
 
     /// Messages handed over and not yet acknowledged (QoS ≥ 1) or held back.
@@ -104,21 +106,15 @@ final class PoolConnection {
 
     // MARK: Bytes
 
-    /// Bytes waiting to be written.
-    var outputCount: Int { output.count }
-
-    /// True when bytes wait to be written and the channel can take them.
-    var hasOutput: Bool { !output.isEmpty && state != .closed && state != .connecting }
-
-    /// Moves what is waiting to be written into `buffer`; returns the QoS 0 messages among it
-    /// (acknowledged once written), or nil when nothing waits.
-    func takeOutput(into buffer: inout ByteBuffer, now: Double) -> Int? {
-        guard hasOutput else { return nil }
-        buffer.writeBytes(output)
+    /// What is waiting to be written, in a buffer of its size, and the QoS 0 messages among it
+    /// (acknowledged once written); nil when nothing waits or the channel cannot take it yet.
+    func takeOutput(_ allocator: ByteBufferAllocator, now: Double) -> (bytes: ByteBuffer, qos0: Int)? {
+        guard !output.isEmpty, state != .closed, state != .connecting else { return nil }
+        let bytes = allocator.buffer(bytes: output)
         output.removeAll(keepingCapacity: true)
         defer { unwrittenQoS0 = 0 }
         lastWrite = now
-        return unwrittenQoS0
+        return (bytes, unwrittenQoS0)
     }
 
     /// Bytes the socket read: handles every whole packet. False when the connection must end.

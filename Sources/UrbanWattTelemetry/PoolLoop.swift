@@ -47,10 +47,12 @@ final class PoolLoop {
         self.connectRate = connectRate
         self.shared = shared
         self.loop = loop
-        for c in connections { c.keepAlive = Double(settings.keepAlive) }
     }
 
     private static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+
+    /// How long a connection may take from its TCP connect to its CONNACK.
+    private var handshakeTimeout: Double { min(30, settings.reconnectTimeout) }
 
     // MARK: Starting and ending
 
@@ -108,7 +110,7 @@ final class PoolLoop {
             if let rate = connectRate, Double(opened) > (now - rampStart) * rate {
                 let at = rampStart + Double(opened) / rate
                 rampScheduled = true
-                loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(max(0, at - now) * 1e9))) { self.openDue() }
+                loop.assumeIsolated().scheduleTask(in: .interval(max(0, at - now))) { self.openDue() }
                 break
             }
             let c = connections[opened]
@@ -125,7 +127,7 @@ final class PoolLoop {
         let tls = tls
         let handler = NIOLoopBound(PoolChannelHandler(pool: self, index: c.index, attempt: number), eventLoop: loop)
         ClientBootstrap(group: loop)
-            .connectTimeout(.nanoseconds(Int64(min(30, settings.reconnectTimeout) * 1e9)))
+            .connectTimeout(.interval(handshakeTimeout))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             // A broker sends acknowledgements of 4 or 5 bytes: small reads, from a buffer reused.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
@@ -219,13 +221,10 @@ final class PoolLoop {
     /// holds the publisher back. With `promise`, returns a future for the write.
     @discardableResult
     private func flush(_ c: PoolConnection, promise: Bool = false) -> EventLoopFuture<Void>? {
-        guard c.hasOutput, let context = contexts[c.index] else { return nil }
-        var buffer = allocator.buffer(capacity: c.outputCount)
-        guard let qos0 = c.takeOutput(into: &buffer, now: coarseNow) else { return nil }
-        let taken = qos0 > 0 && context.channel.isWritable
-        guard (qos0 > 0 && !taken) || promise else {
+        guard let context = contexts[c.index], let (buffer, qos0) = c.takeOutput(allocator, now: coarseNow) else { return nil }
+        if !promise && (qos0 == 0 || context.channel.isWritable) {
             context.writeAndFlush(NIOAny(buffer), promise: nil)
-            if taken { acknowledge(qos0) }
+            if qos0 > 0 { acknowledge(qos0) }
             return nil
         }
         let written = loop.makePromise(of: Void.self)
@@ -256,7 +255,6 @@ final class PoolLoop {
         guard !ending else { return }
         let now = PoolLoop.now()
         coarseNow = now
-        let handshakeTimeout = min(30, settings.reconnectTimeout)
         for c in connections where c.state != .closed {
             if !c.tick(now: now, handshakeTimeout: handshakeTimeout), let context = contexts[c.index] {
                 context.close(promise: nil)
@@ -287,7 +285,7 @@ final class PoolLoop {
         let now = PoolLoop.now()
         if c.downSince == nil { c.downSince = now }
         let wait = c.backoff.next()
-        retries[c.index] = loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(wait * 1e9))) { self.retry(c) }
+        retries[c.index] = loop.assumeIsolated().scheduleTask(in: .interval(wait)) { self.retry(c) }
     }
 
     private func retry(_ c: PoolConnection) {
@@ -297,7 +295,7 @@ final class PoolLoop {
                 s.gaveUp = true
                 s.lastError = "\(c.clientID): \(c.lastProblem)"
             }
-            ready?.fail(PoolShared.TimedOut())
+            ready?.fail(PoolShared.NotConnected())
             return
         }
         attempt(c)
@@ -308,13 +306,13 @@ final class PoolLoop {
     private func connected(_ c: PoolConnection, _ reason: Int32, maximumPacketSize: Int?) {
         // A refused handshake ends in `lost`, which counts it.
         guard reason == 0 else {
-            let first = shared.state.withLock { s in
+            let connecting = ready != nil
+            shared.state.withLock { s in
                 s.refusal = s.refusal ?? reason
                 s.lastError = MQTTReason.text(reason)
-                if ready == nil && s.rejected == nil { s.rejected = "\(settings.url) refused to reconnect \(c.clientID): \(MQTTReason.text(reason))" }
-                return ready != nil
+                if !connecting && s.rejected == nil { s.rejected = "\(settings.url) refused to reconnect \(c.clientID): \(MQTTReason.text(reason))" }
             }
-            if first { ready?.fail(PoolShared.TimedOut()) }
+            ready?.fail(PoolShared.NotConnected())
             return
         }
         handshaking -= 1
@@ -340,4 +338,9 @@ final class PoolLoop {
         }
         if !rampScheduled { openDue() }
     }
+}
+
+extension TimeAmount {
+    /// `seconds` as NIO's time amount, to the nanosecond.
+    static func interval(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
 }

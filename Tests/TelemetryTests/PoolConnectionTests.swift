@@ -43,8 +43,7 @@ import Testing
 
     /// What the session gives the socket, and the QoS 0 messages among it.
     static func written(_ c: PoolConnection, now: Double) -> (bytes: [UInt8], qos0: Int)? {
-        var buffer = ByteBuffer()
-        guard let qos0 = c.takeOutput(into: &buffer, now: now) else { return nil }
+        guard let (buffer, qos0) = c.takeOutput(ByteBufferAllocator(), now: now) else { return nil }
         return (Array(buffer.readableBytesView), qos0)
     }
 
