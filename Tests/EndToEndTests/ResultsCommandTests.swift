@@ -287,7 +287,7 @@ func sameNumbers(_ a: Any, _ b: Any, relative: Double, path: String = "", skip: 
             script.arguments = [CLI.repositoryRoot.appendingPathComponent("scripts/render-report").path, out + "/report.html", target]
             script.standardOutput = FileHandle.nullDevice
             try script.run()
-            script.waitUntilExit()
+            script.waitUntilExit(within: childTimeLimit)
             return script.terminationStatus
         }
         let png = dir.appendingPathComponent("report.png").path

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -73,7 +74,7 @@ final class Broker {
         guard let p = process, p.isRunning else { return }
         thaw()
         p.terminate()
-        p.waitUntilExit()
+        p.waitUntilExit(within: 30)
         process = nil
     }
 
@@ -142,7 +143,7 @@ final class Subscriber {
         while Date() < deadline {
             let pub = unmaskedProcess(["/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"])
             try pub.run()
-            pub.waitUntilExit()
+            pub.waitUntilExit(within: 30)
             Thread.sleep(forTimeInterval: 0.1)
             if ((try? String(contentsOf: file, encoding: .utf8)) ?? "").contains(probe) { break }
         }
@@ -184,7 +185,7 @@ final class Subscriber {
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.terminate() // SIGTERM: a test runner may have SIGINT ignored, and children inherit that
-        process.waitUntilExit()
+        process.waitUntilExit(within: 30)
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line -> (topic: String, payload: String)? in
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
@@ -193,68 +194,14 @@ final class Subscriber {
         }
     }
 
-    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
-}
-
-/// What a process writes to a pipe, gathered as it comes by a thread of its own, so that a test
-/// can wait for a line.
-final class PipeText: @unchecked Sendable {
-    // `@unchecked Sendable`: `text` and `ended` are read and written under `lock` only.
-    let pipe = Pipe()
-    private let lock = NSLock()
-    private var text = Data()
-    private var ended = false
-
-    init() {
-        let handle = pipe.fileHandleForReading
-        Thread.detachNewThread { [self] in
-            while true {
-                let data = handle.availableData
-                lock.lock()
-                if data.isEmpty { ended = true } else { text.append(data) }
-                lock.unlock()
-                if data.isEmpty { return }
-            }
-        }
-    }
-
-    var current: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    /// Waits until the text so far contains `needle` (at most `timeout` s); false when it never did.
-    @discardableResult
-    func wait(for needle: String, timeout: Double = 30) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if current.contains(needle) { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
-    /// Everything, once the writer has closed the pipe (at most `timeout` s after it exited).
-    func finish(timeout: Double = 10) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            lock.lock()
-            let done = ended
-            lock.unlock()
-            if done { break }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return current
-    }
+    deinit { if process.isRunning { process.terminate(); process.waitUntilExit(within: 30) } }
 }
 
 /// `urbanwatt listen` in the background, returned once it says it is subscribed (its "listening on"
 /// line on stderr): no sleep stands in for the handshake.
 final class Listener {
     let process = Process()
-    private let stderrPipe = Pipe()
-    private var seen = Data()
+    private let stderr = PipeText()
 
     /// `directory`: the listener's working folder (where a default `--out` goes).
     init(_ arguments: [String], timeout: Double = 15, directory: URL? = nil) throws {
@@ -262,16 +209,12 @@ final class Listener {
         process.arguments = ["listen"] + arguments
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderrPipe
+        process.standardError = stderr.pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        let handle = stderrPipe.fileHandleForReading
-        while !String(decoding: seen, as: UTF8.self).contains("urbanwatt: listening on") {
-            guard Date() < deadline, process.isRunning else {
-                process.terminate()
-                throw ListenerError(stderr: String(decoding: seen, as: UTF8.self))
-            }
-            seen.append(handle.availableData)
+        guard stderr.wait(for: "urbanwatt: listening on", timeout: timeout) else {
+            process.terminate()
+            process.waitUntilExit(within: 30)
+            throw ListenerError(stderr: stderr.finish())
         }
     }
 
@@ -280,13 +223,13 @@ final class Listener {
         var description: String { "listen did not subscribe: \(stderr)" }
     }
 
-    /// Waits for the listener to end and returns its exit status and everything it wrote to stderr.
-    func finish() -> (status: Int32, stderr: String) {
-        seen.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: seen, as: UTF8.self))
+    /// Waits for the listener to end (at most the children's time limit) and returns its exit status
+    /// and everything it wrote to stderr.
+    func finish(sourceLocation: SourceLocation = #_sourceLocation) -> (status: Int32, stderr: String) {
+        process.waitUntilExit(within: childTimeLimit, sourceLocation: sourceLocation)
+        return (process.terminationStatus, stderr.finish())
     }
 
-    func waitUntilExit() { _ = finish() }
+    func waitUntilExit(sourceLocation: SourceLocation = #_sourceLocation) { _ = finish(sourceLocation: sourceLocation) }
     var terminationStatus: Int32 { process.terminationStatus }
 }

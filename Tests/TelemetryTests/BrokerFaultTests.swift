@@ -15,16 +15,16 @@ import Testing
             "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--qos", "1",
             "--to", "2025-07-01", "--reconnect-timeout", "3s",
         ]
-        let err = Pipe()
-        run.standardError = err
+        let err = PipeText()
+        run.standardError = err.pipe
         let stream = try Subscriber.watching(broker)
         try run.run()
         #expect(stream.waitForTelemetry(), "no telemetry before the broker froze")
         #expect(run.isRunning, "the run must still be streaming when the broker freezes")
         broker.freeze()
         let frozeAt = Date()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
+        let stderr = err.finish()
         let took = Date().timeIntervalSince(frozeAt)
         broker.thaw()
         #expect(run.terminationStatus == 69, "\(stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// A small city for the broker tests: sensors whose uplink interval does not divide the step,
 /// devices, street lights, EV chargers and a data centre, over one day.
@@ -50,8 +51,8 @@ func runThroughAnOutage(_ broker: Broker, _ arguments: [String], outage: Double 
     let run = Process()
     run.executableURL = CLI.binary
     run.arguments = ["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url] + arguments
-    let err = Pipe()
-    run.standardError = err
+    let err = PipeText()
+    run.standardError = err.pipe
     let stream = try Subscriber.watching(broker)
     try run.run()
     stream.waitForTelemetry()
@@ -60,7 +61,7 @@ func runThroughAnOutage(_ broker: Broker, _ arguments: [String], outage: Double 
     Thread.sleep(forTimeInterval: outage)
     try broker.start()
     let runningAtRestart = run.isRunning
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    run.waitUntilExit()
+    run.waitUntilExit(within: childTimeLimit)
+    let stderr = err.finish()
     return (run.terminationStatus, try summary(out), stderr, runningAtStop && runningAtRestart)
 }

@@ -84,7 +84,7 @@ import Testing
         #expect(stream.waitForTelemetry(), "no telemetry before the kill")
         let killed = Date()
         kill(run.processIdentifier, SIGKILL)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         let (status, stderr) = listener.finish()
         // It waits `lostAfter` (10 s) for the run to announce itself again, as a reconnecting one does.
         #expect(Date().timeIntervalSince(killed) < 15, "the listener waited on")

@@ -35,7 +35,7 @@ import UrbanWattCore
             if text.contains("urbanwatt_publisher_acknowledged_messages_total") { scrapes.append(text) }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         #expect(run.terminationStatus == 0)
         try #require(scrapes.count >= 3, "scraped \(scrapes.count) times while the run streamed")
         let acknowledged = scrapes.compactMap { value($0, "urbanwatt_publisher_acknowledged_messages_total") }
@@ -91,8 +91,8 @@ import UrbanWattCore
         let listen = Process()
         listen.executableURL = CLI.binary
         listen.arguments = ["listen", "--mqtt", broker.url, "--metrics", "127.0.0.1:\(port)", "--timeout", "3", "--out", CLI.temporaryFolder().path]
-        let stdout = Pipe()
-        listen.standardOutput = stdout
+        let stdout = PipeText()
+        listen.standardOutput = stdout.pipe
         listen.standardError = FileHandle.nullDevice
         try listen.run()
         var scraped = 0
@@ -102,7 +102,7 @@ import UrbanWattCore
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = stdout.finish()
         #expect(scraped >= 5, "scraped \(scraped) times")
         #expect(text.hasPrefix("listening: 0 messages") && text.split(separator: "\n").count == 3, "\(text)")
     }

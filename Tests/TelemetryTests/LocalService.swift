@@ -66,7 +66,7 @@ final class LocalService {
     func stop() {
         guard let p = process, p.isRunning else { return }
         p.terminate()
-        p.waitUntilExit()
+        p.waitUntilExit(within: childTimeLimit)
         process = nil
         try? FileManager.default.removeItem(at: folder)
     }

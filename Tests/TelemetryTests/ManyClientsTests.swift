@@ -78,7 +78,7 @@ import UrbanWattTelemetry
         // Killed once it has announced the run: the broker hears six sockets close without DISCONNECT.
         statuses.wait { $0.contains("running") }
         kill(run.processIdentifier, SIGKILL)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         let heard = statuses.finish(quiet: 1.5).filter { $0.topic == "urbanwatt/teletown/status" }
         #expect(heard.filter { $0.payload.contains("\"running\"") }.count == 1)
         #expect(heard.filter { $0.payload.hasPrefix("{\"state\":\"offline\",\"run_id\":") }.count == 6, "\(heard.map(\.payload))")
@@ -103,11 +103,11 @@ import UrbanWattTelemetry
             "-t", "elsewhere", "-m", "x",
         ])
         try intruder.run()
-        intruder.waitUntilExit()
+        intruder.waitUntilExit(within: childTimeLimit)
         // The run's last will (`offline`), then its `running` again once it reconnected.
         statuses.wait { $0.components(separatedBy: "\"state\":\"running\"").count >= 3 }
         kill(run.processIdentifier, SIGINT)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         #expect(run.terminationStatus == 130)
         let states = statuses.finish(quiet: 1).filter { $0.topic == "urbanwatt/teletown/status" }.compactMap { m in
             m.payload.range(of: #""state":"[a-z]+""#, options: .regularExpression).map { String(m.payload[$0].dropFirst(9).dropLast()) }

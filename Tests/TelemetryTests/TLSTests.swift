@@ -26,7 +26,7 @@ struct TestPKI {
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", script]
         try p.run()
-        p.waitUntilExit()
+        p.waitUntilExit(within: childTimeLimit)
         guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 }

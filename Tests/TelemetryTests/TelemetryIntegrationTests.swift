@@ -161,7 +161,7 @@ import UrbanWattTelemetry
         tool.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_passwd")
         tool.arguments = ["-c", "-b", passwd, "city", "s3cret"]
         try tool.run()
-        tool.waitUntilExit()
+        tool.waitUntilExit(within: childTimeLimit)
         let broker = try Broker(listener: "allow_anonymous false\npassword_file \(passwd)\n")
         defer { broker.stop() }
         let wrong = folder.appendingPathComponent("wrong").path, right = folder.appendingPathComponent("right").path

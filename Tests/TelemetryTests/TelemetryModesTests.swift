@@ -41,19 +41,14 @@ import Testing
         try run.run()
         #expect(stream.waitForTelemetry(), "no telemetry before the signal")
         kill(run.processIdentifier, SIGINT)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         #expect(run.terminationStatus == 130)
         let s = try summary(out)
         #expect(s["complete"] as? Bool == false)
         #expect(telemetry(s).published > 0)
-        let status = Process()
-        status.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
-        status.arguments = ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"]
-        let pipe = Pipe()
-        status.standardOutput = pipe
-        try status.run()
-        status.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let status = try CLI.program(
+            "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.port), "-t", "urbanwatt/teletown/status", "-C", "1", "-W", "5"])
+        let text = status.stdout
         #expect(text.contains("\"state\":\"interrupted\""), "\(text)")
     }
 }
@@ -85,7 +80,7 @@ import Testing
         }
         let sent = Date()
         kill(run.processIdentifier, signo)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         let text = stderr.finish()
         let latency = Date().timeIntervalSince(sent)
         #expect(run.terminationStatus == 128 + signo, "\(text)")
@@ -131,7 +126,7 @@ extension InterruptTests {
         #expect(run.isRunning, "the run ended before the broker hung")
         let sent = Date()
         kill(run.processIdentifier, SIGINT)
-        run.waitUntilExit()
+        run.waitUntilExit(within: childTimeLimit)
         let latency = Date().timeIntervalSince(sent)
         #expect(run.terminationStatus == 130)
         #expect(latency < 1.0, "stopped \(latency) s after the signal")

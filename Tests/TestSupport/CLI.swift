@@ -1,4 +1,5 @@
 public import Foundation
+public import Testing
 
 /// Runs the built `urbanwatt` binary and captures what it prints (shared by the end-to-end and
 /// telemetry tests).
@@ -25,29 +26,33 @@ public struct CLI {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
-        try execute(binary, arguments, in: directory ?? repositoryRoot, environment: environment)
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Output {
+        try execute(binary, arguments, in: directory ?? repositoryRoot, environment: environment, sourceLocation: sourceLocation)
     }
 
     /// Runs another program (python3 through /usr/bin/env, promtool, docker-compose), with `input`
     /// on its stdin, and captures what it prints.
     @discardableResult
-    public static func program(_ path: String, _ arguments: [String], input: String? = nil) throws -> Output {
-        try execute(URL(fileURLWithPath: path), arguments, input: input)
+    public static func program(
+        _ path: String, _ arguments: [String], input: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Output {
+        try execute(URL(fileURLWithPath: path), arguments, input: input, sourceLocation: sourceLocation)
     }
 
     private static func execute(
         _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-        input: String? = nil
+        input: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let out = PipeText(), err = PipeText()
+        process.standardOutput = out.pipe
+        process.standardError = err.pipe
         let stdin = input.map { _ in Pipe() }
         if let stdin { process.standardInput = stdin }
         try process.run()
@@ -55,38 +60,21 @@ public struct CLI {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()
         }
-        // Read before waiting so a large output cannot fill the pipe and block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        process.waitUntilExit(within: childTimeLimit, sourceLocation: sourceLocation)
+        return Output(status: process.terminationStatus, stdout: out.finish(), stderr: err.finish())
     }
 
     /// Runs another program (mount, umount) and returns its exit status.
     public static func system(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try execute(URL(fileURLWithPath: path), arguments).status
+    }
+
+    /// Runs a tool and returns what it printed on stdout.
+    public static func tool(_ path: String, _ arguments: [String]) throws -> String {
+        try execute(URL(fileURLWithPath: path), arguments).stdout
     }
 
     /// A fresh temporary folder.
-    /// Runs a tool and returns what it printed on stdout.
-    public static func tool(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     public static func temporaryFolder() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("urbanwatt-test-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
