@@ -10,8 +10,8 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 // Linux only, and no Apple platform is declared: CI builds and tests on Debian 12, and the code
-// calls Glibc and libmosquitto (libmosquitto-dev). SwiftNIO and NIOSSL, which carry publishing,
-// run on macOS too; the listener's libmosquitto and an untested build keep the list to Linux.
+// imports Glibc (signals, file limits, strerror). SwiftNIO and NIOSSL, which carry every MQTT
+// connection, run on macOS too; the Glibc calls and an untested build keep the list to Linux.
 let package = Package(
     name: "UrbanWatt",
     products: [
@@ -42,13 +42,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Summary, CSV and table writers; shard files (HMAC-SHA256 from swift-crypto for keyed seals).
         .target(name: "UrbanWattResults", dependencies: ["UrbanWattCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
-        // libmosquitto (Debian: libmosquitto-dev), wrapped once by UrbanWattTelemetry.
-        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // Topics, payloads, the MQTT client, pacing and flow control, the listener.
         .target(
             name: "UrbanWattTelemetry",
             dependencies: [
-                "UrbanWattCore", "UrbanWattResults", "CMosquitto", .product(name: "Hummingbird", package: "hummingbird"),
+                "UrbanWattCore", "UrbanWattResults", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

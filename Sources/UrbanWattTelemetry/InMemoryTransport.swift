@@ -95,7 +95,7 @@ public final class InMemoryTransport: MessageTransport, @unchecked Sendable {
         handler?(up)
     }
 
-    /// The transport gives up reconnecting, as libmosquitto's loop does after the timeout.
+    /// The transport gives up reconnecting, as the pool does after the reconnect timeout.
     public func giveUp() {
         locked {
             connected = false

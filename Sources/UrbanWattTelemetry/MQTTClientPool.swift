@@ -7,7 +7,8 @@ import Synchronization
 
 /// Publishing over `--clients N` MQTT connections (N ≥ 1), as a city of devices would connect,
 /// each with its own client id (`{id}-{k}`; one connection keeps `{id}`), session and last will,
-/// all on one SwiftNIO event loop, not a thread per connection; `mqtts://` through NIOSSL.
+/// all on one SwiftNIO event loop, not a thread per connection; `mqtts://` through NIOSSL. The
+/// listener is a pool of one connection that subscribes (`subscribe`, `setListening`).
 ///
 /// - A node always publishes over the same connection (`OutgoingMessage.route` mod N), so its
 ///   messages stay in order; status messages go over the first.
@@ -17,8 +18,8 @@ import Synchronization
 ///   and at QoS ≥ 1 what was not acknowledged is sent again. One that stays away for the
 ///   reconnect timeout ends the run (`hasGivenUp`).
 ///
-/// It speaks MQTT itself (`MQTTPacket`, `PoolConnection`): a connection is one open file, where
-/// libmosquitto takes three, so 10,000 clients fit in the usual 20,000-file limit.
+/// It speaks MQTT itself (`MQTTPacket`, `PoolConnection`): a connection is one open file (a
+/// libmosquitto client took three), so 10,000 clients fit in the usual 20,000-file limit.
 ///
 /// Concurrency (the design note "Concurrency" in the catalogue): the connections are `PoolLoop`'s,
 /// on the event loop alone. The caller's threads hand messages over through `PoolShared.outbox`,
@@ -37,7 +38,8 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
     private let core: NIOLoopBoundBox<PoolLoop>
     private var loop: any EventLoop { core.eventLoop }
 
-    package init(_ settings: MQTTSettings, clients: Int, connectRate: Double? = nil) {
+    /// `incomingLimit`: the largest packet read (the listener's is larger than a publisher's).
+    package init(_ settings: MQTTSettings, clients: Int, connectRate: Double? = nil, incomingLimit: Int = MQTTPacket.maxIncoming) {
         self.settings = settings
         count = max(1, clients)
         self.connectRate = connectRate
@@ -51,8 +53,11 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
             let connect = MQTTPacket.connect(
                 clientID: id, v5: settings.version == .v5, keepAlive: Int(settings.keepAlive),
                 sessionExpiry: settings.persistentSession ? 3600 : nil, will: will,
-                username: settings.url.username, password: settings.url.username == nil ? nil : settings.password)
-            return PoolConnection(index: k, clientID: id, connectPacket: connect, keepAlive: Double(settings.keepAlive))
+                username: settings.url.username, password: settings.url.username == nil ? nil : settings.password,
+                maximumPacketSize: incomingLimit == MQTTPacket.maxIncoming ? nil : UInt32(incomingLimit))
+            return PoolConnection(
+                index: k, clientID: id, connectPacket: connect, keepAlive: Double(settings.keepAlive), keepsSession: settings.persistentSession,
+                incomingLimit: incomingLimit)
         }
         // Handed to the loop, which owns it from here on.
         core = .makeBoxSendingValue(
@@ -81,6 +86,19 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
 
     package func setHandlers(acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) {
         shared.state.withLock { $0.handlers = (acknowledged, connection) }
+    }
+
+    /// The listener's handlers, called on the loop: each message received (once each at QoS 2),
+    /// and the QoS granted to each filter of a subscription.
+    func setListening(message: (@Sendable (MQTTPacket.Delivery) -> Void)?, subscribed: (@Sendable ([Int32]) -> Void)?) {
+        shared.state.withLock { $0.listening = (message, subscribed) }
+    }
+
+    /// Subscribes to `filters` at `qos` (the first connection; the broker answers through
+    /// `setListening`'s `subscribed`).
+    func subscribe(_ filters: [String], qos: Int32) {
+        let core = core
+        loop.execute { core.value.subscribe(filters, qos: qos) }
     }
 
     /// Opens every connection (ramped) and waits until all are connected; throws when the broker
@@ -193,6 +211,7 @@ final class PoolShared: Sendable {
         var ending = false
         var packetLimit: Int?
         var handlers: (acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) = (nil, nil)
+        var listening: (message: (@Sendable (MQTTPacket.Delivery) -> Void)?, subscribed: (@Sendable ([Int32]) -> Void)?) = (nil, nil)
         /// The last retained status message sent, published again on a connection that reconnects.
         var lastStatus: OutgoingMessage?
         var telemetryProperties = MessageProperties()

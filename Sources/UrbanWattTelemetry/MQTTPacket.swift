@@ -1,9 +1,25 @@
-/// The few MQTT 3.1.1 / 5 packets a publishing device sends and receives, encoded and decoded by
-/// hand for `MQTTClientPool`: libmosquitto opens three files per connection (its socket and an
-/// internal socket pair), which caps a process at a third of its open-files limit; a pool of
-/// sockets with this codec needs one. Packet layouts: MQTT 5.0 (OASIS, 2019) §3.1–3.14, and
-/// MQTT 3.1.1 §3, which is the same without properties.
+/// The MQTT 3.1.1 / 5 packets a publishing device and the listener send and receive, encoded and
+/// decoded by hand for `MQTTClientPool`: one open file per connection (libmosquitto took three),
+/// and one event loop for both. Packet layouts: MQTT 5.0 (OASIS, 2019) §3.1–3.14, and MQTT 3.1.1
+/// §3, which is the same without properties.
 enum MQTTPacket {
+    /// A PUBLISH received (§3.3), for the listener.
+    struct Delivery: Equatable {
+        var topic: String
+        /// The packet id, 0 at QoS 0.
+        var id: UInt16
+        var qos: Int32
+        var retain: Bool
+        var properties = MessageProperties()
+        var payload: [UInt8]
+
+        static func == (a: Delivery, b: Delivery) -> Bool {
+            a.topic == b.topic && a.id == b.id && a.qos == b.qos && a.retain == b.retain && a.payload == b.payload
+                && a.properties.contentType == b.properties.contentType
+                && a.properties.user.map { [$0.key, $0.value] } == b.properties.user.map { [$0.key, $0.value] }
+        }
+    }
+
     /// What the pool reads from a broker.
     enum Incoming: Equatable {
         /// Reason code (0: accepted; MQTT 3.1.1 return codes 1–5 are mapped to their MQTT 5 reasons),
@@ -14,7 +30,12 @@ enum MQTTPacket {
         case pubcomp(id: UInt16, reason: Int32)
         case pingresp
         case disconnect(reason: Int32)
-        /// Anything else a publisher need not act on (a PUBLISH it did not subscribe to, AUTH).
+        case publish(Delivery)
+        /// QoS 2, the sender's second step: the receiver answers PUBCOMP.
+        case pubrel(id: UInt16)
+        /// The QoS granted to each filter of a SUBSCRIBE, in order (≥ 128: refused).
+        case suback(id: UInt16, granted: [Int32])
+        /// Anything else a client need not act on (AUTH, UNSUBACK).
         case other
     }
 
@@ -63,9 +84,11 @@ enum MQTTPacket {
 
     /// CONNECT (§3.1): clean start unless `sessionExpiry` is given (a session the broker keeps that
     /// long, MQTT 5; under 3.1.1 any non-nil value keeps the session).
+    /// `maximumPacketSize` (MQTT 5): the largest packet the client reads; the broker drops a larger
+    /// message for it rather than send it.
     static func connect(
         clientID: String, v5: Bool, keepAlive: Int, sessionExpiry: UInt32?, will: Will?,
-        username: String?, password: String?
+        username: String?, password: String?, maximumPacketSize: UInt32? = nil
     ) -> [UInt8] {
         var body: [UInt8] = []
         string(Array("MQTT".utf8), into: &body)
@@ -83,6 +106,10 @@ enum MQTTPacket {
             if let sessionExpiry {
                 props.append(0x11)
                 u32(sessionExpiry, into: &props)
+            }
+            if let maximumPacketSize {
+                props.append(0x27)
+                u32(maximumPacketSize, into: &props)
             }
             varint(props.count, into: &body)
             body += props
@@ -137,22 +164,40 @@ enum MQTTPacket {
         }
     }
 
-    /// PUBREL (§3.6), answering a PUBREC at QoS 2.
-    static func pubrel(id: UInt16, into out: inout [UInt8]) {
-        out += [0x62, 2]
+    /// A packet that is its first byte and a packet id, reason 0 (which MQTT 5 lets the two bytes
+    /// mean): PUBACK, PUBREC, PUBREL and PUBCOMP (§3.4–3.7).
+    static func acknowledgement(_ first: UInt8, id: UInt16, into out: inout [UInt8]) {
+        out += [first, 2]
         u16(Int(id), into: &out)
     }
 
+    static let puback: UInt8 = 0x40, pubrec: UInt8 = 0x50, pubrel: UInt8 = 0x62, pubcomp: UInt8 = 0x70
+
+    /// SUBSCRIBE (§3.8): every filter at `qos`, in one packet.
+    static func subscribe(id: UInt16, filters: [String], qos: Int32, v5: Bool) -> [UInt8] {
+        var body: [UInt8] = []
+        u16(Int(id), into: &body)
+        if v5 { body.append(0) }
+        for filter in filters {
+            string(Array(filter.utf8), into: &body)
+            body.append(UInt8(qos))
+        }
+        var out: [UInt8] = []
+        frame(0x82, body, into: &out)
+        return out
+    }
+
     static let pingreq: [UInt8] = [0xC0, 0]
-    /// The largest packet read from a broker, bytes.
+    /// The largest packet a publisher reads from a broker, bytes: acknowledgements and a CONNACK,
+    /// all small, so that a hostile broker cannot make 10,000 connections hold 256 MB each.
     static let maxIncoming = 65_536
     static let disconnect: [UInt8] = [0xE0, 0]
 
     // MARK: Reading
 
     /// The whole packet at the start of `bytes`, and its length; nil when more bytes are needed.
-    /// Throws on a length that MQTT does not allow.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, v5: Bool) throws(MQTTPacketError) -> (Incoming, Int)? {
+    /// Throws on a length that MQTT does not allow, or over `limit`.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, v5: Bool, limit: Int = maxIncoming) throws(MQTTPacketError) -> (Incoming, Int)? {
         guard bytes.count >= 2 else { return nil }
         var remaining = 0
         var k = 1
@@ -166,21 +211,20 @@ enum MQTTPacket {
             shift += 7
             if shift > 21 { throw MQTTPacketError(text: "a packet length longer than four bytes") }
         }
-        // A publisher receives acknowledgements and a CONNACK, all small: a larger packet is refused
-        // before it is buffered, so a hostile broker cannot make 10,000 connections hold 256 MB each.
-        if remaining > maxIncoming { throw MQTTPacketError(text: "a packet of \(remaining) bytes (a publisher expects at most \(maxIncoming))") }
+        // Refused before it is buffered.
+        if remaining > limit { throw MQTTPacketError(text: "a packet of \(remaining) bytes (at most \(limit) expected)") }
         guard bytes.count >= k + remaining else { return nil }
         let body = UnsafeBufferPointer(rebasing: bytes[k..<(k + remaining)])
-        return (try decode(type: bytes[0] >> 4, body: body, v5: v5), k + remaining)
+        return (try decode(first: bytes[0], body: body, v5: v5), k + remaining)
     }
 
-    private static func decode(type: UInt8, body: UnsafeBufferPointer<UInt8>, v5: Bool) throws(MQTTPacketError) -> Incoming {
+    private static func decode(first: UInt8, body: UnsafeBufferPointer<UInt8>, v5: Bool) throws(MQTTPacketError) -> Incoming {
         func id() throws(MQTTPacketError) -> UInt16 {
             guard body.count >= 2 else { throw MQTTPacketError(text: "an acknowledgement without a packet id") }
             return UInt16(body[0]) << 8 | UInt16(body[1])
         }
         let reason = body.count >= 3 ? Int32(body[2]) : 0
-        switch type {
+        switch first >> 4 {
         case 2:
             guard body.count >= 2 else { throw MQTTPacketError(text: "a CONNACK of \(body.count) bytes") }
             // MQTT 3.1.1 return codes (§3.2.2.3) as their MQTT 5 reasons.
@@ -197,17 +241,55 @@ enum MQTTPacket {
                 }
             }
             return .connack(reason: code, maximumPacketSize: limit, receiveMaximum: receive, serverKeepAlive: keepAlive)
+        case 3: return .publish(try delivery(flags: first & 0x0F, body: body, v5: v5))
         case 4: return .puback(id: try id(), reason: reason)
         case 5: return .pubrec(id: try id(), reason: reason)
+        case 6: return .pubrel(id: try id())
         case 7: return .pubcomp(id: try id(), reason: reason)
+        case 9:
+            let packetID = try id()
+            var codes = 2
+            if v5 { codes += try properties(UnsafeBufferPointer(rebasing: body[2...])) { _, _ in } }
+            return .suback(id: packetID, granted: body[codes...].map { Int32($0) })
         case 13: return .pingresp
         case 14: return .disconnect(reason: body.isEmpty ? 0 : Int32(body[0]))
         default: return .other
         }
     }
 
-    /// Walks an MQTT 5 property list (its length first), reporting the integer-valued ones.
-    private static func properties(_ b: UnsafeBufferPointer<UInt8>, _ found: (UInt8, Int) -> Void) throws(MQTTPacketError) {
+    /// A PUBLISH's topic, packet id, properties (the content type and user properties kept) and
+    /// payload; `flags` are the low four bits of its first byte.
+    private static func delivery(flags: UInt8, body: UnsafeBufferPointer<UInt8>, v5: Bool) throws(MQTTPacketError) -> Delivery {
+        let qos = Int32((flags >> 1) & 3)
+        guard qos < 3 else { throw MQTTPacketError(text: "a PUBLISH at QoS 3") }
+        guard body.count >= 2 else { throw MQTTPacketError(text: "a PUBLISH without a topic") }
+        var k = 2 + (Int(body[0]) << 8 | Int(body[1]))
+        guard k <= body.count else { throw MQTTPacketError(text: "a topic longer than its PUBLISH") }
+        var d = Delivery(
+            topic: String(decoding: UnsafeBufferPointer(rebasing: body[2..<k]), as: UTF8.self), id: 0, qos: qos, retain: flags & 1 != 0, payload: [])
+        if qos > 0 {
+            guard k + 2 <= body.count else { throw MQTTPacketError(text: "a PUBLISH without a packet id") }
+            d.id = UInt16(body[k]) << 8 | UInt16(body[k + 1])
+            k += 2
+        }
+        if v5 {
+            k += try properties(UnsafeBufferPointer(rebasing: body[k...])) { _, _ in
+            } text: { id, first, second in
+                if id == 0x03 { d.properties.contentType = String(decoding: first, as: UTF8.self) }
+                if id == 0x26, let second { d.properties.user.append((String(decoding: first, as: UTF8.self), String(decoding: second, as: UTF8.self))) }
+            }
+        }
+        d.payload = Array(UnsafeBufferPointer(rebasing: body[k...]))
+        return d
+    }
+
+    /// Walks an MQTT 5 property list (its length first), reporting the integer-valued ones to
+    /// `found` and the strings (a user property's two) to `text`; returns the bytes it took.
+    @discardableResult
+    private static func properties(
+        _ b: UnsafeBufferPointer<UInt8>, _ found: (UInt8, Int) -> Void,
+        text: (UInt8, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void = { _, _, _ in }
+    ) throws(MQTTPacketError) -> Int {
         var k = 0
         func varint() throws(MQTTPacketError) -> Int {
             var n = 0, shift = 0
@@ -232,6 +314,12 @@ enum MQTTPacket {
             }
             return v
         }
+        func bytes() throws(MQTTPacketError) -> UnsafeBufferPointer<UInt8> {
+            let n = try int(2)
+            try need(n)
+            defer { k += n }
+            return UnsafeBufferPointer(rebasing: b[k..<(k + n)])
+        }
         let end = try varint() + k
         guard end <= b.count else { throw MQTTPacketError(text: "a property list longer than its packet") }
         while k < end {
@@ -242,19 +330,14 @@ enum MQTTPacket {
             case 0x13, 0x21, 0x22, 0x23: found(id, try int(2))
             case 0x02, 0x11, 0x18, 0x27: found(id, try int(4))
             case 0x0B: found(id, try varint())
-            case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F:
-                let n = try int(2)
-                try need(n)
-                k += n
+            case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F: text(id, try bytes(), nil)
             case 0x26:
-                for _ in 0..<2 {
-                    let n = try int(2)
-                    try need(n)
-                    k += n
-                }
+                let key = try bytes()
+                text(id, key, try bytes())
             default: throw MQTTPacketError(text: "an unknown property 0x\(String(id, radix: 16))")
             }
         }
+        return end
     }
 }
 

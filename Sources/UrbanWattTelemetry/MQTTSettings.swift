@@ -12,9 +12,6 @@ public struct MQTTSettings: Sendable {
     public var keepAlive: Int32 = 30
     /// Keep the session (and unacknowledged QoS ≥ 1 messages) across reconnects.
     public var persistentSession = false
-    /// The listener's MQTT 5 receive maximum, the incoming QoS 1 and 2 messages in flight at
-    /// once; nil keeps libmosquitto's 20.
-    public var receiveMaximum: Int32?
     /// Give up reconnecting (or connecting at all) after this many seconds.
     public var reconnectTimeout: Double = 60
     /// The run's `offline` status. A connection lost without DISCONNECT makes the broker publish

@@ -1,5 +1,5 @@
-/// A message ready to publish, in one allocation: the topic, a NUL, then the payload, so the topic
-/// goes to libmosquitto as a C string without a copy.
+/// A message ready to publish, in one allocation: the topic, a NUL, then the payload (the layout
+/// libmosquitto took; the pool's codec writes topic and payload from it without a copy).
 public struct OutgoingMessage: Sendable {
     public var bytes: [UInt8]
     /// Bytes of the topic, without its NUL.

@@ -2,7 +2,8 @@ import NIOCore
 
 /// The MQTT session of one connection of `MQTTClientPool`, without I/O: the bytes to write and
 /// those read, messages sent at QoS ≥ 1 and not yet acknowledged (sent again, marked duplicate,
-/// after a reconnect) and those held back by the broker's receive maximum. The pool's channel
+/// after a reconnect) and those held back by the broker's receive maximum; for the listener, its
+/// subscriptions and the messages it receives, acknowledged at their QoS. The pool's channel
 /// handler feeds it what the socket read and writes what it produced. Used on the pool's event
 /// loop only; it reports to the pool through `events`.
 final class PoolConnection {
@@ -26,6 +27,10 @@ final class PoolConnection {
         var connected: (PoolConnection, _ reason: Int32, _ maximumPacketSize: Int?) -> Void
         /// A message's MQTT 5 properties as they go out (nil under 3.1.1).
         var properties: (Item) -> [UInt8]?
+        /// A message received (the listener's), once each.
+        var message: (MQTTPacket.Delivery) -> Void = { _ in }
+        /// A SUBACK: the QoS granted to each filter.
+        var subscribed: ([Int32]) -> Void = { _ in }
     }
 
     let index: Int
@@ -41,6 +46,11 @@ final class PoolConnection {
     var touched = false
     var backoff = Backoff()
     var downSince: Double?
+    /// When the last CONNACK came, and whether the broker acknowledged a message of the run (or
+    /// delivered one to the listener) since: a connection is back from an outage only once it has
+    /// proved itself (`provedUp`).
+    private var upAt: Double?
+    private var progressedSinceConnack = false
 
     private var output: [UInt8] = []
     private var input: [UInt8] = []
@@ -61,11 +71,33 @@ final class PoolConnection {
     /// Why the connection was last lost, for the person reading the error.
     var lastProblem = ""
 
-    init(index: Int, clientID: String, connectPacket: [UInt8], keepAlive: Double = 30) {
+    /// QoS 2 messages received and acknowledged (PUBREC) whose PUBREL has not come: one sent again
+    /// meanwhile is the same message, not delivered twice.
+    private var receivedQoS2: Set<UInt16> = []
+    /// The CONNECT asks for a session the broker keeps: it remembers `receivedQoS2` too.
+    private let keepsSession: Bool
+    /// The largest packet read: a publisher's small limit, or the listener's.
+    private let incomingLimit: Int
+
+    init(
+        index: Int, clientID: String, connectPacket: [UInt8], keepAlive: Double = 30, keepsSession: Bool = false,
+        incomingLimit: Int = MQTTPacket.maxIncoming
+    ) {
         self.index = index
         self.clientID = clientID
         self.connectPacket = connectPacket
         self.keepAlive = keepAlive
+        self.keepsSession = keepsSession
+        self.incomingLimit = incomingLimit
+    }
+
+    /// Whether the connection, now lost, had been truly back: the broker acknowledged a message of
+    /// the run on it (not the status re-announced) or delivered one, or kept it `stable` seconds. A broker that
+    /// accepts a connection and drops it at once (a packet over its limit, an ACL that disconnects)
+    /// has not ended the outage, so the reconnect timeout still counts from its start.
+    func provedUp(now: Double, stable: Double = 10) -> Bool {
+        guard let upAt else { return false }
+        return progressedSinceConnack || now - upAt >= stable
     }
 
     /// Messages handed over and not yet acknowledged (QoS ≥ 1) or held back.
@@ -76,6 +108,8 @@ final class PoolConnection {
     /// A new attempt begins (the pool opens its channel); returns its number.
     func begin(now: Double) -> Int {
         close()
+        upAt = nil
+        progressedSinceConnack = false
         attempt += 1
         state = .connecting
         openedAt = now
@@ -126,7 +160,7 @@ final class PoolConnection {
             let packet: (MQTTPacket.Incoming, Int)?
             do {
                 packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in
-                    try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5)
+                    try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5, limit: incomingLimit)
                 }
             } catch {
                 return fail(error.description)
@@ -145,6 +179,8 @@ final class PoolConnection {
             events.connected(self, reason, limit)
             guard reason == 0 else { return fail("refused: \(MQTTReason.text(reason))") }
             state = .up
+            upAt = now
+            if !keepsSession { receivedQoS2.removeAll() }
             // MQTT 5 says its quota, or has none; 3.1.1 cannot say, and mosquitto then holds a
             // client to 20 QoS 2 messages in flight (`max_inflight_messages`), as libmosquitto does.
             receiveMaximum = receive ?? (v5 ? 65_535 : 20)
@@ -152,7 +188,10 @@ final class PoolConnection {
             resend(events: events)
         case .puback(let id, let reason), .pubcomp(let id, let reason):
             guard let item = inflight.removeValue(forKey: id) else { break }
-            if !item.announcement { events.acknowledged(reason) }
+            if !item.announcement {
+                events.acknowledged(reason)
+                progressedSinceConnack = true
+            }
             release(events: events)
         case .pubrec(let id, let reason):
             guard let item = inflight[id] else { break }
@@ -162,10 +201,20 @@ final class PoolConnection {
                 release(events: events)
             } else {
                 inflight[id]!.released = true // `item` was just read from inflight[id]
-                MQTTPacket.pubrel(id: id, into: &output)
+                MQTTPacket.acknowledgement(MQTTPacket.pubrel, id: id, into: &output)
             }
         case .pingresp:
             pingSentAt = nil
+        case .publish(let d):
+            // QoS 1 is delivered at least once, QoS 2 once: PUBREC now, PUBCOMP at the PUBREL.
+            if d.qos < 2 || receivedQoS2.insert(d.id).inserted { events.message(d) }
+            progressedSinceConnack = true
+            if d.qos > 0 { MQTTPacket.acknowledgement(d.qos == 1 ? MQTTPacket.puback : MQTTPacket.pubrec, id: d.id, into: &output) }
+        case .pubrel(let id):
+            receivedQoS2.remove(id)
+            MQTTPacket.acknowledgement(MQTTPacket.pubcomp, id: id, into: &output)
+        case .suback(_, let granted):
+            events.subscribed(granted)
         case .disconnect(let reason):
             return fail("the broker disconnected: \(MQTTReason.text(reason))")
         case .other:
@@ -189,9 +238,22 @@ final class PoolConnection {
         }
     }
 
-    private func send(_ item: Item, duplicate: Bool, events: Events) {
+    /// Subscribes to `filters` at `qos`; a connection that is down subscribes again once it is up
+    /// (the listener does so when the pool reports it back).
+    func subscribe(_ filters: [String], qos: Int32, v5: Bool) {
+        guard state == .up else { return }
+        output += MQTTPacket.subscribe(id: takeID(), filters: filters, qos: qos, v5: v5)
+    }
+
+    /// The next packet id not in flight.
+    private func takeID() -> UInt16 {
         nextID = nextID == UInt16.max ? 1 : nextID + 1
         while inflight[nextID] != nil { nextID = nextID == UInt16.max ? 1 : nextID + 1 }
+        return nextID
+    }
+
+    private func send(_ item: Item, duplicate: Bool, events: Events) {
+        _ = takeID()
         inflight[nextID] = item
         sentOrder.append(nextID)
         if sentOrder.count > 2 * inflight.count + 1024 { sentOrder.removeAll { inflight[$0] == nil } }
@@ -220,7 +282,7 @@ final class PoolConnection {
         for id in ids {
             let item = inflight[id]! // `ids` keeps only ids in inflight
             if item.released {
-                MQTTPacket.pubrel(id: id, into: &output)
+                MQTTPacket.acknowledgement(MQTTPacket.pubrel, id: id, into: &output)
             } else {
                 MQTTPacket.publish(
                     item.message, qos: item.qos, retain: item.retain, duplicate: true, id: id, properties: events.properties(item), into: &output)

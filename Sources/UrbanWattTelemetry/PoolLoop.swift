@@ -22,7 +22,9 @@ final class PoolLoop {
     private lazy var events = PoolConnection.Events(
         acknowledged: { [unowned self] reason in acknowledgements.append(reason) },
         connected: { [unowned self] c, reason, limit in connected(c, reason, maximumPacketSize: limit) },
-        properties: { [shared] item in shared.properties(item) })
+        properties: { [shared] item in shared.properties(item) },
+        message: { [shared] delivery in shared.state.withLock { $0.listening.message }?(delivery) },
+        subscribed: { [shared] granted in shared.state.withLock { $0.listening.subscribed }?(granted) })
 
     private var address: SocketAddress?
     /// The TLS context, and the server's name for SNI and the certificate check (nil for an IP
@@ -194,7 +196,14 @@ final class PoolLoop {
         }
     }
 
-    // MARK: Publishing
+    // MARK: Publishing and subscribing
+
+    /// Subscribes the first connection (the listener's only one) to `filters`.
+    func subscribe(_ filters: [String], qos: Int32) {
+        guard let c = connections.first else { return }
+        c.subscribe(filters, qos: qos, v5: shared.v5)
+        flush(c)
+    }
 
     /// Queues what `send` handed over on each node's connection, then writes.
     func publishOutbox() {
@@ -283,7 +292,12 @@ final class PoolLoop {
         if !rampScheduled { openDue() }
         guard !ending && !refused else { return }
         let now = PoolLoop.now()
-        if c.downSince == nil { c.downSince = now }
+        if c.provedUp(now: now) {
+            c.downSince = now
+            c.backoff.reset()
+        } else if c.downSince == nil {
+            c.downSince = now
+        }
         let wait = c.backoff.next()
         retries[c.index] = loop.assumeIsolated().scheduleTask(in: .interval(wait)) { self.retry(c) }
     }
@@ -316,8 +330,6 @@ final class PoolLoop {
             return
         }
         handshaking -= 1
-        c.backoff.reset()
-        c.downSince = nil
         // Every connection carries the run's last will, which the broker published when this one
         // was lost: the run's last status says again that it is alive, or done.
         if c.connections > 1, let status = shared.state.withLock({ $0.lastStatus }) {

@@ -6,9 +6,10 @@ public import UrbanWattCore
 /// `done` of an earlier run, or a status any other client publishes, does not end it.
 ///
 /// `@unchecked Sendable`: `condition` guards the aggregator, the run ids and the times, which the
-/// network thread writes and the caller's thread reads.
+/// pool's event loop writes and the caller's thread reads.
 public final class TelemetryListener: @unchecked Sendable {
-    let client: MQTTSubscriber
+    /// One connection on the pool's event loop, as publishing has.
+    let client: MQTTClientPool
     let filters: [String]
     let qos: Int32
     private let condition = NSCondition()
@@ -38,7 +39,7 @@ public final class TelemetryListener: @unchecked Sendable {
     /// Connections to the broker lost so far (each is retried).
     private var losses = 0
     private var stopping = false
-    /// Called on the network thread when the connection is lost: the count so far, and whether a
+    /// Called on the pool's event loop when the connection is lost: the count so far, and whether a
     /// session keeps the messages meanwhile. Set before `start`.
     public var onConnectionLost: (@Sendable (Int, Bool) -> Void)?
     /// With `listen --latency`: each counted message's receipt less its publish time, the `sent_at`
@@ -53,25 +54,21 @@ public final class TelemetryListener: @unchecked Sendable {
     public init(
         settings: MQTTSettings, filters wanted: [String], qos: Int32, session: String? = nil,
         maximumFleets: Int = Aggregator.defaultMaximumFleets, latency: Bool = false
-    ) throws(MosquittoError) {
+    ) {
         aggregator.maximumFleets = maximumFleets
         self.latency = latency ? LatencyHistogram() : nil
         var s = settings
         s.persistentSession = session != nil
         if let session { s.clientID = session }
-        // libmosquitto 2.0.11 (Debian 12) loses count of incoming QoS 2 handshakes under a stream:
-        // with its receive maximum of 20 it closed the connection after about 20 messages ("protocol
-        // error") and lost the rest, with 100 after about 5,000. At QoS 2 the listener asks for the
-        // largest quota the protocol allows (ListenerEndTests: 200,000 messages, none lost); at QoS 1
-        // the default holds, also through a broker restart, where the large quota lost messages.
-        if qos == 2 { s.receiveMaximum = 65_535 }
-        client = try MQTTSubscriber(s)
+        client = MQTTClientPool(s, clients: 1, incomingLimit: Self.largestPacket)
         filters = wanted.contains(StatusTopic.filter) ? wanted : wanted + [StatusTopic.filter]
         self.qos = qos
-        // Weak: a callback that comes late, after the listener is gone, does nothing.
-        client.onMessage = { [weak self] topic, payload, retained, properties in self?.received(topic, payload, retained, properties) }
         let persistent = session != nil
-        client.onConnectionChange = { [weak self] up in
+        // Weak: a callback that comes late, after the listener is gone, does nothing.
+        client.setListening(
+            message: { [weak self] d in self?.received(d.topic, d.payload, d.retain, d.properties) },
+            subscribed: { [weak self] codes in self?.subscribed(codes) })
+        let connection: @Sendable (Bool) -> Void = { [weak self] up in
             guard let self else { return }
             if up { self.subscribe(); return }
             // Said, not silent: without a session the broker keeps nothing meanwhile, and what is
@@ -85,18 +82,19 @@ public final class TelemetryListener: @unchecked Sendable {
             else { return }
             self.onConnectionLost?(count, persistent)
         }
-        client.onSubscribed = { [weak self] codes in self?.subscribed(codes) }
+        client.setHandlers(acknowledged: nil, connection: connection)
     }
+
+    /// The largest packet the listener reads: the largest status it reads, and room for its
+    /// topic and properties. Under MQTT 5 the broker is told, and drops a larger message for it.
+    static let largestPacket = PayloadDecoder.maximumPayload * 64 + 65_536
 
     deinit {
-        client.onMessage = nil
-        client.onConnectionChange = nil
-        client.onSubscribed = nil
+        client.setListening(message: nil, subscribed: nil)
+        client.setHandlers(acknowledged: nil, connection: nil)
     }
 
-    private func subscribe() {
-        for f in filters { try? client.subscribe(f, qos: qos) }
-    }
+    private func subscribe() { client.subscribe(filters, qos: qos) }
 
     private func subscribed(_ codes: [Int32]) {
         condition.lock()
@@ -109,6 +107,7 @@ public final class TelemetryListener: @unchecked Sendable {
     /// that nothing published after `start` returns is missed; a refused filter is an error.
     public func start() throws(ConnectFailure) {
         try client.connect()
+        subscribe()
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(client.settings.reconnectTimeout)

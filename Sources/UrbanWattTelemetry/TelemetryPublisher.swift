@@ -343,7 +343,6 @@ public final class TelemetryPublisher: @unchecked Sendable {
 
     private func connectionChanged(_ up: Bool) {
         condition.lock()
-        // QoS 0 messages handed over are lost with the connection; QoS ≥ 1 ones are re-sent.
         // QoS 0 messages handed over are lost with the connection (the session counts them at the
         // end: generated − published − dropped); QoS ≥ 1 ones are re-sent.
         if !up && options.qos == 0 { inFlight = 0 }

@@ -6,7 +6,7 @@ public import UrbanWattResults
 /// A run's telemetry from the `running` status to `done`: turns each simulated chunk into messages,
 /// paces them at the chosen speed through a `TelemetryPublisher`, and at the end flushes and
 /// publishes the final status with the counts. Written against `MessageTransport` and
-/// `TelemetryClock`, so it runs the same over libmosquitto and over an in-memory transport.
+/// `TelemetryClock`, so it runs the same over the MQTT pool and over an in-memory transport.
 ///
 /// `@unchecked Sendable`: used from the simulation's thread only; what other threads read (`live`,
 /// `ackLatency`) is an atomic or the publisher's, which guards its own state.

@@ -87,12 +87,7 @@ extension UrbanWatt {
             let limit = try timeout.map { try OptionValues.duration($0, option: "--timeout", range: 0.1...Dimension.yearSeconds) }
             // --timeout bounds the whole listen, connecting included.
             if let limit { settings.reconnectTimeout = min(settings.reconnectTimeout, limit) }
-            let listener: TelemetryListener
-            do {
-                listener = try TelemetryListener(settings: settings, filters: filters, qos: qos, session: session, maximumFleets: maxSeries, latency: latency)
-            } catch {
-                throw CommandFailure(ExitStatus.unavailable, "\(error)")
-            }
+            let listener = TelemetryListener(settings: settings, filters: filters, qos: qos, session: session, maximumFleets: maxSeries, latency: latency)
             // Attached before subscribing, so the writer sees the first message too; steps are the
             // run's (from its `running` status), or quarter hours until it is known.
             let writer = influx.flatMap { InfluxWriter(url: $0, labels: { listener.fleetLabels }) }

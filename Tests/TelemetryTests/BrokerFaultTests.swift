@@ -52,4 +52,27 @@ import Testing
         #expect(message.stderr.contains("is larger than the broker's maximum packet size (1000 bytes)"), "\(message.stderr)")
         #expect(try summary(out)["complete"] as? Bool == false)
     }
+
+    /// Under MQTT 3.1.1 a CONNACK cannot state the broker's packet limit: mosquitto drops the
+    /// connection at the first message over it, and every reconnection the same way. The run ends,
+    /// 69, once the reconnect timeout has passed since the first drop; it reconnected forever when
+    /// each CONNACK counted as the end of the outage.
+    @Test(arguments: [1, 3]) func aBrokerThatDropsEveryConnectionEndsTheRun(clients: Int) throws {
+        let broker = try Broker(listener: "allow_anonymous true\nmax_packet_size 1000\n")
+        defer { broker.stop() }
+        let out = CLI.temporaryFolder().path
+        let long = "urbanwatt/" + String(repeating: "x", count: 900) + "/{node}"
+        let started = Date()
+        let run = try CLI.run([
+            "run", try writeTelemetryScenario(), "--out", out, "--quiet", "--mqtt", broker.url, "--mqtt-version", "3.1.1", "--qos", "1",
+            "--topic", long, "--reconnect-timeout", "3s", "--clients", "\(clients)",
+        ])
+        let took = Date().timeIntervalSince(started)
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("could not reconnect within 3 s"), "\(run.stderr)")
+        #expect(took < 20, "ended \(took) s after it started")
+        // The simulation finished; the broker took none of its telemetry.
+        #expect(telemetry(try summary(out)).published == 0)
+        #expect(broker.log.components(separatedBy: "New client connected").count > 2, "the broker saw no reconnection: \(broker.log)")
+    }
 }

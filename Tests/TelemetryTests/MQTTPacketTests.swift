@@ -30,7 +30,7 @@ import Testing
         MQTTPacket.publish(m, qos: 0, retain: true, duplicate: true, id: 9, properties: nil, into: &out)
         #expect(out == [0x39, 7, 0, 3, 0x61, 0x2F, 0x62, 0x68, 0x69])
         out = []
-        MQTTPacket.pubrel(id: 258, into: &out)
+        MQTTPacket.acknowledgement(MQTTPacket.pubrel, id: 258, into: &out)
         #expect(out == [0x62, 2, 1, 2])
     }
 

@@ -125,4 +125,54 @@ import Testing
         for k in 0..<3 { c.enqueue(Self.item(k, qos: 0), events: events) }
         #expect(Self.written(c, now: 0)?.qos0 == 3)
     }
+
+    /// The listener's side, from MQTT 5.0 §3.3–3.9: a SUBSCRIBE of two filters; a SUBACK's codes;
+    /// a QoS 1 PUBLISH with a content type and a user property, delivered and answered PUBACK; a
+    /// QoS 2 one answered PUBREC and delivered once though sent again before its PUBREL, which is
+    /// answered PUBCOMP; a QoS 0 one under 3.1.1, delivered and answered by nothing.
+    @Test func theListenerAcknowledgesEachQoSAndDeliversQoS2Once() {
+        final class Got {
+            var messages: [MQTTPacket.Delivery] = []
+            var granted: [Int32] = []
+        }
+        let got = Got()
+        var (c, events) = Self.connection(Heard())
+        events.message = { got.messages.append($0) }
+        events.subscribed = { got.granted += $0 }
+        #expect(Self.open(c, events))
+        c.subscribe(["a/#", "b"], qos: 2, v5: true)
+        // 0x82, 13 bytes: id 1, no properties, "a/#" at QoS 2, "b" at QoS 2 (§3.8).
+        #expect(Self.written(c, now: 0)?.bytes == [0x82, 13, 0, 1, 0, 0, 3, 0x61, 0x2F, 0x23, 2, 0, 1, 0x62, 2])
+        // SUBACK (§3.9): id 1, no properties, granted QoS 2 and refused (0x80).
+        #expect(Self.feed(c, [0x90, 5, 0, 1, 0, 2, 0x80], v5: true, now: 0, events))
+        #expect(got.granted == [2, 128])
+
+        // QoS 1 on "t", id 7; properties: content type "x", user property k=v; payload "hi".
+        let qos1: [UInt8] = [0x32, 19, 0, 1, 0x74, 0, 7, 11, 0x03, 0, 1, 0x78, 0x26, 0, 1, 0x6B, 0, 1, 0x76, 0x68, 0x69]
+        #expect(Self.feed(c, qos1, v5: true, now: 0, events))
+        #expect(Self.written(c, now: 0)?.bytes == [0x40, 2, 0, 7])
+        var expected = MQTTPacket.Delivery(topic: "t", id: 7, qos: 1, retain: false, payload: Array("hi".utf8))
+        expected.properties = MessageProperties(contentType: "x", user: [("k", "v")])
+        #expect(got.messages == [expected])
+
+        // QoS 2, id 9, no properties, no payload; then the same again, marked DUP (0x3C).
+        #expect(Self.feed(c, [0x34, 6, 0, 1, 0x74, 0, 9, 0] + [0x3C, 6, 0, 1, 0x74, 0, 9, 0], v5: true, now: 0, events))
+        #expect(Self.written(c, now: 0)?.bytes == [0x50, 2, 0, 9, 0x50, 2, 0, 9])
+        #expect(got.messages.count == 2)
+        #expect(Self.feed(c, [0x62, 2, 0, 9], v5: true, now: 0, events))
+        #expect(Self.written(c, now: 0)?.bytes == [0x70, 2, 0, 9])
+        // After its PUBREL, id 9 is free for the next message.
+        #expect(Self.feed(c, [0x34, 6, 0, 1, 0x74, 0, 9, 0], v5: true, now: 0, events))
+        #expect(got.messages.count == 3)
+
+        // MQTT 3.1.1, QoS 0, retained: no packet id, no properties.
+        let (old, oldEvents) = Self.connection(Heard())
+        var heard311: [MQTTPacket.Delivery] = []
+        var events311 = oldEvents
+        events311.message = { heard311.append($0) }
+        #expect(Self.open(old, events311, connack: [0x20, 2, 0, 0], v5: false))
+        #expect(Self.feed(old, [0x31, 5, 0, 1, 0x74, 0x68, 0x69], v5: false, now: 0, events311))
+        #expect(heard311 == [MQTTPacket.Delivery(topic: "t", id: 0, qos: 0, retain: true, payload: Array("hi".utf8))])
+        #expect(Self.written(old, now: 0) == nil)
+    }
 }

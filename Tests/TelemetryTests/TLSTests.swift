@@ -29,21 +29,26 @@ struct TestPKI {
         p.waitUntilExit(within: childTimeLimit)
         guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
+
+    /// A mosquitto that speaks only TLS with the server certificate, and requires a client one.
+    func broker() throws -> Broker {
+        try Broker(
+            listener: """
+                allow_anonymous true
+                cafile \(path("ca.crt"))
+                certfile \(path("server.crt"))
+                keyfile \(path("server.key"))
+                require_certificate true
+
+                """)
+    }
 }
 
 @Suite(.serialized) struct TLSTests {
     /// One connection and twenty, all through NIOSSL.
     @Test func mqttsWithTheRightCAAndClientCertificateWorksAndAWrongCAFailsClearly() throws {
         let pki = try TestPKI()
-        let broker = try Broker(
-            listener: """
-                allow_anonymous true
-                cafile \(pki.path("ca.crt"))
-                certfile \(pki.path("server.crt"))
-                keyfile \(pki.path("server.key"))
-                require_certificate true
-
-                """)
+        let broker = try pki.broker()
         defer { broker.stop() }
         let url = "mqtts://127.0.0.1:\(broker.port)"
         let scenario = try writeTelemetryScenario()
@@ -71,5 +76,33 @@ struct TestPKI {
             "--reconnect-timeout", "2", "--clients", "3",
         ])
         #expect(anonymous.status == 69 && anonymous.stderr.contains("TLS"), "\(anonymous.stderr)")
+    }
+
+    /// The listener over TLS, through the same pool and NIOSSL as publishing: it hears a whole run
+    /// at QoS 2 (the energy to 1e-6, no gaps, no duplicates); with the wrong CA it exits 69, saying TLS.
+    @Test func theListenerHearsARunOverTLS() throws {
+        let pki = try TestPKI()
+        let broker = try pki.broker()
+        defer { broker.stop() }
+        let tls = [
+            "--mqtt", "mqtts://127.0.0.1:\(broker.port)", "--cafile", pki.path("ca.crt"), "--cert", pki.path("client.crt"), "--key", pki.path("client.key"),
+        ]
+        let listenOut = CLI.temporaryFolder().path
+        let listener = try Listener(tls + ["--until-done", "--timeout", "60", "--qos", "2", "--out", listenOut])
+        let out = CLI.temporaryFolder().path
+        let run = try CLI.run(["run", try writeTelemetryScenario(), "--out", out, "--quiet", "--qos", "2"] + tls)
+        #expect(run.status == 0, "\(run.stderr)")
+        let (status, stderr) = listener.finish()
+        #expect(status == 0, "\(stderr)")
+        let heard = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: listenOut + "/listen-summary.json"))) as! [String: Any]
+        let total = (heard["totals"] as! [String: Any])["energy_kwh"] as! Double
+        #expect(abs(total - energyKWh(try summary(out))) / energyKWh(try summary(out)) < 1e-6)
+        let checks = heard["checks"] as! [String: Int]
+        #expect(checks["seq_gaps"] == 0 && checks["duplicates"] == 0)
+
+        var wrong = tls
+        wrong[3] = pki.path("other-ca.crt")
+        let refused = try CLI.run(["listen"] + wrong + ["--timeout", "2", "--quiet", "--out", CLI.temporaryFolder().path])
+        #expect(refused.status == 69 && refused.stderr.contains("TLS"), "\(refused.stderr)")
     }
 }
