@@ -73,9 +73,7 @@ enum ReportText {
     /// When a step starts, on the scenario's local clock: "2034-12-31 19:00 (Europe/Berlin)", or
     /// "… 18:00 UTC".
     static func localTime(_ b: Breakdown, step: Int) -> String {
-        let clock = b.result.clock
-        let second = clock.localSecondOfDay(step)
-        let time = "\(CivilDate(daysSinceEpoch: clock.localDay(step))) \(String(format: "%02d:%02d", second / 3600, second / 60 % 60))"
+        let time = b.result.clock.localText(step, minutes: true)
         let zone = b.scenario.zone.identifier
         return zone == "UTC" ? "\(time) UTC" : "\(time) (\(zone))"
     }

@@ -60,7 +60,7 @@ final class ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = elapsed > 0 ? Double(nodeSteps) / elapsed : 0
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let date = localTime(min(done, total - 1), minutes: false)
+        let date = clock.localText(min(done, total - 1), minutes: false)
         if style == .lines {
             let line = String(format: "urbanwatt: simulated to %@, %.1f%%, %@ node-steps/s, ETA %@\n", date, fraction * 100, compact(rate), duration(eta))
             FileHandle.standardError.write(Data(line.utf8))
@@ -77,7 +77,7 @@ final class ProgressBar {
         let seconds = now.timeIntervalSince(lastAcknowledged.at)
         let rate = seconds > 0 ? Double(p.acknowledged - lastAcknowledged.count) / seconds : 0
         lastAcknowledged = (p.acknowledged, now)
-        let text = Self.streamLine(time: localTime(min(s.step, clock.count - 1), minutes: true), fraction: fraction, rate: rate, p)
+        let text = Self.streamLine(time: clock.localText(min(s.step, clock.count - 1), minutes: true), fraction: fraction, rate: rate, p)
         if style == .lines {
             FileHandle.standardError.write(Data("urbanwatt: \(text)\n".utf8))
         } else {
@@ -91,14 +91,6 @@ final class ProgressBar {
         let g = { (n: Int) in FixedDecimal.grouped(n) }
         return "\(time) \(String(format: "%5.1f%%", fraction * 100))  \(g(Int(rate.rounded()))) msg/s  "
             + "published \(g(p.sent))  acknowledged \(g(p.acknowledged))  dropped \(g(p.dropped))  in flight \(g(p.inFlight))  queued \(g(p.queued))"
-    }
-
-    /// A step's start on the scenario's clock: "2025-01-01", or with minutes "2025-01-01 08:15".
-    private func localTime(_ step: Int, minutes: Bool) -> String {
-        let date = "\(CivilDate(daysSinceEpoch: clock.localDay(step)))"
-        guard minutes else { return date }
-        let second = clock.localSecondOfDay(step)
-        return date + String(format: " %02d:%02d", second / 3600, second / 60 % 60)
     }
 
     func finish() {

@@ -106,6 +106,16 @@ public struct StepClock: Sendable {
     /// Local second of the day at step `i`'s start, 0..<86400.
     @inline(__always) public func localSecondOfDay(_ i: Int) -> Int { Int(floorMod(local(i), 86_400)) }
 
+    /// When step `i` starts on the local clock, as people write it: "2025-01-01", or with
+    /// `minutes` "2025-01-01 08:15" (the progress line, the report).
+    package func localText(_ i: Int, minutes: Bool) -> String {
+        let date = "\(CivilDate(daysSinceEpoch: localDay(i)))"
+        guard minutes else { return date }
+        let second = localSecondOfDay(i)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(date) \(two(second / 3600)):\(two(second / 60 % 60))"
+    }
+
     /// Whether step `i` starts on a Saturday or Sunday, local time (1970-01-01 was a Thursday).
     @inline(__always) public func weekend(_ i: Int) -> Bool { StepClock.isWeekend(localDay: localDay(i)) }
 
