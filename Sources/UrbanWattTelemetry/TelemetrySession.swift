@@ -61,6 +61,9 @@ public final class TelemetrySession: @unchecked Sendable {
     let generator: TelemetryGenerator
     /// QoS 0 messages handed over and lost with a connection, counted in `finish` among the dropped.
     private var lostWithConnections = 0
+    /// Messages neither acknowledged nor dropped when the stream failed, counted in `finish` among
+    /// the dropped.
+    private var lostWithFailure = 0
     let publisher: TelemetryPublisher
     private var wallStart = 0.0
     private var generated = 0
@@ -173,6 +176,12 @@ public final class TelemetrySession: @unchecked Sendable {
             lostWithConnections = counts.generated - counts.published - counts.dropped
             counts.dropped += lostWithConnections
         }
+        // A failure (the broker lost for good, a refusal) ends the stream: what it had not taken
+        // or acknowledged by then is dropped with it, so that the counts still add up.
+        if failure != nil && counts.generated > counts.published + counts.dropped {
+            lostWithFailure = counts.generated - counts.published - counts.dropped
+            counts.dropped += lostWithFailure
+        }
         // Every generated message ends published or dropped; one that did neither is a bug to say.
         if failure == nil && counts.generated != counts.published + counts.dropped {
             failure = .publish(
@@ -198,6 +207,7 @@ public final class TelemetrySession: @unchecked Sendable {
     /// Why messages were dropped, for the warning on stderr; nil when none were.
     public func dropReason(_ counts: Counts) -> String? {
         guard counts.dropped > 0 else { return nil }
+        if lostWithFailure > 0 { return "dropped \(counts.dropped) of \(counts.generated) messages: the stream failed before the broker took them" }
         let lost = lostWithConnections
         if lost > 0 {
             return "dropped \(counts.dropped) of \(counts.generated) messages, \(lost) of them handed over at QoS 0 and lost with a connection "

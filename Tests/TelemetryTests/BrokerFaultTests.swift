@@ -32,7 +32,8 @@ import Testing
         #expect(took >= 3 && took < 12, "ended \(took) s after the freeze")
         let s = try summary(out)
         #expect(s["complete"] as? Bool == false)
-        #expect(telemetry(s).published > 0)
+        let t = telemetry(s)
+        #expect(t.published > 0 && t.published + t.dropped == t.generated, "\(t)")
     }
 
     @Test func aBrokerWithSmallPacketsIsAnErrorNotASilentRun() throws {
@@ -71,8 +72,10 @@ import Testing
         #expect(run.status == 69, "\(run.stderr)")
         #expect(run.stderr.contains("could not reconnect within 3 s"), "\(run.stderr)")
         #expect(took < 20, "ended \(took) s after it started")
-        // The simulation finished; the broker took none of its telemetry.
-        #expect(telemetry(try summary(out)).published == 0)
+        // The simulation finished; the broker took none of its telemetry, and the counts say so.
+        let t = telemetry(try summary(out))
+        #expect(t.published == 0 && t.dropped == t.generated && t.generated > 7000, "\(t)")
+        #expect(run.stderr.contains("dropped \(t.dropped) of \(t.generated) messages: the stream failed"), "\(run.stderr)")
         #expect(broker.log.components(separatedBy: "New client connected").count > 2, "the broker saw no reconnection: \(broker.log)")
     }
 }
