@@ -89,9 +89,11 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
     }
 
     /// The listener's handlers, called on the loop: each message received (once each at QoS 2),
-    /// and the QoS granted to each filter of a subscription.
+    /// and the QoS granted to each filter of a subscription. Set before `connect`: the loop takes
+    /// them in order with everything else handed to it.
     func setListening(message: (@Sendable (MQTTPacket.Delivery) -> Void)?, subscribed: (@Sendable ([Int32]) -> Void)?) {
-        shared.state.withLock { $0.listening = (message, subscribed) }
+        let core = core
+        loop.execute { core.value.listening = (message, subscribed) }
     }
 
     /// Subscribes to `filters` at `qos` (the first connection; the broker answers through
@@ -211,7 +213,6 @@ final class PoolShared: Sendable {
         var ending = false
         var packetLimit: Int?
         var handlers: (acknowledged: (@Sendable (Int32) -> Void)?, connection: (@Sendable (Bool) -> Void)?) = (nil, nil)
-        var listening: (message: (@Sendable (MQTTPacket.Delivery) -> Void)?, subscribed: (@Sendable ([Int32]) -> Void)?) = (nil, nil)
         /// The last retained status message sent, published again on a connection that reconnects.
         var lastStatus: OutgoingMessage?
         var telemetryProperties = MessageProperties()
@@ -249,14 +250,10 @@ final class PoolShared: Sendable {
         return (bytes, stamped)
     }
 
-    /// An item's properties as they go out: `sent_at` is the last property, its 13 digits the
-    /// bytes' last, stamped now.
-    func properties(_ item: PoolConnection.Item) -> [UInt8]? {
+    /// An item's properties as they go out, and where they carry a `sent_at` (the last property,
+    /// its 13 digits the bytes' last), the time to stamp it with: now.
+    func properties(_ item: PoolConnection.Item) -> (bytes: [UInt8], sentAt: Double?)? {
         guard let encoded = encoded(status: item.message.isStatus, expiry: item.expiry) else { return nil }
-        guard encoded.stamped else { return encoded.bytes }
-        var bytes = encoded.bytes
-        let stamp = MessageProperties.stamp(Date().timeIntervalSince1970).utf8
-        bytes.replaceSubrange(bytes.count - stamp.count..<bytes.count, with: stamp)
-        return bytes
+        return (encoded.bytes, encoded.stamped ? Date().timeIntervalSince1970 : nil)
     }
 }

@@ -48,27 +48,14 @@ enum MQTTPacket {
 
     // MARK: Writing
 
-    static func varint(_ n: Int, into out: inout [UInt8]) {
-        var n = n
-        repeat {
-            var byte = UInt8(n & 0x7F)
-            n >>= 7
-            if n > 0 { byte |= 0x80 }
-            out.append(byte)
-        } while n > 0
-    }
+    static func varint(_ n: Int, into out: inout [UInt8]) { out.append(count: varintSize(n)) { $0.varint(n) } }
 
     /// Bytes of MQTT's variable-length integer for `n`.
     static func varintSize(_ n: Int) -> Int { n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4 }
 
-    static func u16(_ n: Int, into out: inout [UInt8]) {
-        out.append(UInt8((n >> 8) & 0xFF))
-        out.append(UInt8(n & 0xFF))
-    }
+    static func u16(_ n: Int, into out: inout [UInt8]) { out.append(count: 2) { $0.u16(n) } }
 
-    static func u32(_ n: UInt32, into out: inout [UInt8]) {
-        for shift in [24, 16, 8, 0] { out.append(UInt8((n >> UInt32(shift)) & 0xFF)) }
-    }
+    static func u32(_ n: UInt32, into out: inout [UInt8]) { out.append(count: 4) { $0.u32(n) } }
 
     static func string<S: Collection>(_ bytes: S, into out: inout [UInt8]) where S.Element == UInt8 {
         u16(bytes.count, into: &out)
@@ -149,26 +136,39 @@ enum MQTTPacket {
     }
 
     /// PUBLISH (§3.3) of a message laid out as topic, NUL, payload; `properties` already encoded
-    /// (with their length) for MQTT 5, nil for 3.1.1.
-    static func publish(_ m: OutgoingMessage, qos: Int32, retain: Bool, duplicate: Bool, id: UInt16, properties: [UInt8]?, into out: inout [UInt8]) {
+    /// (with their length) for MQTT 5, nil for 3.1.1. With `sentAt` (Unix seconds), the properties'
+    /// last 13 bytes, a `sent_at` encoded once, go out as that time's stamp instead.
+    static func publish(
+        _ m: OutgoingMessage, qos: Int32, retain: Bool, duplicate: Bool, id: UInt16, properties: [UInt8]?, sentAt: Double? = nil,
+        into out: inout some PacketSink
+    ) {
         let payload = m.bytes.count - m.topicLength - 1
         let remaining = 2 + m.topicLength + (qos > 0 ? 2 : 0) + (properties?.count ?? 0) + payload
-        out.append(0x30 | (duplicate ? 0x08 : 0) | UInt8(qos << 1) | (retain ? 0x01 : 0))
-        varint(remaining, into: &out)
-        u16(m.topicLength, into: &out)
-        m.bytes.withUnsafeBufferPointer { b in
-            out.append(contentsOf: b[0..<m.topicLength])
-            if qos > 0 { u16(Int(id), into: &out) }
-            if let properties { out += properties }
-            out.append(contentsOf: b[(m.topicLength + 1)...])
+        out.append(count: 1 + varintSize(remaining) + remaining) { w in
+            w.put(0x30 | (duplicate ? 0x08 : 0) | UInt8(qos << 1) | (retain ? 0x01 : 0))
+            w.varint(remaining)
+            w.u16(m.topicLength)
+            m.bytes.withUnsafeBufferPointer { b in
+                w.put(UnsafeBufferPointer(rebasing: b[..<m.topicLength]))
+                if qos > 0 { w.u16(Int(id)) }
+                properties?.withUnsafeBufferPointer { p in
+                    guard let sentAt, p.count >= MessageProperties.stampWidth else { return w.put(p) }
+                    w.put(UnsafeBufferPointer(rebasing: p[..<(p.count - MessageProperties.stampWidth)]))
+                    w.digits(MessageProperties.milliseconds(sentAt), count: MessageProperties.stampWidth)
+                }
+                w.put(UnsafeBufferPointer(rebasing: b[(m.topicLength + 1)...]))
+            }
         }
     }
 
     /// A packet that is its first byte and a packet id, reason 0 (which MQTT 5 lets the two bytes
     /// mean): PUBACK, PUBREC, PUBREL and PUBCOMP (§3.4–3.7).
-    static func acknowledgement(_ first: UInt8, id: UInt16, into out: inout [UInt8]) {
-        out += [first, 2]
-        u16(Int(id), into: &out)
+    static func acknowledgement(_ first: UInt8, id: UInt16, into out: inout some PacketSink) {
+        out.append(count: 4) { w in
+            w.put(first)
+            w.put(2)
+            w.u16(Int(id))
+        }
     }
 
     static let puback: UInt8 = 0x40, pubrec: UInt8 = 0x50, pubrel: UInt8 = 0x62, pubcomp: UInt8 = 0x70

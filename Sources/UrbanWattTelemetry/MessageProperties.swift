@@ -25,9 +25,16 @@ public struct MessageProperties: Sendable {
     /// Milliseconds since 1970 as 13 digits, the width every stamp has until the year 2286, so the
     /// pool can write it into properties encoded once.
     public static func stamp(_ unixSeconds: Double) -> String {
-        let ms = max(0, min(9_999_999_999_999, Int((unixSeconds * 1000).rounded(.down))))
-        let digits = String(ms)
-        return String(repeating: "0", count: 13 - digits.count) + digits
+        var digits: [UInt8] = []
+        digits.append(count: stampWidth) { $0.digits(milliseconds(unixSeconds), count: stampWidth) }
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    static let stampWidth = 13
+
+    /// The stamp's value: whole milliseconds since 1970, within 13 digits.
+    static func milliseconds(_ unixSeconds: Double) -> Int {
+        max(0, min(9_999_999_999_999, Int((unixSeconds * 1000).rounded(.down))))
     }
 
     /// These properties with `sent_at` stamped `unixSeconds`, where they carry it.

@@ -21,16 +21,30 @@ final class PoolConnection {
         var announcement = false
     }
 
-    /// What the pool hears from a connection.
-    struct Events {
+    /// What the pool hears from a connection. A class: handed along with each message and each
+    /// read, it costs one reference, not one per closure.
+    final class Events {
         var acknowledged: (Int32) -> Void
         var connected: (PoolConnection, _ reason: Int32, _ maximumPacketSize: Int?) -> Void
-        /// A message's MQTT 5 properties as they go out (nil under 3.1.1).
-        var properties: (Item) -> [UInt8]?
+        /// A message's MQTT 5 properties as they go out, and the time to stamp as their `sent_at`
+        /// (nil under 3.1.1).
+        var properties: (Item) -> (bytes: [UInt8], sentAt: Double?)?
         /// A message received (the listener's), once each.
-        var message: (MQTTPacket.Delivery) -> Void = { _ in }
+        var message: (MQTTPacket.Delivery) -> Void
         /// A SUBACK: the QoS granted to each filter.
-        var subscribed: ([Int32]) -> Void = { _ in }
+        var subscribed: ([Int32]) -> Void
+
+        init(
+            acknowledged: @escaping (Int32) -> Void, connected: @escaping (PoolConnection, Int32, Int?) -> Void,
+            properties: @escaping (Item) -> (bytes: [UInt8], sentAt: Double?)?, message: @escaping (MQTTPacket.Delivery) -> Void = { _ in },
+            subscribed: @escaping ([Int32]) -> Void = { _ in }
+        ) {
+            self.acknowledged = acknowledged
+            self.connected = connected
+            self.properties = properties
+            self.message = message
+            self.subscribed = subscribed
+        }
     }
 
     let index: Int
@@ -52,7 +66,9 @@ final class PoolConnection {
     private var upAt: Double?
     private var progressedSinceConnack = false
 
-    private var output: [UInt8] = []
+    /// What waits to be written: handed to the channel as it is, and used again once written.
+    private var output = ByteBuffer()
+    /// The start of a packet that has not all come yet.
     private var input: [UInt8] = []
     /// QoS 0 messages in `output`: acknowledged once the socket took them.
     private var unwrittenQoS0 = 0
@@ -120,7 +136,7 @@ final class PoolConnection {
     func opened() {
         guard state == .connecting else { return }
         state = .awaitingConnack
-        output += connectPacket
+        output.writeBytes(connectPacket)
     }
 
     @discardableResult
@@ -132,7 +148,7 @@ final class PoolConnection {
     /// The connection is gone. Unwritten QoS 0 messages are lost; QoS ≥ 1 ones stay for the next.
     func close() {
         state = .closed
-        output.removeAll(keepingCapacity: false)
+        output = ByteBuffer()
         input.removeAll(keepingCapacity: false)
         unwrittenQoS0 = 0
         pingSentAt = nil
@@ -140,28 +156,39 @@ final class PoolConnection {
 
     // MARK: Bytes
 
-    /// What is waiting to be written, in a buffer of its size, and the QoS 0 messages among it
-    /// (acknowledged once written); nil when nothing waits or the channel cannot take it yet.
-    func takeOutput(_ allocator: ByteBufferAllocator, now: Double) -> (bytes: ByteBuffer, qos0: Int)? {
-        guard !output.isEmpty, state != .closed, state != .connecting else { return nil }
-        let bytes = allocator.buffer(bytes: output)
-        output.removeAll(keepingCapacity: true)
-        defer { unwrittenQoS0 = 0 }
+    /// Hands what is waiting to `write` with the QoS 0 messages among it (acknowledged once
+    /// written), then empties it; nil when nothing waits or the channel cannot take it yet. The
+    /// channel usually writes it at once and lets go of it, so its memory serves the next packets.
+    func writeOutput<T>(now: Double, _ write: (ByteBuffer, _ qos0: Int) -> T) -> T? {
+        guard output.readableBytes > 0, state != .closed, state != .connecting else { return nil }
+        let qos0 = unwrittenQoS0
+        unwrittenQoS0 = 0
         lastWrite = now
-        return (bytes, unwrittenQoS0)
+        let result = write(output, qos0)
+        output.clear()
+        return result
     }
 
-    /// Bytes the socket read: handles every whole packet. False when the connection must end.
+    /// Bytes the socket read: handles every whole packet, keeping the start of one not all read.
+    /// False when the connection must end.
     func receive(_ bytes: UnsafeRawBufferPointer, v5: Bool, now: Double, events: Events) -> Bool {
-        input.append(contentsOf: bytes)
+        // Usually whole packets: read where they are, without gathering them first.
+        guard input.isEmpty else {
+            var gathered: [UInt8] = []
+            swap(&gathered, &input)
+            gathered.append(contentsOf: bytes)
+            return gathered.withUnsafeBytes { receiveWhole($0, v5: v5, now: now, events: events) }
+        }
+        return receiveWhole(bytes, v5: v5, now: now, events: events)
+    }
+
+    private func receiveWhole(_ bytes: UnsafeRawBufferPointer, v5: Bool, now: Double, events: Events) -> Bool {
+        let b = bytes.assumingMemoryBound(to: UInt8.self)
         var used = 0
-        defer { if used > 0 { input.removeFirst(used) } }
-        while used < input.count {
+        while used < b.count {
             let packet: (MQTTPacket.Incoming, Int)?
             do {
-                packet = try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in
-                    try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5, limit: incomingLimit)
-                }
+                packet = try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5, limit: incomingLimit)
             } catch {
                 return fail(error.description)
             }
@@ -169,6 +196,7 @@ final class PoolConnection {
             used += length
             if !handle(incoming, v5: v5, now: now, events: events) { return false }
         }
+        if used < b.count && state != .closed { input.append(contentsOf: b[used...]) }
         return true
     }
 
@@ -229,7 +257,7 @@ final class PoolConnection {
     func enqueue(_ item: Item, events: Events) {
         if item.qos == 0 {
             guard state == .up else { return }
-            MQTTPacket.publish(item.message, qos: 0, retain: item.retain, duplicate: false, id: 0, properties: events.properties(item), into: &output)
+            write(item, duplicate: false, id: 0, events: events)
             unwrittenQoS0 += 1
         } else if state == .up && inflight.count < receiveMaximum && waitingHead == waiting.count {
             send(item, duplicate: false, events: events)
@@ -242,7 +270,7 @@ final class PoolConnection {
     /// (the listener does so when the pool reports it back).
     func subscribe(_ filters: [String], qos: Int32, v5: Bool) {
         guard state == .up else { return }
-        output += MQTTPacket.subscribe(id: takeID(), filters: filters, qos: qos, v5: v5)
+        output.writeBytes(MQTTPacket.subscribe(id: takeID(), filters: filters, qos: qos, v5: v5))
     }
 
     /// The next packet id not in flight.
@@ -257,8 +285,14 @@ final class PoolConnection {
         inflight[nextID] = item
         sentOrder.append(nextID)
         if sentOrder.count > 2 * inflight.count + 1024 { sentOrder.removeAll { inflight[$0] == nil } }
+        write(item, duplicate: duplicate, id: nextID, events: events)
+    }
+
+    /// The item's PUBLISH, into `output`.
+    private func write(_ item: Item, duplicate: Bool, id: UInt16, events: Events) {
+        let p = events.properties(item)
         MQTTPacket.publish(
-            item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: nextID, properties: events.properties(item), into: &output)
+            item.message, qos: item.qos, retain: item.retain, duplicate: duplicate, id: id, properties: p?.bytes, sentAt: p?.sentAt, into: &output)
     }
 
     /// Sends held-back messages while the receive maximum allows.
@@ -284,8 +318,7 @@ final class PoolConnection {
             if item.released {
                 MQTTPacket.acknowledgement(MQTTPacket.pubrel, id: id, into: &output)
             } else {
-                MQTTPacket.publish(
-                    item.message, qos: item.qos, retain: item.retain, duplicate: true, id: id, properties: events.properties(item), into: &output)
+                write(item, duplicate: true, id: id, events: events)
             }
         }
         release(events: events)
@@ -301,7 +334,7 @@ final class PoolConnection {
         case .up:
             if let sent = pingSentAt, now - sent > keepAlive { return fail("no answer to a keep-alive ping within \(Int(keepAlive)) s") }
             if pingSentAt == nil && keepAlive > 0 && now - lastWrite >= keepAlive {
-                output += MQTTPacket.pingreq
+                output.writeBytes(MQTTPacket.pingreq)
                 pingSentAt = now
             }
             return true
@@ -311,6 +344,6 @@ final class PoolConnection {
     /// Queues DISCONNECT (normal, so the broker does not publish the last will).
     func goodbye() {
         guard state == .up else { return close() }
-        output += MQTTPacket.disconnect
+        output.writeBytes(MQTTPacket.disconnect)
     }
 }

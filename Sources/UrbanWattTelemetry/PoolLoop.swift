@@ -12,7 +12,6 @@ final class PoolLoop {
     private let connections: [PoolConnection]
     /// Each open connection's place in its channel: writes start there, toward the socket.
     private var contexts: [ChannelHandlerContext?]
-    private let allocator = ByteBufferAllocator()
     /// The time, s, as of the last tick or attempt: enough for keep-alives, and read once a second
     /// rather than once a write.
     private var coarseNow = 0.0
@@ -23,8 +22,11 @@ final class PoolLoop {
         acknowledged: { [unowned self] reason in acknowledgements.append(reason) },
         connected: { [unowned self] c, reason, limit in connected(c, reason, maximumPacketSize: limit) },
         properties: { [shared] item in shared.properties(item) },
-        message: { [shared] delivery in shared.state.withLock { $0.listening.message }?(delivery) },
-        subscribed: { [shared] granted in shared.state.withLock { $0.listening.subscribed }?(granted) })
+        message: { [unowned self] delivery in listening.message?(delivery) },
+        subscribed: { [unowned self] granted in listening.subscribed?(granted) })
+    /// The listener's handlers (`MQTTClientPool.setListening`): the loop's own, read without a lock
+    /// for each message.
+    var listening: (message: (@Sendable (MQTTPacket.Delivery) -> Void)?, subscribed: (@Sendable ([Int32]) -> Void)?) = (nil, nil)
 
     private var address: SocketAddress?
     /// The TLS context, and the server's name for SNI and the certificate check (nil for an IP
@@ -230,16 +232,18 @@ final class PoolLoop {
     /// holds the publisher back. With `promise`, returns a future for the write.
     @discardableResult
     private func flush(_ c: PoolConnection, promise: Bool = false) -> EventLoopFuture<Void>? {
-        guard let context = contexts[c.index], let (buffer, qos0) = c.takeOutput(allocator, now: coarseNow) else { return nil }
-        if !promise && (qos0 == 0 || context.channel.isWritable) {
-            context.writeAndFlush(NIOAny(buffer), promise: nil)
-            if qos0 > 0 { acknowledge(qos0) }
-            return nil
-        }
-        let written = loop.makePromise(of: Void.self)
-        context.writeAndFlush(NIOAny(buffer), promise: written)
-        if qos0 > 0 { written.futureResult.assumeIsolated().whenSuccess { self.acknowledge(qos0) } }
-        return written.futureResult
+        guard let context = contexts[c.index] else { return nil }
+        return c.writeOutput(now: coarseNow) { buffer, qos0 -> EventLoopFuture<Void>? in
+            if !promise && (qos0 == 0 || context.channel.isWritable) {
+                context.writeAndFlush(NIOAny(buffer), promise: nil)
+                if qos0 > 0 { acknowledge(qos0) }
+                return nil
+            }
+            let written = loop.makePromise(of: Void.self)
+            context.writeAndFlush(NIOAny(buffer), promise: written)
+            if qos0 > 0 { written.futureResult.assumeIsolated().whenSuccess { self.acknowledge(qos0) } }
+            return written.futureResult
+        } ?? nil
     }
 
     /// `count` QoS 0 messages are on their way.

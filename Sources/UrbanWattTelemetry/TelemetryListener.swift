@@ -89,10 +89,7 @@ public final class TelemetryListener: @unchecked Sendable {
     /// topic and properties. Under MQTT 5 the broker is told, and drops a larger message for it.
     static let largestPacket = PayloadDecoder.maximumPayload * 64 + 65_536
 
-    deinit {
-        client.setListening(message: nil, subscribed: nil)
-        client.setHandlers(acknowledged: nil, connection: nil)
-    }
+    deinit { client.setHandlers(acknowledged: nil, connection: nil) }
 
     private func subscribe() { client.subscribe(filters, qos: qos) }
 

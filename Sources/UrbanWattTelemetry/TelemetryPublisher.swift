@@ -25,6 +25,7 @@ public final class TelemetryPublisher: @unchecked Sendable {
         public var expiry: UInt32?
         /// Messages held at most (`--max-queued`).
         public var capacity = 100_000
+        /// Messages in flight at most (handed over, not yet acknowledged).
         public var window = 2000
         /// Drop the oldest message when full (paced speeds) instead of waiting (max speed).
         public var dropOldest = false
@@ -36,6 +37,11 @@ public final class TelemetryPublisher: @unchecked Sendable {
         public var grace = 0.5
 
         public init() {}
+
+        /// The window for `clients` connections: room for 10 messages in flight on each (mosquitto
+        /// lets a client have 20), 2,000 at least. With 2,000 over 1,000 connections each wrote
+        /// and read one packet at a time, and those system calls, not the broker, set the pace.
+        public static func window(clients: Int) -> Int { max(2000, 10 * clients) }
     }
 
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -91,6 +91,7 @@ public final class TelemetrySession: @unchecked Sendable {
         p.retain = options.retain
         p.expiry = options.expiry
         p.capacity = options.maxQueued
+        p.window = TelemetryPublisher.Options.window(clients: options.clients)
         p.dropOldest = options.speed != nil
         p.stallTimeout = options.stallTimeout
         p.interrupted = options.interrupted
@@ -170,18 +171,17 @@ public final class TelemetrySession: @unchecked Sendable {
         if failure == nil && !publisher.flush(), let f = publisher.failed { failure = .publish(f) }
         let c = publisher.counts
         var counts = Counts(generated: generated, published: c.published, dropped: c.dropped)
-        // At QoS 0 a message handed over is lost with its connection without a word (a broker closes
-        // it on a publish its ACL refuses): what is neither published nor dropped was lost so.
-        if options.qos == 0 && failure == nil && counts.generated > counts.published + counts.dropped {
-            lostWithConnections = counts.generated - counts.published - counts.dropped
-            counts.dropped += lostWithConnections
+        // What is neither published nor dropped was lost, and counts dropped so that the counts add
+        // up: with the stream, when a failure ended it (the broker lost for good, a refusal) before
+        // the broker took or acknowledged it; or at QoS 0 with a connection the broker closed
+        // without a word (as it does on a publish its ACL refuses).
+        let unaccounted = counts.generated - counts.published - counts.dropped
+        if unaccounted > 0 && failure != nil {
+            lostWithFailure = unaccounted
+        } else if unaccounted > 0 && options.qos == 0 {
+            lostWithConnections = unaccounted
         }
-        // A failure (the broker lost for good, a refusal) ends the stream: what it had not taken
-        // or acknowledged by then is dropped with it, so that the counts still add up.
-        if failure != nil && counts.generated > counts.published + counts.dropped {
-            lostWithFailure = counts.generated - counts.published - counts.dropped
-            counts.dropped += lostWithFailure
-        }
+        counts.dropped += lostWithFailure + lostWithConnections
         // Every generated message ends published or dropped; one that did neither is a bug to say.
         if failure == nil && counts.generated != counts.published + counts.dropped {
             failure = .publish(

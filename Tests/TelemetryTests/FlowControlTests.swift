@@ -60,6 +60,21 @@ import UrbanWattResults
         #expect(clock.now() >= 0.49)
     }
 
+    /// Up to 10 messages in flight per connection, 2,000 at least: before the broker acknowledges
+    /// anything, one connection is handed 2,000 of 5,000 messages and 300 connections 3,000; all
+    /// are published in the end.
+    @Test(arguments: [(1, 2000), (300, 3000)])
+    func theWindowGrowsWithTheConnections(clients: Int, inFlight: Int) {
+        let broker = RateLimitedBroker(rate: 100_000)
+        let clock = ManualClock(onWait: { broker.advance(to: $0) })
+        let window = TelemetryPublisher.Options.window(clients: clients)
+        let p = TelemetryPublisher(transport: broker.transport, clock: clock, options: Self.options(capacity: 10_000, window: window, dropOldest: false))
+        #expect(p.enqueue(Self.messages(5000)))
+        #expect(broker.transport.sent.count == inFlight && broker.transport.unacknowledged == inFlight)
+        #expect(p.flush())
+        #expect(p.counts.published == 5000 && p.counts.dropped == 0)
+    }
+
     @Test func pacedMessagesAreSpreadOverTheStepsWallTime() {
         let clock = ManualClock()
         let transport = InMemoryTransport(clock: clock)

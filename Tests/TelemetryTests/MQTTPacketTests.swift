@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import UrbanWattTelemetry
 
@@ -42,6 +43,25 @@ import Testing
         var out: [UInt8] = []
         MQTTPacket.publish(m, qos: qos, retain: false, duplicate: false, id: 7, properties: props, into: &out)
         #expect(m.packetSize(qos: qos, properties: props) == out.count)
+    }
+
+    /// A `sent_at` stamped as the packet is written is the same bytes as properties stamped first,
+    /// and a connection's ByteBuffer receives the same bytes as an array.
+    @Test func aStampWrittenInPlaceAndABufferGiveTheSameBytes() {
+        let m = OutgoingMessage(topic: "urbanwatt/x/n-1", payload: "{}")
+        let at = 1_765_000_000.1234
+        var stampedFirst: [UInt8] = []
+        let stamped = MQTTPacket.publishProperties(MessageProperties.telemetry(.json).stamped(at), expiry: nil)
+        MQTTPacket.publish(m, qos: 1, retain: false, duplicate: false, id: 3, properties: stamped, into: &stampedFirst)
+        #expect(String(decoding: stampedFirst.suffix(15), as: UTF8.self) == "1765000000123{}")
+        let once = MQTTPacket.publishProperties(.telemetry(.json), expiry: nil)
+        var inPlace: [UInt8] = []
+        MQTTPacket.publish(m, qos: 1, retain: false, duplicate: false, id: 3, properties: once, sentAt: at, into: &inPlace)
+        #expect(inPlace == stampedFirst)
+        var buffer = ByteBuffer()
+        MQTTPacket.publish(m, qos: 1, retain: false, duplicate: false, id: 3, properties: once, sentAt: at, into: &buffer)
+        MQTTPacket.acknowledgement(MQTTPacket.pubrel, id: 258, into: &buffer)
+        #expect(Array(buffer.readableBytesView) == stampedFirst + [0x62, 2, 1, 2])
     }
 
     @Test func variableLengthsFollowTheSpecification() {

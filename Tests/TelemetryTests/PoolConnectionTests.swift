@@ -37,14 +37,13 @@ import Testing
         let c = PoolConnection(index: 0, clientID: "t", connectPacket: [0x10, 0])
         let events = PoolConnection.Events(
             acknowledged: { heard.acknowledged.append($0) }, connected: { _, reason, _ in heard.connacks.append(reason) },
-            properties: { _ in [0] })
+            properties: { _ in ([0], nil) })
         return (c, events)
     }
 
     /// What the session gives the socket, and the QoS 0 messages among it.
     static func written(_ c: PoolConnection, now: Double) -> (bytes: [UInt8], qos0: Int)? {
-        guard let (buffer, qos0) = c.takeOutput(ByteBufferAllocator(), now: now) else { return nil }
-        return (Array(buffer.readableBytesView), qos0)
+        c.writeOutput(now: now) { buffer, qos0 in (Array(buffer.readableBytesView), qos0) }
     }
 
     /// Opens `c` and answers its CONNECT with `connack`: accepted, unless it says otherwise.
@@ -104,6 +103,22 @@ import Testing
         #expect(heard.acknowledged == [0] && c.unacknowledged == 0)
     }
 
+    /// A read may end inside a packet, or hold several: three PUBACKs (§3.4, 3.1.1 form) over reads
+    /// of 6, 3 and 3 bytes are each acknowledged once, in order, when their last byte comes.
+    @Test func packetsSplitAcrossReadsAreReadWhole() {
+        let heard = Heard()
+        let (c, events) = Self.connection(heard)
+        #expect(Self.open(c, events))
+        for k in 0..<3 { c.enqueue(Self.item(k, qos: 1), events: events) }
+        _ = Self.written(c, now: 0)
+        #expect(Self.feed(c, [0x40, 2, 0, 1, 0x40, 2], v5: true, now: 0, events))
+        #expect(heard.acknowledged == [0] && c.unacknowledged == 2)
+        #expect(Self.feed(c, [0, 2, 0x40], v5: true, now: 0, events))
+        #expect(heard.acknowledged == [0, 0] && c.unacknowledged == 1)
+        #expect(Self.feed(c, [2, 0, 3], v5: true, now: 0, events))
+        #expect(heard.acknowledged == [0, 0, 0] && c.unacknowledged == 0)
+    }
+
     /// MQTT 3.1.1 cannot say a quota; mosquitto holds a client to 20 QoS 2 messages in flight and
     /// drops a 3.1.1 connection that sends a 21st, so the session keeps to 20.
     @Test func under311TwentyAreInFlightAtMost() {
@@ -136,7 +151,7 @@ import Testing
             var granted: [Int32] = []
         }
         let got = Got()
-        var (c, events) = Self.connection(Heard())
+        let (c, events) = Self.connection(Heard())
         events.message = { got.messages.append($0) }
         events.subscribed = { got.granted += $0 }
         #expect(Self.open(c, events))
@@ -168,7 +183,7 @@ import Testing
         // MQTT 3.1.1, QoS 0, retained: no packet id, no properties.
         let (old, oldEvents) = Self.connection(Heard())
         var heard311: [MQTTPacket.Delivery] = []
-        var events311 = oldEvents
+        let events311 = oldEvents
         events311.message = { heard311.append($0) }
         #expect(Self.open(old, events311, connack: [0x20, 2, 0, 0], v5: false))
         #expect(Self.feed(old, [0x31, 5, 0, 1, 0x74, 0x68, 0x69], v5: false, now: 0, events311))
