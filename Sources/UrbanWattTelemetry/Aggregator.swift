@@ -10,7 +10,8 @@ public struct Aggregator: Sendable {
         /// The fleet's district, or those it moves through joined by `+`.
         public var district: String
         /// The districts of a fleet that moves (the `running` status's `districts`): each of its
-        /// messages counts in the district its topic names. Empty for a fleet that stays.
+        /// messages counts in the district its topic names, or else its payload (FIWARE's `d`).
+        /// Empty for a fleet that stays.
         public var districts: Set<String> = []
     }
 
@@ -40,7 +41,8 @@ public struct Aggregator: Sendable {
     public var fleets: [String: FleetInfo] = [:]
     public private(set) var scenario: String?
     private var byFleet: [String: Totals] = [:]
-    /// What the fleets that move sent, by the district each message's topic names ("?" for none).
+    /// What the fleets that move sent, by the district each message's topic or payload names ("?"
+    /// for none).
     private var movingByDistrict: [String: Totals] = [:]
     /// The topic level that names the district (`{district}` in the run's topic template, from its
     /// `running` status's `district_level`); nil when the topics do not name it.
@@ -144,7 +146,8 @@ public struct Aggregator: Sendable {
         if let districts = fleets[d.fleet]?.districts, !districts.isEmpty {
             let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
             let named = districtLevel.flatMap { $0 < levels.count ? String(levels[$0]) : nil }
-            let district = named.flatMap { districts.contains($0) ? $0 : nil } ?? "?"
+            // The topic's `{district}`, or where the topic cannot name it (FIWARE's), the payload's.
+            let district = [named, d.district].lazy.compactMap { $0 }.first(where: districts.contains) ?? "?"
             movingByDistrict[district, default: Totals()].energy += d.energy
             movingByDistrict[district, default: Totals()].messages += 1
         }
@@ -192,28 +195,30 @@ public struct Aggregator: Sendable {
         return out.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// `listen-summary.json`: totals and breakdowns shaped like the run's summary.
-    public func summary() -> JSONValue {
+    /// `listen-summary.json`: totals and breakdowns shaped like the run's summary, and `latency`
+    /// (`listen --latency`) last when given.
+    public func summary(latency: JSONValue? = nil) -> JSONValue {
         func section(_ groups: [(String, Totals)]) -> JSONValue {
             .object(groups.map { ($0.0, .object([("energy_kwh", .number($0.1.energy / 3.6e6)), ("messages", .integer($0.1.messages))])) })
         }
-        return .object([
-            ("urbanwatt_version", .string(UrbanWattVersion.current)),
-            ("scenario", scenario.map(JSONValue.string) ?? .null),
-            ("totals", .object([("energy_kwh", .number(energyKWh)), ("messages", .integer(messages)), ("nodes", .integer(nodes.count))])),
-            ("by_layer", section(grouped { self.fleets[$0]?.layer ?? "?" })),
-            ("by_kind", section(grouped { self.fleets[$0]?.kind ?? "?" })),
-            // A fleet that moves counts each message in the district it was sent from.
-            (
-                "by_district",
-                section(
-                    grouped(
-                        { self.fleets[$0].map { $0.districts.isEmpty ? $0.district : nil } ?? "?" },
-                        adding: movingByDistrict))
-            ),
-            ("by_fleet", section(grouped { $0 })),
-            ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("invalid", .integer(invalid))])),
-            ("invalid_examples", .array(invalidExamples.map { .object([("topic", .string($0.topic)), ("reason", .string($0.reason))]) })),
-        ])
+        return .object(
+            [
+                ("urbanwatt_version", .string(UrbanWattVersion.current)),
+                ("scenario", scenario.map(JSONValue.string) ?? .null),
+                ("totals", .object([("energy_kwh", .number(energyKWh)), ("messages", .integer(messages)), ("nodes", .integer(nodes.count))])),
+                ("by_layer", section(grouped { self.fleets[$0]?.layer ?? "?" })),
+                ("by_kind", section(grouped { self.fleets[$0]?.kind ?? "?" })),
+                // A fleet that moves counts each message in the district it was sent from.
+                (
+                    "by_district",
+                    section(
+                        grouped(
+                            { self.fleets[$0].map { $0.districts.isEmpty ? $0.district : nil } ?? "?" },
+                            adding: movingByDistrict))
+                ),
+                ("by_fleet", section(grouped { $0 })),
+                ("checks", .object([("duplicates", .integer(duplicates)), ("seq_gaps", .integer(gaps)), ("invalid", .integer(invalid))])),
+                ("invalid_examples", .array(invalidExamples.map { .object([("topic", .string($0.topic)), ("reason", .string($0.reason))]) })),
+            ] + (latency.map { [("latency", $0)] } ?? []))
     }
 }

@@ -34,6 +34,9 @@ public struct FiwareProvisioning: Sendable {
         ("t", "totalEnergyConsumed", "Number", "JOU"),
         ("s", "sequenceNumber", "Integer", nil),
         ("f", "fleet", "Text", nil),
+        // Where the node is when it sends: a fleet that moves changes district, and a FIWARE
+        // topic names only the device (the static `district` lists every district it moves through).
+        ("d", "currentDistrict", "Text", nil),
     ]
 
     /// The Smart Data Models entity type for a kind.

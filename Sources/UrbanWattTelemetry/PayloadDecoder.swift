@@ -16,10 +16,15 @@ public enum PayloadDecoder {
         public var power: Double? = nil
         /// When the reading was taken, Unix seconds, when the message says it.
         public var time: Double? = nil
+        /// The district the node was in when it sent, when the payload says it (FIWARE's `d`, the
+        /// InfluxDB line's tag): where a topic cannot name it, a fleet that moves is placed by it.
+        public var district: String? = nil
     }
 
     /// What a payload says, before its checks.
-    typealias Fields = (node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?, time: Double?)
+    typealias Fields = (
+        node: String, fleet: String?, kind: String?, energy: Double?, seq: Double?, power: Double?, time: Double?, district: String?
+    )
 
     /// Why a message was not counted.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
@@ -69,7 +74,9 @@ public enum PayloadDecoder {
                 raw = ultraLight(text, topic: topic)
             }
         }
-        return raw.map { r -> Fields in (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }, r.time) }.flatMap {
+        return raw.map { r -> Fields in
+            (r.node, r.fleet, r.kind, r.energy.map { $0 * energyUnit }, r.seq, r.power.map { $0 * powerUnit }, r.time, r.district)
+        }.flatMap {
             r in
             guard Name.isValid(r.node) || isNodeID(r.node) else { return .failure(Invalid(reason: "node id \"\(r.node.prefix(80))\" is not a valid name")) }
             let fleet = r.fleet ?? (fleetMode ? r.node : fleet(of: r.node))
@@ -80,7 +87,8 @@ public enum PayloadDecoder {
             }
             let power = r.power.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
             let time = r.time.flatMap { $0.isFinite ? $0 : nil }
-            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power, time: time))
+            let district = r.district.flatMap { Name.isValid($0) ? $0 : nil }
+            return .success(Decoded(node: r.node, fleet: fleet, kind: r.kind, energy: energy, seq: Int(s), power: power, time: time, district: district))
         }
     }
 
@@ -92,14 +100,14 @@ public enum PayloadDecoder {
             return .success(
                 (
                     node, v["fleet"]?.stringValue, v["kind"]?.stringValue, v["energy_j"]?.doubleValue, v["seq"]?.doubleValue, v["power_w"]?.doubleValue,
-                    v["ts"]?.stringValue.flatMap(isoTime)
+                    v["ts"]?.stringValue.flatMap(isoTime), nil
                 ))
         }
         guard let node = fiwareDevice(topic) else { return .failure(Invalid(reason: "no node id (neither `node` nor a FIWARE …/{device}/attrs topic)")) }
         return .success(
             (
                 node, v["f"]?.stringValue, nil, v["e"]?.doubleValue, v["s"]?.doubleValue, v["p"]?.doubleValue,
-                v["TimeInstant"]?.stringValue.flatMap(isoTime)
+                v["TimeInstant"]?.stringValue.flatMap(isoTime), v["d"]?.stringValue
             ))
     }
 
@@ -113,7 +121,7 @@ public enum PayloadDecoder {
         return .success(
             (
                 node, fields["f"].map(String.init), nil, fields["e"].flatMap { Double($0) }, fields["s"].flatMap { Double($0) },
-                fields["p"].flatMap { Double($0) }, fields["TimeInstant"].flatMap { isoTime(String($0)) }
+                fields["p"].flatMap { Double($0) }, fields["TimeInstant"].flatMap { isoTime(String($0)) }, fields["d"].map(String.init)
             ))
     }
 
@@ -139,7 +147,7 @@ public enum PayloadDecoder {
         guard baseName.hasPrefix("urn:dev:urbanwatt:"), parts.count >= 5 else {
             return .failure(Invalid(reason: "SenML base name is not urn:dev:urbanwatt:{scenario}:{node}:"))
         }
-        return .success((String(parts[4]), nil, nil, energy, seq, power, time))
+        return .success((String(parts[4]), nil, nil, energy, seq, power, time, nil))
     }
 
     /// InfluxDB line protocol: `urbanwatt,tag=value,… field=value,… timestamp`, with `\` escaping
@@ -189,7 +197,11 @@ public enum PayloadDecoder {
         guard let node = tags["node"] else { return .failure(Invalid(reason: "line protocol without a node tag")) }
         let seq = fields["seq"].flatMap { $0.hasSuffix("i") ? Double($0.dropLast()) : nil }
         let time = sections[2].trimmingCharacters(in: .whitespaces).split(separator: " ").first.flatMap { Int64($0) }.map { Double($0) / 1e9 }
-        return .success((node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }, time))
+        return .success(
+            (
+                node, tags["fleet"], tags["kind"], fields["energy_j"].flatMap { Double($0) }, seq, fields["power_w"].flatMap { Double($0) }, time,
+                tags["district"]
+            ))
     }
 
     /// `2025-01-01T00:15:00Z` or with milliseconds (`…:00.250Z`), as UrbanWatt writes it → Unix seconds.

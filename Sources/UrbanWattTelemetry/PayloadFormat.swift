@@ -124,6 +124,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text("|t|"); w.number(r.total)
             w.text("|s|"); w.integer(r.seq)
             w.text("|f|"); w.text(r.fleet)
+            w.text("|d|"); w.text(r.district)
             w.text("|TimeInstant|"); w.timestamp(r.time)
         case .fiwareJSON:
             w.text("{\"p\":"); w.number(r.power)
@@ -131,6 +132,7 @@ public enum PayloadFormat: String, CaseIterable, Sendable {
             w.text(",\"t\":"); w.number(r.total)
             w.text(",\"s\":"); w.integer(r.seq)
             w.text(",\"f\":\""); w.jsonString(r.fleet)
+            w.text("\",\"d\":\""); w.jsonString(r.district)
             w.text("\",\"TimeInstant\":\""); w.timestamp(r.time)
             w.text("\"}")
         case .influx:

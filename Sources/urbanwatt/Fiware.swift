@@ -64,7 +64,7 @@ extension UrbanWatt {
                 let p = FiwareProvisioning(scenario: s, format: PayloadFormat(rawValue: payload)!, apikey: apikey, perFleet: devices == "fleets")
                 guard let post, let agent = FiwareAgent(url: post, service: service, servicePath: servicePath) else {
                     // One body a line, as they come: a city of a million nodes needs no tree of them.
-                    try p.forEachBody(devicesPerBody: batch) { _, body, _ in FileHandle.standardOutput.write(Data((body + "\n").utf8)) }
+                    p.forEachBody(devicesPerBody: batch) { _, body, _ in FileHandle.standardOutput.write(Data((body + "\n").utf8)) }
                     return
                 }
                 var bodies = 0, devices = 0

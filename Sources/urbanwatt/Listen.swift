@@ -192,12 +192,7 @@ extension UrbanWatt.Listen {
     /// folder that may not be replaced (it holds what UrbanWatt did not write) gives way to a new
     /// one beside it rather than losing what was heard. Returns the folder.
     func write(_ aggregate: Aggregator, latency: JSONValue? = nil) throws -> String {
-        var document = aggregate.summary()
-        if let latency, case .object(var pairs) = document {
-            pairs.append(("latency", latency))
-            document = .object(pairs)
-        }
-        let summary = document.serialized()
+        let summary = aggregate.summary(latency: latency).serialized()
         func put(_ folder: String) throws(OutputFolder.Failure) {
             try StagedFolder.replace(folder, command: "listen") { f throws(OutputFolder.Failure) in try f.write("listen-summary.json", summary) }
         }

@@ -1,4 +1,4 @@
-package import ArgumentParser
+import ArgumentParser
 import UrbanWattResults
 
 /// `--format text|json` of the commands that also answer programs.

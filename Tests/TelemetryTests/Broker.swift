@@ -56,11 +56,7 @@ final class Broker {
         p.standardError = log
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(10)
-        while !Broker.accepts(port) {
-            guard Date() < deadline, p.isRunning else { throw BrokerError(log: self.log) }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        guard poll(within: 10, until: { !p.isRunning || Broker.accepts(port) }), p.isRunning else { throw BrokerError(log: self.log) }
     }
 
     /// SIGSTOP: the broker keeps its sockets open and answers nothing, as a hung broker does.
@@ -139,13 +135,11 @@ final class Subscriber {
         process.standardOutput = try FileHandle(forWritingTo: file)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+        try poll(within: 10, every: 0.1) {
             let pub = unmaskedProcess(["/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"])
             try pub.run()
             pub.waitUntilExit(within: 30)
-            Thread.sleep(forTimeInterval: 0.1)
-            if ((try? String(contentsOf: file, encoding: .utf8)) ?? "").contains(probe) { break }
+            return text.contains(probe)
         }
     }
 
@@ -155,13 +149,11 @@ final class Subscriber {
     /// seconds); false when it never did. Tests wait on an event so, not on a guessed duration.
     @discardableResult
     func wait(timeout: Double = 20, until heard: (String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if heard((try? String(contentsOf: file, encoding: .utf8)) ?? "") { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
+        poll(within: timeout) { heard(text) }
     }
+
+    /// What arrived so far.
+    private var text: String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 
     /// Waits until a telemetry message (not a status, not a probe) has arrived: the run streams.
     @discardableResult
@@ -178,15 +170,13 @@ final class Subscriber {
     func finish(quiet: Double = 0.7, timeout: Double = 30) -> [(topic: String, payload: String)] {
         var last = -1
         var since = Date()
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        poll(within: timeout, every: 0.1) {
             let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            if size != last { last = size; since = Date() } else if Date().timeIntervalSince(since) > quiet { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            if size != last { (last, since) = (size, Date()) }
+            return Date().timeIntervalSince(since) > quiet
         }
         process.terminate() // SIGTERM: a test runner may have SIGINT ignored, and children inherit that
         process.waitUntilExit(within: 30)
-        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line -> (topic: String, payload: String)? in
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }

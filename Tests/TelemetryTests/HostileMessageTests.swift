@@ -65,6 +65,23 @@ enum HostileCorpus {
 }
 
 @Suite struct HostileMessageTests {
+    /// A district (FIWARE's `d`) that is not a valid name does not place a message anywhere: the
+    /// message counts, its district is unknown.
+    @Test func aDistrictThatIsNoNameIsIgnored() {
+        let names = [String(repeating: "x", count: 300), "a/b", "..", "", "a\u{0}b", "centre\n"]
+        for name in names {
+            for (topic, text) in [
+                (HostileCorpus.ulTopic, "p|1|e|1|s|0|f|parking|d|\(name)"),
+                (HostileCorpus.fiwareJSONTopic, "{\"p\":1,\"e\":1,\"s\":0,\"f\":\"parking\",\"d\":\(JSONValue.string(name).serialized())}"),
+            ] {
+                let d = PayloadDecoder.decode(topic: topic, payload: Array(text.utf8))
+                #expect((try? d.get())?.energy == 1 && (try? d.get())?.district == nil, "\(text)")
+            }
+        }
+        let number = PayloadDecoder.decode(topic: HostileCorpus.fiwareJSONTopic, payload: Array("{\"e\":1,\"s\":0,\"d\":5}".utf8))
+        #expect((try? number.get())?.district == nil)
+    }
+
     @Test func noHostileMessageIsDecoded() {
         for (topic, payload) in HostileCorpus.all {
             if case .success(let d) = PayloadDecoder.decode(topic: topic, payload: payload) {

@@ -51,14 +51,12 @@ import Testing
             ], input: lines)
         #expect(pub.status == 0, "\(pub.stderr)")
         // Stopped once its metrics count all 2,000, valid or not.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        poll(within: 20) {
             let text = (try? CLI.tool("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(metrics)/metrics"])) ?? ""
             let counted = text.split(separator: "\n").filter {
                 $0.hasPrefix("urbanwatt_messages_total") || $0.hasPrefix("urbanwatt_invalid_messages_total")
             }.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
-            if counted >= 2_000 { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            return counted >= 2_000
         }
         kill(listener.process.processIdentifier, SIGINT)
         _ = listener.finish()

@@ -30,10 +30,11 @@ import UrbanWattCore
             text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }.flatMap { Double($0.split(separator: " ").last!) }
         }
         var scrapes: [String] = []
-        while run.isRunning {
+        // Scraped every 0.2 s while it runs (a run that hangs is killed below).
+        try poll(within: childTimeLimit, every: 0.2) {
             let text = try CLI.tool("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/metrics"])
             if text.contains("urbanwatt_publisher_acknowledged_messages_total") { scrapes.append(text) }
-            Thread.sleep(forTimeInterval: 0.2)
+            return !run.isRunning
         }
         run.waitUntilExit(within: childTimeLimit)
         #expect(run.terminationStatus == 0)
@@ -96,12 +97,13 @@ import UrbanWattCore
         listen.standardError = FileHandle.nullDevice
         try listen.run()
         var scraped = 0
-        while listen.isRunning {
+        try poll(within: childTimeLimit, every: 0.1) {
             if try CLI.tool("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/metrics"]).contains("urbanwatt_messages_total") {
                 scraped += 1
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            return !listen.isRunning
         }
+        listen.waitUntilExit(within: 30)
         let text = stdout.finish()
         #expect(scraped >= 5, "scraped \(scraped) times")
         #expect(text.hasPrefix("listening: 0 messages") && text.split(separator: "\n").count == 3, "\(text)")

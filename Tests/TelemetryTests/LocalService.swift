@@ -26,14 +26,11 @@ final class LocalService {
         p.standardError = try FileHandle(forWritingTo: log)
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(30)
-        while (try? http("GET", ready)) == nil {
-            guard Date() < deadline, p.isRunning else {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                stop()
-                throw Failure(description: "\(name) did not start: \(text.suffix(600))")
-            }
-            Thread.sleep(forTimeInterval: 0.1)
+        let up = poll(within: 30, every: 0.1) { !p.isRunning || (try? http("GET", ready)) != nil }
+        guard up, p.isRunning else {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            stop()
+            throw Failure(description: "\(name) did not start: \(text.suffix(600))")
         }
     }
 

@@ -70,11 +70,14 @@ struct MovingTelemetryTests {
     /// `--telemetry fleets` each step sends one message per district with its share of the energy,
     /// so the listener's districts are the run's, to rounding.
     /// The district is the topic's `{district}` level (the `running` status gives the template), so
-    /// a scenario named like a district is no trouble.
-    @Test(arguments: ["buses", "north"]) func theListenerCountsEachMessageWhereItWasSent(scenario: String) throws {
+    /// a scenario named like a district is no trouble; a FIWARE topic names only the device, and
+    /// the payload's `d` says the district.
+    @Test(arguments: [("buses", PayloadFormat.json), ("north", .json), ("buses", .fiwareUL), ("north", .fiwareJSON)])
+    func theListenerCountsEachMessageWhereItWasSent(scenario: String, format: PayloadFormat) throws {
         let s = try Self.buses(count: 10, days: 2, name: scenario)
         let engine = Engine(scenario: s)
-        var config = TelemetryConfig(topic: try TopicTemplate(TopicTemplate.standard))
+        var config = TelemetryConfig(topic: try TopicTemplate(format.defaultTopic))
+        config.format = format
         config.mode = .fleets
         let generator = TelemetryGenerator(engine: engine, config: config)
         var listener = Aggregator()
@@ -94,7 +97,7 @@ struct MovingTelemetryTests {
             Issue.record("no by_district")
             return
         }
-        #expect(heard.map(\.0) == ["centre", "north"])
+        #expect(listener.invalid == 0 && heard.map(\.0) == ["centre", "north"])
         for (name, value) in heard {
             let expected = try #require(run.byDistrict.first { $0.name == name }?.value.energyKWh)
             let got = try #require(value["energy_kwh"]?.doubleValue)

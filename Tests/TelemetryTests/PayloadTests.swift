@@ -29,10 +29,14 @@ import UrbanWattCore
     }
 
     @Test func fiwarePayloadsFollowTheIoTAgentConventions() {
-        #expect(PayloadFormat.fiwareUL.encode(reading, scenario: "m") == "p|0.5|e|450.125|t|1350.5|s|3|f|parking|TimeInstant|2025-01-01T00:15:00.250Z")
-        #expect(
-            PayloadFormat.fiwareJSON.encode(reading, scenario: "m")
-                == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
+        let ul = PayloadFormat.fiwareUL.encode(reading, scenario: "m")
+        #expect(ul == "p|0.5|e|450.125|t|1350.5|s|3|f|parking|d|centre|TimeInstant|2025-01-01T00:15:00.250Z")
+        let json = PayloadFormat.fiwareJSON.encode(reading, scenario: "m")
+        #expect(json == #"{"p":0.5,"e":450.125,"t":1350.5,"s":3,"f":"parking","d":"centre","TimeInstant":"2025-01-01T00:15:00.250Z"}"#)
+        // The district comes back, as the listener places a fleet that moves by it.
+        for (text, topic) in [(ul, "/ul/key/m:parking-17/attrs"), (json, "/json/key/m:parking-17/attrs")] {
+            #expect((try? PayloadDecoder.decode(topic: topic, payload: Array(text.utf8)).get())?.district == "centre")
+        }
         #expect(PayloadFormat.fiwareUL.defaultTopic == "/ul/{apikey}/{scenario}:{node}/attrs")
         #expect(PayloadFormat.fiwareJSON.defaultTopic == "/json/{apikey}/{scenario}:{node}/attrs")
     }

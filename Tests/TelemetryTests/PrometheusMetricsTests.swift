@@ -30,10 +30,9 @@ import UrbanWattCore
             "--linger", "3s", "--out", listenOut,
         ])
         // Prometheus takes up new targets every 5 s: wait until it has scraped the listener once.
-        let deadline = Date().addingTimeInterval(30)
-        while !(try prometheus.http("GET", "api/v1/targets")).contains("\"health\":\"up\"") {
-            guard Date() < deadline else { Issue.record("Prometheus never scraped the listener"); return }
-            Thread.sleep(forTimeInterval: 0.2)
+        guard try poll(within: 30, every: 0.2, until: { try prometheus.http("GET", "api/v1/targets").contains("\"health\":\"up\"") }) else {
+            Issue.record("Prometheus never scraped the listener")
+            return
         }
         let (s, l) = try streamThrough(broker, to: listener)
         #expect(l.status == 0, "\(l.stderr)")

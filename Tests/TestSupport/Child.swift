@@ -15,9 +15,7 @@ extension Process {
     /// records the hang as a test issue at the caller. Returns whether the program ended by itself.
     @discardableResult
     public func waitUntilExit(within seconds: Double, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        guard isRunning else {
+        if poll(within: seconds, every: 0.01, until: { !isRunning }) {
             waitUntilExit()
             return true
         }
@@ -53,19 +51,13 @@ public final class PipeText: Sendable {
     /// Waits until the text so far contains `needle` (at most `timeout` s); false when it never did.
     @discardableResult
     public func wait(for needle: String, timeout: Double = 30) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if current.contains(needle) { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
+        poll(within: timeout) { current.contains(needle) }
     }
 
     /// Everything, once every writer has closed the pipe (at most `timeout` s after the child
     /// ended: a grandchild that keeps the pipe open does not hold the test).
     public func finish(timeout: Double = 10) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline, !state.withLock({ $0.ended }) { Thread.sleep(forTimeInterval: 0.02) }
+        poll(within: timeout, every: 0.02) { state.withLock { $0.ended } }
         return current
     }
 }

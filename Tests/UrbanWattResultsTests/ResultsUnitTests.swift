@@ -224,7 +224,7 @@ import UrbanWattScenario
 @Suite struct LoadHistogramBoundsTests {
     @Test func anyPowerEnds() {
         var h = LoadHistogram()
-        for kW in [Double.infinity, .nan, 5e-324, .leastNormalMagnitude, 1, .greatestFiniteMagnitude, 3, -.infinity] { h.add(kW) }
+        for kW in [Double.infinity, .nan, .leastNonzeroMagnitude, .leastNormalMagnitude, 1, .greatestFiniteMagnitude, 3, -.infinity] { h.add(kW) }
         #expect(h.steps == 5)
         #expect(h.maximum == .greatestFiniteMagnitude)
         #expect(h.curve(dt: 3600).first?.kW == .greatestFiniteMagnitude)
