@@ -156,11 +156,12 @@ package final class MQTTClientPool: BrokerConnection, Sendable {
     package func send(_ message: OutgoingMessage, qos: Int32, retain: Bool, expiry: UInt32?) -> SendResult {
         let (rejected, packetLimit) = shared.state.withLock { ($0.rejected, $0.packetLimit) }
         if let rejected { return .rejected(rejected) }
-        if let limit = packetLimit,
-            message.packetSize(qos: qos, properties: shared.encoded(status: message.isStatus, expiry: expiry)?.bytes) > limit
-        {
+        // The broker's limit (MQTT 5), else the protocol's own.
+        let limit = packetLimit ?? MQTTPacket.largestPacket
+        if message.packetSize(qos: qos, properties: shared.encoded(status: message.isStatus, expiry: expiry)?.bytes) > limit {
             return .rejected(
-                "a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than the broker's maximum packet size (\(limit) bytes)")
+                "a message of \(message.bytes.count) bytes on \(message.shortTopic) is larger than \(packetLimit == nil ? "MQTT's" : "the broker's") "
+                    + "maximum packet size (\(limit) bytes)")
         }
         // At QoS 0 a message for a connection that is down would be lost: keep it.
         if qos == 0 && !isConnected { return .disconnected }

@@ -192,6 +192,8 @@ enum MQTTPacket {
     /// all small, so that a hostile broker cannot make 10,000 connections hold 256 MB each.
     static let maxIncoming = 65_536
     static let disconnect: [UInt8] = [0xE0, 0]
+    /// The largest packet MQTT can frame: a remaining length of at most four bytes (§1.5.5).
+    static let largestPacket = 1 + 4 + 268_435_455
 
     // MARK: Reading
 

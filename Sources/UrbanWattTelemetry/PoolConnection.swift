@@ -158,37 +158,57 @@ final class PoolConnection {
 
     /// Hands what is waiting to `write` with the QoS 0 messages among it (acknowledged once
     /// written), then empties it; nil when nothing waits or the channel cannot take it yet. The
-    /// channel usually writes it at once and lets go of it, so its memory serves the next packets.
+    /// channel usually writes it at once and lets go of it, so its memory serves the next packets;
+    /// one it still holds (a full socket) leaves a small new buffer, not a copy of a large one.
     func writeOutput<T>(now: Double, _ write: (ByteBuffer, _ qos0: Int) -> T) -> T? {
-        guard output.readableBytes > 0, state != .closed, state != .connecting else { return nil }
+        let handed = output.readableBytes
+        guard handed > 0, state != .closed, state != .connecting else { return nil }
         let qos0 = unwrittenQoS0
         unwrittenQoS0 = 0
         lastWrite = now
         let result = write(output, qos0)
-        output.clear()
+        // Only what was handed over goes: a close during the write left an empty buffer, and
+        // anything added meanwhile (nothing does today) waits for the next write.
+        if output.readableBytes == handed {
+            output.clear(minimumCapacity: 1024)
+        } else if output.readableBytes > handed {
+            output.moveReaderIndex(forwardBy: handed)
+        }
         return result
     }
 
     /// Bytes the socket read: handles every whole packet, keeping the start of one not all read.
     /// False when the connection must end.
     func receive(_ bytes: UnsafeRawBufferPointer, v5: Bool, now: Double, events: Events) -> Bool {
-        // Usually whole packets: read where they are, without gathering them first.
-        guard input.isEmpty else {
-            var gathered: [UInt8] = []
-            swap(&gathered, &input)
-            gathered.append(contentsOf: bytes)
-            return gathered.withUnsafeBytes { receiveWhole($0, v5: v5, now: now, events: events) }
+        // Usually whole packets: read where they lie, and only an unfinished one is kept.
+        if input.isEmpty {
+            let b = bytes.assumingMemoryBound(to: UInt8.self)
+            var used = 0
+            defer { if used < b.count && state != .closed { input.append(contentsOf: b[used...]) } }
+            return receivePackets(&used, count: b.count, v5: v5, now: now, events: events) { k throws(MQTTPacketError) in
+                try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[k...]), v5: v5, limit: incomingLimit)
+            }
         }
-        return receiveWhole(bytes, v5: v5, now: now, events: events)
+        // The rest of a packet begun earlier: gathered where it is, so that a large one coming a
+        // read at a time costs each byte once, and read there once whole.
+        input.append(contentsOf: bytes)
+        var used = 0
+        defer { input.removeFirst(min(used, input.count)) }
+        return receivePackets(&used, count: input.count, v5: v5, now: now, events: events) { k throws(MQTTPacketError) in
+            try input.withUnsafeBufferPointer { b throws(MQTTPacketError) in
+                try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[k...]), v5: v5, limit: incomingLimit)
+            }
+        }
     }
 
-    private func receiveWhole(_ bytes: UnsafeRawBufferPointer, v5: Bool, now: Double, events: Events) -> Bool {
-        let b = bytes.assumingMemoryBound(to: UInt8.self)
-        var used = 0
-        while used < b.count {
+    /// Reads and handles packets from `used` on while `next` finds whole ones among `count` bytes.
+    private func receivePackets(
+        _ used: inout Int, count: Int, v5: Bool, now: Double, events: Events, next: (Int) throws(MQTTPacketError) -> (MQTTPacket.Incoming, Int)?
+    ) -> Bool {
+        while used < count {
             let packet: (MQTTPacket.Incoming, Int)?
             do {
-                packet = try MQTTPacket.read(UnsafeBufferPointer(rebasing: b[used...]), v5: v5, limit: incomingLimit)
+                packet = try next(used)
             } catch {
                 return fail(error.description)
             }
@@ -196,7 +216,6 @@ final class PoolConnection {
             used += length
             if !handle(incoming, v5: v5, now: now, events: events) { return false }
         }
-        if used < b.count && state != .closed { input.append(contentsOf: b[used...]) }
         return true
     }
 

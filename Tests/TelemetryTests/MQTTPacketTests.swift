@@ -64,6 +64,21 @@ import Testing
         #expect(Array(buffer.readableBytesView) == stampedFirst + [0x62, 2, 1, 2])
     }
 
+    /// A message MQTT cannot frame (a remaining length over 268,435,455 bytes) is refused before
+    /// it is queued, under 3.1.1 too, where the broker states no limit.
+    @Test func aPacketOverMQTTsLimitIsRefused() {
+        let pool = MQTTClientPool(MQTTSettings(url: BrokerURL("mqtt://127.0.0.1:1")!, clientID: "t"), clients: 1)
+        // Topic "a", NUL, a payload of 268,435,453 bytes: a remaining length of 2 + 1 + 268,435,453
+        // = 268,435,456, one over; 1 + 4 + 268,435,456 bytes in all.
+        let message = OutgoingMessage(bytes: [UInt8](repeating: 0x61, count: 268_435_455), topicLength: 1)
+        #expect(message.packetSize(qos: 0, properties: nil) == MQTTPacket.largestPacket + 1)
+        guard case .rejected(let why) = pool.send(message, qos: 0, retain: false, expiry: nil) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(why.contains("larger than MQTT's maximum packet size (268435460 bytes)"))
+    }
+
     @Test func variableLengthsFollowTheSpecification() {
         var out: [UInt8] = []
         MQTTPacket.varint(321, into: &out)

@@ -119,6 +119,23 @@ import Testing
         #expect(heard.acknowledged == [0, 0, 0] && c.unacknowledged == 0)
     }
 
+    /// A PUBLISH of 60,000 bytes read 1,024 bytes at a time, the last read also carrying a whole
+    /// second one, is delivered once and whole, then the second.
+    @Test func aLargePacketComingAReadAtATimeIsDeliveredWhole() {
+        let (c, events) = Self.connection(Heard())
+        var got: [MQTTPacket.Delivery] = []
+        events.message = { got.append($0) }
+        #expect(Self.open(c, events))
+        var stream: [UInt8] = []
+        let big = OutgoingMessage(bytes: [0x74, 0] + [UInt8](repeating: 7, count: 60_000), topicLength: 1)
+        MQTTPacket.publish(big, qos: 0, retain: false, duplicate: false, id: 0, properties: [0], into: &stream)
+        MQTTPacket.publish(OutgoingMessage(topic: "u", payload: "x"), qos: 0, retain: false, duplicate: false, id: 0, properties: [0], into: &stream)
+        for start in stride(from: 0, to: stream.count, by: 1024) {
+            #expect(Self.feed(c, Array(stream[start..<min(start + 1024, stream.count)]), v5: true, now: 0, events))
+        }
+        #expect(got.map(\.topic) == ["t", "u"] && got.first?.payload == [UInt8](repeating: 7, count: 60_000))
+    }
+
     /// MQTT 3.1.1 cannot say a quota; mosquitto holds a client to 20 QoS 2 messages in flight and
     /// drops a 3.1.1 connection that sends a 21st, so the session keeps to 20.
     @Test func under311TwentyAreInFlightAtMost() {
