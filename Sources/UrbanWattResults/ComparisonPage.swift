@@ -82,6 +82,7 @@ enum ComparisonPage {
         let low = min(0, values.min() ?? 0), high = max(values.max() ?? 0, low + 1e-9)
         // The page draws only these three sections and the balance.
         let title =
+            // `section` is one of these three (see above): the lookup cannot miss.
             balance ? "Balance: ICT overhead, savings and net" : what + " by " + ["by_layer": "layer", "by_district": "district", "by_year": "year"][section]!
         func item(_ r: Comparison.Row) -> String { balance ? String(r.name.dropLast(4)).replacingOccurrences(of: "_", with: " ") : r.name }
         var plot = SVGPlot(title: title, xLabel: "", yLabel: unit, x: 0...Double(rows.count), y: low...high)

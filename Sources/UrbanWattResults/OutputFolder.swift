@@ -46,6 +46,7 @@ public struct OutputFolder: Sendable {
         let failure: Failure? = bytes.withUnsafeBytes { raw in
             // The array outlives the write: no copy into the Data.
             let data = Data(
+                // A pointer from bit pattern 1 is never nil; an empty array has no base address and Data needs one.
                 bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!), count: raw.count,
                 deallocator: .none)
             do throws(Failure) { try write(name, data) } catch { return error }
@@ -64,6 +65,7 @@ public struct OutputFolder: Sendable {
         let failure: Int32? = data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
+                // The loop runs only for a non-empty buffer, which has a base address.
                 let n = writeBytes(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 { if errno == EINTR { continue }; return errno }
                 offset += n

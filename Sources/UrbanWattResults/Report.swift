@@ -90,6 +90,7 @@ public enum Report {
     static func typicalDays(_ b: Breakdown) -> [(svg: String, caption: String)?] {
         let seasons: [(months: Set<Int>, name: String)] = [([12, 1, 2], "winter"), ([6, 7, 8], "summer")]
         let all = b.years.map(\.year)
+        // `first!` and `last!` only where there are two years or more.
         let years: [Int?] = all.count > 1 ? Array(Set([all.first!, all[all.count / 2], all.last!])).sorted() : [nil]
         let days = years.flatMap { y in seasons.map { (y, $0.name, $0.months, b.typicalDay(months: $0.months, year: y)) } }
         let top = days.map { d in (0..<24).map { h in d.3.kW.reduce(0) { $0 + $1[h] } }.max() ?? 0 }.max() ?? 1
@@ -185,6 +186,7 @@ public enum Report {
             ("ICT overhead", bal.ictOverhead, "#e15759"), ("net", bal.net, "#4e79a7"), ("net with efficiency", bal.netWithEfficiency, "#9c755f"),
         ]
         let values = bars.map { $0.1 / u.kWhPer }
+        // `bars` is the five bars above: never empty.
         let low = min(0, values.min()!), high = max(1, values.max()!)
         var plot = SVGPlot(
             title: "Balance: the ICT against the savings it enables", xLabel: "", yLabel: "energy (\(u.energy))", x: 0...Double(bars.count), y: low...high)

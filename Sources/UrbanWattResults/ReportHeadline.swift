@@ -47,6 +47,7 @@ extension Report {
         guard years.count > 1 else { return nil }
         let u = summary.reportUnit
         let nets = years.map { $0.balance.kWh.net / u.kWhPer }
+        // Two years or more (the guard above): `nets` is not empty.
         let low = min(0, nets.min()!), high = max(0.001, nets.max()!)
         var plot = SVGPlot(title: "The net, year by year", xLabel: "", yLabel: "net (\(u.energy))", x: 0...Double(years.count), y: low...high)
         for (i, v) in nets.enumerated() {

@@ -249,6 +249,7 @@ enum ReportText {
             )
         }
         guard !items.isEmpty else { return "" }
+        // `items` is not empty (the guard above).
         let lowest = min(0, items.map(\.1).min()!), high = max(0, items.map(\.3).max()!)
         // A round floor below zero, so the axis starts at a tick.
         let low = lowest < 0 ? -SVGPlot.niceCeiling(-lowest) : 0

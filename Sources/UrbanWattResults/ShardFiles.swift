@@ -115,6 +115,7 @@ package enum ShardFiles {
         }
         let parsed = shards.map { ($0.folder, $0.header["shard"]?.stringValue.flatMap(Shard.init(parsing:))) }
         if let bad = parsed.first(where: { $0.1 == nil }) { throw Failure(description: "\(bad.0)/shard.json: no shard K/N") }
+        // Every shard parsed (a nil one threw above): `!` here and below cannot fail.
         let n = parsed[0].1!.count
         var seen: [Int: String] = [:]
         for (folder, shard) in parsed {
@@ -224,6 +225,7 @@ package enum ShardFiles {
             throw Failure(description: "expected shards 1/\(n) … \(n)/\(n) once each, got \(have)")
         }
         let ordered = shards.sorted { $0.0.shard.index < $1.0.shard.index }
+        // At least one shard: n of them, once each, were checked above.
         let completed = ordered.map(\.0.completedSteps).min()!
         var tally = Tally(scenario: first.scenario, clock: first.clock, stepsPerRow: stepsPerRow)
         var lives = first.scenario.fleets.map { _ in BatteryLives() }

@@ -86,6 +86,7 @@ package enum SummaryTable {
 
     /// Columns padded to their widest cell; numbers right-aligned.
     package static func table(_ rows: [[String]]) -> [String] {
+        // Every table has its header row, so `rows` is not empty.
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max()! }
         return rows.enumerated().flatMap { (k, row) -> [String] in
             let line = row.enumerated().map { c, cell in

@@ -106,9 +106,11 @@ public struct Tally: Sendable {
         self.index = index
         // Every fleet's total, layer, kind and district are groups of `groups`, made from the fleets above.
         sums = scenario.fleets.flatMap { f in
+            // `index` holds every group named here: each was made from these fleets.
             [index[.total]!, index[.layer(f.layer)]!, index[.kind(f.kind)]!, f.presence == nil ? index[.district(f.district)]! : -1]
         }
         moving = scenario.fleets.indices.compactMap { f in
+            // Each district of a moving fleet and its presence group were made above.
             scenario.fleets[f].presence.map { p in (f, p.districts.map { (index[.district($0)]!, index[.presence(f, $0)]!) }) }
         }
         years = clock.yearSpans
@@ -127,6 +129,7 @@ public struct Tally: Sendable {
     func rows(_ g: Breakdown.Group) -> [Double] {
         switch g {
         case .total: rows[0]
+        // Every `Layer` is in `allCases`.
         case .layer(let l): rows[1 + Layer.allCases.firstIndex(of: l)!]
         case .fleet(let i): rows[1 + Layer.allCases.count + i]
         default: []

@@ -146,6 +146,7 @@ enum FleetDecoder {
                 r.choice($0, FunctionalUnit.Per.allCases.map(\.rawValue), what: "what one unit is")
             })
         {
+            // `!` below cannot fail: `m["name"]` was required above (it holds `n`), and `p` is one of `FunctionalUnit.Per`'s raw values (`r.choice`).
             if n.trimmingCharacters(in: .whitespaces).isEmpty {
                 r.error(m["name"]!, "expected the unit's name, such as light-point-hour, got an empty text")
             } else {

@@ -97,6 +97,7 @@ extension ScenarioDecoder {
             if values.count == 24 { days.append(Profile(weekday: values)) }
         }
         let scale = f["path"].map(path)
+        // `scale` is nil without a path, else the path's value (nil when bad): `!` only after that nil check.
         guard days.count == 12, scale == nil || scale! != nil else { return nil }
         if scale != nil && GridSignal.yearMean(days) <= 0 {
             r.error(table, "expected a typical day with some value above zero, to scale to the path"); return nil

@@ -353,6 +353,7 @@ public enum ScenarioDecoder {
         }
         guard let start, let end else { return nil }
         if end <= start {
+            // `end` was read from `f["end"]`, so the key is there.
             r.error(f["end"]!, "expected an end after the start (\(start)), got \(end)")
             return nil
         }

@@ -248,6 +248,7 @@ final class YAMLReader {
             return .nan
         }
         let bounds = items.enumerated().map { bound(Cursor(node: $1, path: at.element($0))) }
+        // `!` here and below only after the nil check in the same guard.
         guard bounds.allSatisfy({ $0 != nil && !$0!.isNaN }) else { return .nan }
         let b = bounds.map { $0! }
         let d: Distribution

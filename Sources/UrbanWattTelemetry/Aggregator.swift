@@ -35,6 +35,7 @@ public struct Aggregator: Sendable {
             return true
         }
 
+        // `max()!` only when `above` is not empty.
         var gaps: Int { above.isEmpty ? 0 : (above.max()! - contiguous - above.count) }
     }
 

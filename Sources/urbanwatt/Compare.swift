@@ -38,6 +38,7 @@ extension UrbanWatt {
             let labels = (left.scenario, right.scenario)
             let distinct = labels.0 == labels.1 ? (a, b) : labels
             let comparison = Comparison(left, right, labels: distinct, expected: Set(expect.map { String($0.dropFirst(6)) }))
+            // `validate()` refused a `format` that is not one of `Comparison.Format`'s values.
             print(comparison.render(Comparison.Format(rawValue: format)!), terminator: "")
             for w in comparison.warnings { printError("urbanwatt: warning: \(w)") }
             for x in comparison.expected { printError("urbanwatt: expected: \(x)") }

@@ -61,6 +61,7 @@ extension UrbanWatt {
 
             func run() throws {
                 let s = try ScenarioSource.load(scenario).scenario
+                // `validate()` let only fiware-ul or fiware-json through: both are `PayloadFormat`s.
                 let p = FiwareProvisioning(scenario: s, format: PayloadFormat(rawValue: payload)!, apikey: apikey, perFleet: devices == "fleets")
                 guard let post, let agent = FiwareAgent(url: post, service: service, servicePath: servicePath) else {
                     // One body a line, as they come: a city of a million nodes needs no tree of them.

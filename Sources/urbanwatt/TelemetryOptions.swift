@@ -63,6 +63,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
         if speedValue == .invalid { throw ValidationError("--speed expects max, realtime or simulated seconds per second from 0.001 to 1e9, got \"\(speed)\"") }
         _ = try OptionValues.duration(interval, option: "--interval", range: TelemetryOptions.intervalRange)
         if let expiry { _ = try OptionValues.duration(expiry, option: "--expiry", range: TelemetryOptions.expiryRange) }
+        // `payload` is one of `PayloadFormat`'s values (checked just above).
         do { _ = try TopicTemplate(topic ?? PayloadFormat(rawValue: payload)!.defaultTopic) } catch { throw ValidationError(error.description) }
         if !TelemetryOptions.clientsRange.contains(clients) { throw ValidationError("--clients expects 1 to 100000 connections, got \(clients)") }
         if let connectRate, !TelemetryOptions.connectRateRange.contains(connectRate) {
@@ -86,6 +87,7 @@ struct TelemetryOptions: ParsableArguments, Sendable {
     }
 
     func config(step: Int64) throws -> TelemetryConfig {
+        // `payload` and `telemetry` are each one of their type's values (`validate()` checked them).
         let format = PayloadFormat(rawValue: payload)!
         var c = TelemetryConfig(topic: try TopicTemplate(topic ?? format.defaultTopic))
         c.mode = TelemetryConfig.Mode(rawValue: telemetry)!

@@ -102,6 +102,7 @@ struct ChargerSessions: Sendable {
                     if let smart = charger.smart, prefix != nil {
                         // The signal up to the end of the latest session the window allows.
                         let last = Int(((s + smart.window + duration - start) / dt).rounded(.up)) + 1
+                        // `prefix` is not nil here (the `if` above); it is extended in place.
                         prefix!.extend(through: min(clock.count, max(0, last)))
                         arrival = SmartCharging.bestStart(
                             arrival: s, duration: duration, window: smart.window, prefix: prefix!, start: start,

@@ -73,6 +73,7 @@ struct ChargerStepper: FleetStepper {
             series.nodes[i] = Int32(n)
             let idle = efficiency[i] * charger.standby * max(0, weight * dt - charging)
             series.energy[i] = efficiency[i] * charger.power * charging + idle
+            // `!` after the nil check on the same line: the series is changed in place.
             if series.ict != nil { series.ict![i] = idle }
         }
         pending.forget(below: w.first + w.clock.count)

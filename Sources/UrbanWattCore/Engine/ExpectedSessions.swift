@@ -174,6 +174,7 @@ struct ExpectedSessions: Sendable {
             if top > 0 {
                 let n = top
                 work.withUnsafeMutableBufferPointer { w in
+                    // `top > 0`: the buffer holds `top + 1` values, so it has a base address.
                     w.baseAddress!.update(from: w.baseAddress! + 1, count: n)
                     w[n] = 0
                 }

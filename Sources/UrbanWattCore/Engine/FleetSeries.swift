@@ -63,6 +63,7 @@ public struct FleetSeries: Sendable, Equatable {
     /// Appends the steps of `next`.
     public mutating func append(_ next: FleetSeries) {
         energy += next.energy
+        // `!` after the nil check in the same condition: the series grow in place.
         if baseline != nil, let b = next.baseline { baseline! += b }
         if reference != nil, let r = next.reference { reference! += r }
         if ict != nil, let c = next.ict { ict! += c }
@@ -75,6 +76,7 @@ public struct FleetSeries: Sendable, Equatable {
     public mutating func add(_ other: FleetSeries) {
         func add(_ a: inout [Double]?, _ b: [Double]?) {
             guard a != nil, let b else { return }
+            // `!` after the guard's nil check.
             for k in b.indices { a![k] += b[k] }
         }
         for k in other.energy.indices {

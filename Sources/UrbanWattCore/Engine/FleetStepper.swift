@@ -28,6 +28,7 @@ struct UnitPowerStepper: FleetStepper {
             let weight = population.weight(n)
             series.nodes[i] = Int32(n)
             series.energy[i] = unit[i] * efficiency[i] * weight * dt
+            // `!` after the nil check on the same line: the series is changed in place.
             if series.ict != nil { series.ict![i] = ict * efficiency[i] * weight * dt }
         }
     }

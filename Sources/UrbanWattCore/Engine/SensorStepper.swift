@@ -60,6 +60,7 @@ struct SensorStepper: FleetStepper {
                 messages = n * k
                 uplinkJ = Double(k) * uplinkWeight(n)
             } else {
+                // `phases` is not nil in this branch; it keeps its state between steps, so it is used in place.
                 phases!.setActive(n)
                 let s = Double(m) * dt, e = s + dt
                 let qs = (s / interval).rounded(.down), qe = (e / interval).rounded(.down)

@@ -76,6 +76,7 @@ public struct BaseStation: NodeKind, Equatable {
 
     public static func make(_ f: KindInput) -> BaseStation? {
         let d = (f.text("preset").flatMap(Preset.init(rawValue:)) ?? .macro).parameters
+        // `mobile-traffic` is in `BuiltinProfiles`' table, so the lookup cannot miss.
         let load = f.schedule("load") ?? .profile(name: "mobile-traffic", BuiltinProfiles.named("mobile-traffic")!, scale: 1)
         return BaseStation(
             transceivers: f.number("trx") ?? d.trx, maxPower: f.number("p_max") ?? d.pMax, p0: f.number("p0") ?? d.p0,

@@ -206,6 +206,7 @@ public struct SmartCharging: Sendable, Equatable {
             if t > arrival { candidates.append((t, mean(t))) }
             t += dt
         }
+        // `candidates` starts with the arrival itself: never empty.
         let best = candidates.map(\.v).min()!
         guard best.isFinite, now - best > minimumSaving * abs(now) else { return arrival }
         let ties = candidates.filter { $0.v <= best + 1e-9 * abs(best) }

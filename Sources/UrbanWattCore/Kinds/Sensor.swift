@@ -118,6 +118,7 @@ public struct Sensor: NodeKind, Equatable {
                 return .init(share: f.share, joules: joules, label: "SF\(f.sf)")
             }
         } else {
+            // Every radio type but LoRaWAN (above) has a default energy per uplink.
             options = [.init(share: 1, joules: defaults.energyPerUplink! + rxEnergy)]
         }
         return Sensor(

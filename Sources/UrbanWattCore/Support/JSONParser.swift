@@ -83,11 +83,13 @@ package struct JSONParser {
     private mutating func endOrComma(_ close: Character) throws(Failure) -> Bool {
         guard i < bytes.count else { throw Failure(offset: i, message: "unexpected end") }
         if bytes[i] == UInt8(ascii: ",") { i += 1; return false }
+        // `close` is `]` or `}`: ASCII.
         if bytes[i] == close.asciiValue! { i += 1; return true }
         throw Failure(offset: i, message: "expected , or \(close)")
     }
 
     private mutating func expect(_ c: Character) throws(Failure) {
+        // `c` is `:`, the only mark expected: ASCII.
         guard i < bytes.count, bytes[i] == c.asciiValue! else { throw Failure(offset: i, message: "expected \(c)") }
         i += 1
     }

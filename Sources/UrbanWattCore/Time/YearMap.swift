@@ -15,6 +15,7 @@ public struct YearMap: Sendable, Equatable {
 
     public var isConstant: Bool { points.count == 1 }
 
+    // Never empty: both initialisers give at least one point.
     public var maximum: Double { points.map(\.value).max()! }
 
     /// The value at `unixSeconds`, with year starts taken in `zone`.

@@ -12,6 +12,7 @@ public struct Zone: Sendable {
         self.timeZone = zone
     }
 
+    // "UTC" is always a time zone Foundation knows.
     public static let utc = Zone(identifier: "UTC")!
 
     /// Seconds to add to UTC to get local time at `unixSeconds`.
