@@ -148,7 +148,8 @@ public struct Aggregator: Sendable {
             let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
             let named = districtLevel.flatMap { $0 < levels.count ? String(levels[$0]) : nil }
             // The topic's `{district}`, or where the topic cannot name it (FIWARE's), the payload's.
-            let district = [named, d.district].lazy.compactMap { $0 }.first(where: districts.contains) ?? "?"
+            func known(_ name: String?) -> String? { name.flatMap { districts.contains($0) ? $0 : nil } }
+            let district = known(named) ?? known(d.district) ?? "?"
             movingByDistrict[district, default: Totals()].energy += d.energy
             movingByDistrict[district, default: Totals()].messages += 1
         }

@@ -246,7 +246,7 @@ final class PoolShared: Sendable {
         if let cached = cache.withLock({ $0[status] }), cached.expiry == expiry { return (cached.bytes, cached.stamped) }
         let p = status ? MessageProperties(contentType: "application/json") : state.withLock { $0.telemetryProperties }
         let bytes = MQTTPacket.publishProperties(p, expiry: expiry)
-        let stamped = !status && p.user.last?.key == MessageProperties.sentAt && p.user.last?.value.utf8.count == 13
+        let stamped = !status && p.user.last?.key == MessageProperties.sentAt && p.user.last?.value.utf8.count == MessageProperties.stampWidth
         cache.withLock { $0[status] = (expiry, bytes, stamped) }
         return (bytes, stamped)
     }
